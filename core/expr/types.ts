@@ -1,0 +1,59 @@
+// Types of the `when:` / `require:` expression language, shared by its compiler, the config
+// compiler (which reports its errors) and the dispatch table (which runs it).
+
+/** Types a fact or expression can have. Durations are numbers of milliseconds at run time. */
+export type FactType = "string" | "number" | "boolean" | "duration" | "list" | "any";
+
+export type FactValue = string | number | boolean | readonly string[] | undefined;
+
+/** Reads facts by name at run time. Request facts are computed lazily, on first read. */
+export interface FactReader {
+  get(name: string): FactValue;
+}
+
+export interface FactInfo {
+  type: FactType;
+  /** Closed set of string values (a classifier's labels), for "did you mean" on literals. */
+  labels?: readonly string[];
+  /** An endpoint statistic: with no samples yet, any comparison on it passes. */
+  stat?: boolean;
+}
+
+/** The facts an expression may read: request facts for `when:`, endpoint facts for `require:`. */
+export interface FactCatalogue {
+  lookup(name: string): FactInfo | undefined;
+  /** Every fact name, for "did you mean" hints. Prefix facts are listed as `header.<name>`. */
+  names(): readonly string[];
+}
+
+export interface CompiledExpression {
+  source: string;
+  /** The facts it reads (classifier names included), known at compile time. */
+  reads: readonly string[];
+  test(facts: FactReader): boolean;
+  /**
+   * The model ids a request must name for this expression to be true, when the expression pins
+   * them (`model == "x"`, `model in [...]`, or such a term inside an `and`); null when any model
+   * may match. The dispatch table indexes routes by it.
+   */
+  models: readonly string[] | null;
+}
+
+export type ExpressionErrorCode =
+  | "expr-syntax"
+  | "expr-unknown-fact"
+  | "expr-type"
+  | "expr-unknown-label";
+
+export interface ExpressionError {
+  code: ExpressionErrorCode;
+  message: string;
+  hint?: string;
+  /** Offset and length inside the expression source. */
+  offset: number;
+  length: number;
+}
+
+export type ExpressionResult =
+  | { ok: true; expression: CompiledExpression }
+  | { ok: false; errors: ExpressionError[] };

@@ -1,0 +1,125 @@
+// Canonical request, response and stream-event types: what every ingress translates into and every
+// provider plugin translates out of. They carry everything either dialect can say, losslessly.
+
+export type ImageSource =
+  | { kind: "url"; url: string }
+  | { kind: "base64"; mediaType: string; data: string };
+
+export type ContentPart =
+  | { type: "text"; text: string; cacheControl?: boolean }
+  | { type: "image"; source: ImageSource; detail?: "auto" | "low" | "high" };
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text, as the model produced it. */
+  arguments: string;
+}
+
+export type Message =
+  | { role: "system"; content: ContentPart[]; /** OpenAI's `developer` role. */ developer?: boolean }
+  | { role: "user"; content: ContentPart[]; name?: string }
+  | {
+      role: "assistant";
+      content: ContentPart[];
+      toolCalls?: ToolCall[];
+      reasoning?: string;
+      /** Anthropic's thinking signature, needed to send thinking back on the next turn. */
+      reasoningSignature?: string;
+    }
+  | { role: "tool"; toolCallId: string; content: ContentPart[]; isError?: boolean };
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+}
+
+export type ToolChoice = "auto" | "none" | "required" | { name: string };
+
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | { type: "json_schema"; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
+
+export interface ReasoningOptions {
+  effort?: "minimal" | "low" | "medium" | "high";
+  budgetTokens?: number;
+}
+
+export interface ChatRequest {
+  /** The upstream model id of the endpoint being tried (the gateway sets it per attempt). */
+  model: string;
+  messages: Message[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  user?: string;
+  reasoning?: ReasoningOptions;
+  stream: boolean;
+}
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error";
+
+export interface Usage {
+  /** All input tokens, cached ones included. */
+  inputTokens: number;
+  /** All output tokens, reasoning ones included. */
+  outputTokens: number;
+  cachedInputTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+  /** True when the vendor reported no usage and the gateway estimated it. */
+  estimated?: boolean;
+}
+
+export interface ChatResponse {
+  id: string;
+  /** The model the vendor says served the request. */
+  model: string;
+  created: number;
+  text: string;
+  reasoning?: string;
+  reasoningSignature?: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  /** The vendor's own finish reason, kept as it was. */
+  nativeFinishReason?: string;
+  usage?: Usage;
+}
+
+export type StreamEvent =
+  | { type: "start"; id: string; model: string }
+  | { type: "text"; text: string }
+  | { type: "reasoning"; text: string; signature?: string }
+  | { type: "tool_call_start"; index: number; id: string; name: string }
+  | { type: "tool_call_delta"; index: number; arguments: string }
+  | { type: "usage"; usage: Usage }
+  | { type: "finish"; reason: FinishReason; native?: string };
+
+export type ChatResult = ChatResponse | AsyncIterable<StreamEvent>;
+
+export function isStream(result: ChatResult): result is AsyncIterable<StreamEvent> {
+  return typeof (result as AsyncIterable<StreamEvent>)[Symbol.asyncIterator] === "function";
+}
+
+/** The latest user turn's text: what classifiers judge (a long system prompt must not decide). */
+export function latestUserText(request: Pick<ChatRequest, "messages">): string {
+  for (let i = request.messages.length - 1; i >= 0; i--) {
+    const message = request.messages[i]!;
+    if (message.role !== "user") continue;
+    let text = "";
+    for (const part of message.content) if (part.type === "text") text += (text ? "\n" : "") + part.text;
+    return text;
+  }
+  return "";
+}

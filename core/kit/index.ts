@@ -1,0 +1,7 @@
+// Public entry of the plugin kit: the only module plugins import from (types, mostly).
+
+export * from "./canonical.ts";
+export * from "./plugin.ts";
+export type { Kit, KitGateway, KitLogger } from "./kit.ts";
+export type { SseMessage } from "./sse.ts";
+export type { ErrorCode, ErrorMetadata, SwitchyardError } from "../errors.ts";

@@ -1,0 +1,60 @@
+// The plugin kit: runtime helpers the host hands to every plugin, so a plugin file needs no
+// node_modules of its own (it runs inside the single binary) and no Bun-only globals.
+
+import { Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, SwitchyardError } from "../errors.ts";
+import { isStream, latestUserText } from "./canonical.ts";
+import type { ChatRequest, ChatResponse } from "./canonical.ts";
+import { formatSse, readSse } from "./sse.ts";
+
+export interface KitLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Lets a plugin (the `llm` classifier, say) call a model through the gateway's own providers, metered. */
+export interface KitGateway {
+  complete(publicModel: string, request: Omit<ChatRequest, "model" | "stream">, signal: AbortSignal): Promise<ChatResponse>;
+}
+
+export interface Kit {
+  /** TypeBox's builder, for settings schemas. */
+  Type: typeof Type;
+  Value: typeof Value;
+  fetch: typeof fetch;
+  sse: { read: typeof readSse; format: typeof formatSse };
+  errors: typeof errors;
+  SwitchyardError: typeof SwitchyardError;
+  isError: typeof isSwitchyardError;
+  fromUpstreamStatus: typeof fromUpstreamStatus;
+  parseRetryAfter: typeof parseRetryAfter;
+  isStream: typeof isStream;
+  latestUserText: typeof latestUserText;
+  log: KitLogger;
+  now(): number;
+  /** Present when the host can route a plugin's own model calls (set after the table compiles). */
+  gateway?: KitGateway;
+}
+
+const silent: KitLogger = { info() {}, warn() {}, error() {} };
+
+export function createKit(overrides: Partial<Kit> = {}): Kit {
+  return {
+    Type,
+    Value,
+    fetch: globalThis.fetch.bind(globalThis),
+    sse: { read: readSse, format: formatSse },
+    errors,
+    SwitchyardError,
+    isError: isSwitchyardError,
+    fromUpstreamStatus,
+    parseRetryAfter,
+    isStream,
+    latestUserText,
+    log: silent,
+    now: Date.now,
+    ...overrides,
+  };
+}

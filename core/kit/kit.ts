@@ -6,7 +6,10 @@ import { Value } from "@sinclair/typebox/value";
 import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, SwitchyardError } from "../errors.ts";
 import { isStream, latestUserText } from "./canonical.ts";
 import type { ChatRequest, ChatResponse } from "./canonical.ts";
+import type { Principal } from "./plugin.ts";
 import { formatSse, readSse } from "./sse.ts";
+import * as anthropicWire from "../wire/anthropic/index.ts";
+import * as openaiWire from "../wire/openai/index.ts";
 
 export interface KitLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -17,6 +20,12 @@ export interface KitLogger {
 /** Lets a plugin (the `llm` classifier, say) call a model through the gateway's own providers, metered. */
 export interface KitGateway {
   complete(publicModel: string, request: Omit<ChatRequest, "model" | "stream">, signal: AbortSignal): Promise<ChatResponse>;
+}
+
+/** What the `api-keys` auth plugin needs of the ledger: find a key by the secret a client sent. */
+export interface KitKeyStore {
+  /** The key's principal, or null when no such key exists or it is disabled. */
+  verify(secret: string): Promise<Principal | null>;
 }
 
 export interface Kit {
@@ -32,10 +41,14 @@ export interface Kit {
   parseRetryAfter: typeof parseRetryAfter;
   isStream: typeof isStream;
   latestUserText: typeof latestUserText;
+  /** Codecs of the OpenAI and Anthropic wire formats, shared by ingress and providers. */
+  wire: { openai: typeof openaiWire; anthropic: typeof anthropicWire };
   log: KitLogger;
   now(): number;
   /** Present when the host can route a plugin's own model calls (set after the table compiles). */
   gateway?: KitGateway;
+  /** Present when storage is configured: the key store of the ledger. */
+  keys?: KitKeyStore;
 }
 
 const silent: KitLogger = { info() {}, warn() {}, error() {} };
@@ -53,6 +66,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     parseRetryAfter,
     isStream,
     latestUserText,
+    wire: { openai: openaiWire, anthropic: anthropicWire },
     log: silent,
     now: Date.now,
     ...overrides,

@@ -1,0 +1,2 @@
+// The OpenAI Chat Completions wire format, both directions: ingress decodes what providers encode.
+export {};

@@ -1,0 +1,128 @@
+// A fake vendor: a real HTTP server on 127.0.0.1 (port 0) that records every request and answers
+// from a queue of scripted behaviours, so tests can replay a vendor's exact wire format and faults.
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  search: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** What the fake does for one request. Vendor fakes turn these into their own wire format. */
+export type Behaviour<Reply> =
+  | { kind: "reply"; reply: Reply; delayMs?: number }
+  | { kind: "error"; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
+  /** Streams `chunks` SSE frames then drops the connection without a terminator. */
+  | { kind: "break"; reply: Reply; afterFrames: number }
+  /** Never answers; the test observes the client giving up (`aborted`). */
+  | { kind: "hang" }
+  /** Sends the stream's first frames, then waits forever: lets a test watch a client disconnect. */
+  | { kind: "stall"; reply: Reply; afterFrames: number };
+
+export interface FakeServer<Reply> {
+  url: string;
+  requests: RecordedRequest[];
+  /** Queue behaviours for the next requests, in order; when empty, `fallback` answers. */
+  enqueue(...behaviours: Behaviour<Reply>[]): void;
+  fallback: Behaviour<Reply>;
+  /** Number of requests whose client went away before the fake finished answering. */
+  aborted: number;
+  /** Resolves at the next client abort. */
+  nextAbort(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface VendorWire<Reply> {
+  /** Route check: return null to answer 404 for paths the vendor does not have. */
+  matches(method: string, path: string): boolean;
+  /** Whether this request asks for a stream (body flag, or a streaming path). */
+  isStream(request: RecordedRequest): boolean;
+  json(reply: Reply, request: RecordedRequest): unknown;
+  /** The SSE frames of a streamed reply, each already framed (`event: ...\ndata: ...\n\n`). */
+  frames(reply: Reply, request: RecordedRequest): string[];
+}
+
+const encoder = new TextEncoder();
+
+export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behaviour<Reply>): FakeServer<Reply> {
+  const queue: Behaviour<Reply>[] = [];
+  let abortWaiters: (() => void)[] = [];
+  const fake: FakeServer<Reply> = {
+    url: "",
+    requests: [],
+    enqueue: (...behaviours) => queue.push(...behaviours),
+    fallback,
+    aborted: 0,
+    nextAbort: () => new Promise<void>((resolve) => abortWaiters.push(resolve)),
+    close: async () => server.stop(true),
+  };
+  const noteAbort = () => {
+    fake.aborted++;
+    const waiters = abortWaiters;
+    abortWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    async fetch(req) {
+      const url = new URL(req.url);
+      const text = await req.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {}
+      const recorded: RecordedRequest = {
+        method: req.method,
+        path: url.pathname,
+        search: url.search,
+        headers: Object.fromEntries(req.headers),
+        body,
+      };
+      fake.requests.push(recorded);
+      if (!wire.matches(req.method, url.pathname)) return Response.json({ error: "not found" }, { status: 404 });
+      const behaviour = queue.shift() ?? fake.fallback;
+      req.signal.addEventListener("abort", noteAbort, { once: true });
+      return answer(behaviour, recorded, req.signal);
+    },
+  });
+  fake.url = `http://127.0.0.1:${server.port}`;
+
+  async function answer(behaviour: Behaviour<Reply>, request: RecordedRequest, signal: AbortSignal): Promise<Response> {
+    if ("delayMs" in behaviour && behaviour.delayMs) await Bun.sleep(behaviour.delayMs);
+    switch (behaviour.kind) {
+      case "error":
+        return Response.json(behaviour.body, { status: behaviour.status, headers: behaviour.headers });
+      case "hang":
+        return new Promise<Response>(() => {});
+      case "reply":
+        if (!wire.isStream(request)) return Response.json(wire.json(behaviour.reply, request));
+        return sse(wire.frames(behaviour.reply, request), "end", signal);
+      case "break":
+        return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "drop", signal);
+      case "stall":
+        return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "stall", signal);
+    }
+  }
+
+  function sse(frames: string[], ending: "end" | "drop" | "stall", signal: AbortSignal): Response {
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const frame = frames.shift();
+        if (frame !== undefined) return controller.enqueue(encoder.encode(frame));
+        if (ending === "end") return controller.close();
+        if (ending === "drop") return controller.error(new Error("connection dropped by fake vendor"));
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        controller.close();
+      },
+    });
+    return new Response(stream, {
+      headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+    });
+  }
+
+  return fake;
+}

@@ -9,6 +9,18 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** One scripted answer, the same for every vendor fake; each fake renders it in its own wire format. */
+export interface FakeReply {
+  text?: string;
+  reasoning?: string;
+  toolCalls?: { id: string; name: string; arguments: string }[];
+  usage?: { input: number; output: number; cached?: number; cacheWrite?: number; reasoning?: number };
+  /** Canonical finish reason; the fake sends the vendor's native one. Default: stop, or tool_calls. */
+  finish?: "stop" | "length" | "tool_calls" | "content_filter";
+  /** Model name the vendor reports; default: the requested one. */
+  model?: string;
+}
+
 /** What the fake does for one request. Vendor fakes turn these into their own wire format. */
 export type Behaviour<Reply> =
   | { kind: "reply"; reply: Reply; delayMs?: number }

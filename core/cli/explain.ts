@@ -1,0 +1,82 @@
+// `switchyard explain REQUEST.json`: which route and endpoints a request would take, and why every
+// other route and endpoint was passed over. Runs the real classifiers; calls no vendor.
+
+import { formatDiagnostic } from "../config/diagnostics.ts";
+import { buildDispatchTable } from "../dispatch/index.ts";
+import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
+import type { ClassifierInstance, ClassifierValue, Principal } from "../kit/plugin.ts";
+import { priceToUsdPerMillion } from "../money.ts";
+import { compileAll } from "../runtime/compile-all.ts";
+import { anthropicDialect, openaiDialect } from "../server/dialects.ts";
+import { StatsRegistry } from "../stats/index.ts";
+import type { CliContext } from "./context.ts";
+
+/** Optional extras in the request file, to explain requests from a given key or with headers. */
+interface ExplainExtras {
+  $key?: { name?: string; tags?: string[] };
+  $headers?: Record<string, string>;
+}
+
+export async function explain(ctx: CliContext, requestPath: string): Promise<number> {
+  const compiled = await compileAll({ configPath: ctx.configPath, env: ctx.env, builtins: ctx.builtins, kit: ctx.kit });
+  const graph = compiled.graph;
+  if (!graph) {
+    for (const d of compiled.diagnostics) ctx.err(formatDiagnostic(d) + "\n");
+    return 1;
+  }
+  const body = JSON.parse(await ctx.readInput(requestPath)) as Record<string, unknown> & ExplainExtras;
+  const { $key, $headers, ...wire } = body;
+  const dialect = isAnthropic(wire) ? anthropicDialect : openaiDialect;
+  dialect.validate(wire);
+  const decoded = dialect.decode(wire);
+  const principal: Principal = { keyId: null, name: $key?.name ?? "anonymous", tags: $key?.tags ?? [], creditLimit: null };
+  const table = buildDispatchTable(graph);
+  const values = new Map<string, ClassifierValue>();
+  for (const name of table.classifiersFor(decoded.request.model)) {
+    const spec = graph.classifiers.get(name)!;
+    const plugin = compiled.registry.get("classifier", spec.use)!.plugin;
+    const instance = (await plugin.create(spec.settings, ctx.kit)) as ClassifierInstance;
+    values.set(name, await instance.classify(decoded.request, new AbortController().signal));
+    await instance.close?.();
+  }
+  const facts = createRequestFacts({
+    request: decoded.request,
+    model: decoded.request.model,
+    principal,
+    headers: new Headers($headers ?? {}),
+    classify: (name) => values.get(name),
+  });
+  const result = table.dispatch(
+    {
+      model: decoded.request.model,
+      models: decoded.models,
+      provider: decoded.provider,
+      facts,
+      inputTokens: estimateInputTokens(decoded.request),
+      maxTokens: decoded.request.maxTokens,
+    },
+    { stats: new StatsRegistry(), trace: true },
+  );
+  const lines: string[] = [`request: model ${decoded.request.model}, ~${estimateInputTokens(decoded.request)} input tokens (${dialect.name} dialect)`];
+  for (const [name, value] of values) lines.push(`classifier ${name} = ${JSON.stringify(value)}`);
+  if (result.ok) {
+    lines.push(`route: ${result.route.name}`, "candidates, in order:");
+    result.candidates.forEach((e, i) => {
+      const price = `$${priceToUsdPerMillion(e.price.input)} in / $${priceToUsdPerMillion(e.price.output)} out per M`;
+      lines.push(`  ${i + 1}. ${e.id} (model ${e.publicModel}) ${price}${e.context ? `, context ${e.context}` : ""}, no live stats offline`);
+    });
+  } else {
+    lines.push(`no route: ${result.error.code} ${result.error.status}: ${result.error.message}`);
+  }
+  lines.push("why:");
+  for (const entry of result.trace ?? []) lines.push(`  ${entry.kind} ${entry.name}: ${entry.outcome}, ${entry.reason}`);
+  ctx.out(lines.join("\n") + "\n");
+  return result.ok ? 0 : 2;
+}
+
+/** An Anthropic body: a top-level `system`, or `max_tokens` with only user/assistant turns. */
+function isAnthropic(body: Record<string, unknown>): boolean {
+  if (typeof body.system === "string" || Array.isArray(body.system)) return true;
+  if (!("max_tokens" in body) || "max_completion_tokens" in body || !Array.isArray(body.messages)) return false;
+  return body.messages.every((m: { role?: string }) => m?.role === "user" || m?.role === "assistant");
+}

@@ -1,0 +1,99 @@
+// `switchyard keys …` and `switchyard usage …`: operate on the configured storage directly, so
+// they work with the server stopped as well as running.
+
+import { formatDiagnostic } from "../config/diagnostics.ts";
+import { openLedger } from "../ledger/index.ts";
+import type { KeyRecord, Ledger, UsageGroup } from "../ledger/types.ts";
+import { nanoToUsd, usdToNano } from "../money.ts";
+import { compileAll } from "../runtime/compile-all.ts";
+import { parseSince } from "../server/admin.ts";
+import { flag, UsageError, type ParsedArgs } from "./args.ts";
+import type { CliContext } from "./context.ts";
+import { table } from "./table.ts";
+
+async function withLedger(ctx: CliContext, run: (ledger: Ledger) => Promise<number>): Promise<number> {
+  const compiled = await compileAll({ configPath: ctx.configPath, env: ctx.env, builtins: ctx.builtins, kit: ctx.kit });
+  if (!compiled.graph) {
+    for (const d of compiled.diagnostics) ctx.err(formatDiagnostic(d) + "\n");
+    return 1;
+  }
+  const ledger = await openLedger(compiled.graph.storage, { log: ctx.log });
+  try {
+    return await run(ledger);
+  } finally {
+    await ledger.close();
+  }
+}
+
+const usd = (nano: number | null) => (nano === null ? "none" : `$${nanoToUsd(nano).toFixed(6)}`);
+
+function keyJson(k: KeyRecord) {
+  return {
+    id: k.id,
+    prefix: k.prefix,
+    name: k.name,
+    tags: k.tags,
+    credit_limit: k.creditLimit === null ? null : nanoToUsd(k.creditLimit),
+    spent: nanoToUsd(k.spent),
+    disabled: k.disabled,
+    created_at: new Date(k.createdAt).toISOString(),
+  };
+}
+
+export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
+  const [, action, target] = args.positionals;
+  const json = args.flags.has("json");
+  return withLedger(ctx, async (ledger) => {
+    if (action === "create") {
+      const name = flag(args, "name");
+      if (!name) throw new UsageError("keys create needs --name NAME");
+      const limit = flag(args, "credit-limit");
+      if (limit !== undefined && !(Number(limit) >= 0)) throw new UsageError(`--credit-limit must be a number of USD, got ${limit}`);
+      const tags = flag(args, "tags")?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];
+      const created = await ledger.keys.create({ name, creditLimit: limit === undefined ? null : usdToNano(Number(limit)), tags });
+      if (json) ctx.out(JSON.stringify({ key: created.key, ...keyJson(created.record) }) + "\n");
+      else ctx.out(`${created.key}\n`), ctx.err(`created key ${created.record.id} "${name}"; the key is shown once, store it now\n`);
+      return 0;
+    }
+    if (action === "list") {
+      const list = await ledger.keys.list();
+      if (json) ctx.out(JSON.stringify(list.map(keyJson)) + "\n");
+      else {
+        const rows = list.map((k) => [k.id, `${k.prefix}…`, k.name, k.tags.join(","), usd(k.creditLimit), usd(k.spent), k.disabled ? "disabled" : "active"]);
+        ctx.out(table(["id", "prefix", "name", "tags", "limit", "spent", "state"], rows));
+      }
+      return 0;
+    }
+    if (action === "disable") {
+      if (!target) throw new UsageError("keys disable needs a key id or prefix");
+      const record = await ledger.keys.disable(target);
+      if (!record) {
+        ctx.err(`no key matches ${target}\n`);
+        return 1;
+      }
+      ctx.out(json ? JSON.stringify(keyJson(record)) + "\n" : `disabled ${record.id} "${record.name}"\n`);
+      return 0;
+    }
+    throw new UsageError("usage: switchyard keys create|list|disable");
+  });
+}
+
+const GROUPS: readonly UsageGroup[] = ["model", "provider", "key", "route", "day"];
+
+export async function usage(ctx: CliContext, args: ParsedArgs): Promise<number> {
+  const by = (flag(args, "by") ?? "model") as UsageGroup;
+  if (!GROUPS.includes(by)) throw new UsageError(`--by must be one of ${GROUPS.join(", ")}`);
+  const since = parseSince(flag(args, "since") ?? "7d");
+  return withLedger(ctx, async (ledger) => {
+    const rows = await ledger.usage({ by, since });
+    if (args.flags.has("json")) {
+      ctx.out(JSON.stringify(rows.map((r) => ({ ...r, cost: nanoToUsd(r.cost), fee: nanoToUsd(r.fee), total: nanoToUsd(r.total) }))) + "\n");
+      return 0;
+    }
+    const body = rows.map((r) => [r.group ?? "-", String(r.requests), String(r.inputTokens), String(r.outputTokens), usd(r.cost), usd(r.fee), usd(r.total)]);
+    const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((total, r) => total + pick(r), 0);
+    body.push(["total", String(sum((r) => r.requests)), String(sum((r) => r.inputTokens)), String(sum((r) => r.outputTokens)), usd(sum((r) => r.cost)), usd(sum((r) => r.fee)), usd(sum((r) => r.total))]);
+    ctx.out(table([by, "requests", "input tokens", "output tokens", "cost", "fee", "total"], body));
+    return 0;
+  });
+}

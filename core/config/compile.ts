@@ -1,0 +1,111 @@
+// The router.config.yaml compiler: text → RoutingGraph plus every diagnostic of the file at once.
+
+import { dirname, isAbsolute, resolve } from "node:path";
+import { Value } from "@sinclair/typebox/value";
+import { type Context, durationMs, isRecord, type PluginCatalog, sizeBytes } from "./context.ts";
+import { type Diagnostic, hasErrors } from "./diagnostics.ts";
+import type { LedgerSettings, RoutingGraph, ServerSettings } from "./graph.ts";
+import { buildModels, buildPools } from "./models-section.ts";
+import { buildClassifiers, buildProviders, buildSingle } from "./plugins-section.ts";
+import { buildRoutes } from "./routes-section.ts";
+import { ConfigSchema, LedgerSchema, ServerSchema } from "./schema.ts";
+import { ConfigSource, pointerOf } from "./source.ts";
+import { validateAt } from "./validate.ts";
+
+export type { PluginCatalog, PluginCatalogEntry } from "./context.ts";
+
+export interface CompileOptions {
+  /** Path of the config file: names it in diagnostics, and relative paths in it resolve against its folder. */
+  file: string;
+  env: Record<string, string | undefined>;
+  plugins: PluginCatalog;
+}
+
+export interface CompileResult {
+  /** Null when any diagnostic is an error. */
+  graph: RoutingGraph | null;
+  diagnostics: Diagnostic[];
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+
+function server(raw: unknown): ServerSettings {
+  const entry = Value.Check(ServerSchema, raw) ? raw : {};
+  return {
+    host: entry.host ?? "127.0.0.1",
+    port: entry.port ?? 8787,
+    bodyLimit: entry.body_limit === undefined ? DEFAULT_BODY_LIMIT : sizeBytes(entry.body_limit),
+  };
+}
+
+function ledger(raw: unknown): LedgerSettings {
+  const entry = Value.Check(LedgerSchema, raw) ? raw : {};
+  return {
+    ...(entry.retention_days !== undefined ? { retentionDays: entry.retention_days } : {}),
+    flushIntervalMs: entry.flush_interval === undefined ? 250 : durationMs(entry.flush_interval),
+  };
+}
+
+/** `sqlite:./data/x.db` is relative to the config file's folder, not to wherever the process started. */
+function storage(raw: unknown, folder: string): string {
+  const value = typeof raw === "string" ? raw : "sqlite:./data/switchyard.db";
+  if (!value.startsWith("sqlite:")) return value;
+  const path = value.slice("sqlite:".length);
+  if (path === ":memory:" || path === "" || isAbsolute(path)) return value;
+  return `sqlite:${resolve(folder, path)}`;
+}
+
+function strings(raw: unknown): string[] {
+  return Array.isArray(raw) ? raw.filter((item): item is string => typeof item === "string") : [];
+}
+
+function build(ctx: Context, config: Record<string, unknown>, file: string): RoutingGraph {
+  const folder = dirname(resolve(file));
+  const providers = buildProviders(ctx, config.providers);
+  const { classifiers, broken: brokenClassifiers } = buildClassifiers(ctx, config.classifiers);
+  const models = buildModels(ctx, config.models, providers);
+  const poolNames = new Set(isRecord(config.pools) ? Object.keys(config.pools) : []);
+  const names = { models: new Set(models.models.keys()), pools: poolNames, broken: models.broken };
+  const pools = buildPools(ctx, config.pools, names);
+  const routes = buildRoutes(ctx, config.routes, { names, models: models.models, pools, classifiers, brokenClassifiers });
+  const graph: RoutingGraph = {
+    file,
+    server: server(config.server),
+    storage: storage(config.storage, folder),
+    pluginDirs: strings(config.plugins).map((dir) => resolve(folder, dir)),
+    auth: buildSingle(ctx, "auth", config.auth, "auth"),
+    fees: buildSingle(ctx, "fee", config.fees, "fees"),
+    ledger: ledger(config.ledger),
+    providers: providers.providers,
+    models: models.models,
+    pools,
+    classifiers,
+    routes,
+    secrets: [],
+  };
+  if (typeof config.admin_key === "string" && config.admin_key !== "") graph.adminKey = config.admin_key;
+  if (graph.auth.use === "none" && !LOOPBACK.has(graph.server.host)) {
+    ctx.source.report("open-auth", `auth is "none" but the server listens on ${graph.server.host}`, ctx.source.at(pointerOf("server", "host")), {
+      severity: "warning",
+      hint: "use an auth plugin such as api-keys, or listen on 127.0.0.1",
+    });
+  }
+  return graph;
+}
+
+export function compileConfig(text: string, options: CompileOptions): CompileResult {
+  const source = new ConfigSource(options.file, text, options.env);
+  const ctx: Context = { source, plugins: options.plugins };
+  const config = source.value ?? {};
+  if (!isRecord(config)) {
+    source.report("wrong-type", "expected a map of sections at the top level", source.at(""));
+    return { graph: null, diagnostics: source.diagnostics };
+  }
+  validateAt(source, ConfigSchema, config, "");
+  const graph = build(ctx, config, options.file);
+  // Admin keys are secrets even when written inline.
+  if (graph.adminKey && graph.adminKey.length >= 4) source.secrets.add(graph.adminKey);
+  graph.secrets = [...source.secrets];
+  return { graph: hasErrors(source.diagnostics) ? null : graph, diagnostics: source.diagnostics };
+}

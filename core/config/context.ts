@@ -1,0 +1,57 @@
+// State shared by the section compilers: the source (for positions) and the plugin catalog.
+
+import type { TSchema } from "@sinclair/typebox";
+import { compileExpression } from "../expr/compile.ts";
+import type { CompiledExpression, FactCatalogue } from "../expr/types.ts";
+import type { PluginKind } from "../kit/plugin.ts";
+import type { ConfigSource } from "./source.ts";
+
+export interface PluginCatalogEntry {
+  kind: PluginKind;
+  name: string;
+  settings: TSchema;
+  /** The closed set of values a classifier returns with these settings, if any. */
+  labels?(settings: Record<string, unknown>): readonly string[] | undefined;
+}
+
+export interface PluginCatalog {
+  get(kind: PluginKind, name: string): PluginCatalogEntry | undefined;
+  names(kind: PluginKind): readonly string[];
+}
+
+export interface Context {
+  source: ConfigSource;
+  plugins: PluginCatalog;
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `250ms`, `1.5m` or a number of milliseconds (already schema-checked) → milliseconds. */
+export function durationMs(value: number | string): number {
+  if (typeof value === "number") return value;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
+  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : Number.NaN;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** `16mb` (binary units, as body-size limits are usually meant) or a number of bytes → bytes. */
+export function sizeBytes(value: number | string): number {
+  if (typeof value === "number") return value;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(value);
+  return match ? Math.floor(Number(match[1]) * (SIZE_UNITS[match[2]!.toLowerCase()] ?? Number.NaN)) : Number.NaN;
+}
+
+/** Compiles the expression in the string at `pointer`, reporting its errors inside the YAML scalar. */
+export function compileAt(ctx: Context, source: string, pointer: string, catalogue: FactCatalogue): CompiledExpression | undefined {
+  const result = compileExpression(source, catalogue);
+  if (result.ok) return result.expression;
+  for (const error of result.errors) {
+    const range = ctx.source.inScalar(pointer, error.offset, Math.max(1, error.length));
+    ctx.source.report(error.code, error.message, range, { hint: error.hint });
+  }
+  return undefined;
+}

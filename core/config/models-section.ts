@@ -1,0 +1,145 @@
+// `models:` and `pools:`: endpoints with exact prices, pool members, pool cycles, target resolution.
+
+import { Value } from "@sinclair/typebox/value";
+import { endpointCatalogue } from "../expr/catalogue.ts";
+import { suggestion } from "../expr/did-you-mean.ts";
+import { priceFromUsdPerMillion, type Price } from "../money.ts";
+import type { EndpointSpec, PoolSpec, ProviderSpec, Target } from "./graph.ts";
+import { compileAt, type Context, durationMs, isRecord } from "./context.ts";
+import type { Providers } from "./plugins-section.ts";
+import { EndpointSchema, type EndpointEntry, PoolSchema, type PoolEntry } from "./schema.ts";
+import { pointerOf } from "./source.ts";
+
+export interface Models {
+  models: Map<string, EndpointSpec[]>;
+  broken: Set<string>;
+}
+
+function price(entry: EndpointEntry["price"]): Price {
+  const out: Price = { input: priceFromUsdPerMillion(entry.input), output: priceFromUsdPerMillion(entry.output) };
+  if (entry.cached_input !== undefined) out.cachedInput = priceFromUsdPerMillion(entry.cached_input);
+  if (entry.cache_write !== undefined) out.cacheWrite = priceFromUsdPerMillion(entry.cache_write);
+  if (entry.reasoning !== undefined) out.reasoning = priceFromUsdPerMillion(entry.reasoning);
+  return out;
+}
+
+function endpoint(publicModel: string, entry: EndpointEntry, provider: ProviderSpec): EndpointSpec {
+  const spec: EndpointSpec = {
+    id: `${entry.provider}/${entry.model}`,
+    publicModel,
+    provider: entry.provider,
+    providerUse: provider.use,
+    model: entry.model,
+    price: price(entry.price),
+    weight: entry.weight ?? 1,
+    available: provider.available,
+  };
+  if (entry.context !== undefined) spec.context = entry.context;
+  if (entry.timeout !== undefined) spec.timeoutMs = durationMs(entry.timeout);
+  if (entry.first_token_timeout !== undefined) spec.firstTokenTimeoutMs = durationMs(entry.first_token_timeout);
+  if (entry.max_output !== undefined) spec.maxOutput = entry.max_output;
+  return spec;
+}
+
+export function buildModels(ctx: Context, raw: unknown, providers: Providers): Models {
+  const result: Models = { models: new Map(), broken: new Set() };
+  if (!isRecord(raw)) return result;
+  for (const [id, list] of Object.entries(raw)) {
+    const endpoints: EndpointSpec[] = [];
+    if (!Array.isArray(list)) result.broken.add(id);
+    for (const [i, entry] of (Array.isArray(list) ? list : []).entries()) {
+      if (!Value.Check(EndpointSchema, entry)) {
+        result.broken.add(id);
+        continue;
+      }
+      const provider = providers.providers.get(entry.provider);
+      if (!provider) {
+        result.broken.add(id);
+        if (providers.broken.has(entry.provider)) continue;
+        const hint = suggestion(entry.provider, providers.providers.keys());
+        ctx.source.report("unknown-provider", `provider "${entry.provider}" is not defined`, ctx.source.at(pointerOf("models", id, i, "provider")), { hint });
+        continue;
+      }
+      endpoints.push(endpoint(id, entry, provider));
+    }
+    result.models.set(id, endpoints);
+  }
+  return result;
+}
+
+/** Resolves a name used as a target; reports unknown ones at `pointer`. */
+export function resolveTarget(ctx: Context, name: string, pointer: string, names: TargetNames, allowRequestModel: boolean): Target | undefined {
+  if (name === "$model" && allowRequestModel) return { kind: "request-model" };
+  if (names.models.has(name)) return { kind: "model", name };
+  if (names.pools.has(name)) return { kind: "pool", name };
+  if (names.broken.has(name)) return undefined;
+  const hint =
+    name === "$model" ? "$model is only valid as a route target" : suggestion(name, [...names.models, ...names.pools]);
+  ctx.source.report("unknown-target", `"${name}" is neither a model nor a pool`, ctx.source.at(pointer), { hint });
+  return undefined;
+}
+
+export interface TargetNames {
+  models: ReadonlySet<string>;
+  pools: ReadonlySet<string>;
+  broken: ReadonlySet<string>;
+}
+
+export function buildPools(ctx: Context, raw: unknown, names: TargetNames): Map<string, PoolSpec> {
+  const pools = new Map<string, PoolSpec>();
+  if (!isRecord(raw)) return pools;
+  for (const [name, value] of Object.entries(raw)) {
+    const pointer = pointerOf("pools", name);
+    if (names.models.has(name)) {
+      ctx.source.report("duplicate-name", `"${name}" is both a model and a pool`, ctx.source.at(pointer, "key"), { hint: "rename the pool" });
+    }
+    if (!Value.Check(PoolSchema, value)) continue;
+    const entry: PoolEntry = value;
+    const among = entry.among.flatMap((member, i) => resolveTarget(ctx, member, `${pointer}/among/${i}`, names, false) ?? []);
+    const require = entry.require === undefined ? undefined : compileAt(ctx, entry.require, `${pointer}/require`, endpointCatalogue());
+    pools.set(name, { name, pick: entry.pick, among, ...(require ? { require } : {}) });
+  }
+  reportCycles(ctx, pools);
+  return pools;
+}
+
+function reportCycles(ctx: Context, pools: ReadonlyMap<string, PoolSpec>): void {
+  const done = new Set<string>();
+  const reported = new Set<string>();
+  const visit = (name: string, path: string[]): void => {
+    const at = path.indexOf(name);
+    if (at !== -1) {
+      const cycle = path.slice(at);
+      const key = [...cycle].sort().join("\0");
+      if (reported.has(key)) return;
+      reported.add(key);
+      const first = cycle[0]!;
+      ctx.source.report("pool-cycle", `pools form a cycle: ${[...cycle, first].join(" → ")}`, ctx.source.at(pointerOf("pools", first), "key"), {
+        hint: "a pool must end in models",
+      });
+      return;
+    }
+    if (done.has(name)) return;
+    for (const member of pools.get(name)?.among ?? []) if (member.kind === "pool") visit(member.name, [...path, name]);
+    done.add(name);
+  };
+  for (const name of pools.keys()) visit(name, []);
+}
+
+/** How many endpoints a target reaches, and how many of them are on available providers. */
+export function countEndpoints(target: Target, models: ReadonlyMap<string, readonly EndpointSpec[]>, pools: ReadonlyMap<string, PoolSpec>, seen = new Set<string>()): { total: number; available: number } {
+  if (target.kind === "request-model") return { total: 1, available: 1 };
+  if (target.kind === "model") {
+    const endpoints = models.get(target.name) ?? [];
+    return { total: endpoints.length, available: endpoints.filter((e) => e.available).length };
+  }
+  if (seen.has(target.name)) return { total: 0, available: 0 };
+  seen.add(target.name);
+  const sum = { total: 0, available: 0 };
+  for (const member of pools.get(target.name)?.among ?? []) {
+    const count = countEndpoints(member, models, pools, seen);
+    sum.total += count.total;
+    sum.available += count.available;
+  }
+  return sum;
+}

@@ -1,0 +1,98 @@
+// `use:` sections (providers, classifiers, auth, fees): find the plugin, validate its own settings.
+
+import { Kind, type TSchema } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { suggestion } from "../expr/did-you-mean.ts";
+import type { PluginKind } from "../kit/plugin.ts";
+import type { ClassifierSpec, PluginRef, ProviderSpec } from "./graph.ts";
+import { type Context, isRecord, type PluginCatalogEntry } from "./context.ts";
+import { PluginUseSchema } from "./schema.ts";
+import { pointerOf } from "./source.ts";
+import { validateAt } from "./validate.ts";
+
+const KIND_WORD: Record<PluginKind, string> = { provider: "provider", auth: "auth", fee: "fee", classifier: "classifier" };
+const closedSchemas = new WeakMap<TSchema, TSchema>();
+
+/** Plugin settings reject unknown keys unless the plugin explicitly allows them. */
+function closed(schema: TSchema): TSchema {
+  if (schema[Kind] !== "Object" || schema.additionalProperties !== undefined) return schema;
+  let result = closedSchemas.get(schema);
+  if (!result) {
+    result = { ...schema, additionalProperties: false };
+    closedSchemas.set(schema, result);
+  }
+  return result;
+}
+
+export function resolvePlugin(ctx: Context, kind: PluginKind, raw: unknown, pointer: string): { ref: PluginRef; entry: PluginCatalogEntry } | undefined {
+  if (!Value.Check(PluginUseSchema, raw)) return undefined; // reported by the config schema
+  const { use, ...rest } = raw as { use: string } & Record<string, unknown>;
+  const entry = ctx.plugins.get(kind, use);
+  if (!entry) {
+    const names = ctx.plugins.names(kind);
+    const hint = suggestion(use, names) ?? (names.length ? `installed: ${names.join(", ")}` : undefined);
+    ctx.source.report("unknown-plugin", `${KIND_WORD[kind]} plugin "${use}" is not installed`, ctx.source.at(`${pointer}/use`), { hint });
+    return undefined;
+  }
+  const schema = closed(entry.settings);
+  const settings: unknown = Value.Default(schema, Value.Clone(rest));
+  if (!validateAt(ctx.source, schema, settings, pointer) || !isRecord(settings)) return undefined;
+  return { ref: { use, settings }, entry };
+}
+
+export interface Providers {
+  providers: Map<string, ProviderSpec>;
+  /** Names defined but broken (already reported): references to them are not errors again. */
+  broken: Set<string>;
+}
+
+export function buildProviders(ctx: Context, raw: unknown): Providers {
+  const result: Providers = { providers: new Map(), broken: new Set() };
+  if (!isRecord(raw)) return result;
+  for (const [name, value] of Object.entries(raw)) {
+    const resolved = resolvePlugin(ctx, "provider", value, pointerOf("providers", name));
+    if (!resolved) {
+      result.broken.add(name);
+      continue;
+    }
+    const empty = resolved.ref.settings.api_key === "";
+    result.providers.set(name, {
+      name,
+      ...resolved.ref,
+      available: !empty,
+      ...(empty ? { unavailableReason: "api_key is empty" } : {}),
+    });
+  }
+  return result;
+}
+
+export function buildClassifiers(ctx: Context, raw: unknown): { classifiers: Map<string, ClassifierSpec>; broken: Set<string> } {
+  const classifiers = new Map<string, ClassifierSpec>();
+  const broken = new Set<string>();
+  if (!isRecord(raw)) return { classifiers, broken };
+  for (const [name, value] of Object.entries(raw)) {
+    const pointer = pointerOf("classifiers", name);
+    const resolved = resolvePlugin(ctx, "classifier", value, pointer);
+    if (!resolved) {
+      broken.add(name);
+      continue;
+    }
+    let labels: readonly string[] | undefined;
+    try {
+      labels = resolved.entry.labels?.(resolved.ref.settings);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.source.report("invalid-plugin", `classifier "${name}" rejected its settings: ${message}`, ctx.source.at(pointer));
+      broken.add(name);
+      continue;
+    }
+    classifiers.set(name, { name, ...resolved.ref, ...(labels ? { labels } : {}) });
+  }
+  return { classifiers, broken };
+}
+
+/** `auth:` / `fees:`: absent means `{ use: none }`. */
+export function buildSingle(ctx: Context, kind: "auth" | "fee", raw: unknown, key: string): PluginRef {
+  if (raw === undefined) return { use: "none", settings: {} };
+  return resolvePlugin(ctx, kind, raw, pointerOf(key))?.ref ?? { use: "none", settings: {} };
+}

@@ -1,0 +1,75 @@
+// TypeBox validation errors → diagnostics at the YAML node each error's JSON pointer names.
+
+import { Kind, type TSchema } from "@sinclair/typebox";
+import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
+import { suggestion } from "../expr/did-you-mean.ts";
+import type { ConfigSource } from "./source.ts";
+
+const KIND_NAMES: Record<string, string> = {
+  String: "a string",
+  Number: "a number",
+  Integer: "an integer",
+  Boolean: "a boolean",
+  Object: "a map",
+  Record: "a map",
+  Array: "a list",
+};
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  return `${typeof value === "number" ? "the number" : `the ${typeof value}`} ${JSON.stringify(value)}`;
+}
+
+function literals(schema: TSchema): string[] | undefined {
+  const options = (schema as { anyOf?: TSchema[] }).anyOf;
+  if (!options?.every((o) => o[Kind] === "Literal")) return undefined;
+  return options.map((o) => String((o as TSchema & { const?: unknown }).const));
+}
+
+function expected(schema: TSchema): string {
+  if (typeof schema.description === "string") return schema.description;
+  if (schema[Kind] === "Literal") return JSON.stringify((schema as TSchema & { const?: unknown }).const);
+  const name = KIND_NAMES[String(schema[Kind])] ?? "a valid value";
+  const limits = [
+    schema.minimum !== undefined ? `at least ${schema.minimum}` : "",
+    schema.maximum !== undefined ? `at most ${schema.maximum}` : "",
+    schema.minItems ? `with at least ${schema.minItems} item` : "",
+    schema.minLength ? "that is not empty" : "",
+  ].filter(Boolean);
+  return [name, ...limits].join(" ");
+}
+
+function report(source: ConfigSource, error: ValueError, pointer: string): void {
+  const key = pointer.slice(pointer.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
+  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    const known = Object.keys((error.schema as { properties?: object }).properties ?? {});
+    const hint = suggestion(key, known) ?? (known.length ? `allowed keys: ${known.join(", ")}` : undefined);
+    source.report("unknown-key", `unknown key "${key}"`, source.at(pointer, "key"), { hint });
+  } else if (error.type === ValueErrorType.ObjectRequiredProperty) {
+    const parent = pointer.slice(0, pointer.lastIndexOf("/"));
+    source.report("missing-key", `missing required key "${key}"`, source.at(parent, "key"), { hint: `add ${key}: ${expected(error.schema)}` });
+  } else {
+    const options = literals(error.schema);
+    const got = kindOf(error.value);
+    const message = options ? `expected one of ${options.join(", ")}, got ${got}` : `expected ${expected(error.schema)}, got ${got}`;
+    const hint = options && typeof error.value === "string" ? suggestion(error.value, options) : undefined;
+    source.report("wrong-type", message, source.at(pointer), { hint });
+  }
+}
+
+/**
+ * Reports every schema error of `value` (which sits at `base` in the file), at most one per
+ * location and none below a location already reported. Returns whether the value is valid.
+ */
+export function validateAt(source: ConfigSource, schema: TSchema, value: unknown, base: string): boolean {
+  const seen: string[] = [];
+  for (const error of Value.Errors(schema, value)) {
+    const pointer = base + error.path;
+    if (seen.some((p) => pointer === p || pointer.startsWith(`${p}/`))) continue;
+    seen.push(pointer);
+    report(source, error, pointer);
+  }
+  return seen.length === 0;
+}

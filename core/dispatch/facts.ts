@@ -1,0 +1,88 @@
+// Request facts for `when:` rules, computed lazily: a fact costs nothing until a rule reads it.
+
+import type { ChatRequest } from "../kit/canonical.ts";
+import type { ClassifierValue, Principal } from "../kit/plugin.ts";
+import type { FactReader, FactValue } from "../expr/types.ts";
+
+export interface RequestFactsInput {
+  request: ChatRequest;
+  /** The public model id the client named (the request's own `model` is the upstream one). */
+  model: string;
+  principal: Principal | null;
+  headers: Headers | null;
+  /** A classifier's value for this request, already resolved (classifiers may be async). */
+  classify: (name: string) => ClassifierValue | undefined;
+}
+
+/** Tokens an image costs on the input side, roughly (OpenAI's low-detail figure). */
+const IMAGE_TOKENS = 85;
+
+/** ceil(chars / 4) over every text the model reads, plus a flat figure per image. */
+export function estimateInputTokens(request: ChatRequest): number {
+  let chars = 0;
+  let images = 0;
+  for (const message of request.messages) {
+    for (const part of message.content) {
+      if (part.type === "text") chars += part.text.length;
+      else images++;
+    }
+    if (message.role === "assistant" && message.toolCalls) {
+      for (const call of message.toolCalls) chars += call.name.length + call.arguments.length;
+    }
+  }
+  // Agents offer a dozen tools per turn; their schemas are input too, and not a small part of it.
+  if (request.tools) {
+    for (const tool of request.tools) {
+      chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.parameters).length;
+    }
+  }
+  return Math.ceil(chars / 4) + images * IMAGE_TOKENS;
+}
+
+function countImages(request: ChatRequest): number {
+  let images = 0;
+  for (const message of request.messages) for (const part of message.content) if (part.type === "image") images++;
+  return images;
+}
+
+class RequestFacts implements FactReader {
+  private readonly memo = new Map<string, FactValue>();
+
+  constructor(private readonly input: RequestFactsInput) {}
+
+  get(name: string): FactValue {
+    if (this.memo.has(name)) return this.memo.get(name);
+    const value = this.compute(name);
+    this.memo.set(name, value);
+    return value;
+  }
+
+  private compute(name: string): FactValue {
+    const { request, principal, headers } = this.input;
+    switch (name) {
+      case "model":
+        return this.input.model;
+      case "stream":
+        return request.stream;
+      case "tokens.input":
+        return estimateInputTokens(request);
+      case "max_tokens":
+        return request.maxTokens;
+      case "tools":
+        return request.tools?.length ?? 0;
+      case "images":
+        return countImages(request);
+      case "key.name":
+        return principal?.name;
+      case "key.tags":
+        return principal?.tags;
+    }
+    if (name.startsWith("header.")) return headers?.get(name.slice(7)) ?? undefined;
+    return this.input.classify(name);
+  }
+}
+
+/** A fact reader over one request; each fact is computed on first read and remembered. */
+export function createRequestFacts(input: RequestFactsInput): FactReader {
+  return new RequestFacts(input);
+}

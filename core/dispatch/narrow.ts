@@ -1,0 +1,80 @@
+// OpenRouter-style request narrowing (`provider: {...}`): it only removes or reorders candidates
+// the route already chose, never adds one.
+
+import type { EndpointSpec, Strategy } from "../config/graph.ts";
+import { priceFromUsdPerMillion } from "../money.ts";
+import { orderEndpoints, type StrategyContext } from "./strategies.ts";
+import type { ProviderPreferences, TraceEntry } from "./types.ts";
+
+/**
+ * `sort` reuses the pool strategies: price → cheapest, latency → lowest time to first token,
+ * throughput → lowest whole-request latency (the stats keep no token rate; a faster whole answer
+ * is the closest figure we have).
+ */
+const SORT_STRATEGY: Record<NonNullable<ProviderPreferences["sort"]>, Strategy> = {
+  price: "cheapest",
+  latency: "lowest-ttft",
+  throughput: "fastest",
+};
+
+function lowerSet(names: readonly string[] | undefined): Set<string> | null {
+  return names === undefined ? null : new Set(names.map((name) => name.toLowerCase()));
+}
+
+function passOver(trace: TraceEntry[] | null, endpoint: EndpointSpec, reason: string): void {
+  trace?.push({ kind: "endpoint", name: endpoint.id, outcome: "passed-over", reason });
+}
+
+function filterByPreferences(
+  candidates: readonly EndpointSpec[],
+  preferences: ProviderPreferences,
+  trace: TraceEntry[] | null,
+): EndpointSpec[] {
+  const only = lowerSet(preferences.only);
+  const ignore = lowerSet(preferences.ignore);
+  const maxPrompt = preferences.max_price?.prompt;
+  const maxCompletion = preferences.max_price?.completion;
+  const maxInput = maxPrompt === undefined ? Infinity : priceFromUsdPerMillion(maxPrompt);
+  const maxOutput = maxCompletion === undefined ? Infinity : priceFromUsdPerMillion(maxCompletion);
+  const kept: EndpointSpec[] = [];
+  for (const endpoint of candidates) {
+    const provider = endpoint.provider.toLowerCase();
+    if (only !== null && !only.has(provider)) passOver(trace, endpoint, "narrowed out: provider not in provider.only");
+    else if (ignore?.has(provider)) passOver(trace, endpoint, "narrowed out: provider in provider.ignore");
+    else if (endpoint.price.input > maxInput) passOver(trace, endpoint, "narrowed out: input price above provider.max_price.prompt");
+    else if (endpoint.price.output > maxOutput) {
+      passOver(trace, endpoint, "narrowed out: output price above provider.max_price.completion");
+    } else kept.push(endpoint);
+  }
+  return kept;
+}
+
+/** Providers named in `order` first, in that order; the rest after, as they were. */
+function orderByProviders(candidates: readonly EndpointSpec[], order: readonly string[]): EndpointSpec[] {
+  const rank = new Map<string, number>();
+  order.forEach((name, i) => {
+    const key = name.toLowerCase();
+    if (!rank.has(key)) rank.set(key, i);
+  });
+  const keyed = candidates.map((endpoint) => ({ endpoint, rank: rank.get(endpoint.provider.toLowerCase()) ?? order.length }));
+  keyed.sort((a, b) => a.rank - b.rank);
+  return keyed.map((entry) => entry.endpoint);
+}
+
+export function narrowCandidates(
+  candidates: readonly EndpointSpec[],
+  preferences: ProviderPreferences,
+  context: StrategyContext,
+  trace: TraceEntry[] | null,
+): EndpointSpec[] {
+  let narrowed = filterByPreferences(candidates, preferences, trace);
+  if (preferences.sort !== undefined) narrowed = orderEndpoints(SORT_STRATEGY[preferences.sort], narrowed, context);
+  if (preferences.order !== undefined && preferences.order.length > 0) {
+    narrowed = orderByProviders(narrowed, preferences.order);
+  }
+  if (preferences.allow_fallbacks === false && narrowed.length > 1) {
+    for (const endpoint of narrowed.slice(1)) passOver(trace, endpoint, "narrowed out: provider.allow_fallbacks is false");
+    narrowed = narrowed.slice(0, 1);
+  }
+  return narrowed;
+}

@@ -1,0 +1,122 @@
+// Per-request resolution of one route's targets into ordered, available, deduplicated candidates.
+
+import type { EndpointSpec } from "../config/graph.ts";
+import type { StatsRegistry } from "../stats/index.ts";
+import type { CompiledGraph, CompiledPool, CompiledRoute, CompiledTarget } from "./compiled.ts";
+import { describeFacts, EndpointFacts } from "./endpoint-facts.ts";
+import { orderEndpoints, type StrategyContext } from "./strategies.ts";
+import type { DispatchRequest, TraceEntry } from "./types.ts";
+
+export interface RouteOutcome {
+  candidates: EndpointSpec[];
+  /** The target was `$model` and the model the client named is not configured. */
+  unknownModel: boolean;
+}
+
+export class Resolution {
+  readonly strategy: StrategyContext;
+  private inputTokens: number | undefined;
+  private currentPool: CompiledPool | null = null;
+
+  constructor(
+    private readonly compiled: CompiledGraph,
+    private readonly request: DispatchRequest,
+    private readonly stats: StatsRegistry,
+    random: () => number,
+    readonly trace: TraceEntry[] | null,
+  ) {
+    this.strategy = {
+      stats,
+      random,
+      inputTokens: () => (this.inputTokens ??= this.estimateInput()),
+      maxTokens: request.maxTokens,
+      nextTurn: () => (this.currentPool === null ? 0 : this.currentPool.turn++),
+    };
+  }
+
+  route(route: CompiledRoute): RouteOutcome {
+    const candidates: EndpointSpec[] = [];
+    const seen = new Set<string>();
+    let unknownModel = false;
+    for (const target of route.targets) {
+      if (target.kind === "request-model" && !this.compiled.graph.models.has(this.request.model)) unknownModel = true;
+      for (const endpoint of this.target(target)) {
+        if (seen.has(endpoint.id)) {
+          this.passOver(endpoint, "duplicate: already a candidate");
+          continue;
+        }
+        seen.add(endpoint.id);
+        candidates.push(endpoint);
+      }
+    }
+    return { candidates, unknownModel };
+  }
+
+  private target(target: CompiledTarget): EndpointSpec[] {
+    if (target.kind === "model") return this.usable(target.endpoints);
+    if (target.kind === "pool") return this.pool(target.pool);
+    const models = this.compiled.graph.models;
+    const names = [this.request.model];
+    if (this.request.models) for (const name of this.request.models) if (!names.includes(name)) names.push(name);
+    const endpoints: EndpointSpec[] = [];
+    for (const name of names) {
+      const list = models.get(name);
+      if (list === undefined) {
+        this.trace?.push({ kind: "endpoint", name, outcome: "passed-over", reason: `model "${name}" is not configured` });
+      } else endpoints.push(...this.usable(list));
+    }
+    return endpoints;
+  }
+
+  /** A pool's members (nested pools already ordered by their own strategy), filtered, then ordered. */
+  private pool(pool: CompiledPool): EndpointSpec[] {
+    let members: EndpointSpec[] = [];
+    for (const part of pool.parts) {
+      const list = part.kind === "pool" ? this.pool(part.pool) : this.usable(part.endpoints);
+      for (const endpoint of list) if (!members.includes(endpoint)) members.push(endpoint);
+    }
+    const require = pool.spec.require;
+    if (require !== undefined) {
+      members = members.filter((endpoint) => {
+        const facts = new EndpointFacts(endpoint, this.stats);
+        if (require.test(facts)) return true;
+        this.passOver(endpoint, `require of pool ${pool.spec.name} failed: ${require.source} (${describeFacts(facts, require.reads)})`);
+        return false;
+      });
+    }
+    this.currentPool = pool;
+    const ordered = orderEndpoints(pool.spec.pick, members, this.strategy);
+    this.currentPool = null;
+    return ordered;
+  }
+
+  /** The endpoints that may be called now: their provider has a key, and the breaker lets them. */
+  private usable(endpoints: readonly EndpointSpec[]): EndpointSpec[] {
+    const usable: EndpointSpec[] = [];
+    for (const endpoint of endpoints) {
+      const reason = this.compiled.unusable.get(endpoint.id);
+      if (reason !== undefined) this.passOver(endpoint, reason);
+      else if (!this.stats.available(endpoint.id)) this.passOver(endpoint, this.unavailableReason(endpoint));
+      else usable.push(endpoint);
+    }
+    return usable;
+  }
+
+  private unavailableReason(endpoint: EndpointSpec): string {
+    if (this.trace === null) return "";
+    const stats = this.stats.snapshot(endpoint.id);
+    if (stats.retryAfterUntil !== undefined) return `retry-after until ${new Date(stats.retryAfterUntil).toISOString()}`;
+    if (stats.circuit === "open") return "circuit open";
+    return "circuit half-open: its one probe is in flight";
+  }
+
+  passOver(endpoint: EndpointSpec, reason: string): void {
+    this.trace?.push({ kind: "endpoint", name: endpoint.id, outcome: "passed-over", reason });
+  }
+
+  private estimateInput(): number {
+    if (this.request.inputTokens !== undefined) return this.request.inputTokens;
+    const fact = this.request.facts.get("tokens.input");
+    return typeof fact === "number" ? fact : 0;
+  }
+}

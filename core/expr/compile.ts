@@ -1,0 +1,203 @@
+// Type-checks a parsed expression against a fact catalogue and compiles it, once, into closures.
+
+import { suggestion } from "./did-you-mean.ts";
+import { pinnedModels } from "./models.ts";
+import { parse, type CompareOp, type Literal, type Node, type Span } from "./parser.ts";
+import type { ExpressionError, ExpressionResult, FactCatalogue, FactReader, FactType } from "./types.ts";
+
+type Value = string | number | boolean | readonly Literal[] | undefined;
+type Getter = (facts: FactReader) => Value;
+type Test = (facts: FactReader) => boolean;
+
+/** What the checker knows of an operand: its type, closed labels, whether it is a statistic. */
+interface Operand {
+  node: Node;
+  type: FactType;
+  labels?: readonly string[];
+  stat: boolean;
+  get: Getter;
+}
+
+const ORDERING = new Set<CompareOp>(["<", "<=", ">", ">="]);
+const article = (type: FactType) => (type === "any" ? "a value" : `a ${type}`);
+
+class Checker {
+  readonly errors: ExpressionError[] = [];
+  readonly reads = new Set<string>();
+  constructor(private readonly catalogue: FactCatalogue) {}
+
+  private error(code: ExpressionError["code"], message: string, at: Span, hint?: string): void {
+    this.errors.push({ code, message, offset: at.offset, length: at.length, ...(hint ? { hint } : {}) });
+  }
+
+  /** Compiles a node that must be a boolean condition. */
+  condition(node: Node): Test {
+    switch (node.kind) {
+      case "logic": {
+        const left = this.condition(node.left);
+        const right = this.condition(node.right);
+        return node.op === "and" ? (f) => left(f) && right(f) : (f) => left(f) || right(f);
+      }
+      case "not": {
+        const operand = this.condition(node.operand);
+        return (f) => !operand(f);
+      }
+      case "compare":
+        return this.compare(node);
+      default: {
+        const operand = this.operand(node);
+        if (operand.type !== "boolean" && operand.type !== "any") {
+          this.error("expr-type", `${describe(node)} is ${article(operand.type)}, not a condition`, node, conditionHint(node, operand.type));
+        }
+        const get = operand.get;
+        return (f) => get(f) === true;
+      }
+    }
+  }
+
+  private operand(node: Node): Operand {
+    switch (node.kind) {
+      case "fact":
+        return this.fact(node, node.name);
+      case "literal": {
+        const value = node.value;
+        return { node, type: node.literal, stat: false, get: () => value };
+      }
+      case "list": {
+        const values = node.items.map((item) => (item.kind === "literal" ? item.value : ""));
+        return { node, type: "list", stat: false, get: () => values };
+      }
+      default: {
+        const test = this.condition(node);
+        return { node, type: "boolean", stat: false, get: test };
+      }
+    }
+  }
+
+  private fact(node: Span, name: string): Operand {
+    const info = this.catalogue.lookup(name);
+    const get: Getter = (f) => f.get(name);
+    if (!info) {
+      this.error("expr-unknown-fact", `unknown fact "${name}"`, node, suggestion(name, this.catalogue.names()));
+      return { node: node as Node, type: "any", stat: false, get };
+    }
+    this.reads.add(name);
+    return { node: node as Node, type: info.type, stat: info.stat === true, get, ...(info.labels ? { labels: info.labels } : {}) };
+  }
+
+  private compare(node: Extract<Node, { kind: "compare" }>): Test {
+    const left = this.operand(node.left);
+    const right = this.operand(node.right);
+    if (node.op === "in" || node.op === "not in") this.checkMembership(node, left, right);
+    else this.checkComparable(node.op, left, right);
+    return comparison(node.op, left, right);
+  }
+
+  private checkComparable(op: CompareOp, left: Operand, right: Operand): void {
+    this.checkLabel(left, right);
+    this.checkLabel(right, left);
+    if (left.type === "any" || right.type === "any") return;
+    const types = new Set([left.type, right.type]);
+    if (types.has("duration") && (types.has("number") || types.has("string"))) {
+      const other = left.type === "duration" ? right : left;
+      this.error("expr-type", `cannot compare a duration with ${article(other.type)}`, other.node, durationHint(other.node));
+      return;
+    }
+    if (left.type !== right.type) {
+      this.error("expr-type", `cannot compare ${article(left.type)} with ${article(right.type)}`, spanOf(left.node, right.node));
+      return;
+    }
+    if (ORDERING.has(op) && left.type !== "number" && left.type !== "duration") {
+      this.error("expr-type", `${left.type}s cannot be ordered with ${op}`, spanOf(left.node, right.node), "use == or != (or in [...])");
+    }
+    if (left.type === "list") this.error("expr-type", "lists cannot be compared", spanOf(left.node, right.node), "use in");
+  }
+
+  private checkMembership(node: Extract<Node, { kind: "compare" }>, left: Operand, right: Operand): void {
+    if (right.type !== "list" && right.type !== "any") {
+      this.error("expr-type", `"${node.op}" needs a list on its right, not ${article(right.type)}`, right.node, 'write a list like ["a", "b"]');
+      return;
+    }
+    if (node.right.kind === "list") {
+      for (const item of node.right.items) this.checkComparable("==", left, this.operand(item));
+    } else if (left.type !== "string" && left.type !== "any") {
+      this.error("expr-type", `${describe(node.right)} holds strings, not ${left.type}s`, left.node);
+    }
+  }
+
+  /** `intent == "codng"`: a literal outside a classifier's closed label set can never match. */
+  private checkLabel(fact: Operand, other: Operand): void {
+    if (!fact.labels || other.node.kind !== "literal" || typeof other.node.value !== "string") return;
+    const value = other.node.value;
+    if (fact.labels.includes(value)) return;
+    const hint = suggestion(value, fact.labels) ?? `labels: ${fact.labels.map((l) => `"${l}"`).join(", ")}`;
+    this.error("expr-unknown-label", `"${value}" is not a label of ${describe(fact.node)}`, other.node, hint);
+  }
+}
+
+function comparison(op: CompareOp, left: Operand, right: Operand): Test {
+  const l = left.get;
+  const r = right.get;
+  const onMissing = op === "!=" || op === "not in";
+  // Endpoint statistics with no samples yet pass any requirement; other missing facts match nothing but !=.
+  const leftMissing = left.stat ? true : onMissing;
+  const rightMissing = right.stat ? true : onMissing;
+  const apply = operation(op);
+  return (f) => {
+    const a = l(f);
+    if (a === undefined) return leftMissing;
+    const b = r(f);
+    if (b === undefined) return rightMissing;
+    return apply(a, b);
+  };
+}
+
+function operation(op: CompareOp): (a: Exclude<Value, undefined>, b: Exclude<Value, undefined>) => boolean {
+  const num = (test: (a: number, b: number) => boolean) => (a: Value, b: Value) =>
+    typeof a === "number" && typeof b === "number" && test(a, b);
+  const member = (a: Value, b: Value) => Array.isArray(b) && (b as readonly Value[]).includes(a);
+  switch (op) {
+    case "==": return (a, b) => a === b;
+    case "!=": return (a, b) => a !== b;
+    case "<": return num((a, b) => a < b);
+    case "<=": return num((a, b) => a <= b);
+    case ">": return num((a, b) => a > b);
+    case ">=": return num((a, b) => a >= b);
+    case "in": return member;
+    case "not in": return (a, b) => !member(a, b);
+  }
+}
+
+function describe(node: Node): string {
+  return node.kind === "fact" ? `"${node.name}"` : node.kind === "literal" ? JSON.stringify(node.value) : "this value";
+}
+
+function conditionHint(node: Node, type: FactType): string | undefined {
+  if (node.kind !== "fact") return undefined;
+  if (type === "number" || type === "duration") return `compare it, e.g. ${node.name} > 0`;
+  if (type === "string") return `compare it, e.g. ${node.name} == "..."`;
+  if (type === "list") return `test membership, e.g. "x" in ${node.name}`;
+  return undefined;
+}
+
+function durationHint(node: Node): string {
+  if (node.kind === "literal" && typeof node.value === "number") return `write ${node.value}s or ${node.value * 1000}ms`;
+  if (node.kind === "literal" && typeof node.value === "string") return `write the duration without quotes, e.g. 2s`;
+  return "write a duration like 2s or 2000ms";
+}
+
+function spanOf(a: Span, b: Span): Span {
+  const start = Math.min(a.offset, b.offset);
+  return { offset: start, length: Math.max(a.offset + a.length, b.offset + b.length) - start };
+}
+
+/** Compiles `source` against the facts of `catalogue`: all type errors at once, or closures to run. */
+export function compileExpression(source: string, catalogue: FactCatalogue): ExpressionResult {
+  const parsed = parse(source);
+  if (!parsed.ok) return { ok: false, errors: [parsed.error] };
+  const checker = new Checker(catalogue);
+  const test = checker.condition(parsed.node);
+  if (checker.errors.length > 0) return { ok: false, errors: checker.errors };
+  const models = catalogue.lookup("model") ? pinnedModels(parsed.node) : null;
+  return { ok: true, expression: { source, reads: [...checker.reads], test, models } };
+}

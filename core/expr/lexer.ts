@@ -1,0 +1,124 @@
+// Tokenizer of the expression language: every token keeps its offset and length in the source.
+
+import type { ExpressionError } from "./types.ts";
+
+export type TokenKind =
+  | "name"
+  | "string"
+  | "number"
+  | "duration"
+  | "keyword"
+  | "op"
+  | "("
+  | ")"
+  | "["
+  | "]"
+  | ","
+  | "end";
+
+export interface Token {
+  kind: TokenKind;
+  /** Source text for names, keywords and operators; the unescaped value for strings. */
+  text: string;
+  /** Numbers as written; durations in milliseconds. */
+  number?: number;
+  offset: number;
+  length: number;
+}
+
+const KEYWORDS = new Set(["and", "or", "not", "in", "true", "false"]);
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'" };
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+const isNameStart = (c: string | undefined) => c !== undefined && /[A-Za-z_]/.test(c);
+// Header names contain `-`; the language has no minus operator, so `-` can live inside names.
+const isNamePart = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_.\-]/.test(c);
+
+export class LexError extends Error {
+  constructor(readonly error: ExpressionError) {
+    super(error.message);
+  }
+}
+
+function syntax(message: string, offset: number, length: number, hint?: string): LexError {
+  return new LexError({ code: "expr-syntax", message, offset, length, ...(hint ? { hint } : {}) });
+}
+
+function readString(source: string, start: number): Token {
+  const quote = source[start]!;
+  let value = "";
+  let i = start + 1;
+  while (i < source.length && source[i] !== quote) {
+    if (source[i] === "\\") {
+      const escaped = ESCAPES[source[i + 1] ?? ""];
+      if (escaped === undefined) throw syntax(`unknown escape "\\${source[i + 1] ?? ""}"`, i, 2);
+      value += escaped;
+      i += 2;
+    } else {
+      value += source[i];
+      i += 1;
+    }
+  }
+  if (i >= source.length) throw syntax("string is not closed", start, source.length - start, `add a closing ${quote}`);
+  return { kind: "string", text: value, offset: start, length: i + 1 - start };
+}
+
+function readNumber(source: string, start: number): Token {
+  let i = start;
+  while (isDigit(source[i])) i++;
+  if (source[i] === "." && isDigit(source[i + 1])) {
+    i++;
+    while (isDigit(source[i])) i++;
+  }
+  const value = Number(source.slice(start, i));
+  let unitEnd = i;
+  while (/[a-z]/i.test(source[unitEnd] ?? "")) unitEnd++;
+  if (unitEnd === i) return { kind: "number", text: source.slice(start, i), number: value, offset: start, length: i - start };
+  const unit = source.slice(i, unitEnd);
+  const factor = UNIT_MS[unit];
+  if (factor === undefined) {
+    throw syntax(`unknown duration unit "${unit}"`, start, unitEnd - start, "durations are written like 250ms, 2s, 1.5s or 1m");
+  }
+  const text = source.slice(start, unitEnd);
+  return { kind: "duration", text, number: value * factor, offset: start, length: unitEnd - start };
+}
+
+function readOperator(source: string, start: number): Token | undefined {
+  const two = source.slice(start, start + 2);
+  if (two === "==" || two === "!=" || two === "<=" || two === ">=") return { kind: "op", text: two, offset: start, length: 2 };
+  const one = source[start]!;
+  if (one === "<" || one === ">") return { kind: "op", text: one, offset: start, length: 1 };
+  if ("()[],".includes(one)) return { kind: one as TokenKind, text: one, offset: start, length: 1 };
+  return undefined;
+}
+
+/** Splits `source` into tokens, ending with an `end` token; throws LexError on a bad character. */
+export function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    let token: Token | undefined;
+    if (c === '"' || c === "'") token = readString(source, i);
+    else if (isDigit(c)) token = readNumber(source, i);
+    else if (isNameStart(c)) {
+      let end = i + 1;
+      while (isNamePart(source[end])) end++;
+      const text = source.slice(i, end);
+      token = { kind: KEYWORDS.has(text) ? "keyword" : "name", text, offset: i, length: end - i };
+    } else token = readOperator(source, i);
+    if (!token) {
+      const hint = c === "=" ? 'compare with "=="' : c === "&" || c === "|" ? 'write "and" / "or"' : c === "!" ? 'write "not"' : undefined;
+      throw syntax(`unexpected character "${c}"`, i, 1, hint);
+    }
+    tokens.push(token);
+    i = token.offset + token.length;
+  }
+  tokens.push({ kind: "end", text: "", offset: source.length, length: 0 });
+  return tokens;
+}

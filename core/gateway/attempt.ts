@@ -1,0 +1,147 @@
+// One upstream attempt: calls a provider with the endpoint's timeouts and, for streams, waits for
+// the first event, so that every failure before the first byte can still move on to a fallback.
+
+import type { EndpointSpec } from "../config/graph.ts";
+import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
+import { isStream, type ChatRequest, type ChatResponse, type StreamEvent } from "../kit/canonical.ts";
+import type { ProviderInstance } from "../kit/plugin.ts";
+
+/** Defaults when an endpoint sets no timeout: long generations are normal, silence is not. */
+export const DEFAULT_TIMEOUT_MS = 300_000;
+
+export type AttemptSuccess =
+  | { kind: "response"; response: ChatResponse; ttftMs: number }
+  | {
+      kind: "stream";
+      first: IteratorResult<StreamEvent>;
+      iterator: AsyncIterator<StreamEvent>;
+      ttftMs: number;
+      /** Aborts the upstream call (client gone, or total timeout). */
+      abort(reason: SwitchyardError): void;
+      /** Stops the total-duration timer once the stream has ended. */
+      done(): void;
+    };
+
+export interface AttemptInput {
+  provider: ProviderInstance;
+  providerName: string;
+  endpoint: EndpointSpec;
+  request: ChatRequest;
+  /** The client's signal: when it aborts, the upstream call is aborted at once. */
+  clientSignal: AbortSignal;
+}
+
+/**
+ * Runs one attempt. Throws a SwitchyardError on failure (its `retryable` says whether the next
+ * candidate may be tried); a failure inside the plugin that is not one is reported as the plugin's.
+ */
+export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
+  const { endpoint } = input;
+  const started = performance.now();
+  const controller = new AbortController();
+  const onClientAbort = () => controller.abort(clientGone());
+  input.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  const totalMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const firstMs = Math.min(endpoint.firstTokenTimeoutMs ?? totalMs, totalMs);
+  const totalTimer = setTimeout(() => controller.abort(timedOut(endpoint, "timeout", totalMs)), totalMs);
+  const firstTimer = setTimeout(() => controller.abort(timedOut(endpoint, "first_token_timeout", firstMs)), firstMs);
+  const cleanup = () => {
+    clearTimeout(totalTimer);
+    clearTimeout(firstTimer);
+    input.clientSignal.removeEventListener("abort", onClientAbort);
+  };
+  try {
+    const result = await raceAbort(callProvider(input, controller.signal), controller.signal);
+    if (!isStream(result)) {
+      cleanup();
+      return { kind: "response", response: result, ttftMs: performance.now() - started };
+    }
+    const iterator = result[Symbol.asyncIterator]();
+    const first = await raceAbort(nextEvent(iterator, input.providerName), controller.signal);
+    clearTimeout(firstTimer);
+    return {
+      kind: "stream",
+      first,
+      iterator,
+      ttftMs: performance.now() - started,
+      abort: (reason) => controller.abort(reason),
+      done: cleanup,
+    };
+  } catch (error) {
+    cleanup();
+    const failure = asGatewayError(error, input.providerName, controller.signal);
+    // Make sure the upstream connection is released whatever the plugin did.
+    if (!controller.signal.aborted) controller.abort(failure);
+    throw failure;
+  }
+}
+
+async function callProvider(input: AttemptInput, signal: AbortSignal) {
+  try {
+    return await input.provider.chat(input.request, signal);
+  } catch (error) {
+    throw asGatewayError(error, input.providerName, signal);
+  }
+}
+
+/** Pulls the next event, naming the plugin when its iterator fails with a foreign error. */
+export async function nextEvent(iterator: AsyncIterator<StreamEvent>, providerName: string) {
+  try {
+    return await iterator.next();
+  } catch (error) {
+    throw asGatewayError(error, providerName);
+  }
+}
+
+function asGatewayError(error: unknown, providerName: string, signal?: AbortSignal): SwitchyardError {
+  if (signal?.aborted && isSwitchyardError(signal.reason)) return signal.reason;
+  if (isSwitchyardError(error)) return error;
+  if (error instanceof TypeError || (error instanceof Error && /ECONN|socket|network|fetch failed/i.test(error.message))) {
+    // fetch failures surface as TypeError: the vendor could not be reached.
+    return errors.upstream(`provider "${providerName}" could not be reached: ${error.message}`, {
+      cause: error,
+      retryable: true,
+      metadata: { provider: providerName },
+    });
+  }
+  const failed = errors.pluginFailed(providerName, "chat", error);
+  return new SwitchyardError("plugin_failed", failed.message, { cause: error, metadata: failed.metadata, retryable: true });
+}
+
+/** Rejects as soon as the signal aborts, even if the plugin ignores it. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function timedOut(endpoint: EndpointSpec, setting: string, ms: number): SwitchyardError {
+  return errors.timeout(`endpoint ${endpoint.id} exceeded its ${setting} of ${ms} ms`, {
+    metadata: { endpoint: endpoint.id },
+  });
+}
+
+export const CLIENT_GONE = "client_disconnected";
+
+export function clientGone(): SwitchyardError {
+  return new SwitchyardError("bad_request", "the client closed the connection", {
+    status: 499,
+    metadata: { reason: CLIENT_GONE },
+  });
+}
+
+export function isClientGone(error: SwitchyardError): boolean {
+  return error.metadata?.reason === CLIENT_GONE;
+}

@@ -1,0 +1,115 @@
+// Tries the dispatch table's candidates in order until one answers. Connection errors, timeouts,
+// 408/429/5xx/529 move on; a request the vendor refused as malformed does not (it would fail
+// everywhere), except a context-length refusal, which moves on to endpoints with a larger context.
+
+import type { EndpointSpec } from "../config/graph.ts";
+import { errors, SwitchyardError } from "../errors.ts";
+import type { ChatRequest } from "../kit/canonical.ts";
+import type { AttemptRecord } from "../ledger/types.ts";
+import type { StatsRegistry } from "../stats/index.ts";
+import { attempt, isClientGone, type AttemptSuccess } from "./attempt.ts";
+import type { Snapshot } from "../runtime/snapshot.ts";
+
+export interface FallbackInput {
+  snapshot: Snapshot;
+  stats: StatsRegistry;
+  candidates: readonly EndpointSpec[];
+  request: ChatRequest;
+  clientSignal: AbortSignal;
+}
+
+export type FallbackResult =
+  | { ok: true; endpoint: EndpointSpec; success: AttemptSuccess; attempts: AttemptRecord[]; upstreamMs: number; startedAt: number }
+  | { ok: false; error: SwitchyardError; attempts: AttemptRecord[]; upstreamMs: number; endpoint: EndpointSpec | null };
+
+export async function runCandidates(input: FallbackInput): Promise<FallbackResult> {
+  const attempts: AttemptRecord[] = [];
+  const failures: SwitchyardError[] = [];
+  let upstreamMs = 0;
+  let minContext = -1;
+  let last: EndpointSpec | null = null;
+  for (const endpoint of input.candidates) {
+    if (minContext >= 0 && (endpoint.context ?? 0) <= minContext) continue;
+    const provider = input.snapshot.providers.get(endpoint.provider);
+    if (!provider || !input.stats.available(endpoint.id)) continue;
+    last = endpoint;
+    const started = performance.now();
+    input.stats.begin(endpoint.id);
+    try {
+      const success = await attempt({
+        provider,
+        providerName: endpoint.provider,
+        endpoint,
+        request: forEndpoint(input.request, endpoint),
+        clientSignal: input.clientSignal,
+      });
+      const elapsed = performance.now() - started;
+      upstreamMs += success.ttftMs;
+      if (success.kind === "response") {
+        input.stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: elapsed });
+      }
+      attempts.push({ endpoint: endpoint.id, status: 200, duration_ms: Math.round(elapsed), error: null });
+      return { ok: true, endpoint, success, attempts, upstreamMs, startedAt: started };
+    } catch (caught) {
+      const error = caught as SwitchyardError;
+      const elapsed = performance.now() - started;
+      upstreamMs += elapsed;
+      attempts.push({
+        endpoint: endpoint.id,
+        status: error.upstreamStatus ?? error.status,
+        duration_ms: Math.round(elapsed),
+        error: `${error.code}: ${input.snapshot.redact(error.message)}`,
+      });
+      if (isClientGone(error)) {
+        input.stats.cancel(endpoint.id);
+        return { ok: false, error, attempts, upstreamMs, endpoint };
+      }
+      input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
+      if (error.retryAfterMs !== undefined) input.stats.penalize(endpoint.id, Date.now() + error.retryAfterMs);
+      if (!error.retryable) return { ok: false, error: redacted(error, input.snapshot), attempts, upstreamMs, endpoint };
+      if (error.code === "context_length_exceeded") minContext = endpoint.context ?? 0;
+      failures.push(error);
+    }
+  }
+  return { ok: false, error: exhausted(failures, attempts, input.snapshot), attempts, upstreamMs, endpoint: last };
+}
+
+/** The request as this endpoint receives it: its upstream model id, its output cap. */
+function forEndpoint(request: ChatRequest, endpoint: EndpointSpec): ChatRequest {
+  const cap = endpoint.maxOutput;
+  const maxTokens = cap === undefined ? request.maxTokens : Math.min(request.maxTokens ?? cap, cap);
+  return { ...request, model: endpoint.model, maxTokens };
+}
+
+function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snapshot: Snapshot): SwitchyardError {
+  if (failures.length === 0) {
+    return errors.noEndpoint("no candidate endpoint is available right now (circuit open or rate limited)", { attempts });
+  }
+  const last = failures[failures.length - 1]!;
+  const allRateLimited = failures.every((f) => f.code === "rate_limited");
+  const summary = `all ${failures.length} candidate endpoint(s) failed; last: ${snapshot.redact(last.message)}`;
+  const metadata = { attempts, ...(last.metadata ? { upstream: last.metadata } : {}) };
+  const error = allRateLimited
+    ? errors.rateLimited(summary, { metadata, retryAfterMs: minRetryAfter(failures) })
+    : errors.upstream(summary, { metadata });
+  return redacted(error, snapshot);
+}
+
+function minRetryAfter(failures: SwitchyardError[]): number | undefined {
+  const waits = failures.map((f) => f.retryAfterMs).filter((w): w is number => w !== undefined);
+  return waits.length ? Math.min(...waits) : undefined;
+}
+
+/** Vendor error bodies travel in metadata: strip configured secrets from them first. */
+function redacted(error: SwitchyardError, snapshot: Snapshot): SwitchyardError {
+  if (!error.metadata) return error;
+  const metadata = JSON.parse(snapshot.redact(JSON.stringify(error.metadata))) as Record<string, unknown>;
+  return new SwitchyardError(error.code, snapshot.redact(error.message), {
+    cause: error,
+    metadata,
+    status: error.status,
+    upstreamStatus: error.upstreamStatus,
+    retryAfterMs: error.retryAfterMs,
+    retryable: error.retryable,
+  });
+}

@@ -1,0 +1,65 @@
+// Metering: the vendor's usage (or, when it reports none, an estimate that says so), priced
+// exactly in nano-USD, plus the fee plugin's quote.
+
+import type { EndpointSpec } from "../config/graph.ts";
+import { errors, isSwitchyardError } from "../errors.ts";
+import type { Usage } from "../kit/canonical.ts";
+import type { FeeInstance, Principal } from "../kit/plugin.ts";
+import { usageCost } from "../money.ts";
+
+export interface Metered {
+  usage: Usage;
+  cost: number;
+  fee: number;
+}
+
+/** Characters per token for estimates: the usual rule of thumb for English text and code. */
+const CHARS_PER_TOKEN = 4;
+
+export function estimateUsage(inputTokens: number, outputChars: number): Usage {
+  return { inputTokens, outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN), estimated: true };
+}
+
+export function meter(
+  usage: Usage,
+  endpoint: EndpointSpec,
+  fee: { instance: FeeInstance; name: string },
+  principal: Principal,
+): Metered {
+  const cost = usageCost(usage, endpoint.price);
+  let charged: number;
+  try {
+    charged = fee.instance.quote(usage, cost, principal, {
+      id: endpoint.id,
+      provider: endpoint.provider,
+      model: endpoint.model,
+      publicModel: endpoint.publicModel,
+    });
+  } catch (error) {
+    throw isSwitchyardError(error) ? error : errors.pluginFailed(fee.name, "quote", error);
+  }
+  if (!Number.isSafeInteger(charged) || charged < 0) {
+    throw errors.pluginFailed(fee.name, "quote", new Error(`returned ${charged}; a fee is a non-negative integer of nano-USD`));
+  }
+  return { usage, cost, fee: charged };
+}
+
+/** The most a request can cost on any of its candidates: what a credit-limited key must hold. */
+export function maximumCharge(
+  candidates: readonly EndpointSpec[],
+  inputTokens: number,
+  maxTokens: number | undefined,
+  fee: { instance: FeeInstance; name: string },
+  principal: Principal,
+): number {
+  let most = 0;
+  for (const endpoint of candidates) {
+    const output = maxTokens ?? endpoint.maxOutput ?? DEFAULT_MAX_OUTPUT;
+    const worst = meter({ inputTokens, outputTokens: output }, endpoint, fee, principal);
+    most = Math.max(most, worst.cost + worst.fee);
+  }
+  return most;
+}
+
+/** Output cap assumed for reservations when neither the request nor the endpoint sets one. */
+export const DEFAULT_MAX_OUTPUT = 8192;

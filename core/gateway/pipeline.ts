@@ -1,0 +1,167 @@
+// The request path after ingress: auth, classifiers, dispatch, credit hold, candidates, metering
+// and the ledger row. Works on canonical types only; the HTTP layer turns outcomes into bytes.
+
+import type { EndpointSpec } from "../config/graph.ts";
+import type { ProviderPreferences } from "../dispatch/index.ts";
+import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
+import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
+import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
+import type { KitLogger } from "../kit/kit.ts";
+import type { ClassifierValue, Principal } from "../kit/plugin.ts";
+import type { AttemptRecord, Ledger, Reservation } from "../ledger/types.ts";
+import type { Snapshot } from "../runtime/snapshot.ts";
+import type { StatsRegistry } from "../stats/index.ts";
+import { runCandidates } from "./fallback.ts";
+import { estimateUsage, maximumCharge, meter, type Metered } from "./meter.ts";
+import { RowBuilder } from "./row.ts";
+import { relayStream } from "./stream.ts";
+
+export interface GatewayDeps {
+  stats: StatsRegistry;
+  ledger: Ledger;
+  log: KitLogger;
+}
+
+export interface IncomingChat {
+  id: string;
+  /** `request.model` is the public model the client named. */
+  request: ChatRequest;
+  models?: string[];
+  provider?: ProviderPreferences;
+  headers: Headers;
+  key: string | null;
+  /** Aborts when the client goes away. */
+  signal: AbortSignal;
+  /** performance.now() when the request arrived. */
+  arrivedAt: number;
+}
+
+export interface Served {
+  route: string | null;
+  model: string | null;
+  provider: string | null;
+  attempts: AttemptRecord[];
+  /** Time spent in the gateway itself, excluding upstream time. */
+  overheadMs: number;
+}
+
+/** What the stream relay knows once the stream has ended: for the final usage chunk. */
+export interface Settlement {
+  usage: Usage;
+  costUsd: number;
+}
+
+export type ChatOutcome =
+  | { kind: "response"; response: ChatResponse; served: Served; metered: Metered }
+  | { kind: "stream"; served: Served; events: AsyncIterable<StreamEvent>; settlement(): Settlement | null }
+  | { kind: "error"; error: SwitchyardError; served: Served };
+
+export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat): Promise<ChatOutcome> {
+  const served: Served = { route: null, model: null, provider: null, attempts: [], overheadMs: 0 };
+  const row = new RowBuilder(input, deps.ledger);
+  const fail = (error: SwitchyardError): ChatOutcome => {
+    served.overheadMs = performance.now() - input.arrivedAt;
+    return { kind: "error", error, served };
+  };
+
+  let principal: Principal;
+  try {
+    principal = await snapshot.auth.authenticate({ headers: input.headers, key: input.key });
+  } catch (error) {
+    return fail(isSwitchyardError(error) ? error : errors.pluginFailed(snapshot.authName, "authenticate", error));
+  }
+  row.keyId = principal.keyId;
+
+  const model = input.request.model;
+  let values: Map<string, ClassifierValue>;
+  try {
+    values = await resolveClassifiers(snapshot, model, input);
+  } catch (error) {
+    return fail(row.failed(error as SwitchyardError));
+  }
+  const inputTokens = estimateInputTokens(input.request);
+  const facts = createRequestFacts({
+    request: input.request,
+    model,
+    principal,
+    headers: input.headers,
+    classify: (name) => values.get(name),
+  });
+  const dispatched = snapshot.table.dispatch(
+    { model, models: input.models, provider: input.provider, facts, inputTokens, maxTokens: input.request.maxTokens },
+    { stats: deps.stats },
+  );
+  if (!dispatched.ok) return fail(row.failed(dispatched.error));
+  served.route = row.route = dispatched.route.name;
+
+  const fee = { instance: snapshot.fee, name: snapshot.feeName };
+  let reservation: Reservation | null = null;
+  if (principal.keyId !== null && principal.creditLimit !== null) {
+    const hold = maximumCharge(dispatched.candidates, inputTokens, input.request.maxTokens, fee, principal);
+    reservation = await deps.ledger.reserve(principal.keyId, hold);
+    if (!reservation) {
+      return fail(row.failed(errors.insufficientCredit(`key "${principal.name}" has not enough credit left for this request`)));
+    }
+    row.reservation = reservation;
+  }
+
+  const result = await runCandidates({
+    snapshot,
+    stats: deps.stats,
+    candidates: dispatched.candidates,
+    request: input.request,
+    clientSignal: input.signal,
+  });
+  served.attempts = row.attempts = result.attempts;
+  served.overheadMs = performance.now() - input.arrivedAt - result.upstreamMs;
+  if (result.endpoint) row.endpoint = result.endpoint;
+  if (!result.ok) return { kind: "error", error: row.failed(result.error), served };
+  served.model = result.endpoint.publicModel;
+  served.provider = result.endpoint.provider;
+
+  if (result.success.kind === "response") {
+    const response = result.success.response;
+    const usage = response.usage ?? estimateUsage(inputTokens, response.text.length + (response.reasoning?.length ?? 0));
+    const metered = safeMeter(usage, result.endpoint, fee, principal, deps.log);
+    row.succeeded(metered, result.success.ttftMs);
+    return { kind: "response", response: { ...response, usage }, served, metered };
+  }
+  return relayStream({
+    success: result.success,
+    endpoint: result.endpoint,
+    served,
+    row,
+    inputTokens,
+    stats: deps.stats,
+    meter: (usage: Usage, endpoint: EndpointSpec) => safeMeter(usage, endpoint, fee, principal, deps.log),
+    startedAt: result.startedAt,
+  });
+}
+
+/**
+ * Classifiers read by routes that could match this model, resolved before dispatch (a classifier
+ * may be async, the dispatch table is not). Routes bound to other models cost nothing.
+ */
+async function resolveClassifiers(snapshot: Snapshot, model: string, input: IncomingChat) {
+  const values = new Map<string, ClassifierValue>();
+  for (const name of snapshot.table.classifiersFor(model)) {
+    const classifier = snapshot.classifiers.get(name);
+    if (!classifier) continue;
+    try {
+      values.set(name, await classifier.classify(input.request, input.signal));
+    } catch (error) {
+      throw isSwitchyardError(error) ? error : errors.pluginFailed(name, "classify", error);
+    }
+  }
+  return values;
+}
+
+/** A fee plugin that fails must not lose the row: the cost is still recorded, the fee as zero. */
+function safeMeter(usage: Usage, endpoint: EndpointSpec, fee: Parameters<typeof meter>[2], principal: Principal, log: KitLogger): Metered {
+  try {
+    return meter(usage, endpoint, fee, principal);
+  } catch (error) {
+    log.error("fee plugin failed; fee recorded as 0", { plugin: fee.name, error: (error as Error).message });
+    return { ...meter(usage, endpoint, { instance: { quote: () => 0 }, name: "none" }, principal) };
+  }
+}

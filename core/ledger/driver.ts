@@ -1,0 +1,41 @@
+// What each storage dialect implements; the ledger (ledger.ts) builds batching, caching and the
+// public API on top, so the SQLite and PostgreSQL drivers stay thin wiring.
+
+import type { RawUsage, RequestRow } from "./rows.ts";
+import type { RequestRecord, UsageQuery } from "./types.ts";
+
+export interface KeyRow {
+  id: string;
+  secretHash: string;
+  prefix: string;
+  name: string;
+  tags: string[];
+  creditLimit: number | null;
+  spent: number;
+  reserved: number;
+  disabled: boolean;
+  createdAt: number;
+}
+
+export interface LedgerDriver {
+  readonly dialect: "sqlite" | "postgres";
+  migrate(): Promise<void>;
+  /** One transaction: insert the rows, charge their keys, release the reservations they settle. */
+  writeBatch(records: readonly RequestRecord[]): Promise<void>;
+  /** Atomic conditional increment of `reserved`; false when the key is missing, disabled or out of credit. */
+  reserve(keyId: string, amount: number): Promise<boolean>;
+  release(keyId: string, amount: number): Promise<void>;
+  /** Sets every key's `reserved` back to 0 (holds left by a process that died). */
+  resetReservations(): Promise<void>;
+  insertKey(row: KeyRow): Promise<void>;
+  listKeys(): Promise<KeyRow[]>;
+  keyById(id: string): Promise<KeyRow | null>;
+  keyByHash(secretHash: string): Promise<KeyRow | null>;
+  disableKey(idOrPrefix: string): Promise<KeyRow | null>;
+  request(id: string): Promise<RequestRow | null>;
+  /** Group sums from live rows and from rollups, unmerged. */
+  usage(query: UsageQuery): Promise<RawUsage[]>;
+  /** Rolls up and deletes at most `batchSize` rows older than the cutoff, in one transaction. */
+  pruneBatch(cutoffMs: number, batchSize: number): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+// Entry of the usage ledger: opens the storage named by the config's `storage:` URL, migrates it,
+// and returns the one Ledger interface whichever dialect backs it.
+//
+// PostgreSQL caveat: several instances share the keys table, so a crashed instance's reservations
+// cannot be told apart from live ones and are not reset on start; they stay held until released.
+// SQLite has one owning process, so on start every `reserved` is reset to 0.
+
+import { errors } from "../errors.ts";
+import type { LedgerDriver } from "./driver.ts";
+import { createLedger, type LedgerSettings } from "./ledger.ts";
+import { openPostgres } from "./postgres.ts";
+import { openSqlite } from "./sqlite.ts";
+import type { Ledger } from "./types.ts";
+
+export type * from "./types.ts";
+export type { LedgerSettings } from "./ledger.ts";
+export { KEY_PREFIX } from "./secrets.ts";
+
+/** `sqlite:./data/switchyard.db`, `sqlite::memory:`, or `postgres://user@host:5432/db`. */
+export function openDriver(storage: string): LedgerDriver {
+  if (storage.startsWith("sqlite:")) {
+    let path = storage.slice("sqlite:".length);
+    if (path.startsWith("//")) path = path.slice(2);
+    if (!path) throw errors.badRequest(`storage "${storage}" names no SQLite file`);
+    return openSqlite(path);
+  }
+  if (storage.startsWith("postgres://") || storage.startsWith("postgresql://")) return openPostgres(storage);
+  throw errors.badRequest(`unknown storage "${storage.split(":")[0]}:"; use sqlite:PATH or postgres://...`);
+}
+
+export async function openLedger(storage: string, options: LedgerSettings = {}): Promise<Ledger> {
+  const driver = openDriver(storage);
+  try {
+    await driver.migrate();
+    if (driver.dialect === "sqlite") await driver.resetReservations();
+  } catch (error) {
+    await driver.close().catch(() => {});
+    throw errors.internal(`could not open storage: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  return createLedger(driver, options);
+}

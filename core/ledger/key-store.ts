@@ -1,0 +1,94 @@
+// Client keys: creation (the secret is shown once, only its hash kept), listing, disabling, and
+// verification with a short cache so a busy key costs one lookup a second, not one per request.
+
+import { randomUUID } from "node:crypto";
+import { errors } from "../errors.ts";
+import type { Principal } from "../kit/index.ts";
+import type { KeyRow, LedgerDriver } from "./driver.ts";
+import { hashSecret, newSecret, sameDigest, visiblePrefix } from "./secrets.ts";
+import type { KeyRecord, KeyStore } from "./types.ts";
+
+const CACHE_TTL_MS = 1000;
+/** Bounds the cache against clients sending many distinct wrong keys. */
+const CACHE_MAX = 10_000;
+
+export function toKeyRecord(row: KeyRow): KeyRecord {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    name: row.name,
+    tags: row.tags,
+    creditLimit: row.creditLimit === null ? null : Number(row.creditLimit),
+    spent: Number(row.spent),
+    reserved: Number(row.reserved),
+    disabled: row.disabled,
+    createdAt: Number(row.createdAt),
+  };
+}
+
+function toPrincipal(row: KeyRow): Principal {
+  return {
+    keyId: row.id,
+    name: row.name,
+    tags: row.tags,
+    creditLimit: row.creditLimit === null ? null : Number(row.creditLimit),
+  };
+}
+
+export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStore {
+  const cache = new Map<string, { principal: Principal | null; expires: number }>();
+  // Bumped by disable(): a lookup that started before it must not cache what it read.
+  let epoch = 0;
+
+  return {
+    async create(input) {
+      const name = input.name.trim();
+      if (!name) throw errors.badRequest("a key needs a name");
+      const creditLimit = input.creditLimit ?? null;
+      if (creditLimit !== null && (!Number.isSafeInteger(creditLimit) || creditLimit < 0)) {
+        throw errors.badRequest("credit limit must be a non-negative integer of nano-USD");
+      }
+      const key = newSecret();
+      const row: KeyRow = {
+        id: `key_${randomUUID().replaceAll("-", "")}`,
+        secretHash: hashSecret(key),
+        prefix: visiblePrefix(key),
+        name,
+        tags: input.tags ?? [],
+        creditLimit,
+        spent: 0,
+        reserved: 0,
+        disabled: false,
+        createdAt: now(),
+      };
+      await driver.insertKey(row);
+      return { key, record: toKeyRecord(row) };
+    },
+    async list() {
+      return (await driver.listKeys()).map(toKeyRecord);
+    },
+    async get(id) {
+      const row = await driver.keyById(id);
+      return row ? toKeyRecord(row) : null;
+    },
+    async disable(idOrPrefix) {
+      const row = await driver.disableKey(idOrPrefix);
+      epoch += 1;
+      cache.clear();
+      return row ? toKeyRecord(row) : null;
+    },
+    async verify(secret) {
+      const hash = hashSecret(secret);
+      const at = now();
+      const cached = cache.get(hash);
+      if (cached && cached.expires > at) return cached.principal;
+      const started = epoch;
+      const row = await driver.keyByHash(hash);
+      const principal = row && !row.disabled && sameDigest(row.secretHash, hash) ? toPrincipal(row) : null;
+      if (started !== epoch) return principal;
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(hash, { principal, expires: at + CACHE_TTL_MS });
+      return principal;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// The shipped migrations, in order, per dialect. Imported as text so they live inside the binary.
+// Add a file to each dialect's folder and a line to each list; never edit an applied one.
+
+import sqliteInit from "./sqlite/0001_init.sql" with { type: "text" };
+import postgresInit from "./postgres/0001_init.sql" with { type: "text" };
+
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+export const sqliteMigrations: readonly Migration[] = [{ name: "0001_init", sql: sqliteInit }];
+export const postgresMigrations: readonly Migration[] = [{ name: "0001_init", sql: postgresInit }];
+
+/** Where applied migrations are tracked, in both dialects. */
+export const MIGRATIONS_TABLE = "switchyard_migrations";

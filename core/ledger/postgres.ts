@@ -1,0 +1,109 @@
+// The PostgreSQL driver: postgres.js behind Drizzle, for several gateway instances sharing one
+// database. Reservations are single conditional UPDATEs, which PostgreSQL re-checks against the
+// latest row version under concurrency, so parallel reserve() calls never overspend a key.
+
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { KeyRow, LedgerDriver } from "./driver.ts";
+import { MIGRATIONS_TABLE, postgresMigrations } from "./migrations/index.ts";
+import { chunked, rollUp, settlements, toRequestRow, type RawUsage } from "./rows.ts";
+import { dailyRollups, keys, requests } from "./schema-postgres.ts";
+import { ROLLUP_ADD, rollupUsageSql, rowUsageSql } from "./usage-sql.ts";
+
+const DAY = sql`to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+
+/** `url` may carry connection parameters as query string, e.g. `?search_path=tenant_a`. */
+export function openPostgres(url: string): LedgerDriver {
+  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const db = drizzle({ client });
+  const first = <T>(rows: T[]): T | null => rows[0] ?? null;
+
+  return {
+    dialect: "postgres",
+    async migrate() {
+      await client.begin(async (tx) => {
+        // Several instances may start together: one migrates, the others wait and then see it done.
+        await tx`SELECT pg_advisory_xact_lock(hashtext(${MIGRATIONS_TABLE}))`;
+        await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name text PRIMARY KEY NOT NULL, applied_at bigint NOT NULL)`);
+        const applied = new Set((await tx.unsafe<{ name: string }[]>(`SELECT name FROM ${MIGRATIONS_TABLE}`)).map((r) => r.name));
+        for (const migration of postgresMigrations) {
+          if (applied.has(migration.name)) continue;
+          await tx.unsafe(migration.sql);
+          await tx.unsafe(`INSERT INTO ${MIGRATIONS_TABLE} (name, applied_at) VALUES ($1, $2)`, [migration.name, Date.now()]);
+        }
+      });
+    },
+    async writeBatch(records) {
+      const rows = records.map(toRequestRow);
+      // Keys are updated in id order so two instances' batches cannot deadlock on each other.
+      const changes = [...settlements(records)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      await db.transaction(async (tx) => {
+        for (const part of chunked(rows)) await tx.insert(requests).values(part).onConflictDoNothing();
+        for (const [keyId, change] of changes) {
+          await tx.update(keys)
+            .set({ spent: sql`${keys.spent} + ${change.spent}`, reserved: sql`greatest(${keys.reserved} - ${change.release}, 0)` })
+            .where(eq(keys.id, keyId));
+        }
+      });
+    },
+    async reserve(keyId, amount) {
+      const updated = await db
+        .update(keys)
+        .set({ reserved: sql`${keys.reserved} + ${amount}` })
+        .where(and(eq(keys.id, keyId), eq(keys.disabled, false),
+          or(isNull(keys.creditLimit), sql`${keys.spent} + ${keys.reserved} + ${amount} <= ${keys.creditLimit}`)))
+        .returning({ id: keys.id });
+      return updated.length === 1;
+    },
+    async release(keyId, amount) {
+      await db.update(keys).set({ reserved: sql`greatest(${keys.reserved} - ${amount}, 0)` }).where(eq(keys.id, keyId));
+    },
+    async resetReservations() {
+      await db.update(keys).set({ reserved: 0 });
+    },
+    async insertKey(row) {
+      await db.insert(keys).values(row);
+    },
+    async listKeys() {
+      return db.select().from(keys).orderBy(asc(keys.createdAt), asc(keys.id));
+    },
+    async keyById(id) {
+      return first<KeyRow>(await db.select().from(keys).where(eq(keys.id, id)));
+    },
+    async keyByHash(secretHash) {
+      return first<KeyRow>(await db.select().from(keys).where(eq(keys.secretHash, secretHash)));
+    },
+    async disableKey(idOrPrefix) {
+      const match = or(eq(keys.id, idOrPrefix), eq(keys.prefix, idOrPrefix));
+      return first<KeyRow>(await db.update(keys).set({ disabled: true }).where(match).returning());
+    },
+    async request(id) {
+      return first(await db.select().from(requests).where(eq(requests.id, id)));
+    },
+    async usage(query) {
+      const live = await db.execute<RawUsage>(rowUsageSql(query, DAY));
+      const rolled = await db.execute<RawUsage>(rollupUsageSql(query));
+      return [...live, ...rolled];
+    },
+    async pruneBatch(cutoffMs, batchSize) {
+      return db.transaction(async (tx) => {
+        // SKIP LOCKED lets two instances prune at once without rolling the same rows up twice.
+        const old = await tx.select().from(requests).where(lt(requests.createdAt, cutoffMs))
+          .orderBy(asc(requests.createdAt)).limit(batchSize).for("update", { skipLocked: true });
+        if (old.length === 0) return 0;
+        for (const rollup of rollUp(old)) {
+          await tx.insert(dailyRollups).values(rollup).onConflictDoUpdate({
+            target: [dailyRollups.day, dailyRollups.keyId, dailyRollups.model, dailyRollups.provider, dailyRollups.route],
+            set: ROLLUP_ADD,
+          });
+        }
+        await tx.delete(requests).where(inArray(requests.id, old.map((r) => r.id)));
+        return old.length;
+      });
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Client key secrets: generation, hashing, and comparison. Only the SHA-256 of a secret is stored.
+
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export const KEY_PREFIX = "sk-sy-";
+/** Characters of the secret kept in the clear so operators can tell keys apart. */
+const VISIBLE = KEY_PREFIX.length + 8;
+
+/** A new secret: `sk-sy-` and 32 random bytes in base64url (43 characters). */
+export function newSecret(): string {
+  return KEY_PREFIX + randomBytes(32).toString("base64url");
+}
+
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+export function visiblePrefix(secret: string): string {
+  return secret.slice(0, VISIBLE);
+}
+
+/** Compares two hex digests without leaking, through timing, where they first differ. */
+export function sameDigest(a: string, b: string): boolean {
+  const left = Buffer.from(a, "hex");
+  const right = Buffer.from(b, "hex");
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,83 @@
+// Compiles everything a snapshot needs from disk: the config file, the plugin folders it names and
+// the plugins it uses. Used at start, by `check`/`explain`, and by every reload.
+
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { parse } from "yaml";
+import { compileConfig } from "../config/compile.ts";
+import type { Diagnostic } from "../config/diagnostics.ts";
+import type { RoutingGraph } from "../config/graph.ts";
+import type { Kit } from "../kit/kit.ts";
+import { pluginFiles } from "../plugins/load-folder.ts";
+import { buildRegistry, type BuiltinPlugin, type PluginRegistry } from "../plugins/registry.ts";
+
+export interface CompileAllOptions {
+  configPath: string;
+  env: Record<string, string | undefined>;
+  builtins: readonly BuiltinPlugin[];
+  kit: Kit;
+}
+
+export interface CompiledConfig {
+  graph: RoutingGraph | null;
+  diagnostics: Diagnostic[];
+  registry: PluginRegistry;
+  /** Hash of the config text and every plugin file's identity: equal means nothing changed. */
+  fingerprint: string;
+}
+
+export async function compileAll(options: CompileAllOptions): Promise<CompiledConfig> {
+  const file = resolve(options.configPath);
+  const text = await readFile(file, "utf8");
+  const folders = pluginFolders(text, file, options.env);
+  const fingerprint = await fingerprintOf(text, folders);
+  const registry = await buildRegistry(options.kit, options.builtins, folders);
+  const result = compileConfig(text, { file: options.configPath, env: options.env, plugins: registry.catalog() });
+  const diagnostics = [...registry.problems.map(pluginDiagnostic), ...result.diagnostics];
+  const failed = diagnostics.some((d) => d.severity === "error");
+  return { graph: failed ? null : result.graph, diagnostics, registry, fingerprint };
+}
+
+/** Only the folder list is read here; the compiler reports anything wrong with it in place. */
+function pluginFolders(text: string, file: string, env: Record<string, string | undefined>): string[] {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch {
+    return [];
+  }
+  const list = (doc as { plugins?: unknown } | null)?.plugins;
+  if (!Array.isArray(list)) return [];
+  const base = dirname(file);
+  return list
+    .filter((entry): entry is string => typeof entry === "string")
+    .map((entry) => entry.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => env[name] ?? fallback ?? ""))
+    .map((entry) => resolve(base, entry));
+}
+
+async function fingerprintOf(text: string, folders: string[]): Promise<string> {
+  const hash = createHash("sha256").update(text);
+  for (const folder of folders) {
+    const files = await pluginFiles(folder).catch(() => [] as string[]);
+    for (const file of files) {
+      const info = await stat(file).catch(() => null);
+      hash.update(`\0${file}:${info?.mtimeMs ?? 0}:${info?.size ?? 0}`);
+    }
+  }
+  return hash.digest("hex");
+}
+
+function pluginDiagnostic(problem: { file: string; message: string }): Diagnostic {
+  return {
+    code: "invalid-plugin",
+    severity: "error",
+    message: problem.message,
+    file: problem.file,
+    line: 1,
+    col: 1,
+    offset: 0,
+    length: 0,
+    sourceLine: "",
+  };
+}

@@ -1,0 +1,150 @@
+// The live gateway state: the current snapshot, the long-lived parts that outlive reloads (stats,
+// ledger), and reloads that swap snapshots atomically or keep the old one serving.
+
+import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
+import type { GatewayDeps } from "../gateway/pipeline.ts";
+import type { Kit } from "../kit/kit.ts";
+import { openLedger } from "../ledger/index.ts";
+import type { Ledger } from "../ledger/types.ts";
+import type { BuiltinPlugin } from "../plugins/registry.ts";
+import { StatsRegistry } from "../stats/index.ts";
+import { compileAll } from "./compile-all.ts";
+import { closeSnapshot, createSnapshot, SnapshotError, type Snapshot } from "./snapshot.ts";
+
+export interface RuntimeOptions {
+  configPath: string;
+  env: Record<string, string | undefined>;
+  builtins: readonly BuiltinPlugin[];
+  kit: Kit;
+  /** Overrides the config's `storage:` (tests, benchmarks). */
+  storage?: string;
+}
+
+export type ReloadTrigger = "start" | "watch" | "signal" | "admin";
+
+export interface ReloadReport {
+  at: string;
+  trigger: ReloadTrigger;
+  result: "applied" | "unchanged" | "failed";
+  durationMs: number;
+  version: number;
+  diagnostics: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => formatDiagnostic(d)).join("\n\n"));
+  }
+}
+
+const HISTORY = 50;
+
+export class Runtime implements GatewayDeps {
+  readonly stats = new StatsRegistry();
+  readonly reloads: ReloadReport[] = [];
+  private retired = new Set<Snapshot>();
+  private reloading: Promise<ReloadReport> | null = null;
+
+  private constructor(
+    private readonly options: RuntimeOptions,
+    public snapshot: Snapshot,
+    readonly ledger: Ledger,
+    private fingerprint: string,
+  ) {}
+
+  get log() {
+    return this.options.kit.log;
+  }
+
+  static async start(options: RuntimeOptions): Promise<Runtime> {
+    const started = performance.now();
+    const compiled = await compileAll(options);
+    if (!compiled.graph) throw new ConfigError(compiled.diagnostics);
+    const ledger = await openLedger(options.storage ?? compiled.graph.storage, {
+      flushIntervalMs: compiled.graph.ledger.flushIntervalMs,
+      log: options.kit.log,
+    });
+    options.kit.keys = ledger.keys;
+    let snapshot: Snapshot;
+    try {
+      snapshot = await createSnapshot(compiled.graph, compiled.registry, options.kit, 1);
+    } catch (error) {
+      await ledger.close();
+      throw error;
+    }
+    const runtime = new Runtime(options, snapshot, ledger, compiled.fingerprint);
+    runtime.note("start", "applied", started, compiled.diagnostics);
+    return runtime;
+  }
+
+  /** The snapshot a new request runs on; call `release` with it when the request is over. */
+  acquire(): Snapshot {
+    const snapshot = this.snapshot;
+    snapshot.inflight++;
+    return snapshot;
+  }
+
+  release(snapshot: Snapshot): void {
+    snapshot.inflight--;
+    if (snapshot.inflight === 0 && this.retired.delete(snapshot)) void closeSnapshot(snapshot, this.log);
+  }
+
+  /** Recompiles in the background; concurrent triggers share one reload. */
+  reload(trigger: ReloadTrigger): Promise<ReloadReport> {
+    this.reloading ??= this.doReload(trigger).finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  private async doReload(trigger: ReloadTrigger): Promise<ReloadReport> {
+    const started = performance.now();
+    let compiled;
+    try {
+      compiled = await compileAll(this.options);
+    } catch (error) {
+      return this.note(trigger, "failed", started, [], [(error as Error).message]);
+    }
+    if (compiled.fingerprint === this.fingerprint) return this.note(trigger, "unchanged", started, []);
+    if (!compiled.graph) return this.note(trigger, "failed", started, compiled.diagnostics);
+    try {
+      const next = await createSnapshot(compiled.graph, compiled.registry, this.options.kit, this.snapshot.version + 1);
+      const previous = this.snapshot;
+      this.snapshot = next;
+      this.fingerprint = compiled.fingerprint;
+      if (previous.inflight === 0) void closeSnapshot(previous, this.log);
+      else this.retired.add(previous);
+      return this.note(trigger, "applied", started, compiled.diagnostics);
+    } catch (error) {
+      const problems = error instanceof SnapshotError ? error.problems : [(error as Error).message];
+      return this.note(trigger, "failed", started, compiled.diagnostics, problems);
+    }
+  }
+
+  private note(
+    trigger: ReloadTrigger,
+    result: ReloadReport["result"],
+    started: number,
+    diagnostics: Diagnostic[],
+    extra: string[] = [],
+  ): ReloadReport {
+    const report: ReloadReport = {
+      at: new Date().toISOString(),
+      trigger,
+      result,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      version: this.snapshot?.version ?? 1,
+      diagnostics: [...diagnostics.map((d) => formatDiagnostic(d)), ...extra],
+    };
+    this.reloads.push(report);
+    if (this.reloads.length > HISTORY) this.reloads.shift();
+    if (result === "failed") this.log.error("reload failed; the previous config keeps serving", { trigger, diagnostics: report.diagnostics });
+    else if (result === "applied" && trigger !== "start") this.log.info("config reloaded", { trigger, version: report.version });
+    return report;
+  }
+
+  async close(): Promise<void> {
+    await this.ledger.close();
+    await closeSnapshot(this.snapshot, this.log);
+    for (const snapshot of this.retired) await closeSnapshot(snapshot, this.log);
+    this.retired.clear();
+  }
+}

@@ -1,0 +1,124 @@
+// A snapshot: one compiled config with its plugin instances. Requests hold the snapshot they
+// started on; a reload swaps in a new one and closes the old once its requests have drained.
+
+import type { RoutingGraph } from "../config/graph.ts";
+import { buildDispatchTable, type DispatchTable } from "../dispatch/index.ts";
+import type { Kit } from "../kit/kit.ts";
+import type {
+  AuthInstance,
+  ClassifierInstance,
+  FeeInstance,
+  PluginDefinition,
+  PluginKind,
+  ProviderInstance,
+} from "../kit/plugin.ts";
+import type { PluginRegistry } from "../plugins/registry.ts";
+import { checkInstance, describe } from "../plugins/validate.ts";
+import { createRedactor } from "./redact.ts";
+
+export interface Snapshot {
+  version: number;
+  graph: RoutingGraph;
+  table: DispatchTable;
+  providers: ReadonlyMap<string, ProviderInstance>;
+  auth: AuthInstance;
+  authName: string;
+  fee: FeeInstance;
+  feeName: string;
+  classifiers: ReadonlyMap<string, ClassifierInstance>;
+  /** Removes every configured secret from a string before it leaves the process. */
+  redact(text: string): string;
+  /** Requests currently running on this snapshot. */
+  inflight: number;
+}
+
+interface Closable {
+  close?(): void | Promise<void>;
+}
+
+export class SnapshotError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+/** Instantiates every plugin the graph uses. Fails as a whole, naming each plugin that failed. */
+export async function createSnapshot(
+  graph: RoutingGraph,
+  registry: PluginRegistry,
+  kit: Kit,
+  version: number,
+): Promise<Snapshot> {
+  const problems: string[] = [];
+  const created: Closable[] = [];
+  async function make<T>(kind: PluginKind, use: string, settings: Record<string, unknown>, label: string) {
+    const found = registry.get(kind, use);
+    if (!found) {
+      problems.push(`${label}: no ${kind} plugin named "${use}"`);
+      return undefined;
+    }
+    try {
+      const instance = await (found.plugin as PluginDefinition).create(settings, kit);
+      const problem = checkInstance(kind, use, instance);
+      if (problem) {
+        problems.push(`${label}: ${problem}`);
+        return undefined;
+      }
+      created.push(instance as Closable);
+      return instance as T;
+    } catch (error) {
+      problems.push(`${label}: plugin "${use}" failed in create: ${describe(error)}`);
+      return undefined;
+    }
+  }
+
+  const providers = new Map<string, ProviderInstance>();
+  for (const spec of graph.providers.values()) {
+    if (!spec.available) continue;
+    const instance = await make<ProviderInstance>("provider", spec.use, spec.settings, `provider "${spec.name}"`);
+    if (instance) providers.set(spec.name, instance);
+  }
+  const classifiers = new Map<string, ClassifierInstance>();
+  for (const spec of graph.classifiers.values()) {
+    const instance = await make<ClassifierInstance>("classifier", spec.use, spec.settings, `classifier "${spec.name}"`);
+    if (instance) classifiers.set(spec.name, instance);
+  }
+  const auth = await make<AuthInstance>("auth", graph.auth.use, graph.auth.settings, "auth");
+  const fee = await make<FeeInstance>("fee", graph.fees.use, graph.fees.settings, "fees");
+  if (problems.length > 0 || !auth || !fee) {
+    await closeAll(created);
+    throw new SnapshotError(problems);
+  }
+  return {
+    version,
+    graph,
+    table: buildDispatchTable(graph),
+    providers,
+    auth,
+    authName: graph.auth.use,
+    fee,
+    feeName: graph.fees.use,
+    classifiers,
+    redact: createRedactor(graph.secrets),
+    inflight: 0,
+  };
+}
+
+/** Closes every plugin instance of a snapshot; a failing close is logged, never thrown. */
+export async function closeSnapshot(snapshot: Snapshot, log: Kit["log"]): Promise<void> {
+  const instances: Closable[] = [...snapshot.providers.values(), ...snapshot.classifiers.values(), snapshot.auth, snapshot.fee];
+  const failures = await closeAll(instances);
+  for (const failure of failures) log.warn("plugin close failed", { error: failure });
+}
+
+async function closeAll(instances: Closable[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const instance of instances) {
+    try {
+      await instance.close?.();
+    } catch (error) {
+      failures.push(describe(error));
+    }
+  }
+  return failures;
+}

@@ -1,0 +1,94 @@
+// What a client may ask about its own usage: one generation's stats (OpenRouter's shape, plus our
+// fee and attempts) and its key's limit and spend.
+
+import { Elysia } from "elysia";
+import { errors, isSwitchyardError } from "../errors.ts";
+import type { Principal } from "../kit/plugin.ts";
+import { nanoToUsd } from "../money.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { clientKey, errorResponse, newRequestId, servedHeaders } from "./http.ts";
+
+async function caller(runtime: Runtime, request: Request): Promise<Principal> {
+  try {
+    return await runtime.snapshot.auth.authenticate({ headers: request.headers, key: clientKey(request.headers) });
+  } catch (error) {
+    throw isSwitchyardError(error) ? error : errors.pluginFailed(runtime.snapshot.authName, "authenticate", error);
+  }
+}
+
+function guarded(handler: (request: Request, principal: Principal) => Promise<Response>, runtime: Runtime) {
+  return async ({ request }: { request: Request }) => {
+    try {
+      return await handler(request, await caller(runtime, request));
+    } catch (error) {
+      return errorResponse(isSwitchyardError(error) ? error : errors.internal("internal error", error), servedHeaders(newRequestId(), null));
+    }
+  };
+}
+
+export function accountRoutes(runtime: Runtime) {
+  return new Elysia()
+    .get(
+      "/generation",
+      guarded(async (request, principal) => {
+        const id = new URL(request.url).searchParams.get("id");
+        if (!id) throw errors.badRequest("missing query parameter `id`");
+        await runtime.ledger.flush();
+        const row = await runtime.ledger.generation(id);
+        // A key sees only its own generations; with auth `none` every row is the anonymous caller's.
+        if (!row || (principal.keyId !== null && row.keyId !== principal.keyId)) {
+          throw errors.notFound(`no generation with id ${id}`);
+        }
+        const usage = row.usage;
+        return Response.json({
+          data: {
+            id: row.id,
+            model: row.model ?? row.requestedModel,
+            requested_model: row.requestedModel,
+            route: row.route,
+            provider_name: row.provider,
+            endpoint: row.endpoint,
+            created_at: new Date(row.createdAt).toISOString(),
+            streamed: row.stream,
+            cancelled: row.status === 499,
+            status: row.status,
+            error_code: row.errorCode,
+            latency: row.latencyMs,
+            generation_time: row.latencyMs,
+            ttft: row.ttftMs,
+            tokens_prompt: usage?.inputTokens ?? 0,
+            tokens_completion: usage?.outputTokens ?? 0,
+            native_tokens_prompt: usage?.inputTokens ?? 0,
+            native_tokens_completion: usage?.outputTokens ?? 0,
+            native_tokens_cached: usage?.cachedInputTokens ?? 0,
+            native_tokens_reasoning: usage?.reasoningTokens ?? 0,
+            tokens_estimated: usage?.estimated ?? false,
+            upstream_inference_cost: nanoToUsd(row.cost),
+            fee: nanoToUsd(row.fee),
+            total_cost: nanoToUsd(row.total),
+            usage: nanoToUsd(row.total),
+            attempts: row.attempts,
+          },
+        });
+      }, runtime),
+    )
+    .get(
+      "/key",
+      guarded(async (_request, principal) => {
+        const record = principal.keyId ? await runtime.ledger.keys.get(principal.keyId) : null;
+        const spentNano = record?.spent ?? 0;
+        const limitNano = principal.creditLimit;
+        return Response.json({
+          data: {
+            label: record ? `${record.prefix}…` : principal.name,
+            name: principal.name,
+            tags: principal.tags,
+            usage: nanoToUsd(spentNano),
+            limit: limitNano === null ? null : nanoToUsd(limitNano),
+            limit_remaining: limitNano === null ? null : nanoToUsd(Math.max(0, limitNano - spentNano)),
+            is_free_tier: false,
+          },
+        });
+      }, runtime),
+    );
+}

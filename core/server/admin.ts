@@ -1,0 +1,114 @@
+// /admin/*: reload, status, keys and usage for operators, behind the config's admin key.
+
+import { timingSafeEqual, createHash } from "node:crypto";
+import { Elysia } from "elysia";
+import { errors, isSwitchyardError } from "../errors.ts";
+import type { UsageGroup } from "../ledger/types.ts";
+import { nanoToUsd, usdToNano } from "../money.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { errorResponse, newRequestId, readJson, servedHeaders } from "./http.ts";
+
+const GROUPS: readonly UsageGroup[] = ["model", "provider", "key", "route", "day"];
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/** Constant-time: both sides are hashed to equal length before comparing. */
+function isAdmin(runtime: Runtime, request: Request): boolean {
+  const expected = runtime.snapshot.graph.adminKey;
+  if (!expected) return false;
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "");
+  return match !== null && timingSafeEqual(digest(match[1]!.trim()), digest(expected));
+}
+
+type Handler = (request: Request, params: Record<string, string>) => Promise<unknown>;
+
+function admin(runtime: Runtime, handler: Handler) {
+  return async ({ request, params }: { request: Request; params: Record<string, string> }) => {
+    const headers = servedHeaders(newRequestId(), null);
+    if (!isAdmin(runtime, request)) {
+      const hint = runtime.snapshot.graph.adminKey ? "missing or wrong admin key" : "the admin API is off: set admin_key in the config";
+      return errorResponse(errors.unauthorized(hint), headers);
+    }
+    try {
+      const body = await handler(request, params ?? {});
+      return Response.json(body, { headers });
+    } catch (error) {
+      return errorResponse(isSwitchyardError(error) ? error : errors.internal("internal error", error), headers);
+    }
+  };
+}
+
+function keyView(record: Awaited<ReturnType<Runtime["ledger"]["keys"]["list"]>>[number]) {
+  return {
+    id: record.id,
+    prefix: record.prefix,
+    name: record.name,
+    tags: record.tags,
+    credit_limit: record.creditLimit === null ? null : nanoToUsd(record.creditLimit),
+    spent: nanoToUsd(record.spent),
+    disabled: record.disabled,
+    created_at: new Date(record.createdAt).toISOString(),
+  };
+}
+
+export function adminRoutes(runtime: Runtime) {
+  return new Elysia({ prefix: "/admin" })
+    .get("/status", admin(runtime, async () => ({
+      config_version: runtime.snapshot.version,
+      config_file: runtime.snapshot.graph.file,
+      inflight: runtime.snapshot.inflight,
+      last_reload: runtime.reloads.at(-1) ?? null,
+      reloads: runtime.reloads,
+      endpoints: [...runtime.snapshot.graph.models.values()].flat().map((e) => ({
+        id: e.id,
+        model: e.publicModel,
+        available: e.available,
+        stats: runtime.stats.snapshot(e.id),
+      })),
+    })))
+    .post("/reload", admin(runtime, async () => runtime.reload("admin")))
+    .get("/keys", admin(runtime, async () => ({ data: (await runtime.ledger.keys.list()).map(keyView) })))
+    .post("/keys", admin(runtime, async (request) => {
+      const body = (await readJson(request, 64 * 1024)) as { name?: unknown; credit_limit?: unknown; tags?: unknown };
+      if (typeof body.name !== "string" || body.name.trim() === "") throw errors.badRequest("`name` is required");
+      const limit = body.credit_limit;
+      if (limit !== undefined && limit !== null && (typeof limit !== "number" || limit < 0)) {
+        throw errors.badRequest("`credit_limit` must be a non-negative number of USD");
+      }
+      const tags = Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === "string") : [];
+      const created = await runtime.ledger.keys.create({
+        name: body.name,
+        creditLimit: typeof limit === "number" ? usdToNano(limit) : null,
+        tags,
+      });
+      return { key: created.key, data: keyView(created.record) };
+    }))
+    .post("/keys/:id/disable", admin(runtime, async (_request, params) => {
+      const record = await runtime.ledger.keys.disable(params.id!);
+      if (!record) throw errors.notFound(`no key ${params.id}`);
+      return { data: keyView(record) };
+    }))
+    .get("/usage", admin(runtime, async (request) => {
+      const url = new URL(request.url);
+      const by = (url.searchParams.get("by") ?? "model") as UsageGroup;
+      if (!GROUPS.includes(by)) throw errors.badRequest(`\`by\` must be one of ${GROUPS.join(", ")}`);
+      const since = parseSince(url.searchParams.get("since"));
+      await runtime.ledger.flush();
+      const rows = await runtime.ledger.usage({ by, since });
+      return {
+        data: rows.map((r) => ({ ...r, cost: nanoToUsd(r.cost), fee: nanoToUsd(r.fee), total: nanoToUsd(r.total) })),
+      };
+    }));
+}
+
+/** `7d`, `24h`, `30m` or an ISO date → epoch ms. */
+export function parseSince(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const match = /^(\d+)([dhm])$/.exec(value);
+  if (match) return now - Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as "d" | "h" | "m"];
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) throw errors.badRequest(`cannot read \`since\`: ${value} (use 7d, 24h, 30m or a date)`);
+  return date;
+}

@@ -1,0 +1,43 @@
+// The two client dialects, as the ingress sees them: OpenAI Chat Completions (with OpenRouter's
+// extras) and Anthropic Messages. Validators are compiled once, here.
+
+import type { ProviderPreferences } from "../dispatch/index.ts";
+import { errors } from "../errors.ts";
+import * as anthropic from "../wire/anthropic/index.ts";
+import * as openai from "../wire/openai/index.ts";
+import { bodyValidator } from "./http.ts";
+import type { Dialect } from "./ingress.ts";
+
+export const openaiDialect: Dialect = {
+  name: "openai",
+  validate: bodyValidator(openai.ChatCompletionBody),
+  decode(body) {
+    const decoded = openai.decodeRequest(body as openai.ChatCompletionBody);
+    return { request: decoded.request, models: decoded.models, provider: preferences(decoded.provider), includeUsage: decoded.includeUsage };
+  },
+  encodeResponse: (response, info) => openai.encodeResponse(response, info),
+  streamEncoder: (info) => new openai.StreamEncoder(info),
+};
+
+export const anthropicDialect: Dialect = {
+  name: "anthropic",
+  validate: bodyValidator(anthropic.MessagesBody),
+  decode(body) {
+    const decoded = anthropic.decodeRequest(body as Parameters<typeof anthropic.decodeRequest>[0]);
+    return { request: decoded.request, includeUsage: true };
+  },
+  encodeResponse: (response, info) => anthropic.encodeResponse(response, info),
+  streamEncoder: (info) => new anthropic.StreamEncoder({ id: info.id, model: info.model }),
+};
+
+const SORTS = ["price", "throughput", "latency"] as const;
+
+/** OpenRouter's `provider` object, with `sort` checked against the orders we implement. */
+function preferences(raw: openai.DecodedRequest["provider"]): ProviderPreferences | undefined {
+  if (!raw) return undefined;
+  const { sort, ...rest } = raw;
+  if (sort !== undefined && !SORTS.includes(sort as (typeof SORTS)[number])) {
+    throw errors.badRequest(`invalid field \`provider.sort\`: expected one of ${SORTS.join(", ")}`, { field: "provider.sort" });
+  }
+  return { ...rest, ...(sort ? { sort: sort as ProviderPreferences["sort"] } : {}) };
+}

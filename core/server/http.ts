@@ -1,0 +1,110 @@
+// HTTP plumbing shared by the routes: request ids, client keys, bounded JSON bodies, error bodies
+// and the x-switchyard-* headers.
+
+import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
+import type { TSchema } from "@sinclair/typebox";
+import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
+import type { Served } from "../gateway/pipeline.ts";
+
+const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/** OpenRouter-style generation id: the response's `id` and the key of `GET /v1/generation`. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  let id = "gen-";
+  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+  return id;
+}
+
+/** The key a client sent: `Authorization: Bearer <key>` (OpenAI clients) or `x-api-key` (Anthropic's). */
+export function clientKey(headers: Headers): string | null {
+  const authorization = headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match) return match[1]!.trim();
+  }
+  return headers.get("x-api-key")?.trim() || null;
+}
+
+/** Reads a JSON body no larger than `limit` bytes. */
+export async function readJson(request: Request, limit: number): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw errors.payloadTooLarge(limit);
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > limit) throw errors.payloadTooLarge(limit);
+  if (bytes.byteLength === 0) throw errors.badRequest("the request body is empty; expected a JSON object");
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw errors.badRequest(`the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A TypeBox validator compiled once, whose failure names the first offending field. */
+export function bodyValidator<T extends TSchema>(schema: T): (value: unknown) => void {
+  const check: TypeCheck<T> = TypeCompiler.Compile(schema);
+  return (value) => {
+    if (check.Check(value)) return;
+    const first = check.Errors(value).First();
+    const field = first?.path ? first.path.slice(1).replaceAll("/", ".") : "body";
+    throw errors.badRequest(`invalid field \`${field || "body"}\`: ${first?.message ?? "does not match the schema"}`, {
+      field: field || "body",
+    });
+  };
+}
+
+export function servedHeaders(id: string, served: Served | null): Record<string, string> {
+  const headers: Record<string, string> = {
+    "x-request-id": id,
+    "x-switchyard-route": served?.route ?? "none",
+    "x-switchyard-model": served?.model ?? "none",
+    "x-switchyard-provider": served?.provider ?? "none",
+    "x-switchyard-attempts": String(served?.attempts.length ?? 0),
+  };
+  if (served) headers["x-switchyard-overhead-ms"] = served.overheadMs.toFixed(3);
+  return headers;
+}
+
+export function toGatewayError(error: unknown): SwitchyardError {
+  return isSwitchyardError(error) ? error : errors.internal("internal error", error);
+}
+
+/** The error body: OpenAI's shape, and on /v1/messages Anthropic's too (both parse it). */
+export function errorResponse(
+  error: SwitchyardError,
+  headers: Record<string, string>,
+  dialect: "openai" | "anthropic" = "openai",
+): Response {
+  const body = error.toJSON() as { error: Record<string, unknown>; type?: string };
+  if (dialect === "anthropic") {
+    body.type = "error";
+    body.error.type = anthropicErrorType(error);
+  }
+  const extra: Record<string, string> = {};
+  if (error.retryAfterMs !== undefined) extra["retry-after"] = String(Math.ceil(error.retryAfterMs / 1000));
+  return Response.json(body, { status: error.status, headers: { ...headers, ...extra } });
+}
+
+function anthropicErrorType(error: SwitchyardError): string {
+  switch (error.status) {
+    case 400:
+    case 413:
+      return "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 402:
+      return "billing_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 408:
+      return "timeout_error";
+    case 429:
+      return "rate_limit_error";
+    case 503:
+      return "overloaded_error";
+    default:
+      return "api_error";
+  }
+}

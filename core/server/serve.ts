@@ -1,0 +1,62 @@
+// `switchyard serve`: the runtime, the HTTP server, reload triggers and a graceful shutdown that
+// lets requests finish and flushes the ledger before exit.
+
+import type { Logger } from "../log.ts";
+import { Runtime, type RuntimeOptions } from "../runtime/runtime.ts";
+import { watchConfig } from "../runtime/watch.ts";
+import { createApp } from "./app.ts";
+
+export interface ServeOptions extends RuntimeOptions {
+  log: Logger;
+  /** Overrides the config's server.port (0 picks a free one). */
+  port?: number;
+  host?: string;
+  watch?: boolean;
+  /** Install SIGHUP/SIGTERM/SIGINT handlers (off in tests that run several servers). */
+  signals?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  runtime: Runtime;
+  /** Stops accepting, waits for requests in flight (up to `graceMs`), flushes the ledger. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const runtime = await Runtime.start(options);
+  options.log.setRedactor((text) => runtime.snapshot.redact(text));
+  const app = createApp(runtime);
+  const { host, port, bodyLimit } = runtime.snapshot.graph.server;
+  const server = Bun.serve({
+    hostname: options.host ?? host,
+    port: options.port ?? port,
+    maxRequestBodySize: bodyLimit + 1024,
+    idleTimeout: 255,
+    fetch: (request) => app.handle(request),
+  });
+  const url = `http://${server.hostname}:${server.port}`;
+  options.log.info("switchyard listening", { url, config: options.configPath, version: runtime.snapshot.version });
+  const unwatch = options.watch === false ? () => {} : watchConfig(runtime, options.configPath);
+
+  let stopping: Promise<void> | null = null;
+  const stop = (graceMs = 10_000) =>
+    (stopping ??= (async () => {
+      unwatch();
+      void server.stop(false);
+      const deadline = Date.now() + graceMs;
+      while (runtime.snapshot.inflight > 0 && Date.now() < deadline) await Bun.sleep(20);
+      await server.stop(true);
+      await runtime.close();
+      options.log.info("switchyard stopped");
+    })());
+
+  if (options.signals !== false) {
+    process.on("SIGHUP", () => void runtime.reload("signal"));
+    const shutdown = () => void stop().then(() => process.exit(0));
+    process.on("SIGTERM", shutdown);
+    process.on("SIGINT", shutdown);
+  }
+  return { url, port: server.port ?? 0, runtime, stop };
+}

@@ -1,0 +1,202 @@
+// Anthropic Messages request bodies ⇄ canonical requests: decoded by the ingress, encoded by the provider.
+
+import type { ChatRequest, ContentPart, Message, ReasoningOptions, ToolChoice } from "../../kit/canonical.ts";
+import type { ContentBlock, MessageParam, MessagesBody } from "./schema.ts";
+
+type Block = Record<string, unknown>;
+type TextOrImage = Extract<ContentBlock, { type: "text" | "image" }>;
+
+function decodePart(block: TextOrImage): ContentPart {
+  if (block.type === "text") return block.cache_control ? { type: "text", text: block.text, cacheControl: true } : { type: "text", text: block.text };
+  const source = block.source;
+  return {
+    type: "image",
+    source: source.type === "base64" ? { kind: "base64", mediaType: source.media_type, data: source.data } : { kind: "url", url: source.url },
+  };
+}
+
+function decodeUser(content: ContentBlock[], out: Message[]): void {
+  let parts: ContentPart[] = [];
+  const flush = () => {
+    if (parts.length > 0) out.push({ role: "user", content: parts });
+    parts = [];
+  };
+  for (const block of content) {
+    if (block.type === "tool_result") {
+      flush();
+      const inner = block.content ?? [];
+      const content = typeof inner === "string" ? [{ type: "text" as const, text: inner }] : inner.map(decodePart);
+      out.push({ role: "tool", toolCallId: block.tool_use_id, content, ...(block.is_error ? { isError: true } : {}) });
+    } else if (block.type === "text" || block.type === "image") parts.push(decodePart(block));
+  }
+  flush();
+}
+
+function decodeAssistant(content: ContentBlock[]): Message {
+  const message: Extract<Message, { role: "assistant" }> = { role: "assistant", content: [] };
+  for (const block of content) {
+    if (block.type === "text" || block.type === "image") message.content.push(decodePart(block));
+    else if (block.type === "tool_use") {
+      (message.toolCalls ??= []).push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+    } else if (block.type === "thinking") {
+      message.reasoning = (message.reasoning ?? "") + block.thinking;
+      if (block.signature) message.reasoningSignature = block.signature;
+    }
+    // redacted_thinking has no canonical slot; it only matters when replayed to the same vendor.
+  }
+  return message;
+}
+
+function decodeMessage(message: MessageParam, out: Message[]): void {
+  const blocks: ContentBlock[] = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
+  if (message.role === "user") decodeUser(blocks, out);
+  else out.push(decodeAssistant(blocks));
+}
+
+function decodeToolChoice(choice: NonNullable<MessagesBody["tool_choice"]>): ToolChoice {
+  if (choice.type === "any") return "required";
+  if (choice.type === "tool") return { name: choice.name };
+  return choice.type;
+}
+
+/** An Anthropic Messages body as a canonical request; `model` is the public model the client named. */
+export function decodeRequest(body: MessagesBody): { request: ChatRequest } {
+  const messages: Message[] = [];
+  if (body.system !== undefined) {
+    const parts = typeof body.system === "string" ? [{ type: "text" as const, text: body.system }] : body.system.map(decodePart);
+    if (parts.length > 0) messages.push({ role: "system", content: parts });
+  }
+  for (const message of body.messages) decodeMessage(message, messages);
+  const request: ChatRequest = { model: body.model, messages, maxTokens: body.max_tokens, stream: body.stream === true };
+  if (body.tools) {
+    request.tools = body.tools.map((tool) => ({
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      parameters: tool.input_schema,
+    }));
+  }
+  if (body.tool_choice) {
+    request.toolChoice = decodeToolChoice(body.tool_choice);
+    if ("disable_parallel_tool_use" in body.tool_choice && body.tool_choice.disable_parallel_tool_use) request.parallelToolCalls = false;
+  }
+  if (body.temperature !== undefined) request.temperature = body.temperature;
+  if (body.top_p !== undefined) request.topP = body.top_p;
+  if (body.top_k !== undefined) request.topK = body.top_k;
+  if (body.stop_sequences?.length) request.stop = body.stop_sequences;
+  if (body.metadata?.user_id) request.user = body.metadata.user_id;
+  if (body.thinking?.type === "enabled") request.reasoning = { budgetTokens: body.thinking.budget_tokens };
+  return { request };
+}
+
+// Anthropic's smallest thinking budget is 1024 tokens; efforts map onto budgets in that scale.
+const MIN_THINKING_BUDGET = 1024;
+const EFFORT_BUDGET = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
+
+function encodePart(part: ContentPart): Block {
+  if (part.type === "text") return part.cacheControl ? { type: "text", text: part.text, cache_control: { type: "ephemeral" } } : { type: "text", text: part.text };
+  const source = part.source;
+  return {
+    type: "image",
+    source: source.kind === "base64" ? { type: "base64", media_type: source.mediaType, data: source.data } : { type: "url", url: source.url },
+  };
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text || "{}");
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "user" | "assistant"; content: Block[] } {
+  if (message.role === "user") return { role: "user", content: message.content.map(encodePart) };
+  if (message.role === "tool") {
+    const only = message.content.length === 1 ? message.content[0] : undefined;
+    const content = only?.type === "text" && !only.cacheControl ? only.text : message.content.map(encodePart);
+    const block: Block = { type: "tool_result", tool_use_id: message.toolCallId, content };
+    if (message.isError) block.is_error = true;
+    return { role: "user", content: [block] };
+  }
+  const content: Block[] = [];
+  // A thinking block without its signature is refused by the vendor, so unsigned reasoning is dropped.
+  if (message.reasoning !== undefined && message.reasoningSignature) {
+    content.push({ type: "thinking", thinking: message.reasoning, signature: message.reasoningSignature });
+  }
+  for (const part of message.content) if (part.type !== "text" || part.text !== "") content.push(encodePart(part));
+  for (const call of message.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseArguments(call.arguments) });
+  return { role: "assistant", content };
+}
+
+/** The system prompt, with response_format emulated by an appended system instruction (Anthropic has no JSON mode). */
+function encodeSystem(request: ChatRequest): Block[] {
+  const blocks: Block[] = [];
+  for (const message of request.messages) if (message.role === "system") blocks.push(...message.content.filter((p) => p.type === "text").map(encodePart));
+  const format = request.responseFormat;
+  if (format?.type === "json_object") {
+    blocks.push({ type: "text", text: "Respond only with a single valid JSON object, with no text before or after it." });
+  } else if (format?.type === "json_schema") {
+    const text = `Respond only with a single valid JSON value, with no text before or after it, that conforms to this JSON Schema (${format.name}${format.description ? `: ${format.description}` : ""}):\n${JSON.stringify(format.schema)}`;
+    blocks.push({ type: "text", text });
+  }
+  return blocks;
+}
+
+function encodeToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): Block | undefined {
+  const base: Block | undefined =
+    choice === undefined ? undefined
+    : choice === "auto" ? { type: "auto" }
+    : choice === "none" ? { type: "none" }
+    : choice === "required" ? { type: "any" }
+    : { type: "tool", name: choice.name };
+  if (parallel !== false || choice === "none") return base;
+  return { ...(base ?? { type: "auto" }), disable_parallel_tool_use: true };
+}
+
+function thinkingBudget(reasoning: ReasoningOptions | undefined, maxTokens: number): number | undefined {
+  if (!reasoning) return undefined;
+  const wanted = reasoning.budgetTokens ?? (reasoning.effort ? EFFORT_BUDGET[reasoning.effort] : undefined);
+  if (wanted === undefined) return undefined;
+  // The budget counts against max_tokens and must stay below it; too small a room means no thinking.
+  const budget = Math.min(wanted, maxTokens - 1);
+  return budget >= MIN_THINKING_BUDGET ? budget : undefined;
+}
+
+/** A canonical request as an Anthropic Messages body. */
+export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens: number }): Record<string, unknown> {
+  const messages: { role: "user" | "assistant"; content: Block[] }[] = [];
+  for (const message of request.messages) {
+    if (message.role === "system") continue;
+    const turn = encodeTurn(message);
+    const last = messages[messages.length - 1];
+    // The vendor wants alternating turns; tool results and a following user note share one user turn.
+    if (last && last.role === turn.role) last.content.push(...turn.content);
+    else messages.push(turn);
+  }
+  const maxTokens = request.maxTokens ?? options.defaultMaxTokens;
+  const body: Record<string, unknown> = { model: request.model, max_tokens: maxTokens, messages };
+  const system = encodeSystem(request);
+  if (system.length === 1 && !system[0]!.cache_control) body.system = system[0]!.text;
+  else if (system.length > 0) body.system = system;
+  if (request.tools?.length) {
+    body.tools = request.tools.map((tool) => ({
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      input_schema: tool.parameters,
+    }));
+  }
+  const toolChoice = request.tools?.length ? encodeToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
+  if (toolChoice) body.tool_choice = toolChoice;
+  const budget = thinkingBudget(request.reasoning, maxTokens);
+  if (budget !== undefined) body.thinking = { type: "enabled", budget_tokens: budget };
+  // With thinking on, the vendor refuses a changed temperature or top_k, so they are left out then;
+  // OpenAI-style temperatures above 1 are clamped to Anthropic's 0–1 range.
+  if (request.temperature !== undefined && budget === undefined) body.temperature = Math.min(1, request.temperature);
+  if (request.topK !== undefined && budget === undefined) body.top_k = request.topK;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.stop?.length) body.stop_sequences = request.stop;
+  if (request.user) body.metadata = { user_id: request.user };
+  if (request.stream) body.stream = true;
+  return body;
+}

@@ -1,0 +1,125 @@
+// Anthropic message JSON ⇄ canonical responses, with the stop-reason and usage mappings shared by streams.
+
+import type { ChatResponse, FinishReason, ToolCall, Usage } from "../../kit/canonical.ts";
+
+const FINISH: Record<string, FinishReason> = {
+  end_turn: "stop",
+  stop_sequence: "stop",
+  pause_turn: "stop",
+  max_tokens: "length",
+  model_context_window_exceeded: "length",
+  tool_use: "tool_calls",
+  refusal: "content_filter",
+};
+
+const NATIVE_STOP: Record<FinishReason, string> = {
+  stop: "end_turn",
+  length: "max_tokens",
+  tool_calls: "tool_use",
+  content_filter: "refusal",
+  error: "end_turn",
+};
+
+export function finishFromStopReason(reason: string | null | undefined): FinishReason {
+  return (reason && FINISH[reason]) || "stop";
+}
+
+/** The Anthropic stop_reason for a canonical finish; keeps the native one when it means the same. */
+export function stopReasonFor(reason: FinishReason, native: string | undefined): string {
+  return native !== undefined && FINISH[native] === reason ? native : NATIVE_STOP[reason];
+}
+
+export interface AnthropicUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+}
+
+/** Anthropic reports uncached input only; canonical input counts every input token, cached included. */
+export function decodeUsage(usage: AnthropicUsage): Usage {
+  const cached = usage.cache_read_input_tokens ?? 0;
+  const written = usage.cache_creation_input_tokens ?? 0;
+  const result: Usage = { inputTokens: (usage.input_tokens ?? 0) + cached + written, outputTokens: usage.output_tokens ?? 0 };
+  if (cached > 0) result.cachedInputTokens = cached;
+  if (written > 0) result.cacheWriteTokens = written;
+  return result;
+}
+
+export function encodeUsage(usage: Usage | undefined): Required<{ [K in keyof AnthropicUsage]: number }> {
+  const cached = usage?.cachedInputTokens ?? 0;
+  const written = usage?.cacheWriteTokens ?? 0;
+  return {
+    input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cached - written),
+    output_tokens: usage?.outputTokens ?? 0,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: cached,
+  };
+}
+
+interface MessageJson {
+  id?: string;
+  model?: string;
+  content?: { type: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown }[];
+  stop_reason?: string | null;
+  usage?: AnthropicUsage;
+}
+
+/** An Anthropic message (non-streamed reply) as a canonical response. */
+export function decodeResponse(json: unknown): ChatResponse {
+  const message = (json ?? {}) as MessageJson;
+  let text = "";
+  let reasoning: string | undefined;
+  let signature: string | undefined;
+  const toolCalls: ToolCall[] = [];
+  for (const block of message.content ?? []) {
+    if (block.type === "text") text += block.text ?? "";
+    else if (block.type === "thinking") {
+      reasoning = (reasoning ?? "") + (block.thinking ?? "");
+      if (block.signature) signature = block.signature;
+    } else if (block.type === "tool_use") {
+      toolCalls.push({ id: block.id ?? "", name: block.name ?? "", arguments: JSON.stringify(block.input ?? {}) });
+    }
+  }
+  const response: ChatResponse = {
+    id: message.id ?? "",
+    model: message.model ?? "",
+    created: Math.floor(Date.now() / 1000),
+    text,
+    toolCalls,
+    finishReason: finishFromStopReason(message.stop_reason),
+  };
+  if (message.stop_reason) response.nativeFinishReason = message.stop_reason;
+  if (reasoning !== undefined) response.reasoning = reasoning;
+  if (signature !== undefined) response.reasoningSignature = signature;
+  if (message.usage) response.usage = decodeUsage(message.usage);
+  return response;
+}
+
+function parseInput(text: string): unknown {
+  try {
+    return JSON.parse(text || "{}");
+  } catch {
+    return {};
+  }
+}
+
+/** A canonical response as Anthropic message JSON, for clients of POST /v1/messages. */
+export function encodeResponse(response: ChatResponse, info: { id: string; model: string }): Record<string, unknown> {
+  const content: Record<string, unknown>[] = [];
+  if (response.reasoning !== undefined) {
+    content.push({ type: "thinking", thinking: response.reasoning, signature: response.reasoningSignature ?? "" });
+  }
+  if (response.text !== "" || response.toolCalls.length === 0) content.push({ type: "text", text: response.text });
+  for (const call of response.toolCalls) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseInput(call.arguments) });
+  return {
+    id: info.id,
+    type: "message",
+    role: "assistant",
+    model: info.model,
+    content,
+    stop_reason: stopReasonFor(response.finishReason, response.nativeFinishReason),
+    stop_sequence: null,
+    usage: encodeUsage(response.usage),
+  };
+}

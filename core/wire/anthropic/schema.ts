@@ -1,0 +1,101 @@
+// TypeBox schema of Anthropic Messages request bodies (POST /v1/messages), the ingress's source of truth.
+
+import { Type, type Static } from "@sinclair/typebox";
+
+// Unknown fields are allowed everywhere: clients send newer fields (betas, container, mcp_servers)
+// that we ignore rather than reject.
+const open = { additionalProperties: true } as const;
+
+const CacheControl = Type.Object({ type: Type.String() }, open);
+
+export const TextBlock = Type.Object(
+  { type: Type.Literal("text"), text: Type.String(), cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])) },
+  open,
+);
+
+const ImageSource = Type.Union([
+  Type.Object({ type: Type.Literal("base64"), media_type: Type.String(), data: Type.String() }, open),
+  Type.Object({ type: Type.Literal("url"), url: Type.String() }, open),
+]);
+
+export const ImageBlock = Type.Object(
+  { type: Type.Literal("image"), source: ImageSource, cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])) },
+  open,
+);
+
+export const ToolUseBlock = Type.Object(
+  { type: Type.Literal("tool_use"), id: Type.String(), name: Type.String(), input: Type.Unknown() },
+  open,
+);
+
+export const ToolResultBlock = Type.Object(
+  {
+    type: Type.Literal("tool_result"),
+    tool_use_id: Type.String(),
+    content: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Union([TextBlock, ImageBlock]))])),
+    is_error: Type.Optional(Type.Boolean()),
+    cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])),
+  },
+  open,
+);
+
+export const ThinkingBlock = Type.Object(
+  { type: Type.Literal("thinking"), thinking: Type.String(), signature: Type.String() },
+  open,
+);
+
+export const RedactedThinkingBlock = Type.Object({ type: Type.Literal("redacted_thinking"), data: Type.String() }, open);
+
+export const ContentBlock = Type.Union([TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
+export type ContentBlock = Static<typeof ContentBlock>;
+
+export const MessageParam = Type.Object(
+  {
+    role: Type.Union([Type.Literal("user"), Type.Literal("assistant")]),
+    content: Type.Union([Type.String(), Type.Array(ContentBlock)]),
+  },
+  open,
+);
+export type MessageParam = Static<typeof MessageParam>;
+
+export const ToolParam = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    input_schema: Type.Record(Type.String(), Type.Unknown()),
+    cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])),
+  },
+  open,
+);
+
+export const ToolChoiceParam = Type.Union([
+  Type.Object({ type: Type.Literal("auto"), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }, open),
+  Type.Object({ type: Type.Literal("any"), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }, open),
+  Type.Object({ type: Type.Literal("tool"), name: Type.String(), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }, open),
+  Type.Object({ type: Type.Literal("none") }, open),
+]);
+
+export const MessagesBody = Type.Object(
+  {
+    model: Type.String({ minLength: 1 }),
+    max_tokens: Type.Integer({ minimum: 1 }),
+    system: Type.Optional(Type.Union([Type.String(), Type.Array(TextBlock)])),
+    messages: Type.Array(MessageParam),
+    tools: Type.Optional(Type.Array(ToolParam)),
+    tool_choice: Type.Optional(ToolChoiceParam),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    top_k: Type.Optional(Type.Integer({ minimum: 0 })),
+    stop_sequences: Type.Optional(Type.Array(Type.String())),
+    stream: Type.Optional(Type.Boolean()),
+    metadata: Type.Optional(Type.Object({ user_id: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, open)),
+    thinking: Type.Optional(
+      Type.Union([
+        Type.Object({ type: Type.Literal("enabled"), budget_tokens: Type.Integer({ minimum: 1 }) }, open),
+        Type.Object({ type: Type.Literal("disabled") }, open),
+      ]),
+    ),
+  },
+  open,
+);
+export type MessagesBody = Static<typeof MessagesBody>;

@@ -1,0 +1,109 @@
+// Canonical stream events → Anthropic SSE, in the exact event order the Anthropic SDKs accumulate.
+
+import type { SwitchyardError } from "../../errors.ts";
+import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import { encodeError } from "./errors.ts";
+import { encodeUsage, stopReasonFor } from "./response.ts";
+
+type BlockKind = "text" | "thinking" | "tool_use";
+
+function frame(event: string, data: Record<string, unknown>): string {
+  return `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
+}
+
+export class StreamEncoder {
+  private readonly info: { id: string; model: string; inputTokens?: number };
+  private started = false;
+  private blocks = 0;
+  private open: { index: number; kind: BlockKind } | undefined;
+  /** Canonical tool-call index → Anthropic content-block index. */
+  private readonly toolBlocks = new Map<number, number>();
+  private finish: FinishReason = "stop";
+  private native: string | undefined;
+
+  constructor(info: { id: string; model: string; inputTokens?: number }) {
+    this.info = info;
+  }
+
+  /** The SSE text for one canonical event; "" when it says nothing to an Anthropic client. */
+  encode(event: StreamEvent): string {
+    switch (event.type) {
+      case "start":
+        return this.start();
+      case "text":
+        if (event.text === "") return "";
+        return this.start() + this.openBlock("text", { type: "text", text: "" }) + this.delta({ type: "text_delta", text: event.text });
+      case "reasoning": {
+        let out = this.start() + this.openBlock("thinking", { type: "thinking", thinking: "", signature: "" });
+        if (event.text) out += this.delta({ type: "thinking_delta", thinking: event.text });
+        if (event.signature) out += this.delta({ type: "signature_delta", signature: event.signature });
+        return out;
+      }
+      case "tool_call_start": {
+        const out = this.start() + this.closeBlock();
+        const index = this.blocks++;
+        this.open = { index, kind: "tool_use" };
+        this.toolBlocks.set(event.index, index);
+        return out + frame("content_block_start", { index, content_block: { type: "tool_use", id: event.id, name: event.name, input: {} } });
+      }
+      case "tool_call_delta": {
+        const index = this.toolBlocks.get(event.index);
+        if (index === undefined || event.arguments === "") return "";
+        return frame("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: event.arguments } });
+      }
+      case "finish":
+        this.finish = event.reason;
+        this.native = event.native;
+        return "";
+      case "usage":
+        return "";
+    }
+  }
+
+  /** Closes the open block and the message: message_delta (stop_reason, usage), then message_stop. */
+  end(usage: Usage | undefined): string {
+    const out = this.start() + this.closeBlock();
+    const delta = { stop_reason: stopReasonFor(this.finish, this.native), stop_sequence: null };
+    return out + frame("message_delta", { delta, usage: encodeUsage(usage) }) + frame("message_stop", {});
+  }
+
+  /** An `event: error` frame in Anthropic's error shape, for failures after the stream began. */
+  error(error: SwitchyardError): string {
+    return `event: error\ndata: ${JSON.stringify(encodeError(error))}\n\n`;
+  }
+
+  private start(): string {
+    if (this.started) return "";
+    this.started = true;
+    const message = {
+      id: this.info.id,
+      type: "message",
+      role: "assistant",
+      model: this.info.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: this.info.inputTokens ?? 0, output_tokens: 0 },
+    };
+    return frame("message_start", { message }) + frame("ping", {});
+  }
+
+  private openBlock(kind: "text" | "thinking", block: Record<string, unknown>): string {
+    if (this.open?.kind === kind) return "";
+    const out = this.closeBlock();
+    const index = this.blocks++;
+    this.open = { index, kind };
+    return out + frame("content_block_start", { index, content_block: block });
+  }
+
+  private closeBlock(): string {
+    if (!this.open) return "";
+    const index = this.open.index;
+    this.open = undefined;
+    return frame("content_block_stop", { index });
+  }
+
+  private delta(delta: Record<string, unknown>): string {
+    return frame("content_block_delta", { index: this.open!.index, delta });
+  }
+}

@@ -1,0 +1,73 @@
+// The OpenAI-compatible upstream client: one implementation behind the `openai` and
+// `openai-compatible` provider plugins, and any user plugin for a compatible vendor.
+
+import type { ChatRequest, ChatResult } from "../../kit/canonical.ts";
+import type { Kit } from "../../kit/kit.ts";
+import type { ProviderInstance } from "../../kit/plugin.ts";
+import { decodeError } from "./error.ts";
+import { encodeRequest, type EncodeRequestOptions } from "./request.ts";
+import { decodeResponse } from "./response.ts";
+import { decodeStream } from "./stream.ts";
+
+export interface ChatProviderOptions {
+  /** Where `/chat/completions` is appended, e.g. `https://api.openai.com/v1`. */
+  baseUrl: string;
+  apiKey: string;
+  /** Header carrying the key; default `authorization`. */
+  authHeader?: string;
+  /** Put before the key with a space; "" sends the bare key. Default `Bearer`. */
+  authScheme?: string;
+  headers?: Record<string, string>;
+  maxTokensField?: EncodeRequestOptions["maxTokensField"];
+  openaiOnly?: boolean;
+}
+
+/**
+ * Builds a provider instance that speaks Chat Completions to one vendor account. Everything that
+ * does not change per request (URL, headers) is fixed here, at construction.
+ */
+export function createChatProvider(kit: Kit, options: ChatProviderOptions): ProviderInstance {
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
+  if (options.apiKey) {
+    const scheme = options.authScheme ?? "Bearer";
+    headers[(options.authHeader ?? "authorization").toLowerCase()] = scheme ? `${scheme} ${options.apiKey}` : options.apiKey;
+  }
+  const streamHeaders = { ...headers, accept: "text/event-stream" };
+  const encodeOptions: EncodeRequestOptions = {
+    // Always ask for the usage chunk: the gateway meters every stream, whatever the client asked.
+    includeUsage: true,
+    maxTokensField: options.maxTokensField ?? "max_tokens",
+    openaiOnly: options.openaiOnly ?? false,
+  };
+  const secrets = options.apiKey ? [options.apiKey] : [];
+
+  async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+    const body = JSON.stringify(encodeRequest(request, encodeOptions));
+    let response: Response;
+    try {
+      response = await kit.fetch(url, { method: "POST", headers: request.stream ? streamHeaders : headers, body, signal });
+    } catch (cause) {
+      if (signal.aborted) throw cause;
+      throw kit.errors.upstream(`could not reach ${new URL(url).host}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+        cause,
+        retryable: true,
+      });
+    }
+    if (!response.ok) throw decodeError(response.status, await readBody(response), response.headers, { secrets });
+    if (!request.stream) return decodeResponse(await readBody(response));
+    if (!response.body) throw kit.errors.upstream("vendor answered a stream request with no body", { retryable: true });
+    return decodeStream(kit.sse.read(response.body));
+  }
+
+  return { chat };
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => "");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

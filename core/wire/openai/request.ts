@@ -1,0 +1,226 @@
+// Chat Completions request bodies ⇄ canonical ChatRequest, both directions in one place.
+
+import type {
+  ChatRequest,
+  ContentPart,
+  Message,
+  ReasoningOptions,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from "../../kit/canonical.ts";
+import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
+
+export interface DecodedRequest {
+  /** `model` is the public model the client named. */
+  request: ChatRequest;
+  models?: string[];
+  provider?: ProviderPreferences;
+  includeUsage: boolean;
+}
+
+export interface EncodeRequestOptions {
+  /** Ask for the usage chunk when streaming. */
+  includeUsage?: boolean;
+  /** OpenAI's reasoning models want `max_completion_tokens`; most compatible vendors `max_tokens`. */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+  /**
+   * Where to send back an assistant turn's reasoning. Omitted by default: OpenAI refuses unknown
+   * message fields and some vendors refuse their own reasoning field on input.
+   */
+  reasoningField?: "reasoning_content" | "reasoning";
+  /** OpenAI itself: leave out fields only compatible vendors take (`top_k`, a reasoning token budget). */
+  openaiOnly?: boolean;
+}
+
+const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
+const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+
+// ---- decode (client body → canonical) ----
+
+export function decodeRequest(body: ChatCompletionBody): DecodedRequest {
+  const request: ChatRequest = { model: body.model, messages: body.messages.map(decodeMessage), stream: body.stream === true };
+  if (body.tools?.length) request.tools = body.tools.map(decodeTool);
+  if (body.tool_choice !== undefined) request.toolChoice = decodeToolChoice(body.tool_choice);
+  if (body.parallel_tool_calls !== undefined) request.parallelToolCalls = body.parallel_tool_calls;
+  if (body.response_format) request.responseFormat = decodeResponseFormat(body.response_format);
+  if (body.temperature !== undefined) request.temperature = body.temperature;
+  if (body.top_p !== undefined) request.topP = body.top_p;
+  if (body.top_k !== undefined) request.topK = body.top_k;
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxTokens !== undefined) request.maxTokens = maxTokens;
+  if (body.stop != null) request.stop = typeof body.stop === "string" ? [body.stop] : body.stop;
+  if (body.seed !== undefined) request.seed = body.seed;
+  if (body.user !== undefined) request.user = body.user;
+  const reasoning = decodeReasoning(body);
+  if (reasoning) request.reasoning = reasoning;
+  const decoded: DecodedRequest = {
+    request,
+    includeUsage: body.stream_options?.include_usage === true || body.usage?.include === true,
+  };
+  if (body.models?.length) decoded.models = body.models;
+  if (body.provider) decoded.provider = body.provider;
+  return decoded;
+}
+
+function decodeContent(content: string | ContentPartBody[] | null | undefined): ContentPart[] {
+  if (content == null) return [];
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  const parts: ContentPart[] = [];
+  for (const part of content) {
+    if (part.type === "text" && "text" in part && typeof part.text === "string") {
+      const text: ContentPart = { type: "text", text: part.text };
+      if ("cache_control" in part && part.cache_control) text.cacheControl = true;
+      parts.push(text);
+    } else if (part.type === "image_url" && "image_url" in part) {
+      const { url, detail } = part.image_url as { url: string; detail?: "auto" | "low" | "high" };
+      const match = DATA_URL.exec(url);
+      const image: ContentPart = {
+        type: "image",
+        source: match ? { kind: "base64", mediaType: match[1]!, data: match[2]! } : { kind: "url", url },
+      };
+      if (detail) image.detail = detail;
+      parts.push(image);
+    }
+  }
+  return parts;
+}
+
+function decodeMessage(message: MessageBody): Message {
+  switch (message.role) {
+    case "system":
+    case "developer": {
+      const system: Message = { role: "system", content: decodeContent(message.content) };
+      if (message.role === "developer") system.developer = true;
+      return system;
+    }
+    case "user": {
+      const user: Message = { role: "user", content: decodeContent(message.content) };
+      if (message.name !== undefined) user.name = message.name;
+      return user;
+    }
+    case "assistant": {
+      const assistant: Message = { role: "assistant", content: decodeContent(message.content) };
+      if (message.tool_calls?.length) {
+        assistant.toolCalls = message.tool_calls.map((call) => ({
+          id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+        }));
+      }
+      const reasoning = message.reasoning_content ?? message.reasoning;
+      if (reasoning) assistant.reasoning = reasoning;
+      return assistant;
+    }
+    case "tool":
+      return { role: "tool", toolCallId: message.tool_call_id, content: decodeContent(message.content) };
+  }
+}
+
+function decodeTool(tool: NonNullable<ChatCompletionBody["tools"]>[number]): ToolDefinition {
+  const definition: ToolDefinition = { name: tool.function.name, parameters: tool.function.parameters ?? { type: "object", properties: {} } };
+  if (tool.function.description !== undefined) definition.description = tool.function.description;
+  if (tool.function.strict != null) definition.strict = tool.function.strict;
+  return definition;
+}
+
+function decodeToolChoice(choice: NonNullable<ChatCompletionBody["tool_choice"]>): ToolChoice {
+  return typeof choice === "string" ? choice : { name: choice.function.name };
+}
+
+function decodeResponseFormat(format: NonNullable<ChatCompletionBody["response_format"]>): ResponseFormat {
+  if (format.type !== "json_schema" || !("json_schema" in format)) return { type: format.type === "json_object" ? "json_object" : "text" };
+  const spec = format.json_schema;
+  const decoded: ResponseFormat = { type: "json_schema", name: spec.name, schema: spec.schema ?? {} };
+  if (spec.strict != null) decoded.strict = spec.strict;
+  if (spec.description !== undefined) decoded.description = spec.description;
+  return decoded;
+}
+
+function decodeReasoning(body: ChatCompletionBody): ReasoningOptions | undefined {
+  const effort = body.reasoning_effort ?? body.reasoning?.effort;
+  const options: ReasoningOptions = {};
+  if (effort && EFFORTS.has(effort)) options.effort = effort as NonNullable<ReasoningOptions["effort"]>;
+  if (body.reasoning?.max_tokens !== undefined) options.budgetTokens = body.reasoning.max_tokens;
+  return options.effort || options.budgetTokens !== undefined ? options : undefined;
+}
+
+// ---- encode (canonical → vendor body) ----
+
+export function encodeRequest(request: ChatRequest, options: EncodeRequestOptions = {}): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: request.model, messages: request.messages.map((m) => encodeMessage(m, options.reasoningField)) };
+  if (request.tools?.length) body.tools = request.tools.map(encodeTool);
+  if (request.toolChoice !== undefined) {
+    const choice = request.toolChoice;
+    body.tool_choice = typeof choice === "string" ? choice : { type: "function", function: { name: choice.name } };
+  }
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.topK !== undefined && !options.openaiOnly) body.top_k = request.topK;
+  if (request.maxTokens !== undefined) body[options.maxTokensField ?? "max_tokens"] = request.maxTokens;
+  if (request.stop?.length) body.stop = request.stop;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.user !== undefined) body.user = request.user;
+  if (request.reasoning?.effort) body.reasoning_effort = request.reasoning.effort;
+  // Only OpenRouter-style vendors take a token budget; plain OpenAI would refuse the unknown field.
+  if (request.reasoning?.budgetTokens !== undefined && !options.openaiOnly) body.reasoning = { max_tokens: request.reasoning.budgetTokens };
+  body.stream = request.stream;
+  if (request.stream && options.includeUsage) body.stream_options = { include_usage: true };
+  return body;
+}
+
+/** A lone plain text part goes out as a string: the form every compatible vendor accepts. */
+function encodeContent(content: ContentPart[]): string | Record<string, unknown>[] {
+  const only = content[0];
+  if (content.length === 1 && only?.type === "text" && !only.cacheControl) return only.text;
+  return content.map((part) => {
+    if (part.type === "text") {
+      return part.cacheControl ? { type: "text", text: part.text, cache_control: { type: "ephemeral" } } : { type: "text", text: part.text };
+    }
+    const url = part.source.kind === "url" ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`;
+    return { type: "image_url", image_url: part.detail ? { url, detail: part.detail } : { url } };
+  });
+}
+
+function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["reasoningField"]): Record<string, unknown> {
+  switch (message.role) {
+    case "system":
+      return { role: message.developer ? "developer" : "system", content: encodeContent(message.content) };
+    case "user":
+      return message.name === undefined
+        ? { role: "user", content: encodeContent(message.content) }
+        : { role: "user", content: encodeContent(message.content), name: message.name };
+    case "assistant": {
+      const out: Record<string, unknown> = { role: "assistant", content: message.content.length ? encodeContent(message.content) : null };
+      if (message.toolCalls?.length) {
+        out.tool_calls = message.toolCalls.map((call) => ({
+          id: call.id,
+          type: "function",
+          function: { name: call.name, arguments: call.arguments },
+        }));
+      }
+      if (message.reasoning && reasoningField) out[reasoningField] = message.reasoning;
+      return out;
+    }
+    case "tool":
+      return { role: "tool", tool_call_id: message.toolCallId, content: encodeContent(message.content) };
+  }
+}
+
+function encodeTool(tool: ToolDefinition): Record<string, unknown> {
+  const fn: Record<string, unknown> = { name: tool.name };
+  if (tool.description !== undefined) fn.description = tool.description;
+  fn.parameters = tool.parameters;
+  if (tool.strict !== undefined) fn.strict = tool.strict;
+  return { type: "function", function: fn };
+}
+
+function encodeResponseFormat(format: ResponseFormat): Record<string, unknown> {
+  if (format.type !== "json_schema") return { type: format.type };
+  const spec: Record<string, unknown> = { name: format.name, schema: format.schema };
+  if (format.strict !== undefined) spec.strict = format.strict;
+  if (format.description !== undefined) spec.description = format.description;
+  return { type: "json_schema", json_schema: spec };
+}

@@ -1,0 +1,164 @@
+// TypeBox schema of POST /v1/chat/completions bodies, OpenRouter extras included: the ingress validates with it.
+
+import { Type, type Static } from "@sinclair/typebox";
+
+// Clients send many fields we do not know; they are allowed through and ignored.
+const open = { additionalProperties: true } as const;
+
+const TextPart = Type.Object(
+  {
+    type: Type.Literal("text"),
+    text: Type.String(),
+    cache_control: Type.Optional(Type.Object({ type: Type.String() }, open)),
+  },
+  open,
+);
+
+const ImagePart = Type.Object(
+  {
+    type: Type.Literal("image_url"),
+    image_url: Type.Object(
+      {
+        /** An http(s) URL or a `data:<media type>;base64,<data>` URL. */
+        url: Type.String(),
+        detail: Type.Optional(Type.Union([Type.Literal("auto"), Type.Literal("low"), Type.Literal("high")])),
+      },
+      open,
+    ),
+  },
+  open,
+);
+
+/** Parts we do not translate (input_audio, file, refusal): accepted, then dropped. */
+const OtherPart = Type.Object({ type: Type.String() }, open);
+
+export const ContentPartBody = Type.Union([TextPart, ImagePart, OtherPart]);
+export type ContentPartBody = Static<typeof ContentPartBody>;
+
+const Content = Type.Union([Type.String(), Type.Array(ContentPartBody)]);
+
+const ToolCallBody = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Optional(Type.Literal("function")),
+    function: Type.Object({ name: Type.String(), arguments: Type.String() }, open),
+  },
+  open,
+);
+export type ToolCallBody = Static<typeof ToolCallBody>;
+
+const SystemMessage = Type.Object(
+  { role: Type.Union([Type.Literal("system"), Type.Literal("developer")]), content: Content, name: Type.Optional(Type.String()) },
+  open,
+);
+const UserMessage = Type.Object({ role: Type.Literal("user"), content: Content, name: Type.Optional(Type.String()) }, open);
+const AssistantMessage = Type.Object(
+  {
+    role: Type.Literal("assistant"),
+    content: Type.Optional(Type.Union([Content, Type.Null()])),
+    tool_calls: Type.Optional(Type.Array(ToolCallBody)),
+    /** DeepSeek's field for the chain of thought. */
+    reasoning_content: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    /** OpenRouter's field for the same. */
+    reasoning: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    name: Type.Optional(Type.String()),
+  },
+  open,
+);
+const ToolMessage = Type.Object({ role: Type.Literal("tool"), content: Content, tool_call_id: Type.String() }, open);
+
+export const MessageBody = Type.Union([SystemMessage, UserMessage, AssistantMessage, ToolMessage]);
+export type MessageBody = Static<typeof MessageBody>;
+
+const ToolBody = Type.Object(
+  {
+    type: Type.Literal("function"),
+    function: Type.Object(
+      {
+        name: Type.String(),
+        description: Type.Optional(Type.String()),
+        parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+      },
+      open,
+    ),
+  },
+  open,
+);
+
+const ToolChoiceBody = Type.Union([
+  Type.Literal("auto"),
+  Type.Literal("none"),
+  Type.Literal("required"),
+  Type.Object({ type: Type.Literal("function"), function: Type.Object({ name: Type.String() }, open) }, open),
+]);
+
+const ResponseFormatBody = Type.Union([
+  Type.Object({ type: Type.Literal("text") }, open),
+  Type.Object({ type: Type.Literal("json_object") }, open),
+  Type.Object(
+    {
+      type: Type.Literal("json_schema"),
+      json_schema: Type.Object(
+        {
+          name: Type.String(),
+          description: Type.Optional(Type.String()),
+          schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+        },
+        open,
+      ),
+    },
+    open,
+  ),
+]);
+
+export const ProviderPreferences = Type.Object(
+  {
+    order: Type.Optional(Type.Array(Type.String())),
+    only: Type.Optional(Type.Array(Type.String())),
+    ignore: Type.Optional(Type.Array(Type.String())),
+    sort: Type.Optional(Type.String()),
+    allow_fallbacks: Type.Optional(Type.Boolean()),
+    max_price: Type.Optional(
+      Type.Object({ prompt: Type.Optional(Type.Number()), completion: Type.Optional(Type.Number()) }, open),
+    ),
+  },
+  open,
+);
+export type ProviderPreferences = Static<typeof ProviderPreferences>;
+
+export const ChatCompletionBody = Type.Object(
+  {
+    model: Type.String(),
+    messages: Type.Array(MessageBody),
+    tools: Type.Optional(Type.Array(ToolBody)),
+    tool_choice: Type.Optional(ToolChoiceBody),
+    parallel_tool_calls: Type.Optional(Type.Boolean()),
+    response_format: Type.Optional(ResponseFormatBody),
+    temperature: Type.Optional(Type.Number()),
+    top_p: Type.Optional(Type.Number()),
+    /** OpenRouter and several open-model vendors accept it. */
+    top_k: Type.Optional(Type.Number()),
+    max_tokens: Type.Optional(Type.Integer()),
+    max_completion_tokens: Type.Optional(Type.Integer()),
+    stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String()), Type.Null()])),
+    seed: Type.Optional(Type.Integer()),
+    user: Type.Optional(Type.String()),
+    stream: Type.Optional(Type.Boolean()),
+    stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, open)),
+    /** Kept a plain string: vendors add levels ("none", "xhigh"); unknown ones are dropped on decode. */
+    reasoning_effort: Type.Optional(Type.String()),
+    models: Type.Optional(Type.Array(Type.String())),
+    provider: Type.Optional(ProviderPreferences),
+    reasoning: Type.Optional(
+      Type.Object(
+        { effort: Type.Optional(Type.String()), max_tokens: Type.Optional(Type.Integer()), enabled: Type.Optional(Type.Boolean()) },
+        open,
+      ),
+    ),
+    usage: Type.Optional(Type.Object({ include: Type.Optional(Type.Boolean()) }, open)),
+  },
+  open,
+);
+export type ChatCompletionBody = Static<typeof ChatCompletionBody>;

@@ -1,0 +1,133 @@
+// chat.completion.chunk SSE ⇄ canonical stream events: vendor streams in, our clients' streams out.
+
+import { fromUpstreamStatus, type SwitchyardError } from "../../errors.ts";
+import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import type { SseMessage } from "../../kit/sse.ts";
+import { readVendorError } from "./error.ts";
+import { decodeFinishReason, decodeUsage, encodeUsage, isObject } from "./response.ts";
+
+type Json = Record<string, unknown>;
+
+/**
+ * Vendor SSE → canonical events. `start` comes first; `usage` and `finish` are held to the end
+ * because vendors send usage after the finish chunk (or in every chunk): the last one wins.
+ */
+export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerator<StreamEvent> {
+  let started = false;
+  let usage: Usage | undefined;
+  let finish: Extract<StreamEvent, { type: "finish" }> | undefined;
+  const toolIndexes = new Map<number, boolean>();
+  for await (const message of messages) {
+    if (message.data === "[DONE]") break;
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(message.data);
+    } catch {
+      continue; // keep-alive text some servers send
+    }
+    if (!isObject(chunk)) continue;
+    if (chunk.error !== undefined || message.event === "error") throw streamError(chunk);
+    if (!started) {
+      started = true;
+      yield { type: "start", id: typeof chunk.id === "string" ? chunk.id : "", model: typeof chunk.model === "string" ? chunk.model : "" };
+    }
+    usage = decodeUsage(chunk.usage) ?? usage;
+    const choice = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
+    if (!choice) continue;
+    if (isObject(choice.delta)) yield* decodeDelta(choice.delta, toolIndexes);
+    if (typeof choice.finish_reason === "string") {
+      const native = typeof choice.native_finish_reason === "string" ? choice.native_finish_reason : choice.finish_reason;
+      finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
+    }
+  }
+  if (usage) yield { type: "usage", usage };
+  if (finish) yield finish;
+}
+
+function* decodeDelta(delta: Json, toolIndexes: Map<number, boolean>): Generator<StreamEvent> {
+  const reasoning = delta.reasoning_content ?? delta.reasoning;
+  if (typeof reasoning === "string" && reasoning) yield { type: "reasoning", text: reasoning };
+  if (typeof delta.content === "string" && delta.content) yield { type: "text", text: delta.content };
+  if (!Array.isArray(delta.tool_calls)) return;
+  for (let position = 0; position < delta.tool_calls.length; position++) {
+    const call: unknown = delta.tool_calls[position];
+    if (!isObject(call)) continue;
+    // Some servers omit `index` when each chunk carries one whole call.
+    const index = typeof call.index === "number" ? call.index : toolIndexes.size + position;
+    const fn = isObject(call.function) ? call.function : {};
+    const id = typeof call.id === "string" && call.id ? call.id : undefined;
+    const name = typeof fn.name === "string" ? fn.name : "";
+    // A call opens on the first chunk naming it; some local servers never send an id, so make one.
+    if ((id || name) && !toolIndexes.has(index)) {
+      toolIndexes.set(index, true);
+      yield { type: "tool_call_start", index, id: id ?? `call_${index}`, name };
+    }
+    if (typeof fn.arguments === "string" && fn.arguments) yield { type: "tool_call_delta", index, arguments: fn.arguments };
+  }
+}
+
+function streamError(chunk: Json): SwitchyardError {
+  const vendor = readVendorError(chunk, 502);
+  // OpenRouter puts the upstream HTTP status in `error.code`; a mid-stream failure is a 502 otherwise.
+  const status = typeof vendor.code === "number" && vendor.code >= 400 && vendor.code < 600 ? vendor.code : 502;
+  return fromUpstreamStatus(status, vendor.message, { metadata: { upstream: { status, ...vendor } } });
+}
+
+/** Canonical events → OpenAI SSE text for one client stream. */
+export class StreamEncoder {
+  private readonly head: string;
+  private started = false;
+
+  constructor(private readonly info: { id: string; model: string; created: number; includeUsage: boolean }) {
+    // Every chunk shares these fields: serialize them once, not per token.
+    this.head = `{"id":${JSON.stringify(info.id)},"object":"chat.completion.chunk","created":${info.created},"model":${JSON.stringify(info.model)}`;
+  }
+
+  private chunk(choice: Json | null, usage?: Json): string {
+    const choices = choice ? `[${JSON.stringify(choice)}]` : "[]";
+    const usageField = usage ? `,"usage":${JSON.stringify(usage)}` : "";
+    return `data: ${this.head},"choices":${choices}${usageField}}\n\n`;
+  }
+
+  private delta(delta: Json, finish: FinishReason | null = null, native?: string): string {
+    // The first chunk carries the role, as OpenAI's do; SDK accumulators expect it.
+    const prefix = this.started ? "" : this.chunk({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+    this.started = true;
+    const choice: Json = { index: 0, delta, finish_reason: finish };
+    if (native !== undefined) choice.native_finish_reason = native;
+    return prefix + this.chunk(choice);
+  }
+
+  encode(event: StreamEvent): string {
+    switch (event.type) {
+      case "start":
+        if (this.started) return "";
+        this.started = true;
+        return this.chunk({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+      case "text":
+        return event.text ? this.delta({ content: event.text }) : "";
+      case "reasoning":
+        return event.text ? this.delta({ reasoning: event.text }) : "";
+      case "tool_call_start":
+        return this.delta({
+          tool_calls: [{ index: event.index, id: event.id, type: "function", function: { name: event.name, arguments: "" } }],
+        });
+      case "tool_call_delta":
+        return this.delta({ tool_calls: [{ index: event.index, function: { arguments: event.arguments } }] });
+      case "finish":
+        return this.delta({}, event.reason, event.native);
+      case "usage":
+        return ""; // the gateway meters usage and sends it once, in end()
+    }
+  }
+
+  end(usage: Usage | undefined, costUsd?: number): string {
+    const usageChunk = this.info.includeUsage && usage ? this.chunk(null, encodeUsage(usage, costUsd)) : "";
+    return `${usageChunk}data: [DONE]\n\n`;
+  }
+
+  error(error: SwitchyardError): string {
+    // The openai SDK throws an APIError on any data frame with an `error` field.
+    return `data: ${JSON.stringify(error.toJSON())}\n\n`;
+  }
+}

@@ -1,0 +1,67 @@
+// Auth plugin `static`: a fixed list of keys written in the config, for small setups without a
+// key store. Both sides are hashed before comparing, so the comparison takes the same time for
+// every key a client may send.
+//
+//   auth:
+//     use: static
+//     keys:
+//       - { key: "${TEAM_A_KEY}", name: team-a, tags: [beta], credit_limit: 50 }   # credit in USD
+
+import type { AuthPlugin, AuthRequest, Kit, Principal } from "../../../core/kit/index.ts";
+
+const NANO_PER_USD = 1_000_000_000;
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+/** Equal-length digests compared without an early exit. */
+function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ (b[i] ?? 0);
+  return difference === 0;
+}
+
+export default (kit: Kit) => {
+  const T = kit.Type;
+  const Key = T.Object(
+    {
+      key: T.String({ minLength: 1 }),
+      name: T.String({ minLength: 1 }),
+      tags: T.Optional(T.Array(T.String())),
+      credit_limit: T.Optional(T.Number({ minimum: 0, description: "USD" })),
+    },
+    { additionalProperties: false },
+  );
+  const Settings = T.Object({ keys: T.Array(Key, { minItems: 1 }) }, { additionalProperties: false });
+
+  // Typed as the contract (not `satisfies`) so callers see create()'s full signature.
+  const plugin: AuthPlugin<typeof Settings> = {
+    kind: "auth",
+    name: "static",
+    description: "A fixed list of keys in the config.",
+    settings: Settings,
+    async create(settings, kit: Kit) {
+      const names = new Set<string>();
+      const entries: { digest: Uint8Array; principal: Principal }[] = [];
+      for (const entry of settings.keys) {
+        if (names.has(entry.name)) throw kit.errors.badRequest(`static auth: key name "${entry.name}" is used twice`);
+        names.add(entry.name);
+        const creditLimit = entry.credit_limit === undefined ? null : Math.round(entry.credit_limit * NANO_PER_USD);
+        entries.push({ digest: await sha256(entry.key), principal: { keyId: null, name: entry.name, tags: entry.tags ?? [], creditLimit } });
+      }
+      return {
+        authenticate: async function authenticateStatic(request: AuthRequest): Promise<Principal> {
+          if (!request.key) throw kit.errors.unauthorized("missing API key: send Authorization: Bearer <key>");
+          const digest = await sha256(request.key);
+          let found: Principal | null = null;
+          // Every entry is compared, so the time taken does not tell which one matched.
+          for (const entry of entries) if (sameDigest(entry.digest, digest)) found = entry.principal;
+          if (!found) throw kit.errors.unauthorized("invalid API key");
+          return { ...found, tags: [...found.tags] };
+        },
+      };
+    },
+  };
+  return plugin;
+};

@@ -1,0 +1,74 @@
+// The `anthropic` provider: calls the Anthropic Messages API through the kit's Anthropic wire codec.
+//
+// Example (router.config.yaml):
+//   providers:
+//     anthropic: { use: anthropic, api_key: "${ANTHROPIC_API_KEY}" }
+
+import type { Static } from "@sinclair/typebox";
+import type { ChatRequest, ChatResult, Kit, ProviderInstance, ProviderPlugin } from "../../../core/kit/index.ts";
+
+export default (kit: Kit) => {
+  const Settings = kit.Type.Object(
+    {
+      api_key: kit.Type.String({ description: "Anthropic API key, sent as x-api-key" }),
+      base_url: kit.Type.String({ default: "https://api.anthropic.com", description: "API root; /v1/messages is appended" }),
+      version: kit.Type.String({ default: "2023-06-01", description: "anthropic-version header" }),
+      default_max_tokens: kit.Type.Integer({ default: 4096, minimum: 1, description: "max_tokens when the client sets none" }),
+    },
+    { additionalProperties: false },
+  );
+
+  return {
+    kind: "provider",
+    name: "anthropic",
+    description: "Anthropic Messages API (Claude models)",
+    settings: Settings,
+    create(settings: Static<typeof Settings>, kit: Kit): ProviderInstance {
+      const wire = kit.wire.anthropic;
+      const base = (settings.base_url ?? "https://api.anthropic.com").replace(/\/+$/, "");
+      const url = `${base}/v1/messages`;
+      const modelsUrl = `${base}/v1/models?limit=1000`;
+      const headers = {
+        "content-type": "application/json",
+        "x-api-key": settings.api_key,
+        "anthropic-version": settings.version ?? "2023-06-01",
+      };
+      const encodeOptions = { defaultMaxTokens: settings.default_max_tokens ?? 4096 };
+
+      async function failure(response: Response): Promise<never> {
+        const text = await response.text().catch(() => "");
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        throw wire.decodeError(response.status, body, response.headers);
+      }
+
+      async function send(target: string, init: RequestInit): Promise<Response> {
+        try {
+          return await kit.fetch(target, init);
+        } catch (cause) {
+          if (init.signal?.aborted) throw cause;
+          throw kit.errors.upstream(`could not reach Anthropic: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, retryable: true });
+        }
+      }
+
+      return {
+        async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+          const body = JSON.stringify(wire.encodeRequest(request, encodeOptions));
+          const response = await send(url, { method: "POST", headers, body, signal });
+          if (!response.ok) return failure(response);
+          if (!request.stream) return wire.decodeResponse(await response.json());
+          if (!response.body) throw kit.errors.upstream("Anthropic sent a stream response without a body", { retryable: true });
+          return wire.decodeStream(kit.sse.read(response.body));
+        },
+        async models(signal: AbortSignal): Promise<string[]> {
+          const response = await send(modelsUrl, { headers, signal });
+          if (!response.ok) return failure(response);
+          const json = (await response.json()) as { data?: { id?: string }[] };
+          return (json.data ?? []).flatMap((model) => (model.id ? [model.id] : []));
+        },
+      };
+    },
+  } satisfies ProviderPlugin<typeof Settings>;
+};

@@ -1,0 +1,64 @@
+// The `gemini` provider: calls Google's Gemini API (generateContent / streamGenerateContent).
+//
+// Example (router.config.yaml):
+//   providers:
+//     google: { use: gemini, api_key: "${GEMINI_API_KEY}" }
+
+import type { Static } from "@sinclair/typebox";
+import type { ChatRequest, ChatResult, Kit, ProviderInstance, ProviderPlugin } from "../../../core/kit/index.ts";
+import { encodeRequest } from "./request.ts";
+import { decodeError, decodeResponse, decodeStream, type GeminiResponse } from "./response.ts";
+
+export default (kit: Kit) => {
+  const Settings = kit.Type.Object(
+    {
+      api_key: kit.Type.String({ description: "Gemini API key, sent as x-goog-api-key" }),
+      base_url: kit.Type.String({ default: "https://generativelanguage.googleapis.com/v1beta", description: "API root; /models/{model}:generateContent is appended" }),
+    },
+    { additionalProperties: false },
+  );
+
+  return {
+    kind: "provider",
+    name: "gemini",
+    description: "Google Gemini API",
+    settings: Settings,
+    create(settings: Static<typeof Settings>, kit: Kit): ProviderInstance {
+      const base = (settings.base_url ?? "https://generativelanguage.googleapis.com/v1beta").replace(/\/+$/, "");
+      const headers = { "content-type": "application/json", "x-goog-api-key": settings.api_key };
+
+      async function send(url: string, init: RequestInit): Promise<Response> {
+        let response: Response;
+        try {
+          response = await kit.fetch(url, init);
+        } catch (cause) {
+          if (init.signal?.aborted) throw cause;
+          throw kit.errors.upstream(`could not reach Gemini: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, retryable: true });
+        }
+        if (response.ok) return response;
+        const text = await response.text().catch(() => "");
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        throw decodeError(response.status, body, response.headers, kit);
+      }
+
+      return {
+        async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+          const model = encodeURIComponent(request.model);
+          const url = request.stream ? `${base}/models/${model}:streamGenerateContent?alt=sse` : `${base}/models/${model}:generateContent`;
+          const response = await send(url, { method: "POST", headers, body: JSON.stringify(encodeRequest(request)), signal });
+          if (!request.stream) return decodeResponse((await response.json()) as GeminiResponse, request.model, kit.now());
+          if (!response.body) throw kit.errors.upstream("Gemini sent a stream response without a body", { retryable: true });
+          return decodeStream(kit.sse.read(response.body), request.model, kit);
+        },
+        async models(signal: AbortSignal): Promise<string[]> {
+          const response = await send(`${base}/models?pageSize=1000`, { headers, signal });
+          const json = (await response.json()) as { models?: { name?: string }[] };
+          return (json.models ?? []).flatMap((m) => (m.name ? [m.name.replace(/^models\//, "")] : []));
+        },
+      };
+    },
+  } satisfies ProviderPlugin<typeof Settings>;
+};

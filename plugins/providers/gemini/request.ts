@@ -1,0 +1,129 @@
+// Canonical requests → Gemini GenerateContentRequest bodies (contents/parts, generationConfig, tools).
+
+import type { ChatRequest, ContentPart, Message, ReasoningOptions, ToolChoice } from "../../../core/kit/index.ts";
+
+type Part = Record<string, unknown>;
+interface Content {
+  role: "user" | "model";
+  parts: Part[];
+}
+
+const EFFORT_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
+const MIME_BY_EXTENSION: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif", heic: "image/heic", pdf: "application/pdf" };
+
+function imageMime(url: string): string | undefined {
+  const match = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url);
+  return match ? MIME_BY_EXTENSION[match[1]!.toLowerCase()] : undefined;
+}
+
+function encodePart(part: ContentPart): Part {
+  if (part.type === "text") return { text: part.text };
+  const source = part.source;
+  if (source.kind === "base64") return { inlineData: { mimeType: source.mediaType, data: source.data } };
+  // URLs go to the vendor as URLs: the gateway never fetches what a client names.
+  const mimeType = imageMime(source.url);
+  return { fileData: { ...(mimeType ? { mimeType } : {}), fileUri: source.url } };
+}
+
+/** Gemini has no tool-call ids; ours are `call_<n>_<name>`, so a result maps back to its function by name. */
+export function toolCallId(index: number, name: string): string {
+  return `call_${index}_${name.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+}
+
+function nameFromId(id: string): string {
+  return id.replace(/^call_\d+_/, "");
+}
+
+function functionResponse(message: Extract<Message, { role: "tool" }>, name: string): Part {
+  const text = message.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+  let response: unknown;
+  try {
+    response = JSON.parse(text);
+  } catch {}
+  // The API wants an object: "output" holds a result, "error" a failure, per the FunctionResponse reference.
+  if (message.isError) response = { error: text };
+  else if (typeof response !== "object" || response === null || Array.isArray(response)) response = { output: text };
+  return { functionResponse: { name, response } };
+}
+
+function encodeTurn(message: Exclude<Message, { role: "system" }>, names: Map<string, string>): Content {
+  if (message.role === "user") return { role: "user", parts: message.content.map(encodePart) };
+  if (message.role === "tool") return { role: "user", parts: [functionResponse(message, names.get(message.toolCallId) ?? nameFromId(message.toolCallId))] };
+  const parts: Part[] = [];
+  for (const part of message.content) if (part.type !== "text" || part.text !== "") parts.push(encodePart(part));
+  (message.toolCalls ?? []).forEach((call, i) => {
+    names.set(call.id, call.name);
+    let args: unknown = {};
+    try {
+      args = JSON.parse(call.arguments || "{}");
+    } catch {}
+    const part: Part = { functionCall: { name: call.name, args } };
+    // Thinking models want their thought signature back on the first function call of the turn.
+    if (i === 0 && message.reasoningSignature) part.thoughtSignature = message.reasoningSignature;
+    parts.push(part);
+  });
+  return { role: "model", parts };
+}
+
+function toolConfig(choice: ToolChoice | undefined): Record<string, unknown> | undefined {
+  if (choice === undefined) return undefined;
+  if (typeof choice === "object") return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.name] } };
+  return { functionCallingConfig: { mode: choice === "required" ? "ANY" : choice.toUpperCase() } };
+}
+
+function thinkingConfig(reasoning: ReasoningOptions | undefined): Record<string, unknown> | undefined {
+  if (!reasoning) return undefined;
+  const budget = reasoning.budgetTokens ?? (reasoning.effort ? EFFORT_BUDGET[reasoning.effort] : undefined);
+  return { ...(budget !== undefined ? { thinkingBudget: budget } : {}), includeThoughts: true };
+}
+
+function generationConfig(request: ChatRequest): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  if (request.temperature !== undefined) config.temperature = request.temperature;
+  if (request.topP !== undefined) config.topP = request.topP;
+  if (request.topK !== undefined) config.topK = request.topK;
+  if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
+  if (request.stop?.length) config.stopSequences = request.stop;
+  if (request.seed !== undefined) config.seed = request.seed;
+  const format = request.responseFormat;
+  if (format?.type === "json_object" || format?.type === "json_schema") config.responseMimeType = "application/json";
+  // responseJsonSchema takes JSON Schema as clients write it; responseSchema's OpenAPI subset rejects additionalProperties.
+  if (format?.type === "json_schema") config.responseJsonSchema = format.schema;
+  const thinking = thinkingConfig(request.reasoning);
+  if (thinking) config.thinkingConfig = thinking;
+  return config;
+}
+
+/** A canonical request as a Gemini generateContent body (the model goes in the URL). */
+export function encodeRequest(request: ChatRequest): Record<string, unknown> {
+  const contents: Content[] = [];
+  const names = new Map<string, string>();
+  const system: Part[] = [];
+  for (const message of request.messages) {
+    if (message.role === "system") {
+      system.push(...message.content.filter((p) => p.type === "text").map(encodePart));
+      continue;
+    }
+    const turn = encodeTurn(message, names);
+    const last = contents[contents.length - 1];
+    // Parallel tool results must arrive together, in one user turn; consecutive turns of a role merge.
+    if (last && last.role === turn.role) last.parts.push(...turn.parts);
+    else contents.push(turn);
+  }
+  const body: Record<string, unknown> = { contents };
+  if (system.length > 0) body.systemInstruction = { parts: system };
+  const config = generationConfig(request);
+  if (Object.keys(config).length > 0) body.generationConfig = config;
+  if (request.tools?.length) {
+    // parametersJsonSchema accepts full JSON Schema, which tool definitions from OpenAI clients use.
+    const functionDeclarations = request.tools.map((tool) => ({
+      name: tool.name,
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      parametersJsonSchema: tool.parameters,
+    }));
+    body.tools = [{ functionDeclarations }];
+    const config = toolConfig(request.toolChoice);
+    if (config) body.toolConfig = config;
+  }
+  return body;
+}

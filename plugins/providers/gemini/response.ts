@@ -1,0 +1,142 @@
+// Gemini GenerateContentResponse (JSON and SSE frames) and Google error bodies → canonical values.
+
+import type { ChatResponse, FinishReason, Kit, SseMessage, StreamEvent, ToolCall, Usage } from "../../../core/kit/index.ts";
+import { toolCallId } from "./request.ts";
+
+interface GeminiPart {
+  text?: string;
+  thought?: boolean;
+  thoughtSignature?: string;
+  functionCall?: { name?: string; args?: unknown; id?: string };
+}
+interface GeminiUsage {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  cachedContentTokenCount?: number;
+  thoughtsTokenCount?: number;
+}
+export interface GeminiResponse {
+  candidates?: { content?: { parts?: GeminiPart[] }; finishReason?: string }[];
+  promptFeedback?: { blockReason?: string };
+  usageMetadata?: GeminiUsage;
+  modelVersion?: string;
+  responseId?: string;
+}
+
+const FINISH: Record<string, FinishReason> = {
+  STOP: "stop",
+  MAX_TOKENS: "length",
+  SAFETY: "content_filter",
+  RECITATION: "content_filter",
+  BLOCKLIST: "content_filter",
+  PROHIBITED_CONTENT: "content_filter",
+  SPII: "content_filter",
+  IMAGE_SAFETY: "content_filter",
+  MALFORMED_FUNCTION_CALL: "error",
+  UNEXPECTED_TOOL_CALL: "error",
+};
+
+function finishOf(native: string | undefined, hasToolCalls: boolean): FinishReason {
+  const reason = (native && FINISH[native]) || "stop";
+  // Gemini says STOP after a function call; canonical clients need tool_calls to run the tools.
+  return reason === "stop" && hasToolCalls ? "tool_calls" : reason;
+}
+
+/** candidatesTokenCount leaves thoughts out; canonical output counts them, as reasoning too. */
+export function decodeUsage(usage: GeminiUsage): Usage {
+  const thoughts = usage.thoughtsTokenCount ?? 0;
+  const result: Usage = { inputTokens: usage.promptTokenCount ?? 0, outputTokens: (usage.candidatesTokenCount ?? 0) + thoughts };
+  if (usage.cachedContentTokenCount) result.cachedInputTokens = usage.cachedContentTokenCount;
+  if (thoughts > 0) result.reasoningTokens = thoughts;
+  return result;
+}
+
+function toolCall(part: GeminiPart, index: number): ToolCall {
+  const name = part.functionCall?.name ?? "";
+  return { id: part.functionCall?.id || toolCallId(index, name), name, arguments: JSON.stringify(part.functionCall?.args ?? {}) };
+}
+
+/** A generateContent reply as a canonical response. */
+export function decodeResponse(json: GeminiResponse, model: string, now: number): ChatResponse {
+  const candidate = json.candidates?.[0];
+  let text = "";
+  let reasoning: string | undefined;
+  let signature: string | undefined;
+  const toolCalls: ToolCall[] = [];
+  for (const part of candidate?.content?.parts ?? []) {
+    if (part.thoughtSignature && signature === undefined) signature = part.thoughtSignature;
+    if (part.functionCall) toolCalls.push(toolCall(part, toolCalls.length));
+    else if (part.thought) reasoning = (reasoning ?? "") + (part.text ?? "");
+    else if (part.text) text += part.text;
+  }
+  const native = candidate?.finishReason ?? json.promptFeedback?.blockReason;
+  const response: ChatResponse = {
+    id: json.responseId ?? `gemini-${now}`,
+    model: json.modelVersion ?? model,
+    created: Math.floor(now / 1000),
+    text,
+    toolCalls,
+    finishReason: candidate ? finishOf(native, toolCalls.length > 0) : json.promptFeedback?.blockReason ? "content_filter" : "error",
+  };
+  if (native) response.nativeFinishReason = native;
+  if (reasoning !== undefined) response.reasoning = reasoning;
+  if (signature !== undefined) response.reasoningSignature = signature;
+  if (json.usageMetadata) response.usage = decodeUsage(json.usageMetadata);
+  return response;
+}
+
+/** streamGenerateContent?alt=sse frames (each a whole GenerateContentResponse) as canonical events. */
+export async function* decodeStream(messages: AsyncIterable<SseMessage>, model: string, kit: Kit): AsyncGenerator<StreamEvent> {
+  let started = false;
+  let tools = 0;
+  let usage: GeminiUsage | undefined;
+  let native: string | undefined;
+  for await (const message of messages) {
+    let chunk: GeminiResponse;
+    try {
+      chunk = JSON.parse(message.data) as GeminiResponse;
+    } catch (cause) {
+      throw kit.errors.upstream("Gemini sent an unreadable stream frame", { cause, retryable: true });
+    }
+    if (!started) {
+      started = true;
+      yield { type: "start", id: chunk.responseId ?? `gemini-${kit.now()}`, model: chunk.modelVersion ?? model };
+    }
+    const candidate = chunk.candidates?.[0];
+    for (const part of candidate?.content?.parts ?? []) {
+      if (part.functionCall) {
+        const call = toolCall(part, tools);
+        yield { type: "tool_call_start", index: tools, id: call.id, name: call.name };
+        yield { type: "tool_call_delta", index: tools++, arguments: call.arguments };
+        if (part.thoughtSignature) yield { type: "reasoning", text: "", signature: part.thoughtSignature };
+      } else if (part.thought) yield { type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) };
+      else if (part.text) yield { type: "text", text: part.text };
+    }
+    if (chunk.usageMetadata) usage = chunk.usageMetadata;
+    native = candidate?.finishReason ?? chunk.promptFeedback?.blockReason ?? native;
+  }
+  // The SSE stream has no terminator: a finish reason in the last frame is what marks it complete.
+  if (!native) throw kit.errors.upstream("Gemini stream ended without a finish reason", { retryable: true });
+  if (usage) yield { type: "usage", usage: decodeUsage(usage) };
+  yield { type: "finish", reason: finishOf(native, tools > 0), native };
+}
+
+interface GoogleError {
+  error?: { code?: number; message?: string; status?: string; details?: { "@type"?: string; retryDelay?: string }[] };
+}
+
+const CONTEXT_LENGTH = /input token count.*exceeds|exceeds the maximum number of tokens|context window/i;
+
+/** A failed Gemini call as a gateway error; RetryInfo's retryDelay counts when there is no retry-after header. */
+export function decodeError(status: number, body: unknown, headers: Headers, kit: Kit) {
+  const inner = (body as GoogleError | null)?.error;
+  const message = inner?.message ?? (typeof body === "string" && body ? body : `Gemini returned HTTP ${status}`);
+  let retryAfterMs = kit.parseRetryAfter(headers);
+  const delay = inner?.details?.find((d) => d["@type"]?.endsWith("RetryInfo"))?.retryDelay;
+  if (retryAfterMs === undefined && delay && /^\d+(\.\d+)?s$/.test(delay)) retryAfterMs = Math.round(Number.parseFloat(delay) * 1000);
+  return kit.fromUpstreamStatus(status, message, {
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    metadata: { provider: "gemini", status, ...(inner?.status ? { type: inner.status } : {}), raw: body },
+    contextLength: status === 400 && CONTEXT_LENGTH.test(message),
+  });
+}

@@ -1,0 +1,43 @@
+// Provider for any vendor that speaks OpenAI Chat Completions: DeepSeek, Mistral, Groq, Together,
+// xAI, OpenRouter, Ollama, vLLM, llama.cpp.
+//
+// Example (router.config.yaml):
+//   providers:
+//     deepseek: { use: openai-compatible, base_url: https://api.deepseek.com/v1, api_key: "${DEEPSEEK_API_KEY}" }
+
+import type { Static } from "@sinclair/typebox";
+import type { Kit, ProviderInstance, ProviderPlugin } from "../../../core/kit/index.ts";
+
+export default (kit: Kit) => {
+  const { Type } = kit;
+  const Settings = Type.Object(
+    {
+      base_url: Type.String({ minLength: 1, description: "Where /chat/completions is appended" }),
+      api_key: Type.String({ default: "" }),
+      auth_header: Type.String({ default: "authorization" }),
+      auth_scheme: Type.String({ default: "Bearer", description: '"" sends the bare key' }),
+      headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+      max_tokens_field: Type.Union([Type.Literal("max_tokens"), Type.Literal("max_completion_tokens")], {
+        default: "max_tokens",
+      }),
+    },
+    { additionalProperties: false },
+  );
+  return {
+    kind: "provider",
+    name: "openai-compatible",
+    description: "Any OpenAI Chat Completions compatible vendor",
+    settings: Settings,
+    create(raw: Static<typeof Settings>, kit: Kit): ProviderInstance {
+      const settings = kit.Value.Default(Settings, { ...raw }) as Static<typeof Settings>;
+      return kit.wire.openai.createChatProvider(kit, {
+        baseUrl: settings.base_url,
+        apiKey: settings.api_key,
+        authHeader: settings.auth_header,
+        authScheme: settings.auth_scheme,
+        headers: settings.headers ?? {},
+        maxTokensField: settings.max_tokens_field,
+      });
+    },
+  } satisfies ProviderPlugin<typeof Settings>;
+};

@@ -1,0 +1,42 @@
+// Provider for OpenAI itself: the OpenAI-compatible client with OpenAI's defaults and headers.
+//
+// Example (router.config.yaml):
+//   providers:
+//     openai: { use: openai, api_key: "${OPENAI_API_KEY}", organization: org-123 }
+
+import type { Static } from "@sinclair/typebox";
+import type { Kit, ProviderInstance, ProviderPlugin } from "../../../core/kit/index.ts";
+
+export default (kit: Kit) => {
+  const { Type } = kit;
+  const Settings = Type.Object(
+    {
+      api_key: Type.String(),
+      base_url: Type.String({ default: "https://api.openai.com/v1", minLength: 1 }),
+      organization: Type.Optional(Type.String()),
+      project: Type.Optional(Type.String()),
+      headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    },
+    { additionalProperties: false },
+  );
+  return {
+    kind: "provider",
+    name: "openai",
+    description: "OpenAI Chat Completions",
+    settings: Settings,
+    create(raw: Static<typeof Settings>, kit: Kit): ProviderInstance {
+      const settings = kit.Value.Default(Settings, { ...raw }) as Static<typeof Settings>;
+      const headers: Record<string, string> = { ...settings.headers };
+      if (settings.organization) headers["openai-organization"] = settings.organization;
+      if (settings.project) headers["openai-project"] = settings.project;
+      return kit.wire.openai.createChatProvider(kit, {
+        baseUrl: settings.base_url,
+        apiKey: settings.api_key,
+        headers,
+        // OpenAI's reasoning models refuse `max_tokens`; every OpenAI model takes the newer field.
+        maxTokensField: "max_completion_tokens",
+        openaiOnly: true,
+      });
+    },
+  } satisfies ProviderPlugin<typeof Settings>;
+};

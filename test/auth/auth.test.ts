@@ -1,0 +1,95 @@
+// The built-in auth plugins: who each one lets in, and the 401 it answers everyone else with.
+
+import { afterAll, describe, expect, it } from "bun:test";
+import { isSwitchyardError } from "../../core/errors.ts";
+import { createKit } from "../../core/kit/kit.ts";
+import type { AuthInstance, AuthRequest } from "../../core/kit/index.ts";
+import { openLedger } from "../../core/ledger/index.ts";
+import apiKeys from "../../plugins/auth/api-keys/index.ts";
+import none from "../../plugins/auth/none/index.ts";
+import staticKeys from "../../plugins/auth/static/index.ts";
+
+function request(key: string | null): AuthRequest {
+  return { headers: new Headers(key ? { authorization: `Bearer ${key}` } : {}), key };
+}
+
+async function rejection(auth: AuthInstance, key: string | null): Promise<{ status: number; code: string }> {
+  try {
+    await auth.authenticate(request(key));
+  } catch (error) {
+    if (isSwitchyardError(error)) return { status: error.status, code: error.code };
+    throw error;
+  }
+  throw new Error("authenticate accepted the request");
+}
+
+describe("auth plugin none", () => {
+  it("lets every request in as the anonymous principal", async () => {
+    const kit = createKit();
+    const auth = await none(kit).create({}, kit);
+    expect(await auth.authenticate(request(null))).toEqual({ keyId: null, name: "anonymous", tags: [], creditLimit: null });
+  });
+});
+
+describe("auth plugin api-keys", async () => {
+  const ledger = await openLedger("sqlite::memory:");
+  afterAll(() => ledger.close());
+  const kit = createKit({ keys: ledger.keys });
+  const auth = await apiKeys(kit).create({}, kit);
+
+  it("returns the principal of a key from the key store", async () => {
+    const { key, record } = await ledger.keys.create({ name: "team-a", tags: ["beta"], creditLimit: 2_000_000_000 });
+    expect(await auth.authenticate(request(key))).toEqual({ keyId: record.id, name: "team-a", tags: ["beta"], creditLimit: 2_000_000_000 });
+  });
+
+  it("answers 401 when no key is sent", async () => {
+    expect(await rejection(auth, null)).toEqual({ status: 401, code: "unauthorized" });
+  });
+
+  it("answers 401 for an unknown key", async () => {
+    expect(await rejection(auth, "sk-sy-not-a-key-anyone-made")).toEqual({ status: 401, code: "unauthorized" });
+  });
+
+  it("answers 401 for a disabled key", async () => {
+    const { key, record } = await ledger.keys.create({ name: "revoked" });
+    await ledger.keys.disable(record.id);
+    expect(await rejection(auth, key)).toEqual({ status: 401, code: "unauthorized" });
+  });
+
+  it("cannot be created without a key store", () => {
+    const bare = createKit();
+    expect(() => apiKeys(bare).create({}, bare)).toThrow("needs the key store");
+  });
+});
+
+describe("auth plugin static", async () => {
+  const kit = createKit();
+  const plugin = staticKeys(kit);
+  const settings = {
+    keys: [
+      { key: "team-a-secret", name: "team-a", tags: ["beta"], credit_limit: 12.5 },
+      { key: "team-b-secret", name: "team-b" },
+    ],
+  };
+  const auth = await plugin.create(settings, kit);
+
+  it("accepts its settings schema and rejects unknown fields", () => {
+    expect(kit.Value.Check(plugin.settings, settings)).toBe(true);
+    expect(kit.Value.Check(plugin.settings, { keys: [{ key: "k", name: "n", limit: 1 }] })).toBe(false);
+  });
+
+  it("returns the configured principal with its credit limit in nano-USD", async () => {
+    expect(await auth.authenticate(request("team-a-secret"))).toEqual({ keyId: null, name: "team-a", tags: ["beta"], creditLimit: 12_500_000_000 });
+    expect(await auth.authenticate(request("team-b-secret"))).toEqual({ keyId: null, name: "team-b", tags: [], creditLimit: null });
+  });
+
+  it("answers 401 for a missing or wrong key", async () => {
+    expect(await rejection(auth, null)).toEqual({ status: 401, code: "unauthorized" });
+    expect(await rejection(auth, "team-a-secreT")).toEqual({ status: 401, code: "unauthorized" });
+  });
+
+  it("refuses two keys with the same name", async () => {
+    const twice = { keys: [{ key: "a", name: "ops" }, { key: "b", name: "ops" }] };
+    await expect(plugin.create(twice, kit)).rejects.toThrow('key name "ops" is used twice');
+  });
+});

@@ -1,0 +1,140 @@
+// The config compiler on valid files: the graph it builds, defaults, env substitution, secrets.
+
+import { describe, expect, test } from "bun:test";
+import { resolve } from "node:path";
+import { compileConfig } from "../../core/config/compile.ts";
+import { testCatalog } from "./catalog.ts";
+
+const VALID = `
+version: 1
+server: { port: 9000, body_limit: 2mb }
+storage: sqlite:./data/test.db
+admin_key: "\${ADMIN_KEY}"
+fees: { use: percentage, rate: 0.05 }
+providers:
+  openai: { use: openai, api_key: "\${OPENAI_API_KEY}" }
+  anthropic: { use: anthropic, api_key: "\${ANTHROPIC_API_KEY:-}" }
+models:
+  gpt-5-mini:
+    - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2, cached_input: 0.025 }, timeout: 30s }
+  anthropic/claude-sonnet-4.5:
+    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, context: 200000 }
+classifiers:
+  intent: { use: keywords, labels: { coding: ["refactor"] } }
+pools:
+  cheap:
+    pick: cheapest
+    among: [gpt-5-mini]
+    require: latency.p95 < 2s and error_rate < 0.2
+routes:
+  - name: coding
+    when: intent == "coding"
+    to: anthropic/claude-sonnet-4.5
+    fallback: [gpt-5-mini]
+  - name: auto
+    when: model == "auto"
+    to: cheap
+  - name: direct
+    to: $model
+`;
+
+const env = { OPENAI_API_KEY: "sk-test-openai", ADMIN_KEY: "admin-secret" };
+
+function compileValid() {
+  const result = compileConfig(VALID, { file: "/srv/switchyard/router.config.yaml", env, plugins: testCatalog });
+  expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return result.graph!;
+}
+
+describe("a valid config", () => {
+  test("compiles into providers with validated settings and defaults applied", () => {
+    const graph = compileValid();
+    expect(graph.providers.get("openai")).toEqual({
+      name: "openai",
+      use: "openai",
+      settings: { api_key: "sk-test-openai", base_url: "https://api.openai.com/v1" },
+      available: true,
+    });
+  });
+
+  test("marks a provider whose api_key is empty unavailable, with a warning on its targets", () => {
+    const result = compileConfig(VALID, { file: "router.config.yaml", env, plugins: testCatalog });
+    expect(result.graph?.providers.get("anthropic")).toMatchObject({ available: false, unavailableReason: "api_key is empty" });
+    expect(result.diagnostics.map((d) => [d.code, d.severity, d.line, d.col])).toEqual([["unavailable-target", "warning", 25, 9]]);
+  });
+
+  test("converts prices to micro-USD per million and durations to milliseconds", () => {
+    const [endpoint] = compileValid().models.get("gpt-5-mini")!;
+    expect(endpoint).toEqual({
+      id: "openai/gpt-5-mini",
+      publicModel: "gpt-5-mini",
+      provider: "openai",
+      providerUse: "openai",
+      model: "gpt-5-mini",
+      price: { input: 250_000, output: 2_000_000, cachedInput: 25_000 },
+      timeoutMs: 30_000,
+      weight: 1,
+      available: true,
+    });
+  });
+
+  test("keeps public model ids with slashes", () => {
+    expect(compileValid().models.get("anthropic/claude-sonnet-4.5")?.[0]?.id).toBe("anthropic/claude-sonnet-4-5");
+  });
+
+  test("resolves routes, targets and compiled conditions in file order", () => {
+    const graph = compileValid();
+    expect(graph.routes.map((r) => [r.name, r.index, r.to, r.fallback])).toEqual([
+      ["coding", 0, { kind: "model", name: "anthropic/claude-sonnet-4.5" }, [{ kind: "model", name: "gpt-5-mini" }]],
+      ["auto", 1, { kind: "pool", name: "cheap" }, []],
+      ["direct", 2, { kind: "request-model" }, []],
+    ]);
+    expect(graph.routes[1]?.when?.models).toEqual(["auto"]);
+    expect(graph.routes[0]?.when?.reads).toEqual(["intent"]);
+  });
+
+  test("compiles pools with their strategy and requirement", () => {
+    const pool = compileValid().pools.get("cheap")!;
+    expect(pool.pick).toBe("cheapest");
+    expect(pool.require?.test({ get: () => undefined })).toBe(true);
+  });
+
+  test("gives classifiers the labels their plugin declares", () => {
+    expect(compileValid().classifiers.get("intent")?.labels).toEqual(["coding", "other"]);
+  });
+
+  test("fills server, ledger and auth defaults and resolves paths against the config folder", () => {
+    const graph = compileValid();
+    expect(graph.server).toEqual({ host: "127.0.0.1", port: 9000, bodyLimit: 2 * 1024 * 1024 });
+    expect(graph.ledger).toEqual({ flushIntervalMs: 250 });
+    expect(graph.auth).toEqual({ use: "none", settings: {} });
+    expect(graph.fees).toEqual({ use: "percentage", settings: { rate: 0.05 } });
+    expect(graph.storage).toBe(`sqlite:${resolve("/srv/switchyard/data/test.db")}`);
+    expect(graph.adminKey).toBe("admin-secret");
+  });
+
+  test("records substituted secrets for redaction", () => {
+    expect([...compileValid().secrets].sort()).toEqual(["admin-secret", "sk-test-openai"]);
+  });
+
+  test("an empty file compiles to defaults", () => {
+    const result = compileConfig("", { file: "router.config.yaml", env: {}, plugins: testCatalog });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.graph?.server.bodyLimit).toBe(16 * 1024 * 1024);
+    expect(result.graph?.storage.endsWith("/data/switchyard.db")).toBe(true);
+  });
+});
+
+describe("a large config", () => {
+  test("a generated config with 1,000 routes compiles with no diagnostics", () => {
+    const lines = ["providers:", "  openai: { use: openai, api_key: sk-x }", "models:"];
+    for (let i = 0; i < 100; i++) lines.push(`  m${i}: [{ provider: openai, model: m${i}, price: { input: 1, output: 2 } }]`);
+    lines.push("routes:");
+    for (let i = 0; i < 1000; i++) {
+      lines.push(`  - { name: r${i}, when: 'model == "x${i}" and tokens.input < ${i + 1}000', to: m${i % 100}, fallback: [m${(i + 1) % 100}] }`);
+    }
+    const result = compileConfig(lines.join("\n"), { file: "router.config.yaml", env: {}, plugins: testCatalog });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.graph?.routes.length).toBe(1000);
+  });
+});

@@ -1,0 +1,170 @@
+// One test per diagnostic class: its code, message and line:col, and that all of a file's are reported.
+
+import { describe, expect, test } from "bun:test";
+import { compileConfig } from "../../core/config/compile.ts";
+import { type Diagnostic, formatDiagnostic } from "../../core/config/diagnostics.ts";
+import { testCatalog } from "./catalog.ts";
+
+const PROVIDERS = `providers:
+  openai: { use: openai, api_key: sk-test }
+models:
+  gpt-5-mini: [{ provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 } }]
+`;
+
+function diagnose(text: string, env: Record<string, string> = {}): Diagnostic[] {
+  return compileConfig(text, { file: "router.config.yaml", env, plugins: testCatalog }).diagnostics;
+}
+
+function only(text: string, env: Record<string, string> = {}): Diagnostic {
+  const diagnostics = diagnose(text, env);
+  expect(diagnostics.map((d) => `${d.code}: ${d.message}`)).toHaveLength(1);
+  return diagnostics[0]!;
+}
+
+const where = (d: Diagnostic) => `${d.line}:${d.col}`;
+
+describe("diagnostics", () => {
+  test("invalid YAML is yaml-syntax", () => {
+    const codes = diagnose("server: { port: 1\nroutes: [").map((d) => d.code);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(["yaml-syntax"]));
+  });
+
+  test("a key given twice is duplicate-name", () => {
+    const d = only(`${PROVIDERS}  gpt-5-mini: []\n`);
+    expect([d.code, where(d)]).toEqual(["duplicate-name", "5:3"]);
+  });
+
+  test("an unknown top-level key suggests the nearest key", () => {
+    const d = only("sever: { port: 1 }\n");
+    expect([d.code, d.message, d.hint, where(d)]).toEqual(["unknown-key", 'unknown key "sever"', 'did you mean "server"?', "1:1"]);
+  });
+
+  test("an unknown key in plugin settings is unknown-key at that key", () => {
+    const d = only("providers:\n  openai: { use: openai, api_key: x, base_ulr: http://127.0.0.1 }\n");
+    expect([d.code, d.message, d.hint, where(d)]).toEqual(["unknown-key", 'unknown key "base_ulr"', 'did you mean "base_url"?', "2:38"]);
+  });
+
+  test("a wrong type names the expected type", () => {
+    const d = only("server: { port: eighty }\n");
+    expect([d.code, d.message, where(d)]).toEqual(["wrong-type", 'expected an integer at least 0 at most 65535, got the string "eighty"', "1:17"]);
+  });
+
+  test("an unknown strategy lists the strategies and suggests one", () => {
+    const d = only(`${PROVIDERS}pools:\n  p: { pick: cheapst, among: [gpt-5-mini] }\n`);
+    expect([d.code, d.hint, where(d)]).toEqual(["wrong-type", 'did you mean "cheapest"?', "6:14"]);
+    expect(d.message).toStartWith("expected one of first, cheapest, fastest");
+  });
+
+  test("a missing required key is missing-key", () => {
+    const d = only(`${PROVIDERS}routes:\n  - { name: a }\n`);
+    expect([d.code, d.message, where(d)]).toEqual(["missing-key", 'missing required key "to"', "6:5"]);
+  });
+
+  test("an unset environment variable is missing-env at its ${", () => {
+    const d = only('providers:\n  openai: { use: openai, api_key: "sk-${OPENAI_KEY}" }\n');
+    expect([d.code, d.message, where(d)]).toEqual(["missing-env", "environment variable OPENAI_KEY is not set", "2:39"]);
+  });
+
+  test("a default makes an unset variable fine", () => {
+    expect(diagnose('providers:\n  openai: { use: openai, api_key: "${OPENAI_KEY:-sk-local}" }\n')).toEqual([]);
+  });
+
+  test("an unknown plugin suggests an installed one", () => {
+    const d = only("providers:\n  openai: { use: opnai, api_key: x }\n");
+    expect([d.code, d.message, d.hint, where(d)]).toEqual(["unknown-plugin", 'provider plugin "opnai" is not installed', 'did you mean "openai"?', "2:18"]);
+  });
+
+  test("an unknown provider suggests a defined one", () => {
+    const d = only(`${PROVIDERS}  other: [{ provider: opnai, model: x, price: { input: 1, output: 1 } }]\n`);
+    expect([d.code, d.message, d.hint, where(d)]).toEqual(["unknown-provider", 'provider "opnai" is not defined', 'did you mean "openai"?', "5:23"]);
+  });
+
+  test("an unknown target suggests a model or pool", () => {
+    const d = only(`${PROVIDERS}routes:\n  - { name: a, to: gpt-5-mni }\n`);
+    expect([d.code, d.message, d.hint, where(d)]).toEqual(["unknown-target", '"gpt-5-mni" is neither a model nor a pool', 'did you mean "gpt-5-mini"?', "6:20"]);
+  });
+
+  test("pools naming each other in a loop are a pool-cycle", () => {
+    const d = only(`${PROVIDERS}pools:\n  a: { pick: first, among: [b] }\n  b: { pick: first, among: [a, gpt-5-mini] }\n`);
+    expect([d.code, d.message, where(d)]).toEqual(["pool-cycle", "pools form a cycle: a → b → a", "6:3"]);
+  });
+
+  test("a name that is both a model and a pool is duplicate-name", () => {
+    const d = only(`${PROVIDERS}pools:\n  gpt-5-mini: { pick: first, among: [gpt-5-mini] }\n`);
+    expect([d.code, d.message, where(d)]).toEqual(["duplicate-name", '"gpt-5-mini" is both a model and a pool', "6:3"]);
+  });
+
+  test("two routes with one name are duplicate-name", () => {
+    const d = only(`${PROVIDERS}routes:\n  - { name: a, when: stream, to: gpt-5-mini }\n  - { name: a, to: gpt-5-mini }\n`);
+    expect([d.code, d.message, where(d)]).toEqual(["duplicate-name", 'route name "a" is already used by route 1', "7:13"]);
+  });
+
+  test("a route after a catch-all is unreachable-route naming the catch-all", () => {
+    const d = only(`${PROVIDERS}routes:\n  - { name: all, to: gpt-5-mini }\n  - { name: late, when: stream, to: gpt-5-mini }\n`);
+    expect([d.code, d.message, where(d)]).toEqual([
+      "unreachable-route",
+      'route "late" can never match: route "all" above it matches every request',
+      "7:13",
+    ]);
+  });
+
+  test("a target with no endpoints is empty-target", () => {
+    const d = only(`${PROVIDERS}  empty: []\npools:\n  p: { pick: first, among: [empty] }\nroutes:\n  - { name: a, to: p }\n`);
+    expect([d.code, d.message, where(d)]).toEqual(["empty-target", '"p" resolves to no endpoint', "9:20"]);
+  });
+
+  test("a target whose providers have no key is an unavailable-target warning and still compiles", () => {
+    const text = `providers:\n  openai: { use: openai, api_key: "\${KEY:-}" }\nmodels:\n  m: [{ provider: openai, model: m, price: { input: 1, output: 1 } }]\nroutes:\n  - { name: a, to: m }\n`;
+    const result = compileConfig(text, { file: "router.config.yaml", env: {}, plugins: testCatalog });
+    expect(result.diagnostics.map((d) => [d.code, d.severity, where(d)])).toEqual([["unavailable-target", "warning", "6:20"]]);
+    expect(result.graph).not.toBeNull();
+  });
+
+  test("classifier settings of the wrong type are wrong-type at the setting", () => {
+    const d = only("classifiers:\n  intent: { use: keywords, labels: [coding] }\n");
+    expect([d.code, d.message, where(d)]).toEqual(["wrong-type", "expected a map, got a list", "2:36"]);
+  });
+
+  test("a classifier rejecting its settings is invalid-plugin", () => {
+    const d = only("classifiers:\n  intent: { use: keywords, labels: { coding: [] } }\n");
+    expect([d.code, d.message, where(d)]).toEqual(["invalid-plugin", 'classifier "intent" rejected its settings: label "coding" has no keywords', "2:11"]);
+  });
+
+  test("open auth on a public host is an open-auth warning", () => {
+    const d = only("server: { host: 0.0.0.0 }\n");
+    expect([d.code, d.severity, where(d)]).toEqual(["open-auth", "warning", "1:17"]);
+  });
+
+  test("expression errors point inside a plain scalar", () => {
+    const d = only(`${PROVIDERS}routes:\n  - name: a\n    when: tokens.inptu > 5\n    to: gpt-5-mini\n`);
+    expect([d.code, d.hint, where(d)]).toEqual(["expr-unknown-fact", 'did you mean "tokens.input"?', "7:11"]);
+  });
+
+  test("expression errors point inside a quoted scalar", () => {
+    const d = only(`${PROVIDERS}pools:\n  p: { pick: first, among: [gpt-5-mini], require: "latency.p95 < 2" }\n`);
+    expect([d.code, d.hint, where(d)]).toEqual(["expr-type", "write 2s or 2000ms", "6:66"]);
+  });
+
+  test("an unknown classifier label is expr-unknown-label", () => {
+    const text = `${PROVIDERS}classifiers:\n  intent: { use: keywords, labels: { coding: [x] } }\nroutes:\n  - { name: a, when: 'intent == "codng"', to: gpt-5-mini }\n`;
+    const d = only(text);
+    expect([d.code, d.hint, where(d)]).toEqual(["expr-unknown-label", 'did you mean "coding"?', "8:33"]);
+  });
+
+  test("every error of a file is reported, not just the first", () => {
+    const text = `sever: 1\n${PROVIDERS}  other: [{ provider: opnai, model: x, price: { input: 1, output: 1 } }]\nroutes:\n  - { name: a, when: stream, to: nowhere }\n  - { name: b, when: 'model < 1', to: gpt-5-mini }\n`;
+    expect(diagnose(text).map((d) => d.code)).toEqual(["unknown-key", "unknown-provider", "unknown-target", "expr-type"]);
+  });
+
+  test("a diagnostic prints with its location, source line, caret and hint", () => {
+    const d = only(`${PROVIDERS}  other: [{ provider: opnai, model: x, price: { input: 1, output: 1 } }]\n`);
+    expect(formatDiagnostic(d)).toBe(
+      [
+        'router.config.yaml:5:23 unknown-provider: provider "opnai" is not defined',
+        "  5 |   other: [{ provider: opnai, model: x, price: { input: 1, output: 1 } }]",
+        '    |                       ^^^^^ did you mean "openai"?',
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,66 @@
+// Lazy request facts: each computed on first read, memoized, and estimated the documented way.
+
+import { describe, expect, test } from "bun:test";
+import { createRequestFacts } from "../../core/dispatch/index.ts";
+import type { ChatRequest } from "../../core/kit/canonical.ts";
+
+const request: ChatRequest = {
+  model: "gpt-5-mini",
+  stream: true,
+  maxTokens: 512,
+  messages: [
+    { role: "system", content: [{ type: "text", text: "a".repeat(40) }] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "b".repeat(21) },
+        { type: "image", source: { kind: "url", url: "https://example.com/chart.png" } },
+      ],
+    },
+  ],
+};
+
+function reader(classify: (name: string) => string | undefined = () => undefined) {
+  return createRequestFacts({
+    request,
+    model: "auto",
+    principal: { keyId: "k1", name: "ci-bot", tags: ["internal"], creditLimit: null },
+    headers: new Headers({ "X-Team": "search" }),
+    classify,
+  });
+}
+
+describe("request facts", () => {
+  test("model is the public model the client named, not the upstream one", () => {
+    expect(reader().get("model")).toBe("auto");
+  });
+
+  test("tokens.input is ceil(chars / 4) over text parts plus 85 per image", () => {
+    expect(reader().get("tokens.input")).toBe(Math.ceil(61 / 4) + 85);
+  });
+
+  test("stream, max_tokens, tools and images come from the request", () => {
+    const facts = reader();
+    expect([facts.get("stream"), facts.get("max_tokens"), facts.get("tools"), facts.get("images")]).toEqual([true, 512, 0, 1]);
+  });
+
+  test("key facts come from the principal and header facts from the headers, case-insensitively", () => {
+    const facts = reader();
+    expect(facts.get("key.name")).toBe("ci-bot");
+    expect(facts.get("key.tags")).toEqual(["internal"]);
+    expect(facts.get("header.x-team")).toBe("search");
+    expect(facts.get("header.x-missing")).toBeUndefined();
+  });
+
+  test("a classifier is asked once however often its fact is read", () => {
+    const asked: string[] = [];
+    const facts = reader((name) => {
+      asked.push(name);
+      return "coding";
+    });
+    expect(facts.get("intent")).toBe("coding");
+    expect(facts.get("intent")).toBe("coding");
+    expect(asked).toEqual(["intent"]);
+  });
+
+});

@@ -1,0 +1,86 @@
+// OpenRouter-style provider preferences: they narrow and reorder the route's candidates, never add.
+
+import { describe, expect, test } from "bun:test";
+import { buildDispatchTable, type DispatchResult, type ProviderPreferences } from "../../core/dispatch/index.ts";
+import { StatsRegistry } from "../../core/stats/index.ts";
+import { facts, GraphBuilder } from "./graph-builder.ts";
+
+const table = buildDispatchTable(
+  new GraphBuilder()
+    .model(
+      "claude-sonnet",
+      { provider: "anthropic", model: "claude-sonnet-4-5", price: { input: 3, output: 15 } },
+      { provider: "bedrock", model: "claude-sonnet-4-5", price: { input: 3.3, output: 16.5 } },
+      { provider: "vertex", model: "claude-sonnet-4-5", price: { input: 2.9, output: 15 } },
+    )
+    .model("gpt-5-mini", { provider: "openai", model: "gpt-5-mini", price: { input: 0.25, output: 2 } })
+    .route("direct", "$model")
+    .build(),
+);
+
+function narrowed(provider: ProviderPreferences, stats = new StatsRegistry()): string[] {
+  const result: DispatchResult = table.dispatch({ model: "claude-sonnet", provider, facts: facts({}), inputTokens: 1000, maxTokens: 1000 }, { stats });
+  if (!result.ok) throw result.error;
+  return result.candidates.map((endpoint) => endpoint.provider);
+}
+
+describe("provider preferences", () => {
+  test("only keeps the named providers, case-insensitively", () => {
+    expect(narrowed({ only: ["Bedrock", "VERTEX"] })).toEqual(["bedrock", "vertex"]);
+  });
+
+  test("ignore drops the named providers", () => {
+    expect(narrowed({ ignore: ["anthropic"] })).toEqual(["bedrock", "vertex"]);
+  });
+
+  test("order puts the named providers first, in that order, the rest after", () => {
+    expect(narrowed({ order: ["vertex", "bedrock"] })).toEqual(["vertex", "bedrock", "anthropic"]);
+  });
+
+  test("sort by price puts the cheapest expected cost first", () => {
+    expect(narrowed({ sort: "price" })).toEqual(["vertex", "anthropic", "bedrock"]);
+  });
+
+  test("sort by latency puts the lowest time to first token first", () => {
+    const stats = new StatsRegistry();
+    for (const [id, ttft] of [["anthropic/claude-sonnet-4-5", 900], ["bedrock/claude-sonnet-4-5", 300], ["vertex/claude-sonnet-4-5", 600]] as const) {
+      stats.begin(id);
+      stats.end(id, { ok: true, latencyMs: 2000, ttftMs: ttft });
+    }
+    expect(narrowed({ sort: "latency" }, stats)).toEqual(["bedrock", "vertex", "anthropic"]);
+  });
+
+  test("sort by throughput puts the lowest whole-request latency first", () => {
+    const stats = new StatsRegistry();
+    for (const [id, ms] of [["anthropic/claude-sonnet-4-5", 900], ["bedrock/claude-sonnet-4-5", 3000], ["vertex/claude-sonnet-4-5", 600]] as const) {
+      stats.begin(id);
+      stats.end(id, { ok: true, latencyMs: ms });
+    }
+    expect(narrowed({ sort: "throughput" }, stats)).toEqual(["vertex", "anthropic", "bedrock"]);
+  });
+
+  test("allow_fallbacks false keeps only the first candidate", () => {
+    expect(narrowed({ order: ["bedrock"], allow_fallbacks: false })).toEqual(["bedrock"]);
+  });
+
+  test("max_price drops endpoints above either price", () => {
+    expect(narrowed({ max_price: { prompt: 3 } })).toEqual(["anthropic", "vertex"]);
+    expect(narrowed({ max_price: { completion: 15, prompt: 2.95 } })).toEqual(["vertex"]);
+  });
+
+  test("a provider the route did not choose is never added", () => {
+    expect(narrowed({ order: ["openai", "vertex"] })).toEqual(["vertex", "anthropic", "bedrock"]);
+  });
+
+  test("preferences that exclude every candidate answer no_endpoint with the reasons", () => {
+    const result = table.dispatch({ model: "claude-sonnet", provider: { only: ["openai"] }, facts: facts({}) }, { stats: new StatsRegistry() });
+    expect(!result.ok && result.error.code).toBe("no_endpoint");
+    expect(!result.ok && result.error.metadata).toEqual({
+      reasons: [
+        "anthropic/claude-sonnet-4-5: narrowed out: provider not in provider.only",
+        "bedrock/claude-sonnet-4-5: narrowed out: provider not in provider.only",
+        "vertex/claude-sonnet-4-5: narrowed out: provider not in provider.only",
+      ],
+    });
+  });
+});

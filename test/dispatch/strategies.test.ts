@@ -1,0 +1,146 @@
+// Each pool strategy's order of candidates: the chosen endpoint first, the rest as fallbacks.
+
+import { describe, expect, test } from "bun:test";
+import type { Strategy } from "../../core/config/graph.ts";
+import { buildDispatchTable, type DispatchResult } from "../../core/dispatch/index.ts";
+import { StatsRegistry } from "../../core/stats/index.ts";
+import { facts, GraphBuilder } from "./graph-builder.ts";
+
+function poolOf(pick: Strategy) {
+  return new GraphBuilder()
+    .model("gpt-5-mini", { provider: "openai", model: "gpt-5-mini", price: { input: 0.25, output: 2 }, weight: 1 })
+    .model("deepseek-chat", { provider: "deepseek", model: "deepseek-chat", price: { input: 0.27, output: 1.1 }, weight: 3 })
+    .model("claude-haiku", { provider: "anthropic", model: "claude-haiku-4-5", price: { input: 1, output: 5 }, weight: 0 })
+    .pool("cheap-fast", pick, ["gpt-5-mini", "deepseek-chat", "claude-haiku"])
+    .route("auto", "pool:cheap-fast")
+    .build();
+}
+
+function ids(result: DispatchResult): string[] {
+  if (!result.ok) throw result.error;
+  return result.candidates.map((endpoint) => endpoint.id);
+}
+
+function record(stats: StatsRegistry, id: string, latencyMs: number, ttftMs?: number) {
+  stats.begin(id);
+  stats.end(id, { ok: true, latencyMs, ttftMs });
+}
+
+describe("pool strategies", () => {
+  test("first keeps the members in config order", () => {
+    const table = buildDispatchTable(poolOf("first"));
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats: new StatsRegistry() }))).toEqual([
+      "openai/gpt-5-mini",
+      "deepseek/deepseek-chat",
+      "anthropic/claude-haiku-4-5",
+    ]);
+  });
+
+  test("cheapest orders by the expected cost of this request's input and output", () => {
+    const table = buildDispatchTable(poolOf("cheapest"));
+    const stats = new StatsRegistry();
+    // Output-heavy: deepseek's cheaper output wins.
+    const outputHeavy = table.dispatch({ model: "auto", facts: facts({}), inputTokens: 100, maxTokens: 4000 }, { stats });
+    expect(ids(outputHeavy)).toEqual(["deepseek/deepseek-chat", "openai/gpt-5-mini", "anthropic/claude-haiku-4-5"]);
+    // Input-heavy: gpt-5-mini's cheaper input wins.
+    const inputHeavy = table.dispatch({ model: "auto", facts: facts({}), inputTokens: 1_000_000, maxTokens: 10 }, { stats });
+    expect(ids(inputHeavy)[0]).toBe("openai/gpt-5-mini");
+  });
+
+  test("cheapest reads tokens.input from the request facts when no estimate is given", () => {
+    const table = buildDispatchTable(poolOf("cheapest"));
+    const result = table.dispatch({ model: "auto", facts: facts({ "tokens.input": 1_000_000 }), maxTokens: 10 }, { stats: new StatsRegistry() });
+    expect(ids(result)[0]).toBe("openai/gpt-5-mini");
+  });
+
+  test("fastest orders by median latency, endpoints without samples first", () => {
+    const table = buildDispatchTable(poolOf("fastest"));
+    const stats = new StatsRegistry();
+    record(stats, "openai/gpt-5-mini", 900);
+    record(stats, "deepseek/deepseek-chat", 300);
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))).toEqual([
+      "anthropic/claude-haiku-4-5",
+      "deepseek/deepseek-chat",
+      "openai/gpt-5-mini",
+    ]);
+  });
+
+  test("lowest-ttft orders by median time to first token", () => {
+    const table = buildDispatchTable(poolOf("lowest-ttft"));
+    const stats = new StatsRegistry();
+    record(stats, "openai/gpt-5-mini", 900, 100);
+    record(stats, "deepseek/deepseek-chat", 300, 250);
+    record(stats, "anthropic/claude-haiku-4-5", 500, 50);
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))).toEqual([
+      "anthropic/claude-haiku-4-5",
+      "openai/gpt-5-mini",
+      "deepseek/deepseek-chat",
+    ]);
+  });
+
+  test("least-busy orders by calls in flight", () => {
+    const table = buildDispatchTable(poolOf("least-busy"));
+    const stats = new StatsRegistry();
+    stats.begin("openai/gpt-5-mini");
+    stats.begin("openai/gpt-5-mini");
+    stats.begin("anthropic/claude-haiku-4-5");
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))).toEqual([
+      "deepseek/deepseek-chat",
+      "anthropic/claude-haiku-4-5",
+      "openai/gpt-5-mini",
+    ]);
+  });
+
+  test("round-robin starts each request at the next member", () => {
+    const table = buildDispatchTable(poolOf("round-robin"));
+    const stats = new StatsRegistry();
+    const firsts = [0, 1, 2, 3].map((_) => ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))[0]);
+    expect(firsts).toEqual(["openai/gpt-5-mini", "deepseek/deepseek-chat", "anthropic/claude-haiku-4-5", "openai/gpt-5-mini"]);
+  });
+
+  test("weighted picks by endpoint weight and keeps the rest in config order", () => {
+    const table = buildDispatchTable(poolOf("weighted"));
+    const stats = new StatsRegistry();
+    // Weights 1, 3, 0: a draw below a quarter picks gpt-5-mini, above it deepseek, never claude-haiku.
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats, random: () => 0.2 }))[0]).toBe("openai/gpt-5-mini");
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats, random: () => 0.3 }))).toEqual([
+      "deepseek/deepseek-chat",
+      "openai/gpt-5-mini",
+      "anthropic/claude-haiku-4-5",
+    ]);
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats, random: () => 0.9999 }))[0]).toBe("deepseek/deepseek-chat");
+  });
+
+  test("balanced picks by inverse square of price, then the rest cheapest first", () => {
+    const table = buildDispatchTable(poolOf("balanced"));
+    const stats = new StatsRegistry();
+    // Combined prices 2.25, 1.37, 6 → weights ∝ 0.1975, 0.5328, 0.0278 (sorted: deepseek, gpt, haiku).
+    const total = 1 / 1.37 ** 2 + 1 / 2.25 ** 2 + 1 / 6 ** 2;
+    const deepseekShare = 1 / 1.37 ** 2 / total;
+    const low = table.dispatch({ model: "auto", facts: facts({}) }, { stats, random: () => deepseekShare - 0.01 });
+    expect(ids(low)).toEqual(["deepseek/deepseek-chat", "openai/gpt-5-mini", "anthropic/claude-haiku-4-5"]);
+    const mid = table.dispatch({ model: "auto", facts: facts({}) }, { stats, random: () => deepseekShare + 0.01 });
+    expect(ids(mid)).toEqual(["openai/gpt-5-mini", "deepseek/deepseek-chat", "anthropic/claude-haiku-4-5"]);
+    const high = table.dispatch({ model: "auto", facts: facts({}) }, { stats, random: () => 0.999 });
+    expect(ids(high)[0]).toBe("anthropic/claude-haiku-4-5");
+  });
+
+  test("a pool that names a pool orders the inner pool first, then applies its own strategy", () => {
+    const graph = new GraphBuilder()
+      .model("gpt-5-mini", { provider: "openai", model: "gpt-5-mini", price: { input: 0.25, output: 2 } })
+      .model("deepseek-chat", { provider: "deepseek", model: "deepseek-chat", price: { input: 0.27, output: 1.1 } })
+      .model("claude-sonnet", { provider: "anthropic", model: "claude-sonnet-4-5", price: { input: 3, output: 15 } })
+      .pool("cheap", "round-robin", ["gpt-5-mini", "deepseek-chat"])
+      .pool("any", "first", ["claude-sonnet", "pool:cheap"])
+      .route("auto", "pool:any")
+      .build();
+    const table = buildDispatchTable(graph);
+    const stats = new StatsRegistry();
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))).toEqual([
+      "anthropic/claude-sonnet-4-5",
+      "openai/gpt-5-mini",
+      "deepseek/deepseek-chat",
+    ]);
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))[1]).toBe("deepseek/deepseek-chat");
+  });
+});

@@ -1,0 +1,182 @@
+// The `when:` / `require:` language: parsing, precedence, type errors with offsets, run-time semantics.
+
+import { describe, expect, test } from "bun:test";
+import { endpointCatalogue, requestCatalogue } from "../../core/expr/catalogue.ts";
+import { compileExpression } from "../../core/expr/compile.ts";
+import type { CompiledExpression, ExpressionError, FactCatalogue, FactValue } from "../../core/expr/types.ts";
+
+const request = requestCatalogue(new Map([["intent", { labels: ["coding", "other"] }], ["mood", {}]]));
+const endpoint = endpointCatalogue();
+
+function compile(source: string, catalogue: FactCatalogue = request): CompiledExpression {
+  const result = compileExpression(source, catalogue);
+  if (!result.ok) throw new Error(`${source}: ${result.errors.map((e) => e.message).join("; ")}`);
+  return result.expression;
+}
+
+function errorsOf(source: string, catalogue: FactCatalogue = request): ExpressionError[] {
+  const result = compileExpression(source, catalogue);
+  if (result.ok) throw new Error(`${source} compiled`);
+  return result.errors;
+}
+
+function run(source: string, facts: Record<string, FactValue>, catalogue: FactCatalogue = request): boolean {
+  return compile(source, catalogue).test({ get: (name) => facts[name] });
+}
+
+describe("parsing and precedence", () => {
+  test("and binds tighter than or", () => {
+    expect(run('model == "a" or model == "b" and stream', { model: "a", stream: false })).toBe(true);
+  });
+
+  test("parentheses override precedence", () => {
+    expect(run('(model == "a" or model == "b") and stream', { model: "a", stream: false })).toBe(false);
+  });
+
+  test("not applies to the comparison that follows it", () => {
+    expect(run('not model == "a" and stream', { model: "b", stream: true })).toBe(true);
+  });
+
+  test("strings take double or single quotes with escapes", () => {
+    expect(run("key.name == 'it\\'s' or key.name == \"say \\\"hi\\\"\"", { "key.name": 'say "hi"' })).toBe(true);
+  });
+
+  test("durations are milliseconds at run time", () => {
+    expect(run("latency.p95 < 1.5s", { "latency.p95": 1499 }, endpoint)).toBe(true);
+    expect(run("latency.p95 < 250ms", { "latency.p95": 250 }, endpoint)).toBe(false);
+    expect(run("ttft.p95 <= 1m", { "ttft.p95": 60_000 }, endpoint)).toBe(true);
+  });
+
+  test("header names may contain dashes", () => {
+    expect(run('header.x-team == "search"', { "header.x-team": "search" })).toBe(true);
+  });
+
+  test("in tests membership in a list literal and in a list fact", () => {
+    expect(run('model in ["a", "b"]', { model: "b" })).toBe(true);
+    expect(run('"vip" in key.tags', { "key.tags": ["vip"] })).toBe(true);
+    expect(run('"vip" not in key.tags', { "key.tags": ["staff"] })).toBe(true);
+  });
+
+  test("reads lists every fact the expression reads", () => {
+    expect(compile('intent == "coding" and tokens.input > 1000').reads).toEqual(["intent", "tokens.input"]);
+  });
+});
+
+describe("errors carry a code and their place in the source", () => {
+  test("a syntax error points at the unexpected token", () => {
+    const [error] = errorsOf('model == "a" stream');
+    expect(error).toMatchObject({ code: "expr-syntax", offset: 13, length: 6 });
+  });
+
+  test("a single = is a syntax error with a hint", () => {
+    expect(errorsOf('model = "a"')[0]).toMatchObject({ code: "expr-syntax", offset: 6, length: 1, hint: 'compare with "=="' });
+  });
+
+  test("an unclosed string is a syntax error", () => {
+    expect(errorsOf('model == "a')[0]).toMatchObject({ code: "expr-syntax", offset: 9, length: 2 });
+  });
+
+  test("an empty expression is a syntax error", () => {
+    expect(errorsOf("  ")[0]?.code).toBe("expr-syntax");
+  });
+
+  test("an unknown fact suggests the nearest name", () => {
+    expect(errorsOf("tokens.inptu > 5")[0]).toMatchObject({
+      code: "expr-unknown-fact",
+      offset: 0,
+      length: 12,
+      hint: 'did you mean "tokens.input"?',
+    });
+  });
+
+  test("a duration compared with a bare number suggests units", () => {
+    expect(errorsOf("latency.p95 < 2", endpoint)[0]).toMatchObject({ code: "expr-type", offset: 14, length: 1, hint: "write 2s or 2000ms" });
+  });
+
+  test("a duration compared with a string is a type error", () => {
+    expect(errorsOf('latency.p95 < "2s"', endpoint)[0]).toMatchObject({ code: "expr-type", offset: 14, length: 4 });
+  });
+
+  test("strings cannot be ordered", () => {
+    expect(errorsOf('model < "b"')[0]).toMatchObject({ code: "expr-type", offset: 0, length: 11 });
+  });
+
+  test("a number in boolean position is a type error with a hint", () => {
+    expect(errorsOf("stream and images")[0]).toMatchObject({ code: "expr-type", offset: 11, length: 6, hint: "compare it, e.g. images > 0" });
+  });
+
+  test("in on a non-list is a type error", () => {
+    expect(errorsOf('"a" in model')[0]).toMatchObject({ code: "expr-type", offset: 7, length: 5 });
+  });
+
+  test("a literal outside a classifier's labels is an unknown label", () => {
+    expect(errorsOf('intent == "codng"')[0]).toMatchObject({
+      code: "expr-unknown-label",
+      offset: 10,
+      length: 7,
+      hint: 'did you mean "coding"?',
+    });
+  });
+
+  test("labels inside a list are checked too", () => {
+    expect(errorsOf('intent in ["coding", "chatt"]')[0]).toMatchObject({ code: "expr-unknown-label", offset: 21, length: 7 });
+  });
+
+  test("every type error of an expression is reported", () => {
+    expect(errorsOf('tokns.input > 1 and model < "x"').map((e) => e.code)).toEqual(["expr-unknown-fact", "expr-type"]);
+  });
+
+  test("upper-case header names are unknown facts", () => {
+    expect(errorsOf('header.X-Team == "a"')[0]?.code).toBe("expr-unknown-fact");
+  });
+});
+
+describe("missing values", () => {
+  test("a statistic with no samples passes any comparison", () => {
+    expect(run("latency.p95 < 2s and error_rate < 0.2", {}, endpoint)).toBe(true);
+    expect(run("error_rate == 0.5", {}, endpoint)).toBe(true);
+  });
+
+  test("a missing ordinary fact fails == and ordering and in", () => {
+    expect(run('key.name == "a"', {})).toBe(false);
+    expect(run("tokens.input > 0", {})).toBe(false);
+    expect(run('key.name in ["a"]', {})).toBe(false);
+    expect(run('"a" in key.tags', {})).toBe(false);
+  });
+
+  test("a missing ordinary fact passes !=", () => {
+    expect(run('key.name != "a"', {})).toBe(true);
+  });
+
+  test("a classifier without labels compares as any value", () => {
+    expect(run("mood == 3", { mood: 3 })).toBe(true);
+    expect(run("mood", { mood: true })).toBe(true);
+  });
+});
+
+describe("models analysis", () => {
+  test("model == x pins one model", () => {
+    expect(compile('model == "auto"').models).toEqual(["auto"]);
+  });
+
+  test("model in a list pins its models", () => {
+    expect(compile('model in ["a", "b"]').models).toEqual(["a", "b"]);
+  });
+
+  test("a pinning term inside a top-level and pins", () => {
+    expect(compile('stream and model == "a"').models).toEqual(["a"]);
+  });
+
+  test("or pins only when both sides pin", () => {
+    expect(compile('model == "a" or model == "b"').models).toEqual(["a", "b"]);
+    expect(compile('model == "a" or stream').models).toBeNull();
+  });
+
+  test("not never pins", () => {
+    expect(compile('not model == "a"').models).toBeNull();
+  });
+
+  test("an expression without model is unpinned", () => {
+    expect(compile("stream").models).toBeNull();
+  });
+});

@@ -1,0 +1,113 @@
+// A fake Anthropic Messages API on loopback: renders scripted replies as message JSON or SSE events.
+
+import { startFakeServer, type Behaviour, type FakeReply, type FakeServer, type RecordedRequest } from "./base.ts";
+
+const STOP_REASON = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use", content_filter: "refusal" } as const;
+export const FAKE_SIGNATURE = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds";
+
+function stopReason(reply: FakeReply): string {
+  return STOP_REASON[reply.finish ?? (reply.toolCalls?.length ? "tool_calls" : "stop")];
+}
+
+function requestedModel(request: RecordedRequest): string {
+  return String((request.body as { model?: unknown } | undefined)?.model ?? "claude-sonnet-4-5");
+}
+
+/** `usage.input` of a fake reply counts all input; Anthropic reports the uncached part apart from cache reads and writes. */
+function usageOf(reply: FakeReply) {
+  const usage = reply.usage ?? { input: 12, output: 8 };
+  return {
+    input_tokens: usage.input - (usage.cached ?? 0) - (usage.cacheWrite ?? 0),
+    cache_creation_input_tokens: usage.cacheWrite ?? 0,
+    cache_read_input_tokens: usage.cached ?? 0,
+    output_tokens: usage.output,
+  };
+}
+
+let counter = 0;
+const messageId = () => `msg_01Fake${(++counter).toString().padStart(6, "0")}`;
+
+function contentOf(reply: FakeReply): Record<string, unknown>[] {
+  const content: Record<string, unknown>[] = [];
+  if (reply.reasoning !== undefined) content.push({ type: "thinking", thinking: reply.reasoning, signature: FAKE_SIGNATURE });
+  if (reply.text !== undefined) content.push({ type: "text", text: reply.text });
+  for (const call of reply.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: JSON.parse(call.arguments || "{}") });
+  return content;
+}
+
+function messageJson(reply: FakeReply, request: RecordedRequest): Record<string, unknown> {
+  return {
+    id: messageId(),
+    type: "message",
+    role: "assistant",
+    model: reply.model ?? requestedModel(request),
+    content: contentOf(reply),
+    stop_reason: stopReason(reply),
+    stop_sequence: null,
+    usage: usageOf(reply),
+  };
+}
+
+const frame = (data: Record<string, unknown>) => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** Splits text the way the vendor streams it: a few characters per delta. */
+export function pieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function blockFrames(index: number, block: Record<string, unknown>): string[] {
+  const delta = (d: Record<string, unknown>) => frame({ type: "content_block_delta", index, delta: d });
+  const frames: string[] = [];
+  if (block.type === "thinking") {
+    frames.push(frame({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }));
+    for (const piece of pieces(String(block.thinking), 12)) frames.push(delta({ type: "thinking_delta", thinking: piece }));
+    frames.push(delta({ type: "signature_delta", signature: block.signature }));
+  } else if (block.type === "text") {
+    frames.push(frame({ type: "content_block_start", index, content_block: { type: "text", text: "" } }));
+    for (const piece of pieces(String(block.text), 6)) frames.push(delta({ type: "text_delta", text: piece }));
+  } else {
+    frames.push(frame({ type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } }));
+    frames.push(delta({ type: "input_json_delta", partial_json: "" }));
+    for (const piece of pieces(JSON.stringify(block.input), 8)) frames.push(delta({ type: "input_json_delta", partial_json: piece }));
+  }
+  frames.push(frame({ type: "content_block_stop", index }));
+  return frames;
+}
+
+function streamFrames(reply: FakeReply, request: RecordedRequest): string[] {
+  const message = messageJson(reply, request);
+  const usage = usageOf(reply);
+  const start = { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } };
+  const frames = [frame({ type: "message_start", message: start })];
+  contentOf(reply).forEach((block, index) => {
+    const [first, ...rest] = blockFrames(index, block);
+    frames.push(first!);
+    if (index === 0) frames.push(frame({ type: "ping" }));
+    frames.push(...rest);
+  });
+  frames.push(frame({ type: "message_delta", delta: { stop_reason: stopReason(reply), stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  frames.push(frame({ type: "message_stop" }));
+  return frames;
+}
+
+/** Anthropic's error body, e.g. `anthropicError("overloaded_error", "Overloaded")` with status 529. */
+export function anthropicError(type: string, message: string) {
+  return { type: "error", error: { type, message } };
+}
+
+export function startFakeAnthropic(fallback?: Behaviour<FakeReply>): FakeServer<FakeReply> {
+  return startFakeServer<FakeReply>(
+    {
+      matches: (method, path) => (method === "POST" && path === "/v1/messages") || (method === "GET" && path === "/v1/models"),
+      isStream: (request) => (request.body as { stream?: unknown } | undefined)?.stream === true,
+      json: (reply, request) =>
+        request.path === "/v1/models"
+          ? { data: [{ type: "model", id: reply.model ?? "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" }], has_more: false, first_id: null, last_id: null }
+          : messageJson(reply, request),
+      frames: streamFrames,
+    },
+    fallback ?? { kind: "reply", reply: { text: "Hello from the fake vendor." } },
+  );
+}

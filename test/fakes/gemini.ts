@@ -1,0 +1,83 @@
+// A fake Gemini API on loopback: renders scripted replies as GenerateContentResponse JSON or SSE frames.
+
+import { startFakeServer, type Behaviour, type FakeReply, type FakeServer, type RecordedRequest } from "./base.ts";
+
+const FINISH = { stop: "STOP", length: "MAX_TOKENS", tool_calls: "STOP", content_filter: "SAFETY" } as const;
+const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+export const FAKE_THOUGHT_SIGNATURE = "CiQB0e2Kb3dQ1fakeThoughtSignature";
+
+function modelOf(reply: FakeReply, request: RecordedRequest): string {
+  return reply.model ?? ROUTE.exec(request.path)?.[1] ?? "gemini-2.5-flash";
+}
+
+/** `usage.output` of a fake reply counts thoughts too; Gemini reports them apart from candidatesTokenCount. */
+function usageOf(reply: FakeReply): Record<string, number> {
+  const usage = reply.usage ?? { input: 12, output: 8 };
+  const thoughts = usage.reasoning ?? 0;
+  const result: Record<string, number> = {
+    promptTokenCount: usage.input,
+    candidatesTokenCount: usage.output - thoughts,
+    totalTokenCount: usage.input + usage.output,
+  };
+  if (usage.cached) result.cachedContentTokenCount = usage.cached;
+  if (thoughts) result.thoughtsTokenCount = thoughts;
+  return result;
+}
+
+function partsOf(reply: FakeReply): Record<string, unknown>[][] {
+  const chunks: Record<string, unknown>[][] = [];
+  if (reply.reasoning !== undefined) chunks.push([{ text: reply.reasoning, thought: true }]);
+  if (reply.text !== undefined) {
+    const half = Math.ceil(reply.text.length / 2);
+    chunks.push([{ text: reply.text.slice(0, half) }], [{ text: reply.text.slice(half) }]);
+  }
+  const calls = (reply.toolCalls ?? []).map((call, i) => {
+    const part: Record<string, unknown> = { functionCall: { name: call.name, args: JSON.parse(call.arguments || "{}") } };
+    if (i === 0 && reply.reasoning !== undefined) part.thoughtSignature = FAKE_THOUGHT_SIGNATURE;
+    return part;
+  });
+  if (calls.length > 0) chunks.push(calls);
+  return chunks;
+}
+
+let counter = 0;
+
+function response(parts: Record<string, unknown>[], reply: FakeReply, request: RecordedRequest, id: string, last: boolean): Record<string, unknown> {
+  const candidate: Record<string, unknown> = { content: { parts, role: "model" }, index: 0 };
+  if (last) candidate.finishReason = FINISH[reply.finish ?? (reply.toolCalls?.length ? "tool_calls" : "stop")];
+  return {
+    candidates: [candidate],
+    usageMetadata: last ? usageOf(reply) : { promptTokenCount: reply.usage?.input ?? 12, totalTokenCount: reply.usage?.input ?? 12 },
+    modelVersion: modelOf(reply, request),
+    responseId: id,
+  };
+}
+
+/** Google's error body, e.g. `googleError(429, "Resource has been exhausted", "RESOURCE_EXHAUSTED")`. */
+export function googleError(code: number, message: string, status: string, details?: unknown[]) {
+  return { error: { code, message, status, ...(details ? { details } : {}) } };
+}
+
+export function startFakeGemini(fallback?: Behaviour<FakeReply>): FakeServer<FakeReply> {
+  return startFakeServer<FakeReply>(
+    {
+      matches: (method, path) => method === "POST" && ROUTE.test(path),
+      isStream: (request) => request.path.endsWith(":streamGenerateContent"),
+      json: (reply, request) => {
+        const parts = partsOf(reply).flat();
+        // A whole reply carries its text as one part, as the non-streaming API does.
+        const merged = parts.filter((p) => p.thought || p.functionCall);
+        if (reply.text !== undefined) merged.splice(reply.reasoning !== undefined ? 1 : 0, 0, { text: reply.text });
+        return response(merged, reply, request, `fake-${++counter}`, true);
+      },
+      frames: (reply, request) => {
+        const id = `fake-${++counter}`;
+        const chunks = partsOf(reply);
+        if (chunks.length === 0) chunks.push([{ text: "" }]);
+        // The live API separates SSE frames with CRLF pairs.
+        return chunks.map((parts, i) => `data: ${JSON.stringify(response(parts, reply, request, id, i === chunks.length - 1))}\r\n\r\n`);
+      },
+    },
+    fallback ?? { kind: "reply", reply: { text: "Hello from the fake vendor." } },
+  );
+}

@@ -1,0 +1,226 @@
+// The ledger's behaviour suite, run unchanged against every storage dialect.
+
+import { afterAll, describe, expect, it } from "bun:test";
+import { createHash } from "node:crypto";
+import { openLedger, type Ledger, type LedgerSettings, type RequestRecord } from "../../core/ledger/index.ts";
+
+export interface LedgerHarness {
+  /** A storage URL naming a fresh, empty database. */
+  freshStorage(): Promise<string>;
+  /** Every row of the keys table, as stored, serialised to text. */
+  keysTableText(storage: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+const JAN_1 = Date.UTC(2026, 0, 1, 12);
+let serial = 0;
+
+export function requestRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  serial += 1;
+  return {
+    id: `gen-${serial}-${Math.random().toString(36).slice(2)}`,
+    keyId: null,
+    route: "direct",
+    requestedModel: "claude-sonnet",
+    model: "claude-sonnet",
+    provider: "anthropic",
+    endpoint: "anthropic/claude-sonnet-4-5",
+    status: 200,
+    errorCode: null,
+    attempts: [{ endpoint: "anthropic/claude-sonnet-4-5", status: 200, duration_ms: 840, error: null }],
+    stream: true,
+    usage: { inputTokens: 1200, outputTokens: 300, cachedInputTokens: 1000, reasoningTokens: 40 },
+    cost: 7_500_000,
+    fee: 375_000,
+    latencyMs: 900,
+    ttftMs: 210,
+    createdAt: JAN_1,
+    ...overrides,
+  };
+}
+
+export function ledgerSuite(dialect: string, harness: LedgerHarness): void {
+  const open: Ledger[] = [];
+  async function fresh(options: LedgerSettings = {}): Promise<{ ledger: Ledger; storage: string }> {
+    const storage = await harness.freshStorage();
+    // A long interval: these tests flush explicitly, so a timer flush would only hide a missing one.
+    const ledger = await openLedger(storage, { flushIntervalMs: 60_000, ...options });
+    open.push(ledger);
+    return { ledger, storage };
+  }
+
+  afterAll(async () => {
+    for (const ledger of open) await ledger.close().catch(() => {});
+    await harness.cleanup();
+  });
+
+  describe(`ledger on ${dialect}`, () => {
+    it("applies migrations again without error and keeps existing data", async () => {
+      const { ledger, storage } = await fresh();
+      const { record } = await ledger.keys.create({ name: "ci" });
+      await ledger.migrate();
+      await ledger.close();
+      const reopened = await openLedger(storage);
+      open.push(reopened);
+      await reopened.migrate();
+      expect((await reopened.keys.list()).map((k) => k.id)).toEqual([record.id]);
+    });
+
+    it("creates a key whose secret is shown once and stored only as its sha-256", async () => {
+      const { ledger, storage } = await fresh();
+      const { key, record } = await ledger.keys.create({ name: "team-a", tags: ["beta"], creditLimit: 5_000_000_000 });
+      expect(key).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+      expect(key.startsWith(record.prefix)).toBe(true);
+      expect(record).toMatchObject({ name: "team-a", tags: ["beta"], creditLimit: 5_000_000_000, spent: 0, disabled: false });
+      const stored = await harness.keysTableText(storage);
+      expect(stored).not.toContain(key);
+      expect(stored).toContain(createHash("sha256").update(key).digest("hex"));
+    });
+
+    it("lists keys in creation order and finds one by id", async () => {
+      let clock = JAN_1;
+      const { ledger } = await fresh({ now: () => (clock += 1000) });
+      const first = (await ledger.keys.create({ name: "first" })).record;
+      const second = (await ledger.keys.create({ name: "second" })).record;
+      expect((await ledger.keys.list()).map((k) => k.name)).toEqual(["first", "second"]);
+      expect(await ledger.keys.get(second.id)).toEqual(second);
+      expect(await ledger.keys.get(`${first.id}-missing`)).toBeNull();
+    });
+
+    it("verifies a key to its principal and refuses a wrong one", async () => {
+      const { ledger } = await fresh();
+      const { key, record } = await ledger.keys.create({ name: "team-a", tags: ["beta"], creditLimit: 1000 });
+      expect(await ledger.keys.verify(key)).toEqual({ keyId: record.id, name: "team-a", tags: ["beta"], creditLimit: 1000 });
+      expect(await ledger.keys.verify(`${key.slice(0, -1)}x`)).toBeNull();
+      expect(await ledger.keys.verify("")).toBeNull();
+    });
+
+    it("stops verifying a key as soon as it is disabled by prefix", async () => {
+      const { ledger } = await fresh();
+      const { key, record } = await ledger.keys.create({ name: "leaked" });
+      expect(await ledger.keys.verify(key)).not.toBeNull();
+      const disabled = await ledger.keys.disable(record.prefix);
+      expect(disabled).toMatchObject({ id: record.id, disabled: true });
+      expect(await ledger.keys.verify(key)).toBeNull();
+      expect(await ledger.keys.disable("key_unknown")).toBeNull();
+    });
+
+    it("lets exactly ten of fifty concurrent reservations through on credit for ten", async () => {
+      const { ledger } = await fresh();
+      const { record } = await ledger.keys.create({ name: "capped", creditLimit: 10_000 });
+      const results = await Promise.all(Array.from({ length: 50 }, () => ledger.reserve(record.id, 1000)));
+      expect(results.filter((r) => r !== null)).toHaveLength(10);
+      expect((await ledger.keys.get(record.id))?.reserved).toBe(10_000);
+    });
+
+    it("refuses reservations on a disabled or unknown key and allows any on an unlimited one", async () => {
+      const { ledger } = await fresh();
+      const unlimited = (await ledger.keys.create({ name: "open" })).record;
+      const blocked = (await ledger.keys.create({ name: "blocked" })).record;
+      await ledger.keys.disable(blocked.id);
+      expect(await ledger.reserve(unlimited.id, 10 ** 15)).toEqual({ keyId: unlimited.id, amount: 10 ** 15 });
+      expect(await ledger.reserve(blocked.id, 1)).toBeNull();
+      expect(await ledger.reserve("key_unknown", 1)).toBeNull();
+    });
+
+    it("charges cost plus fee and releases the reservation when a row is flushed", async () => {
+      const { ledger } = await fresh();
+      const { record } = await ledger.keys.create({ name: "billed", creditLimit: 100_000_000 });
+      const reservation = await ledger.reserve(record.id, 20_000_000);
+      ledger.record(requestRecord({ keyId: record.id, cost: 7_500_001, fee: 375_000, reservation }));
+      ledger.record(requestRecord({ keyId: record.id, cost: 1, fee: 0 }));
+      await ledger.flush();
+      expect(await ledger.keys.get(record.id)).toMatchObject({ spent: 7_875_002, reserved: 0 });
+    });
+
+    it("gives back a reservation on release", async () => {
+      const { ledger } = await fresh();
+      const { record } = await ledger.keys.create({ name: "aborted", creditLimit: 5000 });
+      const reservation = await ledger.reserve(record.id, 5000);
+      expect(reservation).not.toBeNull();
+      await ledger.release(reservation!);
+      expect(await ledger.reserve(record.id, 5000)).not.toBeNull();
+    });
+
+    it("returns a recorded row by id, before and after the flush", async () => {
+      const { ledger } = await fresh();
+      const row = requestRecord({ errorCode: null, ttftMs: null, stream: false });
+      ledger.record(row);
+      const expected = { ...row, total: row.cost + row.fee };
+      delete expected.reservation;
+      expect(await ledger.generation(row.id)).toEqual(expected);
+      await ledger.flush();
+      expect(await ledger.generation(row.id)).toEqual(expected);
+      expect(await ledger.generation("gen-missing")).toBeNull();
+    });
+
+    it("stores a failed request with no usage and its attempts", async () => {
+      const { ledger } = await fresh();
+      const attempts = [
+        { endpoint: "anthropic/claude-sonnet-4-5", status: 529, duration_ms: 120, error: "overloaded" },
+        { endpoint: "openai/gpt-5-mini", status: 503, duration_ms: 80, error: "unavailable" },
+      ];
+      const row = requestRecord({ status: 502, errorCode: "upstream_error", usage: null, cost: 0, fee: 0, attempts, model: null });
+      ledger.record(row);
+      await ledger.flush();
+      expect(await ledger.generation(row.id)).toMatchObject({ status: 502, usage: null, attempts, model: null, total: 0 });
+    });
+
+    it("sums usage by model to exactly the rows recorded", async () => {
+      const { ledger } = await fresh();
+      const rows = [
+        requestRecord({ model: "claude-sonnet", cost: 3, fee: 1 }),
+        requestRecord({ model: "claude-sonnet", cost: 5, fee: 2, usage: { inputTokens: 10, outputTokens: 2 } }),
+        requestRecord({ model: "gpt-5-mini", cost: 7, fee: 0, usage: null }),
+      ];
+      for (const row of rows) ledger.record(row);
+      await ledger.flush();
+      const usage = await ledger.usage({ by: "model" });
+      expect(usage).toEqual([
+        { group: "claude-sonnet", requests: 2, inputTokens: 1210, outputTokens: 302, cachedInputTokens: 1000,
+          cacheWriteTokens: 0, reasoningTokens: 40, cost: 8, fee: 3, total: 11 },
+        { group: "gpt-5-mini", requests: 1, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0,
+          cacheWriteTokens: 0, reasoningTokens: 0, cost: 7, fee: 0, total: 7 },
+      ]);
+    });
+
+    it("filters usage by key and time window", async () => {
+      const { ledger } = await fresh();
+      ledger.record(requestRecord({ keyId: "key_a", cost: 10, createdAt: JAN_1 }));
+      ledger.record(requestRecord({ keyId: "key_a", cost: 20, createdAt: JAN_1 + DAY_MS }));
+      ledger.record(requestRecord({ keyId: "key_b", cost: 40, createdAt: JAN_1 + DAY_MS }));
+      await ledger.flush();
+      const byDay = await ledger.usage({ by: "day", keyId: "key_a" });
+      expect(byDay.map((r) => [r.group, r.cost])).toEqual([["2026-01-02", 20], ["2026-01-01", 10]]);
+      const recent = await ledger.usage({ by: "key", since: JAN_1 + DAY_MS });
+      expect(recent.map((r) => [r.group, r.cost])).toEqual([["key_b", 40], ["key_a", 20]]);
+    });
+
+    it("keeps usage totals equal after pruning old rows into rollups", async () => {
+      const { ledger } = await fresh();
+      for (let i = 0; i < 30; i++) {
+        ledger.record(requestRecord({ createdAt: JAN_1 + (i % 5) * DAY_MS, model: i % 2 ? "gpt-5-mini" : "claude-sonnet",
+          keyId: i % 3 ? "key_a" : null, cost: 1000 + i, fee: i }));
+      }
+      await ledger.flush();
+      const before = { model: await ledger.usage({ by: "model" }), day: await ledger.usage({ by: "day" }),
+        key: await ledger.usage({ by: "key" }) };
+      const removed = await ledger.pruneBefore(JAN_1 + 3 * DAY_MS, 7);
+      expect(removed).toBe(18);
+      await ledger.pruneBefore(JAN_1 + 3 * DAY_MS, 7);
+      expect({ model: await ledger.usage({ by: "model" }), day: await ledger.usage({ by: "day" }),
+        key: await ledger.usage({ by: "key" }) }).toEqual(before);
+    });
+
+    it("writes every queued row when closed", async () => {
+      const { ledger, storage } = await fresh();
+      for (let i = 0; i < 1000; i++) ledger.record(requestRecord({ cost: 1, fee: 1 }));
+      await ledger.close();
+      const reopened = await openLedger(storage);
+      open.push(reopened);
+      const [total] = await reopened.usage({ by: "provider" });
+      expect(total).toMatchObject({ group: "anthropic", requests: 1000, total: 2000 });
+    });
+  });
+}

@@ -1,0 +1,155 @@
+// The `gemini` provider against the fake Gemini API: request shape, replies, streams, usage, errors, aborts.
+
+import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { createKit } from "../../core/kit/kit.ts";
+import type { ChatRequest, ChatResponse, StreamEvent } from "../../core/kit/canonical.ts";
+import type { ProviderInstance } from "../../core/kit/plugin.ts";
+import geminiPlugin from "../../plugins/providers/gemini/index.ts";
+import { decodeStream } from "../../plugins/providers/gemini/response.ts";
+import { FAKE_THOUGHT_SIGNATURE, googleError, startFakeGemini } from "../fakes/gemini.ts";
+
+const kit = createKit();
+const plugin = geminiPlugin(kit);
+const fake = startFakeGemini();
+afterAll(() => fake.close());
+beforeEach(() => (fake.requests.length = 0));
+
+const provider = () => plugin.create({ api_key: "AIza-test", base_url: `${fake.url}/v1beta` }, kit) as ProviderInstance;
+const signal = () => new AbortController().signal;
+
+const conversation: ChatRequest = {
+  model: "gemini-2.5-flash",
+  stream: false,
+  messages: [
+    { role: "system", content: [{ type: "text", text: "Answer briefly." }] },
+    { role: "user", content: [{ type: "text", text: "Weather here?" }, { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } }, { type: "image", source: { kind: "url", url: "https://example.com/sky.jpg" } }] },
+    { role: "assistant", content: [], reasoningSignature: "sig-1", toolCalls: [{ id: "call_0_get_weather", name: "get_weather", arguments: '{"city":"Paris"}' }, { id: "x-2", name: "get_time", arguments: "{}" }] },
+    { role: "tool", toolCallId: "call_0_get_weather", content: [{ type: "text", text: '{"temp":21}' }] },
+    { role: "tool", toolCallId: "x-2", content: [{ type: "text", text: "clock broken" }], isError: true },
+  ],
+  tools: [{ name: "get_weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } }, additionalProperties: false } }],
+  toolChoice: { name: "get_weather" },
+  temperature: 0.2, topP: 0.9, topK: 40, maxTokens: 800, stop: ["END"],
+  responseFormat: { type: "json_schema", name: "weather", schema: { type: "object" } },
+  reasoning: { budgetTokens: 2048 },
+};
+
+const toolReply = {
+  reasoning: "Paris needs the tool.",
+  text: "Looking it up.",
+  toolCalls: [{ id: "ignored", name: "get_weather", arguments: '{"city":"Paris"}' }],
+  usage: { input: 1210, output: 102, cached: 1024, reasoning: 78 },
+};
+
+async function events(result: unknown): Promise<StreamEvent[]> {
+  const out: StreamEvent[] = [];
+  for await (const event of result as AsyncIterable<StreamEvent>) out.push(event);
+  return out;
+}
+
+describe("gemini provider", () => {
+  test("settings default base_url to the v1beta API", () => {
+    expect(kit.Value.Default(plugin.settings, { api_key: "k" })).toEqual({ api_key: "k", base_url: "https://generativelanguage.googleapis.com/v1beta" });
+  });
+
+  test("posts to generateContent with the key header and a Gemini body", async () => {
+    await provider().chat(conversation, signal());
+    const sent = fake.requests[0]!;
+    expect(sent.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+    expect(sent.headers["x-goog-api-key"]).toBe("AIza-test");
+    expect(sent.body).toMatchObject({
+      systemInstruction: { parts: [{ text: "Answer briefly." }] },
+      generationConfig: { temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 800, stopSequences: ["END"], responseMimeType: "application/json", responseJsonSchema: { type: "object" }, thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } },
+      tools: [{ functionDeclarations: [{ name: "get_weather", description: "Current weather" }] }],
+      toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] } },
+    });
+  });
+
+  test("encodes images, function calls with their signature, and maps tool results back by name", async () => {
+    await provider().chat(conversation, signal());
+    const contents = (fake.requests[0]!.body as { contents: { role: string; parts: unknown[] }[] }).contents;
+    expect(contents.map((c) => c.role)).toEqual(["user", "model", "user"]);
+    expect(contents[0]!.parts.slice(1)).toEqual([{ inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } }, { fileData: { mimeType: "image/jpeg", fileUri: "https://example.com/sky.jpg" } }]);
+    expect(contents[1]!.parts[0]).toEqual({ functionCall: { name: "get_weather", args: { city: "Paris" } }, thoughtSignature: "sig-1" });
+    expect(contents[2]!.parts).toEqual([
+      { functionResponse: { name: "get_weather", response: { temp: 21 } } },
+      { functionResponse: { name: "get_time", response: { error: "clock broken" } } },
+    ]);
+  });
+
+  test("a reply decodes thoughts, text, a tool call with a synthesized id, and usage with thoughts in output", async () => {
+    fake.enqueue({ kind: "reply", reply: toolReply });
+    const response = (await provider().chat(conversation, signal())) as ChatResponse;
+    expect(response).toMatchObject({
+      text: "Looking it up.",
+      reasoning: "Paris needs the tool.",
+      reasoningSignature: FAKE_THOUGHT_SIGNATURE,
+      toolCalls: [{ id: "call_0_get_weather", name: "get_weather", arguments: '{"city":"Paris"}' }],
+      finishReason: "tool_calls",
+      nativeFinishReason: "STOP",
+      usage: { inputTokens: 1210, outputTokens: 102, cachedInputTokens: 1024, reasoningTokens: 78 },
+    });
+  });
+
+  test("a stream uses streamGenerateContent with alt=sse and yields every event kind", async () => {
+    fake.enqueue({ kind: "reply", reply: toolReply });
+    const list = await events(await provider().chat({ ...conversation, stream: true }, signal()));
+    expect(fake.requests[0]!.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+    expect(fake.requests[0]!.search).toBe("?alt=sse");
+    expect(list[0]).toMatchObject({ type: "start", model: "gemini-2.5-flash" });
+    expect(list.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("Looking it up.");
+    expect(list.filter((e) => e.type === "reasoning")[0]).toEqual({ type: "reasoning", text: "Paris needs the tool." });
+    expect(list.filter((e) => e.type.startsWith("tool_call"))).toEqual([
+      { type: "tool_call_start", index: 0, id: "call_0_get_weather", name: "get_weather" },
+      { type: "tool_call_delta", index: 0, arguments: '{"city":"Paris"}' },
+    ]);
+    expect(list.slice(-2)).toEqual([
+      { type: "usage", usage: { inputTokens: 1210, outputTokens: 102, cachedInputTokens: 1024, reasoningTokens: 78 } },
+      { type: "finish", reason: "tool_calls", native: "STOP" },
+    ]);
+  });
+
+  test("MAX_TOKENS and SAFETY map to length and content_filter", async () => {
+    fake.enqueue({ kind: "reply", reply: { text: "cut", finish: "length" } }, { kind: "reply", reply: { text: "", finish: "content_filter" } });
+    expect(((await provider().chat(conversation, signal())) as ChatResponse).finishReason).toBe("length");
+    expect(((await provider().chat(conversation, signal())) as ChatResponse).finishReason).toBe("content_filter");
+  });
+
+  test("429 RESOURCE_EXHAUSTED becomes rate_limited with the RetryInfo delay", async () => {
+    const body = await Bun.file(new URL("../fixtures/gemini/error-429.json", import.meta.url)).json();
+    fake.enqueue({ kind: "error", status: 429, body });
+    const error = await provider().chat(conversation, signal()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "rate_limited", retryAfterMs: 34000, retryable: true, metadata: { type: "RESOURCE_EXHAUSTED" } });
+  });
+
+  test("a retry-after header wins over RetryInfo", async () => {
+    fake.enqueue({ kind: "error", status: 429, body: googleError(429, "slow down", "RESOURCE_EXHAUSTED"), headers: { "retry-after": "3" } });
+    const error = await provider().chat(conversation, signal()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "rate_limited", retryAfterMs: 3000 });
+  });
+
+  test("503 UNAVAILABLE is a retryable upstream error and too many input tokens is context_length_exceeded", async () => {
+    const context = await Bun.file(new URL("../fixtures/gemini/error-context.json", import.meta.url)).json();
+    fake.enqueue({ kind: "error", status: 503, body: googleError(503, "The model is overloaded.", "UNAVAILABLE") }, { kind: "error", status: 400, body: context });
+    expect(await provider().chat(conversation, signal()).catch((e: unknown) => e)).toMatchObject({ code: "upstream_error", retryable: true, upstreamStatus: 503 });
+    expect(await provider().chat(conversation, signal()).catch((e: unknown) => e)).toMatchObject({ code: "context_length_exceeded" });
+  });
+
+  test("aborting a stream closes the upstream connection", async () => {
+    fake.enqueue({ kind: "stall", reply: { text: "a long answer" }, afterFrames: 1 });
+    const controller = new AbortController();
+    const iterator = ((await provider().chat({ ...conversation, stream: true }, controller.signal)) as AsyncIterable<StreamEvent>)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: "start" });
+    const before = fake.aborted;
+    const aborted = fake.nextAbort();
+    controller.abort();
+    await aborted;
+    expect(fake.aborted).toBe(before + 1);
+  });
+
+  test("a stream that ends before a finish reason throws", async () => {
+    const frames = (await Bun.file(new URL("../fixtures/gemini/stream.sse", import.meta.url)).text()).split("\r\n\r\n").slice(0, 2).join("\r\n\r\n");
+    const run = events(decodeStream(kit.sse.read(new Response(frames).body!), "gemini-2.5-flash", kit));
+    await expect(run).rejects.toMatchObject({ code: "upstream_error", retryable: true });
+  });
+});

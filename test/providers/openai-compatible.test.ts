@@ -1,0 +1,50 @@
+// The openai-compatible provider: the shared suite, plus its auth and field settings.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import plugin from "../../plugins/providers/openai-compatible/index.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { ask, instantiate, kit, openAIProviderSuite } from "./openai-contract.ts";
+
+openAIProviderSuite("openai-compatible", plugin, (url) => ({ base_url: `${url}/v1`, api_key: "sk-compat" }));
+
+describe("openai-compatible settings", () => {
+  const fake = startFakeOpenAI();
+  afterAll(() => fake.close());
+  const signal = new AbortController().signal;
+
+  test("the key goes out as a Bearer authorization header with max_tokens by default", async () => {
+    await (await instantiate(plugin, { base_url: `${fake.url}/v1`, api_key: "sk-compat" })).chat(ask("Hi"), signal);
+    const request = fake.requests.at(-1)!;
+    expect(request.path).toBe("/v1/chat/completions");
+    expect(request.headers.authorization).toBe("Bearer sk-compat");
+    expect((request.body as { max_tokens: number }).max_tokens).toBe(256);
+  });
+
+  test("a custom auth header with an empty scheme sends the bare key, plus extra headers", async () => {
+    const settings = { base_url: fake.url, api_key: "k-123", auth_header: "api-key", auth_scheme: "", headers: { "x-title": "Switchyard" } };
+    await (await instantiate(plugin, settings)).chat(ask("Hi"), signal);
+    const request = fake.requests.at(-1)!;
+    expect(request.path).toBe("/chat/completions");
+    expect(request.headers["api-key"]).toBe("k-123");
+    expect(request.headers.authorization).toBeUndefined();
+    expect(request.headers["x-title"]).toBe("Switchyard");
+  });
+
+  test("no key sends no authorization header, as local servers expect", async () => {
+    await (await instantiate(plugin, { base_url: `${fake.url}/v1/` })).chat(ask("Hi"), signal);
+    expect(fake.requests.at(-1)!.headers.authorization).toBeUndefined();
+  });
+
+  test("max_tokens_field switches the field name", async () => {
+    await (await instantiate(plugin, { base_url: `${fake.url}/v1`, max_tokens_field: "max_completion_tokens" })).chat(ask("Hi"), signal);
+    const body = fake.requests.at(-1)!.body as Record<string, unknown>;
+    expect(body.max_completion_tokens).toBe(256);
+    expect(body.max_tokens).toBeUndefined();
+  });
+
+  test("the settings schema requires base_url and refuses unknown keys", () => {
+    const definition = plugin(kit);
+    expect(kit.Value.Check(definition.settings, kit.Value.Default(definition.settings, {}))).toBe(false);
+    expect(kit.Value.Check(definition.settings, kit.Value.Default(definition.settings, { base_url: "http://x", apikey: "k" }))).toBe(false);
+  });
+});

@@ -1,0 +1,125 @@
+// Anthropic request codec: Messages bodies decode to canonical requests and encode back losslessly.
+
+import { describe, expect, test } from "bun:test";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import type { ChatRequest } from "../../core/kit/canonical.ts";
+import { decodeRequest, encodeRequest, MessagesBody } from "../../core/wire/anthropic/index.ts";
+
+const check = TypeCompiler.Compile(MessagesBody);
+
+const body = {
+  model: "claude-sonnet",
+  max_tokens: 2048,
+  system: [{ type: "text", text: "You are a build engineer.", cache_control: { type: "ephemeral" } }],
+  messages: [
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "Why does this compile fail?" },
+        { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
+        { type: "image", source: { type: "url", url: "https://example.com/log.png" } },
+      ],
+    },
+    {
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "Read the log first.", signature: "sig-1" },
+        { type: "text", text: "Let me read the log." },
+        { type: "tool_use", id: "toolu_1", name: "read_file", input: { path: "build.log" } },
+      ],
+    },
+    {
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "toolu_1", content: "error: missing semicolon", is_error: true },
+        { type: "text", text: "That is the whole log." },
+      ],
+    },
+  ],
+  tools: [{ name: "read_file", description: "Reads a file", input_schema: { type: "object", properties: { path: { type: "string" } } } }],
+  tool_choice: { type: "any", disable_parallel_tool_use: true },
+  top_p: 0.9,
+  stop_sequences: ["END"],
+  stream: true,
+  metadata: { user_id: "user-42" },
+  thinking: { type: "enabled", budget_tokens: 1024 },
+  container: "ignored-extra-field",
+};
+
+describe("Anthropic request codec", () => {
+  test("the schema accepts a full body with unknown extra fields", () => {
+    expect(check.Check(body)).toBe(true);
+  });
+
+  test("the schema rejects a body without max_tokens", () => {
+    const { max_tokens: _, ...rest } = body;
+    expect(check.Check(rest)).toBe(false);
+  });
+
+  test("decoding splits tool results into tool messages and keeps thinking, images and options", () => {
+    const { request } = decodeRequest(body as MessagesBody);
+    expect(request.model).toBe("claude-sonnet");
+    expect(request.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "tool", "user"]);
+    expect(request.messages[0]).toEqual({ role: "system", content: [{ type: "text", text: "You are a build engineer.", cacheControl: true }] });
+    expect(request.messages[1]!.content[2]).toEqual({ type: "image", source: { kind: "url", url: "https://example.com/log.png" } });
+    expect(request.messages[2]).toMatchObject({ reasoning: "Read the log first.", reasoningSignature: "sig-1", toolCalls: [{ id: "toolu_1", name: "read_file", arguments: '{"path":"build.log"}' }] });
+    expect(request.messages[3]).toEqual({ role: "tool", toolCallId: "toolu_1", content: [{ type: "text", text: "error: missing semicolon" }], isError: true });
+    expect(request).toMatchObject({ toolChoice: "required", parallelToolCalls: false, topP: 0.9, stop: ["END"], user: "user-42", maxTokens: 2048, stream: true, reasoning: { budgetTokens: 1024 } });
+  });
+
+  test("encoding the decoded body and decoding again gives the same canonical request", () => {
+    const { request } = decodeRequest(body as MessagesBody);
+    const encoded = encodeRequest(request, { defaultMaxTokens: 4096 });
+    expect(check.Check(encoded)).toBe(true);
+    expect(decodeRequest(encoded as MessagesBody).request).toEqual(request);
+  });
+
+  test("encoding merges a tool result and the following user turn into one user message", () => {
+    const encoded = encodeRequest(decodeRequest(body as MessagesBody).request, { defaultMaxTokens: 4096 });
+    const messages = encoded.messages as { role: string; content: { type: string }[] }[];
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect(messages[2]!.content.map((b) => b.type)).toEqual(["tool_result", "text"]);
+  });
+
+  test("encoding puts system messages at the top level and uses the default max_tokens", () => {
+    const request: ChatRequest = {
+      model: "claude-sonnet-4-5",
+      stream: false,
+      messages: [
+        { role: "system", content: [{ type: "text", text: "Be brief." }] },
+        { role: "user", content: [{ type: "text", text: "Hi" }] },
+        { role: "user", content: [{ type: "text", text: "Anyone there?" }] },
+      ],
+    };
+    const encoded = encodeRequest(request, { defaultMaxTokens: 4096 });
+    expect(encoded.system).toBe("Be brief.");
+    expect(encoded.max_tokens).toBe(4096);
+    expect(encoded.messages).toEqual([{ role: "user", content: [{ type: "text", text: "Hi" }, { type: "text", text: "Anyone there?" }] }]);
+  });
+
+  test("a json_schema response format becomes a system instruction carrying the schema", () => {
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
+    const encoded = encodeRequest(
+      { model: "m", stream: false, messages: [{ role: "user", content: [{ type: "text", text: "Where?" }] }], responseFormat: { type: "json_schema", name: "place", schema } },
+      { defaultMaxTokens: 1000 },
+    );
+    expect(String(encoded.system)).toContain(JSON.stringify(schema));
+  });
+
+  test("reasoning effort becomes a thinking budget below max_tokens, and drops temperature", () => {
+    const encoded = encodeRequest(
+      { model: "m", stream: false, maxTokens: 5000, temperature: 0.3, reasoning: { effort: "high" }, messages: [{ role: "user", content: [{ type: "text", text: "Prove it." }] }] },
+      { defaultMaxTokens: 1000 },
+    );
+    expect(encoded.thinking).toEqual({ type: "enabled", budget_tokens: 4999 });
+    expect(encoded.temperature).toBeUndefined();
+  });
+
+  test("tool choice none and parallel tool calls off map to Anthropic's tool_choice", () => {
+    const tools = [{ name: "search", parameters: { type: "object" } }];
+    const user = [{ role: "user" as const, content: [{ type: "text" as const, text: "q" }] }];
+    expect(encodeRequest({ model: "m", stream: false, messages: user, tools, toolChoice: "none" }, { defaultMaxTokens: 10 }).tool_choice).toEqual({ type: "none" });
+    expect(encodeRequest({ model: "m", stream: false, messages: user, tools, parallelToolCalls: false }, { defaultMaxTokens: 10 }).tool_choice).toEqual({ type: "auto", disable_parallel_tool_use: true });
+    expect(encodeRequest({ model: "m", stream: false, messages: user, tools, toolChoice: { name: "search" } }, { defaultMaxTokens: 10 }).tool_choice).toEqual({ type: "tool", name: "search" });
+  });
+});

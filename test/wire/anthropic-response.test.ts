@@ -1,0 +1,131 @@
+// Anthropic response, stream and error codecs: recorded vendor output decodes, and encodes back.
+
+import { describe, expect, test } from "bun:test";
+import { SwitchyardError } from "../../core/errors.ts";
+import type { StreamEvent } from "../../core/kit/canonical.ts";
+import { readSse } from "../../core/kit/sse.ts";
+import { decodeError, decodeResponse, decodeStream, encodeError, encodeResponse, StreamEncoder } from "../../core/wire/anthropic/index.ts";
+
+const fixture = (name: string) => Bun.file(new URL(`../fixtures/anthropic/${name}`, import.meta.url));
+const sseOf = (text: string) => readSse(new Response(text).body!);
+
+async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+  const out: StreamEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+describe("Anthropic response codec", () => {
+  test("a recorded message decodes with thinking, tool call and cache-inclusive input tokens", async () => {
+    const response = decodeResponse(await fixture("message.json").json());
+    expect(response).toMatchObject({
+      id: "msg_013Zva2CMHLNnXjNJJKqJ2EF",
+      model: "claude-sonnet-4-5",
+      text: "I'll check the current weather in San Francisco for you.",
+      reasoning: "The user wants the weather; I should call the tool.",
+      reasoningSignature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds",
+      toolCalls: [{ id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", arguments: '{"location":"San Francisco, CA","unit":"celsius"}' }],
+      finishReason: "tool_calls",
+      nativeFinishReason: "tool_use",
+      usage: { inputTokens: 1496, outputTokens: 89, cachedInputTokens: 1024 },
+    });
+  });
+
+  test("encoding a decoded message and decoding it again keeps every canonical field", async () => {
+    const original = decodeResponse(await fixture("message.json").json());
+    const again = decodeResponse(encodeResponse(original, { id: original.id, model: original.model }));
+    expect({ ...again, created: 0 }).toEqual({ ...original, created: 0 });
+  });
+
+  test("stop reasons map both ways and keep the native one", () => {
+    const base = { id: "m", model: "x", created: 0, text: "t", toolCalls: [] };
+    expect(encodeResponse({ ...base, finishReason: "stop", nativeFinishReason: "stop_sequence" }, { id: "a", model: "b" }).stop_reason).toBe("stop_sequence");
+    expect(encodeResponse({ ...base, finishReason: "length" }, { id: "a", model: "b" }).stop_reason).toBe("max_tokens");
+    expect(decodeResponse({ content: [], stop_reason: "refusal" }).finishReason).toBe("content_filter");
+    expect(decodeResponse({ content: [], stop_reason: "max_tokens" }).finishReason).toBe("length");
+  });
+
+  test("cache writes count in canonical input and come back out as cache_creation_input_tokens", () => {
+    const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 300, cache_read_input_tokens: 200 };
+    const response = decodeResponse({ content: [], usage });
+    expect(response.usage).toEqual({ inputTokens: 510, outputTokens: 5, cachedInputTokens: 200, cacheWriteTokens: 300 });
+    expect(encodeResponse(response, { id: "a", model: "b" }).usage).toEqual(usage);
+  });
+});
+
+describe("Anthropic stream codec", () => {
+  test("a recorded stream decodes to start, reasoning, text, tool-call deltas, usage and finish", async () => {
+    const events = await collect(decodeStream(sseOf(await fixture("stream.sse").text())));
+    expect(events[0]).toEqual({ type: "start", id: "msg_014p7gG3wDgGV9EUtLvnow3U", model: "claude-sonnet-4-5" });
+    expect(events.filter((e) => e.type === "reasoning").map((e) => (e as { signature?: string }).signature).filter(Boolean)).toHaveLength(1);
+    expect(events.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("Okay, let's check the weather.");
+    expect(events.filter((e) => e.type === "tool_call_start")).toEqual([{ type: "tool_call_start", index: 0, id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather" }]);
+    expect(events.filter((e) => e.type === "tool_call_delta").map((e) => (e as { arguments: string }).arguments).join("")).toBe('{"location": "San Francisco, CA"}');
+    expect(events.slice(-2)).toEqual([
+      { type: "usage", usage: { inputTokens: 1496, outputTokens: 89, cachedInputTokens: 1024 } },
+      { type: "finish", reason: "tool_calls", native: "tool_use" },
+    ]);
+  });
+
+  test("an error event in the stream throws a retryable upstream error", async () => {
+    const run = collect(decodeStream(sseOf(await fixture("stream-error.sse").text())));
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({ code: "upstream_error", upstreamStatus: 529, retryable: true, message: "Overloaded" });
+  });
+
+  test("a stream that ends before message_stop throws", async () => {
+    const text = (await fixture("stream.sse").text()).split("event: message_delta")[0]!;
+    await expect(collect(decodeStream(sseOf(text)))).rejects.toMatchObject({ code: "upstream_error" });
+  });
+
+  test("StreamEncoder output decodes back to the same events", async () => {
+    const source = await collect(decodeStream(sseOf(await fixture("stream.sse").text())));
+    const encoder = new StreamEncoder({ id: "msg_gateway", model: "claude-sonnet", inputTokens: 1496 });
+    let text = "";
+    for (const event of source) text += encoder.encode(event);
+    const usage = source.find((e): e is Extract<StreamEvent, { type: "usage" }> => e.type === "usage");
+    text += encoder.end(usage?.usage);
+    const again = await collect(decodeStream(sseOf(text)));
+    expect(again[0]).toEqual({ type: "start", id: "msg_gateway", model: "claude-sonnet" });
+    expect(again.slice(1)).toEqual(source.slice(1));
+  });
+
+  test("StreamEncoder sends message_start and ping first, and ignores usage events", () => {
+    const encoder = new StreamEncoder({ id: "msg_1", model: "m" });
+    const first = encoder.encode({ type: "start", id: "up", model: "up" });
+    expect(first.split("\n\n").filter(Boolean).map((f) => f.split("\n")[0])).toEqual(["event: message_start", "event: ping"]);
+    expect(encoder.encode({ type: "usage", usage: { inputTokens: 1, outputTokens: 1 } })).toBe("");
+  });
+
+  test("StreamEncoder error frames use Anthropic's error shape", () => {
+    const frame = new StreamEncoder({ id: "m", model: "m" }).error(new SwitchyardError("upstream_error", "Overloaded", { upstreamStatus: 529 }));
+    expect(frame).toBe('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n');
+  });
+});
+
+describe("Anthropic error codec", () => {
+  test("529 overloaded decodes to a retryable upstream error with the vendor body in metadata", async () => {
+    const body = await fixture("error-overloaded.json").json();
+    const error = decodeError(529, body, new Headers());
+    expect(error).toMatchObject({ code: "upstream_error", retryable: true, upstreamStatus: 529, message: "Overloaded" });
+    expect(error.metadata).toMatchObject({ type: "overloaded_error", raw: body });
+  });
+
+  test("a prompt that is too long decodes to context_length_exceeded", async () => {
+    const error = decodeError(400, await fixture("error-prompt-too-long.json").json(), new Headers());
+    expect(error.code).toBe("context_length_exceeded");
+  });
+
+  test("429 keeps the vendor's retry-after", () => {
+    const error = decodeError(429, { type: "error", error: { type: "rate_limit_error", message: "slow down" } }, new Headers({ "retry-after": "7" }));
+    expect(error).toMatchObject({ code: "rate_limited", retryAfterMs: 7000, retryable: true });
+  });
+
+  test("gateway errors encode with Anthropic's error type names", () => {
+    expect(encodeError(new SwitchyardError("unauthorized", "bad key"))).toEqual({ type: "error", error: { type: "authentication_error", message: "bad key" } });
+    expect(encodeError(new SwitchyardError("rate_limited", "x")).error.type).toBe("rate_limit_error");
+    expect(encodeError(new SwitchyardError("no_route", "x")).error.type).toBe("not_found_error");
+    expect(encodeError(new SwitchyardError("bad_request", "x")).error.type).toBe("invalid_request_error");
+  });
+});

@@ -1,0 +1,142 @@
+// Round trips and decoding rules of Chat Completions request bodies.
+
+import { describe, expect, test } from "bun:test";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import type { ChatRequest } from "../../core/kit/canonical.ts";
+import { ChatCompletionBody, decodeRequest, encodeRequest } from "../../core/wire/openai/index.ts";
+
+const check = TypeCompiler.Compile(ChatCompletionBody);
+
+const codingTurn: ChatRequest = {
+  model: "gpt-5-mini",
+  stream: true,
+  messages: [
+    { role: "system", content: [{ type: "text", text: "You review pull requests." }] },
+    { role: "system", developer: true, content: [{ type: "text", text: "Prefer small diffs." }] },
+    {
+      role: "user",
+      name: "dana",
+      content: [
+        { type: "text", text: "What is in these screenshots?", cacheControl: true },
+        { type: "image", source: { kind: "url", url: "https://example.com/build.png" }, detail: "high" },
+        { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } },
+      ],
+    },
+    {
+      role: "assistant",
+      content: [],
+      reasoning: "The user wants the build log read.",
+      toolCalls: [{ id: "call_1", name: "read_file", arguments: '{"path":"build.log"}' }],
+    },
+    { role: "tool", toolCallId: "call_1", content: [{ type: "text", text: "error: missing semicolon" }] },
+  ],
+  tools: [
+    { name: "read_file", description: "Read a file", parameters: { type: "object", properties: { path: { type: "string" } } }, strict: true },
+  ],
+  toolChoice: { name: "read_file" },
+  parallelToolCalls: false,
+  responseFormat: { type: "json_schema", name: "answer", schema: { type: "object" }, strict: true, description: "The answer" },
+  temperature: 0.2,
+  topP: 0.9,
+  topK: 40,
+  maxTokens: 2048,
+  stop: ["</done>"],
+  seed: 7,
+  user: "user-42",
+  reasoning: { effort: "high", budgetTokens: 4000 },
+};
+
+function roundTrip(request: ChatRequest): ChatRequest {
+  const body = JSON.parse(JSON.stringify(encodeRequest(request, { reasoningField: "reasoning_content" })));
+  expect(check.Check(body)).toBe(true);
+  return decodeRequest(body).request;
+}
+
+describe("OpenAI request codec", () => {
+  test("a request with tools, images, json_schema and reasoning survives encode then decode", () => {
+    expect(roundTrip(codingTurn)).toEqual(codingTurn);
+  });
+
+  test("a minimal non-streaming request survives encode then decode", () => {
+    const request: ChatRequest = { model: "gpt-4o-mini", stream: false, messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] };
+    expect(roundTrip(request)).toEqual(request);
+  });
+
+  test("tool_choice strings and json_object formats survive encode then decode", () => {
+    const request: ChatRequest = { ...codingTurn, toolChoice: "required", responseFormat: { type: "json_object" } };
+    expect(roundTrip(request)).toEqual(request);
+  });
+
+  test("string content and a string stop become canonical parts and lists", () => {
+    const { request } = decodeRequest({ model: "m", messages: [{ role: "user", content: "Hello" }], stop: "END" });
+    expect(request.messages).toEqual([{ role: "user", content: [{ type: "text", text: "Hello" }] }]);
+    expect(request.stop).toEqual(["END"]);
+    expect(request.stream).toBe(false);
+  });
+
+  test("max_completion_tokens wins over max_tokens", () => {
+    const { request } = decodeRequest({ model: "m", messages: [], max_tokens: 100, max_completion_tokens: 500 });
+    expect(request.maxTokens).toBe(500);
+  });
+
+  test("OpenRouter extras are decoded: models, provider preferences, reasoning and usage.include", () => {
+    const provider = { order: ["anthropic"], only: ["anthropic", "openai"], ignore: ["azure"], sort: "price", allow_fallbacks: false, max_price: { prompt: 1, completion: 2 } };
+    const decoded = decodeRequest({
+      model: "anthropic/claude-sonnet-4.5",
+      messages: [],
+      models: ["anthropic/claude-sonnet-4.5", "openai/gpt-5-mini"],
+      provider,
+      reasoning: { effort: "low", max_tokens: 1024 },
+      usage: { include: true },
+    });
+    expect(decoded.models).toEqual(["anthropic/claude-sonnet-4.5", "openai/gpt-5-mini"]);
+    expect(decoded.provider).toEqual(provider);
+    expect(decoded.request.reasoning).toEqual({ effort: "low", budgetTokens: 1024 });
+    expect(decoded.includeUsage).toBe(true);
+  });
+
+  test("stream_options.include_usage asks for the usage chunk", () => {
+    expect(decodeRequest({ model: "m", messages: [], stream: true, stream_options: { include_usage: true } }).includeUsage).toBe(true);
+    expect(decodeRequest({ model: "m", messages: [], stream: true }).includeUsage).toBe(false);
+  });
+
+  test("an unknown reasoning effort is dropped rather than passed on", () => {
+    expect(decodeRequest({ model: "m", messages: [], reasoning_effort: "xhigh" }).request.reasoning).toBeUndefined();
+  });
+
+  test("the schema accepts unknown extra fields and unknown content parts", () => {
+    const body = {
+      model: "m",
+      messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }, { type: "text", text: "hi" }] }],
+      logit_bias: { "50256": -100 },
+      metadata: { session: "abc" },
+    };
+    expect(check.Check(body)).toBe(true);
+    expect(decodeRequest(body as ChatCompletionBody).request.messages[0]!.content).toEqual([{ type: "text", text: "hi" }]);
+  });
+
+  test("the schema refuses a body without messages", () => {
+    expect(check.Check({ model: "m" })).toBe(false);
+  });
+
+  test("encoding for OpenAI itself leaves out fields only compatible vendors take", () => {
+    const body = encodeRequest(codingTurn, { openaiOnly: true, maxTokensField: "max_completion_tokens" });
+    expect(body.top_k).toBeUndefined();
+    expect(body.reasoning).toBeUndefined();
+    expect(body.reasoning_effort).toBe("high");
+    expect(body.max_completion_tokens).toBe(2048);
+    expect(body.max_tokens).toBeUndefined();
+  });
+
+  test("assistant reasoning is not sent back unless a field is named", () => {
+    const body = encodeRequest(codingTurn);
+    const assistant = (body.messages as Record<string, unknown>[])[3]!;
+    expect(assistant.reasoning_content).toBeUndefined();
+    expect(assistant.content).toBeNull();
+  });
+
+  test("stream_options is sent only for streams that ask for usage", () => {
+    expect(encodeRequest(codingTurn, { includeUsage: true }).stream_options).toEqual({ include_usage: true });
+    expect(encodeRequest({ ...codingTurn, stream: false }, { includeUsage: true }).stream_options).toBeUndefined();
+  });
+});

@@ -1,0 +1,127 @@
+// Round trips of chat.completion.chunk streams and the vendor stream quirks the decoder handles.
+
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { errors, isSwitchyardError } from "../../core/errors.ts";
+import type { StreamEvent } from "../../core/kit/canonical.ts";
+import { readSse } from "../../core/kit/sse.ts";
+import { decodeStream, StreamEncoder } from "../../core/wire/openai/index.ts";
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), "utf8");
+
+function sseOf(text: string) {
+  return readSse(new Response(text).body!);
+}
+
+async function collect(text: string): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  for await (const event of decodeStream(sseOf(text))) events.push(event);
+  return events;
+}
+
+const info = { id: "gen-9", model: "gpt-5-mini", created: 1_741_569_952, includeUsage: true };
+
+const toolTurn: StreamEvent[] = [
+  { type: "start", id: "gen-9", model: "gpt-5-mini" },
+  { type: "reasoning", text: "Look at the log." },
+  { type: "text", text: "Reading" },
+  { type: "text", text: " it." },
+  { type: "tool_call_start", index: 0, id: "call_1", name: "read_file" },
+  { type: "tool_call_delta", index: 0, arguments: '{"path":' },
+  { type: "tool_call_delta", index: 0, arguments: '"build.log"}' },
+  { type: "tool_call_start", index: 1, id: "call_2", name: "grep" },
+  { type: "tool_call_delta", index: 1, arguments: "{}" },
+  { type: "finish", reason: "tool_calls", native: "tool_calls" },
+];
+const usage = { inputTokens: 300, outputTokens: 25, cachedInputTokens: 256, reasoningTokens: 5 };
+
+describe("OpenAI stream codec", () => {
+  test("a streamed tool-call turn survives encode then decode, usage before finish", async () => {
+    const encoder = new StreamEncoder(info);
+    const text = toolTurn.map((event) => encoder.encode(event)).join("") + encoder.end(usage, 0.0004);
+    const expected = [...toolTurn.slice(0, -1), { type: "usage", usage }, toolTurn.at(-1)];
+    expect(await collect(text)).toEqual(expected as StreamEvent[]);
+  });
+
+  test("the encoder sends the usage chunk with empty choices and cost, then [DONE]", () => {
+    const text = new StreamEncoder(info).end(usage, 0.0004);
+    const [usageFrame, done] = text.split("\n\n");
+    const chunk = JSON.parse(usageFrame!.slice("data: ".length));
+    expect(chunk.choices).toEqual([]);
+    expect(chunk.usage).toMatchObject({ prompt_tokens: 300, completion_tokens: 25, cost: 0.0004 });
+    expect(done).toBe("data: [DONE]");
+  });
+
+  test("the encoder sends no usage chunk when the client did not ask for one", () => {
+    expect(new StreamEncoder({ ...info, includeUsage: false }).end(usage, 0.0004)).toBe("data: [DONE]\n\n");
+  });
+
+  test("the encoder ignores usage events and opens with the assistant role even without a start event", () => {
+    const encoder = new StreamEncoder(info);
+    expect(encoder.encode({ type: "usage", usage })).toBe("");
+    const frames = encoder.encode({ type: "text", text: "Hi" }).trim().split("\n\n");
+    expect(frames.map((frame) => JSON.parse(frame.slice(6)).choices[0].delta)).toEqual([{ role: "assistant", content: "" }, { content: "Hi" }]);
+  });
+
+  test("the error frame carries the OpenAI error shape and no [DONE]", () => {
+    const frame = new StreamEncoder(info).error(errors.rateLimited("slow down"));
+    expect(JSON.parse(frame.slice(6))).toEqual({ error: { message: "slow down", type: "rate_limit_error", code: "rate_limited" } });
+    expect(frame).not.toContain("[DONE]");
+  });
+
+  test("the API reference's stream decodes to text, usage and finish", async () => {
+    expect(await collect(fixture("chat-completion-stream.sse"))).toEqual([
+      { type: "start", id: "chatcmpl-123", model: "gpt-4o-mini" },
+      { type: "text", text: "Hello" },
+      { type: "text", text: " there" },
+      { type: "usage", usage: { inputTokens: 9, outputTokens: 2 } },
+      { type: "finish", reason: "stop", native: "stop" },
+    ]);
+  });
+
+  test("the API reference's tool-call stream decodes to a call start and argument deltas", async () => {
+    const events = await collect(fixture("chat-completion-stream-tool-calls.sse"));
+    expect(events.slice(1)).toEqual([
+      { type: "tool_call_start", index: 0, id: "call_abc123", name: "get_current_weather" },
+      { type: "tool_call_delta", index: 0, arguments: '{"location"' },
+      { type: "tool_call_delta", index: 0, arguments: ': "Boston, MA"}' },
+      { type: "finish", reason: "tool_calls", native: "tool_calls" },
+    ]);
+  });
+
+  test("an error frame in a vendor stream throws a gateway error", async () => {
+    const text = 'data: {"id":"a","model":"m","choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n' +
+      'data: {"id":"a","error":{"code":429,"message":"Rate limit exceeded upstream"},"choices":[{"index":0,"delta":{},"finish_reason":"error"}]}\n\n';
+    const error = await collect(text).catch((e: unknown) => e);
+    expect(isSwitchyardError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "rate_limited", message: "Rate limit exceeded upstream" });
+  });
+
+  test("usage sent with every chunk counts once, the last value winning", async () => {
+    const chunk = (content: string, out: number, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: "g", model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }], usage: { prompt_tokens: 5, completion_tokens: out } })}\n\n`;
+    const events = await collect(chunk("a", 1) + chunk("b", 2, "stop") + "data: [DONE]\n\n");
+    expect(events.filter((event) => event.type === "usage")).toEqual([{ type: "usage", usage: { inputTokens: 5, outputTokens: 2 } }]);
+  });
+
+  test("a whole tool call in one chunk without an index yields a start and its arguments", async () => {
+    const chunk = { id: "g", model: "m", choices: [{ delta: { tool_calls: [{ id: "c1", function: { name: "f", arguments: "{}" } }] }, finish_reason: "tool_calls" }] };
+    const events = await collect(`data: ${JSON.stringify(chunk)}\n\n`);
+    expect(events.slice(1, 3)).toEqual([
+      { type: "tool_call_start", index: 0, id: "c1", name: "f" },
+      { type: "tool_call_delta", index: 0, arguments: "{}" },
+    ]);
+  });
+
+  test("a tool call streamed without an id still opens with a start event", async () => {
+    const chunk = { id: "g", model: "m", choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: "f", arguments: "{}" } }] } }] };
+    const events = await collect(`data: ${JSON.stringify(chunk)}\n\n`);
+    expect(events[1]).toEqual({ type: "tool_call_start", index: 0, id: "call_0", name: "f" });
+  });
+
+  test("reasoning deltas from DeepSeek and OpenRouter both become reasoning events", async () => {
+    const frame = (delta: object) => `data: ${JSON.stringify({ id: "g", model: "m", choices: [{ index: 0, delta }] })}\n\n`;
+    const events = await collect(frame({ reasoning_content: "one" }) + frame({ reasoning: "two" }));
+    expect(events.slice(1)).toEqual([{ type: "reasoning", text: "one" }, { type: "reasoning", text: "two" }]);
+  });
+});

@@ -119,11 +119,11 @@ export class ConfigSource {
       return out;
     }
     if (isSeq(node)) return node.items.map((item, i) => (item ? this.walk(item as YamlNode, pointer + pointerOf(i), key) : null));
-    if (isScalar(node)) return typeof node.value === "string" ? this.substitute(node, node.value, pointer, key) : node.value;
+    if (isScalar(node)) return typeof node.value === "string" ? this.substitute(node.value, pointer, key) : node.value;
     return null;
   }
 
-  private substitute(node: Scalar, text: string, pointer: string, key: string): string {
+  private substitute(text: string, pointer: string, key: string): string {
     const result = substituteEnv(text, this.env);
     if (!result.changed) return text;
     this.substituted.add(pointer);

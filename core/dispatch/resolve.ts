@@ -37,9 +37,9 @@ export class Resolution {
   route(route: CompiledRoute): RouteOutcome {
     const candidates: EndpointSpec[] = [];
     const seen = new Set<string>();
-    let unknownModel = false;
+    // `to: $model` naming no configured model is the client's mistake: a 404, never a fallback's answer.
+    if (route.targets[0]?.kind === "request-model" && !this.namesConfiguredModel()) return { candidates, unknownModel: true };
     for (const target of route.targets) {
-      if (target.kind === "request-model" && !this.compiled.graph.models.has(this.request.model)) unknownModel = true;
       for (const endpoint of this.target(target)) {
         if (seen.has(endpoint.id)) {
           this.passOver(endpoint, "duplicate: already a candidate");
@@ -49,7 +49,12 @@ export class Resolution {
         candidates.push(endpoint);
       }
     }
-    return { candidates, unknownModel };
+    return { candidates, unknownModel: false };
+  }
+
+  private namesConfiguredModel(): boolean {
+    const models = this.compiled.graph.models;
+    return models.has(this.request.model) || (this.request.models ?? []).some((name) => models.has(name));
   }
 
   private target(target: CompiledTarget): EndpointSpec[] {

@@ -55,6 +55,7 @@ class Table implements DispatchTable {
       // The route's own entry goes before the entries of its endpoints, which resolving adds.
       const mark = trace?.length ?? 0;
       const outcome = resolution.route(route);
+      if (outcome.unknownModel) return { ok: false, error: this.noCandidate(request, true, true), trace };
       if (outcome.candidates.length === 0) {
         unknownModel ||= outcome.unknownModel;
         trace?.splice(mark, 0, { kind: "route", name: route.spec.name, outcome: "skipped", reason: "its target has no available endpoint" });

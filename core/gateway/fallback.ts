@@ -31,10 +31,10 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
   for (const endpoint of input.candidates) {
     if (minContext >= 0 && (endpoint.context ?? 0) <= minContext) continue;
     const provider = input.snapshot.providers.get(endpoint.provider);
-    if (!provider || !input.stats.available(endpoint.id)) continue;
+    // available() and begin() in the same tick: a half-open circuit lets one probe through.
+    if (!provider || !input.stats.available(endpoint.id) || !input.stats.begin(endpoint.id)) continue;
     last = endpoint;
     const started = performance.now();
-    input.stats.begin(endpoint.id);
     try {
       const success = await attempt({
         provider,

@@ -2,6 +2,7 @@
 // ledger), and reloads that swap snapshots atomically or keep the old one serving.
 
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
+import { completeInternal } from "../gateway/internal.ts";
 import type { GatewayDeps } from "../gateway/pipeline.ts";
 import type { Kit } from "../kit/kit.ts";
 import { openLedger } from "../ledger/index.ts";
@@ -73,6 +74,9 @@ export class Runtime implements GatewayDeps {
       throw error;
     }
     const runtime = new Runtime(options, snapshot, ledger, compiled.fingerprint);
+    options.kit.gateway = {
+      complete: (model, request, signal) => completeInternal(runtime.snapshot, runtime, model, request, signal),
+    };
     runtime.note("start", "applied", started, compiled.diagnostics);
     return runtime;
   }

@@ -101,6 +101,17 @@ export class StatsRegistry {
     if (++state.consecutiveFailures >= this.failureThreshold) this.closeOrOpen(state, false, now);
   }
 
+  /**
+   * Ends a call that says nothing about the endpoint (the client went away): no sample, and a
+   * half-open probe is handed back so the next request can probe instead.
+   */
+  cancel(endpointId: string): void {
+    const state = this.state(endpointId);
+    if (state.inflight > 0) state.inflight--;
+    state.probeInflight = false;
+    state.cached = null;
+  }
+
   /** Honours a vendor's retry-after: the endpoint is not available until `untilMs` (epoch ms). */
   penalize(endpointId: string, untilMs: number): void {
     const state = this.state(endpointId);

@@ -97,6 +97,13 @@ describe("dispatch errors", () => {
     expect(result.error.message).toBe("model gpt-5-mnii is not configured (did you mean gpt-5-mini?)");
   });
 
+  test("an unknown model is not_found even when the $model route has fallbacks", () => {
+    const table = buildDispatchTable(models().route("direct", "$model", { fallback: ["gpt-5-mini"] }).build());
+    const result = table.dispatch({ model: "gpt-9", facts: facts({}) }, { stats: stats() });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe("not_found");
+  });
+
   test("a configured model that no route matches is no_route", () => {
     const table = buildDispatchTable(models().route("auto", "deepseek-chat", { when: modelIs("auto") }).build());
     const result = table.dispatch({ model: "gpt-5-mini", facts: facts({ model: "gpt-5-mini" }) }, { stats: stats() });

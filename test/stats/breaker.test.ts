@@ -119,3 +119,19 @@ describe("retry-after penalty", () => {
     expect(stats.available("anthropic/claude-sonnet-4-5")).toBe(false);
   });
 });
+
+describe("cancelled calls", () => {
+  test("a cancelled half-open probe lets the next request probe instead", () => {
+    let now = 0;
+    const stats = new StatsRegistry({ failureThreshold: 1, cooldownMs: 1000, now: () => now });
+    stats.begin("a/m");
+    stats.end("a/m", { ok: false, latencyMs: 5 });
+    now = 1001;
+    expect(stats.begin("a/m")).toBe(true);
+    expect(stats.available("a/m")).toBe(false);
+    stats.cancel("a/m");
+    expect(stats.snapshot("a/m").inflight).toBe(0);
+    expect(stats.available("a/m")).toBe(true);
+    expect(stats.snapshot("a/m").samples).toBe(1);
+  });
+});

@@ -1,0 +1,40 @@
+// Model calls made by plugins (the `llm` classifier): served by the named model's endpoints
+// directly, never through the routes (which may read that very classifier), and metered.
+
+import { errors } from "../errors.ts";
+import type { ChatRequest, ChatResponse } from "../kit/canonical.ts";
+import type { Principal } from "../kit/plugin.ts";
+import type { Snapshot } from "../runtime/snapshot.ts";
+import { estimateInputTokens } from "../dispatch/facts.ts";
+import { runCandidates } from "./fallback.ts";
+import { estimateUsage, meter } from "./meter.ts";
+import type { GatewayDeps } from "./pipeline.ts";
+import { RowBuilder } from "./row.ts";
+
+const INTERNAL: Principal = { keyId: null, name: "internal", tags: ["internal"], creditLimit: null };
+
+let sequence = 0;
+
+export async function completeInternal(
+  snapshot: Snapshot,
+  deps: GatewayDeps,
+  publicModel: string,
+  partial: Omit<ChatRequest, "model" | "stream">,
+  signal: AbortSignal,
+): Promise<ChatResponse> {
+  const endpoints = snapshot.graph.models.get(publicModel);
+  if (!endpoints) throw errors.notFound(`model ${publicModel} is not configured`);
+  const request: ChatRequest = { ...partial, model: publicModel, stream: false };
+  const id = `int-${Date.now().toString(36)}-${(sequence++).toString(36)}`;
+  const row = new RowBuilder({ id, request, arrivedAt: performance.now() }, deps.ledger);
+  row.route = "internal";
+  const result = await runCandidates({ snapshot, stats: deps.stats, candidates: endpoints, request, clientSignal: signal });
+  row.attempts = result.attempts;
+  if (result.endpoint) row.endpoint = result.endpoint;
+  if (!result.ok) throw row.failed(result.error);
+  if (result.success.kind !== "response") throw row.failed(errors.internal("a non-streaming call returned a stream"));
+  const response = result.success.response;
+  const usage = response.usage ?? estimateUsage(estimateInputTokens(request), response.text.length);
+  row.succeeded(meter(usage, result.endpoint, { instance: snapshot.fee, name: snapshot.feeName }, INTERNAL), result.success.ttftMs);
+  return { ...response, usage };
+}

@@ -1,0 +1,136 @@
+// The `keywords` classifier: accuracy of the shipped `intent` settings on labelled prompts, and its settings.
+
+import { describe, expect, test } from "bun:test";
+import { isSwitchyardError } from "../../core/errors.ts";
+import type { ChatRequest } from "../../core/kit/index.ts";
+import { createIntent, evaluate, formatEvaluation, loadPrompts, userRequest } from "./intent-corpus.ts";
+
+const signal = new AbortController().signal;
+
+function conversation(...turns: [ChatRequest["messages"][number]["role"], string][]): ChatRequest {
+  return {
+    model: "auto",
+    stream: true,
+    messages: turns.map(([role, text]) =>
+      role === "tool"
+        ? { role, toolCallId: "call_1", content: [{ type: "text", text }] }
+        : { role, content: [{ type: "text", text }] },
+    ),
+  };
+}
+
+/** An agent-style system prompt: tool docs, code samples and rules, about 25 KB. */
+function agentSystemPrompt(): string {
+  const block = [
+    "You are a coding agent. Use the tools to read files, run the compiler and fix bugs.",
+    "```ts\nexport function applyPatch(file: string, diff: string): Promise<void> {\n  return fs.writeFile(file, patch(diff));\n}\n```",
+    "Traceback (most recent call last):\n  File \"tool.py\", line 3, in run\nKeyError: 'path'",
+    "Always refactor the class, run unit tests with `bun test`, and check the stack trace before you compile.",
+  ].join("\n");
+  return block.repeat(Math.ceil(25_000 / block.length));
+}
+
+describe("intent accuracy with the shipped settings", () => {
+  test("the main corpus is classified with accuracy at least 0.95 and precision and recall at least 0.93", async () => {
+    const result = await evaluate(await createIntent(), await loadPrompts("intent.jsonl"));
+    console.log(formatEvaluation("intent.jsonl", result));
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(result.precision).toBeGreaterThanOrEqual(0.93);
+    expect(result.recall).toBeGreaterThanOrEqual(0.93);
+  });
+
+  test("the held-out prompts, never tuned on, stay above 0.93 accuracy", async () => {
+    const result = await evaluate(await createIntent(), await loadPrompts("intent-holdout.jsonl"));
+    console.log(formatEvaluation("intent-holdout.jsonl", result));
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  test("the corpus has at least 400 prompts and 30 of each hard kind", async () => {
+    const prompts = await loadPrompts("intent.jsonl");
+    expect(prompts.length).toBeGreaterThanOrEqual(400);
+    for (const kind of ["hard-homonym", "hard-no-keyword", "stack-trace", "non-english"]) {
+      expect(prompts.filter((prompt) => prompt.kind === kind).length).toBeGreaterThanOrEqual(30);
+    }
+  });
+});
+
+describe("keywords classifier", () => {
+  test("a 25 KB system prompt full of code words does not make a geography question coding", async () => {
+    const intent = await createIntent();
+    const system = agentSystemPrompt();
+    expect(system.length).toBeGreaterThanOrEqual(25_000);
+    expect(await intent.classify(userRequest("what is the capital of France", system), signal)).toBe("other");
+  });
+
+  test("only the latest user turn decides, not earlier user turns or assistant code", async () => {
+    const intent = await createIntent();
+    const request = conversation(
+      ["user", "Write a Python function that parses a CSV file."],
+      ["assistant", "```python\ndef parse(path):\n    return open(path).read().split(',')\n```"],
+      ["user", "Thanks! Now what's a good pasta recipe for tonight?"],
+    );
+    expect(await intent.classify(request, signal)).toBe("other");
+  });
+
+  test("a latest user turn with code is coding even after prose turns and a tool result", async () => {
+    const intent = await createIntent();
+    const request = conversation(
+      ["user", "Tell me about the history of Rome."],
+      ["assistant", "Rome was founded..."],
+      ["tool", "weather: sunny"],
+      ["user", "TypeError: Cannot read properties of undefined (reading 'id')\n    at render (list.js:12:5)"],
+    );
+    expect(await intent.classify(request, signal)).toBe("coding");
+  });
+
+  test("a request without a user turn gets the default label", async () => {
+    const intent = await createIntent();
+    expect(await intent.classify(conversation(["system", "def main(): pass"]), signal)).toBe("other");
+  });
+
+  test("user keyword lists add to their label and the default answers when none match", async () => {
+    const billing = await createIntent({ labels: { billing: ["invoice", "refund"] }, default: "general" });
+    expect(await billing.classify(userRequest("I was charged twice, I need a refund"), signal)).toBe("billing");
+    expect(await billing.classify(userRequest("Hello there"), signal)).toBe("general");
+  });
+
+  test("a /regex/flags pattern matches with its own flags", async () => {
+    const tickets = await createIntent({ labels: { ticket: ["/\\b[A-Z]{2,}-\\d+\\b/"] } });
+    expect(await tickets.classify(userRequest("Any update on OPS-4312?"), signal)).toBe("ticket");
+    expect(await tickets.classify(userRequest("any update on ops-4312?"), signal)).toBe("other");
+    const insensitive = await createIntent({ labels: { ticket: ["/\\bops-\\d+/i"] } });
+    expect(await insensitive.classify(userRequest("any update on ops-4312?"), signal)).toBe("ticket");
+  });
+
+  test("the label with the highest score wins over one listed earlier", async () => {
+    const intent = await createIntent({ labels: { travel: ["flight"], billing: ["invoice", "refund", "charge"] } });
+    const request = userRequest("Refund the charge on my flight invoice");
+    expect(await intent.classify(request, signal)).toBe("billing");
+  });
+
+  test("the labels list names every label and the default", async () => {
+    expect((await createIntent()).labels).toEqual(["coding", "other"]);
+    const custom = await createIntent({ labels: { billing: ["refund"] }, detect: { coding: ["stack-trace"] }, default: "chat" });
+    expect(custom.labels).toEqual(["billing", "coding", "chat"]);
+  });
+
+  test("detect: {} turns the built-in coding detector off", async () => {
+    const plain = await createIntent({ labels: { coding: ["refactor"] }, detect: {} });
+    const trace = "Traceback (most recent call last):\n  File \"app.py\", line 4\nKeyError: 'id'";
+    expect(await plain.classify(userRequest(trace), signal)).toBe("other");
+    expect(await (await createIntent()).classify(userRequest(trace), signal)).toBe("coding");
+  });
+
+  test("a stack trace at the end of a very long paste is still read", async () => {
+    const intent = await createIntent();
+    const text = "The quarterly report covers sales and staffing. ".repeat(1_000) + "\npanic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:";
+    expect(text.length).toBeGreaterThan(40_000);
+    expect(await intent.classify(userRequest(text), signal)).toBe("coding");
+  });
+
+  test("an invalid /regex/ pattern is refused when the classifier is created", async () => {
+    const failure = await createIntent({ labels: { ticket: ["/([A-Z/"] } }).catch((error: unknown) => error);
+    expect(isSwitchyardError(failure)).toBe(true);
+    expect((failure as Error).message).toContain('label "ticket"');
+  });
+});

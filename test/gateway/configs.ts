@@ -1,0 +1,34 @@
+// Configs for gateway tests: the fake vendors' URLs stand where the real vendors' would.
+
+export interface FakeUrls {
+  openai: string;
+  anthropic: string;
+  gemini?: string;
+}
+
+export function vendorConfig(urls: FakeUrls, extra = ""): string {
+  return `
+version: 1
+auth: { use: none }
+providers:
+  anthropic: { use: anthropic, api_key: "sk-ant-test-secret", base_url: "${urls.anthropic}" }
+  openai: { use: openai, api_key: "sk-openai-test-secret", base_url: "${urls.openai}/v1" }
+  ${urls.gemini ? `gemini: { use: gemini, api_key: "gemini-test-secret", base_url: "${urls.gemini}/v1beta" }` : ""}
+models:
+  claude-sonnet:
+    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, context: 200000, timeout: 2s }
+  gpt-5-mini:
+    - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 }, context: 400000, timeout: 2s }
+  ${urls.gemini ? "gemini-flash:\n    - { provider: gemini, model: gemini-2.5-flash, price: { input: 0.3, output: 2.5 } }" : ""}
+classifiers:
+  intent: { use: keywords, labels: { coding: ["refactor"] } }
+routes:
+  - name: coding
+    when: intent == "coding"
+    to: claude-sonnet
+    fallback: [gpt-5-mini]
+  - name: direct
+    to: $model
+    fallback: [gpt-5-mini]
+${extra}`;
+}

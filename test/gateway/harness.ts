@@ -1,0 +1,60 @@
+// Starts a real gateway on 127.0.0.1:0 with a config written for the test, in front of fake vendors.
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createKit } from "../../core/kit/kit.ts";
+import { createLogger } from "../../core/log.ts";
+import { serve, type RunningServer } from "../../core/server/serve.ts";
+import { builtinPlugins } from "../../plugins/builtin.ts";
+
+export interface Gateway extends RunningServer {
+  dir: string;
+  configPath: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  env?: Record<string, string>;
+  storage?: string;
+  watch?: boolean;
+}
+
+export async function startGateway(config: string, options: GatewayOptions = {}): Promise<Gateway> {
+  const dir = await mkdtemp(join(tmpdir(), "switchyard-test-"));
+  const configPath = join(dir, "router.config.yaml");
+  await writeFile(configPath, config);
+  const logs: string[] = [];
+  const log = createLogger({ write: (line) => logs.push(line) });
+  const server = await serve({
+    configPath,
+    env: options.env ?? {},
+    builtins: builtinPlugins,
+    kit: createKit({ log }),
+    log,
+    storage: options.storage ?? "sqlite::memory:",
+    port: 0,
+    watch: options.watch ?? false,
+    signals: false,
+  });
+  return {
+    ...server,
+    dir,
+    configPath,
+    logs,
+    async close() {
+      await server.stop(1000);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A chat body the way the OpenAI SDK sends it. */
+export function chatBody(model: string, content: string, extra: Record<string, unknown> = {}) {
+  return { model, messages: [{ role: "user", content }], ...extra };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+}

@@ -1,0 +1,146 @@
+// The gateway driven by the official `openai` SDK, in front of fake OpenAI and Anthropic vendors.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { startFakeAnthropic } from "../fakes/anthropic.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { vendorConfig } from "./configs.ts";
+import { startGateway, type Gateway } from "./harness.ts";
+
+const openaiFake = startFakeOpenAI();
+const anthropicFake = startFakeAnthropic();
+let gateway: Gateway;
+let client: OpenAI;
+
+beforeAll(async () => {
+  gateway = await startGateway(vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }));
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+  await openaiFake.close();
+  await anthropicFake.close();
+});
+
+describe("OpenAI clients", () => {
+  test("a chat request is answered by the model it names, with usage and cost", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "Paris.", usage: { input: 12, output: 3 } } });
+    const { data, response } = await client.chat.completions
+      .create({ model: "gpt-5-mini", messages: [{ role: "user", content: "Capital of France?" }] })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toBe("Paris.");
+    expect(data.usage?.prompt_tokens).toBe(12);
+    expect(data.usage?.completion_tokens).toBe(3);
+    // 12 × $0.25/M + 3 × $2/M = $0.000009
+    expect((data.usage as unknown as { cost: number }).cost).toBeCloseTo(0.000009, 12);
+    expect(response.headers.get("x-switchyard-route")).toBe("direct");
+    expect(response.headers.get("x-switchyard-model")).toBe("gpt-5-mini");
+    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+    expect(response.headers.get("x-switchyard-attempts")).toBe("1");
+    expect(Number(response.headers.get("x-switchyard-overhead-ms"))).toBeGreaterThanOrEqual(0);
+    expect(response.headers.get("x-request-id")).toBe(data.id);
+    expect((openaiFake.requests.at(-1)!.body as { model: string }).model).toBe("gpt-5-mini");
+  });
+
+  test("a coding prompt reaches Anthropic and comes back in OpenAI format with usage", async () => {
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Use a map.", usage: { input: 40, output: 5 } } });
+    const before = anthropicFake.requests.length;
+    const completion = await client.chat.completions.create({
+      model: "gpt-5-mini",
+      messages: [{ role: "user", content: "Please refactor this loop:\n```js\nfor (let i = 0; i < a.length; i++) b.push(f(a[i]));\n```" }],
+    });
+    expect(anthropicFake.requests.length).toBe(before + 1);
+    const sent = anthropicFake.requests.at(-1)!;
+    expect(sent.path).toBe("/v1/messages");
+    expect(sent.headers["x-api-key"]).toBe("sk-ant-test-secret");
+    expect((sent.body as { model: string }).model).toBe("claude-sonnet-4-5");
+    expect(completion.object).toBe("chat.completion");
+    expect(completion.choices[0]!.message.content).toBe("Use a map.");
+    expect(completion.choices[0]!.finish_reason).toBe("stop");
+    expect(completion.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 5, total_tokens: 45 });
+  });
+
+  test("a streamed answer arrives chunk by chunk and ends with the usage chunk", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "one two three four", usage: { input: 8, output: 4 } } });
+    const stream = await client.chat.completions.create({
+      model: "gpt-5-mini",
+      messages: [{ role: "user", content: "Count to four" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | undefined | null;
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(chunks).toBeGreaterThan(2);
+    expect(text).toBe("one two three four");
+    expect(usage).toMatchObject({ prompt_tokens: 8, completion_tokens: 4 });
+    expect((usage as unknown as { cost: number }).cost).toBeCloseTo((8 * 0.25 + 4 * 2) / 1e6, 12);
+    // The gateway asks upstream for usage even when metering is all it needs it for.
+    expect((openaiFake.requests.at(-1)!.body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage).toBe(true);
+  });
+
+  test("streamed tool calls from Anthropic arrive as OpenAI tool-call deltas", async () => {
+    anthropicFake.enqueue({
+      kind: "reply",
+      reply: { toolCalls: [{ id: "toolu_01", name: "get_weather", arguments: '{"city":"Paris","unit":"celsius"}' }] },
+    });
+    const runner = client.chat.completions.stream({
+      model: "claude-sonnet",
+      messages: [{ role: "user", content: "Weather in Paris?" }],
+      tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+    });
+    const final = await runner.finalChatCompletion();
+    const call = final.choices[0]!.message.tool_calls![0]!;
+    expect(call.type === "function" && call.function.name).toBe("get_weather");
+    expect(call.type === "function" && JSON.parse(call.function.arguments)).toEqual({ city: "Paris", unit: "celsius" });
+    expect(final.choices[0]!.finish_reason).toBe("tool_calls");
+    const sent = anthropicFake.requests.at(-1)!.body as { tools: { name: string; input_schema: unknown }[] };
+    expect(sent.tools[0]!.name).toBe("get_weather");
+  });
+
+  test("images and json_schema reach the vendor in its own format", async () => {
+    anthropicFake.enqueue({ kind: "reply", reply: { text: '{"animal":"cat"}' } });
+    const completion = await client.chat.completions.create({
+      model: "claude-sonnet",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What animal is this?" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+            { type: "image_url", image_url: { url: "https://images.example.com/cat.png" } },
+          ],
+        },
+      ],
+      response_format: { type: "json_schema", json_schema: { name: "animal", schema: { type: "object", properties: { animal: { type: "string" } } } } },
+    });
+    expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({ animal: "cat" });
+    const sent = anthropicFake.requests.at(-1)!.body as { messages: { content: { type: string; source?: Record<string, string> }[] }[] };
+    const images = sent.messages[0]!.content.filter((b) => b.type === "image");
+    expect(images.map((b) => b.source!.type)).toEqual(["base64", "url"]);
+    expect(images[1]!.source!.url).toBe("https://images.example.com/cat.png");
+  });
+
+  test("the model list shows the catalogue with prices per token", async () => {
+    const models = await client.models.list();
+    const ids = models.data.map((m) => m.id);
+    expect(ids).toContain("claude-sonnet");
+    const claude = models.data.find((m) => m.id === "claude-sonnet") as unknown as { pricing: { prompt: string; completion: string }; context_length: number };
+    expect(Number(claude.pricing.prompt)).toBeCloseTo(3e-6, 15);
+    expect(Number(claude.pricing.completion)).toBeCloseTo(15e-6, 15);
+    expect(claude.context_length).toBe(200000);
+  });
+
+  test("an unknown model is a 404 in the OpenAI error shape", async () => {
+    const error = await client.chat.completions
+      .create({ model: "gpt-9", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).message).toContain("gpt-9");
+  });
+});

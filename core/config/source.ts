@@ -15,7 +15,7 @@ export interface Report {
   severity?: "error" | "warning";
 }
 
-/** Keys whose substituted values are secrets to redact: api_key, admin_key, key, secret, token... */
+/** Keys whose values are secrets to redact: api_key, admin_key, key, secret, token... */
 const SECRET_KEY = /(^|[_-])(key|secret|token)$/i;
 
 export const pointerOf = (...segments: (string | number)[]) =>
@@ -125,6 +125,8 @@ export class ConfigSource {
 
   private substitute(text: string, pointer: string, key: string): string {
     const result = substituteEnv(text, this.env);
+    // A secret written inline is as secret as one read from the environment.
+    if (SECRET_KEY.test(key) && result.value.length >= 4) this.secrets.add(result.value);
     if (!result.changed) return text;
     this.substituted.add(pointer);
     for (const missing of result.missing) {

@@ -8,7 +8,7 @@ import type { Kit } from "../kit/kit.ts";
 import { openLedger } from "../ledger/index.ts";
 import type { Ledger } from "../ledger/types.ts";
 import type { BuiltinPlugin } from "../plugins/registry.ts";
-import { StatsRegistry } from "../stats/index.ts";
+import { StatsRegistry, type StatsOptions } from "../stats/index.ts";
 import { compileAll } from "./compile-all.ts";
 import { closeSnapshot, createSnapshot, SnapshotError, type Snapshot } from "./snapshot.ts";
 
@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   kit: Kit;
   /** Overrides the config's `storage:` (tests, benchmarks). */
   storage?: string;
+  /** Window and circuit-breaker settings of the live endpoint stats. */
+  stats?: StatsOptions;
 }
 
 export type ReloadTrigger = "start" | "watch" | "signal" | "admin";
@@ -41,7 +43,7 @@ export class ConfigError extends Error {
 const HISTORY = 50;
 
 export class Runtime implements GatewayDeps {
-  readonly stats = new StatsRegistry();
+  readonly stats: StatsRegistry;
   readonly reloads: ReloadReport[] = [];
   private retired = new Set<Snapshot>();
   private reloading: Promise<ReloadReport> | null = null;
@@ -51,7 +53,9 @@ export class Runtime implements GatewayDeps {
     public snapshot: Snapshot,
     readonly ledger: Ledger,
     private fingerprint: string,
-  ) {}
+  ) {
+    this.stats = new StatsRegistry(options.stats);
+  }
 
   get log() {
     return this.options.kit.log;

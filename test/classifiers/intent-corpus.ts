@@ -39,7 +39,7 @@ export function userRequest(text: string, system?: string): ChatRequest {
 export async function createIntent(settings: object = SHIPPED_INTENT): Promise<ClassifierInstance> {
   const kit = createKit();
   const plugin = keywordsPlugin(kit);
-  return plugin.create(settings as Parameters<typeof plugin.create>[0], kit);
+  return plugin.create(settings as Parameters<typeof plugin.create>[0]);
 }
 
 export async function evaluate(classifier: ClassifierInstance, prompts: LabelledPrompt[]): Promise<Evaluation> {

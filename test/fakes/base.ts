@@ -25,7 +25,7 @@ export interface FakeReply {
 export type Behaviour<Reply> =
   | { kind: "reply"; reply: Reply; delayMs?: number }
   | { kind: "error"; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
-  /** Streams `chunks` SSE frames then drops the connection without a terminator. */
+  /** Streams `afterFrames` SSE frames then ends the connection without the stream's terminator. */
   | { kind: "break"; reply: Reply; afterFrames: number }
   /** Never answers; the test observes the client giving up (`aborted`). */
   | { kind: "hang" }
@@ -125,8 +125,9 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
       async pull(controller) {
         const frame = frames.shift();
         if (frame !== undefined) return controller.enqueue(encoder.encode(frame));
-        if (ending === "end") return controller.close();
-        if (ending === "drop") return controller.error(new Error("connection dropped by fake vendor"));
+        // "drop": the connection ends without the stream's terminator, as when a proxy or the vendor
+        // gives up mid-answer (a reset would also discard the frames the client had not read yet).
+        if (ending === "end" || ending === "drop") return controller.close();
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
         controller.close();
       },

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createKit } from "../../core/kit/kit.ts";
 import { createLogger } from "../../core/log.ts";
 import { serve, type RunningServer } from "../../core/server/serve.ts";
+import type { StatsOptions } from "../../core/stats/index.ts";
 import { builtinPlugins } from "../../plugins/builtin.ts";
 
 export interface Gateway extends RunningServer {
@@ -19,6 +20,7 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   storage?: string;
   watch?: boolean;
+  stats?: StatsOptions;
 }
 
 export async function startGateway(config: string, options: GatewayOptions = {}): Promise<Gateway> {
@@ -36,6 +38,7 @@ export async function startGateway(config: string, options: GatewayOptions = {})
     storage: options.storage ?? "sqlite::memory:",
     port: 0,
     watch: options.watch ?? false,
+    stats: options.stats,
     signals: false,
   });
   return {

@@ -115,13 +115,19 @@ describe("OpenAI stream codec", () => {
 
   test("a tool call streamed without an id still opens with a start event", async () => {
     const chunk = { id: "g", model: "m", choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: "f", arguments: "{}" } }] } }] };
-    const events = await collect(`data: ${JSON.stringify(chunk)}\n\n`);
+    const events = await collect(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
     expect(events[1]).toEqual({ type: "tool_call_start", index: 0, id: "call_0", name: "f" });
+  });
+
+  test("a stream that ends with neither a finish reason nor [DONE] is a retryable upstream error", async () => {
+    const chunk = { id: "g", model: "m", choices: [{ index: 0, delta: { content: "half an ans" } }] };
+    const error = await collect(`data: ${JSON.stringify(chunk)}\n\n`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "upstream_error", retryable: true });
   });
 
   test("reasoning deltas from DeepSeek and OpenRouter both become reasoning events", async () => {
     const frame = (delta: object) => `data: ${JSON.stringify({ id: "g", model: "m", choices: [{ index: 0, delta }] })}\n\n`;
-    const events = await collect(frame({ reasoning_content: "one" }) + frame({ reasoning: "two" }));
+    const events = await collect(frame({ reasoning_content: "one" }) + frame({ reasoning: "two" }) + "data: [DONE]\n\n");
     expect(events.slice(1)).toEqual([{ type: "reasoning", text: "one" }, { type: "reasoning", text: "two" }]);
   });
 });

@@ -17,8 +17,12 @@ export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncG
   let usage: Usage | undefined;
   let finish: Extract<StreamEvent, { type: "finish" }> | undefined;
   const toolIndexes = new Map<number, boolean>();
+  let done = false;
   for await (const message of messages) {
-    if (message.data === "[DONE]") break;
+    if (message.data === "[DONE]") {
+      done = true;
+      break;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(message.data);
@@ -40,6 +44,8 @@ export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncG
       finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
     }
   }
+  // Some servers omit [DONE], but none ends a complete answer without a finish reason.
+  if (!done && !finish) throw fromUpstreamStatus(502, "the vendor's stream ended before the answer finished");
   if (usage) yield { type: "usage", usage };
   if (finish) yield finish;
 }

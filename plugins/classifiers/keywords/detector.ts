@@ -31,46 +31,62 @@ const WEIGHTS = {
   negative: 1.5,
 } as const;
 
-function alternation(fragments: readonly string[], flags: string): RegExp {
-  return new RegExp(fragments.map((fragment) => `(?:${fragment})`).join("|"), flags);
+/** Separate regexes: JavaScriptCore runs several small ones much faster than one large alternation. */
+function compileAll(fragments: readonly string[], flags: string): RegExp[] {
+  return fragments.map((fragment) => new RegExp(fragment, flags));
 }
 
-/** How many times a global regex matches, stopping at `cap`. */
-function countMatches(pattern: RegExp, text: string, cap: number): number {
-  pattern.lastIndex = 0;
+/** Prose cues are read in the head and tail of a turn, where people state what they want. */
+const PROSE_HEAD = 1536;
+const PROSE_TAIL = 512;
+
+function proseWindow(text: string): string {
+  if (text.length <= PROSE_HEAD + PROSE_TAIL) return text;
+  return `${text.slice(0, PROSE_HEAD)}\n${text.slice(text.length - PROSE_TAIL)}`;
+}
+
+/** How many times the global regexes match in all, stopping at `cap`. */
+function countMatches(patterns: readonly RegExp[], text: string, cap: number): number {
   let count = 0;
-  while (count < cap && pattern.exec(text) !== null) count++;
+  for (const pattern of patterns) {
+    pattern.lastIndex = 0;
+    while (count < cap && pattern.exec(text) !== null) count++;
+    if (count >= cap) break;
+  }
   return count;
 }
 
-/** How many different strings a global regex matches (case folded), stopping at `cap`. */
-function countDistinct(pattern: RegExp, text: string, cap: number): number {
-  pattern.lastIndex = 0;
+/** How many different strings the global regexes match (case folded), stopping at `cap`. */
+function countDistinct(patterns: readonly RegExp[], text: string, cap: number): number {
   let first: string | undefined;
   let seen: Set<string> | undefined;
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(text)) !== null) {
-    const found = match[0].toLowerCase();
-    // Most prompts hit a cue once or not at all: avoid allocating a set for that case.
-    if (first === undefined) first = found;
-    else if (found !== first) (seen ??= new Set([first])).add(found);
-    if (seen && seen.size >= cap) break;
+  for (const pattern of patterns) {
+    pattern.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = pattern.exec(text)) !== null) {
+      const found = match[0].toLowerCase();
+      // Most prompts hit a cue once or not at all: avoid allocating a set for that case.
+      if (first === undefined) first = found;
+      else if (found !== first) (seen ??= new Set([first])).add(found);
+      if (seen && seen.size >= cap) return seen.size;
+    }
   }
   return seen ? seen.size : first === undefined ? 0 : 1;
 }
 
 export interface CodingDetector {
   readonly detectors: readonly DetectorName[];
-  score(text: string): Evidence;
+  /** Stops early once `hard` evidence reaches `enough`: nothing can cancel it. */
+  score(text: string, enough?: number): Evidence;
 }
 
 export function createCodingDetector(detectors: readonly DetectorName[]): CodingDetector {
   const on = new Set(detectors);
-  const codeTokens = alternation(CODE_TOKENS, "gm");
-  const traces = alternation(TRACE_SHAPES, "gm");
-  const strong = alternation(STRONG, "gi");
-  const weak = alternation(WEAK, "gi");
-  const negative = alternation(NEGATIVE, "gi");
+  const codeTokens = compileAll(CODE_TOKENS, "gm");
+  const traces = compileAll(TRACE_SHAPES, "gm");
+  const strong = compileAll(STRONG, "gi");
+  const weak = compileAll(WEAK, "gi");
+  const negative = compileAll(NEGATIVE, "gi");
   const nouns = new RegExp(SOFTWARE_NOUNS, "i");
   const symptoms = new RegExp(SYMPTOMS, "i");
 
@@ -85,7 +101,8 @@ export function createCodingDetector(detectors: readonly DetectorName[]): Coding
     return shapes === 0 ? 0 : shapes === 1 ? WEIGHTS.traceFirst : WEIGHTS.traceMore;
   }
 
-  function proseEvidence(text: string, evidence: Evidence): void {
+  function proseEvidence(full: string, evidence: Evidence): void {
+    const text = proseWindow(full);
     evidence.hard += Math.min(WEIGHTS.strongMax, countDistinct(strong, text, WEIGHTS.strongMax) * WEIGHTS.strong);
     evidence.soft += Math.min(WEIGHTS.weakMax, countDistinct(weak, text, 3) * WEIGHTS.weak);
     if (nouns.test(text) && symptoms.test(text)) evidence.soft += WEIGHTS.bugReport;
@@ -94,11 +111,11 @@ export function createCodingDetector(detectors: readonly DetectorName[]): Coding
 
   return {
     detectors: [...on],
-    score(text) {
+    score(text, enough = Number.POSITIVE_INFINITY) {
       const evidence: Evidence = { hard: 0, soft: 0, negative: 0 };
       if (on.has("code")) evidence.hard += codeScore(text);
-      if (on.has("stack-trace")) evidence.hard += traceScore(text);
-      if (on.has("prose")) proseEvidence(text, evidence);
+      if (on.has("stack-trace") && evidence.hard < enough) evidence.hard += traceScore(text);
+      if (on.has("prose") && evidence.hard < enough) proseEvidence(text, evidence);
       return evidence;
     },
   };

@@ -114,7 +114,8 @@ export default (kit: Kit) => {
         let hits = label.keywords ? keywordHits(label.keywords, text) : 0;
         for (const pattern of label.patterns) if (pattern.test(text)) hits++;
         if (!label.detector) return hits;
-        const evidence = label.detector.score(text);
+        // Past the threshold plus the label's own keywords, no other label can be ahead of this one's hard evidence.
+        const evidence = label.detector.score(text, threshold + hits + 3);
         return evidence.hard + Math.max(0, hits + evidence.soft - evidence.negative);
       }
 

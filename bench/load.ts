@@ -1,0 +1,127 @@
+// The load generator, run in its own process: fixed concurrency, a bounded count or duration, one
+// body. `bun bench/load.ts SPEC.json` prints a LoadResult as JSON on stdout.
+
+import { percentile } from "./stats.ts";
+
+export interface LoadSpec {
+  url: string;
+  headers: Record<string, string>;
+  /** Path of a file holding the request body. */
+  bodyFile: string;
+  stream: boolean;
+  concurrency: number;
+  /** Stop after this many recorded requests or this many ms, whichever comes first. */
+  requests: number;
+  durationMs: number;
+  /** Requests sent first and not recorded (JIT, connection pool). */
+  warmup: number;
+}
+
+export interface LoadResult {
+  sent: number;
+  ok: number;
+  errors: number;
+  firstError: string | null;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  ttftP50: number | null;
+  ttftP99: number | null;
+  overheadP50: number | null;
+}
+
+const decoder = new TextDecoder();
+
+interface Sample {
+  total: number;
+  ttft: number;
+  overhead: number;
+}
+
+/** One request, timed; a stream counts as complete only if its last frame is [DONE]. */
+async function once(spec: LoadSpec, body: string): Promise<Sample> {
+  const start = performance.now();
+  const response = await fetch(spec.url, { method: "POST", headers: spec.headers, body });
+  const overhead = Number(response.headers.get("x-switchyard-overhead-ms") ?? Number.NaN);
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  if (!spec.stream) {
+    await response.arrayBuffer();
+    const total = performance.now() - start;
+    return { total, ttft: total, overhead };
+  }
+  const reader = response.body!.getReader();
+  let ttft = Number.NaN;
+  let last: Uint8Array | undefined;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (Number.isNaN(ttft)) ttft = performance.now() - start;
+    last = value;
+  }
+  const total = performance.now() - start;
+  if (!last || !decoder.decode(last).includes("[DONE]")) throw new Error("stream ended without [DONE]");
+  return { total, ttft, overhead };
+}
+
+interface Recorder {
+  totals: number[];
+  ttfts: number[];
+  overheads: number[];
+  errors: number;
+  firstError: string | null;
+}
+
+/** `concurrency` workers sending `body` until `count` requests are issued or `durationMs` passed. */
+async function phase(spec: LoadSpec, body: string, count: number, durationMs: number, into: Recorder): Promise<number> {
+  const deadline = performance.now() + durationMs;
+  let issued = 0;
+  const worker = async () => {
+    while (issued < count && performance.now() < deadline) {
+      issued++;
+      try {
+        const sample = await once(spec, body);
+        into.totals.push(sample.total);
+        if (spec.stream) into.ttfts.push(sample.ttft);
+        if (!Number.isNaN(sample.overhead)) into.overheads.push(sample.overhead);
+      } catch (error) {
+        into.errors++;
+        into.firstError ??= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: spec.concurrency }, worker));
+  return issued;
+}
+
+const recorder = (): Recorder => ({ totals: [], ttfts: [], overheads: [], errors: 0, firstError: null });
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const body = await Bun.file(spec.bodyFile).text();
+  const warm = recorder();
+  await phase(spec, body, spec.warmup, spec.durationMs, warm);
+  const run = recorder();
+  const started = performance.now();
+  const sent = await phase(spec, body, spec.requests, spec.durationMs, run);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    sent,
+    ok: run.totals.length,
+    errors: run.errors,
+    firstError: run.firstError ?? warm.firstError,
+    seconds,
+    rps: run.totals.length / seconds,
+    p50: percentile(run.totals, 0.5),
+    p99: percentile(run.totals, 0.99),
+    ttftP50: spec.stream ? percentile(run.ttfts, 0.5) : null,
+    ttftP99: spec.stream ? percentile(run.ttfts, 0.99) : null,
+    overheadP50: run.overheads.length ? percentile(run.overheads, 0.5) : null,
+  };
+}
+
+if (import.meta.main) {
+  const file = process.argv[2];
+  if (!file) throw new Error("usage: bun bench/load.ts SPEC.json");
+  const spec = (await Bun.file(file).json()) as LoadSpec;
+  console.log(JSON.stringify(await runLoad(spec)));
+}

@@ -1,0 +1,79 @@
+// Starts the three bench targets on loopback, each in its own process: the fake upstream, the bare
+// proxy in front of it, and the gateway with the generated config and a fresh api key.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { benchConfig } from "./gateway-config.ts";
+import { runCommand, startServer, type ServerProcess } from "./processes.ts";
+
+export const ROOT = resolve(import.meta.dir, "..");
+const BUN = process.execPath;
+
+export interface Target {
+  name: "direct" | "bare proxy" | "gateway";
+  url: string;
+  headers: Record<string, string>;
+  server: ServerProcess;
+}
+
+export interface Workspace {
+  folder: string;
+  config: string;
+  database: string;
+  remove(): void;
+}
+
+export function createWorkspace(): Workspace {
+  const folder = mkdtempSync(join(tmpdir(), "switchyard-bench-"));
+  return {
+    folder,
+    config: join(folder, "router.config.yaml"),
+    database: join(folder, "ledger.db"),
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+export function startUpstreamProcess(): Promise<ServerProcess> {
+  return startServer("upstream", [BUN, "bench/upstream.ts"], ROOT);
+}
+
+export function startBareProxyProcess(upstream: ServerProcess): Promise<ServerProcess> {
+  return startServer("bare proxy", [BUN, "bench/bare-proxy.ts", upstream.url], ROOT);
+}
+
+export interface GatewayOptions {
+  /** Folder for a CPU profile; the gateway writes it when it exits. */
+  profileDir?: string;
+}
+
+/** Writes the config, creates a key with the CLI (before the server starts), then starts `serve`. */
+export async function startGateway(work: Workspace, upstream: ServerProcess, options: GatewayOptions = {}) {
+  writeFileSync(work.config, benchConfig({ upstream: `${upstream.url}/v1`, database: work.database }));
+  const created = await runCommand([BUN, "main.ts", "keys", "create", "--config", work.config, "--name", "bench", "--json"], ROOT);
+  const key = (JSON.parse(created) as { key: string }).key;
+  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+  const server = await startServer("gateway", [BUN, ...profile, "main.ts", "serve", "--config", work.config, "--port", "0"], ROOT);
+  return { server, key };
+}
+
+export const chatUrl = (server: ServerProcess) => `${server.url}/v1/chat/completions`;
+
+export function targetsOf(upstream: ServerProcess, proxy: ServerProcess, gateway: ServerProcess, key: string): Target[] {
+  const json = { "content-type": "application/json" };
+  return [
+    { name: "direct", url: chatUrl(upstream), headers: json, server: upstream },
+    { name: "bare proxy", url: chatUrl(proxy), headers: json, server: proxy },
+    { name: "gateway", url: chatUrl(gateway), headers: { ...json, authorization: `Bearer ${key}` }, server: gateway },
+  ];
+}
+
+/** Runs one load in its own process; the spec and body go through files in the workspace. */
+export async function loadInProcess(work: Workspace, spec: Omit<import("./load.ts").LoadSpec, "bodyFile">, body: string) {
+  const bodyFile = join(work.folder, `body-${Bun.hash(body).toString(16)}.json`);
+  writeFileSync(bodyFile, body);
+  const specFile = join(work.folder, "spec.json");
+  writeFileSync(specFile, JSON.stringify({ ...spec, bodyFile }));
+  const out = await runCommand([BUN, "bench/load.ts", specFile], ROOT);
+  return JSON.parse(out) as import("./load.ts").LoadResult;
+}

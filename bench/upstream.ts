@@ -1,0 +1,65 @@
+// Fake OpenAI-compatible upstream for the benchmarks: answers /chat/completions at once, as one
+// chat.completion JSON or as an SSE stream of chunks, a usage chunk and [DONE].
+// Run alone with `bun bench/upstream.ts`; prints `listening <port>` when ready.
+
+const encoder = new TextEncoder();
+const USAGE = { prompt_tokens: 7400, completion_tokens: 12, total_tokens: 7412 };
+const WORDS = ["The ", "answer ", "is ", "forty", "-two", "."];
+
+/** The JSON body is built once: the upstream must cost nothing next to what is measured. */
+const COMPLETION = JSON.stringify({
+  id: "chatcmpl-bench",
+  object: "chat.completion",
+  created: 1_700_000_000,
+  model: "bench-model",
+  choices: [{ index: 0, message: { role: "assistant", content: WORDS.join("") }, finish_reason: "stop" }],
+  usage: USAGE,
+});
+
+function chunk(delta: object, finish: string | null, usage: object | null = null): string {
+  const choices = usage ? [] : [{ index: 0, delta, finish_reason: finish }];
+  const body = { id: "chatcmpl-bench", object: "chat.completion.chunk", created: 1_700_000_000, model: "bench-model", choices, usage };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+/** The whole stream as separate frames, encoded once; each is written as its own chunk. */
+export const STREAM_FRAMES: readonly Uint8Array[] = [
+  chunk({ role: "assistant", content: "" }, null),
+  ...WORDS.map((word) => chunk({ content: word }, null)),
+  chunk({}, "stop"),
+  chunk({}, null, USAGE),
+  "data: [DONE]\n\n",
+].map((frame) => encoder.encode(frame));
+
+const JSON_HEADERS = { "content-type": "application/json" };
+const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
+
+function streamResponse(): Response {
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const frame = STREAM_FRAMES[i++];
+      if (frame) controller.enqueue(frame);
+      else controller.close();
+    },
+  });
+  return new Response(body, { headers: SSE_HEADERS });
+}
+
+/** Reads only as much of the body as it must: the `stream` flag sits near the top of every bench body. */
+async function handle(request: Request): Promise<Response> {
+  if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/chat/completions")) {
+    return new Response("not found", { status: 404 });
+  }
+  const text = await request.text();
+  return text.includes('"stream":true') ? streamResponse() : new Response(COMPLETION, { headers: JSON_HEADERS });
+}
+
+export function startUpstream(port = 0) {
+  return Bun.serve({ hostname: "127.0.0.1", port, idleTimeout: 255, fetch: handle });
+}
+
+if (import.meta.main) {
+  const server = startUpstream(Number(process.env.PORT ?? 0));
+  console.log(`listening ${server.port}`);
+}

@@ -1,0 +1,82 @@
+// The gateway driven by the official `@anthropic-ai/sdk`: Anthropic clients served by any vendor.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
+import { startFakeAnthropic } from "../fakes/anthropic.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { vendorConfig } from "./configs.ts";
+import { startGateway, type Gateway } from "./harness.ts";
+
+const openaiFake = startFakeOpenAI();
+const anthropicFake = startFakeAnthropic();
+let gateway: Gateway;
+let client: Anthropic;
+
+beforeAll(async () => {
+  gateway = await startGateway(vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }));
+  client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+  await openaiFake.close();
+  await anthropicFake.close();
+});
+
+describe("Anthropic clients", () => {
+  test("a Messages request is served by the OpenAI fake and answered in Anthropic's shape", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "Bonjour.", usage: { input: 9, output: 2 } } });
+    const { data, response } = await client.messages
+      .create({ model: "gpt-5-mini", max_tokens: 100, system: "Answer in French.", messages: [{ role: "user", content: "Hello" }] })
+      .withResponse();
+    expect(data.type).toBe("message");
+    expect(data.content[0]).toMatchObject({ type: "text", text: "Bonjour." });
+    expect(data.stop_reason).toBe("end_turn");
+    expect(data.usage).toMatchObject({ input_tokens: 9, output_tokens: 2 });
+    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+    const sent = openaiFake.requests.at(-1)!.body as { model: string; messages: { role: string; content: unknown }[] };
+    expect(sent.model).toBe("gpt-5-mini");
+    expect(sent.messages[0]).toMatchObject({ role: "system", content: "Answer in French." });
+  });
+
+  test("a streamed Messages request from the OpenAI fake follows Anthropic's event sequence", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "one two three", usage: { input: 5, output: 3 } } });
+    const stream = client.messages.stream({ model: "gpt-5-mini", max_tokens: 50, messages: [{ role: "user", content: "count" }] });
+    const types: string[] = [];
+    stream.on("streamEvent", (event) => types.push(event.type));
+    const final = await stream.finalMessage();
+    expect(final.content[0]).toMatchObject({ type: "text", text: "one two three" });
+    expect(final.usage.output_tokens).toBe(3);
+    expect(types[0]).toBe("message_start");
+    expect(types).toContain("content_block_delta");
+    expect(types.at(-1)).toBe("message_stop");
+  });
+
+  test("tool use comes back as tool_use blocks with parsed input", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_1", name: "lookup", arguments: '{"q":"switchyard"}' }] } });
+    const message = await client.messages.create({
+      model: "gpt-5-mini",
+      max_tokens: 100,
+      tools: [{ name: "lookup", description: "search", input_schema: { type: "object", properties: { q: { type: "string" } } } }],
+      messages: [{ role: "user", content: "look it up" }],
+    });
+    expect(message.stop_reason).toBe("tool_use");
+    const block = message.content.find((b) => b.type === "tool_use");
+    expect(block).toMatchObject({ type: "tool_use", id: "call_1", name: "lookup", input: { q: "switchyard" } });
+  });
+
+  test("errors reach Anthropic clients as typed SDK errors", async () => {
+    const error = await client.messages
+      .create({ model: "no-such-model", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+  });
+
+  test("the x-api-key header Anthropic clients send is read as the client key", async () => {
+    const response = await fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "sk-sy-whatever", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "gpt-5-mini", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(response.status).toBe(200);
+  });
+});

@@ -1,0 +1,125 @@
+// Resilience: fallbacks on vendor errors and timeouts, retry-after, attempts reporting, and
+// errors that must not be retried elsewhere.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { anthropicError, startFakeAnthropic } from "../fakes/anthropic.ts";
+import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
+import { postJson, startGateway, chatBody, type Gateway } from "./harness.ts";
+
+const openaiFake = startFakeOpenAI();
+const anthropicFake = startFakeAnthropic();
+let gateway: Gateway;
+let client: OpenAI;
+
+const config = () => `
+version: 1
+auth: { use: none }
+providers:
+  anthropic: { use: anthropic, api_key: "sk-ant-fallback-secret", base_url: "${anthropicFake.url}" }
+  openai: { use: openai, api_key: "sk-openai-fallback-secret", base_url: "${openaiFake.url}/v1" }
+models:
+  claude-sonnet:
+    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, context: 200000, timeout: 300ms }
+  gpt-5-mini:
+    - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 }, context: 400000, timeout: 300ms }
+routes:
+  - name: claude-first
+    when: model == "claude-sonnet"
+    to: claude-sonnet
+    fallback: [gpt-5-mini]
+  - name: direct
+    to: $model
+`;
+
+beforeAll(async () => {
+  // A high breaker threshold: the failures these tests provoke must not open the circuit for the next test.
+  gateway = await startGateway(config(), { stats: { failureThreshold: 1000 } });
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+  await openaiFake.close();
+  await anthropicFake.close();
+});
+
+async function generation(id: string) {
+  const response = await fetch(`${gateway.url}/v1/generation?id=${id}`);
+  return ((await response.json()) as { data: { attempts: { endpoint: string; status: number }[]; provider_name: string; status: number } }).data;
+}
+
+describe("fallbacks", () => {
+  test("Anthropic's 529 overloaded falls back to OpenAI and both attempts are reported", async () => {
+    anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback" } });
+    const { data, response } = await client.chat.completions
+      .create({ model: "claude-sonnet", messages: [{ role: "user", content: "hello" }] })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toBe("served by the fallback");
+    expect(response.headers.get("x-switchyard-attempts")).toBe("2");
+    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+    const row = await generation(data.id);
+    expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
+      ["anthropic/claude-sonnet-4-5", 529],
+      ["openai/gpt-5-mini", 200],
+    ]);
+  });
+
+  test("a vendor that does not answer within the endpoint timeout falls back", async () => {
+    anthropicFake.enqueue({ kind: "hang" });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "on time" } });
+    const completion = await client.chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }] });
+    expect(completion.choices[0]!.message.content).toBe("on time");
+    const row = await generation(completion.id);
+    expect(row.attempts[0]).toMatchObject({ endpoint: "anthropic/claude-sonnet-4-5", status: 408 });
+  });
+
+  test("a stream whose first token does not come in time falls back before any byte reaches the client", async () => {
+    anthropicFake.enqueue({ kind: "stall", reply: { text: "never" }, afterFrames: 0 });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "streamed instead" } });
+    const stream = await client.chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }], stream: true });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("streamed instead");
+  });
+
+  test("when every candidate fails the client gets 502 listing each attempt", async () => {
+    anthropicFake.enqueue({ kind: "error", status: 503, body: anthropicError("api_error", "upstream down") });
+    openaiFake.enqueue({ kind: "error", status: 500, body: openaiErrorBody("The server had an error", "server_error") });
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("claude-sonnet", "hi"));
+    expect(response.status).toBe(502);
+    const body = (await response.json()) as { error: { code: string; metadata: { attempts: { endpoint: string; status: number; duration_ms: number }[] } } };
+    expect(body.error.code).toBe("upstream_error");
+    expect(body.error.metadata.attempts.map((a) => [a.endpoint, a.status])).toEqual([
+      ["anthropic/claude-sonnet-4-5", 503],
+      ["openai/gpt-5-mini", 500],
+    ]);
+    for (const attempt of body.error.metadata.attempts) expect(attempt.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(response.headers.get("x-switchyard-attempts")).toBe("2");
+  });
+
+  test("a request the vendor refuses as malformed is returned, not retried elsewhere, with no secret in it", async () => {
+    anthropicFake.enqueue({
+      kind: "error",
+      status: 400,
+      body: anthropicError("invalid_request_error", "messages.0: bad content (key sk-ant-fallback-secret)"),
+    });
+    const before = openaiFake.requests.length;
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("claude-sonnet", "hi"));
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).toContain("bad content");
+    expect(text).not.toContain("sk-ant-fallback-secret");
+    expect(openaiFake.requests.length).toBe(before);
+  });
+
+  test("retry-after keeps the endpoint out of rotation until it has passed", async () => {
+    anthropicFake.enqueue({ kind: "error", status: 429, body: anthropicError("rate_limit_error", "slow down"), headers: { "retry-after": "60" } });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "first" } }, { kind: "reply", reply: { text: "second" } });
+    await client.chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "one" }] });
+    const anthropicCalls = anthropicFake.requests.length;
+    const second = await client.chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "two" }] });
+    expect(second.choices[0]!.message.content).toBe("second");
+    expect(anthropicFake.requests.length).toBe(anthropicCalls);
+  });
+});

@@ -1,0 +1,89 @@
+// Streams that go wrong: an upstream that breaks mid-answer, and a client that walks away.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { startFakeAnthropic } from "../fakes/anthropic.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { vendorConfig } from "./configs.ts";
+import { startGateway, type Gateway } from "./harness.ts";
+
+const openaiFake = startFakeOpenAI();
+const anthropicFake = startFakeAnthropic();
+let gateway: Gateway;
+let client: OpenAI;
+
+beforeAll(async () => {
+  gateway = await startGateway(vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }));
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+  await openaiFake.close();
+  await anthropicFake.close();
+});
+
+describe("streams", () => {
+  test("an upstream stream that breaks mid-answer ends the client stream with an error", async () => {
+    openaiFake.enqueue({ kind: "break", reply: { text: "a long answer that will not finish" }, afterFrames: 3 });
+    const stream = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    let text = "";
+    const error = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    })().catch((e: unknown) => e);
+    expect(text.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).toContain("upstream stream broke");
+  });
+
+  test("the raw stream of a broken answer has an error event and no [DONE]", async () => {
+    openaiFake.enqueue({ kind: "break", reply: { text: "one two three four five" }, afterFrames: 2 });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-5-mini", stream: true, messages: [{ role: "user", content: "hi" }] }),
+    });
+    const body = await response.text();
+    expect(body).toContain('"error"');
+    expect(body).not.toContain("[DONE]");
+  });
+
+  test("a client that disconnects mid-stream aborts the upstream call at once", async () => {
+    anthropicFake.enqueue({ kind: "stall", reply: { text: "this answer stalls after its first words" }, afterFrames: 4 });
+    const aborted = anthropicFake.nextAbort();
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: "claude-sonnet", messages: [{ role: "user", content: "hi" }], stream: true },
+      { signal: controller.signal },
+    );
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) break; // leaving the loop closes the connection
+    }
+    controller.abort();
+    await aborted;
+    expect(anthropicFake.aborted).toBeGreaterThanOrEqual(1);
+  });
+
+  test("a stream the client abandons still gets its ledger row, marked cancelled", async () => {
+    anthropicFake.enqueue({ kind: "stall", reply: { text: "partial words then silence" }, afterFrames: 4 });
+    const aborted = anthropicFake.nextAbort();
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-sonnet", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      signal: controller.signal,
+    });
+    const id = response.headers.get("x-request-id")!;
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await aborted;
+    // The row is written when the relay winds down; generation() also sees rows still queued.
+    let row: { data?: { cancelled: boolean; status: number } } = {};
+    for (let i = 0; i < 100 && !row.data; i++) {
+      row = (await (await fetch(`${gateway.url}/v1/generation?id=${id}`)).json()) as typeof row;
+      if (!row.data) await Bun.sleep(10);
+    }
+    expect(row.data).toMatchObject({ cancelled: true, status: 499 });
+  });
+});

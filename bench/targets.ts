@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { benchConfig } from "./gateway-config.ts";
+import type { LoadResult, LoadSpec } from "./load.ts";
 import { runCommand, startServer, type ServerProcess } from "./processes.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
@@ -69,11 +70,11 @@ export function targetsOf(upstream: ServerProcess, proxy: ServerProcess, gateway
 }
 
 /** Runs one load in its own process; the spec and body go through files in the workspace. */
-export async function loadInProcess(work: Workspace, spec: Omit<import("./load.ts").LoadSpec, "bodyFile">, body: string) {
+export async function loadInProcess(work: Workspace, spec: Omit<LoadSpec, "bodyFile">, body: string): Promise<LoadResult> {
   const bodyFile = join(work.folder, `body-${Bun.hash(body).toString(16)}.json`);
   writeFileSync(bodyFile, body);
   const specFile = join(work.folder, "spec.json");
   writeFileSync(specFile, JSON.stringify({ ...spec, bodyFile }));
   const out = await runCommand([BUN, "bench/load.ts", specFile], ROOT);
-  return JSON.parse(out) as import("./load.ts").LoadResult;
+  return JSON.parse(out) as LoadResult;
 }

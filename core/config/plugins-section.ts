@@ -55,7 +55,10 @@ export function buildProviders(ctx: Context, raw: unknown): Providers {
       result.broken.add(name);
       continue;
     }
-    const empty = resolved.ref.settings.api_key === "";
+    // Only a key that was written (usually `${VAR:-}`) and came out empty means "not configured":
+    // a provider with no api_key at all is a keyless local server (Ollama, vLLM, llama.cpp).
+    const written = isRecord(value) && "api_key" in value;
+    const empty = written && resolved.ref.settings.api_key === "";
     result.providers.set(name, {
       name,
       ...resolved.ref,

@@ -32,7 +32,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const server = Bun.serve({
     hostname: options.host ?? host,
     port: options.port ?? port,
-    maxRequestBodySize: bodyLimit + 1024,
+    // Bun refuses bodies past this with an empty 413; ours (with an error body) must come first.
+    maxRequestBodySize: bodyLimit + 1024 * 1024,
     idleTimeout: 255,
     fetch: (request) => app.handle(request),
   });

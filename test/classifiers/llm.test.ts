@@ -2,11 +2,14 @@
 // provider plugin behind a kit gateway.
 
 import { afterAll, beforeEach, expect, test } from "bun:test";
+import { compileConfig } from "../../core/config/compile.ts";
 import { isSwitchyardError } from "../../core/errors.ts";
 import type { ChatRequest, ClassifierInstance, Kit, KitGateway, PluginDefinition, ProviderInstance } from "../../core/kit/index.ts";
 import { createKit } from "../../core/kit/kit.ts";
 import llm from "../../plugins/classifiers/llm/index.ts";
 import openaiCompatible from "../../plugins/providers/openai-compatible/index.ts";
+import { buildRegistry } from "../../core/plugins/registry.ts";
+import { builtinPlugins } from "../../plugins/builtin.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 
 const fake = startFakeOpenAI({ kind: "reply", reply: { text: "coding" } });
@@ -159,4 +162,33 @@ test("classify throws a clear error when the host offers no gateway", async () =
   const error = await Promise.resolve(intent.classify(ask("hello"), signal())).catch((caught: unknown) => caught);
   expect(isSwitchyardError(error)).toBe(true);
   expect((error as Error).message).toContain("no gateway");
+});
+
+/** A config using the classifier, compiled against the built-in plugins plus `llm`. */
+async function compileWith(classifier: string, when: string) {
+  const kit = createKit();
+  const registry = await buildRegistry(kit, [...builtinPlugins, { source: "built-in classifiers/llm", exported: llm }], []);
+  const text = [
+    "version: 1",
+    "providers: { local: { use: echo } }",
+    "models: { small: [{ provider: local, model: echo, price: { input: 0, output: 0 } }] }",
+    `classifiers: { intent: ${classifier} }`,
+    `routes: [{ name: coding, when: '${when}', to: small }, { name: rest, to: small }]`,
+  ].join("\n");
+  const result = compileConfig(text, { file: "router.config.yaml", env: {}, plugins: registry.catalog() });
+  return { result, problems: registry.problems };
+}
+
+test("settings from router.config.yaml get their defaults and the labels check rules", async () => {
+  const ok = await compileWith("{ use: llm, model: small, labels: [coding, other], fallback: other }", 'intent == "coding"');
+  expect(ok.result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  expect(ok.result.graph!.classifiers.get("intent")!.settings).toMatchObject({ timeout: 2000, cache_size: 10_000, cache_ttl: 3_600_000 });
+  const typo = await compileWith("{ use: llm, model: small, labels: [coding, other], fallback: other }", 'intent == "codng"');
+  expect(typo.result.diagnostics.map((d) => d.code)).toContain("expr-unknown-label");
+});
+
+test("a config whose fallback is not a label is reported with the reason", async () => {
+  const { result, problems } = await compileWith("{ use: llm, model: small, labels: [coding, other], fallback: misc }", 'intent == "coding"');
+  const messages = [...result.diagnostics.map((d) => d.message), ...problems.map((p) => p.message)].join("\n");
+  expect(messages).toContain('fallback "misc" is not one of the labels');
 });

@@ -63,6 +63,16 @@ describe("a valid config", () => {
     expect(result.diagnostics.map((d) => [d.code, d.severity, d.line, d.col])).toEqual([["unavailable-target", "warning", 25, 9]]);
   });
 
+  test("keeps a provider with no api_key at all available: a keyless local server", () => {
+    const text = `
+providers: { local: { use: openai-compatible, base_url: "http://127.0.0.1:11434/v1" } }
+models: { llama: [{ provider: local, model: llama3, price: { input: 0, output: 0 } }] }
+routes: [{ name: direct, to: $model }]
+`;
+    const result = compileConfig(text, { file: "router.config.yaml", env, plugins: testCatalog });
+    expect(result.graph?.providers.get("local")?.available).toBe(true);
+  });
+
   test("converts prices to micro-USD per million and durations to milliseconds", () => {
     const [endpoint] = compileValid().models.get("gpt-5-mini")!;
     expect(endpoint).toEqual({

@@ -1,0 +1,50 @@
+// The comparison run: the same load at the same concurrency against direct, bare proxy and
+// gateway, for each scenario; returns one row per (scenario, target).
+
+import { bodyOf, type BodyShape } from "./bodies.ts";
+import { BENCH_MODEL } from "./gateway-config.ts";
+import type { LoadResult } from "./load.ts";
+import { loadInProcess, type Target, type Workspace } from "./targets.ts";
+
+export interface Scenario {
+  name: string;
+  shape: BodyShape;
+  stream: boolean;
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  { name: "chat, JSON", shape: "chat", stream: false },
+  { name: "chat, stream", shape: "chat", stream: true },
+  { name: "agent 30 KB, JSON", shape: "agent", stream: false },
+  { name: "agent 30 KB, stream", shape: "agent", stream: true },
+];
+
+export interface LoadSettings {
+  concurrency: number;
+  requests: number;
+  durationMs: number;
+  warmup: number;
+}
+
+export interface Row {
+  scenario: Scenario;
+  target: Target["name"];
+  result: LoadResult;
+  rssMb: number;
+}
+
+export async function compare(work: Workspace, targets: readonly Target[], load: LoadSettings, log: (line: string) => void) {
+  const rows: Row[] = [];
+  for (const scenario of SCENARIOS) {
+    const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
+    for (const target of targets) {
+      const spec = { url: target.url, headers: target.headers, stream: scenario.stream, ...load };
+      const result = await loadInProcess(work, spec, body);
+      const rssMb = target.server.rssMb();
+      rows.push({ scenario, target: target.name, result, rssMb });
+      const failed = result.errors ? `, ${result.errors} errors (first: ${result.firstError})` : "";
+      log(`  ${scenario.name} → ${target.name}: ${result.ok} ok in ${result.seconds.toFixed(1)} s${failed}`);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,70 @@
+// Prints bench results as Markdown tables (so a run can be pasted into bench/README.md as is).
+
+import type { Row } from "./compare.ts";
+
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+const ms = (value: number | null) => (value === null || Number.isNaN(value) ? "–" : value.toFixed(2));
+const signed = (value: number) => (value >= 0 ? "+" : "") + value.toFixed(2);
+
+export function resultsTable(rows: readonly Row[]): string {
+  const header = ["scenario", "target", "req/s", "p50 ms", "p99 ms", "TTFT p50", "TTFT p99", "RSS MB", "errors"];
+  return markdownTable(
+    header,
+    rows.map((row) => [
+      row.scenario.name,
+      row.target,
+      row.result.rps.toFixed(0),
+      ms(row.result.p50),
+      ms(row.result.p99),
+      ms(row.result.ttftP50),
+      ms(row.result.ttftP99),
+      row.rssMb.toFixed(0),
+      String(row.result.errors),
+    ]),
+  );
+}
+
+export interface Verdict {
+  scenario: string;
+  throughputRatio: number;
+  p50DeltaMs: number;
+  ttftDeltaMs: number | null;
+  overheadP50: number | null;
+  met: boolean;
+}
+
+/** Gateway against bare proxy per scenario, with the issue's targets: ≥ 0.75× throughput, p50 within
+ * 0.5 ms, TTFT within 1 ms. */
+export function verdicts(rows: readonly Row[]): Verdict[] {
+  const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
+  return scenarios.map((scenario) => {
+    const of = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!.result;
+    const gateway = of("gateway");
+    const proxy = of("bare proxy");
+    const throughputRatio = gateway.rps / proxy.rps;
+    const p50DeltaMs = gateway.p50 - proxy.p50;
+    const ttftDeltaMs = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? gateway.ttftP50 - proxy.ttftP50 : null;
+    const met = throughputRatio >= 0.75 && p50DeltaMs <= 0.5 && (ttftDeltaMs === null || ttftDeltaMs <= 1);
+    return { scenario, throughputRatio, p50DeltaMs, ttftDeltaMs, overheadP50: gateway.overheadP50, met };
+  });
+}
+
+export function verdictTable(list: readonly Verdict[]): string {
+  const header = ["scenario", "gateway ÷ proxy req/s", "p50 Δ ms", "TTFT p50 Δ ms", "overhead header p50 ms", "targets"];
+  return markdownTable(
+    header,
+    list.map((v) => [
+      v.scenario,
+      `${v.throughputRatio.toFixed(2)}×`,
+      signed(v.p50DeltaMs),
+      v.ttftDeltaMs === null ? "–" : signed(v.ttftDeltaMs),
+      ms(v.overheadP50),
+      v.met ? "met" : "missed",
+    ]),
+  );
+}

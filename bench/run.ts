@@ -1,0 +1,74 @@
+// `bun run bench`: the gateway next to a bare Bun proxy and the upstream itself, same load, one table.
+// `bun bench/run.ts --soak [--requests 200000]`: RSS over a long run and ledger rows written.
+// Flags: --concurrency N (64), --requests N (20000 per scenario), --duration S (6 per scenario),
+// --warmup N (500), --profile DIR (the gateway writes a CPU profile there when it stops).
+
+import { compare, type LoadSettings } from "./compare.ts";
+import { machineLine } from "./machine.ts";
+import { resultsTable, verdicts, verdictTable } from "./report.ts";
+import { soak } from "./soak.ts";
+import { createWorkspace, startBareProxyProcess, startGateway, startUpstreamProcess, targetsOf } from "./targets.ts";
+
+interface Flags {
+  soak: boolean;
+  profile?: string;
+  load: LoadSettings;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  const value = (name: string): string | undefined => {
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const number = (name: string, fallback: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!(parsed >= 0)) throw new Error(`--${name} must be a number, got ${raw}`);
+    return parsed;
+  };
+  const isSoak = argv.includes("--soak");
+  return {
+    soak: isSoak,
+    profile: value("profile"),
+    load: {
+      concurrency: number("concurrency", 64),
+      requests: number("requests", isSoak ? 200_000 : 20_000),
+      durationMs: number("duration", isSoak ? 170 : 6) * 1000,
+      warmup: number("warmup", isSoak ? 0 : 500),
+    },
+  };
+}
+
+const log = (line: string) => void process.stderr.write(line + "\n");
+
+async function main(flags: Flags): Promise<void> {
+  const work = createWorkspace();
+  const upstream = await startUpstreamProcess();
+  const started = [upstream];
+  try {
+    if (flags.soak) {
+      const { server, key } = await startGateway(work, upstream, { profileDir: flags.profile });
+      started.push(server);
+      console.log(await soak(work, upstream, server, key, flags.load, log));
+      started.pop();
+      return;
+    }
+    const proxy = await startBareProxyProcess(upstream);
+    started.push(proxy);
+    const { server, key } = await startGateway(work, upstream, { profileDir: flags.profile });
+    started.push(server);
+    const { concurrency, requests, durationMs, warmup } = flags.load;
+    log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per scenario, ${warmup} warm-up`);
+    const rows = await compare(work, targetsOf(upstream, proxy, server, key), flags.load, log);
+    console.log(`\n${machineLine()}; concurrency ${concurrency}; load generator: a Bun client in its own process\n`);
+    console.log(resultsTable(rows));
+    console.log("");
+    console.log(verdictTable(verdicts(rows)));
+  } finally {
+    for (const server of started.reverse()) await server.stop();
+    work.remove();
+  }
+}
+
+await main(parseFlags(process.argv.slice(2)));

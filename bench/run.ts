@@ -50,7 +50,7 @@ async function main(flags: Flags): Promise<void> {
     if (flags.soak) {
       const { server, key } = await startGateway(work, upstream, { profileDir: flags.profile });
       started.push(server);
-      console.log(await soak(work, upstream, server, key, flags.load, log));
+      console.log(await soak(work, server, key, flags.load, log));
       started.pop();
       return;
     }

@@ -28,7 +28,7 @@ interface Checkpoint {
 }
 
 /** Each segment sends half small JSON chats and half streamed agent turns, the two shapes clients send. */
-export async function soak(work: Workspace, upstream: ServerProcess, gateway: ServerProcess, key: string, load: LoadSettings, log: (line: string) => void) {
+export async function soak(work: Workspace, gateway: ServerProcess, key: string, load: LoadSettings, log: (line: string) => void) {
   const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
   const bodies = [bodyOf("chat", BENCH_MODEL, false), bodyOf("agent", BENCH_MODEL, true)];
   const perLoad = Math.ceil(load.requests / SEGMENTS / 2);
@@ -49,13 +49,12 @@ export async function soak(work: Workspace, upstream: ServerProcess, gateway: Se
     checkpoints.push({ label: `${segment}/${SEGMENTS}`, sent, rssMb: gateway.rssMb() });
     log(`  soak ${segment}/${SEGMENTS}: ${sent} sent, RSS ${checkpoints.at(-1)!.rssMb.toFixed(0)} MB`);
   }
-  const peakMb = gateway.rssMb();
   const exit = await gateway.stop();
   const rows = countLedgerRows(work.database);
-  return report(checkpoints, { sent, errors, rows, exit, peakMb, upstreamMb: upstream.rssMb() });
+  return report(checkpoints, { sent, errors, rows, exit, concurrency: load.concurrency });
 }
 
-function report(checkpoints: readonly Checkpoint[], totals: { sent: number; errors: number; rows: number; exit: number; peakMb: number; upstreamMb: number }): string {
+function report(checkpoints: readonly Checkpoint[], totals: { sent: number; errors: number; rows: number; exit: number; concurrency: number }): string {
   const middle = checkpoints[Math.floor((checkpoints.length - 1) / 2)]!;
   const end = checkpoints.at(-1)!;
   const growth = end.rssMb - middle.rssMb;
@@ -66,5 +65,5 @@ function report(checkpoints: readonly Checkpoint[], totals: { sent: number; erro
     `RSS start ${checkpoints[0]!.rssMb.toFixed(1)} MB, middle ${middle.rssMb.toFixed(1)} MB, end ${end.rssMb.toFixed(1)} MB; second-half growth ${growth.toFixed(1)} MB`,
     `targets: RSS < 150 MB after soak ${end.rssMb < 150 ? "met" : "missed"}; not growing in the second half (≤ 5 MB) ${growth <= 5 ? "met" : "missed"}`,
   ];
-  return [`\n${machineLine()}; soak, concurrency 64\n`, table, "", ...verdict].join("\n");
+  return [`\n${machineLine()}; soak, concurrency ${totals.concurrency}\n`, table, "", ...verdict].join("\n");
 }

@@ -75,6 +75,8 @@ export function accountRoutes(runtime: Runtime) {
     .get(
       "/key",
       guarded(async (_request, principal) => {
+        // Spend is charged by the batched ledger writes: flush so the answer includes every request so far.
+        await runtime.ledger.flush();
         const record = principal.keyId ? await runtime.ledger.keys.get(principal.keyId) : null;
         const spentNano = record?.spent ?? 0;
         const limitNano = principal.creditLimit;

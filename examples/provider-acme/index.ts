@@ -4,7 +4,7 @@
 // Acme's API, as this plugin speaks it:
 //   POST {base_url}/generate   authorization: Bearer <api_key>
 //     { model, prompt_messages: [{ role, text }], max_new_tokens, temperature?, stop?, stream }
-//   200 → { id, model, output: { text }, stop_reason: "end" | "max_tokens" | "stop_sequence",
+//   200 → x-request-id header; { id, model, output: { text }, stop_reason: "end" | "max_tokens" | "stop_sequence",
 //           tokens: { prompt, generated } }
 //   stream → event: token  data: { text }
 //            event: done   data: { id, model, stop_reason, tokens: { prompt, generated } }
@@ -116,7 +116,7 @@ export default (kit: Kit) => {
           if (!response.ok) return failure(response);
           if (!request.stream) return decodeResult((await response.json()) as AcmeResult);
           if (!response.body) throw kit.errors.upstream("acme sent a stream without a body", { retryable: true });
-          return decodeStream(response.body, request.model);
+          return decodeStream(response.body, response.headers.get("x-request-id") ?? `acme-${kit.now()}`, request.model);
         },
       };
     },
@@ -136,7 +136,7 @@ export default (kit: Kit) => {
   }
 
   /** Acme's named SSE events → canonical events. kit.sse.read cancels the body if the loop is left. */
-  async function* decodeStream(body: ReadableStream<Uint8Array>, model: string): AsyncGenerator<StreamEvent> {
+  async function* decodeStream(body: ReadableStream<Uint8Array>, id: string, model: string): AsyncGenerator<StreamEvent> {
     let started = false;
     for await (const message of kit.sse.read(body)) {
       if (message.event === "error") {
@@ -145,7 +145,7 @@ export default (kit: Kit) => {
       }
       if (!started) {
         started = true;
-        yield { type: "start", id: `acme-${kit.now()}`, model };
+        yield { type: "start", id, model };
       }
       if (message.event === "token") {
         yield { type: "text", text: (JSON.parse(message.data) as { text: string }).text };

@@ -1,0 +1,73 @@
+// Summarises a .cpuprofile (Chrome DevTools format, as `bun --cpu-prof` writes) by self time:
+// `bun bench/profile-summary.ts FILE.cpuprofile [--top 25]` prints the top functions and files.
+
+import { markdownTable } from "./report.ts";
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface SelfTime {
+  name: string;
+  ms: number;
+  share: number;
+}
+
+/** Shortens a file URL to its path inside the project (or its package under node_modules). */
+function place(url: string): string {
+  if (!url) return "(native)";
+  const modules = url.lastIndexOf("node_modules/");
+  if (modules >= 0) return url.slice(modules + "node_modules/".length);
+  const project = /\/(core|plugins|bench|main\.ts)(\/|$)/.exec(url);
+  return project ? url.slice(project.index + 1) : url.replace(/^.*\//, "");
+}
+
+/** Self time per key: each sample's interval is charged to the node it landed in. */
+export function selfTimes(profile: CpuProfile, keyOf: (frame: CallFrame) => string): SelfTime[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const totals = new Map<string, number>();
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const micros = profile.timeDeltas[i] ?? 0;
+    const frame = byId.get(id);
+    if (!frame) return;
+    const key = keyOf(frame);
+    totals.set(key, (totals.get(key) ?? 0) + micros);
+    all += micros;
+  });
+  return [...totals]
+    .map(([name, micros]) => ({ name, ms: micros / 1000, share: micros / all }))
+    .sort((a, b) => b.ms - a.ms);
+}
+
+export const byFunction = (frame: CallFrame) =>
+  `${frame.functionName || "(anonymous)"} ${place(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ""}`;
+export const byFile = (frame: CallFrame) => place(frame.url);
+
+function print(title: string, list: readonly SelfTime[], top: number): string {
+  const rows = list.slice(0, top).map((t) => [t.name, t.ms.toFixed(0), `${(t.share * 100).toFixed(1)}%`]);
+  return `${title}\n\n${markdownTable(["where", "self ms", "share"], rows)}\n`;
+}
+
+if (import.meta.main) {
+  const file = process.argv[2];
+  if (!file) throw new Error("usage: bun bench/profile-summary.ts FILE.cpuprofile [--top N]");
+  const at = process.argv.indexOf("--top");
+  const top = at >= 0 ? Number(process.argv[at + 1]) : 25;
+  const profile = (await Bun.file(file).json()) as CpuProfile;
+  console.log(print("Top functions by self time", selfTimes(profile, byFunction), top));
+  console.log(print("Self time by file", selfTimes(profile, byFile), top));
+}

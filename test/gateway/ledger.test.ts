@@ -1,0 +1,144 @@
+// Keys, credits, fees and usage through the running gateway, on SQLite and on PostgreSQL.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { testStorages } from "../storages.ts";
+import { chatBody, postJson, startGateway, type Gateway } from "./harness.ts";
+
+const fake = startFakeOpenAI({ kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } });
+const storages = await testStorages();
+afterAll(async () => {
+  await fake.close();
+  for (const storage of storages) await storage.cleanup();
+});
+
+const ADMIN = "admin-secret-for-tests";
+
+function config(fees: string) {
+  return `
+version: 1
+admin_key: "${ADMIN}"
+auth: { use: api-keys }
+fees: ${fees}
+providers:
+  openai: { use: openai, api_key: "sk-openai-ledger", base_url: "${fake.url}/v1" }
+models:
+  gpt-5-mini: [{ provider: openai, model: gpt-5-mini, price: { input: 3, output: 15 } }]
+  metered: [{ provider: openai, model: metered, price: { input: 0, output: 1000 } }]
+routes:
+  - { name: direct, to: $model }
+`;
+}
+
+async function createKey(gateway: Gateway, body: Record<string, unknown>): Promise<string> {
+  const response = await postJson(`${gateway.url}/admin/keys`, body, { authorization: `Bearer ${ADMIN}` });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { key: string }).key;
+}
+
+for (const storage of storages) {
+  describe(`ledger through the gateway on ${storage.name}`, () => {
+    test("a 5% fee is recorded exactly and reported by /v1/generation and usage.cost", async () => {
+      const gateway = await startGateway(config("{ use: percentage, rate: 0.05 }"), { storage: await storage.fresh() });
+      try {
+        const key = await createKey(gateway, { name: "billing" });
+        expect(key.startsWith("sk-sy-")).toBe(true);
+        const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+        const completion = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] });
+        // 1000 × $3/M + 500 × $15/M = $0.0105; 5% fee = $0.000525; total $0.011025.
+        expect((completion.usage as unknown as { cost: number }).cost).toBe(0.011025);
+        const response = await fetch(`${gateway.url}/v1/generation?id=${completion.id}`, { headers: { authorization: `Bearer ${key}` } });
+        const { data } = (await response.json()) as { data: Record<string, unknown> };
+        expect(data).toMatchObject({
+          id: completion.id,
+          model: "gpt-5-mini",
+          provider_name: "openai",
+          tokens_prompt: 1000,
+          tokens_completion: 500,
+          upstream_inference_cost: 0.0105,
+          fee: 0.000525,
+          total_cost: 0.011025,
+        });
+        expect(typeof data.latency).toBe("number");
+        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { usage: number } };
+        expect(keyInfo.data.usage).toBe(0.011025);
+      } finally {
+        await gateway.close();
+      }
+    });
+
+    test("50 concurrent requests on a key with credit for 10 never overspend, then 402", async () => {
+      const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
+      try {
+        // Each request holds and spends 10 output tokens × $1000/M = $0.01; the key has $0.10.
+        const key = await createKey(gateway, { name: "capped", credit_limit: 0.1 });
+        fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 0, output: 10 } } };
+        const statuses = await Promise.all(
+          Array.from({ length: 50 }, () =>
+            postJson(`${gateway.url}/v1/chat/completions`, chatBody("metered", "hi", { max_tokens: 10 }), { authorization: `Bearer ${key}` }).then(
+              async (r) => (await r.arrayBuffer(), r.status),
+            ),
+          ),
+        );
+        expect(statuses.filter((s) => s === 200).length).toBe(10);
+        expect(statuses.filter((s) => s === 402).length).toBe(40);
+        const after = await postJson(`${gateway.url}/v1/messages`, { model: "metered", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, { "x-api-key": key });
+        expect(after.status).toBe(402);
+        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { usage: number; limit: number; limit_remaining: number } };
+        expect(keyInfo.data).toMatchObject({ usage: 0.1, limit: 0.1, limit_remaining: 0 });
+      } finally {
+        fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } };
+        await gateway.close();
+      }
+    });
+
+    test("wrong, missing and disabled keys get 401", async () => {
+      const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
+      try {
+        const key = await createKey(gateway, { name: "to-disable" });
+        const ok = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"), { authorization: `Bearer ${key}` });
+        expect(ok.status).toBe(200);
+        const wrong = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"), { authorization: "Bearer sk-sy-not-a-real-key" });
+        expect(wrong.status).toBe(401);
+        const missing = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"));
+        expect(missing.status).toBe(401);
+        const list = (await (await fetch(`${gateway.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { data: { id: string; name: string }[] };
+        const id = list.data.find((k) => k.name === "to-disable")!.id;
+        const disabled = await postJson(`${gateway.url}/admin/keys/${id}/disable`, {}, { authorization: `Bearer ${ADMIN}` });
+        expect(disabled.status).toBe(200);
+        const after = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"), { authorization: `Bearer ${key}` });
+        expect(after.status).toBe(401);
+        const noAdmin = await fetch(`${gateway.url}/admin/keys`);
+        expect(noAdmin.status).toBe(401);
+      } finally {
+        await gateway.close();
+      }
+    });
+
+    test("usage totals by model equal the sum of the requests", async () => {
+      const gateway = await startGateway(config("{ use: percentage, rate: 0.05 }"), { storage: await storage.fresh() });
+      try {
+        const key = await createKey(gateway, { name: "usage" });
+        const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+        const ids: string[] = [];
+        for (const model of ["gpt-5-mini", "gpt-5-mini", "metered"]) {
+          ids.push((await client.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] })).id);
+        }
+        const rows = await Promise.all(
+          ids.map(async (id) => ((await (await fetch(`${gateway.url}/v1/generation?id=${id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { model: string; total_cost: number } }).data),
+        );
+        const usage = (await (await fetch(`${gateway.url}/admin/usage?by=model`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { data: { group: string; requests: number; total: number }[] };
+        for (const model of ["gpt-5-mini", "metered"]) {
+          const mine = rows.filter((r) => r.model === model);
+          const group = usage.data.find((g) => g.group === model)!;
+          expect(group.requests).toBe(mine.length);
+          // Exact in nano-USD: compare as integers.
+          expect(Math.round(group.total * 1e9)).toBe(mine.reduce((sum, r) => sum + Math.round(r.total_cost * 1e9), 0));
+        }
+      } finally {
+        await gateway.close();
+      }
+    });
+  });
+}

@@ -5,6 +5,7 @@ import apiKeys from "./auth/api-keys/index.ts";
 import noAuth from "./auth/none/index.ts";
 import staticKeys from "./auth/static/index.ts";
 import keywords from "./classifiers/keywords/index.ts";
+import llm from "./classifiers/llm/index.ts";
 import flatFee from "./fees/flat/index.ts";
 import noFee from "./fees/none/index.ts";
 import percentageFee from "./fees/percentage/index.ts";
@@ -27,4 +28,5 @@ export const builtinPlugins: readonly BuiltinPlugin[] = [
   { source: "built-in fees/percentage", exported: percentageFee },
   { source: "built-in fees/flat", exported: flatFee },
   { source: "built-in classifiers/keywords", exported: keywords },
+  { source: "built-in classifiers/llm", exported: llm },
 ];

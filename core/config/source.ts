@@ -1,9 +1,11 @@
 // The parsed config file: YAML → plain values (env substituted) plus the one map from a JSON pointer
-// to its YAML node and byte range, which every diagnostic's position comes from.
+// to its YAML node and byte range, which every diagnostic's position comes from. Positions come from
+// the `yaml` library's document, built only when a diagnostic needs one (or the fast parse declines).
 
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode } from "yaml";
 import type { Diagnostic, DiagnosticCode } from "./diagnostics.ts";
 import { substituteEnv } from "./env.ts";
+import { fastParse } from "./fast-parse.ts";
 
 export interface Range {
   offset: number;
@@ -15,42 +17,100 @@ export interface Report {
   severity?: "error" | "warning";
 }
 
-/** Keys whose values are secrets to redact: api_key, admin_key, key, secret, token... */
+/** Keys whose substituted values are secrets to redact: api_key, admin_key, key, secret, token... */
 const SECRET_KEY = /(^|[_-])(key|secret|token)$/i;
 
-export const pointerOf = (...segments: (string | number)[]) =>
-  segments.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+const segment = (s: string | number) => {
+  const text = String(s);
+  return text.includes("~") || text.includes("/") ? `/${text.replace(/~/g, "~0").replace(/\//g, "~1")}` : `/${text}`;
+};
+
+export const pointerOf = (...segments: (string | number)[]) => segments.map(segment).join("");
+
+/** The `yaml` library's view of the file: nodes with byte ranges, indexed by JSON pointer. */
+interface Layout {
+  doc: Document;
+  lineCounter: LineCounter;
+  lines: string[];
+  valueNodes: Map<string, YamlNode>;
+  keyNodes: Map<string, YamlNode>;
+}
+
+const keyName = (key: YamlNode | null) => (isScalar(key) ? String(key.value) : String(key));
+
+function setOwn(out: Record<string, unknown>, name: string, value: unknown): void {
+  // defineProperty, so a key named __proto__ is data, not the prototype.
+  Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Fills the pointer → node maps; an alias's pointers map to the nodes of what it names. */
+function index(layout: Layout, node: YamlNode, pointer: string): void {
+  if (isAlias(node)) {
+    const target = node.resolve(layout.doc);
+    if (target) index(layout, target as YamlNode, pointer);
+    return;
+  }
+  layout.valueNodes.set(pointer, node);
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      const child = pointer + segment(keyName(keyNode));
+      if (keyNode) layout.keyNodes.set(child, keyNode);
+      if (pair.value) index(layout, pair.value as YamlNode, child);
+      else if (keyNode) layout.valueNodes.set(child, keyNode);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => item && index(layout, item as YamlNode, pointer + segment(i)));
+  }
+}
+
+/** The plain value of a node, as the fast parse would have built it. */
+function plainOf(doc: Document, node: YamlNode): unknown {
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    return target ? plainOf(doc, target as YamlNode) : null;
+  }
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) setOwn(out, keyName(pair.key as YamlNode | null), pair.value ? plainOf(doc, pair.value as YamlNode) : null);
+    return out;
+  }
+  if (isSeq(node)) return node.items.map((item) => (item ? plainOf(doc, item as YamlNode) : null));
+  return isScalar(node) ? node.value : null;
+}
 
 export class ConfigSource {
   readonly value: unknown;
   readonly diagnostics: Diagnostic[] = [];
   readonly secrets = new Set<string>();
-  private readonly lineCounter = new LineCounter();
-  private readonly lines: string[];
-  private readonly valueNodes = new Map<string, YamlNode>();
-  private readonly keyNodes = new Map<string, YamlNode>();
   /** Pointers of strings changed by `${...}`: offsets inside them no longer map to the source. */
   private readonly substituted = new Set<string>();
-  private readonly doc: Document;
+  private parsed: Layout | undefined;
 
   constructor(
     readonly file: string,
     readonly text: string,
     private readonly env: Record<string, string | undefined>,
   ) {
-    this.lines = text.split(/\r?\n/);
-    this.doc = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
-    for (const error of this.doc.errors) {
-      const code: DiagnosticCode = error.code === "DUPLICATE_KEY" ? "duplicate-name" : "yaml-syntax";
-      const [start, end] = error.pos;
-      this.report(code, error.message.split("\n")[0]!, { offset: start, length: Math.max(1, end - start) });
+    const fast = fastParse(text);
+    let raw: unknown;
+    if (fast) raw = fast.value;
+    else {
+      const { doc } = this.layout();
+      for (const error of doc.errors) {
+        const code: DiagnosticCode = error.code === "DUPLICATE_KEY" ? "duplicate-name" : "yaml-syntax";
+        const [start, end] = error.pos;
+        this.report(code, error.message.split("\n")[0]!, { offset: start, length: Math.max(1, end - start) });
+      }
+      raw = doc.contents ? plainOf(doc, doc.contents as YamlNode) : {};
     }
-    this.value = this.doc.contents ? this.walk(this.doc.contents as YamlNode, "", "") : {};
+    this.value = this.substituteAll(raw, "", "");
   }
 
   /** Builds a diagnostic at `range`; line and column come from the file's line table. */
   diagnostic(code: DiagnosticCode, message: string, range: Range, report: Report = {}): Diagnostic {
-    const { line, col } = this.lineCounter.linePos(range.offset);
+    const layout = this.layout();
+    const { line, col } = layout.lineCounter.linePos(range.offset);
     return {
       code,
       severity: report.severity ?? "error",
@@ -61,7 +121,7 @@ export class ConfigSource {
       col,
       offset: range.offset,
       length: range.length,
-      sourceLine: this.lines[line - 1] ?? "",
+      sourceLine: layout.lines[line - 1] ?? "",
     };
   }
 
@@ -71,9 +131,10 @@ export class ConfigSource {
 
   /** Range of the value (or key) at `pointer`, or of its nearest ancestor present in the file. */
   at(pointer: string, part: "value" | "key" = "value"): Range {
+    const { keyNodes, valueNodes } = this.layout();
     let current = pointer;
     for (;;) {
-      const node = (part === "key" ? this.keyNodes.get(current) : undefined) ?? this.valueNodes.get(current);
+      const node = (part === "key" ? keyNodes.get(current) : undefined) ?? valueNodes.get(current);
       if (node?.range) return { offset: node.range[0], length: Math.max(1, node.range[1] - node.range[0]) };
       if (current === "") return { offset: 0, length: 0 };
       current = current.slice(0, current.lastIndexOf("/"));
@@ -83,7 +144,7 @@ export class ConfigSource {
 
   /** Source range of characters `index..index+length` of the string scalar at `pointer`. */
   inScalar(pointer: string, index: number, length: number): Range {
-    const node = this.valueNodes.get(pointer);
+    const node = this.layout().valueNodes.get(pointer);
     if (!isScalar(node) || !node.range || this.substituted.has(pointer)) return this.at(pointer);
     const start = node.range[0];
     const raw = this.text.slice(start, node.range[1]);
@@ -99,34 +160,41 @@ export class ConfigSource {
     return found === -1 ? this.at(pointer) : { offset: start + found + (index - lineStart), length };
   }
 
-  private walk(node: YamlNode, pointer: string, key: string): unknown {
-    if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      return target ? this.walk(target as YamlNode, pointer, key) : null;
+  /** The full parse with positions, once: the slow part of reading a large file, so only on demand. */
+  private layout(): Layout {
+    if (!this.parsed) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+      const layout: Layout = { doc, lineCounter, lines: this.text.split(/\r?\n/), valueNodes: new Map(), keyNodes: new Map() };
+      if (doc.contents) index(layout, doc.contents as YamlNode, "");
+      this.parsed = layout;
     }
-    this.valueNodes.set(pointer, node);
-    if (isMap(node)) {
-      const out: Record<string, unknown> = {};
-      for (const pair of node.items) {
-        const keyNode = pair.key as YamlNode | null;
-        const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-        const child = pointer + pointerOf(name);
-        if (keyNode) this.keyNodes.set(child, keyNode);
-        const value = pair.value ? this.walk(pair.value as YamlNode, child, name) : null;
-        if (!pair.value && keyNode) this.valueNodes.set(child, keyNode);
-        Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    return this.parsed;
+  }
+
+  /** Substitutes `${...}` in every string, in place; `key` is the map key a value sits under. */
+  private substituteAll(value: unknown, pointer: string, key: string): unknown {
+    if (typeof value === "string") return value.includes("${") ? this.substitute(value, pointer, key) : value;
+    if (typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === "object" || typeof item === "string") value[i] = this.substituteAll(item, pointer + segment(i), key);
       }
-      return out;
+      return value;
     }
-    if (isSeq(node)) return node.items.map((item, i) => (item ? this.walk(item as YamlNode, pointer + pointerOf(i), key) : null));
-    if (isScalar(node)) return typeof node.value === "string" ? this.substitute(node.value, pointer, key) : node.value;
-    return null;
+    const record = value as Record<string, unknown>;
+    for (const name of Object.keys(record)) {
+      const item = record[name];
+      if (typeof item !== "object" && typeof item !== "string") continue;
+      const next = this.substituteAll(item, pointer + segment(name), name);
+      if (next !== item) setOwn(record, name, next);
+    }
+    return value;
   }
 
   private substitute(text: string, pointer: string, key: string): string {
     const result = substituteEnv(text, this.env);
-    // A secret written inline is as secret as one read from the environment.
-    if (SECRET_KEY.test(key) && result.value.length >= 4) this.secrets.add(result.value);
     if (!result.changed) return text;
     this.substituted.add(pointer);
     for (const missing of result.missing) {

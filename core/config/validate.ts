@@ -1,6 +1,8 @@
-// TypeBox validation errors → diagnostics at the YAML node each error's JSON pointer names.
+// Compiled TypeBox validators, and their errors → diagnostics at the YAML node each error's JSON
+// pointer names.
 
-import { Kind, type TSchema } from "@sinclair/typebox";
+import { Kind, type Static, type TSchema } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
 import { suggestion } from "../expr/did-you-mean.ts";
 import type { ConfigSource } from "./source.ts";
@@ -41,6 +43,34 @@ function expected(schema: TSchema): string {
   return [name, ...limits].join(" ");
 }
 
+export interface Validator<T extends TSchema> {
+  check(value: unknown): value is Static<T>;
+  /** Only walked when check fails: listing errors costs a full pass even over a valid value. */
+  errors(value: unknown): Iterable<ValueError>;
+}
+
+const validators = new WeakMap<TSchema, Validator<TSchema>>();
+
+function build<T extends TSchema>(schema: T): Validator<T> {
+  try {
+    const compiled = TypeCompiler.Compile(schema);
+    return { check: (value): value is Static<T> => compiled.Check(value), errors: (value) => compiled.Errors(value) };
+  } catch {
+    // A schema the compiler does not know (a plugin's custom kind): the interpreter still checks it.
+    return { check: (value): value is Static<T> => Value.Check(schema, value), errors: (value) => Value.Errors(schema, value) };
+  }
+}
+
+/** The validator of `schema`, compiled on first use and kept for as long as the schema object lives. */
+export function validatorOf<T extends TSchema>(schema: T): Validator<T> {
+  let validator = validators.get(schema) as Validator<T> | undefined;
+  if (!validator) {
+    validator = build(schema);
+    validators.set(schema, validator);
+  }
+  return validator;
+}
+
 function report(source: ConfigSource, error: ValueError, pointer: string): void {
   const key = pointer.slice(pointer.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
@@ -64,8 +94,10 @@ function report(source: ConfigSource, error: ValueError, pointer: string): void 
  * location and none below a location already reported. Returns whether the value is valid.
  */
 export function validateAt(source: ConfigSource, schema: TSchema, value: unknown, base: string): boolean {
+  const validator = validatorOf(schema);
+  if (validator.check(value)) return true;
   const seen: string[] = [];
-  for (const error of Value.Errors(schema, value)) {
+  for (const error of validator.errors(value)) {
     const pointer = base + error.path;
     if (seen.some((p) => pointer === p || pointer.startsWith(`${p}/`))) continue;
     seen.push(pointer);

@@ -46,6 +46,7 @@ export class Runtime implements GatewayDeps {
   readonly stats: StatsRegistry;
   readonly reloads: ReloadReport[] = [];
   private retired = new Set<Snapshot>();
+  private readonly listeners = new Set<(report: ReloadReport) => void>();
   private reloading: Promise<ReloadReport> | null = null;
 
   private constructor(
@@ -83,6 +84,12 @@ export class Runtime implements GatewayDeps {
     };
     runtime.note("start", "applied", started, compiled.diagnostics);
     return runtime;
+  }
+
+  /** Calls `listener` after every reload attempt; returns the unsubscribe function. */
+  onReload(listener: (report: ReloadReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The snapshot a new request runs on; call `release` with it when the request is over. */
@@ -143,6 +150,7 @@ export class Runtime implements GatewayDeps {
       diagnostics: [...diagnostics.map((d) => formatDiagnostic(d)), ...extra],
     };
     this.reloads.push(report);
+    for (const listener of this.listeners) listener(report);
     if (this.reloads.length > HISTORY) this.reloads.shift();
     if (result === "failed") this.log.error("reload failed; the previous config keeps serving", { trigger, diagnostics: report.diagnostics });
     else if (result === "applied" && trigger !== "start") this.log.info("config reloaded", { trigger, version: report.version });

@@ -1,8 +1,8 @@
 // Starts a real gateway on 127.0.0.1:0 with a config written for the test, in front of fake vendors.
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createKit } from "../../core/kit/kit.ts";
 import { createLogger } from "../../core/log.ts";
 import { serve, type RunningServer } from "../../core/server/serve.ts";
@@ -21,12 +21,19 @@ export interface GatewayOptions {
   storage?: string;
   watch?: boolean;
   stats?: StatsOptions;
+  /** Files to write beside the config before the gateway starts (relative path → content; "" + "/" for a folder). */
+  files?: Record<string, string>;
 }
 
 export async function startGateway(config: string, options: GatewayOptions = {}): Promise<Gateway> {
   const dir = await mkdtemp(join(tmpdir(), "switchyard-test-"));
   const configPath = join(dir, "router.config.yaml");
   await writeFile(configPath, config);
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    const target = join(dir, path);
+    if (path.endsWith("/")) await mkdir(target, { recursive: true });
+    else await mkdir(dirname(target), { recursive: true }).then(() => writeFile(target, content));
+  }
   const logs: string[] = [];
   const log = createLogger({ write: (line) => logs.push(line) });
   const server = await serve({

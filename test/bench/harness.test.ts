@@ -1,0 +1,91 @@
+// The bench harness: its fake upstream, bare proxy, load generator and generated config behave as
+// the comparison assumes.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { agentBody, chatBody } from "../../bench/bodies.ts";
+import { startBareProxy } from "../../bench/bare-proxy.ts";
+import { benchConfig } from "../../bench/gateway-config.ts";
+import { runLoad } from "../../bench/load.ts";
+import { runCommand } from "../../bench/processes.ts";
+import { createWorkspace, ROOT } from "../../bench/targets.ts";
+import { startUpstream } from "../../bench/upstream.ts";
+
+const upstream = startUpstream();
+const proxy = startBareProxy(`http://127.0.0.1:${upstream.port}`);
+const work = createWorkspace();
+afterAll(() => {
+  proxy.stop(true);
+  upstream.stop(true);
+  work.remove();
+});
+
+const post = (port: number, body: string) =>
+  fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+
+function frames(text: string): string[] {
+  return text.split("\n\n").filter(Boolean).map((frame) => frame.replace(/^data: /, ""));
+}
+
+describe("fake upstream", () => {
+  test("answers a non-streaming request with a chat.completion that carries usage", async () => {
+    const body = (await (await post(upstream.port, chatBody("m", false))).json()) as { object: string; usage: { total_tokens: number } };
+    expect(body.object).toBe("chat.completion");
+    expect(body.usage.total_tokens).toBeGreaterThan(0);
+  });
+
+  test("streams chunks, then a usage chunk, then [DONE]", async () => {
+    const response = await post(upstream.port, agentBody("m", true));
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const list = frames(await response.text());
+    expect(list.at(-1)).toBe("[DONE]");
+    const usage = JSON.parse(list.at(-2)!) as { choices: unknown[]; usage: { completion_tokens: number } };
+    expect(usage.choices).toEqual([]);
+    expect(usage.usage.completion_tokens).toBe(12);
+    expect(list.length).toBeGreaterThan(4);
+  });
+});
+
+test("the bare proxy passes the upstream's stream through unchanged", async () => {
+  const direct = await (await post(upstream.port, chatBody("m", true))).text();
+  const proxied = await (await post(proxy.port, chatBody("m", true))).text();
+  expect(proxied).toBe(direct);
+});
+
+test("the agent body is about 30 KB with a dozen tools and asks for the usage chunk", () => {
+  const text = agentBody("m", true);
+  const body = JSON.parse(text) as { tools: unknown[]; stream_options: { include_usage: boolean } };
+  expect(text.length).toBeGreaterThan(30_000);
+  expect(text.length).toBeLessThan(40_000);
+  expect(body.tools).toHaveLength(12);
+  expect(body.stream_options.include_usage).toBe(true);
+});
+
+test("the load generator records exactly the requested count with no errors", async () => {
+  const bodyFile = `${work.folder}/chat.json`;
+  await Bun.write(bodyFile, chatBody("m", true));
+  const url = `http://127.0.0.1:${proxy.port}/v1/chat/completions`;
+  const result = await runLoad({ url, headers: {}, bodyFile, stream: true, concurrency: 8, requests: 200, durationMs: 30_000, warmup: 20 });
+  expect(result.ok).toBe(200);
+  expect(result.errors).toBe(0);
+  expect(result.ttftP50).toBeLessThanOrEqual(result.p99);
+});
+
+test("the load generator counts error answers as errors, not as samples", async () => {
+  const failing = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("overloaded", { status: 503 }) });
+  const bodyFile = `${work.folder}/small.json`;
+  await Bun.write(bodyFile, chatBody("m", false));
+  const url = `http://127.0.0.1:${failing.port}/v1/chat/completions`;
+  const result = await runLoad({ url, headers: {}, bodyFile, stream: false, concurrency: 4, requests: 40, durationMs: 30_000, warmup: 0 });
+  failing.stop(true);
+  expect(result.ok).toBe(0);
+  expect(result.errors).toBe(40);
+  expect(result.firstError).toContain("HTTP 503");
+});
+
+test("the generated gateway config, 50 models and 200 routes, compiles without errors", async () => {
+  const config = `${work.folder}/router.config.yaml`;
+  await Bun.write(config, benchConfig({ upstream: "http://127.0.0.1:1/v1", database: `${work.folder}/ledger.db` }));
+  const out = await runCommand([process.execPath, "main.ts", "check", "--config", config], ROOT);
+  expect(out.match(/^ {2}route-\d+:/gm)).toHaveLength(199);
+  expect(out).toContain("direct: always");
+});

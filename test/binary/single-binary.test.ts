@@ -1,0 +1,81 @@
+// The single binary: built with `bun build --compile`, run from a folder with no node_modules, it
+// checks the config, creates keys, serves a chat request and loads a user plugin from disk.
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cannedProvider } from "../reload/plugin-files.ts";
+
+let dir: string;
+let binary: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "switchyard-binary-"));
+  binary = join(dir, "switchyard");
+  const build = Bun.spawnSync([process.execPath, "build", "main.ts", "--compile", "--outfile", binary], {
+    cwd: join(import.meta.dir, "../.."),
+    stderr: "pipe",
+  });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  await mkdir(join(dir, "plugins"));
+  await writeFile(join(dir, "plugins", "canned.ts"), cannedProvider("answered by a plugin on disk"));
+  await writeFile(
+    join(dir, "router.config.yaml"),
+    `
+storage: sqlite:./data/switchyard.db
+auth: { use: api-keys }
+plugins: [./plugins]
+providers:
+  mine: { use: canned }
+models:
+  canned: [{ provider: mine, model: c, price: { input: 1, output: 1 } }]
+routes: [{ name: direct, to: $model }]
+`,
+  );
+}, 60_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const result = Bun.spawnSync([binary, ...args], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  return { code: result.exitCode, out: result.stdout.toString(), err: result.stderr.toString() };
+}
+
+test("the binary checks the config, including a user plugin's settings", () => {
+  const checked = run("check");
+  expect(checked.code).toBe(0);
+  expect(checked.out).toContain("mine (canned)");
+});
+
+test("the binary creates a key and serves a chat request through a plugin loaded from disk", async () => {
+  const created = run("keys", "create", "--name", "binary-test", "--json");
+  expect(created.code).toBe(0);
+  const { key } = JSON.parse(created.out) as { key: string };
+  const server = Bun.spawn([binary, "serve", "--port", "0"], { cwd: dir, stderr: "pipe", stdout: "ignore" });
+  try {
+    const reader = server.stderr.getReader();
+    let log = "";
+    let url: string | undefined;
+    while (!url) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the binary exited: ${log}`);
+      log += new TextDecoder().decode(value);
+      url = /"url":"(http:\/\/[^"]+)"/.exec(log)?.[1];
+    }
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: "canned", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]!.message.content).toBe("answered by a plugin on disk");
+  } finally {
+    server.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  }
+  const listed = run("keys", "list", "--json");
+  expect(JSON.parse(listed.out)[0]).toMatchObject({ name: "binary-test", disabled: false });
+  const usage = run("usage", "--by", "model", "--json");
+  expect(JSON.parse(usage.out)[0]).toMatchObject({ group: "canned", requests: 1 });
+}, 60_000);

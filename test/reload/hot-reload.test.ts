@@ -1,0 +1,131 @@
+// Hot reload: plugin files and config edits picked up by the file watcher without a restart; a
+// broken plugin or config leaves the previous table serving, with diagnostics in /admin/status.
+
+import { afterEach, describe, expect, test } from "bun:test";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ReloadReport } from "../../core/runtime/runtime.ts";
+import { chatBody, postJson, startGateway, type Gateway } from "../gateway/harness.ts";
+import { BROKEN_PLUGIN, cannedProvider } from "./plugin-files.ts";
+
+const ADMIN = "reload-admin-key";
+const BASE = `
+admin_key: "${ADMIN}"
+plugins: [./plugins]
+providers: { demo: { use: echo } }
+models:
+  echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }]
+`;
+const ECHO_ONLY = `${BASE}routes: [{ name: direct, to: $model }]\n`;
+
+function cannedConfig(suffix = ""): string {
+  return `
+admin_key: "${ADMIN}"
+plugins: [./plugins]
+providers:
+  demo: { use: echo }
+  mine: { use: canned, suffix: "${suffix}" }
+models:
+  echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }]
+  canned: [{ provider: mine, model: c, price: { input: 0, output: 0 } }]
+routes: [{ name: direct, to: $model }]
+`;
+}
+
+let gateway: Gateway | null = null;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = null;
+});
+
+/** Resolves with the next reload that is not "unchanged" (editors write files in several steps). */
+function nextReload(g: Gateway): Promise<ReloadReport> {
+  return new Promise((resolve) => {
+    const off = g.runtime.onReload((report) => {
+      if (report.result === "unchanged") return;
+      off();
+      resolve(report);
+    });
+  });
+}
+
+async function ask(g: Gateway, model: string): Promise<{ status: number; text: string }> {
+  const response = await postJson(`${g.url}/v1/chat/completions`, chatBody(model, "ping"));
+  const body = (await response.json()) as { choices?: { message: { content: string } }[]; error?: { message: string } };
+  return { status: response.status, text: body.choices?.[0]?.message.content ?? body.error?.message ?? "" };
+}
+
+async function status(g: Gateway) {
+  const response = await fetch(`${g.url}/admin/status`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  return (await response.json()) as { config_version: number; last_reload: ReloadReport; reloads: ReloadReport[] };
+}
+
+describe("hot reload from the file watcher", () => {
+  test("a new plugin file and a config that uses it serve requests without a restart", async () => {
+    gateway = await startGateway(ECHO_ONLY, { watch: true, files: { "plugins/": "" } });
+    expect((await ask(gateway, "canned")).status).toBe(404);
+    const reloaded = nextReload(gateway);
+    await writeFile(join(gateway.dir, "plugins", "canned.ts"), cannedProvider("hello from a plugin"));
+    await writeFile(gateway.configPath, cannedConfig());
+    // The two writes may land in one debounced reload or two; wait until the plugin serves.
+    let report = await reloaded;
+    while (report.result !== "applied") report = await nextReload(gateway);
+    expect(await ask(gateway, "canned")).toEqual({ status: 200, text: "hello from a plugin" });
+  });
+
+  test("editing a plugin file changes its behaviour on the next request", async () => {
+    gateway = await startGateway(ECHO_ONLY, { watch: true, files: { "plugins/": "" } });
+    await writeFile(join(gateway.dir, "plugins", "canned.ts"), cannedProvider("first version"));
+    const first = nextReload(gateway);
+    await writeFile(gateway.configPath, cannedConfig());
+    expect((await first).result).toBe("applied");
+    expect((await ask(gateway, "canned")).text).toBe("first version");
+    const second = nextReload(gateway);
+    await writeFile(join(gateway.dir, "plugins", "canned.ts"), cannedProvider("second version"));
+    expect((await second).result).toBe("applied");
+    expect((await ask(gateway, "canned")).text).toBe("second version");
+  });
+
+  test("a broken plugin and a broken config keep the old table serving and show diagnostics", async () => {
+    gateway = await startGateway(ECHO_ONLY, { watch: true, files: { "plugins/": "" } });
+    const pluginFailed = nextReload(gateway);
+    await writeFile(join(gateway.dir, "plugins", "broken.ts"), BROKEN_PLUGIN);
+    const pluginReport = await pluginFailed;
+    expect(pluginReport.result).toBe("failed");
+    expect(pluginReport.diagnostics.join("\n")).toContain("broken.ts");
+    expect(pluginReport.diagnostics.join("\n")).toContain("missing `name`");
+    expect(await ask(gateway, "echo")).toMatchObject({ status: 200 });
+
+    const configFailed = nextReload(gateway);
+    await writeFile(gateway.configPath, ECHO_ONLY.replace("routes: [{ name: direct, to: $model }]", "routes:\n  - name: direct\n    to: $model\n    fallbak: [echo]"));
+    const configReport = await configFailed;
+    expect(configReport.result).toBe("failed");
+    expect(await ask(gateway, "echo")).toMatchObject({ status: 200 });
+    const shown = await status(gateway);
+    expect(shown.config_version).toBe(1);
+    expect(shown.last_reload.result).toBe("failed");
+    const text = shown.last_reload.diagnostics.join("\n");
+    expect(text).toMatch(/router\.config\.yaml:\d+:\d+ unknown-key/);
+    expect(text).toContain('did you mean "fallback"');
+  });
+});
+
+describe("reload triggers", () => {
+  test("POST /admin/reload applies an edited config and a reload that changes nothing does no work", async () => {
+    gateway = await startGateway(ECHO_ONLY, { files: { "plugins/": "" } });
+    const unchanged = (await (await fetch(`${gateway.url}/admin/reload`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } })).json()) as ReloadReport;
+    expect(unchanged.result).toBe("unchanged");
+    await writeFile(gateway.configPath, ECHO_ONLY.replace("name: direct", "name: renamed"));
+    const applied = (await (await fetch(`${gateway.url}/admin/reload`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } })).json()) as ReloadReport;
+    expect(applied.result).toBe("applied");
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("echo", "hi"));
+    expect(response.headers.get("x-switchyard-route")).toBe("renamed");
+  });
+
+  test("/admin/reload answers 401 without the admin key", async () => {
+    gateway = await startGateway(ECHO_ONLY, { files: { "plugins/": "" } });
+    const response = await fetch(`${gateway.url}/admin/reload`, { method: "POST" });
+    expect(response.status).toBe(401);
+  });
+});
+

@@ -1,0 +1,30 @@
+// Plugin sources the reload tests write into a watched folder, as a user would.
+
+export function cannedProvider(answer: string): string {
+  return `// A user's provider plugin: answers every request with a fixed text.
+import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({
+  kind: "provider",
+  name: "canned",
+  settings: kit.Type.Object({ suffix: kit.Type.String({ default: "" }) }),
+  create(settings: { suffix: string }) {
+    return {
+      async chat(request: { model: string }) {
+        return {
+          id: "canned-1",
+          model: request.model,
+          created: 0,
+          text: ${JSON.stringify(answer)} + settings.suffix,
+          toolCalls: [],
+          finishReason: "stop",
+          usage: { inputTokens: 1, outputTokens: 1 },
+        };
+      },
+    };
+  },
+});
+`;
+}
+
+export const BROKEN_PLUGIN = `export default { kind: "provider", settings: {}, create() { return {}; } };\n`;

@@ -1,7 +1,6 @@
 // The router.config.yaml compiler: text → RoutingGraph plus every diagnostic of the file at once.
 
 import { dirname, isAbsolute, resolve } from "node:path";
-import { Value } from "@sinclair/typebox/value";
 import { type Context, durationMs, isRecord, type PluginCatalog, sizeBytes } from "./context.ts";
 import { type Diagnostic, hasErrors } from "./diagnostics.ts";
 import type { LedgerSettings, RoutingGraph, ServerSettings } from "./graph.ts";
@@ -10,7 +9,7 @@ import { buildClassifiers, buildProviders, buildSingle } from "./plugins-section
 import { buildRoutes } from "./routes-section.ts";
 import { ConfigSchema, LedgerSchema, ServerSchema } from "./schema.ts";
 import { ConfigSource, pointerOf } from "./source.ts";
-import { validateAt } from "./validate.ts";
+import { validateAt, validatorOf } from "./validate.ts";
 
 export type { PluginCatalog, PluginCatalogEntry } from "./context.ts";
 
@@ -29,9 +28,11 @@ export interface CompileResult {
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+const serverValidator = validatorOf(ServerSchema);
+const ledgerValidator = validatorOf(LedgerSchema);
 
 function server(raw: unknown): ServerSettings {
-  const entry = Value.Check(ServerSchema, raw) ? raw : {};
+  const entry = serverValidator.check(raw) ? raw : {};
   return {
     host: entry.host ?? "127.0.0.1",
     port: entry.port ?? 8787,
@@ -40,7 +41,7 @@ function server(raw: unknown): ServerSettings {
 }
 
 function ledger(raw: unknown): LedgerSettings {
-  const entry = Value.Check(LedgerSchema, raw) ? raw : {};
+  const entry = ledgerValidator.check(raw) ? raw : {};
   return {
     ...(entry.retention_days !== undefined ? { retentionDays: entry.retention_days } : {}),
     flushIntervalMs: entry.flush_interval === undefined ? 250 : durationMs(entry.flush_interval),

@@ -37,7 +37,7 @@ export const DIAGNOSTIC_HELP: Record<DiagnosticCode, string> = {
   "unreachable-route": "A route below a catch-all (a route without `when:`) can never match. Move it above the catch-all.",
   "empty-target": "A target resolves to no endpoint at all. Give the model endpoints, or the pool members that have some.",
   "unavailable-target": "Every endpoint of a target is on a provider without an API key; requests go to fallbacks. Set the key.",
-  "invalid-plugin": "A plugin's settings were rejected by the plugin itself. Fix the setting named in the message.",
+  "invalid-plugin": "A plugin file broke the plugin contract (no name, unknown kind, settings not a TypeBox schema, no create) or failed to load. Fix the file named.",
   "open-auth": "`auth: { use: none }` on a non-loopback host lets anyone on the network use your provider keys. Add auth.",
   "expr-syntax": "An expression in `when:` or `require:` does not parse. Fix it at the position shown.",
   "expr-unknown-fact": "An expression reads a fact that does not exist. Fix its name (see the suggestion).",

@@ -1,6 +1,5 @@
 // `models:` and `pools:`: endpoints with exact prices, pool members, pool cycles, target resolution.
 
-import { Value } from "@sinclair/typebox/value";
 import { endpointCatalogue } from "../expr/catalogue.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
 import { priceFromUsdPerMillion, type Price } from "../money.ts";
@@ -9,6 +8,10 @@ import { compileAt, type Context, durationMs, isRecord } from "./context.ts";
 import type { Providers } from "./plugins-section.ts";
 import { EndpointSchema, type EndpointEntry, PoolSchema, type PoolEntry } from "./schema.ts";
 import { pointerOf } from "./source.ts";
+import { validatorOf } from "./validate.ts";
+
+const endpointValidator = validatorOf(EndpointSchema);
+const poolValidator = validatorOf(PoolSchema);
 
 export interface Models {
   models: Map<string, EndpointSpec[]>;
@@ -48,7 +51,7 @@ export function buildModels(ctx: Context, raw: unknown, providers: Providers): M
     const endpoints: EndpointSpec[] = [];
     if (!Array.isArray(list)) result.broken.add(id);
     for (const [i, entry] of (Array.isArray(list) ? list : []).entries()) {
-      if (!Value.Check(EndpointSchema, entry)) {
+      if (!endpointValidator.check(entry)) {
         result.broken.add(id);
         continue;
       }
@@ -93,7 +96,7 @@ export function buildPools(ctx: Context, raw: unknown, names: TargetNames): Map<
     if (names.models.has(name)) {
       ctx.source.report("duplicate-name", `"${name}" is both a model and a pool`, ctx.source.at(pointer, "key"), { hint: "rename the pool" });
     }
-    if (!Value.Check(PoolSchema, value)) continue;
+    if (!poolValidator.check(value)) continue;
     const entry: PoolEntry = value;
     const among = entry.among.flatMap((member, i) => resolveTarget(ctx, member, `${pointer}/among/${i}`, names, false) ?? []);
     const require = entry.require === undefined ? undefined : compileAt(ctx, entry.require, `${pointer}/require`, endpointCatalogue());

@@ -8,10 +8,11 @@ import type { ClassifierSpec, PluginRef, ProviderSpec } from "./graph.ts";
 import { type Context, isRecord, type PluginCatalogEntry } from "./context.ts";
 import { PluginUseSchema } from "./schema.ts";
 import { pointerOf } from "./source.ts";
-import { validateAt } from "./validate.ts";
+import { validateAt, validatorOf } from "./validate.ts";
 
 const KIND_WORD: Record<PluginKind, string> = { provider: "provider", auth: "auth", fee: "fee", classifier: "classifier" };
 const closedSchemas = new WeakMap<TSchema, TSchema>();
+const pluginUseValidator = validatorOf(PluginUseSchema);
 
 /** Plugin settings reject unknown keys unless the plugin explicitly allows them. */
 function closed(schema: TSchema): TSchema {
@@ -25,7 +26,7 @@ function closed(schema: TSchema): TSchema {
 }
 
 export function resolvePlugin(ctx: Context, kind: PluginKind, raw: unknown, pointer: string): { ref: PluginRef; entry: PluginCatalogEntry } | undefined {
-  if (!Value.Check(PluginUseSchema, raw)) return undefined; // reported by the config schema
+  if (!pluginUseValidator.check(raw)) return undefined; // reported by the config schema
   const { use, ...rest } = raw as { use: string } & Record<string, unknown>;
   const entry = ctx.plugins.get(kind, use);
   if (!entry) {

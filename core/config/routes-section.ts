@@ -1,12 +1,14 @@
 // `routes:`: names, `when:` conditions, targets, catch-all reachability and empty/unavailable targets.
 
-import { Value } from "@sinclair/typebox/value";
 import { requestCatalogue } from "../expr/catalogue.ts";
 import type { ClassifierSpec, EndpointSpec, PoolSpec, RouteSpec, Target } from "./graph.ts";
 import { compileAt, type Context } from "./context.ts";
 import { countEndpoints, resolveTarget, type TargetNames } from "./models-section.ts";
 import { RouteSchema, type RouteEntry } from "./schema.ts";
 import { pointerOf } from "./source.ts";
+import { validatorOf } from "./validate.ts";
+
+const routeValidator = validatorOf(RouteSchema);
 
 export interface RouteInputs {
   names: TargetNames;
@@ -47,7 +49,7 @@ export function buildRoutes(ctx: Context, raw: unknown, inputs: RouteInputs): Ro
   const seen = new Map<string, number>();
   let catchAll: RouteEntry | undefined;
   for (const [index, value] of raw.entries()) {
-    if (!Value.Check(RouteSchema, value)) continue;
+    if (!routeValidator.check(value)) continue;
     const entry: RouteEntry = value;
     const pointer = pointerOf("routes", index);
     const previous = seen.get(entry.name);

@@ -3,11 +3,11 @@
 
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { parse } from "yaml";
+import { resolve } from "node:path";
 import { compileConfig } from "../config/compile.ts";
 import type { Diagnostic } from "../config/diagnostics.ts";
 import type { RoutingGraph } from "../config/graph.ts";
+import { pluginFolders } from "../config/plugin-folders.ts";
 import type { Kit } from "../kit/kit.ts";
 import { pluginFiles } from "../plugins/load-folder.ts";
 import { buildRegistry, type BuiltinPlugin, type PluginRegistry } from "../plugins/registry.ts";
@@ -37,23 +37,6 @@ export async function compileAll(options: CompileAllOptions): Promise<CompiledCo
   const diagnostics = [...registry.problems.map(pluginDiagnostic), ...result.diagnostics];
   const failed = diagnostics.some((d) => d.severity === "error");
   return { graph: failed ? null : result.graph, diagnostics, registry, fingerprint };
-}
-
-/** Only the folder list is read here; the compiler reports anything wrong with it in place. */
-function pluginFolders(text: string, file: string, env: Record<string, string | undefined>): string[] {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch {
-    return [];
-  }
-  const list = (doc as { plugins?: unknown } | null)?.plugins;
-  if (!Array.isArray(list)) return [];
-  const base = dirname(file);
-  return list
-    .filter((entry): entry is string => typeof entry === "string")
-    .map((entry) => entry.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => env[name] ?? fallback ?? ""))
-    .map((entry) => resolve(base, entry));
 }
 
 async function fingerprintOf(text: string, folders: string[]): Promise<string> {

@@ -41,12 +41,14 @@ export class ConfigError extends Error {
 }
 
 const HISTORY = 50;
+const RETENTION_EVERY_MS = 3_600_000;
 
 export class Runtime implements GatewayDeps {
   readonly stats: StatsRegistry;
   readonly reloads: ReloadReport[] = [];
   private retired = new Set<Snapshot>();
   private readonly listeners = new Set<(report: ReloadReport) => void>();
+  private readonly retention: ReturnType<typeof setInterval>;
   private reloading: Promise<ReloadReport> | null = null;
 
   private constructor(
@@ -56,6 +58,20 @@ export class Runtime implements GatewayDeps {
     private fingerprint: string,
   ) {
     this.stats = new StatsRegistry(options.stats);
+    this.retention = setInterval(() => void this.prune(), RETENTION_EVERY_MS);
+    this.retention.unref?.();
+  }
+
+  /** Retention: rows older than `ledger.retention_days` are rolled up into daily totals and deleted. */
+  async prune(now = Date.now()): Promise<number> {
+    const days = this.snapshot.graph.ledger.retentionDays;
+    if (!days) return 0;
+    try {
+      return await this.ledger.pruneBefore(now - days * 86_400_000);
+    } catch (error) {
+      this.log.error("ledger retention failed; will retry", { error: (error as Error).message });
+      return 0;
+    }
   }
 
   get log() {
@@ -83,6 +99,7 @@ export class Runtime implements GatewayDeps {
       complete: (model, request, signal) => completeInternal(runtime.snapshot, runtime, model, request, signal),
     };
     runtime.note("start", "applied", started, compiled.diagnostics);
+    void runtime.prune();
     return runtime;
   }
 
@@ -158,6 +175,7 @@ export class Runtime implements GatewayDeps {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.retention);
     await this.ledger.close();
     await closeSnapshot(this.snapshot, this.log);
     for (const snapshot of this.retired) await closeSnapshot(snapshot, this.log);

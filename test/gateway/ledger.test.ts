@@ -116,6 +116,25 @@ for (const storage of storages) {
       }
     });
 
+    test("retention rolls old rows into daily totals and usage still counts them", async () => {
+      const gateway = await startGateway(config("{ use: none }").replace("version: 1", "version: 1\nledger: { retention_days: 1 }"), {
+        storage: await storage.fresh(),
+      });
+      try {
+        const key = await createKey(gateway, { name: "retention" });
+        const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"), { authorization: `Bearer ${key}` });
+        const id = response.headers.get("x-request-id")!;
+        await gateway.runtime.ledger.flush();
+        // Two days from now the row is past its retention.
+        expect(await gateway.runtime.prune(Date.now() + 2 * 86_400_000)).toBe(1);
+        expect(await gateway.runtime.ledger.generation(id)).toBeNull();
+        const usage = await gateway.runtime.ledger.usage({ by: "model" });
+        expect(usage.find((row) => row.group === "gpt-5-mini")?.requests).toBe(1);
+      } finally {
+        await gateway.close();
+      }
+    });
+
     test("usage totals by model equal the sum of the requests", async () => {
       const gateway = await startGateway(config("{ use: percentage, rate: 0.05 }"), { storage: await storage.fresh() });
       try {

@@ -29,6 +29,9 @@ class IndicatorScan {
   private owner = -1;
   /** Inside a plain scalar (in flow context they run across lines). */
   private plain = false;
+  /** While a flow collection runs across lines, they must be indented past this column. */
+  private flowFloor = -1;
+  private lineIndent = 0;
 
   run(text: string): number | undefined {
     if (text.includes("\t") || text.includes("<<")) return undefined;
@@ -43,6 +46,10 @@ class IndicatorScan {
         this.blockOwner = -1;
       }
       if (line.startsWith("%") || (DOCUMENT_MARKER.test(line) && !(n === 0 && line === "---"))) return undefined;
+      this.lineIndent = indentOf(line);
+      const text = line.slice(this.lineIndent);
+      // The native parser lets a flow collection's later lines sit too far left; the library rejects them.
+      if (this.inFlow && text !== "" && !text.startsWith("#") && this.lineIndent <= this.flowFloor) return undefined;
       if (!this.line(line)) return undefined;
     }
     return this.flow.length === 0 ? this.count : undefined;
@@ -114,6 +121,8 @@ class IndicatorScan {
     const spaceAfter = next === undefined || next === " ";
     if (c === '"' || c === "'") return this.quoted(line, i);
     if (c === "{" || c === "[") {
+      // Its parent block node is left of the line's indentation, or is the key / `- ` it follows.
+      if (!this.inFlow) this.flowFloor = this.owner >= 0 ? this.owner : this.lineIndent - 1;
       this.content();
       this.flow.push({ open: c, content: false, colon: false });
       return i;

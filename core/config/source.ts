@@ -17,7 +17,7 @@ export interface Report {
   severity?: "error" | "warning";
 }
 
-/** Keys whose substituted values are secrets to redact: api_key, admin_key, key, secret, token... */
+/** Keys whose values are secrets to redact: api_key, admin_key, key, secret, token... */
 const SECRET_KEY = /(^|[_-])(key|secret|token)$/i;
 
 const segment = (s: string | number) => {
@@ -78,6 +78,9 @@ function plainOf(doc: Document, node: YamlNode): unknown {
   if (isSeq(node)) return node.items.map((item) => (item ? plainOf(doc, item as YamlNode) : null));
   return isScalar(node) ? node.value : null;
 }
+
+/** Whether substitution can change `value`: a collection, or a string with a `${`. */
+const mayChange = (value: unknown) => (typeof value === "string" ? value.includes("${") : typeof value === "object" && value !== null);
 
 export class ConfigSource {
   readonly value: unknown;
@@ -179,14 +182,16 @@ export class ConfigSource {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (typeof item === "object" || typeof item === "string") value[i] = this.substituteAll(item, pointer + segment(i), key);
+        if (mayChange(item)) value[i] = this.substituteAll(item, pointer + segment(i), key);
       }
       return value;
     }
     const record = value as Record<string, unknown>;
     for (const name of Object.keys(record)) {
       const item = record[name];
-      if (typeof item !== "object" && typeof item !== "string") continue;
+      // A secret written inline is as secret as one read from the environment.
+      if (typeof item === "string" && item.length >= 4 && !item.includes("${") && SECRET_KEY.test(name)) this.secrets.add(item);
+      if (!mayChange(item)) continue;
       const next = this.substituteAll(item, pointer + segment(name), name);
       if (next !== item) setOwn(record, name, next);
     }

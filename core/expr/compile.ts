@@ -97,8 +97,8 @@ class Checker {
     this.checkLabel(left, right);
     this.checkLabel(right, left);
     if (left.type === "any" || right.type === "any") return;
-    const types = new Set([left.type, right.type]);
-    if (types.has("duration") && (types.has("number") || types.has("string"))) {
+    const hasType = (type: FactType) => left.type === type || right.type === type;
+    if (hasType("duration") && (hasType("number") || hasType("string"))) {
       const other = left.type === "duration" ? right : left;
       this.error("expr-type", `cannot compare a duration with ${article(other.type)}`, other.node, durationHint(other.node));
       return;

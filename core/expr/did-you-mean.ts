@@ -1,23 +1,35 @@
 // "Did you mean" suggestions: the closest candidate by Damerau-Levenshtein distance, if close enough.
 
-/** Edit distance counting insertions, deletions, substitutions and swaps of adjacent characters. */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+/** Three rows of the distance table, reused across calls: suggestions compare against every name. */
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
+/**
+ * Edit distance counting insertions, deletions, substitutions and swaps of adjacent characters.
+ * Past `max` the exact figure does not matter: it stops as soon as it must exceed `max` and returns
+ * `max + 1`, so a typo is checked against a thousand names without a thousand full tables.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
   const cols = b.length + 1;
-  const d: number[] = new Array(rows * cols).fill(0);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
+  if (rows[0].length < cols) rows = [new Int32Array(cols * 2), new Int32Array(cols * 2), new Int32Array(cols * 2)];
+  let [before, previous, current] = rows;
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  let previousMin = 0;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
-      }
-      d[i * cols + j] = best;
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      current[j] = best;
+      if (best < rowMin) rowMin = best;
     }
+    // Later rows build on this one (and, by a swap, on the one before plus 1): both past max means done.
+    if (rowMin > max && previousMin >= max) return max + 1;
+    previousMin = rowMin;
+    [before, previous, current] = [previous, current, before];
   }
-  return d[rows * cols - 1]!;
+  return Math.min(previous[cols - 1]!, max + 1);
 }
 
 /**
@@ -31,8 +43,9 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    if (candidate === word) continue;
-    const distance = editDistance(lower, candidate.toLowerCase());
+    // The distance is at least the difference in length: most candidates are ruled out without a table.
+    if (candidate === word || Math.abs(candidate.length - word.length) > Math.min(limit, bestDistance)) continue;
+    const distance = editDistance(lower, candidate.toLowerCase(), Math.min(limit, bestDistance));
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

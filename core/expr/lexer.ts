@@ -31,9 +31,12 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'" };
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
-const isNameStart = (c: string | undefined) => c !== undefined && /[A-Za-z_]/.test(c);
+const isLetter = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+const isNameStart = (c: string | undefined) => c !== undefined && (isLetter(c) || c === "_");
 // Header names contain `-`; the language has no minus operator, so `-` can live inside names.
-const isNamePart = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_.\-]/.test(c);
+const isNamePart = (c: string | undefined) => c !== undefined && (isLetter(c) || isDigit(c) || c === "_" || c === "." || c === "-");
+const WHITESPACE = /\s/;
+const isSpace = (c: string) => c === " " || WHITESPACE.test(c);
 
 export class LexError extends Error {
   constructor(readonly error: ExpressionError) {
@@ -99,7 +102,7 @@ export function tokenize(source: string): Token[] {
   let i = 0;
   while (i < source.length) {
     const c = source[i]!;
-    if (/\s/.test(c)) {
+    if (isSpace(c)) {
       i++;
       continue;
     }

@@ -5,6 +5,7 @@ import type { EndpointSpec } from "../config/graph.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import { isStream, type ChatRequest, type ChatResponse, type StreamEvent } from "../kit/canonical.ts";
 import type { ProviderInstance } from "../kit/plugin.ts";
+import type { Cancellation } from "./cancellation.ts";
 
 /** Defaults when an endpoint sets no timeout: long generations are normal, silence is not. */
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -27,8 +28,8 @@ export interface AttemptInput {
   providerName: string;
   endpoint: EndpointSpec;
   request: ChatRequest;
-  /** The client's signal: when it aborts, the upstream call is aborted at once. */
-  clientSignal: AbortSignal;
+  /** The client's cancellation: when it aborts, the upstream call is aborted at once. */
+  client: Cancellation;
 }
 
 /**
@@ -39,39 +40,40 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
   const { endpoint } = input;
   const started = performance.now();
   const controller = new AbortController();
-  const onClientAbort = () => controller.abort(clientGone());
-  input.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  // Rejects when the attempt is aborted, so a plugin that ignores its signal cannot hold us.
+  let rejectAborted!: (reason: SwitchyardError) => void;
+  const aborted = new Promise<never>((_, reject) => (rejectAborted = reject));
+  aborted.catch(() => {});
+  const abort = (reason: SwitchyardError) => {
+    if (controller.signal.aborted) return;
+    controller.abort(reason);
+    rejectAborted(reason);
+  };
+  const unlink = input.client.onAbort(() => abort(input.client.reason ?? clientGone()));
   const totalMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const firstMs = Math.min(endpoint.firstTokenTimeoutMs ?? totalMs, totalMs);
-  const totalTimer = setTimeout(() => controller.abort(timedOut(endpoint, "timeout", totalMs)), totalMs);
-  const firstTimer = setTimeout(() => controller.abort(timedOut(endpoint, "first_token_timeout", firstMs)), firstMs);
+  const totalTimer = setTimeout(() => abort(timedOut(endpoint, "timeout", totalMs)), totalMs);
+  const firstTimer = firstMs < totalMs ? setTimeout(() => abort(timedOut(endpoint, "first_token_timeout", firstMs)), firstMs) : null;
   const cleanup = () => {
     clearTimeout(totalTimer);
-    clearTimeout(firstTimer);
-    input.clientSignal.removeEventListener("abort", onClientAbort);
+    if (firstTimer) clearTimeout(firstTimer);
+    unlink();
   };
   try {
-    const result = await raceAbort(callProvider(input, controller.signal), controller.signal);
+    const result = await Promise.race([callProvider(input, controller.signal), aborted]);
     if (!isStream(result)) {
       cleanup();
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
     const iterator = result[Symbol.asyncIterator]();
-    const first = await raceAbort(nextEvent(iterator, input.providerName), controller.signal);
-    clearTimeout(firstTimer);
-    return {
-      kind: "stream",
-      first,
-      iterator,
-      ttftMs: performance.now() - started,
-      abort: (reason) => controller.abort(reason),
-      done: cleanup,
-    };
+    const first = await Promise.race([nextEvent(iterator, input.providerName), aborted]);
+    if (firstTimer) clearTimeout(firstTimer);
+    return { kind: "stream", first, iterator, ttftMs: performance.now() - started, abort, done: cleanup };
   } catch (error) {
     cleanup();
     const failure = asGatewayError(error, input.providerName, controller.signal);
     // Make sure the upstream connection is released whatever the plugin did.
-    if (!controller.signal.aborted) controller.abort(failure);
+    abort(failure);
     throw failure;
   }
 }
@@ -106,25 +108,6 @@ function asGatewayError(error: unknown, providerName: string, signal?: AbortSign
   }
   const failed = errors.pluginFailed(providerName, "chat", error);
   return new SwitchyardError("plugin_failed", failed.message, { cause: error, metadata: failed.metadata, retryable: true });
-}
-
-/** Rejects as soon as the signal aborts, even if the plugin ignores it. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function timedOut(endpoint: EndpointSpec, setting: string, ms: number): SwitchyardError {

@@ -9,13 +9,14 @@ import type { AttemptRecord } from "../ledger/types.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { attempt, isClientGone, type AttemptSuccess } from "./attempt.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
+import type { Cancellation } from "./cancellation.ts";
 
 export interface FallbackInput {
   snapshot: Snapshot;
   stats: StatsRegistry;
   candidates: readonly EndpointSpec[];
   request: ChatRequest;
-  clientSignal: AbortSignal;
+  client: Cancellation;
 }
 
 export type FallbackResult =
@@ -41,7 +42,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
         providerName: endpoint.provider,
         endpoint,
         request: forEndpoint(input.request, endpoint),
-        clientSignal: input.clientSignal,
+        client: input.client,
       });
       const elapsed = performance.now() - started;
       upstreamMs += success.ttftMs;

@@ -6,6 +6,7 @@ import type { ChatRequest, ChatResponse } from "../kit/canonical.ts";
 import type { Principal } from "../kit/plugin.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { estimateInputTokens } from "../dispatch/facts.ts";
+import { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
 import { estimateUsage, meter } from "./meter.ts";
 import type { GatewayDeps } from "./pipeline.ts";
@@ -28,7 +29,13 @@ export async function completeInternal(
   const id = `int-${Date.now().toString(36)}-${(sequence++).toString(36)}`;
   const row = new RowBuilder({ id, request, arrivedAt: performance.now() }, deps.ledger);
   row.route = "internal";
-  const result = await runCandidates({ snapshot, stats: deps.stats, candidates: endpoints, request, clientSignal: signal });
+  const client = new Cancellation();
+  const onAbort = () => client.abort(errors.timeout("the plugin's model call was cancelled"));
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  const result = await runCandidates({ snapshot, stats: deps.stats, candidates: endpoints, request, client }).finally(() =>
+    signal.removeEventListener("abort", onAbort),
+  );
   row.attempts = result.attempts;
   if (result.endpoint) row.endpoint = result.endpoint;
   if (!result.ok) throw row.failed(result.error);

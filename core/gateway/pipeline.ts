@@ -11,6 +11,7 @@ import type { ClassifierValue, Principal } from "../kit/plugin.ts";
 import type { AttemptRecord, Ledger, Reservation } from "../ledger/types.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import type { StatsRegistry } from "../stats/index.ts";
+import type { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
 import { estimateUsage, maximumCharge, meter, type Metered } from "./meter.ts";
 import { RowBuilder } from "./row.ts";
@@ -30,8 +31,8 @@ export interface IncomingChat {
   provider?: ProviderPreferences;
   headers: Headers;
   key: string | null;
-  /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  /** Aborted when the client goes away. */
+  cancel: Cancellation;
   /** performance.now() when the request arrived. */
   arrivedAt: number;
 }
@@ -79,7 +80,9 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   } catch (error) {
     return fail(row.failed(error as SwitchyardError));
   }
-  const inputTokens = estimateInputTokens(input.request);
+  // Estimated only when something needs it: `cheapest`, a credit hold, or a vendor without usage.
+  let estimated: number | undefined;
+  const inputTokens = () => (estimated ??= estimateInputTokens(input.request));
   const facts = createRequestFacts({
     request: input.request,
     model,
@@ -88,7 +91,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     classify: (name) => values.get(name),
   });
   const dispatched = snapshot.table.dispatch(
-    { model, models: input.models, provider: input.provider, facts, inputTokens, maxTokens: input.request.maxTokens },
+    { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens },
     { stats: deps.stats },
   );
   if (!dispatched.ok) return fail(row.failed(dispatched.error));
@@ -97,7 +100,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   const fee = { instance: snapshot.fee, name: snapshot.feeName };
   let reservation: Reservation | null = null;
   if (principal.keyId !== null && principal.creditLimit !== null) {
-    const hold = maximumCharge(dispatched.candidates, inputTokens, input.request.maxTokens, fee, principal);
+    const hold = maximumCharge(dispatched.candidates, inputTokens(), input.request.maxTokens, fee, principal);
     reservation = await deps.ledger.reserve(principal.keyId, hold);
     if (!reservation) {
       return fail(row.failed(errors.insufficientCredit(`key "${principal.name}" has not enough credit left for this request`)));
@@ -110,7 +113,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     stats: deps.stats,
     candidates: dispatched.candidates,
     request: input.request,
-    clientSignal: input.signal,
+    client: input.cancel,
   });
   served.attempts = row.attempts = result.attempts;
   served.overheadMs = performance.now() - input.arrivedAt - result.upstreamMs;
@@ -121,7 +124,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
 
   if (result.success.kind === "response") {
     const response = result.success.response;
-    const usage = response.usage ?? estimateUsage(inputTokens, response.text.length + (response.reasoning?.length ?? 0));
+    const usage = response.usage ?? estimateUsage(inputTokens(), response.text.length + (response.reasoning?.length ?? 0));
     const metered = safeMeter(usage, result.endpoint, fee, principal, deps.log);
     row.succeeded(metered, result.success.ttftMs);
     return { kind: "response", response: { ...response, usage }, served, metered };
@@ -148,7 +151,7 @@ async function resolveClassifiers(snapshot: Snapshot, model: string, input: Inco
     const classifier = snapshot.classifiers.get(name);
     if (!classifier) continue;
     try {
-      values.set(name, await classifier.classify(input.request, input.signal));
+      values.set(name, await classifier.classify(input.request, input.cancel.signal));
     } catch (error) {
       throw isSwitchyardError(error) ? error : errors.pluginFailed(name, "classify", error);
     }

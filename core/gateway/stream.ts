@@ -16,7 +16,7 @@ export interface RelayInput {
   endpoint: EndpointSpec;
   served: Served;
   row: RowBuilder;
-  inputTokens: number;
+  inputTokens: () => number;
   stats: StatsRegistry;
   meter(usage: Usage, endpoint: EndpointSpec): Metered;
   startedAt: number;
@@ -56,7 +56,7 @@ export function relayStream(input: RelayInput): ChatOutcome {
       if (completed) input.stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: success.ttftMs });
       else if (failure && !isClientGone(failure)) input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
       else input.stats.cancel(endpoint.id);
-      const final = usage ?? estimateUsage(input.inputTokens, outputChars);
+      const final = usage ?? estimateUsage(input.inputTokens(), outputChars);
       const metered = input.meter(final, endpoint);
       settlement = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
       if (completed) input.row.succeeded(metered, success.ttftMs);

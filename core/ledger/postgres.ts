@@ -1,13 +1,14 @@
-// The PostgreSQL driver: postgres.js behind Drizzle, for several gateway instances sharing one
-// database. Reservations are single conditional UPDATEs, which PostgreSQL re-checks against the
-// latest row version under concurrency, so parallel reserve() calls never overspend a key.
+// The PostgreSQL driver, for several gateway instances sharing one database: Drizzle over postgres.js
+// for the schema's rare queries, plain postgres.js statements (postgres-statements.ts) for the
+// per-request ones (batch writes, reserve, release).
 
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { asc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { KeyRow, LedgerDriver } from "./driver.ts";
 import { MIGRATIONS_TABLE, postgresMigrations } from "./migrations/index.ts";
-import { chunked, rollUp, settlements, toRequestRow, type RawUsage } from "./rows.ts";
+import { postgresStatements } from "./postgres-statements.ts";
+import { rollUp, type RawUsage } from "./rows.ts";
 import { dailyRollups, keys, requests } from "./schema-postgres.ts";
 import { ROLLUP_ADD, rollupUsageSql, rowUsageSql } from "./usage-sql.ts";
 
@@ -18,6 +19,7 @@ export function openPostgres(url: string): LedgerDriver {
   const client = postgres(url, { max: 10, onnotice: () => {} });
   const db = drizzle({ client });
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
+  const statements = postgresStatements(client);
 
   return {
     dialect: "postgres",
@@ -34,31 +36,9 @@ export function openPostgres(url: string): LedgerDriver {
         }
       });
     },
-    async writeBatch(records) {
-      const rows = records.map(toRequestRow);
-      // Keys are updated in id order so two instances' batches cannot deadlock on each other.
-      const changes = [...settlements(records)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      await db.transaction(async (tx) => {
-        for (const part of chunked(rows)) await tx.insert(requests).values(part).onConflictDoNothing();
-        for (const [keyId, change] of changes) {
-          await tx.update(keys)
-            .set({ spent: sql`${keys.spent} + ${change.spent}`, reserved: sql`greatest(${keys.reserved} - ${change.release}, 0)` })
-            .where(eq(keys.id, keyId));
-        }
-      });
-    },
-    async reserve(keyId, amount) {
-      const updated = await db
-        .update(keys)
-        .set({ reserved: sql`${keys.reserved} + ${amount}` })
-        .where(and(eq(keys.id, keyId), eq(keys.disabled, false),
-          or(isNull(keys.creditLimit), sql`${keys.spent} + ${keys.reserved} + ${amount} <= ${keys.creditLimit}`)))
-        .returning({ id: keys.id });
-      return updated.length === 1;
-    },
-    async release(keyId, amount) {
-      await db.update(keys).set({ reserved: sql`greatest(${keys.reserved} - ${amount}, 0)` }).where(eq(keys.id, keyId));
-    },
+    writeBatch: statements.writeBatch,
+    reserve: statements.reserve,
+    release: statements.release,
     async resetReservations() {
       await db.update(keys).set({ reserved: 0 });
     },

@@ -1,15 +1,17 @@
-// The SQLite driver: bun:sqlite in WAL mode behind Drizzle. One process owns the file, so every
+// The SQLite driver: bun:sqlite in WAL mode; Drizzle for the schema's rare queries, prepared
+// statements (sqlite-statements.ts) for the per-request ones. One process owns the file, so every
 // statement is atomic by construction and transactions are synchronous.
 
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { asc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { KeyRow, LedgerDriver } from "./driver.ts";
 import { MIGRATIONS_TABLE, sqliteMigrations } from "./migrations/index.ts";
-import { chunked, rollUp, settlements, toRequestRow, type RawUsage, type RequestRow } from "./rows.ts";
+import { rollUp, type RawUsage, type RequestRow } from "./rows.ts";
 import { dailyRollups, keys, requests } from "./schema-sqlite.ts";
+import { prepareSqliteStatements, type SqliteStatements } from "./sqlite-statements.ts";
 import { ROLLUP_ADD, rollupUsageSql, rowUsageSql } from "./usage-sql.ts";
 
 const DAY = sql`strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
@@ -23,6 +25,9 @@ export function openSqlite(path: string): LedgerDriver {
   const db = drizzle({ client });
 
   const firstKey = (rows: KeyRow[]) => rows[0] ?? null;
+  // Prepared on first use, once the tables exist (openLedger migrates before anything else).
+  let statements: SqliteStatements | null = null;
+  const prepared = () => (statements ??= prepareSqliteStatements(client));
 
   return {
     dialect: "sqlite",
@@ -38,29 +43,13 @@ export function openSqlite(path: string): LedgerDriver {
       }
     },
     async writeBatch(records) {
-      const rows = records.map(toRequestRow);
-      db.transaction((tx) => {
-        for (const part of chunked(rows)) tx.insert(requests).values(part).onConflictDoNothing().run();
-        for (const [keyId, change] of settlements(records)) {
-          tx.update(keys)
-            .set({ spent: sql`${keys.spent} + ${change.spent}`, reserved: sql`max(${keys.reserved} - ${change.release}, 0)` })
-            .where(eq(keys.id, keyId))
-            .run();
-        }
-      });
+      prepared().writeBatch(records);
     },
     async reserve(keyId, amount) {
-      const updated = db
-        .update(keys)
-        .set({ reserved: sql`${keys.reserved} + ${amount}` })
-        .where(and(eq(keys.id, keyId), eq(keys.disabled, false),
-          or(isNull(keys.creditLimit), sql`${keys.spent} + ${keys.reserved} + ${amount} <= ${keys.creditLimit}`)))
-        .returning({ id: keys.id })
-        .all();
-      return updated.length === 1;
+      return prepared().reserve(keyId, amount);
     },
     async release(keyId, amount) {
-      db.update(keys).set({ reserved: sql`max(${keys.reserved} - ${amount}, 0)` }).where(eq(keys.id, keyId)).run();
+      prepared().release(keyId, amount);
     },
     async resetReservations() {
       db.update(keys).set({ reserved: 0 }).run();
@@ -103,6 +92,8 @@ export function openSqlite(path: string): LedgerDriver {
       });
     },
     async close() {
+      statements?.finalize();
+      statements = null;
       client.close();
     },
   };

@@ -12,6 +12,8 @@ export class WriteQueue {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
   private draining = false;
+  /** A full batch has asked for a flush that has not started yet: later pushes need not ask again. */
+  private flushQueued = false;
   private failures = 0;
 
   constructor(
@@ -25,10 +27,13 @@ export class WriteQueue {
     return this.pending.length;
   }
 
+  /** On the request path: an append, plus at most one timer or flush request per batch. */
   push(row: RequestRecord): void {
-    this.pending.push(row);
-    if (this.pending.length >= this.maxBatch && !this.draining) void this.flush().catch(() => {});
-    else this.schedule(this.intervalMs);
+    if (this.pending.push(row) < this.maxBatch || this.draining) this.schedule(this.intervalMs);
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      void this.flush().catch(() => {});
+    }
   }
 
   /** A queued row by id, so a generation lookup right after a response finds it before the flush. */
@@ -60,6 +65,7 @@ export class WriteQueue {
 
   private async drain(): Promise<void> {
     this.draining = true;
+    this.flushQueued = false;
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);

@@ -4,6 +4,8 @@
 import type { ProviderPreferences } from "../dispatch/index.ts";
 import type { SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
+import { clientGone } from "../gateway/attempt.ts";
+import { Cancellation } from "../gateway/cancellation.ts";
 import { serveChat, type ChatOutcome } from "../gateway/pipeline.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
@@ -45,8 +47,9 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   }
   const snapshot = runtime.acquire();
-  const client = new AbortController();
-  const onAbort = () => client.abort();
+  // The one AbortSignal listener of the request; everything downstream uses the cheap Cancellation.
+  const client = new Cancellation();
+  const onAbort = () => client.abort(clientGone());
   request.signal.addEventListener("abort", onAbort, { once: true });
   let streaming = false;
   try {
@@ -57,7 +60,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
       provider: decoded.provider,
       headers: request.headers,
       key: clientKey(request.headers),
-      signal: client.signal,
+      cancel: client,
       arrivedAt,
     });
     metrics.observe(outcome, performance.now() - arrivedAt);
@@ -94,7 +97,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
 function sseBody(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   stream: StreamEncoder,
-  client: AbortController,
+  client: Cancellation,
   done: () => void,
 ): ReadableStream<Uint8Array> {
   const iterator = outcome.events[Symbol.asyncIterator]();
@@ -120,13 +123,13 @@ function sseBody(
             if (text) return controller.enqueue(encoder.encode(text));
           }
         } catch (error) {
-          if (!client.signal.aborted) controller.enqueue(encoder.encode(stream.error(toGatewayError(error))));
+          if (!client.aborted) controller.enqueue(encoder.encode(stream.error(toGatewayError(error))));
           controller.close();
           finish();
         }
       },
       async cancel() {
-        client.abort();
+        client.abort(clientGone());
         await iterator.return?.(undefined).catch(() => {});
         finish();
       },

@@ -16,17 +16,23 @@ export class Metrics {
   private readonly requests = new Map<string, number>();
   private readonly durations = new Map<string, Histogram>();
   private readonly overhead: Histogram = newHistogram();
+  private readonly labelCache = new Map<string, string>();
 
   observe(outcome: ChatOutcome, totalMs: number): void {
     const status = outcome.kind === "error" ? outcome.error.status : 200;
-    const served = outcome.served;
-    const labels = `route="${esc(served.route ?? "none")}",model="${esc(served.model ?? "none")}",provider="${esc(served.provider ?? "none")}",status="${status}"`;
+    const { route, model, provider, overheadMs } = outcome.served;
+    // Label strings are built once per combination, not per request.
+    const key = `${route}\u0000${model}\u0000${provider}\u0000${status}`;
+    let labels = this.labelCache.get(key);
+    if (labels === undefined) {
+      labels = `route="${esc(route ?? "none")}",model="${esc(model ?? "none")}",provider="${esc(provider ?? "none")}",status="${status}"`;
+      this.labelCache.set(key, labels);
+    }
     this.requests.set(labels, (this.requests.get(labels) ?? 0) + 1);
-    const route = `route="${esc(served.route ?? "none")}"`;
-    let histogram = this.durations.get(route);
-    if (!histogram) this.durations.set(route, (histogram = newHistogram()));
+    let histogram = this.durations.get(route ?? "none");
+    if (!histogram) this.durations.set(route ?? "none", (histogram = newHistogram()));
     record(histogram, totalMs / 1000);
-    record(this.overhead, Math.max(0, served.overheadMs) / 1000);
+    record(this.overhead, Math.max(0, overheadMs) / 1000);
   }
 
   render(runtime: Runtime): string {
@@ -36,7 +42,9 @@ export class Metrics {
     for (const [labels, value] of this.requests) lines.push(`switchyard_requests_total{${labels}} ${value}`);
     lines.push("# HELP switchyard_request_duration_seconds Time to response headers, by route.");
     lines.push("# TYPE switchyard_request_duration_seconds histogram");
-    for (const [labels, histogram] of this.durations) renderHistogram(lines, "switchyard_request_duration_seconds", labels, histogram);
+    for (const [route, histogram] of this.durations) {
+      renderHistogram(lines, "switchyard_request_duration_seconds", `route="${esc(route)}"`, histogram);
+    }
     lines.push("# HELP switchyard_overhead_seconds Time spent in the gateway itself, excluding upstream time.");
     lines.push("# TYPE switchyard_overhead_seconds histogram");
     renderHistogram(lines, "switchyard_overhead_seconds", "", this.overhead);

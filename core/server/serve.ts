@@ -29,14 +29,18 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   options.log.setRedactor((text) => runtime.snapshot.redact(text));
   const app = createApp(runtime);
   const { host, port, bodyLimit } = runtime.snapshot.graph.server;
-  const server = Bun.serve({
+  // Elysia's listen hands each route to Bun's native router with its compiled handler.
+  app.listen({
     hostname: options.host ?? host,
     port: options.port ?? port,
     // Bun refuses bodies past this with an empty 413; ours (with an error body) must come first.
     maxRequestBodySize: bodyLimit + 1024 * 1024,
     idleTimeout: 255,
-    fetch: (request) => app.handle(request),
+    development: false,
+    // Two gateways on one port is a mistake to report, not a load-balancing setup to allow.
+    reusePort: false,
   });
+  const server = app.server!;
   const url = `http://${server.hostname}:${server.port}`;
   options.log.info("switchyard listening", { url, config: options.configPath, version: runtime.snapshot.version });
   const unwatch = options.watch === false ? () => {} : watchConfig(runtime, options.configPath);

@@ -19,7 +19,7 @@ afterAll(() => {
   work.remove();
 });
 
-const post = (port: number, body: string) =>
+const post = (port: number | undefined, body: string) =>
   fetch(`http://127.0.0.1:${port}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
 
 function frames(text: string): string[] {

@@ -134,3 +134,56 @@ describe("keywords classifier", () => {
     expect((failure as Error).message).toContain('label "ticket"');
   });
 });
+
+describe("keywords classifier word tables", () => {
+  test("a keyword phrase matches word by word and its last word as a prefix", async () => {
+    const ops = await createIntent({ labels: { ops: ["stack trace"] }, detect: {} });
+    expect(await ops.classify(userRequest("Here are the Stack Traces from last night"), signal)).toBe("ops");
+    expect(await ops.classify(userRequest("A stack of trace paper"), signal)).toBe("other");
+  });
+
+  test("a keyword matches from the start of a word, never inside one", async () => {
+    const code = await createIntent({ labels: { work: ["refactor"] }, detect: {} });
+    expect(await code.classify(userRequest("Refactoring this is overdue"), signal)).toBe("work");
+    expect(await code.classify(userRequest("the prerefactor notes"), signal)).toBe("other");
+  });
+
+  test("keywords with symbols or accents are found too", async () => {
+    const langs = await createIntent({ labels: { cpp: ["c++"], es: ["función"] }, detect: {} });
+    expect(await langs.classify(userRequest("Templates in C++ confuse me"), signal)).toBe("cpp");
+    expect(await langs.classify(userRequest("Escribe una Función corta"), signal)).toBe("es");
+  });
+
+  test("a keyword found many times counts once", async () => {
+    const billing = await createIntent({ labels: { billing: ["refund", "invoice"] }, threshold: 2 });
+    expect(await billing.classify(userRequest("refund, refund, refund!"), signal)).toBe("other");
+    expect(await billing.classify(userRequest("refund the invoice"), signal)).toBe("billing");
+  });
+
+  test("one request's evidence does not carry over to the next", async () => {
+    const intent = await createIntent();
+    expect(await intent.classify(userRequest("```js\nconst total = items.reduce((a, b) => a + b, 0);\n```"), signal)).toBe("coding");
+    expect(await intent.classify(userRequest("What should I cook for dinner tonight?"), signal)).toBe("other");
+  });
+
+  test("a request in Chinese naming Python next to the text is coding", async () => {
+    expect(await (await createIntent()).classify(userRequest("用Python写一个函数，计算列表的平均值"), signal)).toBe("coding");
+  });
+
+  test("a stack trace in the middle of a long turn, outside the prose window, is found", async () => {
+    const prose = "The committee reviewed the budget and the calendar for spring. ".repeat(50);
+    const trace = "\nTraceback (most recent call last):\n  File \"report.py\", line 12, in main\nKeyError: 'total'\n";
+    const text = prose + trace + prose;
+    expect(text.indexOf("Traceback")).toBeGreaterThan(2_048);
+    expect(await (await createIntent()).classify(userRequest(text), signal)).toBe("coding");
+  });
+
+  test("with several labels the whole turn is read even after a code fence", async () => {
+    const intent = await createIntent({
+      labels: { billing: ["refund", "invoice", "charge", "receipt"] },
+      detect: { coding: ["code"] },
+    });
+    const text = "```\nprint(total)\n```\n" + "Notes from the call. ".repeat(20) + "refund invoice charge receipt";
+    expect(await intent.classify(userRequest(text), signal)).toBe("billing");
+  });
+});

@@ -127,6 +127,16 @@ routes: [{ name: direct, to: $model }]
     expect([...compileValid().secrets].sort()).toEqual(["admin-secret", "sk-test-openai"]);
   });
 
+  test("records secrets written inline too", () => {
+    const text = `
+providers: { openai: { use: openai, api_key: "sk-inline-secret" } }
+models: { gpt: [{ provider: openai, model: gpt-5-mini, price: { input: 1, output: 1 } }] }
+routes: [{ name: direct, to: $model }]
+`;
+    const result = compileConfig(text, { file: "router.config.yaml", env: {}, plugins: testCatalog });
+    expect(result.graph?.secrets).toEqual(["sk-inline-secret"]);
+  });
+
   test("an empty file compiles to defaults", () => {
     const result = compileConfig("", { file: "router.config.yaml", env: {}, plugins: testCatalog });
     expect(result.diagnostics).toEqual([]);

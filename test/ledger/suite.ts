@@ -167,6 +167,39 @@ export function ledgerSuite(dialect: string, harness: LedgerHarness): void {
       expect(await ledger.generation(row.id)).toMatchObject({ status: 502, usage: null, attempts, model: null, total: 0 });
     });
 
+    it("stores text with quotes, backslashes, braces, commas and non-ASCII exactly as recorded", async () => {
+      const { ledger } = await fresh();
+      const error = 'upstream said "no" \\ {retry, later} NULL — 再試行 🚦';
+      const attempts = [{ endpoint: "openai/gpt-5-mini", status: 503, duration_ms: 80, error }];
+      const row = requestRecord({ route: "NULL", errorCode: 'a"b\\c', requestedModel: "{x,y}", attempts, usage: null });
+      ledger.record(row);
+      await ledger.flush();
+      expect(await ledger.generation(row.id)).toMatchObject({ route: "NULL", errorCode: 'a"b\\c', requestedModel: "{x,y}", attempts });
+    });
+
+    it("charges a key once for a row written twice", async () => {
+      const { ledger } = await fresh();
+      const { record } = await ledger.keys.create({ name: "retried" });
+      const row = requestRecord({ keyId: record.id, cost: 100, fee: 5 });
+      ledger.record(row);
+      await ledger.flush();
+      ledger.record(row);
+      ledger.record({ ...row });
+      ledger.record(requestRecord({ keyId: record.id, cost: 10, fee: 1 }));
+      await ledger.flush();
+      expect((await ledger.keys.get(record.id))?.spent).toBe(116);
+    });
+
+    it("writes a batch of several thousand rows in one transaction", async () => {
+      const { ledger } = await fresh({ maxBatch: 5000 });
+      const { record } = await ledger.keys.create({ name: "busy" });
+      for (let i = 0; i < 4000; i++) ledger.record(requestRecord({ keyId: record.id, cost: 2, fee: 1, ...(i % 2 ? { usage: null } : {}) }));
+      await ledger.flush();
+      const [total] = await ledger.usage({ by: "key" });
+      expect(total).toMatchObject({ group: record.id, requests: 4000, total: 12_000 });
+      expect((await ledger.keys.get(record.id))?.spent).toBe(12_000);
+    });
+
     it("sums usage by model to exactly the rows recorded", async () => {
       const { ledger } = await fresh();
       const rows = [

@@ -1,7 +1,11 @@
-// The built-in coding detector: scores how much a user turn reads as a programming request.
-// Built once per classifier instance; every regex is compiled here, none per request.
+// The built-in coding detector: weighs what one scan of a user turn found into evidence for a label.
+// The word tables are built once per classifier; a request costs one scan and one lookup per word.
 
-import { CODE_TOKENS, NEGATIVE, SOFTWARE_NOUNS, STRONG, SYMPTOMS, TRACE_SHAPES, WEAK } from "./cues.ts";
+import { NEGATIVE, SOFTWARE_NOUNS, STRONG, STRONG_CJK, SYMPTOMS, TRACE_SHAPES, TRACE_WORDS, WEAK, WEAK_CJK, NEGATIVE_CJK } from "./cues.ts";
+import * as lex from "./lexicon.ts";
+import { foldEquals, foldStartsWith } from "./chars.ts";
+import { STEM_KEY } from "./lexicon.ts";
+import { addDistinct, Scan } from "./scanner.ts";
 
 /** The detectors a label may switch on. */
 export const DETECTOR_NAMES = ["code", "stack-trace", "prose"] as const;
@@ -29,94 +33,175 @@ const WEIGHTS = {
   weakMax: 1.2,
   bugReport: 1,
   negative: 1.5,
+  negativeMax: 4,
 } as const;
-
-/** Separate regexes: JavaScriptCore runs several small ones much faster than one large alternation. */
-function compileAll(fragments: readonly string[], flags: string): RegExp[] {
-  return fragments.map((fragment) => new RegExp(fragment, flags));
-}
 
 /** Prose cues are read in the head and tail of a turn, where people state what they want. */
 const PROSE_HEAD = 1536;
 const PROSE_TAIL = 512;
 
-function proseWindow(text: string): string {
-  if (text.length <= PROSE_HEAD + PROSE_TAIL) return text;
-  return `${text.slice(0, PROSE_HEAD)}\n${text.slice(text.length - PROSE_TAIL)}`;
+let builtIn: lex.Lexicon | undefined;
+
+/** The built-in cues as word tables; built on first use and shared, never changed afterwards. */
+export function builtInLexicon(): lex.Lexicon {
+  if (builtIn) return builtIn;
+  const lexicon = lex.createLexicon();
+  const groups: [readonly string[], number][] = [
+    [STRONG, lex.STRONG], [WEAK, lex.WEAK], [NEGATIVE, lex.NEGATIVE],
+    [SOFTWARE_NOUNS, lex.NOUN], [SYMPTOMS, lex.SYMPTOM], [TRACE_WORDS, lex.TRACE],
+  ];
+  for (const [specs, group] of groups) for (const spec of specs) lex.addSpec(lexicon, spec, group);
+  lex.addCjk(lexicon, STRONG_CJK, lex.STRONG);
+  lex.addCjk(lexicon, WEAK_CJK, lex.WEAK);
+  lex.addCjk(lexicon, NEGATIVE_CJK, lex.NEGATIVE);
+  return (builtIn = lexicon);
 }
 
-/** How many times the global regexes match in all, stopping at `cap`. */
-function countMatches(patterns: readonly RegExp[], text: string, cap: number): number {
-  let count = 0;
-  for (const pattern of patterns) {
-    pattern.lastIndex = 0;
-    while (count < cap && pattern.exec(text) !== null) count++;
-    if (count >= cap) break;
-  }
-  return count;
-}
+const traceShapes = TRACE_SHAPES.map((shape) => new RegExp(shape, "gm"));
 
-/** How many different strings the global regexes match (case folded), stopping at `cap`. */
-function countDistinct(patterns: readonly RegExp[], text: string, cap: number): number {
+/** How many different trace shapes (case folded) the text holds, stopping at two. */
+function traceShapeCount(text: string): number {
   let first: string | undefined;
-  let seen: Set<string> | undefined;
-  for (const pattern of patterns) {
+  for (const pattern of traceShapes) {
     pattern.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = pattern.exec(text)) !== null) {
       const found = match[0].toLowerCase();
-      // Most prompts hit a cue once or not at all: avoid allocating a set for that case.
       if (first === undefined) first = found;
-      else if (found !== first) (seen ??= new Set([first])).add(found);
-      if (seen && seen.size >= cap) return seen.size;
+      else if (found !== first) return 2;
     }
   }
-  return seen ? seen.size : first === undefined ? 0 : 1;
+  return first === undefined ? 0 : 1;
 }
 
-export interface CodingDetector {
-  readonly detectors: readonly DetectorName[];
-  /** Stops early once `hard` evidence reaches `enough`: nothing can cancel it. */
-  score(text: string, enough?: number): Evidence;
-}
+/** Everything one request's text says, for every label: read once, then weighed per label. */
+export class Reading {
+  readonly scan = new Scan();
+  noun = false;
+  symptom = false;
+  /** 1 for each user keyword (by index) found. */
+  readonly keywords: Uint8Array;
+  private traces = -1;
 
-export function createCodingDetector(detectors: readonly DetectorName[]): CodingDetector {
-  const on = new Set(detectors);
-  const codeTokens = compileAll(CODE_TOKENS, "gm");
-  const traces = compileAll(TRACE_SHAPES, "gm");
-  const strong = compileAll(STRONG, "gi");
-  const weak = compileAll(WEAK, "gi");
-  const negative = compileAll(NEGATIVE, "gi");
-  const nouns = new RegExp(SOFTWARE_NOUNS, "i");
-  const symptoms = new RegExp(SYMPTOMS, "i");
-
-  function codeScore(text: string): number {
-    if (text.includes("```")) return WEIGHTS.fence;
-    const tokens = countMatches(codeTokens, text, Math.ceil(WEIGHTS.codeMax / WEIGHTS.codeToken));
-    return Math.min(WEIGHTS.codeMax, tokens * WEIGHTS.codeToken);
+  constructor(private readonly lexicon: lex.Lexicon, keywordCount: number) {
+    this.keywords = new Uint8Array(keywordCount);
   }
 
-  function traceScore(text: string): number {
-    const shapes = countDistinct(traces, text, 2);
-    return shapes === 0 ? 0 : shapes === 1 ? WEIGHTS.traceFirst : WEIGHTS.traceMore;
+  /**
+   * For a classifier whose only label has the `code` detector: code evidence can never be cancelled, so once it
+   * reaches the threshold the answer is known and the rest of the text need not be read.
+   */
+  settleOnCode(threshold: number): void {
+    this.scan.stopAtFence = WEIGHTS.fence >= threshold;
+    if (threshold <= WEIGHTS.codeMax) this.scan.stopAtCode = Math.ceil(threshold / WEIGHTS.codeToken - 1e-9);
   }
 
-  function proseEvidence(full: string, evidence: Evidence): void {
-    const text = proseWindow(full);
-    evidence.hard += Math.min(WEIGHTS.strongMax, countDistinct(strong, text, WEIGHTS.strongMax) * WEIGHTS.strong);
-    evidence.soft += Math.min(WEIGHTS.weakMax, countDistinct(weak, text, 3) * WEIGHTS.weak);
-    if (nouns.test(text) && symptoms.test(text)) evidence.soft += WEIGHTS.bugReport;
-    evidence.negative += countDistinct(negative, text, 4) * WEIGHTS.negative;
+  read(text: string): void {
+    this.scan.run(text);
+    this.noun = this.symptom = false;
+    this.keywords.fill(0);
+    this.traces = -1;
+    const long = text.length > PROSE_HEAD + PROSE_TAIL;
+    this.lookUpAll(text, long ? PROSE_HEAD : text.length, long ? text.length - PROSE_TAIL : text.length);
+    this.lookUpCjk(text);
   }
 
-  return {
-    detectors: [...on],
-    score(text, enough = Number.POSITIVE_INFINITY) {
-      const evidence: Evidence = { hard: 0, soft: 0, negative: 0 };
-      if (on.has("code")) evidence.hard += codeScore(text);
-      if (on.has("stack-trace") && evidence.hard < enough) evidence.hard += traceScore(text);
-      if (on.has("prose") && evidence.hard < enough) proseEvidence(text, evidence);
-      return evidence;
-    },
-  };
+  /** Most words are in no table: the filters turn them away here, in a tight loop, before any map is asked. */
+  private lookUpAll(text: string, head: number, tail: number): void {
+    const { count, start, hash, key } = this.scan.words;
+    const lexicon = this.lexicon;
+    const lengths = lexicon.stemKeyLengths;
+    for (let i = 0; i < count; i++) {
+      const at = start[i]!;
+      const prose = at < head || at >= tail;
+      let candidate = (prose ? lexicon.exactFilter : lexicon.exactAnywhere).has(hash[i]!);
+      for (let k = 0; k < lengths.length && !candidate; k++) {
+        candidate = (prose ? lexicon.stemFilter : lexicon.stemAnywhere).has(key[i * STEM_KEY + lengths[k]! - 1]!);
+      }
+      if (candidate) this.lookUp(text, i, prose);
+    }
+  }
+
+  private lookUp(text: string, i: number, prose: boolean): void {
+    const lexicon = this.lexicon;
+    const words = this.scan.words;
+    const start = words.start[i]!;
+    const end = words.end[i]!;
+    const hash = words.hash[i]!;
+    const exact = (prose ? lexicon.exactFilter : lexicon.exactAnywhere).has(hash) ? lexicon.exact.get(hash) : undefined;
+    if (exact) for (const keyed of exact) if (foldEquals(text, start, end, keyed.word)) this.apply(text, keyed.entry, i, prose);
+    for (const length of lexicon.stemKeyLengths) {
+      const key = words.key[i * STEM_KEY + length - 1]!;
+      if (end - start < length || !(prose ? lexicon.stemFilter : lexicon.stemAnywhere).has(key)) continue;
+      const stems = lexicon.stems.get(key);
+      if (stems) for (const keyed of stems) if (foldStartsWith(text, start, end, keyed.word)) this.apply(text, keyed.entry, i, prose);
+    }
+  }
+
+  private apply(text: string, entry: lex.Entry, i: number, prose: boolean): void {
+    for (const cue of entry.cues) this.add(cue, text, i, prose);
+    const words = this.scan.words;
+    const next = entry.byNext.size > 0 && i + 1 < words.count ? entry.byNext.get(words.hash[i + 1]!) : undefined;
+    if (next) this.applyPhrases(text, next, i, prose);
+    if (entry.phrases.length > 0) this.applyPhrases(text, entry.phrases, i, prose);
+  }
+
+  private applyPhrases(text: string, phrases: readonly lex.Phrase[], i: number, prose: boolean): void {
+    for (const phrase of phrases) {
+      if (!prose && phrase.cue.group < lex.TRACE) continue;
+      if (lex.matchPhrase(text, this.scan.words, i, phrase) >= 0) this.add(phrase.cue, text, i, prose);
+    }
+  }
+
+  /** Counts a cue; a cue without an id of its own counts by the word found, made a string only now. */
+  private add(cue: lex.Cue, text: string, i: number, prose: boolean): void {
+    const group = cue.group;
+    if (group === lex.KEYWORD) this.keywords[cue.index] = 1;
+    else if (group === lex.TRACE) this.scan.traceTrigger = true;
+    else if (!prose) return;
+    else if (group === lex.NOUN) this.noun = true;
+    else if (group === lex.SYMPTOM) this.symptom = true;
+    else {
+      const words = this.scan.words;
+      const id = cue.id ?? text.slice(words.start[i]!, words.end[i]!).toLowerCase();
+      addDistinct(group === lex.STRONG ? this.scan.strong : group === lex.WEAK ? this.scan.weak : this.scan.negative, id);
+    }
+  }
+
+  /** Ideographic cues have no spaces around them: look for them at every position of a run. */
+  private lookUpCjk(text: string): void {
+    const runs = this.scan.cjkRuns;
+    const { cjk, cjkLengths } = this.lexicon;
+    const tail = text.length - PROSE_TAIL;
+    for (let r = 0; r < runs.length; r += 2) {
+      const end = runs[r + 1]!;
+      for (let i = runs[r]!; i < end; i++) {
+        if (text.length > PROSE_HEAD + PROSE_TAIL && i >= PROSE_HEAD && i < tail) continue;
+        for (const length of cjkLengths) {
+          const cue = i + length <= end ? cjk.get(text.slice(i, i + length)) : undefined;
+          if (cue) addDistinct(cue.group === lex.STRONG ? this.scan.strong : cue.group === lex.WEAK ? this.scan.weak : this.scan.negative, cue.id!);
+        }
+      }
+    }
+  }
+
+  /** The detectors' evidence for one label; trace shapes are matched at most once per reading. */
+  evidence(detectors: ReadonlySet<DetectorName>, text: string): Evidence {
+    const scan = this.scan;
+    const evidence: Evidence = { hard: 0, soft: 0, negative: 0 };
+    if (detectors.has("code")) {
+      evidence.hard += scan.fence ? WEIGHTS.fence : Math.min(WEIGHTS.codeMax, scan.codeTokens * WEIGHTS.codeToken);
+    }
+    if (detectors.has("stack-trace") && scan.traceTrigger) {
+      if (this.traces < 0) this.traces = traceShapeCount(text);
+      evidence.hard += this.traces === 0 ? 0 : this.traces === 1 ? WEIGHTS.traceFirst : WEIGHTS.traceMore;
+    }
+    if (detectors.has("prose")) {
+      evidence.hard += Math.min(WEIGHTS.strongMax, scan.strong.length) * WEIGHTS.strong;
+      evidence.soft += Math.min(WEIGHTS.weakMax, scan.weak.length * WEIGHTS.weak);
+      if (this.noun && this.symptom) evidence.soft += WEIGHTS.bugReport;
+      evidence.negative += Math.min(WEIGHTS.negativeMax, scan.negative.length) * WEIGHTS.negative;
+    }
+    return evidence;
+  }
 }

@@ -22,35 +22,39 @@
 
 import type { Static } from "@sinclair/typebox";
 import type { ChatRequest, ClassifierInstance, ClassifierPlugin, Kit } from "../../../core/kit/index.ts";
-import { createCodingDetector, DETECTOR_NAMES, type CodingDetector, type DetectorName } from "./detector.ts";
+import { builtInLexicon, DETECTOR_NAMES, Reading, type DetectorName } from "./detector.ts";
+import { isWordChar } from "./chars.ts";
+import { addSpec, cloneLexicon, createLexicon, KEYWORD, type Lexicon } from "./lexicon.ts";
 
 interface CompiledLabel {
   name: string;
-  keywords: RegExp | null;
+  /** Indexes of this label's keywords in the word tables. */
+  keywords: number[];
+  /** Keywords that are not plain words, matched as text: literals without letters, or case-insensitive regexes. */
+  literals: (string | RegExp)[];
   patterns: RegExp[];
-  detector: CodingDetector | null;
+  detectors: ReadonlySet<DetectorName> | null;
 }
 
 const REGEX_PATTERN = /^\/(.+)\/([a-z]*)$/s;
+/** Keywords made of words with single separators go into the word tables; the last word matches as a prefix. */
+const WORD_KEYWORD = /^[\p{L}\p{N}_]+(?:[ \-/.'][\p{L}\p{N}_]+)*$/u;
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
 }
 
-/** Keywords of one label as one alternation; a leading word character anchors at a word start. */
-function compileKeywords(keywords: readonly string[]): RegExp | null {
-  if (keywords.length === 0) return null;
-  const parts = keywords.map((keyword) => (/^\w/.test(keyword) ? "\\b" : "") + escapeRegex(keyword));
-  return new RegExp(parts.join("|"), "gi");
+/** A keyword the word tables cannot hold: found anywhere, case-insensitively, from a word start if it starts with one. */
+/** Keywords made only of scanned words (no CJK, no symbols) can be looked up in the word tables. */
+function isWordKeyword(keyword: string): boolean {
+  if (!WORD_KEYWORD.test(keyword) || keyword.split(/[ \-/.']/).includes("_")) return false;
+  for (let i = 0; i < keyword.length; i++) if (!isWordChar(keyword.charCodeAt(i)) && !" -/.'".includes(keyword[i]!)) return false;
+  return true;
 }
 
-/** Distinct keywords found: a word repeated ten times is still one piece of evidence. */
-function keywordHits(pattern: RegExp, text: string): number {
-  pattern.lastIndex = 0;
-  const seen = new Set<string>();
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(text)) !== null) seen.add(match[0].toLowerCase());
-  return seen.size;
+function literalKeyword(keyword: string): string | RegExp {
+  if (!/[\p{L}\p{N}]/u.test(keyword)) return keyword;
+  return new RegExp((/^\w/.test(keyword) ? "\\b" : "") + escapeRegex(keyword), "i");
 }
 
 export default (kit: Kit) => {
@@ -80,21 +84,28 @@ export default (kit: Kit) => {
     }
   }
 
-  function compileLabels(settings: Settings): CompiledLabel[] {
+  /** Labels with their keywords placed in `lexicon` (a copy of the built-in tables when any label has words). */
+  function compileLabels(settings: Settings, lexicon: Lexicon): { labels: CompiledLabel[]; keywordCount: number } {
     const lists = settings.labels ?? {};
     const detect: Record<string, DetectorName[]> =
       settings.detect ?? ("coding" in lists ? { coding: [...DETECTOR_NAMES] } : {});
     const names = [...new Set([...Object.keys(lists), ...Object.keys(detect)])];
-    return names.map((name) => {
+    let keywordCount = 0;
+    const labels = names.map((name): CompiledLabel => {
       const patterns = lists[name] ?? [];
       const detectors = detect[name] ?? [];
-      return {
-        name,
-        keywords: compileKeywords(patterns.filter((pattern) => !REGEX_PATTERN.test(pattern))),
-        patterns: patterns.filter((pattern) => REGEX_PATTERN.test(pattern)).map((pattern) => compilePattern(name, pattern)),
-        detector: detectors.length > 0 ? createCodingDetector(detectors) : null,
-      };
+      const label: CompiledLabel = { name, keywords: [], literals: [], patterns: [], detectors: null };
+      for (const keyword of new Set(patterns.map((pattern) => (REGEX_PATTERN.test(pattern) ? pattern : pattern.toLowerCase())))) {
+        if (REGEX_PATTERN.test(keyword)) label.patterns.push(compilePattern(name, keyword));
+        else if (isWordKeyword(keyword)) {
+          addSpec(lexicon, `${keyword}*`, KEYWORD, keywordCount);
+          label.keywords.push(keywordCount++);
+        } else label.literals.push(literalKeyword(keyword));
+      }
+      if (detectors.length > 0) label.detectors = new Set(detectors);
+      return label;
     });
+    return { labels, keywordCount };
   }
 
   return {
@@ -107,15 +118,22 @@ export default (kit: Kit) => {
       const threshold = settings.threshold ?? 1;
       const maxChars = settings.max_chars ?? 16384;
       const head = Math.floor(maxChars * 0.75);
-      const compiled = compileLabels(settings);
+      const hasWords = Object.values(settings.labels ?? {}).some((list) => list.some((pattern) => !REGEX_PATTERN.test(pattern)));
+      const lexicon = hasWords ? cloneLexicon(builtInLexicon()) : builtInLexicon();
+      const { labels: compiled, keywordCount } = compileLabels(settings, hasWords ? lexicon : createLexicon());
       const labels = [...new Set([...compiled.map((label) => label.name), fallback])];
+      // One reading per instance, reused: classify is synchronous, so requests never share it at once.
+      const reading = new Reading(lexicon, keywordCount);
+      if (compiled.length === 1 && compiled[0]!.detectors?.has("code")) reading.settleOnCode(threshold);
+      const needsReading = compiled.some((label) => label.keywords.length > 0 || label.detectors !== null);
 
       function scoreOf(label: CompiledLabel, text: string): number {
-        let hits = label.keywords ? keywordHits(label.keywords, text) : 0;
+        let hits = 0;
+        for (const index of label.keywords) hits += reading.keywords[index]!;
+        for (const literal of label.literals) if (typeof literal === "string" ? text.includes(literal) : literal.test(text)) hits++;
         for (const pattern of label.patterns) if (pattern.test(text)) hits++;
-        if (!label.detector) return hits;
-        // Past the threshold plus the label's own keywords, no other label can be ahead of this one's hard evidence.
-        const evidence = label.detector.score(text, threshold + hits + 3);
+        if (!label.detectors) return hits;
+        const evidence = reading.evidence(label.detectors, text);
         return evidence.hard + Math.max(0, hits + evidence.soft - evidence.negative);
       }
 
@@ -125,6 +143,7 @@ export default (kit: Kit) => {
           let text = kit.latestUserText(request);
           // A pasted log may bury the question at either end: read both, skip the middle.
           if (text.length > maxChars) text = `${text.slice(0, head)}\n${text.slice(text.length - (maxChars - head))}`;
+          if (needsReading) reading.read(text);
           let best = fallback;
           let bestScore = threshold;
           let found = false;

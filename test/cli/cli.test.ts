@@ -1,0 +1,117 @@
+// The command line as a user runs it: check, explain, keys and usage, in their own processes.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "../..");
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "switchyard-cli-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  const result = Bun.spawnSync([process.execPath, join(ROOT, "main.ts"), ...args], {
+    cwd: dir,
+    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: process.env.PATH ?? "", ...options.env },
+  });
+  return { code: result.exitCode, out: result.stdout.toString(), err: result.stderr.toString() };
+}
+
+function generatedConfig(routes: number): string {
+  const lines = ["providers: { demo: { use: echo } }", "models:"];
+  for (let i = 0; i < 50; i++) lines.push(`  m${i}: [{ provider: demo, model: echo-${i}, price: { input: ${i + 1}, output: ${i + 2} } }]`);
+  lines.push("routes:");
+  for (let i = 0; i < routes; i++) lines.push(`  - { name: r${i}, when: 'model == "m${i % 50}" and header.x-team == "t${i}"', to: m${i % 50} }`);
+  lines.push("  - { name: direct, to: $model }");
+  return lines.join("\n") + "\n";
+}
+
+describe("switchyard check", () => {
+  test("passes on the shipped config with no keys and prints the dispatch table", () => {
+    const result = cli(["check", "--config", join(ROOT, "router.config.yaml")]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("routes (3, first match wins)");
+    expect(result.out).toContain("anthropic (anthropic) unavailable: api_key is empty");
+    expect(result.err).toContain("unavailable-target (warning)");
+  });
+
+  test("passes on a generated config with 1,000 routes", async () => {
+    await writeFile(join(dir, "large.yaml"), generatedConfig(1000));
+    const result = cli(["check", "--config", "large.yaml"]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("routes (1001, first match wins)");
+  });
+
+  test("prints every diagnostic with file:line:col, the line and a caret, and exits 1", async () => {
+    await writeFile(
+      join(dir, "broken.yaml"),
+      `providers:
+  openai: { use: openai, api_key: "sk-test-1234" }
+models:
+  gpt: [{ provider: opnai, model: gpt-5-mini, price: { input: 1, output: 1 } }]
+routes:
+  - { name: direct, to: gtp }
+`,
+    );
+    const result = cli(["check", "--config", "broken.yaml"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('broken.yaml:4:21 unknown-provider: provider "opnai" is not defined');
+    expect(result.err).toContain("  4 |   gpt: [{ provider: opnai,");
+    expect(result.err).toContain('did you mean "openai"?');
+    expect(result.err).toMatch(/broken\.yaml:6:\d+ unknown-target/);
+    expect(result.err).not.toContain("sk-test-1234");
+  });
+});
+
+describe("switchyard explain", () => {
+  test("names the route, the candidates in order and why other routes were passed over", () => {
+    const request = JSON.stringify({
+      model: "gpt-5-mini",
+      messages: [{ role: "user", content: "Refactor this function:\n```ts\nfunction add(a, b) { return a + b }\n```" }],
+    });
+    const result = cli(["explain", "--config", join(ROOT, "router.config.yaml"), "-"], { stdin: request });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('classifier intent = "coding"');
+    expect(result.out).toContain("route: coding");
+    expect(result.out).toContain("1. demo/echo");
+    expect(result.out).toMatch(/anthropic\/claude-sonnet-4-5: passed-over, provider anthropic unavailable/);
+  });
+
+  test("an ordinary question skips the coding route", () => {
+    const request = JSON.stringify({ model: "auto", messages: [{ role: "user", content: "What is the capital of France?" }] });
+    const result = cli(["explain", "--config", join(ROOT, "router.config.yaml"), "-"], { stdin: request });
+    expect(result.out).toContain('classifier intent = "other"');
+    expect(result.out).toMatch(/route coding: skipped, when intent == "coding" is false/);
+    expect(result.out).toContain("route: auto");
+  });
+});
+
+describe("switchyard keys and usage", () => {
+  test("creates a key on a line of its own, lists and disables it", async () => {
+    await writeFile(join(dir, "keys.yaml"), `storage: sqlite:./keys.db\nauth: { use: api-keys }\n${generatedConfig(1)}`);
+    const created = cli(["keys", "create", "--config", "keys.yaml", "--name", "ci", "--credit-limit", "5", "--tags", "a,b"]);
+    expect(created.code).toBe(0);
+    expect(created.out).toMatch(/^sk-sy-\S+\n$/);
+    const listed = JSON.parse(cli(["keys", "list", "--config", "keys.yaml", "--json"]).out) as { id: string; name: string; credit_limit: number; tags: string[] }[];
+    expect(listed[0]).toMatchObject({ name: "ci", credit_limit: 5, tags: ["a", "b"] });
+    expect(cli(["keys", "disable", "--config", "keys.yaml", listed[0]!.id]).code).toBe(0);
+    const after = JSON.parse(cli(["keys", "list", "--config", "keys.yaml", "--json"]).out) as { disabled: boolean }[];
+    expect(after[0]!.disabled).toBe(true);
+    const usage = cli(["usage", "--config", "keys.yaml", "--by", "model"]);
+    expect(usage.code).toBe(0);
+    expect(usage.out).toContain("requests");
+  });
+
+  test("an unknown command prints the usage and exits 64", () => {
+    const result = cli(["frobnicate"]);
+    expect(result.code).toBe(64);
+    expect(result.err).toContain("usage:");
+  });
+});

@@ -1,0 +1,22 @@
+// "Did you mean": edit distance with swaps, its early stop past a limit, and picking the nearest name.
+
+import { expect, test } from "bun:test";
+import { didYouMean, editDistance } from "../../core/expr/did-you-mean.ts";
+
+test("edit distance counts a swap of adjacent characters as one edit", () => {
+  expect(editDistance("opnaei", "openai")).toBe(2);
+  expect(editDistance("cheapst", "cheapest")).toBe(1);
+  expect(editDistance("fastset", "fastest")).toBe(1);
+});
+
+test("edit distance past its limit reports the limit plus one, and is exact up to it", () => {
+  expect(editDistance("gpt-5-mini", "claude-sonnet", 2)).toBe(3);
+  expect(editDistance("gpt-5-mni", "gpt-5-mini", 2)).toBe(1);
+  expect(editDistance("abcd", "badc", 2)).toBe(2);
+});
+
+test("the nearest of a thousand model names is suggested, and an unrelated word gets none", () => {
+  const names = Array.from({ length: 1000 }, (_, i) => `model-${i}`);
+  expect(didYouMean("modle-417", names)).toBe("model-417");
+  expect(didYouMean("embedding", names)).toBeUndefined();
+});

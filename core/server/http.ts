@@ -26,15 +26,19 @@ export function clientKey(headers: Headers): string | null {
   return headers.get("x-api-key")?.trim() || null;
 }
 
-/** Reads a JSON body no larger than `limit` bytes. */
+/**
+ * Reads a JSON body no larger than `limit` bytes: a declared length is checked before reading;
+ * a chunked body is bounded by the server's own hard limit, then checked here.
+ */
 export async function readJson(request: Request, limit: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw errors.payloadTooLarge(limit);
-  const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > limit) throw errors.payloadTooLarge(limit);
-  if (bytes.byteLength === 0) throw errors.badRequest("the request body is empty; expected a JSON object");
+  const text = await request.text();
+  // Characters never outnumber bytes: only a body near the limit needs its bytes counted.
+  if (text.length > limit / 4 && Buffer.byteLength(text) > limit) throw errors.payloadTooLarge(limit);
+  if (text.length === 0) throw errors.badRequest("the request body is empty; expected a JSON object");
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(text);
   } catch (error) {
     throw errors.badRequest(`the request body is not valid JSON: ${(error as Error).message}`);
   }

@@ -3,10 +3,11 @@
 
 import { formatDiagnostic } from "../config/diagnostics.ts";
 import { openLedger } from "../ledger/index.ts";
-import type { KeyRecord, Ledger, UsageGroup } from "../ledger/types.ts";
+import type { Ledger } from "../ledger/types.ts";
 import { nanoToUsd, usdToNano } from "../money.ts";
 import { compileAll } from "../runtime/compile-all.ts";
 import { parseSince } from "../server/admin.ts";
+import { keyView, usageGroup, usageView } from "../server/views.ts";
 import { flag, UsageError, type ParsedArgs } from "./args.ts";
 import type { CliContext } from "./context.ts";
 import { table } from "./table.ts";
@@ -27,19 +28,6 @@ async function withLedger(ctx: CliContext, run: (ledger: Ledger) => Promise<numb
 
 const usd = (nano: number | null) => (nano === null ? "none" : `$${nanoToUsd(nano).toFixed(6)}`);
 
-function keyJson(k: KeyRecord) {
-  return {
-    id: k.id,
-    prefix: k.prefix,
-    name: k.name,
-    tags: k.tags,
-    credit_limit: k.creditLimit === null ? null : nanoToUsd(k.creditLimit),
-    spent: nanoToUsd(k.spent),
-    disabled: k.disabled,
-    created_at: new Date(k.createdAt).toISOString(),
-  };
-}
-
 export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const [, action, target] = args.positionals;
   const json = args.flags.has("json");
@@ -51,13 +39,13 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
       if (limit !== undefined && !(Number(limit) >= 0)) throw new UsageError(`--credit-limit must be a number of USD, got ${limit}`);
       const tags = flag(args, "tags")?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];
       const created = await ledger.keys.create({ name, creditLimit: limit === undefined ? null : usdToNano(Number(limit)), tags });
-      if (json) ctx.out(JSON.stringify({ key: created.key, ...keyJson(created.record) }) + "\n");
+      if (json) ctx.out(JSON.stringify({ key: created.key, ...keyView(created.record) }) + "\n");
       else ctx.out(`${created.key}\n`), ctx.err(`created key ${created.record.id} "${name}"; the key is shown once, store it now\n`);
       return 0;
     }
     if (action === "list") {
       const list = await ledger.keys.list();
-      if (json) ctx.out(JSON.stringify(list.map(keyJson)) + "\n");
+      if (json) ctx.out(JSON.stringify(list.map(keyView)) + "\n");
       else {
         const rows = list.map((k) => [k.id, `${k.prefix}…`, k.name, k.tags.join(","), usd(k.creditLimit), usd(k.spent), k.disabled ? "disabled" : "active"]);
         ctx.out(table(["id", "prefix", "name", "tags", "limit", "spent", "state"], rows));
@@ -71,23 +59,21 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
         ctx.err(`no key matches ${target}\n`);
         return 1;
       }
-      ctx.out(json ? JSON.stringify(keyJson(record)) + "\n" : `disabled ${record.id} "${record.name}"\n`);
+      ctx.out(json ? JSON.stringify(keyView(record)) + "\n" : `disabled ${record.id} "${record.name}"\n`);
       return 0;
     }
     throw new UsageError("usage: switchyard keys create|list|disable");
   });
 }
 
-const GROUPS: readonly UsageGroup[] = ["model", "provider", "key", "route", "day"];
 
 export async function usage(ctx: CliContext, args: ParsedArgs): Promise<number> {
-  const by = (flag(args, "by") ?? "model") as UsageGroup;
-  if (!GROUPS.includes(by)) throw new UsageError(`--by must be one of ${GROUPS.join(", ")}`);
+  const by = usageGroup(flag(args, "by"));
   const since = parseSince(flag(args, "since") ?? "7d");
   return withLedger(ctx, async (ledger) => {
     const rows = await ledger.usage({ by, since });
     if (args.flags.has("json")) {
-      ctx.out(JSON.stringify(rows.map((r) => ({ ...r, cost: nanoToUsd(r.cost), fee: nanoToUsd(r.fee), total: nanoToUsd(r.total) }))) + "\n");
+      ctx.out(JSON.stringify(rows.map(usageView)) + "\n");
       return 0;
     }
     const body = rows.map((r) => [r.group ?? "-", String(r.requests), String(r.inputTokens), String(r.outputTokens), usd(r.cost), usd(r.fee), usd(r.total)]);

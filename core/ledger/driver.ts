@@ -2,19 +2,11 @@
 // public API on top, so the SQLite and PostgreSQL drivers stay thin wiring.
 
 import type { RawUsage, RequestRow } from "./rows.ts";
-import type { RequestRecord, UsageQuery } from "./types.ts";
+import type { KeyRecord, RequestRecord, UsageQuery } from "./types.ts";
 
-export interface KeyRow {
-  id: string;
+/** A `keys` row: the record plus the SHA-256 of the secret, which never leaves the ledger. */
+export interface KeyRow extends KeyRecord {
   secretHash: string;
-  prefix: string;
-  name: string;
-  tags: string[];
-  creditLimit: number | null;
-  spent: number;
-  reserved: number;
-  disabled: boolean;
-  createdAt: number;
 }
 
 export interface LedgerDriver {

@@ -2,33 +2,17 @@
 // tables use the same property names), plus the aggregation that rows and rollups have in common.
 
 import type { Usage } from "../kit/index.ts";
-import type { AttemptRecord, GenerationRow, RequestRecord, UsageRow } from "./types.ts";
+import type { GenerationRow, RequestRecord, UsageRow } from "./types.ts";
 
 /** A `requests` row as both dialects' Drizzle tables type it. */
-export interface RequestRow {
-  id: string;
-  keyId: string | null;
-  route: string | null;
-  requestedModel: string;
-  model: string | null;
-  provider: string | null;
-  endpoint: string | null;
-  status: number;
-  errorCode: string | null;
-  attempts: AttemptRecord[];
-  stream: boolean;
+export interface RequestRow extends Omit<RequestRecord, "usage" | "reservation"> {
   inputTokens: number | null;
   outputTokens: number | null;
   cachedTokens: number | null;
   cacheWriteTokens: number | null;
   reasoningTokens: number | null;
   tokensEstimated: boolean;
-  cost: number;
-  fee: number;
   total: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  createdAt: number;
 }
 
 /** A `daily_rollups` row; absent dimensions are stored as "" so they can be part of the key. */

@@ -71,7 +71,8 @@ export interface KeyStore {
   get(id: string): Promise<KeyRecord | null>;
 }
 
-export type UsageGroup = "model" | "provider" | "key" | "route" | "day";
+export const USAGE_GROUPS = ["model", "provider", "key", "route", "day"] as const;
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 export interface UsageQuery {
   /** Epoch ms, inclusive. Rolled-up history counts by whole UTC days. */

@@ -3,12 +3,11 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { errors, isSwitchyardError } from "../errors.ts";
-import type { UsageGroup } from "../ledger/types.ts";
-import { nanoToUsd, usdToNano } from "../money.ts";
+import { usdToNano } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { errorResponse, newRequestId, readJson, servedHeaders } from "./http.ts";
+import { keyView, usageGroup, usageView } from "./views.ts";
 
-const GROUPS: readonly UsageGroup[] = ["model", "provider", "key", "route", "day"];
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
@@ -37,19 +36,6 @@ function admin(runtime: Runtime, handler: Handler) {
     } catch (error) {
       return errorResponse(isSwitchyardError(error) ? error : errors.internal("internal error", error), headers);
     }
-  };
-}
-
-function keyView(record: Awaited<ReturnType<Runtime["ledger"]["keys"]["list"]>>[number]) {
-  return {
-    id: record.id,
-    prefix: record.prefix,
-    name: record.name,
-    tags: record.tags,
-    credit_limit: record.creditLimit === null ? null : nanoToUsd(record.creditLimit),
-    spent: nanoToUsd(record.spent),
-    disabled: record.disabled,
-    created_at: new Date(record.createdAt).toISOString(),
   };
 }
 
@@ -92,14 +78,11 @@ export function adminRoutes(runtime: Runtime) {
     }))
     .get("/usage", admin(runtime, async (request) => {
       const url = new URL(request.url);
-      const by = (url.searchParams.get("by") ?? "model") as UsageGroup;
-      if (!GROUPS.includes(by)) throw errors.badRequest(`\`by\` must be one of ${GROUPS.join(", ")}`);
+      const by = usageGroup(url.searchParams.get("by"));
       const since = parseSince(url.searchParams.get("since"));
       await runtime.ledger.flush();
       const rows = await runtime.ledger.usage({ by, since });
-      return {
-        data: rows.map((r) => ({ ...r, cost: nanoToUsd(r.cost), fee: nanoToUsd(r.fee), total: nanoToUsd(r.total) })),
-      };
+      return { data: rows.map(usageView) };
     }));
 }
 

@@ -1,17 +1,11 @@
 // Live statistics per endpoint: sliding-window percentiles and error rate, in-flight count,
 // retry-after penalties and a circuit breaker. Fed by every upstream call, read by dispatch.
 
-import { SlidingWindow } from "./window.ts";
+import { SlidingWindow, type WindowSummary } from "./window.ts";
 
 export type CircuitState = "closed" | "open" | "half-open";
 
-export interface EndpointStats {
-  samples: number;
-  latencyP50?: number;
-  latencyP95?: number;
-  ttftP50?: number;
-  ttftP95?: number;
-  errorRate?: number;
+export interface EndpointStats extends WindowSummary {
   inflight: number;
   circuit: CircuitState;
   /** Set while a vendor's retry-after holds the endpoint back (epoch ms). */

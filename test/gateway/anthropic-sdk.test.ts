@@ -2,25 +2,20 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { startFakeAnthropic } from "../fakes/anthropic.ts";
-import { startFakeOpenAI } from "../fakes/openai.ts";
-import { vendorConfig } from "./configs.ts";
-import { startGateway, type Gateway } from "./harness.ts";
+import { startVendors, type Vendors } from "./configs.ts";
+import type { Gateway } from "./harness.ts";
 
-const openaiFake = startFakeOpenAI();
-const anthropicFake = startFakeAnthropic();
+let vendors: Vendors;
+let openaiFake: Vendors["openaiFake"];
 let gateway: Gateway;
 let client: Anthropic;
 
 beforeAll(async () => {
-  gateway = await startGateway(vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }));
+  vendors = await startVendors();
+  ({ openaiFake, gateway } = vendors);
   client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
 });
-afterAll(async () => {
-  await gateway.close();
-  await openaiFake.close();
-  await anthropicFake.close();
-});
+afterAll(() => vendors.close());
 
 describe("Anthropic clients", () => {
   test("a Messages request is served by the OpenAI fake and answered in Anthropic's shape", async () => {

@@ -1,5 +1,10 @@
 // Configs for gateway tests: the fake vendors' URLs stand where the real vendors' would.
 
+import { startFakeAnthropic } from "../fakes/anthropic.ts";
+import type { FakeReply, FakeServer } from "../fakes/base.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { startGateway, type Gateway } from "./harness.ts";
+
 export interface FakeUrls {
   openai: string;
   anthropic: string;
@@ -31,4 +36,28 @@ routes:
     to: $model
     fallback: [gpt-5-mini]
 ${extra}`;
+}
+
+export interface Vendors {
+  openaiFake: FakeServer<FakeReply>;
+  anthropicFake: FakeServer<FakeReply>;
+  gateway: Gateway;
+  close(): Promise<void>;
+}
+
+/** Fake OpenAI and Anthropic vendors with a gateway in front of them, on `vendorConfig`. */
+export async function startVendors(): Promise<Vendors> {
+  const openaiFake = startFakeOpenAI();
+  const anthropicFake = startFakeAnthropic();
+  const gateway = await startGateway(vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }));
+  return {
+    openaiFake,
+    anthropicFake,
+    gateway,
+    async close() {
+      await gateway.close();
+      await openaiFake.close();
+      await anthropicFake.close();
+    },
+  };
 }

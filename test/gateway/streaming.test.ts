@@ -2,25 +2,21 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startFakeAnthropic } from "../fakes/anthropic.ts";
-import { startFakeOpenAI } from "../fakes/openai.ts";
-import { vendorConfig } from "./configs.ts";
-import { startGateway, type Gateway } from "./harness.ts";
+import { startVendors, type Vendors } from "./configs.ts";
+import type { Gateway } from "./harness.ts";
 
-const openaiFake = startFakeOpenAI();
-const anthropicFake = startFakeAnthropic();
+let vendors: Vendors;
+let openaiFake: Vendors["openaiFake"];
+let anthropicFake: Vendors["anthropicFake"];
 let gateway: Gateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  gateway = await startGateway(vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }));
+  vendors = await startVendors();
+  ({ openaiFake, anthropicFake, gateway } = vendors);
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
 });
-afterAll(async () => {
-  await gateway.close();
-  await openaiFake.close();
-  await anthropicFake.close();
-});
+afterAll(() => vendors.close());
 
 describe("streams", () => {
   test("an upstream stream that breaks mid-answer ends the client stream with an error", async () => {

@@ -2,6 +2,7 @@
 
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type Context, durationMs, isRecord, type PluginCatalog, sizeBytes } from "./context.ts";
+import { createRedactor } from "../redact.ts";
 import { type Diagnostic, hasErrors } from "./diagnostics.ts";
 import type { LedgerSettings, RoutingGraph, ServerSettings } from "./graph.ts";
 import { buildModels, buildPools } from "./models-section.ts";
@@ -95,6 +96,13 @@ function build(ctx: Context, config: Record<string, unknown>, file: string): Rou
   return graph;
 }
 
+/** Diagnostics quote source lines: a secret written inline must not be printed with them. */
+function redactDiagnostics(diagnostics: Diagnostic[], secrets: readonly string[]): Diagnostic[] {
+  if (secrets.length === 0) return diagnostics;
+  const redact = createRedactor(secrets);
+  return diagnostics.map((d) => ({ ...d, message: redact(d.message), sourceLine: redact(d.sourceLine), ...(d.hint ? { hint: redact(d.hint) } : {}) }));
+}
+
 export function compileConfig(text: string, options: CompileOptions): CompileResult {
   const source = new ConfigSource(options.file, text, options.env);
   const ctx: Context = { source, plugins: options.plugins };
@@ -108,5 +116,5 @@ export function compileConfig(text: string, options: CompileOptions): CompileRes
   // Admin keys are secrets even when written inline.
   if (graph.adminKey && graph.adminKey.length >= 4) source.secrets.add(graph.adminKey);
   graph.secrets = [...source.secrets];
-  return { graph: hasErrors(source.diagnostics) ? null : graph, diagnostics: source.diagnostics };
+  return { graph: hasErrors(source.diagnostics) ? null : graph, diagnostics: redactDiagnostics(source.diagnostics, graph.secrets) };
 }

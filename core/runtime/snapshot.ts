@@ -14,7 +14,7 @@ import type {
 } from "../kit/plugin.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import { checkInstance, describe } from "../plugins/validate.ts";
-import { createRedactor } from "./redact.ts";
+import { createRedactor } from "../redact.ts";
 
 export interface Snapshot {
   version: number;

@@ -1,0 +1,112 @@
+// The rest of the HTTP surface: OpenRouter paths and request narrowing, Gemini behind an OpenAI
+// client, health and Prometheus metrics.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { startFakeAnthropic } from "../fakes/anthropic.ts";
+import { startFakeGemini } from "../fakes/gemini.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { vendorConfig } from "./configs.ts";
+import { chatBody, postJson, startGateway, type Gateway } from "./harness.ts";
+
+const openaiFake = startFakeOpenAI();
+const anthropicFake = startFakeAnthropic();
+const geminiFake = startFakeGemini();
+let gateway: Gateway;
+
+beforeAll(async () => {
+  gateway = await startGateway(vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url, gemini: geminiFake.url }));
+});
+afterAll(async () => {
+  await gateway.close();
+  await Promise.all([openaiFake.close(), anthropicFake.close(), geminiFake.close()]);
+});
+
+describe("OpenRouter compatibility", () => {
+  test("everything under /v1 is also served under /api/v1", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "via /api/v1" } });
+    const client = new OpenAI({ baseURL: `${gateway.url}/api/v1`, apiKey: "unused", maxRetries: 0 });
+    const completion = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] });
+    expect(completion.choices[0]!.message.content).toBe("via /api/v1");
+    const generation = await fetch(`${gateway.url}/api/v1/generation?id=${completion.id}`);
+    expect(generation.status).toBe(200);
+    expect((await (await fetch(`${gateway.url}/api/v1/models`)).json()) as { data: unknown[] }).toMatchObject({ object: "list" });
+  });
+
+  test("provider.ignore narrows the candidates the route chose", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "not from anthropic" } });
+    const before = anthropicFake.requests.length;
+    const response = await postJson(
+      `${gateway.url}/v1/chat/completions`,
+      chatBody("claude-sonnet", "please refactor this", { provider: { ignore: ["anthropic"] } }),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+    expect(anthropicFake.requests.length).toBe(before);
+  });
+
+  test("provider.only naming no candidate is a 503 that says why", async () => {
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi", { provider: { only: ["mistral"] } }));
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("no_endpoint");
+  });
+
+  test("models: [...] is the ordered fallback list of a $model route", async () => {
+    geminiFake.enqueue({ kind: "error", status: 503, body: { error: { code: 503, message: "overloaded", status: "UNAVAILABLE" } } });
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "from the second model" } });
+    // The route's own fallback is gpt-5-mini: the client's list comes before it.
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gemini-flash", "hi", { models: ["claude-sonnet"] }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-switchyard-model")).toBe("claude-sonnet");
+    expect(response.headers.get("x-switchyard-attempts")).toBe("2");
+  });
+
+  test("an invalid provider.sort is a 400 naming the field", async () => {
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi", { provider: { sort: "vibes" } }));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain("provider.sort");
+  });
+});
+
+describe("Gemini behind an OpenAI client", () => {
+  test("a streamed request is served by Gemini's streamGenerateContent and comes back as OpenAI chunks", async () => {
+    geminiFake.enqueue({ kind: "reply", reply: { text: "Gemini says hello", usage: { input: 6, output: 4 } } });
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "gemini-flash",
+      messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe("Gemini says hello");
+    expect(usage).toMatchObject({ prompt_tokens: 6, completion_tokens: 4 });
+    const sent = geminiFake.requests.at(-1)!;
+    expect(sent.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+    expect(sent.search).toBe("?alt=sse");
+    expect(sent.headers["x-goog-api-key"]).toBe("gemini-test-secret");
+    expect(sent.body).toMatchObject({ systemInstruction: { parts: [{ text: "Be brief." }] } });
+  });
+});
+
+describe("operations", () => {
+  test("/health answers with the config version", async () => {
+    const response = await fetch(`${gateway.url}/health`);
+    expect(await response.json()).toEqual({ status: "ok", config_version: 1 });
+  });
+
+  test("/metrics counts requests by route, model, provider and status, with no secret in it", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "counted" } });
+    await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "count me"));
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(text).toMatch(/switchyard_requests_total\{route="direct",model="gpt-5-mini",provider="openai",status="200"\} \d+/);
+    expect(text).toContain("# TYPE switchyard_request_duration_seconds histogram");
+    expect(text).toContain('switchyard_endpoint_inflight{endpoint="openai/gpt-5-mini"} 0');
+    expect(text).not.toContain("sk-openai-test-secret");
+  });
+});

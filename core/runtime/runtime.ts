@@ -171,6 +171,7 @@ export class Runtime implements GatewayDeps {
     if (this.reloads.length > HISTORY) this.reloads.shift();
     if (result === "failed") this.log.error("reload failed; the previous config keeps serving", { trigger, diagnostics: report.diagnostics });
     else if (result === "applied" && trigger !== "start") this.log.info("config reloaded", { trigger, version: report.version });
+    if (result === "applied" && report.diagnostics.length > 0) this.log.warn("config warnings", { diagnostics: report.diagnostics });
     return report;
   }
 

@@ -6,7 +6,7 @@ import { errors, isSwitchyardError } from "../errors.ts";
 import type { Principal } from "../kit/plugin.ts";
 import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { clientKey, errorResponse, newRequestId, servedHeaders } from "./http.ts";
+import { clientKey, errorResponse, plainHeaders } from "./http.ts";
 
 async function caller(runtime: Runtime, request: Request): Promise<Principal> {
   try {
@@ -19,9 +19,11 @@ async function caller(runtime: Runtime, request: Request): Promise<Principal> {
 function guarded(handler: (request: Request, principal: Principal) => Promise<Response>, runtime: Runtime) {
   return async ({ request }: { request: Request }) => {
     try {
-      return await handler(request, await caller(runtime, request));
+      const response = await handler(request, await caller(runtime, request));
+      for (const [name, value] of Object.entries(plainHeaders())) response.headers.set(name, value);
+      return response;
     } catch (error) {
-      return errorResponse(isSwitchyardError(error) ? error : errors.internal("internal error", error), servedHeaders(newRequestId(), null));
+      return errorResponse(isSwitchyardError(error) ? error : errors.internal("internal error", error), plainHeaders());
     }
   };
 }

@@ -5,7 +5,7 @@ import { Elysia } from "elysia";
 import { errors, isSwitchyardError } from "../errors.ts";
 import { usdToNano } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { errorResponse, newRequestId, readJson, servedHeaders } from "./http.ts";
+import { errorResponse, plainHeaders, readJson } from "./http.ts";
 import { keyView, usageGroup, usageView } from "./views.ts";
 
 
@@ -25,7 +25,7 @@ type Handler = (request: Request, params: Record<string, string>) => Promise<unk
 
 function admin(runtime: Runtime, handler: Handler) {
   return async ({ request, params }: { request: Request; params: Record<string, string> }) => {
-    const headers = servedHeaders(newRequestId(), null);
+    const headers = plainHeaders();
     if (!isAdmin(runtime, request)) {
       const hint = runtime.snapshot.graph.adminKey ? "missing or wrong admin key" : "the admin API is off: set admin_key in the config";
       return errorResponse(errors.unauthorized(hint), headers);

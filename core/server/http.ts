@@ -69,6 +69,11 @@ export function servedHeaders(id: string, served: Served | null): Record<string,
   return headers;
 }
 
+/** The headers of a response that no route served (models, health, admin, errors before routing). */
+export function plainHeaders(): Record<string, string> {
+  return servedHeaders(newRequestId(), null);
+}
+
 export function toGatewayError(error: unknown): SwitchyardError {
   return isSwitchyardError(error) ? error : errors.internal("internal error", error);
 }

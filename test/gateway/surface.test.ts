@@ -100,6 +100,15 @@ describe("operations", () => {
     expect(await response.json()).toEqual({ status: "ok", config_version: 1 });
   });
 
+  test("every response carries a request id and the x-switchyard headers", async () => {
+    for (const path of ["/health", "/metrics", "/v1/models", "/v1/key", "/admin/status", "/v1/nowhere"]) {
+      const response = await fetch(`${gateway.url}${path}`);
+      await response.arrayBuffer();
+      expect(response.headers.get("x-request-id")).toMatch(/^gen-/);
+      for (const name of ["x-switchyard-route", "x-switchyard-model", "x-switchyard-provider"]) expect(response.headers.has(name)).toBe(true);
+    }
+  });
+
   test("/metrics counts requests by route, model, provider and status, with no secret in it", async () => {
     openaiFake.enqueue({ kind: "reply", reply: { text: "counted" } });
     await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "count me"));

@@ -91,8 +91,8 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
 }
 
 /**
- * Pull-based, so a slow client slows the upstream read (backpressure); a client that goes away
- * cancels the stream, which aborts the upstream call at once.
+ * Pull-based, so a slow client slows the upstream read (backpressure, up to a queue of 8 frames);
+ * a client that goes away cancels the stream, which aborts the upstream call at once.
  */
 function sseBody(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
@@ -134,6 +134,8 @@ function sseBody(
         finish();
       },
     },
-    { highWaterMark: 0 },
+    // A small queue lets Bun write several frames per socket write; it stays bounded, so a slow
+    // client still slows the upstream read.
+    { highWaterMark: 8 },
   );
 }

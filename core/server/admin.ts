@@ -43,6 +43,7 @@ export function adminRoutes(runtime: Runtime) {
   return new Elysia({ prefix: "/admin" })
     .get("/status", admin(runtime, async () => ({
       config_version: runtime.snapshot.version,
+      memory: process.memoryUsage(),
       config_file: runtime.snapshot.graph.file,
       inflight: runtime.snapshot.inflight,
       last_reload: runtime.reloads.at(-1) ?? null,

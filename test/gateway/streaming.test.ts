@@ -59,6 +59,25 @@ describe("streams", () => {
     expect(anthropicFake.aborted).toBeGreaterThanOrEqual(1);
   });
 
+  test("a client that gives up on a non-streamed request aborts the upstream call too", async () => {
+    openaiFake.enqueue({ kind: "hang" });
+    const aborted = openaiFake.nextAbort();
+    const before = openaiFake.requests.length;
+    const controller = new AbortController();
+    const pending = fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] }),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    // Abort once the vendor has the request in hand.
+    while (openaiFake.requests.length === before) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await pending;
+    await aborted;
+    expect(openaiFake.aborted).toBeGreaterThanOrEqual(1);
+  });
+
   test("a stream the client abandons still gets its ledger row, marked cancelled", async () => {
     anthropicFake.enqueue({ kind: "stall", reply: { text: "partial words then silence" }, afterFrames: 4 });
     const aborted = anthropicFake.nextAbort();

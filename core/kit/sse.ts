@@ -15,60 +15,69 @@ export interface SseMessage {
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
+  const message = new MessageBuilder();
   let buffer = "";
-  let event = "";
-  let data: string[] = [];
-  let id: string | undefined;
   try {
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
       buffer += decoder.decode(value, { stream: true });
-      let start = 0;
-      while (true) {
-        let end = -1;
-        let next = -1;
-        for (let i = start; i < buffer.length; i++) {
-          const c = buffer.charCodeAt(i);
-          if (c === 10) { end = i; next = i + 1; break; }
-          if (c === 13) {
-            if (i + 1 >= buffer.length) break; // wait: may be CRLF split across chunks
-            end = i;
-            next = buffer.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-            break;
-          }
-        }
-        if (end < 0) break;
-        const line = buffer.slice(start, end);
-        start = next;
-        if (line === "") {
-          if (data.length > 0) yield { event: event || "message", data: data.join("\n"), ...(id ? { id } : {}) };
-          event = "";
-          data = [];
-          continue;
-        }
-        if (line.charCodeAt(0) === 58) continue; // ":" comment / keep-alive
-        const colon = line.indexOf(":");
-        const field = colon < 0 ? line : line.slice(0, colon);
-        let value = colon < 0 ? "" : line.slice(colon + 1);
-        if (value.charCodeAt(0) === 32) value = value.slice(1);
-        if (field === "data") data.push(value);
-        else if (field === "event") event = value;
-        else if (field === "id") id = value;
+      // Vendors end lines with LF; a CR anywhere means CR or CRLF line ends: normalise them first.
+      // A CR at the very end may be half of a CRLF split across chunks: keep it for the next one.
+      if (buffer.includes("\r")) {
+        const tail = buffer.endsWith("\r") ? "\r" : "";
+        buffer = (tail ? buffer.slice(0, -1) : buffer).replace(/\r\n?/g, "\n") + tail;
       }
-      buffer = buffer.slice(start);
+      let start = 0;
+      let end = buffer.indexOf("\n");
+      while (end >= 0) {
+        const complete = message.line(buffer.slice(start, end));
+        if (complete) yield complete;
+        start = end + 1;
+        end = buffer.indexOf("\n", start);
+      }
+      buffer = start === 0 ? buffer : buffer.slice(start);
     }
     buffer += decoder.decode();
-    if (buffer.length > 0) {
-      for (const line of buffer.split(/\r\n|\r|\n/)) {
-        if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-        else if (line.startsWith("event:")) event = line.slice(6).trim();
-      }
+    for (const line of buffer.replace(/\r\n?/g, "\n").split("\n")) {
+      const complete = message.line(line);
+      if (complete) yield complete;
     }
-    if (data.length > 0) yield { event: event || "message", data: data.join("\n"), ...(id ? { id } : {}) };
+    const last = message.line("");
+    if (last) yield last;
   } finally {
     reader.releaseLock();
     await body.cancel().catch(() => {});
+  }
+}
+
+/** Accumulates the fields of one message; a blank line completes it. */
+class MessageBuilder {
+  private event = "";
+  private data: string[] = [];
+  private id: string | undefined;
+
+  line(line: string): SseMessage | null {
+    if (line === "") {
+      if (this.data.length === 0) {
+        this.event = "";
+        return null;
+      }
+      const message: SseMessage = { event: this.event || "message", data: this.data.join("\n") };
+      if (this.id) message.id = this.id;
+      this.event = "";
+      this.data = [];
+      return message;
+    }
+    if (line.charCodeAt(0) === 58) return null; // ":" comment / keep-alive
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === "data") this.data.push(value);
+    else if (field === "event") this.event = value;
+    else if (field === "id") this.id = value;
+    return null;
   }
 }
 

@@ -1,0 +1,88 @@
+// The SSE reader every provider uses: line ends, frames split anywhere, multi-line data, comments.
+
+import { describe, expect, test } from "bun:test";
+import { formatSse, readSse, type SseMessage } from "../../core/kit/sse.ts";
+
+function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+      controller.close();
+    },
+  });
+}
+
+async function read(chunks: string[]): Promise<SseMessage[]> {
+  const messages: SseMessage[] = [];
+  for await (const message of readSse(streamOf(chunks))) messages.push(message);
+  return messages;
+}
+
+const EXPECTED: SseMessage[] = [
+  { event: "message_start", data: '{"a":1}' },
+  { event: "message", data: "line one\nline two" },
+  { event: "message", data: "[DONE]" },
+];
+
+describe("readSse", () => {
+  const text = 'event: message_start\ndata: {"a":1}\n\n: keep-alive\n\ndata: line one\ndata: line two\n\ndata: [DONE]\n\n';
+
+  test("reads events, multi-line data and skips comments", async () => {
+    expect(await read([text])).toEqual(EXPECTED);
+  });
+
+  test("gives the same messages whatever the chunk boundaries", async () => {
+    for (let size = 1; size <= 7; size++) {
+      const chunks: string[] = [];
+      for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+      expect(await read(chunks)).toEqual(EXPECTED);
+    }
+  });
+
+  test("accepts CRLF and CR line ends, even a CRLF split across chunks", async () => {
+    const crlf = text.replaceAll("\n", "\r\n");
+    expect(await read([crlf])).toEqual(EXPECTED);
+    expect(await read([crlf.slice(0, 21), crlf.slice(21)])).toEqual(EXPECTED); // splits "\r" from "\n"
+    expect(await read([text.replaceAll("\n", "\r")])).toEqual(EXPECTED);
+  });
+
+  test("keeps the id field and delivers a last message with no blank line after it", async () => {
+    expect(await read(["id: 7\ndata: one\n\ndata: tail"])).toEqual([
+      { event: "message", data: "one", id: "7" },
+      { event: "message", data: "tail", id: "7" },
+    ]);
+  });
+
+  test("decodes multi-byte characters split across chunks", async () => {
+    const bytes = new TextEncoder().encode("data: héllo 🚀\n\n");
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const byte of bytes) controller.enqueue(new Uint8Array([byte]));
+        controller.close();
+      },
+    });
+    const messages: SseMessage[] = [];
+    for await (const message of readSse(stream)) messages.push(message);
+    expect(messages).toEqual([{ event: "message", data: "héllo 🚀" }]);
+  });
+
+  test("leaving the loop early cancels the body", async () => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode("data: more\n\n"));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const _ of readSse(stream)) break;
+    expect(cancelled).toBe(true);
+  });
+});
+
+test("formatSse frames a message with and without an event name", () => {
+  expect(formatSse('{"x":1}')).toBe('data: {"x":1}\n\n');
+  expect(formatSse("{}", "ping")).toBe("event: ping\ndata: {}\n\n");
+});

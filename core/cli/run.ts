@@ -15,7 +15,7 @@ import { keys, usage } from "./ledger-commands.ts";
 const HELP = `switchyard: a self-hosted LLM router
 
 usage:
-  switchyard serve   [--config FILE] [--port N] [--host H]
+  switchyard serve   [--config FILE] [--port N] [--host H] [--no-watch]
   switchyard check   [--config FILE]
   switchyard explain [--config FILE] REQUEST.json|-
   switchyard keys create --name NAME [--credit-limit USD] [--tags a,b] [--json]
@@ -23,11 +23,12 @@ usage:
   switchyard keys disable ID|PREFIX
   switchyard usage [--since 7d] [--by model|provider|key|route|day] [--json]
 
---config defaults to ./router.config.yaml
+--config defaults to ./router.config.yaml. serve reloads on file changes, SIGHUP and
+POST /admin/reload; --no-watch leaves only the last two.
 `;
 
 export async function run(argv: readonly string[], builtins: readonly BuiltinPlugin[]): Promise<number> {
-  const args = parseArgs(argv, ["json", "help"]);
+  const args = parseArgs(argv, ["json", "help", "no-watch"]);
   const command = args.positionals[0];
   const log = createLogger();
   const ctx: CliContext = {
@@ -44,7 +45,7 @@ export async function run(argv: readonly string[], builtins: readonly BuiltinPlu
     switch (command) {
       case "serve": {
         const port = flag(args, "port");
-        await serve({ ...ctx, port: port === undefined ? undefined : Number(port), host: flag(args, "host") });
+        await serve({ ...ctx, port: port === undefined ? undefined : Number(port), host: flag(args, "host"), watch: !args.flags.has("no-watch") });
         return -1; // keeps running
       }
       case "check":

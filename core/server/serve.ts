@@ -5,6 +5,10 @@ import type { Logger } from "../log.ts";
 import { Runtime, type RuntimeOptions } from "../runtime/runtime.ts";
 import { watchConfig } from "../runtime/watch.ts";
 import { createApp } from "./app.ts";
+import { trimMemory } from "./memory.ts";
+
+/** Above this resident size the server asks the engine for a collection every few seconds. */
+const MEMORY_SOFT_LIMIT_MB = 96;
 
 export interface ServeOptions extends RuntimeOptions {
   log: Logger;
@@ -44,11 +48,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const url = `http://${server.hostname}:${server.port}`;
   options.log.info("switchyard listening", { url, config: options.configPath, version: runtime.snapshot.version });
   const unwatch = options.watch === false ? () => {} : watchConfig(runtime, options.configPath);
+  const untrim = trimMemory(MEMORY_SOFT_LIMIT_MB);
 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = 10_000) =>
     (stopping ??= (async () => {
       unwatch();
+      untrim();
       void server.stop(false);
       const deadline = Date.now() + graceMs;
       while (runtime.snapshot.inflight > 0 && Date.now() < deadline) await Bun.sleep(20);

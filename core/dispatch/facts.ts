@@ -51,7 +51,9 @@ class RequestFacts implements FactReader {
   constructor(private readonly input: RequestFactsInput) {}
 
   get(name: string): FactValue {
-    if (this.memo.has(name)) return this.memo.get(name);
+    // One lookup on the hot path: a remembered undefined is rare enough to pay the second.
+    const known = this.memo.get(name);
+    if (known !== undefined || this.memo.has(name)) return known;
     const value = this.compute(name);
     this.memo.set(name, value);
     return value;

@@ -87,12 +87,18 @@ function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snaps
     return errors.noEndpoint("no candidate endpoint is available right now (circuit open or rate limited)", { attempts });
   }
   const last = failures[failures.length - 1]!;
-  const allRateLimited = failures.every((f) => f.code === "rate_limited");
   const summary = `all ${failures.length} candidate endpoint(s) failed; last: ${snapshot.redact(last.message)}`;
   const metadata = { attempts, ...(last.metadata ? { upstream: last.metadata } : {}) };
-  const error = allRateLimited
-    ? errors.rateLimited(summary, { metadata, retryAfterMs: minRetryAfter(failures) })
-    : errors.upstream(summary, { metadata });
+  // When every candidate failed the same way, say so with that status: a client backs off on 429
+  // and may raise its own timeout on 408; anything mixed is the vendors' failure, a 502.
+  let error: SwitchyardError;
+  if (failures.every((f) => f.code === "rate_limited")) {
+    error = errors.rateLimited(summary, { metadata, retryAfterMs: minRetryAfter(failures) });
+  } else if (failures.every((f) => f.code === "timeout")) {
+    error = errors.timeout(summary, { metadata, retryable: false });
+  } else {
+    error = errors.upstream(summary, { metadata });
+  }
   return redacted(error, snapshot);
 }
 

@@ -98,6 +98,31 @@ describe("fallbacks", () => {
     expect(response.headers.get("x-switchyard-attempts")).toBe("2");
   });
 
+  test("when every candidate times out the client gets 408 listing each attempt", async () => {
+    anthropicFake.enqueue({ kind: "hang" });
+    openaiFake.enqueue({ kind: "hang" });
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("claude-sonnet", "hi"));
+    expect(response.status).toBe(408);
+    const body = (await response.json()) as { error: { code: string; metadata: { attempts: { status: number }[] } } };
+    expect(body.error.code).toBe("timeout");
+    expect(body.error.metadata.attempts.map((a) => a.status)).toEqual([408, 408]);
+  });
+
+  test("when every candidate is rate limited the client gets 429 with the shortest retry-after", async () => {
+    anthropicFake.enqueue({ kind: "error", status: 429, body: anthropicError("rate_limit_error", "slow down"), headers: { "retry-after": "7" } });
+    openaiFake.enqueue({ kind: "error", status: 429, body: openaiErrorBody("Rate limit reached", "requests", "rate_limit_exceeded"), headers: { "retry-after": "3" } });
+    // Its own gateway: the penalties it provokes would hold back the shared one's endpoints.
+    const own = await startGateway(config());
+    try {
+      const response = await postJson(`${own.url}/v1/chat/completions`, chatBody("claude-sonnet", "hi"));
+      expect(response.status).toBe(429);
+      expect(response.headers.get("retry-after")).toBe("3");
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    } finally {
+      await own.close();
+    }
+  });
+
   test("a request the vendor refuses as malformed is returned, not retried elsewhere, with no secret in it", async () => {
     anthropicFake.enqueue({
       kind: "error",

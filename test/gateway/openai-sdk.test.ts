@@ -58,21 +58,27 @@ describe("OpenAI clients", () => {
 
   test("a streamed answer arrives chunk by chunk and ends with the usage chunk", async () => {
     openaiFake.enqueue({ kind: "reply", reply: { text: "one two three four", usage: { input: 8, output: 4 } } });
-    const stream = await client.chat.completions.create({
-      model: "gpt-5-mini",
-      messages: [{ role: "user", content: "Count to four" }],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: "gpt-5-mini",
+        messages: [{ role: "user", content: "Count to four" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
+    const ids = new Set<string>();
     let text = "";
     let usage: OpenAI.CompletionUsage | undefined | null;
     let chunks = 0;
     for await (const chunk of stream) {
       chunks++;
+      ids.add(chunk.id);
       text += chunk.choices[0]?.delta.content ?? "";
       if (chunk.usage) usage = chunk.usage;
     }
     expect(chunks).toBeGreaterThan(2);
+    // Every chunk carries the request id, the key of GET /v1/generation.
+    expect([...ids]).toEqual([response.headers.get("x-request-id")!]);
     expect(text).toBe("one two three four");
     expect(usage).toMatchObject({ prompt_tokens: 8, completion_tokens: 4 });
     expect((usage as unknown as { cost: number }).cost).toBeCloseTo((8 * 0.25 + 4 * 2) / 1e6, 12);

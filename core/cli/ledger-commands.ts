@@ -38,7 +38,16 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
       const limit = flag(args, "credit-limit");
       if (limit !== undefined && !(Number(limit) >= 0)) throw new UsageError(`--credit-limit must be a number of USD, got ${limit}`);
       const tags = flag(args, "tags")?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];
-      const created = await ledger.keys.create({ name, creditLimit: limit === undefined ? null : usdToNano(Number(limit)), tags });
+      const rate = flag(args, "rate-limit");
+      if (rate !== undefined && !(Number.isInteger(Number(rate)) && Number(rate) >= 1)) {
+        throw new UsageError(`--rate-limit must be a whole number of requests per minute, got ${rate}`);
+      }
+      const created = await ledger.keys.create({
+        name,
+        creditLimit: limit === undefined ? null : usdToNano(Number(limit)),
+        rateLimit: rate === undefined ? null : Number(rate),
+        tags,
+      });
       if (json) ctx.out(JSON.stringify({ key: created.key, ...keyView(created.record) }) + "\n");
       else ctx.out(`${created.key}\n`), ctx.err(`created key ${created.record.id} "${name}"; the key is shown once, store it now\n`);
       return 0;

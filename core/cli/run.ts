@@ -18,7 +18,7 @@ usage:
   switchyard serve   [--config FILE] [--port N] [--host H] [--no-watch]
   switchyard check   [--config FILE]
   switchyard explain [--config FILE] REQUEST.json|-
-  switchyard keys create --name NAME [--credit-limit USD] [--tags a,b] [--json]
+  switchyard keys create --name NAME [--credit-limit USD] [--rate-limit PER_MINUTE] [--tags a,b] [--json]
   switchyard keys list [--json]
   switchyard keys disable ID|PREFIX
   switchyard usage [--since 7d] [--by model|provider|key|route|day] [--json]

@@ -14,6 +14,7 @@ import type { StatsRegistry } from "../stats/index.ts";
 import type { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
 import { estimateUsage, maximumCharge, meter, type Metered } from "./meter.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { RowBuilder } from "./row.ts";
 import { relayStream } from "./stream.ts";
 
@@ -21,6 +22,7 @@ export interface GatewayDeps {
   stats: StatsRegistry;
   ledger: Ledger;
   log: KitLogger;
+  limiter: RateLimiter;
 }
 
 export interface IncomingChat {
@@ -72,6 +74,17 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     return fail(isSwitchyardError(error) ? error : errors.pluginFailed(snapshot.authName, "authenticate", error));
   }
   row.keyId = principal.keyId;
+  if (principal.rateLimit) {
+    // Static keys have no id: their name is unique within the auth plugin's list.
+    const decision = deps.limiter.take(principal.keyId ?? `name:${principal.name}`, principal.rateLimit);
+    if (!decision.ok) {
+      const limited = errors.rateLimited(`key "${principal.name}" is limited to ${principal.rateLimit} requests per minute`, {
+        retryAfterMs: decision.retryAfterMs,
+        retryable: false,
+      });
+      return fail(row.failed(limited));
+    }
+  }
 
   const model = input.request.model;
   let values: Map<string, ClassifierValue>;

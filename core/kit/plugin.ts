@@ -14,6 +14,8 @@ export interface Principal {
   tags: string[];
   /** Credit limit in nano-USD, or null for none. */
   creditLimit: number | null;
+  /** Requests per minute the gateway lets through for this caller; absent or null for no limit. */
+  rateLimit?: number | null;
 }
 
 /** What an auth plugin sees of the incoming HTTP request. */

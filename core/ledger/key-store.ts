@@ -19,6 +19,7 @@ export function toKeyRecord(row: KeyRow): KeyRecord {
     name: row.name,
     tags: row.tags,
     creditLimit: row.creditLimit === null ? null : Number(row.creditLimit),
+    rateLimit: row.rateLimit ?? null,
     spent: Number(row.spent),
     reserved: Number(row.reserved),
     disabled: row.disabled,
@@ -32,6 +33,7 @@ function toPrincipal(row: KeyRow): Principal {
     name: row.name,
     tags: row.tags,
     creditLimit: row.creditLimit === null ? null : Number(row.creditLimit),
+    rateLimit: row.rateLimit ?? null,
   };
 }
 
@@ -48,6 +50,10 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
       if (creditLimit !== null && (!Number.isSafeInteger(creditLimit) || creditLimit < 0)) {
         throw errors.badRequest("credit limit must be a non-negative integer of nano-USD");
       }
+      const rateLimit = input.rateLimit ?? null;
+      if (rateLimit !== null && (!Number.isSafeInteger(rateLimit) || rateLimit < 1)) {
+        throw errors.badRequest("rate limit must be a whole number of requests per minute, at least 1");
+      }
       const key = newSecret();
       const row: KeyRow = {
         id: `key_${randomUUID().replaceAll("-", "")}`,
@@ -56,6 +62,7 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
         name,
         tags: input.tags ?? [],
         creditLimit,
+        rateLimit,
         spent: 0,
         reserved: 0,
         disabled: false,

@@ -13,6 +13,7 @@ export const keys = pgTable("keys", {
   name: text("name").notNull(),
   tags: jsonb("tags").$type<string[]>().notNull(),
   creditLimit: big("credit_limit"),
+  rateLimit: integer("rate_limit"),
   spent: big("spent").notNull().default(0),
   reserved: big("reserved").notNull().default(0),
   disabled: boolean("disabled").notNull().default(false),

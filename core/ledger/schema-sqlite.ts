@@ -13,6 +13,7 @@ export const keys = sqliteTable(
     name: text("name").notNull(),
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
     creditLimit: integer("credit_limit"),
+    rateLimit: integer("rate_limit"),
     spent: integer("spent").notNull().default(0),
     reserved: integer("reserved").notNull().default(0),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),

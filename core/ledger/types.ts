@@ -55,6 +55,8 @@ export interface KeyRecord {
   tags: string[];
   /** nano-USD, or null for no limit. */
   creditLimit: number | null;
+  /** Requests per minute, or null for none. */
+  rateLimit: number | null;
   spent: number;
   reserved: number;
   disabled: boolean;
@@ -63,7 +65,7 @@ export interface KeyRecord {
 
 export interface KeyStore {
   /** Returns the plaintext key once; only its SHA-256 is stored. */
-  create(input: { name: string; creditLimit?: number | null; tags?: string[] }): Promise<{ key: string; record: KeyRecord }>;
+  create(input: { name: string; creditLimit?: number | null; rateLimit?: number | null; tags?: string[] }): Promise<{ key: string; record: KeyRecord }>;
   list(): Promise<KeyRecord[]>;
   disable(idOrPrefix: string): Promise<KeyRecord | null>;
   /** The key's principal, or null when unknown or disabled. Cached for at most one second. */

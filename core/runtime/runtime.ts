@@ -3,6 +3,7 @@
 
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
 import { completeInternal } from "../gateway/internal.ts";
+import { RateLimiter } from "../gateway/rate-limit.ts";
 import type { GatewayDeps } from "../gateway/pipeline.ts";
 import type { Kit } from "../kit/kit.ts";
 import { openLedger } from "../ledger/index.ts";
@@ -45,6 +46,7 @@ const RETENTION_EVERY_MS = 3_600_000;
 
 export class Runtime implements GatewayDeps {
   readonly stats: StatsRegistry;
+  readonly limiter = new RateLimiter();
   readonly reloads: ReloadReport[] = [];
   private retired = new Set<Snapshot>();
   private readonly listeners = new Set<(report: ReloadReport) => void>();

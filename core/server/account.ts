@@ -90,6 +90,7 @@ export function accountRoutes(runtime: Runtime) {
             usage: nanoToUsd(spentNano),
             limit: limitNano === null ? null : nanoToUsd(limitNano),
             limit_remaining: limitNano === null ? null : nanoToUsd(Math.max(0, limitNano - spentNano)),
+            rate_limit: principal.rateLimit ? { requests: principal.rateLimit, interval: "1m" } : null,
             is_free_tier: false,
           },
         });

@@ -58,16 +58,21 @@ export function adminRoutes(runtime: Runtime) {
     .post("/reload", admin(runtime, async () => runtime.reload("admin")))
     .get("/keys", admin(runtime, async () => ({ data: (await runtime.ledger.keys.list()).map(keyView) })))
     .post("/keys", admin(runtime, async (request) => {
-      const body = (await readJson(request, 64 * 1024)) as { name?: unknown; credit_limit?: unknown; tags?: unknown };
+      const body = (await readJson(request, 64 * 1024)) as { name?: unknown; credit_limit?: unknown; rate_limit?: unknown; tags?: unknown };
       if (typeof body.name !== "string" || body.name.trim() === "") throw errors.badRequest("`name` is required");
       const limit = body.credit_limit;
       if (limit !== undefined && limit !== null && (typeof limit !== "number" || limit < 0)) {
         throw errors.badRequest("`credit_limit` must be a non-negative number of USD");
       }
+      const rate = body.rate_limit;
+      if (rate !== undefined && rate !== null && (typeof rate !== "number" || !Number.isInteger(rate) || rate < 1)) {
+        throw errors.badRequest("`rate_limit` must be a whole number of requests per minute, at least 1");
+      }
       const tags = Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === "string") : [];
       const created = await runtime.ledger.keys.create({
         name: body.name,
         creditLimit: typeof limit === "number" ? usdToNano(limit) : null,
+        rateLimit: typeof rate === "number" ? rate : null,
         tags,
       });
       return { key: created.key, data: keyView(created.record) };

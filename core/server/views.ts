@@ -12,6 +12,7 @@ export function keyView(record: KeyRecord) {
     name: record.name,
     tags: record.tags,
     credit_limit: record.creditLimit === null ? null : nanoToUsd(record.creditLimit),
+    rate_limit: record.rateLimit,
     spent: nanoToUsd(record.spent),
     disabled: record.disabled,
     created_at: new Date(record.createdAt).toISOString(),

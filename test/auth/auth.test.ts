@@ -39,7 +39,7 @@ describe("auth plugin api-keys", async () => {
 
   it("returns the principal of a key from the key store", async () => {
     const { key, record } = await ledger.keys.create({ name: "team-a", tags: ["beta"], creditLimit: 2_000_000_000 });
-    expect(await auth.authenticate(request(key))).toEqual({ keyId: record.id, name: "team-a", tags: ["beta"], creditLimit: 2_000_000_000 });
+    expect(await auth.authenticate(request(key))).toEqual({ keyId: record.id, name: "team-a", tags: ["beta"], creditLimit: 2_000_000_000, rateLimit: null });
   });
 
   it("answers 401 when no key is sent", async () => {
@@ -67,7 +67,7 @@ describe("auth plugin static", async () => {
   const plugin = staticKeys(kit);
   const settings = {
     keys: [
-      { key: "team-a-secret", name: "team-a", tags: ["beta"], credit_limit: 12.5 },
+      { key: "team-a-secret", name: "team-a", tags: ["beta"], rate_limit: 600 },
       { key: "team-b-secret", name: "team-b" },
     ],
   };
@@ -79,8 +79,8 @@ describe("auth plugin static", async () => {
   });
 
   it("returns the configured principal with its credit limit in nano-USD", async () => {
-    expect(await auth.authenticate(request("team-a-secret"))).toEqual({ keyId: null, name: "team-a", tags: ["beta"], creditLimit: 12_500_000_000 });
-    expect(await auth.authenticate(request("team-b-secret"))).toEqual({ keyId: null, name: "team-b", tags: [], creditLimit: null });
+    expect(await auth.authenticate(request("team-a-secret"))).toEqual({ keyId: null, name: "team-a", tags: ["beta"], creditLimit: null, rateLimit: 600 });
+    expect(await auth.authenticate(request("team-b-secret"))).toEqual({ keyId: null, name: "team-b", tags: [], creditLimit: null, rateLimit: null });
   });
 
   it("answers 401 for a missing or wrong key", async () => {

@@ -98,11 +98,11 @@ describe("switchyard explain", () => {
 describe("switchyard keys and usage", () => {
   test("creates a key on a line of its own, lists and disables it", async () => {
     await writeFile(join(dir, "keys.yaml"), `storage: sqlite:./keys.db\nauth: { use: api-keys }\n${generatedConfig(1)}`);
-    const created = cli(["keys", "create", "--config", "keys.yaml", "--name", "ci", "--credit-limit", "5", "--tags", "a,b"]);
+    const created = cli(["keys", "create", "--config", "keys.yaml", "--name", "ci", "--credit-limit", "5", "--rate-limit", "60", "--tags", "a,b"]);
     expect(created.code).toBe(0);
     expect(created.out).toMatch(/^sk-sy-\S+\n$/);
-    const listed = JSON.parse(cli(["keys", "list", "--config", "keys.yaml", "--json"]).out) as { id: string; name: string; credit_limit: number; tags: string[] }[];
-    expect(listed[0]).toMatchObject({ name: "ci", credit_limit: 5, tags: ["a", "b"] });
+    const listed = JSON.parse(cli(["keys", "list", "--config", "keys.yaml", "--json"]).out) as { id: string; name: string; credit_limit: number; rate_limit: number; tags: string[] }[];
+    expect(listed[0]).toMatchObject({ name: "ci", credit_limit: 5, rate_limit: 60, tags: ["a", "b"] });
     expect(cli(["keys", "disable", "--config", "keys.yaml", listed[0]!.id]).code).toBe(0);
     const after = JSON.parse(cli(["keys", "list", "--config", "keys.yaml", "--json"]).out) as { disabled: boolean }[];
     expect(after[0]!.disabled).toBe(true);

@@ -93,6 +93,32 @@ for (const storage of storages) {
       }
     });
 
+    test("a key's rate limit answers 429 with retry-after before any upstream call", async () => {
+      const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
+      try {
+        const key = await createKey(gateway, { name: "limited", rate_limit: 3 });
+        const before = fake.requests.length;
+        const statuses: number[] = [];
+        let retryAfter: string | null = null;
+        for (let i = 0; i < 4; i++) {
+          const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"), { authorization: `Bearer ${key}` });
+          await response.arrayBuffer();
+          statuses.push(response.status);
+          retryAfter = response.headers.get("retry-after") ?? retryAfter;
+        }
+        expect(statuses).toEqual([200, 200, 200, 429]);
+        // Three a minute: the next token comes in 20 s.
+        expect(retryAfter).toBe("20");
+        expect(fake.requests.length - before).toBe(3);
+        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { rate_limit: unknown } };
+        expect(keyInfo.data.rate_limit).toEqual({ requests: 3, interval: "1m" });
+        const listed = (await (await fetch(`${gateway.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { data: { name: string; rate_limit: number | null }[] };
+        expect(listed.data.find((k) => k.name === "limited")?.rate_limit).toBe(3);
+      } finally {
+        await gateway.close();
+      }
+    });
+
     test("wrong, missing and disabled keys get 401", async () => {
       const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
       try {

@@ -90,8 +90,9 @@ export function ledgerSuite(dialect: string, harness: LedgerHarness): void {
 
     it("verifies a key to its principal and refuses a wrong one", async () => {
       const { ledger } = await fresh();
-      const { key, record } = await ledger.keys.create({ name: "team-a", tags: ["beta"], creditLimit: 1000 });
-      expect(await ledger.keys.verify(key)).toEqual({ keyId: record.id, name: "team-a", tags: ["beta"], creditLimit: 1000 });
+      const { key, record } = await ledger.keys.create({ name: "team-a", tags: ["beta"], creditLimit: 1000, rateLimit: 120 });
+      expect(await ledger.keys.verify(key)).toEqual({ keyId: record.id, name: "team-a", tags: ["beta"], creditLimit: 1000, rateLimit: 120 });
+      expect((await ledger.keys.get(record.id))?.rateLimit).toBe(120);
       expect(await ledger.keys.verify(`${key.slice(0, -1)}x`)).toBeNull();
       expect(await ledger.keys.verify("")).toBeNull();
     });

@@ -3,14 +3,22 @@
 
 import sqliteInit from "./sqlite/0001_init.sql" with { type: "text" };
 import postgresInit from "./postgres/0001_init.sql" with { type: "text" };
+import sqliteRateLimit from "./sqlite/0002_key_rate_limit.sql" with { type: "text" };
+import postgresRateLimit from "./postgres/0002_key_rate_limit.sql" with { type: "text" };
 
 export interface Migration {
   name: string;
   sql: string;
 }
 
-export const sqliteMigrations: readonly Migration[] = [{ name: "0001_init", sql: sqliteInit }];
-export const postgresMigrations: readonly Migration[] = [{ name: "0001_init", sql: postgresInit }];
+export const sqliteMigrations: readonly Migration[] = [
+  { name: "0001_init", sql: sqliteInit },
+  { name: "0002_key_rate_limit", sql: sqliteRateLimit },
+];
+export const postgresMigrations: readonly Migration[] = [
+  { name: "0001_init", sql: postgresInit },
+  { name: "0002_key_rate_limit", sql: postgresRateLimit },
+];
 
 /** Where applied migrations are tracked, in both dialects. */
 export const MIGRATIONS_TABLE = "switchyard_migrations";

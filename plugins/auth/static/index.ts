@@ -5,11 +5,11 @@
 //   auth:
 //     use: static
 //     keys:
-//       - { key: "${TEAM_A_KEY}", name: team-a, tags: [beta], credit_limit: 50 }   # credit in USD
+//       - { key: "${TEAM_A_KEY}", name: team-a, tags: [beta], rate_limit: 600 }   # requests per minute
+//
+// Static keys have no row in the ledger, so they carry no credit limit: use `api-keys` for credits.
 
 import type { AuthPlugin, AuthRequest, Kit, Principal } from "../../../core/kit/index.ts";
-
-const NANO_PER_USD = 1_000_000_000;
 
 async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -29,7 +29,7 @@ export default (kit: Kit) => {
       key: T.String({ minLength: 1 }),
       name: T.String({ minLength: 1 }),
       tags: T.Optional(T.Array(T.String())),
-      credit_limit: T.Optional(T.Number({ minimum: 0, description: "USD" })),
+      rate_limit: T.Optional(T.Integer({ minimum: 1, description: "requests per minute" })),
     },
     { additionalProperties: false },
   );
@@ -47,8 +47,8 @@ export default (kit: Kit) => {
       for (const entry of settings.keys) {
         if (names.has(entry.name)) throw kit.errors.badRequest(`static auth: key name "${entry.name}" is used twice`);
         names.add(entry.name);
-        const creditLimit = entry.credit_limit === undefined ? null : Math.round(entry.credit_limit * NANO_PER_USD);
-        entries.push({ digest: await sha256(entry.key), principal: { keyId: null, name: entry.name, tags: entry.tags ?? [], creditLimit } });
+        const principal: Principal = { keyId: null, name: entry.name, tags: entry.tags ?? [], creditLimit: null, rateLimit: entry.rate_limit ?? null };
+        entries.push({ digest: await sha256(entry.key), principal });
       }
       return {
         authenticate: async function authenticateStatic(request: AuthRequest): Promise<Principal> {

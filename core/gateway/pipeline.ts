@@ -2,7 +2,7 @@
 // and the ledger row. Works on canonical types only; the HTTP layer turns outcomes into bytes.
 
 import type { EndpointSpec } from "../config/graph.ts";
-import type { ProviderPreferences } from "../dispatch/index.ts";
+import type { DispatchResult, ProviderPreferences } from "../dispatch/index.ts";
 import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
@@ -67,78 +67,37 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     return { kind: "error", error, served };
   };
 
-  let principal: Principal;
-  try {
-    principal = await snapshot.auth.authenticate({ headers: input.headers, key: input.key });
-  } catch (error) {
-    return fail(isSwitchyardError(error) ? error : errors.pluginFailed(snapshot.authName, "authenticate", error));
-  }
+  // Unauthenticated calls get no ledger row: they are nobody's usage, and would let anyone fill the table.
+  const principal = await authenticate(snapshot, input);
+  if (isSwitchyardError(principal)) return fail(principal);
   row.keyId = principal.keyId;
-  if (principal.rateLimit) {
-    // Static keys have no id: their name is unique within the auth plugin's list.
-    const decision = deps.limiter.take(principal.keyId ?? `name:${principal.name}`, principal.rateLimit);
-    if (!decision.ok) {
-      const limited = errors.rateLimited(`key "${principal.name}" is limited to ${principal.rateLimit} requests per minute`, {
-        retryAfterMs: decision.retryAfterMs,
-        retryable: false,
-      });
-      return fail(row.failed(limited));
-    }
-  }
-
-  const model = input.request.model;
-  let values: Map<string, ClassifierValue>;
-  try {
-    values = await resolveClassifiers(snapshot, model, input);
-  } catch (error) {
-    return fail(row.failed(error as SwitchyardError));
-  }
+  const limited = rateCheck(deps, principal);
+  if (limited) return fail(row.failed(limited));
   // Estimated only when something needs it: `cheapest`, a credit hold, or a vendor without usage.
   let estimated: number | undefined;
   const inputTokens = () => (estimated ??= estimateInputTokens(input.request));
-  const facts = createRequestFacts({
-    request: input.request,
-    model,
-    principal,
-    headers: input.headers,
-    classify: (name) => values.get(name),
-  });
-  const dispatched = snapshot.table.dispatch(
-    { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens },
-    { stats: deps.stats },
-  );
+
+  const dispatched = await route(snapshot, deps, input, principal);
   if (!dispatched.ok) return fail(row.failed(dispatched.error));
   served.route = row.route = dispatched.route.name;
-
   const fee = { instance: snapshot.fee, name: snapshot.feeName };
-  let reservation: Reservation | null = null;
-  if (principal.keyId !== null && principal.creditLimit !== null) {
-    const hold = maximumCharge(dispatched.candidates, inputTokens(), input.request.maxTokens, fee, principal);
-    reservation = await deps.ledger.reserve(principal.keyId, hold);
-    if (!reservation) {
-      return fail(row.failed(errors.insufficientCredit(`key "${principal.name}" has not enough credit left for this request`)));
-    }
-    row.reservation = reservation;
-  }
+  const held = await holdCredit(deps, principal, () => maximumCharge(dispatched.candidates, inputTokens(), input.request.maxTokens, fee, principal));
+  if (isSwitchyardError(held)) return fail(row.failed(held));
+  row.reservation = held;
 
-  const result = await runCandidates({
-    snapshot,
-    stats: deps.stats,
-    candidates: dispatched.candidates,
-    request: input.request,
-    client: input.cancel,
-  });
+  const result = await runCandidates({ snapshot, stats: deps.stats, candidates: dispatched.candidates, request: input.request, client: input.cancel });
   served.attempts = row.attempts = result.attempts;
   served.overheadMs = performance.now() - input.arrivedAt - result.upstreamMs;
   if (result.endpoint) row.endpoint = result.endpoint;
   if (!result.ok) return { kind: "error", error: row.failed(result.error), served };
   served.model = result.endpoint.publicModel;
   served.provider = result.endpoint.provider;
+  const charge = (usage: Usage, endpoint: EndpointSpec) => safeMeter(usage, endpoint, fee, principal, deps.log);
 
   if (result.success.kind === "response") {
     const response = result.success.response;
     const usage = response.usage ?? estimateUsage(inputTokens(), response.text.length + (response.reasoning?.length ?? 0));
-    const metered = safeMeter(usage, result.endpoint, fee, principal, deps.log);
+    const metered = charge(usage, result.endpoint);
     row.succeeded(metered, result.success.ttftMs);
     return { kind: "response", response: { ...response, usage }, served, metered };
   }
@@ -149,9 +108,53 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     row,
     inputTokens,
     stats: deps.stats,
-    meter: (usage: Usage, endpoint: EndpointSpec) => safeMeter(usage, endpoint, fee, principal, deps.log),
+    meter: charge,
     startedAt: result.startedAt,
   });
+}
+
+/** Who is calling, or the 401/403 that says why not. */
+async function authenticate(snapshot: Snapshot, input: IncomingChat): Promise<Principal | SwitchyardError> {
+  try {
+    return await snapshot.auth.authenticate({ headers: input.headers, key: input.key });
+  } catch (error) {
+    return isSwitchyardError(error) ? error : errors.pluginFailed(snapshot.authName, "authenticate", error);
+  }
+}
+
+/** The caller's rate limit: a 429 when its bucket is empty, else null. */
+function rateCheck(deps: GatewayDeps, principal: Principal): SwitchyardError | null {
+  if (!principal.rateLimit) return null;
+  // Static keys have no id: their name is unique within the auth plugin's list.
+  const decision = deps.limiter.take(principal.keyId ?? `name:${principal.name}`, principal.rateLimit);
+  if (decision.ok) return null;
+  return errors.rateLimited(`key "${principal.name}" is limited to ${principal.rateLimit} requests per minute`, {
+    retryAfterMs: decision.retryAfterMs,
+    retryable: false,
+  });
+}
+
+/** The route and ordered candidates for this request, classifiers resolved first. */
+async function route(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat, principal: Principal): Promise<DispatchResult> {
+  const model = input.request.model;
+  let values: Map<string, ClassifierValue>;
+  try {
+    values = await resolveClassifiers(snapshot, model, input);
+  } catch (error) {
+    return { ok: false, error: error as SwitchyardError, trace: null };
+  }
+  const facts = createRequestFacts({ request: input.request, model, principal, headers: input.headers, classify: (name) => values.get(name) });
+  return snapshot.table.dispatch(
+    { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens },
+    { stats: deps.stats },
+  );
+}
+
+/** A credit-limited key holds the request's maximum cost before any upstream call; null when none is needed. */
+async function holdCredit(deps: GatewayDeps, principal: Principal, maximum: () => number): Promise<Reservation | null | SwitchyardError> {
+  if (principal.keyId === null || principal.creditLimit === null) return null;
+  const reservation = await deps.ledger.reserve(principal.keyId, maximum());
+  return reservation ?? errors.insufficientCredit(`key "${principal.name}" has not enough credit left for this request`);
 }
 
 /**

@@ -7,12 +7,22 @@ import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { Served } from "../gateway/pipeline.ts";
 
 const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const RANDOM_CHARS = 14;
+const random = new Uint8Array(RANDOM_CHARS * 64);
+let randomAt = random.length;
 
-/** OpenRouter-style generation id: the response's `id` and the key of `GET /v1/generation`. */
-export function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(20));
-  let id = "gen-";
-  for (const byte of bytes) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+/**
+ * OpenRouter-style generation id: the response's `id` and the key of `GET /v1/generation`. It
+ * starts with the time (fixed width, so ids sort by creation and ledger inserts land at the end
+ * of the primary-key index instead of at random pages) and ends with 14 random characters.
+ */
+export function newRequestId(now = Date.now()): string {
+  if (randomAt + RANDOM_CHARS > random.length) {
+    crypto.getRandomValues(random);
+    randomAt = 0;
+  }
+  let id = `gen-${now.toString(36).padStart(9, "0")}`;
+  for (let i = 0; i < RANDOM_CHARS; i++) id += ID_ALPHABET[random[randomAt++]! % ID_ALPHABET.length];
   return id;
 }
 

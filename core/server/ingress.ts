@@ -6,10 +6,11 @@ import type { SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
 import { clientGone } from "../gateway/attempt.ts";
 import { Cancellation } from "../gateway/cancellation.ts";
-import { serveChat, type ChatOutcome } from "../gateway/pipeline.ts";
+import { serveChat } from "../gateway/pipeline.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
 import type { Metrics } from "./metrics.ts";
+import { sseBody } from "./sse-body.ts";
 
 export interface StreamEncoder {
   encode(event: StreamEvent): string;
@@ -32,8 +33,6 @@ export interface Dialect {
   encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd: number }): unknown;
   streamEncoder(info: { id: string; model: string; created: number; includeUsage: boolean }): StreamEncoder;
 }
-
-const encoder = new TextEncoder();
 
 export async function handleChat(dialect: Dialect, request: Request, runtime: Runtime, metrics: Metrics): Promise<Response> {
   const arrivedAt = performance.now();
@@ -88,54 +87,4 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
       runtime.release(snapshot);
     }
   }
-}
-
-/**
- * Pull-based, so a slow client slows the upstream read (backpressure, up to a queue of 8 frames);
- * a client that goes away cancels the stream, which aborts the upstream call at once.
- */
-function sseBody(
-  outcome: Extract<ChatOutcome, { kind: "stream" }>,
-  stream: StreamEncoder,
-  client: Cancellation,
-  done: () => void,
-): ReadableStream<Uint8Array> {
-  const iterator = outcome.events[Symbol.asyncIterator]();
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    done();
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          while (true) {
-            const step = await iterator.next();
-            if (step.done) {
-              const settled = outcome.settlement();
-              controller.enqueue(encoder.encode(stream.end(settled?.usage, settled?.costUsd)));
-              controller.close();
-              return finish();
-            }
-            const text = stream.encode(step.value);
-            if (text) return controller.enqueue(encoder.encode(text));
-          }
-        } catch (error) {
-          if (!client.aborted) controller.enqueue(encoder.encode(stream.error(toGatewayError(error))));
-          controller.close();
-          finish();
-        }
-      },
-      async cancel() {
-        client.abort(clientGone());
-        await iterator.return?.(undefined).catch(() => {});
-        finish();
-      },
-    },
-    // A small queue lets Bun write several frames per socket write; it stays bounded, so a slow
-    // client still slows the upstream read.
-    { highWaterMark: 8 },
-  );
 }

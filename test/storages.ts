@@ -1,6 +1,7 @@
 // The storage backends every ledger-touching test runs against: SQLite files and the real
 // PostgreSQL (each test database in its own schema, dropped afterwards).
 
+import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,8 @@ export interface TestStorage {
   name: "sqlite" | "postgres";
   /** A storage URL for an empty database. */
   fresh(): Promise<string>;
+  /** Every row of the keys table, as stored, serialised to text (to show no secret is kept). */
+  keysTableText(storage: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -21,6 +24,14 @@ export function sqliteStorage(): TestStorage {
   return {
     name: "sqlite",
     fresh: async () => `sqlite:${join(folder, `db-${++count}.db`)}`,
+    async keysTableText(storage) {
+      const db = new Database(storage.slice("sqlite:".length), { readonly: true });
+      try {
+        return JSON.stringify(db.query("SELECT * FROM keys").all());
+      } finally {
+        db.close();
+      }
+    },
     cleanup: async () => rmSync(folder, { recursive: true, force: true }),
   };
 }
@@ -44,6 +55,10 @@ export async function postgresStorage(): Promise<TestStorage | null> {
       const url = new URL(PG_URL);
       url.searchParams.set("search_path", schema);
       return url.toString();
+    },
+    async keysTableText(storage) {
+      const schema = new URL(storage).searchParams.get("search_path");
+      return JSON.stringify(await admin.unsafe(`SELECT * FROM ${schema}.keys`));
     },
     async cleanup() {
       for (const schema of schemas) await admin.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

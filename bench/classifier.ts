@@ -1,15 +1,15 @@
 // Micro benchmark of the `keywords` classifier with the shipped `intent` settings: mean and p99 per call.
 // Run: bun bench/classifier.ts
 
-import { createKit } from "../core/kit/kit.ts";
-import type { ChatRequest } from "../core/kit/index.ts";
+import type { ChatRequest, ClassifierInstance } from "../core/kit/index.ts";
+import { instantiate } from "../test/plugin-instance.ts";
 import keywordsPlugin from "../plugins/classifiers/keywords/index.ts";
 
-const kit = createKit();
-const plugin = keywordsPlugin(kit);
-const intent = await plugin.create({ labels: { coding: ["```", "stack trace", "function", "refactor", "compile"] } });
+const intent = await instantiate<ClassifierInstance>(keywordsPlugin, {
+  labels: { coding: ["```", "stack trace", "function", "refactor", "compile"] },
+});
 // A second label keeps the classifier from stopping at the first code fence: every word is read.
-const twoLabels = await plugin.create({
+const twoLabels = await instantiate<ClassifierInstance>(keywordsPlugin, {
   labels: { coding: ["```", "stack trace", "function", "refactor", "compile"], billing: ["refund", "invoice"] },
 });
 const signal = new AbortController().signal;

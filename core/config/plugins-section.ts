@@ -1,9 +1,9 @@
 // `use:` sections (providers, classifiers, auth, fees): find the plugin, validate its own settings.
 
 import { Kind, type TSchema } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
 import { suggestion } from "../expr/did-you-mean.ts";
 import type { PluginKind } from "../kit/plugin.ts";
+import { withDefaults } from "../plugins/settings.ts";
 import type { ClassifierSpec, PluginRef, ProviderSpec } from "./graph.ts";
 import { type Context, isRecord, type PluginCatalogEntry } from "./context.ts";
 import { PluginUseSchema } from "./schema.ts";
@@ -36,7 +36,7 @@ export function resolvePlugin(ctx: Context, kind: PluginKind, raw: unknown, poin
     return undefined;
   }
   const schema = closed(entry.settings);
-  const settings: unknown = Value.Default(schema, Value.Clone(rest));
+  const settings = withDefaults(schema, rest);
   if (!validateAt(ctx.source, schema, settings, pointer) || !isRecord(settings)) return undefined;
   return { ref: { use, settings }, entry };
 }

@@ -60,9 +60,8 @@ export default (kit: Kit) => {
     name: "acme",
     description: "Acme text generation API (example plugin)",
     settings: Settings,
-    create(raw: Settings, kit: Kit): ProviderInstance {
-      // The config compiler has applied the defaults already; a test calling create directly has not.
-      const settings = kit.Value.Default(Settings, kit.Value.Clone(raw)) as Settings;
+    create(settings: Settings, kit: Kit): ProviderInstance {
+      // The host has filled in the schema's defaults: base_url and default_max_tokens are set.
       const url = `${settings.base_url.replace(/\/+$/, "")}/generate`;
       const headers = { "content-type": "application/json", authorization: `Bearer ${settings.api_key}` };
 

@@ -1,8 +1,8 @@
 // Loads the labelled intent prompts and scores a classifier on them, overall and per kind.
 
-import { createKit } from "../../core/kit/kit.ts";
 import type { ChatRequest, ClassifierInstance } from "../../core/kit/index.ts";
 import keywordsPlugin from "../../plugins/classifiers/keywords/index.ts";
+import { instantiate } from "../plugin-instance.ts";
 
 export interface LabelledPrompt {
   text: string;
@@ -37,9 +37,7 @@ export function userRequest(text: string, system?: string): ChatRequest {
 }
 
 export async function createIntent(settings: object = SHIPPED_INTENT): Promise<ClassifierInstance> {
-  const kit = createKit();
-  const plugin = keywordsPlugin(kit);
-  return plugin.create(settings as Parameters<typeof plugin.create>[0]);
+  return instantiate<ClassifierInstance>(keywordsPlugin, settings);
 }
 
 export async function evaluate(classifier: ClassifierInstance, prompts: LabelledPrompt[]): Promise<Evaluation> {

@@ -4,13 +4,14 @@
 import { afterAll, beforeEach, expect, test } from "bun:test";
 import { compileConfig } from "../../core/config/compile.ts";
 import { isSwitchyardError } from "../../core/errors.ts";
-import type { ChatRequest, ClassifierInstance, Kit, KitGateway, PluginDefinition, ProviderInstance } from "../../core/kit/index.ts";
+import type { ChatRequest, ClassifierInstance, Kit, KitGateway, ProviderInstance } from "../../core/kit/index.ts";
 import { createKit } from "../../core/kit/kit.ts";
 import llm from "../../plugins/classifiers/llm/index.ts";
 import openaiCompatible from "../../plugins/providers/openai-compatible/index.ts";
 import { buildRegistry } from "../../core/plugins/registry.ts";
 import { builtinPlugins } from "../../plugins/builtin.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
+import { instantiate } from "../plugin-instance.ts";
 
 const fake = startFakeOpenAI({ kind: "reply", reply: { text: "coding" } });
 afterAll(() => fake.close());
@@ -21,8 +22,7 @@ beforeEach(() => {
 
 /** The gateway a host would offer: the public model `classifier-model` served by the fake. */
 async function gatewayOf(kit: Kit): Promise<KitGateway> {
-  const plugin = openaiCompatible(kit) as PluginDefinition<"provider">;
-  const provider = (await plugin.create({ base_url: `${fake.url}/v1`, api_key: "sk-test" }, kit)) as ProviderInstance;
+  const provider = await instantiate<ProviderInstance>(openaiCompatible, { base_url: `${fake.url}/v1`, api_key: "sk-test" }, kit);
   return {
     async complete(publicModel, request, signal) {
       if (publicModel !== "classifier-model") throw kit.errors.notFound(`model ${publicModel} is not configured`);
@@ -42,9 +42,8 @@ interface Setup {
 async function classifier(setup: Setup = {}): Promise<ClassifierInstance> {
   const kit = createKit(setup.now ? { now: setup.now } : {});
   if (setup.gateway !== false) kit.gateway = await gatewayOf(kit);
-  const plugin = llm(kit) as PluginDefinition<"classifier">;
   const settings = { model: "classifier-model", labels: ["coding", "other"], fallback: "other", timeout: 100, ...setup.settings };
-  return plugin.create(settings, kit) as ClassifierInstance;
+  return instantiate<ClassifierInstance>(llm, settings, kit);
 }
 
 function ask(text: string, system = "You are a helpful assistant."): ChatRequest {

@@ -3,7 +3,7 @@
 
 import { afterAll, beforeEach, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
-import type { ChatRequest, ChatResponse, PluginDefinition, ProviderInstance, StreamEvent } from "../../core/kit/index.ts";
+import type { ChatRequest, ChatResponse, ProviderInstance, StreamEvent } from "../../core/kit/index.ts";
 import { createKit } from "../../core/kit/kit.ts";
 import { isSwitchyardError, type SwitchyardError } from "../../core/errors.ts";
 import { loadPluginFolder } from "../../core/plugins/load-folder.ts";
@@ -11,6 +11,7 @@ import { validatePlugin } from "../../core/plugins/validate.ts";
 import acme from "../../examples/provider-acme/index.ts";
 import { chatBody, postJson, startGateway } from "../gateway/harness.ts";
 import { startFakeAcme } from "./fake-acme.ts";
+import { instantiate } from "../plugin-instance.ts";
 
 const EXAMPLES = resolve(import.meta.dir, "../../examples");
 const fake = startFakeAcme();
@@ -21,8 +22,7 @@ beforeEach(() => {
 
 async function provider(): Promise<ProviderInstance> {
   const kit = createKit();
-  const plugin = acme(kit) as PluginDefinition<"provider">;
-  return (await plugin.create({ api_key: "acme-secret", base_url: `${fake.url}/v1` }, kit)) as ProviderInstance;
+  return instantiate<ProviderInstance>(acme, { api_key: "acme-secret", base_url: `${fake.url}/v1` }, kit);
 }
 
 function request(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {

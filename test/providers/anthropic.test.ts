@@ -6,6 +6,7 @@ import type { ChatRequest, ChatResponse, StreamEvent } from "../../core/kit/cano
 import type { ProviderInstance } from "../../core/kit/plugin.ts";
 import anthropicPlugin from "../../plugins/providers/anthropic/index.ts";
 import { anthropicError, FAKE_SIGNATURE, startFakeAnthropic } from "../fakes/anthropic.ts";
+import { instantiate } from "../plugin-instance.ts";
 
 const kit = createKit();
 const plugin = anthropicPlugin(kit);
@@ -13,9 +14,11 @@ const fake = startFakeAnthropic();
 afterAll(() => fake.close());
 beforeEach(() => (fake.requests.length = 0));
 
+// Built once through the host's path (defaults filled in), then shared by every test.
+const built = instantiate<ProviderInstance>(anthropicPlugin, { api_key: "sk-ant-test", base_url: fake.url }, kit);
+const instance = await built;
 function provider(): ProviderInstance {
-  const settings = kit.Value.Default(plugin.settings, { api_key: "sk-ant-test", base_url: fake.url }) as never;
-  return plugin.create(settings, kit) as ProviderInstance;
+  return instance;
 }
 
 const ask = (stream: boolean, extra: Partial<ChatRequest> = {}): ChatRequest => ({

@@ -1,9 +1,10 @@
 // The echo provider answers locally, with no keys and no network.
 
 import { describe, expect, test } from "bun:test";
-import type { ChatResponse } from "../../core/kit/index.ts";
+import type { ChatResponse, ProviderInstance } from "../../core/kit/index.ts";
 import { createKit } from "../../core/kit/kit.ts";
 import plugin from "../../plugins/providers/echo/index.ts";
+import { instantiate } from "../plugin-instance.ts";
 import { ask, collect } from "./openai-contract.ts";
 
 // Any network use fails the test: echo must answer with fetch unavailable.
@@ -13,7 +14,7 @@ const kit = createKit({
   }) as unknown as typeof fetch,
 });
 const definition = plugin(kit);
-const create = (raw: Record<string, unknown> = {}) => definition.create(raw as never, kit);
+const create = (raw: Record<string, unknown> = {}) => instantiate<ProviderInstance>(plugin, raw, kit);
 const signal = () => new AbortController().signal;
 
 describe("echo provider", () => {

@@ -6,15 +6,13 @@ import { createKit, type Kit } from "../../core/kit/kit.ts";
 import type { PluginExport } from "../../core/kit/plugin.ts";
 import { isSwitchyardError, type SwitchyardError } from "../../core/errors.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
+import { instantiate as build } from "../plugin-instance.ts";
 
 export const kit: Kit = createKit();
 
 /** Builds a provider the way the host does: defaults applied, settings checked, then `create`. */
-export async function instantiate(pluginExport: PluginExport, raw: Record<string, unknown>): Promise<ProviderInstance> {
-  const plugin = typeof pluginExport === "function" ? pluginExport(kit) : pluginExport;
-  const settings = kit.Value.Default(plugin.settings, structuredClone(raw));
-  if (!kit.Value.Check(plugin.settings, settings)) throw new Error(`invalid settings for ${plugin.name}`);
-  return (await plugin.create(settings as never, kit)) as ProviderInstance;
+export function instantiate(pluginExport: PluginExport, raw: Record<string, unknown>): Promise<ProviderInstance> {
+  return build<ProviderInstance>(pluginExport, raw, kit);
 }
 
 export const ask = (text: string, stream = false): ChatRequest => ({

@@ -65,9 +65,9 @@ export default (kit: Kit) => {
       detect: T.Optional(
         T.Record(T.String({ minLength: 1 }), T.Array(T.Union(DETECTOR_NAMES.map((name) => T.Literal(name))))),
       ),
-      default: T.Optional(T.String({ minLength: 1, default: "other" })),
-      threshold: T.Optional(T.Number({ exclusiveMinimum: 0, default: 1 })),
-      max_chars: T.Optional(T.Integer({ minimum: 256, default: 16384 })),
+      default: T.String({ minLength: 1, default: "other" }),
+      threshold: T.Number({ exclusiveMinimum: 0, default: 1 }),
+      max_chars: T.Integer({ minimum: 256, default: 16384 }),
     },
     { additionalProperties: false },
   );
@@ -114,9 +114,7 @@ export default (kit: Kit) => {
     description: "Labels requests by keywords, /regex/ patterns and a built-in coding detector over the latest user turn.",
     settings: Settings,
     create(settings: Settings): ClassifierInstance {
-      const fallback = settings.default ?? "other";
-      const threshold = settings.threshold ?? 1;
-      const maxChars = settings.max_chars ?? 16384;
+      const { default: fallback, threshold, max_chars: maxChars } = settings;
       const head = Math.floor(maxChars * 0.75);
       const hasWords = Object.values(settings.labels ?? {}).some((list) => list.some((pattern) => !REGEX_PATTERN.test(pattern)));
       const lexicon = hasWords ? cloneLexicon(builtInLexicon()) : builtInLexicon();

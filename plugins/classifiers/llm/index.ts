@@ -55,10 +55,10 @@ export default (kit: Kit) => {
       model: T.String({ minLength: 1, description: "public model id that answers the classification" }),
       labels: T.Array(T.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: "the labels it may return" }),
       fallback: T.String({ minLength: 1, description: "label on timeout, error or an unknown answer" }),
-      timeout: T.Optional(Duration(2000, "time allowed per classification")),
+      timeout: Duration(2000, "time allowed per classification"),
       instructions: T.Optional(T.String({ description: "extra guidance for the model" })),
-      cache_size: T.Optional(T.Integer({ minimum: 0, default: 10_000, description: "answers kept (LRU)" })),
-      cache_ttl: T.Optional(Duration(3_600_000, "how long an answer is kept")),
+      cache_size: T.Integer({ minimum: 0, default: 10_000, description: "answers kept (LRU)" }),
+      cache_ttl: Duration(3_600_000, "how long an answer is kept"),
     },
     { additionalProperties: false },
   );
@@ -69,8 +69,7 @@ export default (kit: Kit) => {
     name: "llm",
     description: "Labels the latest user turn by asking a model",
     settings: Settings,
-    create(raw: Settings, kit: Kit): ClassifierInstance {
-      const settings = kit.Value.Default(Settings, kit.Value.Clone(raw)) as Settings;
+    create(settings: Settings, kit: Kit): ClassifierInstance {
       const labels = [...settings.labels];
       if (!labels.includes(settings.fallback)) {
         throw kit.errors.badRequest(`llm: fallback "${settings.fallback}" is not one of the labels (${labels.join(", ")})`);
@@ -78,12 +77,12 @@ export default (kit: Kit) => {
       if (new Set(labels.map((label) => label.toLowerCase())).size !== labels.length) {
         throw kit.errors.badRequest(`llm: labels must differ in more than letter case (${labels.join(", ")})`);
       }
-      const timeoutMs = durationMs(settings.timeout ?? 2000);
-      const ttlMs = durationMs(settings.cache_ttl ?? 3_600_000);
+      const timeoutMs = durationMs(settings.timeout);
+      const ttlMs = durationMs(settings.cache_ttl);
       if (!(timeoutMs > 0) || !(ttlMs > 0)) throw kit.errors.badRequest("llm: timeout and cache_ttl must be positive durations");
       const parse = createLabelParser(labels);
       const system = buildSystemPrompt(labels, settings.instructions);
-      const cache = new LabelCache(settings.cache_size ?? 10_000, ttlMs, () => kit.now());
+      const cache = new LabelCache(settings.cache_size, ttlMs, () => kit.now());
       const { model, fallback } = settings;
 
       /** Null stands for "no usable answer": the caller returns the fallback and caches nothing. */

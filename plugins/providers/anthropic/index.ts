@@ -25,15 +25,15 @@ export default (kit: Kit) => {
     settings: Settings,
     create(settings: Static<typeof Settings>, kit: Kit): ProviderInstance {
       const wire = kit.wire.anthropic;
-      const base = (settings.base_url ?? "https://api.anthropic.com").replace(/\/+$/, "");
+      const base = settings.base_url.replace(/\/+$/, "");
       const url = `${base}/v1/messages`;
       const modelsUrl = `${base}/v1/models?limit=1000`;
       const headers = {
         "content-type": "application/json",
         "x-api-key": settings.api_key,
-        "anthropic-version": settings.version ?? "2023-06-01",
+        "anthropic-version": settings.version,
       };
-      const encodeOptions = { defaultMaxTokens: settings.default_max_tokens ?? 4096 };
+      const encodeOptions = { defaultMaxTokens: settings.default_max_tokens };
 
       async function failure(response: Response): Promise<never> {
         const text = await response.text().catch(() => "");

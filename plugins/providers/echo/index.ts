@@ -27,8 +27,7 @@ export default (kit: Kit) => {
     name: "echo",
     description: "Local demo: echoes the latest user message",
     settings: Settings,
-    create(raw: Static<typeof Settings>, kit: Kit): ProviderInstance {
-      const { prefix } = kit.Value.Default(Settings, { ...raw }) as Static<typeof Settings>;
+    create({ prefix }: Static<typeof Settings>, kit: Kit): ProviderInstance {
       let sequence = 0;
       return {
         async chat(request, signal) {

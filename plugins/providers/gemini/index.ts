@@ -24,7 +24,7 @@ export default (kit: Kit) => {
     description: "Google Gemini API",
     settings: Settings,
     create(settings: Static<typeof Settings>, kit: Kit): ProviderInstance {
-      const base = (settings.base_url ?? "https://generativelanguage.googleapis.com/v1beta").replace(/\/+$/, "");
+      const base = settings.base_url.replace(/\/+$/, "");
       const headers = { "content-type": "application/json", "x-goog-api-key": settings.api_key };
 
       async function send(url: string, init: RequestInit): Promise<Response> {

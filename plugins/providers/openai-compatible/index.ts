@@ -28,8 +28,7 @@ export default (kit: Kit) => {
     name: "openai-compatible",
     description: "Any OpenAI Chat Completions compatible vendor",
     settings: Settings,
-    create(raw: Static<typeof Settings>, kit: Kit): ProviderInstance {
-      const settings = kit.Value.Default(Settings, { ...raw }) as Static<typeof Settings>;
+    create(settings: Static<typeof Settings>, kit: Kit): ProviderInstance {
       return kit.wire.openai.createChatProvider(kit, {
         baseUrl: settings.base_url,
         apiKey: settings.api_key,

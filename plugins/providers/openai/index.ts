@@ -24,8 +24,7 @@ export default (kit: Kit) => {
     name: "openai",
     description: "OpenAI Chat Completions",
     settings: Settings,
-    create(raw: Static<typeof Settings>, kit: Kit): ProviderInstance {
-      const settings = kit.Value.Default(Settings, { ...raw }) as Static<typeof Settings>;
+    create(settings: Static<typeof Settings>, kit: Kit): ProviderInstance {
       const headers: Record<string, string> = { ...settings.headers };
       if (settings.organization) headers["openai-organization"] = settings.organization;
       if (settings.project) headers["openai-project"] = settings.project;

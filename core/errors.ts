@@ -133,13 +133,11 @@ export function fromUpstreamStatus(
   if (options.contextLength) return new SwitchyardError("context_length_exceeded", message, { ...base, retryable: true });
   if (status === 408) return new SwitchyardError("timeout", message, { ...base, retryable: true });
   if (status === 429) return new SwitchyardError("rate_limited", message, { ...base, retryable: true });
-  if (status === 401 || status === 403) {
-    // The gateway's upstream credentials are wrong: not the client's fault, another vendor may serve.
+  // 401/403/402: the gateway's own upstream account is at fault (key, permissions, billing); 404:
+  // that vendor lacks the model; 5xx: the vendor failed. Another candidate may serve in each case.
+  if (status >= 500 || status === 401 || status === 402 || status === 403 || status === 404) {
     return new SwitchyardError("upstream_error", message, { ...base, retryable: true });
   }
-  if (status === 402) return new SwitchyardError("upstream_error", message, { ...base, retryable: true });
-  if (status === 404) return new SwitchyardError("upstream_error", message, { ...base, retryable: true });
-  if (status >= 500) return new SwitchyardError("upstream_error", message, { ...base, retryable: true });
   // Other 4xx: the request itself is wrong; another vendor would refuse it too.
   return new SwitchyardError("bad_request", message, { ...base, status: 400, retryable: false });
 }

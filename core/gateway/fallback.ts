@@ -9,6 +9,7 @@ import type { AttemptRecord } from "../ledger/types.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { attempt, isClientGone, type AttemptSuccess } from "./attempt.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
+import { redactValue } from "../redact.ts";
 import type { Cancellation } from "./cancellation.ts";
 
 export interface FallbackInput {
@@ -110,10 +111,9 @@ function minRetryAfter(failures: SwitchyardError[]): number | undefined {
 /** Vendor error bodies travel in metadata: strip configured secrets from them first. */
 function redacted(error: SwitchyardError, snapshot: Snapshot): SwitchyardError {
   if (!error.metadata) return error;
-  const metadata = JSON.parse(snapshot.redact(JSON.stringify(error.metadata))) as Record<string, unknown>;
   return new SwitchyardError(error.code, snapshot.redact(error.message), {
     cause: error,
-    metadata,
+    metadata: redactValue(error.metadata, snapshot.redact),
     status: error.status,
     upstreamStatus: error.upstreamStatus,
     retryAfterMs: error.retryAfterMs,

@@ -13,6 +13,7 @@ import type { Snapshot } from "../runtime/snapshot.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import type { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
+import { usageCost } from "../money.ts";
 import { estimateUsage, maximumCharge, meter, type Metered } from "./meter.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { RowBuilder } from "./row.ts";
@@ -181,6 +182,6 @@ function safeMeter(usage: Usage, endpoint: EndpointSpec, fee: Parameters<typeof 
     return meter(usage, endpoint, fee, principal);
   } catch (error) {
     log.error("fee plugin failed; fee recorded as 0", { plugin: fee.name, error: (error as Error).message });
-    return { ...meter(usage, endpoint, { instance: { quote: () => 0 }, name: "none" }, principal) };
+    return { usage, cost: usageCost(usage, endpoint.price), fee: 0 };
   }
 }

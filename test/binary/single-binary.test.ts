@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnGateway } from "../gateway/process.ts";
 import { cannedProvider } from "../reload/plugin-files.ts";
 
 let dir: string;
@@ -51,17 +52,8 @@ test("the binary creates a key and serves a chat request through a plugin loaded
   const created = run("keys", "create", "--name", "binary-test", "--json");
   expect(created.code).toBe(0);
   const { key } = JSON.parse(created.out) as { key: string };
-  const server = Bun.spawn([binary, "serve", "--port", "0"], { cwd: dir, stderr: "pipe", stdout: "ignore" });
+  const { child: server, url } = await spawnGateway([binary], [], dir);
   try {
-    const reader = server.stderr.getReader();
-    let log = "";
-    let url: string | undefined;
-    while (!url) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the binary exited: ${log}`);
-      log += new TextDecoder().decode(value);
-      url = /"url":"(http:\/\/[^"]+)"/.exec(log)?.[1];
-    }
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { openLedger } from "../../core/ledger/index.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { testStorages } from "../storages.ts";
+import { spawnGateway } from "./process.ts";
 
 const fake = startFakeOpenAI({ kind: "reply", reply: { text: "ok", usage: { input: 3, output: 2 } }, delayMs: 5 });
 const storages = await testStorages();
@@ -15,28 +16,6 @@ afterAll(async () => {
   await fake.close();
   for (const storage of storages) await storage.cleanup();
 });
-
-async function startProcess(configPath: string) {
-  const child = Bun.spawn([process.execPath, "main.ts", "serve", "--config", configPath, "--port", "0"], {
-    cwd: join(import.meta.dir, "../.."),
-    stderr: "pipe",
-    stdout: "ignore",
-    env: { ...process.env },
-  });
-  const reader = child.stderr.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gateway exited before listening:\n${buffer}`);
-    buffer += decoder.decode(value);
-    const match = /"url":"(http:\/\/[^"]+)"/.exec(buffer);
-    if (match) {
-      reader.releaseLock();
-      return { child, url: match[1]! };
-    }
-  }
-}
 
 for (const storage of storages) {
   describe(`shutdown on ${storage.name}`, () => {
@@ -53,7 +32,7 @@ models: { gpt-5-mini: [{ provider: openai, model: gpt-5-mini, price: { input: 1,
 routes: [{ name: direct, to: $model }]
 `,
       );
-      const { child, url: base } = await startProcess(configPath);
+      const { child, url: base } = await spawnGateway([process.execPath, "main.ts"], ["--config", configPath]);
       let answered = 0;
       let sent = 0;
       let stopped = false;

@@ -4,6 +4,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnGateway } from "../gateway/process.ts";
 
 let dir: string;
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -29,24 +30,8 @@ test("SIGHUP applies an edited config to the running process", async () => {
   dir = await mkdtemp(join(tmpdir(), "switchyard-sighup-"));
   const configPath = join(dir, "router.config.yaml");
   await writeFile(configPath, config("before"));
-  const child = Bun.spawn([process.execPath, "main.ts", "serve", "--config", configPath, "--port", "0", "--no-watch"], {
-    cwd: join(import.meta.dir, "../.."),
-    stderr: "pipe",
-    stdout: "ignore",
-  });
-  const reader = child.stderr.getReader();
-  const decoder = new TextDecoder();
-  let log = "";
-  const waitFor = async (pattern: RegExp) => {
-    while (!pattern.test(log)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`gateway exited:\n${log}`);
-      log += decoder.decode(value);
-    }
-    return pattern.exec(log)!;
-  };
+  const { child, url, waitFor } = await spawnGateway([process.execPath, "main.ts"], ["--config", configPath, "--no-watch"]);
   try {
-    const url = (await waitFor(/"url":"(http:\/\/[^"]+)"/))[1]!;
     expect(await routeOf(url)).toBe("before");
     await writeFile(configPath, config("after"));
     child.kill("SIGHUP");

@@ -35,13 +35,24 @@ function place(url: string): string {
   return project ? url.slice(project.index + 1) : url.replace(/^.*\//, "");
 }
 
-/** Self time per key: each sample's interval is charged to the node it landed in. */
+/**
+ * The longest interval one sample may stand for. The sampler stops while the thread sleeps, so the
+ * first sample after an idle spell carries the whole spell (a timer waking an idle server would
+ * look like seconds of work): an interval is capped at a few times the usual one.
+ */
+function sampleCap(deltas: readonly number[]): number {
+  const sorted = deltas.filter((d) => d > 0).sort((a, b) => a - b);
+  return 4 * (sorted[Math.floor(sorted.length / 2)] ?? 1000);
+}
+
+/** Self time per key: each sample's (capped) interval is charged to the node it landed in. */
 export function selfTimes(profile: CpuProfile, keyOf: (frame: CallFrame) => string): SelfTime[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const cap = sampleCap(profile.timeDeltas);
   const totals = new Map<string, number>();
   let all = 0;
   profile.samples.forEach((id, i) => {
-    const micros = profile.timeDeltas[i] ?? 0;
+    const micros = Math.min(profile.timeDeltas[i] ?? 0, cap);
     const frame = byId.get(id);
     if (!frame) return;
     const key = keyOf(frame);

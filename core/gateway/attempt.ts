@@ -3,7 +3,7 @@
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
-import { isStream, type ChatRequest, type ChatResponse, type StreamEvent } from "../kit/canonical.ts";
+import { EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type StreamEvent } from "../kit/canonical.ts";
 import type { ProviderInstance } from "../kit/plugin.ts";
 import type { Cancellation } from "./cancellation.ts";
 
@@ -14,8 +14,9 @@ export type AttemptSuccess =
   | { kind: "response"; response: ChatResponse; ttftMs: number }
   | {
       kind: "stream";
-      first: IteratorResult<StreamEvent>;
-      iterator: AsyncIterator<StreamEvent>;
+      /** The first batch holding an event (or the end of an empty stream). */
+      first: IteratorResult<StreamEvent[]>;
+      iterator: AsyncIterator<StreamEvent[]>;
       ttftMs: number;
       /** Aborts the upstream call (client gone, or total timeout). */
       abort(reason: SwitchyardError): void;
@@ -65,8 +66,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
       cleanup();
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
-    const iterator = result[Symbol.asyncIterator]();
-    const first = await Promise.race([nextEvent(iterator, input.providerName), aborted]);
+    const iterator = batchesOf(result);
+    let first = await Promise.race([nextEvents(iterator, input.providerName), aborted]);
+    while (!first.done && first.value.length === 0) first = await Promise.race([nextEvents(iterator, input.providerName), aborted]);
     if (firstTimer) clearTimeout(firstTimer);
     return { kind: "stream", first, iterator, ttftMs: performance.now() - started, abort, done: cleanup };
   } catch (error) {
@@ -86,13 +88,30 @@ async function callProvider(input: AttemptInput, signal: AbortSignal) {
   }
 }
 
-/** Pulls the next event, naming the plugin when its iterator fails with a foreign error. */
-export async function nextEvent(iterator: AsyncIterator<StreamEvent>, providerName: string) {
+/** Pulls the next batch, naming the plugin when its iterator fails with a foreign error. */
+export async function nextEvents(iterator: AsyncIterator<StreamEvent[]>, providerName: string) {
   try {
     return await iterator.next();
   } catch (error) {
     throw asGatewayError(error, providerName);
   }
+}
+
+/** A stream's events in batches: its own when it offers them, else one event a batch. */
+function batchesOf(stream: AsyncIterable<StreamEvent>): AsyncIterator<StreamEvent[]> {
+  const own = (stream as Partial<BatchedEvents>)[EVENT_BATCHES];
+  if (own) return own.call(stream);
+  const events = stream[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const step = await events.next();
+      return step.done ? step : { done: false, value: [step.value] };
+    },
+    async return(value?: unknown) {
+      await events.return?.(value);
+      return { done: true, value: undefined };
+    },
+  };
 }
 
 function asGatewayError(error: unknown, providerName: string, signal?: AbortSignal): SwitchyardError {

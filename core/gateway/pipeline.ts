@@ -57,7 +57,8 @@ export interface Settlement {
 
 export type ChatOutcome =
   | { kind: "response"; response: ChatResponse; served: Served; metered: Metered }
-  | { kind: "stream"; served: Served; events: AsyncIterable<StreamEvent>; settlement(): Settlement | null }
+  /** `events` in batches, as they arrived from the vendor. */
+  | { kind: "stream"; served: Served; events: AsyncIterable<StreamEvent[]>; settlement(): Settlement | null }
   | { kind: "error"; error: SwitchyardError; served: Served };
 
 export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat): Promise<ChatOutcome> {

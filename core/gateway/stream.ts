@@ -6,7 +6,7 @@ import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { StreamEvent, Usage } from "../kit/canonical.ts";
 import { nanoToUsd } from "../money.ts";
 import type { StatsRegistry } from "../stats/index.ts";
-import { clientGone, isClientGone, nextEvent, type AttemptSuccess } from "./attempt.ts";
+import { clientGone, isClientGone, nextEvents, type AttemptSuccess } from "./attempt.ts";
 import { estimateUsage, type Metered } from "./meter.ts";
 import type { ChatOutcome, Served, Settlement } from "./pipeline.ts";
 import type { RowBuilder } from "./row.ts";
@@ -26,7 +26,7 @@ export function relayStream(input: RelayInput): ChatOutcome {
   let settlement: Settlement | null = null;
   const { success, endpoint } = input;
 
-  async function* events(): AsyncGenerator<StreamEvent> {
+  async function* events(): AsyncGenerator<StreamEvent[]> {
     let usage: Usage | undefined;
     let outputChars = 0;
     let failure: SwitchyardError | null = null;
@@ -34,12 +34,13 @@ export function relayStream(input: RelayInput): ChatOutcome {
     try {
       let step = success.first;
       while (!step.done) {
-        const event = step.value;
-        if (event.type === "usage") usage = event.usage;
-        else if (event.type === "text" || event.type === "reasoning") outputChars += event.text.length;
-        else if (event.type === "tool_call_delta") outputChars += event.arguments.length;
-        yield event;
-        step = await nextEvent(success.iterator, endpoint.provider);
+        for (const event of step.value) {
+          if (event.type === "usage") usage = event.usage;
+          else if (event.type === "text" || event.type === "reasoning") outputChars += event.text.length;
+          else if (event.type === "tool_call_delta") outputChars += event.arguments.length;
+        }
+        if (step.value.length) yield step.value;
+        step = await nextEvents(success.iterator, endpoint.provider);
       }
       completed = true;
     } catch (error) {

@@ -49,7 +49,21 @@ export interface ReasoningOptions {
   budgetTokens?: number;
 }
 
+/**
+ * The body the client sent, kept beside the canonical request under a symbol key (copied with the
+ * request, never serialised with it). A provider that speaks the same dialect may forward `text`
+ * instead of serialising its own encoding again, when both say the same thing.
+ */
+export const CLIENT_BODY: unique symbol = Symbol("switchyard.clientBody");
+
+export interface ClientBody {
+  dialect: "openai" | "anthropic";
+  text: string;
+  json: Record<string, unknown>;
+}
+
 export interface ChatRequest {
+  [CLIENT_BODY]?: ClientBody;
   /** The upstream model id of the endpoint being tried (the gateway sets it per attempt). */
   model: string;
   messages: Message[];
@@ -107,6 +121,32 @@ export type StreamEvent =
   | { type: "finish"; reason: FinishReason; native?: string };
 
 export type ChatResult = ChatResponse | AsyncIterable<StreamEvent>;
+
+/**
+ * A stream may also offer its events grouped as they arrived (one array per network read) under
+ * this key: the gateway then pays one await per read instead of one per event. Iterating the
+ * stream itself still yields the events one by one.
+ */
+export const EVENT_BATCHES: unique symbol = Symbol("switchyard.eventBatches");
+
+export interface BatchedEvents extends AsyncIterable<StreamEvent> {
+  [EVENT_BATCHES](): AsyncIterator<StreamEvent[]>;
+}
+
+/** A stream of events from a source of batches; read it either way, once. */
+export function batchedEvents(batches: () => AsyncIterator<StreamEvent[]>): BatchedEvents {
+  return {
+    [EVENT_BATCHES]: batches,
+    async *[Symbol.asyncIterator]() {
+      const iterator = batches();
+      try {
+        for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield* step.value;
+      } finally {
+        await iterator.return?.();
+      }
+    },
+  };
+}
 
 export function isStream(result: ChatResult): result is AsyncIterable<StreamEvent> {
   return typeof (result as AsyncIterable<StreamEvent>)[Symbol.asyncIterator] === "function";

@@ -13,41 +13,69 @@ export interface SseMessage {
  * abandoned loop cancels the upstream body.
  */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  for await (const batch of readSseBatches(body)) yield* batch;
+}
+
+/**
+ * The same messages, grouped as they arrived: one array per network read (possibly empty), so a
+ * consumer pays one await per read rather than one per message.
+ */
+export async function* readSseBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage[]> {
   const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const message = new MessageBuilder();
-  let buffer = "";
+  const parser = new SseParser();
   try {
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      // Vendors end lines with LF; a CR anywhere means CR or CRLF line ends: normalise them first.
-      // A CR at the very end may be half of a CRLF split across chunks: keep it for the next one.
-      if (buffer.includes("\r")) {
-        const tail = buffer.endsWith("\r") ? "\r" : "";
-        buffer = (tail ? buffer.slice(0, -1) : buffer).replace(/\r\n?/g, "\n") + tail;
-      }
-      let start = 0;
-      let end = buffer.indexOf("\n");
-      while (end >= 0) {
-        const complete = message.line(buffer.slice(start, end));
-        if (complete) yield complete;
-        start = end + 1;
-        end = buffer.indexOf("\n", start);
-      }
-      buffer = start === 0 ? buffer : buffer.slice(start);
+      yield parser.push(value);
     }
-    buffer += decoder.decode();
-    for (const line of buffer.replace(/\r\n?/g, "\n").split("\n")) {
-      const complete = message.line(line);
-      if (complete) yield complete;
-    }
-    const last = message.line("");
-    if (last) yield last;
+    const rest = parser.end();
+    if (rest.length) yield rest;
   } finally {
     reader.releaseLock();
     await body.cancel().catch(() => {});
+  }
+}
+
+/** Bytes in, complete messages out, synchronously; keeps a partial line for the next chunk. */
+export class SseParser {
+  private readonly decoder = new TextDecoder();
+  private readonly message = new MessageBuilder();
+  private buffer = "";
+
+  push(bytes: Uint8Array): SseMessage[] {
+    let buffer = this.buffer + this.decoder.decode(bytes, { stream: true });
+    // Vendors end lines with LF; a CR anywhere means CR or CRLF line ends: normalise them first.
+    // A CR at the very end may be half of a CRLF split across chunks: keep it for the next one.
+    if (buffer.includes("\r")) {
+      const tail = buffer.endsWith("\r") ? "\r" : "";
+      buffer = (tail ? buffer.slice(0, -1) : buffer).replace(/\r\n?/g, "\n") + tail;
+    }
+    const out: SseMessage[] = [];
+    let start = 0;
+    let end = buffer.indexOf("\n");
+    while (end >= 0) {
+      const complete = this.message.line(buffer.slice(start, end));
+      if (complete) out.push(complete);
+      start = end + 1;
+      end = buffer.indexOf("\n", start);
+    }
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    return out;
+  }
+
+  /** The stream ended: whatever is left, as if a blank line followed. */
+  end(): SseMessage[] {
+    const out: SseMessage[] = [];
+    const rest = this.buffer + this.decoder.decode();
+    this.buffer = "";
+    for (const line of rest.replace(/\r\n?/g, "\n").split("\n")) {
+      const complete = this.message.line(line);
+      if (complete) out.push(complete);
+    }
+    const last = this.message.line("");
+    if (last) out.push(last);
+    return out;
   }
 }
 

@@ -58,7 +58,7 @@ export function adminRoutes(runtime: Runtime) {
     .post("/reload", admin(runtime, async () => runtime.reload("admin")))
     .get("/keys", admin(runtime, async () => ({ data: (await runtime.ledger.keys.list()).map(keyView) })))
     .post("/keys", admin(runtime, async (request) => {
-      const body = (await readJson(request, 64 * 1024)) as { name?: unknown; credit_limit?: unknown; rate_limit?: unknown; tags?: unknown };
+      const body = (await readJson(request, 64 * 1024)).json as { name?: unknown; credit_limit?: unknown; rate_limit?: unknown; tags?: unknown };
       if (typeof body.name !== "string" || body.name.trim() === "") throw errors.badRequest("`name` is required");
       const limit = body.credit_limit;
       if (limit !== undefined && limit !== null && (typeof limit !== "number" || limit < 0)) {

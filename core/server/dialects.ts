@@ -3,6 +3,7 @@
 
 import type { ProviderPreferences } from "../dispatch/index.ts";
 import { errors } from "../errors.ts";
+import { CLIENT_BODY } from "../kit/canonical.ts";
 import * as anthropic from "../wire/anthropic/index.ts";
 import * as openai from "../wire/openai/index.ts";
 import { bodyValidator } from "./http.ts";
@@ -11,8 +12,9 @@ import type { Dialect } from "./ingress.ts";
 export const openaiDialect: Dialect = {
   name: "openai",
   validate: bodyValidator(openai.ChatCompletionBody),
-  decode(body) {
+  decode(body, text) {
     const decoded = openai.decodeRequest(body as openai.ChatCompletionBody);
+    if (text !== undefined) decoded.request[CLIENT_BODY] = { dialect: "openai", text, json: body as Record<string, unknown> };
     return { request: decoded.request, models: decoded.models, provider: preferences(decoded.provider), includeUsage: decoded.includeUsage };
   },
   encodeResponse: (response, info) => openai.encodeResponse(response, info),

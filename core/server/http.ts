@@ -38,9 +38,10 @@ export function clientKey(headers: Headers): string | null {
 
 /**
  * Reads a JSON body no larger than `limit` bytes: a declared length is checked before reading;
- * a chunked body is bounded by the server's own hard limit, then checked here.
+ * a chunked body is bounded by the server's own hard limit, then checked here. Returns the text
+ * too: a provider speaking the client's dialect may forward it as it came.
  */
-export async function readJson(request: Request, limit: number): Promise<unknown> {
+export async function readJson(request: Request, limit: number): Promise<{ text: string; json: unknown }> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw errors.payloadTooLarge(limit);
   const text = await request.text();
@@ -48,7 +49,7 @@ export async function readJson(request: Request, limit: number): Promise<unknown
   if (text.length > limit / 4 && Buffer.byteLength(text) > limit) throw errors.payloadTooLarge(limit);
   if (text.length === 0) throw errors.badRequest("the request body is empty; expected a JSON object");
   try {
-    return JSON.parse(text);
+    return { text, json: JSON.parse(text) };
   } catch (error) {
     throw errors.badRequest(`the request body is not valid JSON: ${(error as Error).message}`);
   }

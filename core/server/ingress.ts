@@ -29,7 +29,8 @@ export interface Decoded {
 export interface Dialect {
   name: "openai" | "anthropic";
   validate(body: unknown): void;
-  decode(body: unknown): Decoded;
+  /** `body` parsed from `text`, the body as it came (absent when there was no wire body). */
+  decode(body: unknown, text?: string): Decoded;
   encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd: number }): unknown;
   streamEncoder(info: { id: string; model: string; created: number; includeUsage: boolean }): StreamEncoder;
 }
@@ -40,8 +41,8 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
   let decoded: Decoded;
   try {
     const body = await readJson(request, runtime.snapshot.graph.server.bodyLimit);
-    dialect.validate(body);
-    decoded = dialect.decode(body);
+    dialect.validate(body.json);
+    decoded = dialect.decode(body.json, body.text);
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   }

@@ -1,4 +1,5 @@
-// The body of a streamed answer: the relay's events, encoded in the client's dialect.
+// The body of a streamed answer: the relay's events, encoded in the client's dialect, one write
+// per batch the vendor sent.
 
 import { clientGone } from "../gateway/attempt.ts";
 import type { Cancellation } from "../gateway/cancellation.ts";
@@ -38,7 +39,8 @@ export function sseBody(
               controller.close();
               return finish();
             }
-            const text = stream.encode(step.value);
+            let text = "";
+            for (const event of step.value) text += stream.encode(event);
             if (text) return controller.enqueue(encoder.encode(text));
           }
         } catch (error) {

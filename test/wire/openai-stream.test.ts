@@ -3,9 +3,10 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { errors, isSwitchyardError } from "../../core/errors.ts";
-import type { StreamEvent } from "../../core/kit/canonical.ts";
+import { EVENT_BATCHES, type StreamEvent } from "../../core/kit/canonical.ts";
 import { readSse } from "../../core/kit/sse.ts";
 import { decodeStream, StreamEncoder } from "../../core/wire/openai/index.ts";
+import { decodeStreamBody } from "../../core/wire/openai/stream.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), "utf8");
 
@@ -13,10 +14,41 @@ function sseOf(text: string) {
   return readSse(new Response(text).body!);
 }
 
+/** Bytes in chunks of `size`: frames split anywhere, as a network delivers them. */
+function chunked(text: string, size: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, (at += size)));
+    },
+  });
+}
+
+/**
+ * Decodes `text` both ways the gateway can: message by message, and in batches straight from the
+ * body (split into 7-byte reads). Both must agree, events or error; the events are returned.
+ */
 async function collect(text: string): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const event of decodeStream(sseOf(text))) events.push(event);
-  return events;
+  const one = async () => {
+    const events: StreamEvent[] = [];
+    for await (const event of decodeStream(sseOf(text))) events.push(event);
+    return events;
+  };
+  const batched = async () => {
+    const events: StreamEvent[] = [];
+    const batches = decodeStreamBody(chunked(text, 7))[EVENT_BATCHES]();
+    for (let step = await batches.next(); !step.done; step = await batches.next()) events.push(...step.value);
+    return events;
+  };
+  const [a, b] = await Promise.allSettled([one(), batched()]);
+  if (a.status === "rejected") {
+    expect(b.status).toBe("rejected");
+    throw a.reason;
+  }
+  expect(b).toEqual(a);
+  return a.value;
 }
 
 const info = { id: "gen-9", model: "gpt-5-mini", created: 1_741_569_952, includeUsage: true };
@@ -36,6 +68,27 @@ const toolTurn: StreamEvent[] = [
 const usage = { inputTokens: 300, outputTokens: 25, cachedInputTokens: 256, reasoningTokens: 5 };
 
 describe("OpenAI stream codec", () => {
+  test("a stream read from its body comes in one batch per network read, and iterates event by event", async () => {
+    const text = fixture("chat-completion-stream.sse");
+    const frames = text.split("\n\n").filter(Boolean).map((frame) => `${frame}\n\n`);
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        // Two reads: the first frame alone, then the rest at once.
+        controller.enqueue(new TextEncoder().encode(frames[0]!));
+        controller.enqueue(new TextEncoder().encode(frames.slice(1).join("")));
+        controller.close();
+      },
+    });
+    const batches: StreamEvent[][] = [];
+    const iterator = decodeStreamBody(source)[EVENT_BATCHES]();
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) batches.push(step.value);
+    expect(batches.length).toBe(2);
+    expect(batches[0]![0]!.type).toBe("start");
+    const flat: StreamEvent[] = [];
+    for await (const event of decodeStreamBody(new Response(text).body!)) flat.push(event);
+    expect(flat).toEqual(batches.flat());
+  });
+
   test("a streamed tool-call turn survives encode then decode, usage before finish", async () => {
     const encoder = new StreamEncoder(info);
     const text = toolTurn.map((event) => encoder.encode(event)).join("") + encoder.end(usage, 0.0004);

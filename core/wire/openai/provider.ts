@@ -5,9 +5,10 @@ import type { ChatRequest, ChatResult } from "../../kit/canonical.ts";
 import type { Kit } from "../../kit/kit.ts";
 import type { ProviderInstance } from "../../kit/plugin.ts";
 import { decodeError } from "./error.ts";
+import { forwardedBody } from "./forward.ts";
 import { encodeRequest, type EncodeRequestOptions } from "./request.ts";
 import { decodeResponse } from "./response.ts";
-import { decodeStream } from "./stream.ts";
+import { decodeStreamBody } from "./stream.ts";
 
 export interface ChatProviderOptions {
   /** Where `/chat/completions` is appended, e.g. `https://api.openai.com/v1`. */
@@ -43,7 +44,8 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
   const secrets = options.apiKey ? [options.apiKey] : [];
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
-    const body = JSON.stringify(encodeRequest(request, encodeOptions));
+    const encoded = encodeRequest(request, encodeOptions);
+    const body = forwardedBody(request, encoded) ?? JSON.stringify(encoded);
     let response: Response;
     try {
       response = await kit.fetch(url, { method: "POST", headers: request.stream ? streamHeaders : headers, body, signal });
@@ -57,7 +59,7 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
     if (!response.ok) throw decodeError(response.status, await readBody(response), response.headers, { secrets });
     if (!request.stream) return decodeResponse(await readBody(response));
     if (!response.body) throw kit.errors.upstream("vendor answered a stream request with no body", { retryable: true });
-    return decodeStream(kit.sse.read(response.body));
+    return decodeStreamBody(response.body);
   }
 
   return { chat };

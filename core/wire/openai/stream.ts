@@ -1,59 +1,101 @@
 // chat.completion.chunk SSE ⇄ canonical stream events: vendor streams in, our clients' streams out.
 
 import { fromUpstreamStatus, type SwitchyardError } from "../../errors.ts";
-import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
-import type { SseMessage } from "../../kit/sse.ts";
+import { batchedEvents, type BatchedEvents, type FinishReason, type StreamEvent, type Usage } from "../../kit/canonical.ts";
+import { readSseBatches, type SseMessage } from "../../kit/sse.ts";
 import { readVendorError } from "./error.ts";
 import { decodeFinishReason, decodeUsage, encodeUsage, isObject } from "./response.ts";
 
 type Json = Record<string, unknown>;
 
 /**
- * Vendor SSE → canonical events. `start` comes first; `usage` and `finish` are held to the end
- * because vendors send usage after the finish chunk (or in every chunk): the last one wins.
+ * Vendor SSE → canonical events, one message at a time and synchronously. `start` comes first;
+ * `usage` and `finish` are held to the end because vendors send usage after the finish chunk (or
+ * in every chunk): the last one wins.
  */
-export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerator<StreamEvent> {
-  let started = false;
-  let usage: Usage | undefined;
-  let finish: Extract<StreamEvent, { type: "finish" }> | undefined;
-  const toolIndexes = new Map<number, boolean>();
-  let done = false;
-  for await (const message of messages) {
+export class ChunkDecoder {
+  private started = false;
+  private usage: Usage | undefined;
+  private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
+  private readonly toolIndexes = new Map<number, boolean>();
+  /** Set by [DONE]: nothing after it counts. */
+  done = false;
+
+  /** Appends the events of one message to `out`; throws the vendor's error frame as a SwitchyardError. */
+  message(message: SseMessage, out: StreamEvent[]): void {
+    if (this.done) return;
     if (message.data === "[DONE]") {
-      done = true;
-      break;
+      this.done = true;
+      return;
     }
     let chunk: unknown;
     try {
       chunk = JSON.parse(message.data);
     } catch {
-      continue; // keep-alive text some servers send
+      return; // keep-alive text some servers send
     }
-    if (!isObject(chunk)) continue;
+    if (!isObject(chunk)) return;
     if (chunk.error !== undefined || message.event === "error") throw streamError(chunk);
-    if (!started) {
-      started = true;
-      yield { type: "start", id: typeof chunk.id === "string" ? chunk.id : "", model: typeof chunk.model === "string" ? chunk.model : "" };
+    if (!this.started) {
+      this.started = true;
+      out.push({ type: "start", id: typeof chunk.id === "string" ? chunk.id : "", model: typeof chunk.model === "string" ? chunk.model : "" });
     }
-    usage = decodeUsage(chunk.usage) ?? usage;
+    this.usage = decodeUsage(chunk.usage) ?? this.usage;
     const choice = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
-    if (!choice) continue;
-    if (isObject(choice.delta)) yield* decodeDelta(choice.delta, toolIndexes);
+    if (!choice) return;
+    if (isObject(choice.delta)) decodeDelta(choice.delta, this.toolIndexes, out);
     if (typeof choice.finish_reason === "string") {
       const native = typeof choice.native_finish_reason === "string" ? choice.native_finish_reason : choice.finish_reason;
-      finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
+      this.finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
     }
   }
-  // Some servers omit [DONE], but none ends a complete answer without a finish reason.
-  if (!done && !finish) throw fromUpstreamStatus(502, "the vendor's stream ended before the answer finished");
-  if (usage) yield { type: "usage", usage };
-  if (finish) yield finish;
+
+  /** The stream ended: the held usage and finish, or an error if the answer was cut short. */
+  end(out: StreamEvent[]): void {
+    // Some servers omit [DONE], but none ends a complete answer without a finish reason.
+    if (!this.done && !this.finish) throw fromUpstreamStatus(502, "the vendor's stream ended before the answer finished");
+    if (this.usage) out.push({ type: "usage", usage: this.usage });
+    if (this.finish) out.push(this.finish);
+  }
 }
 
-function* decodeDelta(delta: Json, toolIndexes: Map<number, boolean>): Generator<StreamEvent> {
+/** Vendor SSE messages → canonical events. */
+export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerator<StreamEvent> {
+  const decoder = new ChunkDecoder();
+  const out: StreamEvent[] = [];
+  for await (const message of messages) {
+    decoder.message(message, out);
+    if (out.length) yield* out.splice(0);
+    if (decoder.done) break;
+  }
+  decoder.end(out);
+  yield* out;
+}
+
+/** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
+export function decodeStreamBody(body: ReadableStream<Uint8Array>): BatchedEvents {
+  return batchedEvents(async function* () {
+    const decoder = new ChunkDecoder();
+    for await (const messages of readSseBatches(body)) {
+      const out: StreamEvent[] = [];
+      for (const message of messages) decoder.message(message, out);
+      if (decoder.done) {
+        decoder.end(out);
+        yield out;
+        return;
+      }
+      yield out;
+    }
+    const out: StreamEvent[] = [];
+    decoder.end(out);
+    yield out;
+  });
+}
+
+function decodeDelta(delta: Json, toolIndexes: Map<number, boolean>, out: StreamEvent[]): void {
   const reasoning = delta.reasoning_content ?? delta.reasoning;
-  if (typeof reasoning === "string" && reasoning) yield { type: "reasoning", text: reasoning };
-  if (typeof delta.content === "string" && delta.content) yield { type: "text", text: delta.content };
+  if (typeof reasoning === "string" && reasoning) out.push({ type: "reasoning", text: reasoning });
+  if (typeof delta.content === "string" && delta.content) out.push({ type: "text", text: delta.content });
   if (!Array.isArray(delta.tool_calls)) return;
   for (let position = 0; position < delta.tool_calls.length; position++) {
     const call: unknown = delta.tool_calls[position];
@@ -66,9 +108,9 @@ function* decodeDelta(delta: Json, toolIndexes: Map<number, boolean>): Generator
     // A call opens on the first chunk naming it; some local servers never send an id, so make one.
     if ((id || name) && !toolIndexes.has(index)) {
       toolIndexes.set(index, true);
-      yield { type: "tool_call_start", index, id: id ?? `call_${index}`, name };
+      out.push({ type: "tool_call_start", index, id: id ?? `call_${index}`, name });
     }
-    if (typeof fn.arguments === "string" && fn.arguments) yield { type: "tool_call_delta", index, arguments: fn.arguments };
+    if (typeof fn.arguments === "string" && fn.arguments) out.push({ type: "tool_call_delta", index, arguments: fn.arguments });
   }
 }
 

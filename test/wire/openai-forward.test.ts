@@ -1,0 +1,91 @@
+import { describe, expect, test } from "bun:test";
+import { openaiDialect } from "../../core/server/dialects.ts";
+import { encodeRequest, type EncodeRequestOptions } from "../../core/wire/openai/request.ts";
+import { forwardedBody, sameJson, uniqueKey } from "../../core/wire/openai/forward.ts";
+
+/** What the provider would send: the ingress decode, the endpoint's model and cap, the encoding. */
+function forward(text: string, options: EncodeRequestOptions = {}, endpoint: { model?: string; maxTokens?: number } = {}) {
+  const { request } = openaiDialect.decode(JSON.parse(text), text);
+  const routed = { ...request, model: endpoint.model ?? "upstream-model", ...(endpoint.maxTokens ? { maxTokens: endpoint.maxTokens } : {}) };
+  const encoded = encodeRequest(routed, { includeUsage: true, ...options });
+  return { out: forwardedBody(routed, encoded), encoded: JSON.parse(JSON.stringify(encoded)) };
+}
+
+const chat = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: "client/model", messages: [{ role: "user", content: "hi" }], stream: false, ...extra });
+
+describe("forwarding the client's Chat Completions body", () => {
+  test("the client's text goes out with only the model swapped", () => {
+    const text = chat({ temperature: 0.25 });
+    const { out, encoded } = forward(text);
+    expect(out).toBe(text.replace('"client/model"', '"upstream-model"'));
+    expect(JSON.parse(out!)).toEqual(encoded);
+  });
+
+  test("layout, escapes and key order are kept; a quoted key inside a string is not mistaken for one", () => {
+    const text = `{\n  "messages": [{"role": "user", "content": "say \\"model\\": \\"x\\" and \\\\"}],\n  "model" :  "a\\"b",\n  "stream": false\n}`;
+    const { out, encoded } = forward(text, {}, { model: 'up"model' });
+    expect(out).not.toBeNull();
+    expect(JSON.parse(out!)).toEqual(encoded);
+    expect(out!.startsWith("{\n  \"messages\"")).toBe(true);
+  });
+
+  test("max_completion_tokens is renamed for a vendor that wants max_tokens, and kept for one that does not", () => {
+    const text = chat({ max_completion_tokens: 300 });
+    const renamed = forward(text, { maxTokensField: "max_tokens" });
+    expect(JSON.parse(renamed.out!)).toEqual(renamed.encoded);
+    expect(renamed.out).toContain('"max_tokens":300');
+    const kept = forward(text, { maxTokensField: "max_completion_tokens" });
+    expect(kept.out).toContain('"max_completion_tokens":300');
+  });
+
+  test("a field the encoding adds is inserted: stream_options for a metered stream, stream when absent", () => {
+    const text = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], stream: true });
+    const { out, encoded } = forward(text);
+    expect(JSON.parse(out!)).toEqual(encoded);
+    expect(encoded.stream_options).toEqual({ include_usage: true });
+    const bare = forward(JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }));
+    expect(JSON.parse(bare.out!)).toEqual(bare.encoded);
+  });
+
+  test("anything the encoding changes or drops falls back to serialising", () => {
+    // A cap on the endpoint lowers max_tokens.
+    expect(forward(chat({ max_tokens: 900 }), {}, { maxTokens: 100 }).out).toBeNull();
+    // OpenRouter's routing fields are the gateway's, never the vendor's.
+    expect(forward(chat({ models: ["a", "b"] })).out).toBeNull();
+    // The client turned usage off; the gateway asks for it anyway.
+    expect(forward(chat({ stream: true, stream_options: { include_usage: false } })).out).toBeNull();
+    // A one-part content array goes out as a string.
+    expect(forward(JSON.stringify({ model: "m", messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] })).out).toBeNull();
+  });
+
+  test("a second `model` key anywhere in the body falls back: the top-level one cannot be told apart", () => {
+    const tool = { type: "function", function: { name: "pick", parameters: { type: "object", properties: { model: { type: "string" } } } } };
+    const { out } = forward(chat({ tools: [tool] }));
+    expect(out).toBeNull();
+  });
+
+  test("a duplicated top-level key falls back, however it is spelled: the vendor might read the other one", () => {
+    const messages = '"messages":[{"role":"user","content":"hi"}]';
+    expect(forward(`{"model":"gpt-4o",${messages},"model":"gpt-4o"}`).out).toBeNull();
+    expect(forward(`{"model":"gpt-4o",${messages},"mod\\u0065l":"gpt-4o"}`).out).toBeNull();
+    expect(forward(`{"model":"m",${messages},"max_completion_tokens":5,"max_completion_tokens":5}`, { maxTokensField: "max_tokens" }).out).toBeNull();
+  });
+
+  test("uniqueKey finds a key once, ignores string values and escaped quotes", () => {
+    const valueFirst = '{"a":"model","model":1}';
+    expect(uniqueKey(valueFirst, "model")).toBe(valueFirst.lastIndexOf('"model"'));
+    const quoted = '{"x":"\\"model\\":","model":1}';
+    expect(uniqueKey(quoted, "model")).toBe(quoted.lastIndexOf('"model"'));
+    expect(uniqueKey('{"model":1,"y":{"model":2}}', "model")).toBe(-1);
+    expect(uniqueKey('{"x":"\\"model":1}', "model")).toBe(-1);
+  });
+
+  test("sameJson compares values, not key order, and treats undefined members as absent", () => {
+    expect(sameJson({ a: 1, b: [1, { c: "x" }] }, { b: [1, { c: "x" }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(sameJson("1", 1)).toBe(false);
+  });
+});

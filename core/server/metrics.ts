@@ -49,6 +49,7 @@ export class Metrics {
     lines.push("# TYPE switchyard_overhead_seconds histogram");
     renderHistogram(lines, "switchyard_overhead_seconds", "", this.overhead);
     renderEndpoints(lines, runtime);
+    renderMemory(lines);
     lines.push("# HELP switchyard_config_version Version of the config snapshot serving requests.");
     lines.push("# TYPE switchyard_config_version gauge");
     lines.push(`switchyard_config_version ${runtime.snapshot.version}`);
@@ -73,6 +74,23 @@ function renderEndpoints(lines: string[], runtime: Runtime): void {
       if (value !== undefined) lines.push(`${name}{endpoint="${esc(id)}"} ${value}`);
     }
   }
+}
+
+/** Resident size next to the JS heap: tells a leak in our objects from memory the allocator keeps. */
+function renderMemory(lines: string[]): void {
+  const memory = process.memoryUsage();
+  lines.push(
+    "# HELP process_resident_memory_bytes Resident memory size in bytes.",
+    "# TYPE process_resident_memory_bytes gauge",
+    `process_resident_memory_bytes ${memory.rss}`,
+    "# HELP switchyard_js_heap_bytes JavaScript heap: its size, and the part in use.",
+    "# TYPE switchyard_js_heap_bytes gauge",
+    `switchyard_js_heap_bytes{kind="total"} ${memory.heapTotal}`,
+    `switchyard_js_heap_bytes{kind="used"} ${memory.heapUsed}`,
+    "# HELP switchyard_external_memory_bytes Memory held outside the JS heap by JS objects (buffers, strings' storage).",
+    "# TYPE switchyard_external_memory_bytes gauge",
+    `switchyard_external_memory_bytes ${memory.external}`,
+  );
 }
 
 function sec(ms: number | undefined): number | undefined {

@@ -7,7 +7,7 @@ import { watchConfig } from "../runtime/watch.ts";
 import { createApp } from "./app.ts";
 import { trimMemory } from "./memory.ts";
 
-/** Above this resident size the server asks the engine for a collection every few seconds. */
+/** Above this resident size the server asks the engine for full collections (see memory.ts). */
 const MEMORY_SOFT_LIMIT_MB = 96;
 
 export interface ServeOptions extends RuntimeOptions {
@@ -48,7 +48,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const url = `http://${server.hostname}:${server.port}`;
   options.log.info("switchyard listening", { url, config: options.configPath, version: runtime.snapshot.version });
   const unwatch = options.watch === false ? () => {} : watchConfig(runtime, options.configPath);
-  const untrim = trimMemory(MEMORY_SOFT_LIMIT_MB);
+  const untrim = trimMemory(MEMORY_SOFT_LIMIT_MB, () => runtime.snapshot.inflight);
 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = 10_000) =>

@@ -118,4 +118,14 @@ describe("operations", () => {
     expect(text).toContain('switchyard_endpoint_inflight{endpoint="openai/gpt-5-mini"} 0');
     expect(text).not.toContain("sk-openai-test-secret");
   });
+
+  test("/metrics reports the process's resident size beside its JS heap", async () => {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    const gauge = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
+    const rss = gauge(/^process_resident_memory_bytes (\d+)$/m);
+    const heapUsed = gauge(/^switchyard_js_heap_bytes\{kind="used"\} (\d+)$/m);
+    expect(rss).toBeGreaterThan(heapUsed);
+    expect(heapUsed).toBeGreaterThan(0);
+    expect(text).toMatch(/^switchyard_external_memory_bytes \d+$/m);
+  });
 });

@@ -3,5 +3,5 @@
 export * from "./canonical.ts";
 export * from "./plugin.ts";
 export type { Kit, KitGateway, KitKeyStore, KitLogger } from "./kit.ts";
-export type { SseMessage } from "./sse.ts";
+export type { SseMessage, StreamDecoder } from "./sse.ts";
 export type { ErrorCode, ErrorMetadata, SwitchyardError } from "../errors.ts";

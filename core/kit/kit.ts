@@ -7,7 +7,7 @@ import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, Switchy
 import { isStream, latestUserText } from "./canonical.ts";
 import type { ChatRequest, ChatResponse } from "./canonical.ts";
 import type { Principal } from "./plugin.ts";
-import { formatSse, readSse } from "./sse.ts";
+import { decodeSse, formatSse, readSse } from "./sse.ts";
 import * as anthropicWire from "../wire/anthropic/index.ts";
 import * as openaiWire from "../wire/openai/index.ts";
 
@@ -33,7 +33,7 @@ export interface Kit {
   Type: typeof Type;
   Value: typeof Value;
   fetch: typeof fetch;
-  sse: { read: typeof readSse; format: typeof formatSse };
+  sse: { read: typeof readSse; decode: typeof decodeSse; format: typeof formatSse };
   errors: typeof errors;
   SwitchyardError: typeof SwitchyardError;
   isError: typeof isSwitchyardError;
@@ -58,7 +58,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     Type,
     Value,
     fetch: globalThis.fetch.bind(globalThis),
-    sse: { read: readSse, format: formatSse },
+    sse: { read: readSse, decode: decodeSse, format: formatSse },
     errors,
     SwitchyardError,
     isError: isSwitchyardError,

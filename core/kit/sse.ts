@@ -1,5 +1,7 @@
 // Server-sent events: a streaming reader for vendor responses and the framing for our own streams.
 
+import { batchedEvents, type BatchedEvents, type StreamEvent } from "./canonical.ts";
+
 export interface SseMessage {
   /** The `event:` field, or "message" when absent. */
   event: string;
@@ -35,6 +37,52 @@ export async function* readSseBatches(body: ReadableStream<Uint8Array>): AsyncGe
     reader.releaseLock();
     await body.cancel().catch(() => {});
   }
+}
+
+/**
+ * A vendor's stream format, decoded one message at a time and synchronously: `message` appends the
+ * canonical events a message stands for (and throws the vendor's error frame), `done` is set by the
+ * message that ends the stream, and `end` adds what was held to the end or throws if the stream was
+ * cut short.
+ */
+export interface StreamDecoder {
+  readonly done: boolean;
+  message(message: SseMessage, out: StreamEvent[]): void;
+  end(out: StreamEvent[]): void;
+}
+
+/** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
+export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecoder): BatchedEvents {
+  return batchedEvents(async function* () {
+    for await (const messages of readSseBatches(body)) {
+      const out: StreamEvent[] = [];
+      for (const message of messages) {
+        decoder.message(message, out);
+        if (decoder.done) break;
+      }
+      if (decoder.done) {
+        decoder.end(out);
+        yield out;
+        return; // leaving the loop cancels the rest of the body
+      }
+      yield out;
+    }
+    const out: StreamEvent[] = [];
+    decoder.end(out);
+    yield out;
+  });
+}
+
+/** The same from messages already read, one event at a time. */
+export async function* decodeSseMessages(messages: AsyncIterable<SseMessage>, decoder: StreamDecoder): AsyncGenerator<StreamEvent> {
+  const out: StreamEvent[] = [];
+  for await (const message of messages) {
+    decoder.message(message, out);
+    if (out.length) yield* out.splice(0);
+    if (decoder.done) break;
+  }
+  decoder.end(out);
+  yield* out;
 }
 
 /** Bytes in, complete messages out, synchronously; keeps a partial line for the next chunk. */

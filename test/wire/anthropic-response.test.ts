@@ -3,17 +3,12 @@
 import { describe, expect, test } from "bun:test";
 import { SwitchyardError } from "../../core/errors.ts";
 import type { StreamEvent } from "../../core/kit/canonical.ts";
-import { readSse } from "../../core/kit/sse.ts";
-import { decodeError, decodeResponse, decodeStream, encodeError, encodeResponse, StreamEncoder } from "../../core/wire/anthropic/index.ts";
+import { decodeError, decodeResponse, decodeStream, decodeStreamBody, encodeError, encodeResponse, StreamEncoder } from "../../core/wire/anthropic/index.ts";
+import { decodeBoth } from "./decode-both.ts";
+
+const anthropicStream = { decodeStream, decodeStreamBody };
 
 const fixture = (name: string) => Bun.file(new URL(`../fixtures/anthropic/${name}`, import.meta.url));
-const sseOf = (text: string) => readSse(new Response(text).body!);
-
-async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
 
 describe("Anthropic response codec", () => {
   test("a recorded message decodes with thinking, tool call and cache-inclusive input tokens", async () => {
@@ -55,7 +50,7 @@ describe("Anthropic response codec", () => {
 
 describe("Anthropic stream codec", () => {
   test("a recorded stream decodes to start, reasoning, text, tool-call deltas, usage and finish", async () => {
-    const events = await collect(decodeStream(sseOf(await fixture("stream.sse").text())));
+    const events = await decodeBoth(anthropicStream, await fixture("stream.sse").text());
     expect(events[0]).toEqual({ type: "start", id: "msg_014p7gG3wDgGV9EUtLvnow3U", model: "claude-sonnet-4-5" });
     expect(events.filter((e) => e.type === "reasoning").map((e) => (e as { signature?: string }).signature).filter(Boolean)).toHaveLength(1);
     expect(events.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("Okay, let's check the weather.");
@@ -68,7 +63,7 @@ describe("Anthropic stream codec", () => {
   });
 
   test("an error event in the stream throws a retryable upstream error", async () => {
-    const run = collect(decodeStream(sseOf(await fixture("stream-error.sse").text())));
+    const run = decodeBoth(anthropicStream, await fixture("stream-error.sse").text());
     const error = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchyardError);
     expect(error).toMatchObject({ code: "upstream_error", upstreamStatus: 529, retryable: true, message: "Overloaded" });
@@ -76,17 +71,17 @@ describe("Anthropic stream codec", () => {
 
   test("a stream that ends before message_stop throws", async () => {
     const text = (await fixture("stream.sse").text()).split("event: message_delta")[0]!;
-    await expect(collect(decodeStream(sseOf(text)))).rejects.toMatchObject({ code: "upstream_error" });
+    await expect(decodeBoth(anthropicStream, text)).rejects.toMatchObject({ code: "upstream_error" });
   });
 
   test("StreamEncoder output decodes back to the same events", async () => {
-    const source = await collect(decodeStream(sseOf(await fixture("stream.sse").text())));
+    const source = await decodeBoth(anthropicStream, await fixture("stream.sse").text());
     const encoder = new StreamEncoder({ id: "msg_gateway", model: "claude-sonnet", inputTokens: 1496 });
     let text = "";
     for (const event of source) text += encoder.encode(event);
     const usage = source.find((e): e is Extract<StreamEvent, { type: "usage" }> => e.type === "usage");
     text += encoder.end(usage?.usage);
-    const again = await collect(decodeStream(sseOf(text)));
+    const again = await decodeBoth(anthropicStream, text);
     expect(again[0]).toEqual({ type: "start", id: "msg_gateway", model: "claude-sonnet" });
     expect(again.slice(1)).toEqual(source.slice(1));
   });

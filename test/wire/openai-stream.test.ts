@@ -4,52 +4,12 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { errors, isSwitchyardError } from "../../core/errors.ts";
 import { EVENT_BATCHES, type StreamEvent } from "../../core/kit/canonical.ts";
-import { readSse } from "../../core/kit/sse.ts";
-import { decodeStream, StreamEncoder } from "../../core/wire/openai/index.ts";
-import { decodeStreamBody } from "../../core/wire/openai/stream.ts";
+import { decodeStream, decodeStreamBody, StreamEncoder } from "../../core/wire/openai/index.ts";
+import { decodeBoth } from "./decode-both.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), "utf8");
 
-function sseOf(text: string) {
-  return readSse(new Response(text).body!);
-}
-
-/** Bytes in chunks of `size`: frames split anywhere, as a network delivers them. */
-function chunked(text: string, size: number): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(at, (at += size)));
-    },
-  });
-}
-
-/**
- * Decodes `text` both ways the gateway can: message by message, and in batches straight from the
- * body (split into 7-byte reads). Both must agree, events or error; the events are returned.
- */
-async function collect(text: string): Promise<StreamEvent[]> {
-  const one = async () => {
-    const events: StreamEvent[] = [];
-    for await (const event of decodeStream(sseOf(text))) events.push(event);
-    return events;
-  };
-  const batched = async () => {
-    const events: StreamEvent[] = [];
-    const batches = decodeStreamBody(chunked(text, 7))[EVENT_BATCHES]();
-    for (let step = await batches.next(); !step.done; step = await batches.next()) events.push(...step.value);
-    return events;
-  };
-  const [a, b] = await Promise.allSettled([one(), batched()]);
-  if (a.status === "rejected") {
-    expect(b.status).toBe("rejected");
-    throw a.reason;
-  }
-  expect(b).toEqual(a);
-  return a.value;
-}
+const collect = (text: string) => decodeBoth({ decodeStream, decodeStreamBody }, text);
 
 const info = { id: "gen-9", model: "gpt-5-mini", created: 1_741_569_952, includeUsage: true };
 

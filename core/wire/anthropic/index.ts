@@ -4,6 +4,6 @@ export { MessagesBody } from "./schema.ts";
 export { decodeRequest, encodeRequest } from "./request.ts";
 export { decodeResponse, encodeResponse, decodeUsage, encodeUsage, finishFromStopReason, stopReasonFor } from "./response.ts";
 export type { AnthropicUsage } from "./response.ts";
-export { decodeStream } from "./stream-decode.ts";
+export { decodeStream, decodeStreamBody } from "./stream-decode.ts";
 export { StreamEncoder } from "./stream-encode.ts";
 export { encodeError, decodeError } from "./errors.ts";

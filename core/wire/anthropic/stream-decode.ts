@@ -1,8 +1,8 @@
 // Anthropic SSE (message_start … message_stop) → canonical stream events, for the provider.
 
 import { errors } from "../../errors.ts";
-import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
-import type { SseMessage } from "../../kit/sse.ts";
+import type { BatchedEvents, FinishReason, StreamEvent } from "../../kit/canonical.ts";
+import { decodeSse, decodeSseMessages, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
 import { decodeError, STATUS_OF_TYPE } from "./errors.ts";
 import { decodeUsage, finishFromStopReason, type AnthropicUsage } from "./response.ts";
 
@@ -33,32 +33,32 @@ class StreamState {
   }
 }
 
-function* blockStart(data: StreamData, state: StreamState): Generator<StreamEvent> {
+function blockStart(data: StreamData, state: StreamState, out: StreamEvent[]): void {
   const block = data.content_block ?? {};
-  if (block.type === "text" && block.text) yield { type: "text", text: block.text };
-  else if (block.type === "thinking" && block.thinking) yield { type: "reasoning", text: block.thinking };
+  if (block.type === "text" && block.text) out.push({ type: "text", text: block.text });
+  else if (block.type === "thinking" && block.thinking) out.push({ type: "reasoning", text: block.thinking });
   else if (block.type === "tool_use") {
     const index = state.tools++;
     state.toolIndex.set(data.index ?? 0, index);
-    yield { type: "tool_call_start", index, id: block.id ?? "", name: block.name ?? "" };
+    out.push({ type: "tool_call_start", index, id: block.id ?? "", name: block.name ?? "" });
   }
 }
 
-function* blockDelta(data: StreamData, state: StreamState): Generator<StreamEvent> {
+function blockDelta(data: StreamData, state: StreamState, out: StreamEvent[]): void {
   const delta = data.delta ?? {};
   switch (delta.type) {
     case "text_delta":
-      if (delta.text) yield { type: "text", text: delta.text };
+      if (delta.text) out.push({ type: "text", text: delta.text });
       return;
     case "thinking_delta":
-      if (delta.thinking) yield { type: "reasoning", text: delta.thinking };
+      if (delta.thinking) out.push({ type: "reasoning", text: delta.thinking });
       return;
     case "signature_delta":
-      if (delta.signature) yield { type: "reasoning", text: "", signature: delta.signature };
+      if (delta.signature) out.push({ type: "reasoning", text: "", signature: delta.signature });
       return;
     case "input_json_delta": {
       const index = state.toolIndex.get(data.index ?? 0);
-      if (index !== undefined && delta.partial_json) yield { type: "tool_call_delta", index, arguments: delta.partial_json };
+      if (index !== undefined && delta.partial_json) out.push({ type: "tool_call_delta", index, arguments: delta.partial_json });
       return;
     }
   }
@@ -72,31 +72,32 @@ function parse(message: SseMessage): StreamData {
   }
 }
 
-/** Anthropic stream events as canonical events; `event: error` and a stream cut short throw. */
-export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerator<StreamEvent> {
-  const state = new StreamState();
-  for await (const message of messages) {
+/** Anthropic stream events as canonical events, one message at a time; `event: error` throws. */
+export class MessageStreamDecoder implements StreamDecoder {
+  private readonly state = new StreamState();
+  done = false;
+
+  message(message: SseMessage, out: StreamEvent[]): void {
     const data = parse(message);
+    const state = this.state;
     switch (data.type ?? message.event) {
       case "message_start":
         state.mergeUsage(data.message?.usage);
-        yield { type: "start", id: data.message?.id ?? "", model: data.message?.model ?? "" };
-        break;
+        out.push({ type: "start", id: data.message?.id ?? "", model: data.message?.model ?? "" });
+        return;
       case "content_block_start":
-        yield* blockStart(data, state);
-        break;
+        return blockStart(data, state, out);
       case "content_block_delta":
-        yield* blockDelta(data, state);
-        break;
+        return blockDelta(data, state, out);
       case "message_delta":
         if (data.delta?.stop_reason) state.stopReason = data.delta.stop_reason;
         state.mergeUsage(data.usage);
-        break;
+        return;
       case "message_stop": {
-        const usage: Usage = decodeUsage(state.usage);
         const reason: FinishReason = finishFromStopReason(state.stopReason);
-        yield { type: "usage", usage };
-        yield { type: "finish", reason, ...(state.stopReason ? { native: state.stopReason } : {}) };
+        out.push({ type: "usage", usage: decodeUsage(state.usage) });
+        out.push({ type: "finish", reason, ...(state.stopReason ? { native: state.stopReason } : {}) });
+        this.done = true;
         return;
       }
       case "error": {
@@ -105,5 +106,18 @@ export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncG
       }
     }
   }
-  throw errors.upstream("Anthropic stream ended before message_stop", { retryable: true });
+
+  end(): void {
+    if (!this.done) throw errors.upstream("Anthropic stream ended before message_stop", { retryable: true });
+  }
+}
+
+/** Anthropic SSE messages → canonical events; `event: error` and a stream cut short throw. */
+export function decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerator<StreamEvent> {
+  return decodeSseMessages(messages, new MessageStreamDecoder());
+}
+
+/** An Anthropic SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
+export function decodeStreamBody(body: ReadableStream<Uint8Array>): BatchedEvents {
+  return decodeSse(body, new MessageStreamDecoder());
 }

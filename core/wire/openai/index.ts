@@ -3,6 +3,6 @@
 export { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
 export { decodeRequest, encodeRequest, type DecodedRequest, type EncodeRequestOptions } from "./request.ts";
 export { decodeFinishReason, decodeResponse, decodeUsage, encodeResponse, encodeUsage } from "./response.ts";
-export { decodeStream, StreamEncoder } from "./stream.ts";
+export { decodeStream, decodeStreamBody, StreamEncoder } from "./stream.ts";
 export { decodeError, readVendorError, type VendorError } from "./error.ts";
 export { createChatProvider, type ChatProviderOptions } from "./provider.ts";

@@ -1,8 +1,8 @@
 // chat.completion.chunk SSE ⇄ canonical stream events: vendor streams in, our clients' streams out.
 
 import { fromUpstreamStatus, type SwitchyardError } from "../../errors.ts";
-import { batchedEvents, type BatchedEvents, type FinishReason, type StreamEvent, type Usage } from "../../kit/canonical.ts";
-import { readSseBatches, type SseMessage } from "../../kit/sse.ts";
+import type { BatchedEvents, FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import { decodeSse, decodeSseMessages, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "./error.ts";
 import { decodeFinishReason, decodeUsage, encodeUsage, isObject } from "./response.ts";
 
@@ -13,7 +13,7 @@ type Json = Record<string, unknown>;
  * `usage` and `finish` are held to the end because vendors send usage after the finish chunk (or
  * in every chunk): the last one wins.
  */
-export class ChunkDecoder {
+export class ChunkDecoder implements StreamDecoder {
   private started = false;
   private usage: Usage | undefined;
   private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
@@ -60,36 +60,13 @@ export class ChunkDecoder {
 }
 
 /** Vendor SSE messages → canonical events. */
-export async function* decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerator<StreamEvent> {
-  const decoder = new ChunkDecoder();
-  const out: StreamEvent[] = [];
-  for await (const message of messages) {
-    decoder.message(message, out);
-    if (out.length) yield* out.splice(0);
-    if (decoder.done) break;
-  }
-  decoder.end(out);
-  yield* out;
+export function decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerator<StreamEvent> {
+  return decodeSseMessages(messages, new ChunkDecoder());
 }
 
 /** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
 export function decodeStreamBody(body: ReadableStream<Uint8Array>): BatchedEvents {
-  return batchedEvents(async function* () {
-    const decoder = new ChunkDecoder();
-    for await (const messages of readSseBatches(body)) {
-      const out: StreamEvent[] = [];
-      for (const message of messages) decoder.message(message, out);
-      if (decoder.done) {
-        decoder.end(out);
-        yield out;
-        return;
-      }
-      yield out;
-    }
-    const out: StreamEvent[] = [];
-    decoder.end(out);
-    yield out;
-  });
+  return decodeSse(body, new ChunkDecoder());
 }
 
 function decodeDelta(delta: Json, toolIndexes: Map<number, boolean>, out: StreamEvent[]): void {

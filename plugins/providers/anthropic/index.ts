@@ -60,7 +60,7 @@ export default (kit: Kit) => {
           if (!response.ok) return failure(response);
           if (!request.stream) return wire.decodeResponse(await response.json());
           if (!response.body) throw kit.errors.upstream("Anthropic sent a stream response without a body", { retryable: true });
-          return wire.decodeStream(kit.sse.read(response.body));
+          return wire.decodeStreamBody(response.body);
         },
         async models(signal: AbortSignal): Promise<string[]> {
           const response = await send(modelsUrl, { headers, signal });

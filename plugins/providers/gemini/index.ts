@@ -51,7 +51,7 @@ export default (kit: Kit) => {
           const response = await send(url, { method: "POST", headers, body: JSON.stringify(encodeRequest(request)), signal });
           if (!request.stream) return decodeResponse((await response.json()) as GeminiResponse, request.model, kit.now());
           if (!response.body) throw kit.errors.upstream("Gemini sent a stream response without a body", { retryable: true });
-          return decodeStream(kit.sse.read(response.body), request.model, kit);
+          return decodeStream(response.body, request.model, kit);
         },
         async models(signal: AbortSignal): Promise<string[]> {
           const response = await send(`${base}/models?pageSize=1000`, { headers, signal });

@@ -1,6 +1,6 @@
 // Gemini GenerateContentResponse (JSON and SSE frames) and Google error bodies → canonical values.
 
-import type { ChatResponse, FinishReason, Kit, SseMessage, StreamEvent, ToolCall, Usage } from "../../../core/kit/index.ts";
+import type { ChatResponse, FinishReason, Kit, SseMessage, StreamDecoder, StreamEvent, ToolCall, Usage } from "../../../core/kit/index.ts";
 import { toolCallId } from "./request.ts";
 
 interface GeminiPart {
@@ -86,39 +86,55 @@ export function decodeResponse(json: GeminiResponse, model: string, now: number)
 }
 
 /** streamGenerateContent?alt=sse frames (each a whole GenerateContentResponse) as canonical events. */
-export async function* decodeStream(messages: AsyncIterable<SseMessage>, model: string, kit: Kit): AsyncGenerator<StreamEvent> {
-  let started = false;
-  let tools = 0;
-  let usage: GeminiUsage | undefined;
-  let native: string | undefined;
-  for await (const message of messages) {
+export class GeminiStreamDecoder implements StreamDecoder {
+  private started = false;
+  private tools = 0;
+  private usage: GeminiUsage | undefined;
+  private native: string | undefined;
+  // The SSE stream has no terminator: it ends when the body does.
+  readonly done = false;
+
+  constructor(
+    private readonly model: string,
+    private readonly kit: Kit,
+  ) {}
+
+  message(message: SseMessage, out: StreamEvent[]): void {
     let chunk: GeminiResponse;
     try {
       chunk = JSON.parse(message.data) as GeminiResponse;
     } catch (cause) {
-      throw kit.errors.upstream("Gemini sent an unreadable stream frame", { cause, retryable: true });
+      throw this.kit.errors.upstream("Gemini sent an unreadable stream frame", { cause, retryable: true });
     }
-    if (!started) {
-      started = true;
-      yield { type: "start", id: chunk.responseId ?? `gemini-${kit.now()}`, model: chunk.modelVersion ?? model };
+    if (!this.started) {
+      this.started = true;
+      out.push({ type: "start", id: chunk.responseId ?? `gemini-${this.kit.now()}`, model: chunk.modelVersion ?? this.model });
     }
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.functionCall) {
-        const call = toolCall(part, tools);
-        yield { type: "tool_call_start", index: tools, id: call.id, name: call.name };
-        yield { type: "tool_call_delta", index: tools++, arguments: call.arguments };
-        if (part.thoughtSignature) yield { type: "reasoning", text: "", signature: part.thoughtSignature };
-      } else if (part.thought) yield { type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) };
-      else if (part.text) yield { type: "text", text: part.text };
+        const call = toolCall(part, this.tools);
+        out.push({ type: "tool_call_start", index: this.tools, id: call.id, name: call.name });
+        out.push({ type: "tool_call_delta", index: this.tools++, arguments: call.arguments });
+        if (part.thoughtSignature) out.push({ type: "reasoning", text: "", signature: part.thoughtSignature });
+      } else if (part.thought) out.push({ type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) });
+      else if (part.text) out.push({ type: "text", text: part.text });
     }
-    if (chunk.usageMetadata) usage = chunk.usageMetadata;
-    native = candidate?.finishReason ?? chunk.promptFeedback?.blockReason ?? native;
+    if (chunk.usageMetadata) this.usage = chunk.usageMetadata;
+    this.native = candidate?.finishReason ?? chunk.promptFeedback?.blockReason ?? this.native;
   }
-  // The SSE stream has no terminator: a finish reason in the last frame is what marks it complete.
-  if (!native) throw kit.errors.upstream("Gemini stream ended without a finish reason", { retryable: true });
-  if (usage) yield { type: "usage", usage: decodeUsage(usage) };
-  yield { type: "finish", reason: finishOf(native, tools > 0), native };
+
+  end(out: StreamEvent[]): void {
+    // A finish reason in the last frame is what marks the answer complete.
+    if (!this.native) throw this.kit.errors.upstream("Gemini stream ended without a finish reason", { retryable: true });
+    if (this.usage) out.push({ type: "usage", usage: decodeUsage(this.usage) });
+    out.push({ type: "finish", reason: finishOf(this.native, this.tools > 0), native: this.native });
+  }
+}
+
+/** A streamGenerateContent body as canonical events, in batches per network read. */
+export function decodeStream(body: ReadableStream<Uint8Array>, model: string, kit: Kit): AsyncIterable<StreamEvent> {
+  return kit.sse.decode(body, new GeminiStreamDecoder(model, kit));
 }
 
 interface GoogleError {

@@ -1,5 +1,5 @@
-// The comparison run: the same load at the same concurrency against direct, bare proxy and
-// gateway, for each scenario; returns one row per (scenario, target).
+// The comparison run: the same load at the same concurrency against every target, for each
+// scenario; returns one row per (scenario, target).
 
 import { bodyOf, type BodyShape } from "./bodies.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
@@ -31,6 +31,8 @@ export interface Row {
   target: Target["name"];
   result: LoadResult;
   rssMb: number;
+  /** The server's CPU time per request sent (warm-up included), in µs: its cost, whatever the contention. */
+  cpuUsPerRequest: number;
 }
 
 export async function compare(work: Workspace, targets: readonly Target[], load: LoadSettings, log: (line: string) => void) {
@@ -39,9 +41,11 @@ export async function compare(work: Workspace, targets: readonly Target[], load:
     const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
     for (const target of targets) {
       const spec = { url: target.url, headers: target.headers, stream: scenario.stream, ...load };
+      const cpuBefore = target.server.cpuMs();
       const result = await loadInProcess(work, spec, body);
+      const cpuUsPerRequest = ((target.server.cpuMs() - cpuBefore) * 1000) / (result.sent + load.warmup);
       const rssMb = target.server.rssMb();
-      rows.push({ scenario, target: target.name, result, rssMb });
+      rows.push({ scenario, target: target.name, result, rssMb, cpuUsPerRequest });
       const failed = result.errors ? `, ${result.errors} errors (first: ${result.firstError})` : "";
       log(`  ${scenario.name} → ${target.name}: ${result.ok} ok in ${result.seconds.toFixed(1)} s${failed}`);
     }

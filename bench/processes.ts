@@ -13,6 +13,8 @@ export interface ServerProcess {
   tail(): string;
   /** Resident set size in MB, from /proc/<pid>/status (VmRSS). */
   rssMb(): number;
+  /** CPU time used so far (user + system), in ms, from /proc/<pid>/stat. */
+  cpuMs(): number;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
 }
@@ -24,6 +26,19 @@ export function rssMbOf(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat: 100 on every Linux this runs on. */
+const USER_HZ = 100;
+
+/** utime + stime of a /proc/<pid>/stat line, in ms. */
+export function cpuMsOfStat(stat: string): number {
+  // The fields after the command name (which may hold spaces and parentheses) start at "state";
+  // utime and stime are the 12th and 13th of them.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+}
+
+export const cpuMsOf = (pid: number) => cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
 
 /** Reads a stream line by line, calling `onLine` for each; resolves when the stream ends. */
 async function drainLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
@@ -65,6 +80,7 @@ export async function startServer(name: string, cmd: string[], cwd: string): Pro
     url: `http://127.0.0.1:${port}`,
     tail: () => lines.join("\n"),
     rssMb: () => rssMbOf(proc.pid),
+    cpuMs: () => cpuMsOf(proc.pid),
     async stop() {
       proc.kill("SIGTERM");
       return await proc.exited;

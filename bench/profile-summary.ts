@@ -1,5 +1,6 @@
 // Summarises a .cpuprofile (Chrome DevTools format, as `bun --cpu-prof` writes) by self time:
-// `bun bench/profile-summary.ts FILE.cpuprofile [--top 25]` prints the top functions and files.
+// `bun bench/profile-summary.ts FILE.cpuprofile [--top 25]` prints the top functions and files, and
+// the time of each part of the request path.
 
 import { markdownTable } from "./report.ts";
 
@@ -12,6 +13,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 
 export interface CpuProfile {
@@ -46,7 +48,7 @@ function sampleCap(deltas: readonly number[]): number {
 }
 
 /** Self time per key: each sample's (capped) interval is charged to the node it landed in. */
-export function selfTimes(profile: CpuProfile, keyOf: (frame: CallFrame) => string): SelfTime[] {
+export function selfTimes(profile: CpuProfile, keyOf: (frame: CallFrame, id: number) => string): SelfTime[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const cap = sampleCap(profile.timeDeltas);
   const totals = new Map<string, number>();
@@ -55,13 +57,58 @@ export function selfTimes(profile: CpuProfile, keyOf: (frame: CallFrame) => stri
     const micros = Math.min(profile.timeDeltas[i] ?? 0, cap);
     const frame = byId.get(id);
     if (!frame) return;
-    const key = keyOf(frame);
+    const key = keyOf(frame, id);
     totals.set(key, (totals.get(key) ?? 0) + micros);
     all += micros;
   });
   return [...totals]
     .map(([name, micros]) => ({ name, ms: micros / 1000, share: micros / all }))
     .sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * Parts of the request path, matched against each frame's place (or a native function's name);
+ * a sample is charged to the first frame from the leaf up that matches one, so time in a native
+ * call (JSON.parse, SQLite) counts for the part that made it.
+ */
+export const AREAS: readonly (readonly [area: string, test: RegExp])[] = [
+  ["upstream fetch (native)", /^fetch$/],
+  ["memory trim (full GC)", /^core\/server\/memory\.ts$/],
+  ["ledger (SQLite writes)", /^(core\/ledger\/(?!key-store)|bun:sqlite)/],
+  ["auth (key check)", /^(plugins\/auth\/|core\/ledger\/key-store)/],
+  ["classifier", /^plugins\/classifiers\//],
+  ["dispatch (routes, when)", /^core\/(dispatch|expr)\//],
+  ["vendor stream decode", /^core\/kit\/sse\.ts$/],
+  ["wire codecs (encode, decode, forward)", /^core\/wire\//],
+  ["stream relay and body", /^core\/(gateway\/stream|server\/sse-body)\.ts$/],
+  ["pipeline (attempts, metering)", /^core\/gateway\//],
+  ["ingress (read, validate, respond)", /^core\/server\//],
+  ["Elysia", /^elysia\//],
+];
+
+const OTHER = "HTTP server, sockets, promises (native, unattributed)";
+
+/** Time per area of the request path (see AREAS), with the same capped intervals as selfTimes. */
+export function areaTimes(profile: CpuProfile): SelfTime[] {
+  const parent = new Map<number, number>();
+  const frames = new Map<number, CallFrame>();
+  for (const node of profile.nodes) {
+    frames.set(node.id, node.callFrame);
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  }
+  const areaOf = new Map<number, string>();
+  const resolve = (id: number): string => {
+    const known = areaOf.get(id);
+    if (known !== undefined) return known;
+    const frame = frames.get(id)!;
+    const where = frame.url ? place(frame.url) : frame.functionName;
+    const match = AREAS.find(([, test]) => test.test(where));
+    const up = parent.get(id);
+    const area = match ? match[0] : up === undefined ? OTHER : resolve(up);
+    areaOf.set(id, area);
+    return area;
+  };
+  return selfTimes(profile, (_, id) => resolve(id));
 }
 
 export const byFunction = (frame: CallFrame) =>
@@ -81,4 +128,5 @@ if (import.meta.main) {
   const profile = (await Bun.file(file).json()) as CpuProfile;
   console.log(print("Top functions by self time", selfTimes(profile, byFunction), top));
   console.log(print("Self time by file", selfTimes(profile, byFile), top));
+  console.log(print("Time by part of the request path", areaTimes(profile), AREAS.length + 1));
 }

@@ -12,7 +12,7 @@ const ms = (value: number | null) => (value === null || Number.isNaN(value) ? "�
 const signed = (value: number) => (value >= 0 ? "+" : "") + value.toFixed(2);
 
 export function resultsTable(rows: readonly Row[]): string {
-  const header = ["scenario", "target", "req/s", "p50 ms", "p99 ms", "TTFT p50", "TTFT p99", "RSS MB", "errors"];
+  const header = ["scenario", "target", "req/s", "p50 ms", "p99 ms", "TTFT p50", "TTFT p99", "CPU µs/req", "RSS MB", "errors"];
   return markdownTable(
     header,
     rows.map((row) => [
@@ -23,6 +23,7 @@ export function resultsTable(rows: readonly Row[]): string {
       ms(row.result.p99),
       ms(row.result.ttftP50),
       ms(row.result.ttftP99),
+      row.cpuUsPerRequest.toFixed(0),
       row.rssMb.toFixed(0),
       String(row.result.errors),
     ]),
@@ -32,6 +33,10 @@ export function resultsTable(rows: readonly Row[]): string {
 export interface Verdict {
   scenario: string;
   throughputRatio: number;
+  /** The parsing proxy against the bare proxy: what touching the body costs any JS gateway. */
+  floorRatio: number;
+  /** The gateway's CPU per request beyond the parsing proxy's, in µs: its own work. */
+  ownCpuUs: number;
   p50DeltaMs: number;
   ttftDeltaMs: number | null;
   overheadP50: number | null;
@@ -44,18 +49,24 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
   const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
   return scenarios.map((scenario) => {
     const of = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!.result;
+    const row = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!;
     const gateway = of("gateway");
     const proxy = of("bare proxy");
     const throughputRatio = gateway.rps / proxy.rps;
+    const floorRatio = of("parsing proxy").rps / proxy.rps;
+    const ownCpuUs = row("gateway").cpuUsPerRequest - row("parsing proxy").cpuUsPerRequest;
     const p50DeltaMs = gateway.p50 - proxy.p50;
     const ttftDeltaMs = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? gateway.ttftP50 - proxy.ttftP50 : null;
     const met = throughputRatio >= 0.75 && p50DeltaMs <= 0.5 && (ttftDeltaMs === null || ttftDeltaMs <= 1);
-    return { scenario, throughputRatio, p50DeltaMs, ttftDeltaMs, overheadP50: gateway.overheadP50, met };
+    return { scenario, throughputRatio, floorRatio, ownCpuUs, p50DeltaMs, ttftDeltaMs, overheadP50: gateway.overheadP50, met };
   });
 }
 
 export function verdictTable(list: readonly Verdict[]): string {
-  const header = ["scenario", "gateway ÷ proxy req/s", "p50 Δ ms", "TTFT p50 Δ ms", "overhead header p50 ms", "targets"];
+  const header = [
+    "scenario", "gateway ÷ proxy req/s", "p50 Δ ms", "TTFT p50 Δ ms", "overhead header p50 ms", "targets",
+    "parsing ÷ proxy req/s", "gateway CPU beyond parsing µs/req",
+  ];
   return markdownTable(
     header,
     list.map((v) => [
@@ -65,6 +76,8 @@ export function verdictTable(list: readonly Verdict[]): string {
       v.ttftDeltaMs === null ? "–" : signed(v.ttftDeltaMs),
       ms(v.overheadP50),
       v.met ? "met" : "missed",
+      `${v.floorRatio.toFixed(2)}×`,
+      v.ownCpuUs.toFixed(0),
     ]),
   );
 }

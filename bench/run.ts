@@ -7,7 +7,7 @@ import { compare, type LoadSettings } from "./compare.ts";
 import { machineLine } from "./machine.ts";
 import { resultsTable, verdicts, verdictTable } from "./report.ts";
 import { soak } from "./soak.ts";
-import { createWorkspace, startBareProxyProcess, startGateway, startUpstreamProcess, targetsOf } from "./targets.ts";
+import { createWorkspace, startBareProxyProcess, startGateway, startParsingProxyProcess, startUpstreamProcess, targetsOf } from "./targets.ts";
 
 interface Flags {
   soak: boolean;
@@ -56,11 +56,13 @@ async function main(flags: Flags): Promise<void> {
     }
     const proxy = await startBareProxyProcess(upstream);
     started.push(proxy);
+    const parsing = await startParsingProxyProcess(upstream);
+    started.push(parsing);
     const { server, key } = await startGateway(work, upstream, { profileDir: flags.profile });
     started.push(server);
     const { concurrency, requests, durationMs, warmup } = flags.load;
     log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per scenario, ${warmup} warm-up`);
-    const rows = await compare(work, targetsOf(upstream, proxy, server, key), flags.load, log);
+    const rows = await compare(work, targetsOf({ upstream, proxy, parsing, gateway: server }, key), flags.load, log);
     console.log(`\n${machineLine()}; concurrency ${concurrency}; load generator: a Bun client in its own process\n`);
     console.log(resultsTable(rows));
     console.log("");

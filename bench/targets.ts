@@ -1,5 +1,5 @@
-// Starts the three bench targets on loopback, each in its own process: the fake upstream, the bare
-// proxy in front of it, and the gateway with the generated config and a fresh api key.
+// Starts the bench targets on loopback, each in its own process: the fake upstream, the bare proxy
+// and the parsing proxy in front of it, and the gateway with the generated config and a fresh api key.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ export const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
 
 export interface Target {
-  name: "direct" | "bare proxy" | "gateway";
+  name: "direct" | "bare proxy" | "parsing proxy" | "gateway";
   url: string;
   headers: Record<string, string>;
   server: ServerProcess;
@@ -43,6 +43,10 @@ export function startBareProxyProcess(upstream: ServerProcess): Promise<ServerPr
   return startServer("bare proxy", [BUN, "bench/bare-proxy.ts", upstream.url], ROOT);
 }
 
+export function startParsingProxyProcess(upstream: ServerProcess): Promise<ServerProcess> {
+  return startServer("parsing proxy", [BUN, "bench/parsing-proxy.ts", upstream.url], ROOT);
+}
+
 export interface GatewayOptions {
   /** Folder for a CPU profile; the gateway writes it when it exits. */
   profileDir?: string;
@@ -60,11 +64,19 @@ export async function startGateway(work: Workspace, upstream: ServerProcess, opt
 
 export const chatUrl = (server: ServerProcess) => `${server.url}/v1/chat/completions`;
 
-export function targetsOf(upstream: ServerProcess, proxy: ServerProcess, gateway: ServerProcess, key: string): Target[] {
+export interface Servers {
+  upstream: ServerProcess;
+  proxy: ServerProcess;
+  parsing: ServerProcess;
+  gateway: ServerProcess;
+}
+
+export function targetsOf({ upstream, proxy, parsing, gateway }: Servers, key: string): Target[] {
   const json = { "content-type": "application/json" };
   return [
     { name: "direct", url: chatUrl(upstream), headers: json, server: upstream },
     { name: "bare proxy", url: chatUrl(proxy), headers: json, server: proxy },
+    { name: "parsing proxy", url: chatUrl(parsing), headers: json, server: parsing },
     { name: "gateway", url: chatUrl(gateway), headers: { ...json, authorization: `Bearer ${key}` }, server: gateway },
   ];
 }

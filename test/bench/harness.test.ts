@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { agentBody, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
+import { startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { benchConfig } from "../../bench/gateway-config.ts";
 import { runLoad } from "../../bench/load.ts";
 import { runCommand } from "../../bench/processes.ts";
@@ -12,9 +13,11 @@ import { startUpstream } from "../../bench/upstream.ts";
 
 const upstream = startUpstream();
 const proxy = startBareProxy(`http://127.0.0.1:${upstream.port}`);
+const parsing = startParsingProxy(`http://127.0.0.1:${upstream.port}`);
 const work = createWorkspace();
 afterAll(() => {
   proxy.stop(true);
+  parsing.stop(true);
   upstream.stop(true);
   work.remove();
 });
@@ -49,6 +52,15 @@ test("the bare proxy passes the upstream's stream through unchanged", async () =
   const direct = await (await post(upstream.port, chatBody("m", true))).text();
   const proxied = await (await post(proxy.port, chatBody("m", true))).text();
   expect(proxied).toBe(direct);
+});
+
+test("the parsing proxy answers as the upstream does, JSON and stream, and refuses a body it cannot route", async () => {
+  for (const body of [agentBody("m", false), chatBody("m", true)]) {
+    const direct = await (await post(upstream.port, body)).text();
+    expect(await (await post(parsing.port, body)).text()).toBe(direct);
+  }
+  const refused = await post(parsing.port, JSON.stringify({ messages: [] }));
+  expect(refused.status).toBe(400);
 });
 
 test("the agent body is about 30 KB with a dozen tools and asks for the usage chunk", () => {

@@ -2,7 +2,8 @@
 
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
-import { byFile, byFunction, selfTimes, type CpuProfile } from "../../bench/profile-summary.ts";
+import { areaTimes, byFile, byFunction, selfTimes, type CpuProfile } from "../../bench/profile-summary.ts";
+import { cpuMsOfStat } from "../../bench/processes.ts";
 import { countLedgerRows } from "../../bench/soak.ts";
 import { percentile } from "../../bench/stats.ts";
 import { createWorkspace } from "../../bench/targets.ts";
@@ -31,6 +32,46 @@ test("profile self time charges each sample's interval to the node it landed in"
   expect(functions[0]).toEqual({ name: "mergeQueries drizzle-orm/sql/sql.js:14", ms: 8, share: 0.8 });
   expect(functions[1]!.name).toBe("serveChat core/gateway/pipeline.ts:59");
   expect(selfTimes(profile, byFile).map((t) => t.name)).toEqual(["drizzle-orm/sql/sql.js", "core/gateway/pipeline.ts"]);
+});
+
+test("a sample after an idle spell counts for a few usual intervals, not for the whole spell", () => {
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame("serveChat", "file:///srv/switchyard/core/gateway/pipeline.ts", 58) },
+      { id: 2, callFrame: frame("trim", "file:///srv/switchyard/core/server/memory.ts", 20) },
+    ],
+    samples: [1, 1, 1, 2],
+    timeDeltas: [1000, 1000, 1000, 5_000_000],
+  };
+  const [first, second] = selfTimes(profile, byFunction);
+  expect(first).toMatchObject({ name: "trim core/server/memory.ts:21", ms: 4 });
+  expect(second).toMatchObject({ name: "serveChat core/gateway/pipeline.ts:59", ms: 3 });
+});
+
+test("time by area goes to the nearest frame that names one: a native call counts for its caller", () => {
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame("(root)", "", -1), children: [2, 5] },
+      { id: 2, callFrame: frame("writeBatch", "file:///srv/switchyard/core/ledger/sqlite.ts", 40), children: [3] },
+      { id: 3, callFrame: frame("run", "", -1) },
+      { id: 5, callFrame: frame("chat", "file:///srv/switchyard/core/wire/openai/provider.ts", 45), children: [6] },
+      { id: 6, callFrame: frame("fetch", "", -1) },
+    ],
+    samples: [3, 3, 6, 1],
+    timeDeltas: [1000, 1000, 1000, 1000],
+  };
+  const areas = Object.fromEntries(areaTimes(profile).map((a) => [a.name, a.ms]));
+  expect(areas).toEqual({
+    "ledger (SQLite writes)": 2,
+    "upstream fetch (native)": 1,
+    "HTTP server, sockets, promises (native, unattributed)": 1,
+  });
+});
+
+test("CPU time is read from /proc/<pid>/stat past a command name with spaces", () => {
+  // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+  const stat = "4242 (bun (worker) 1) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 40 0 0 20 0 4 0 100 0 0";
+  expect(cpuMsOfStat(stat)).toBe(2900);
 });
 
 test("ledger rows are counted from the requests table of the SQLite file", () => {

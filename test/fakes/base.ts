@@ -7,6 +7,8 @@ export interface RecordedRequest {
   search: string;
   headers: Record<string, string>;
   body: unknown;
+  /** The body as it came over the wire. */
+  text: string;
 }
 
 /** One scripted answer, the same for every vendor fake; each fake renders it in its own wire format. */
@@ -93,6 +95,7 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
         search: url.search,
         headers: Object.fromEntries(req.headers),
         body,
+        text,
       };
       fake.requests.push(recorded);
       if (!wire.matches(req.method, url.pathname)) return Response.json({ error: "not found" }, { status: 404 });

@@ -1,0 +1,68 @@
+// An OpenAI client in front of an OpenAI-compatible vendor: the vendor gets the client's own body
+// with the upstream model (and its max-tokens field) swapped in, or our encoding when they differ.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { startGateway, type Gateway } from "./harness.ts";
+
+let vendor: ReturnType<typeof startFakeOpenAI>;
+let gateway: Gateway;
+let client: OpenAI;
+
+beforeAll(async () => {
+  vendor = startFakeOpenAI();
+  gateway = await startGateway(`
+version: 1
+auth: { use: none }
+providers:
+  local: { use: openai-compatible, base_url: "${vendor.url}/v1" }
+models:
+  team-model:
+    - { provider: local, model: upstream-model-7, price: { input: 1, output: 2 } }
+  capped-model:
+    - { provider: local, model: upstream-capped, price: { input: 1, output: 2 }, max_output: 100 }
+routes:
+  - name: direct
+    to: $model
+`);
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+  await vendor.close();
+});
+
+const messages = [
+  { role: "system" as const, content: 'Answer in "quotes" and keep \\ escapes.\nTwo lines.' },
+  { role: "user" as const, content: "Say hi" },
+];
+
+describe("forwarding the client's body", () => {
+  test("the vendor gets the client's text with the upstream model and max_tokens swapped in", async () => {
+    const completion = await client.chat.completions.create({ model: "team-model", messages, max_completion_tokens: 64, temperature: 0.5 });
+    expect(completion.choices[0]!.message.content).toBeTruthy();
+    const sent = vendor.requests.at(-1)!;
+    expect(sent.body).toMatchObject({ model: "upstream-model-7", max_tokens: 64, temperature: 0.5, messages, stream: false });
+    expect(sent.body).not.toHaveProperty("max_completion_tokens");
+    // The SDK's own text went out, edited in place (its key order, `stream` added in front); our
+    // encoding would have put the fields in another order.
+    const forwarded = { stream: false, model: "upstream-model-7", messages, max_tokens: 64, temperature: 0.5 };
+    expect(sent.text).toBe(JSON.stringify(forwarded));
+  });
+
+  test("a stream asks for the usage chunk even when the client did not, and the client does not see it", async () => {
+    const stream = await client.chat.completions.create({ model: "team-model", messages, stream: true });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.some((chunk) => chunk.usage)).toBe(false);
+    expect(vendor.requests.at(-1)!.body).toMatchObject({ model: "upstream-model-7", stream: true, stream_options: { include_usage: true } });
+  });
+
+  test("when the endpoint changes a value (an output cap), the request is encoded anew", async () => {
+    await client.chat.completions.create({ model: "capped-model", messages, max_tokens: 500 });
+    const sent = vendor.requests.at(-1)!;
+    expect(sent.body).toMatchObject({ model: "upstream-capped", max_tokens: 100 });
+    expect(sent.text).toBe(JSON.stringify(sent.body));
+  });
+});

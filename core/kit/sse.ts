@@ -1,4 +1,5 @@
-// Server-sent events: a streaming reader for vendor responses and the framing for our own streams.
+// Server-sent events: reading vendor streams (messages, or canonical events through a vendor's
+// StreamDecoder, in batches per network read) and framing our own.
 
 import { batchedEvents, type BatchedEvents, type StreamEvent } from "./canonical.ts";
 

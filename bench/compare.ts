@@ -35,9 +35,15 @@ export interface Row {
   cpuUsPerRequest: number;
 }
 
-export async function compare(work: Workspace, targets: readonly Target[], load: LoadSettings, log: (line: string) => void) {
+export async function compare(
+  work: Workspace,
+  targets: readonly Target[],
+  load: LoadSettings,
+  log: (line: string) => void,
+  scenarios: readonly Scenario[] = SCENARIOS,
+) {
   const rows: Row[] = [];
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
     for (const target of targets) {
       const spec = { url: target.url, headers: target.headers, stream: scenario.stream, ...load };

@@ -1,9 +1,10 @@
 // `bun run bench`: the gateway next to a bare Bun proxy and the upstream itself, same load, one table.
 // `bun bench/run.ts --soak [--requests 200000]`: RSS over a long run and ledger rows written.
 // Flags: --concurrency N (64), --requests N (20000 per scenario), --duration S (6 per scenario),
-// --warmup N (500), --profile DIR (the gateway writes a CPU profile there when it stops).
+// --warmup N (500), --profile DIR (the gateway writes a CPU profile there when it stops),
+// --scenario TEXT (only the scenarios whose name contains it, e.g. "chat, JSON").
 
-import { compare, type LoadSettings } from "./compare.ts";
+import { compare, SCENARIOS, type LoadSettings, type Scenario } from "./compare.ts";
 import { machineLine } from "./machine.ts";
 import { resultsTable, verdicts, verdictTable } from "./report.ts";
 import { soak } from "./soak.ts";
@@ -12,6 +13,7 @@ import { createWorkspace, startBareProxyProcess, startGateway, startParsingProxy
 interface Flags {
   soak: boolean;
   profile?: string;
+  scenarios: readonly Scenario[];
   load: LoadSettings;
 }
 
@@ -28,9 +30,13 @@ function parseFlags(argv: readonly string[]): Flags {
     return parsed;
   };
   const isSoak = argv.includes("--soak");
+  const only = value("scenario");
+  const scenarios = only === undefined ? SCENARIOS : SCENARIOS.filter((s) => s.name.includes(only));
+  if (scenarios.length === 0) throw new Error(`--scenario ${only} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
   return {
     soak: isSoak,
     profile: value("profile"),
+    scenarios,
     load: {
       concurrency: number("concurrency", 64),
       requests: number("requests", isSoak ? 200_000 : 20_000),
@@ -62,7 +68,7 @@ async function main(flags: Flags): Promise<void> {
     started.push(server);
     const { concurrency, requests, durationMs, warmup } = flags.load;
     log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per scenario, ${warmup} warm-up`);
-    const rows = await compare(work, targetsOf({ upstream, proxy, parsing, gateway: server }, key), flags.load, log);
+    const rows = await compare(work, targetsOf({ upstream, proxy, parsing, gateway: server }, key), flags.load, log, flags.scenarios);
     console.log(`\n${machineLine()}; concurrency ${concurrency}; load generator: a Bun client in its own process\n`);
     console.log(resultsTable(rows));
     console.log("");

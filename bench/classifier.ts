@@ -1,17 +1,12 @@
 // Micro benchmark of the `keywords` classifier with the shipped `intent` settings: mean and p99 per call.
 // Run: bun bench/classifier.ts
 
-import type { ChatRequest, ClassifierInstance } from "../core/kit/index.ts";
-import { instantiate } from "../test/plugin-instance.ts";
-import keywordsPlugin from "../plugins/classifiers/keywords/index.ts";
+import type { ChatRequest } from "../core/kit/index.ts";
+import { createIntent, SHIPPED_INTENT } from "../test/classifiers/intent-corpus.ts";
 
-const intent = await instantiate<ClassifierInstance>(keywordsPlugin, {
-  labels: { coding: ["```", "stack trace", "function", "refactor", "compile"] },
-});
+const intent = await createIntent();
 // A second label keeps the classifier from stopping at the first code fence: every word is read.
-const twoLabels = await instantiate<ClassifierInstance>(keywordsPlugin, {
-  labels: { coding: ["```", "stack trace", "function", "refactor", "compile"], billing: ["refund", "invoice"] },
-});
+const twoLabels = await createIntent({ labels: { ...SHIPPED_INTENT.labels, billing: ["refund", "invoice"] } });
 const signal = new AbortController().signal;
 
 const PROSE =

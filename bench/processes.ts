@@ -38,7 +38,7 @@ export function cpuMsOfStat(stat: string): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
 
-export const cpuMsOf = (pid: number) => cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+const cpuMsOf = (pid: number) => cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
 
 /** Reads a stream line by line, calling `onLine` for each; resolves when the stream ends. */
 async function drainLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {

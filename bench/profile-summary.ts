@@ -71,7 +71,7 @@ export function selfTimes(profile: CpuProfile, keyOf: (frame: CallFrame, id: num
  * a sample is charged to the first frame from the leaf up that matches one, so time in a native
  * call (JSON.parse, SQLite) counts for the part that made it.
  */
-export const AREAS: readonly (readonly [area: string, test: RegExp])[] = [
+const AREAS: readonly (readonly [area: string, test: RegExp])[] = [
   ["upstream fetch (native)", /^fetch$/],
   ["memory trim (full GC)", /^core\/server\/memory\.ts$/],
   ["ledger (SQLite writes)", /^(core\/ledger\/(?!key-store)|bun:sqlite)/],

@@ -48,12 +48,11 @@ export interface Verdict {
 export function verdicts(rows: readonly Row[]): Verdict[] {
   const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
   return scenarios.map((scenario) => {
-    const of = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!.result;
     const row = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!;
-    const gateway = of("gateway");
-    const proxy = of("bare proxy");
+    const gateway = row("gateway").result;
+    const proxy = row("bare proxy").result;
     const throughputRatio = gateway.rps / proxy.rps;
-    const floorRatio = of("parsing proxy").rps / proxy.rps;
+    const floorRatio = row("parsing proxy").result.rps / proxy.rps;
     const ownCpuUs = row("gateway").cpuUsPerRequest - row("parsing proxy").cpuUsPerRequest;
     const p50DeltaMs = gateway.p50 - proxy.p50;
     const ttftDeltaMs = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? gateway.ttftP50 - proxy.ttftP50 : null;

@@ -23,7 +23,7 @@ function chunk(delta: object, finish: string | null, usage: object | null = null
 }
 
 /** The whole stream as separate frames, encoded once; each is written as its own chunk. */
-export const STREAM_FRAMES: readonly Uint8Array[] = [
+const STREAM_FRAMES: readonly Uint8Array[] = [
   chunk({ role: "assistant", content: "" }, null),
   ...WORDS.map((word) => chunk({ content: word }, null)),
   chunk({}, "stop"),

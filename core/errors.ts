@@ -112,12 +112,15 @@ export const errors = {
   upstream: (message: string, options: ErrorOptions = {}) => new SwitchyardError("upstream_error", message, options),
   noEndpoint: (message: string, metadata?: ErrorMetadata) => new SwitchyardError("no_endpoint", message, { metadata }),
   internal: (message: string, cause?: unknown) => new SwitchyardError("internal", message, { cause }),
-  pluginFailed: (plugin: string, hook: string, cause: unknown) =>
+  pluginFailed: (plugin: string, hook: string, cause: unknown, options: { retryable?: boolean } = {}) =>
     new SwitchyardError(
       "plugin_failed",
       `plugin "${plugin}" failed in ${hook}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause, metadata: { plugin, hook } },
+      { cause, metadata: { plugin, hook }, retryable: options.retryable },
     ),
+  /** What a plugin hook threw: its own gateway error as it is, anything else as the plugin's failure. */
+  fromPlugin: (plugin: string, hook: string, error: unknown): SwitchyardError =>
+    isSwitchyardError(error) ? error : errors.pluginFailed(plugin, hook, error),
 };
 
 /**

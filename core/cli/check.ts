@@ -3,11 +3,12 @@
 import { formatDiagnostic } from "../config/diagnostics.ts";
 import { buildDispatchTable } from "../dispatch/index.ts";
 import { priceToUsdPerMillion } from "../money.ts";
+import { createRedactor } from "../redact.ts";
 import { compileAll } from "../runtime/compile-all.ts";
 import type { CliContext } from "./context.ts";
 
 export async function check(ctx: CliContext): Promise<number> {
-  const compiled = await compileAll({ configPath: ctx.configPath, env: ctx.env, builtins: ctx.builtins, kit: ctx.kit });
+  const compiled = await compileAll(ctx);
   for (const diagnostic of compiled.diagnostics) ctx.err(formatDiagnostic(diagnostic) + "\n");
   const graph = compiled.graph;
   if (!graph) {
@@ -36,6 +37,6 @@ export async function check(ctx: CliContext): Promise<number> {
   }
   lines.push("", `routes (${graph.routes.length}, first match wins):`);
   for (const line of buildDispatchTable(graph).describe()) lines.push(`  ${line}`);
-  ctx.out(graph.secrets.reduce((text, secret) => text.split(secret).join("[redacted]"), lines.join("\n")) + "\n");
+  ctx.out(createRedactor(graph.secrets)(lines.join("\n")) + "\n");
   return 0;
 }

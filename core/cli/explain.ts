@@ -18,7 +18,7 @@ interface ExplainExtras {
 }
 
 export async function explain(ctx: CliContext, requestPath: string): Promise<number> {
-  const compiled = await compileAll({ configPath: ctx.configPath, env: ctx.env, builtins: ctx.builtins, kit: ctx.kit });
+  const compiled = await compileAll(ctx);
   const graph = compiled.graph;
   if (!graph) {
     for (const d of compiled.diagnostics) ctx.err(formatDiagnostic(d) + "\n");
@@ -46,18 +46,19 @@ export async function explain(ctx: CliContext, requestPath: string): Promise<num
     headers: new Headers($headers ?? {}),
     classify: (name) => values.get(name),
   });
+  const inputTokens = estimateInputTokens(decoded.request);
   const result = table.dispatch(
     {
       model: decoded.request.model,
       models: decoded.models,
       provider: decoded.provider,
       facts,
-      inputTokens: estimateInputTokens(decoded.request),
+      inputTokens,
       maxTokens: decoded.request.maxTokens,
     },
     { stats: new StatsRegistry(), trace: true },
   );
-  const lines: string[] = [`request: model ${decoded.request.model}, ~${estimateInputTokens(decoded.request)} input tokens (${dialect.name} dialect)`];
+  const lines: string[] = [`request: model ${decoded.request.model}, ~${inputTokens} input tokens (${dialect.name} dialect)`];
   for (const [name, value] of values) lines.push(`classifier ${name} = ${JSON.stringify(value)}`);
   if (result.ok) {
     lines.push(`route: ${result.route.name}`, "candidates, in order:");

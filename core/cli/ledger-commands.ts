@@ -13,7 +13,7 @@ import type { CliContext } from "./context.ts";
 import { table } from "./table.ts";
 
 async function withLedger(ctx: CliContext, run: (ledger: Ledger) => Promise<number>): Promise<number> {
-  const compiled = await compileAll({ configPath: ctx.configPath, env: ctx.env, builtins: ctx.builtins, kit: ctx.kit });
+  const compiled = await compileAll(ctx);
   if (!compiled.graph) {
     for (const d of compiled.diagnostics) ctx.err(formatDiagnostic(d) + "\n");
     return 1;

@@ -1,7 +1,8 @@
 // The router.config.yaml compiler: text → RoutingGraph plus every diagnostic of the file at once.
 
 import { dirname, isAbsolute, resolve } from "node:path";
-import { type Context, durationMs, isRecord, type PluginCatalog, sizeBytes } from "./context.ts";
+import { durationMs } from "../duration.ts";
+import { type Context, isRecord, type PluginCatalog, sizeBytes } from "./context.ts";
 import { createRedactor } from "../redact.ts";
 import { type Diagnostic, hasErrors } from "./diagnostics.ts";
 import type { LedgerSettings, RoutingGraph, ServerSettings } from "./graph.ts";

@@ -27,15 +27,6 @@ export interface Context {
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `30s`, `250ms`, `1.5m` or a number of milliseconds (already schema-checked) → milliseconds. */
-export function durationMs(value: number | string): number {
-  if (typeof value === "number") return value;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
-  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : Number.NaN;
-}
-
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
 
 /** `16mb` (binary units, as body-size limits are usually meant) or a number of bytes → bytes. */

@@ -1,10 +1,11 @@
 // `models:` and `pools:`: endpoints with exact prices, pool members, pool cycles, target resolution.
 
+import { durationMs } from "../duration.ts";
 import { endpointCatalogue } from "../expr/catalogue.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
 import { priceFromUsdPerMillion, type Price } from "../money.ts";
 import type { EndpointSpec, PoolSpec, ProviderSpec, Target } from "./graph.ts";
-import { compileAt, type Context, durationMs, isRecord } from "./context.ts";
+import { compileAt, type Context, isRecord } from "./context.ts";
 import type { Providers } from "./plugins-section.ts";
 import { EndpointSchema, type EndpointEntry, PoolSchema, type PoolEntry } from "./schema.ts";
 import { pointerOf } from "./source.ts";

@@ -10,7 +10,6 @@ import { PluginUseSchema } from "./schema.ts";
 import { pointerOf } from "./source.ts";
 import { validateAt, validatorOf } from "./validate.ts";
 
-const KIND_WORD: Record<PluginKind, string> = { provider: "provider", auth: "auth", fee: "fee", classifier: "classifier" };
 const closedSchemas = new WeakMap<TSchema, TSchema>();
 const pluginUseValidator = validatorOf(PluginUseSchema);
 
@@ -32,7 +31,7 @@ export function resolvePlugin(ctx: Context, kind: PluginKind, raw: unknown, poin
   if (!entry) {
     const names = ctx.plugins.names(kind);
     const hint = suggestion(use, names) ?? (names.length ? `installed: ${names.join(", ")}` : undefined);
-    ctx.source.report("unknown-plugin", `${KIND_WORD[kind]} plugin "${use}" is not installed`, ctx.source.at(`${pointer}/use`), { hint });
+    ctx.source.report("unknown-plugin", `${kind} plugin "${use}" is not installed`, ctx.source.at(`${pointer}/use`), { hint });
     return undefined;
   }
   const schema = closed(entry.settings);

@@ -2,12 +2,13 @@
 // exported JSON Schema. Plugin settings are open here and checked against each plugin's own schema.
 
 import { Type, type Static } from "@sinclair/typebox";
+import { DURATION_PATTERN } from "../duration.ts";
 import { STRATEGIES } from "./graph.ts";
 
 const closed = { additionalProperties: false } as const;
 
 export const DurationSchema = Type.Union(
-  [Type.Number({ minimum: 0 }), Type.String({ pattern: "^\\d+(\\.\\d+)?(ms|s|m|h)$" })],
+  [Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })],
   { description: "a duration like 30s or 250ms, or a number of milliseconds" },
 );
 

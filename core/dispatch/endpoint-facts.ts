@@ -31,8 +31,6 @@ export class EndpointFacts implements FactReader {
         return this.snapshot().latencyP50;
       case "latency.p95":
         return this.snapshot().latencyP95;
-      case "ttft.p50":
-        return this.snapshot().ttftP50;
       case "ttft.p95":
         return this.snapshot().ttftP95;
       case "error_rate":

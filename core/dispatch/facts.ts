@@ -12,6 +12,8 @@ export interface RequestFactsInput {
   headers: Headers | null;
   /** A classifier's value for this request, already resolved (classifiers may be async). */
   classify: (name: string) => ClassifierValue | undefined;
+  /** The caller's own memoized estimate, so the request is not counted twice. */
+  inputTokens?: () => number;
 }
 
 /** Tokens an image costs on the input side, roughly (OpenAI's low-detail figure). */
@@ -67,7 +69,7 @@ class RequestFacts implements FactReader {
       case "stream":
         return request.stream;
       case "tokens.input":
-        return estimateInputTokens(request);
+        return this.input.inputTokens?.() ?? estimateInputTokens(request);
       case "max_tokens":
         return request.maxTokens;
       case "tools":

@@ -85,7 +85,8 @@ export class Resolution {
       members = members.filter((endpoint) => {
         const facts = new EndpointFacts(endpoint, this.stats);
         if (require.test(facts)) return true;
-        this.passOver(endpoint, `require of pool ${pool.spec.name} failed: ${require.source} (${describeFacts(facts, require.reads)})`);
+        // The reason reads every fact again, so it is built only for a trace.
+        if (this.trace) this.passOver(endpoint, `require of pool ${pool.spec.name} failed: ${require.source} (${describeFacts(facts, require.reads)})`);
         return false;
       });
     }

@@ -44,7 +44,6 @@ class Table implements DispatchTable {
   private run(request: DispatchRequest, options: DispatchOptions, trace: TraceEntry[] | null): DispatchResult {
     const resolution = new Resolution(this.compiled, request, options.stats, options.random ?? Math.random, trace);
     let matched = false;
-    let unknownModel = false;
     for (const route of this.compiled.routesFor(request.model)) {
       const when = route.spec.when;
       if (when !== undefined && !when.test(request.facts)) {
@@ -57,7 +56,6 @@ class Table implements DispatchTable {
       const outcome = resolution.route(route);
       if (outcome.unknownModel) return { ok: false, error: this.noCandidate(request, true, true), trace };
       if (outcome.candidates.length === 0) {
-        unknownModel ||= outcome.unknownModel;
         trace?.splice(mark, 0, { kind: "route", name: route.spec.name, outcome: "skipped", reason: "its target has no available endpoint" });
         continue;
       }
@@ -65,7 +63,7 @@ class Table implements DispatchTable {
       trace?.splice(mark, 0, { kind: "route", name: route.spec.name, outcome: "matched", reason });
       return this.finish(route, outcome.candidates, request, resolution);
     }
-    return { ok: false, error: this.noCandidate(request, matched, unknownModel), trace };
+    return { ok: false, error: this.noCandidate(request, matched), trace };
   }
 
   private finish(route: CompiledRoute, candidates: EndpointSpec[], request: DispatchRequest, resolution: Resolution): DispatchResult {
@@ -84,9 +82,8 @@ class Table implements DispatchTable {
     return { ok: true, route: route.spec, candidates: narrowed, trace };
   }
 
-  private noCandidate(request: DispatchRequest, matched: boolean, unknownModel: boolean): SwitchyardError {
-    const configured = this.graph.models.has(request.model);
-    if ((!matched && !configured) || (matched && unknownModel && !configured)) {
+  private noCandidate(request: DispatchRequest, matched: boolean, unknownModel = false): SwitchyardError {
+    if ((!matched || unknownModel) && !this.graph.models.has(request.model)) {
       const hint = didYouMean(request.model, this.graph.models.keys());
       return errors.notFound(`model ${request.model} is not configured${hint ? ` (did you mean ${hint}?)` : ""}`);
     }

@@ -1,5 +1,6 @@
 // Tokenizer of the expression language: every token keeps its offset and length in the source.
 
+import { DURATION_UNIT_MS } from "../duration.ts";
 import type { ExpressionError } from "./types.ts";
 
 export type TokenKind =
@@ -27,7 +28,6 @@ export interface Token {
 }
 
 const KEYWORDS = new Set(["and", "or", "not", "in", "true", "false"]);
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'" };
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
@@ -79,7 +79,7 @@ function readNumber(source: string, start: number): Token {
   while (/[a-z]/i.test(source[unitEnd] ?? "")) unitEnd++;
   if (unitEnd === i) return { kind: "number", text: source.slice(start, i), number: value, offset: start, length: i - start };
   const unit = source.slice(i, unitEnd);
-  const factor = UNIT_MS[unit];
+  const factor = DURATION_UNIT_MS[unit];
   if (factor === undefined) {
     throw syntax(`unknown duration unit "${unit}"`, start, unitEnd - start, "durations are written like 250ms, 2s, 1.5s or 1m");
   }

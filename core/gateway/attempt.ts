@@ -8,7 +8,7 @@ import type { ProviderInstance } from "../kit/plugin.ts";
 import type { Cancellation } from "./cancellation.ts";
 
 /** Defaults when an endpoint sets no timeout: long generations are normal, silence is not. */
-export const DEFAULT_TIMEOUT_MS = 300_000;
+const DEFAULT_TIMEOUT_MS = 300_000;
 
 export type AttemptSuccess =
   | { kind: "response"; response: ChatResponse; ttftMs: number }
@@ -26,7 +26,6 @@ export type AttemptSuccess =
 
 export interface AttemptInput {
   provider: ProviderInstance;
-  providerName: string;
   endpoint: EndpointSpec;
   request: ChatRequest;
   /** The client's cancellation: when it aborts, the upstream call is aborted at once. */
@@ -61,30 +60,23 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
     unlink();
   };
   try {
-    const result = await Promise.race([callProvider(input, controller.signal), aborted]);
+    const result = await Promise.race([input.provider.chat(input.request, controller.signal), aborted]);
     if (!isStream(result)) {
       cleanup();
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
     const iterator = batchesOf(result);
-    let first = await Promise.race([nextEvents(iterator, input.providerName), aborted]);
-    while (!first.done && first.value.length === 0) first = await Promise.race([nextEvents(iterator, input.providerName), aborted]);
+    let first: IteratorResult<StreamEvent[]>;
+    do first = await Promise.race([iterator.next(), aborted]);
+    while (!first.done && first.value.length === 0);
     if (firstTimer) clearTimeout(firstTimer);
     return { kind: "stream", first, iterator, ttftMs: performance.now() - started, abort, done: cleanup };
   } catch (error) {
     cleanup();
-    const failure = asGatewayError(error, input.providerName, controller.signal);
+    const failure = asGatewayError(error, endpoint.provider, controller.signal);
     // Make sure the upstream connection is released whatever the plugin did.
     abort(failure);
     throw failure;
-  }
-}
-
-async function callProvider(input: AttemptInput, signal: AbortSignal) {
-  try {
-    return await input.provider.chat(input.request, signal);
-  } catch (error) {
-    throw asGatewayError(error, input.providerName, signal);
   }
 }
 
@@ -125,8 +117,7 @@ function asGatewayError(error: unknown, providerName: string, signal?: AbortSign
       metadata: { provider: providerName },
     });
   }
-  const failed = errors.pluginFailed(providerName, "chat", error);
-  return new SwitchyardError("plugin_failed", failed.message, { cause: error, metadata: failed.metadata, retryable: true });
+  return errors.pluginFailed(providerName, "chat", error, { retryable: true });
 }
 
 function timedOut(endpoint: EndpointSpec, setting: string, ms: number): SwitchyardError {
@@ -135,7 +126,7 @@ function timedOut(endpoint: EndpointSpec, setting: string, ms: number): Switchya
   });
 }
 
-export const CLIENT_GONE = "client_disconnected";
+const CLIENT_GONE = "client_disconnected";
 
 export function clientGone(): SwitchyardError {
   return new SwitchyardError("bad_request", "the client closed the connection", {

@@ -38,13 +38,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
     last = endpoint;
     const started = performance.now();
     try {
-      const success = await attempt({
-        provider,
-        providerName: endpoint.provider,
-        endpoint,
-        request: forEndpoint(input.request, endpoint),
-        client: input.client,
-      });
+      const success = await attempt({ provider, endpoint, request: forEndpoint(input.request, endpoint), client: input.client });
       const elapsed = performance.now() - started;
       upstreamMs += success.ttftMs;
       if (success.kind === "response") {

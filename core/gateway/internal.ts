@@ -42,6 +42,6 @@ export async function completeInternal(
   if (result.success.kind !== "response") throw row.failed(errors.internal("a non-streaming call returned a stream"));
   const response = result.success.response;
   const usage = response.usage ?? estimateUsage(estimateInputTokens(request), response.text.length);
-  row.succeeded(meter(usage, result.endpoint, { instance: snapshot.fee, name: snapshot.feeName }, INTERNAL), result.success.ttftMs);
+  row.succeeded(meter(usage, result.endpoint, snapshot.fee, INTERNAL), result.success.ttftMs);
   return { ...response, usage };
 }

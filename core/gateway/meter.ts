@@ -2,7 +2,7 @@
 // exactly in nano-USD, plus the fee plugin's quote.
 
 import type { EndpointSpec } from "../config/graph.ts";
-import { errors, isSwitchyardError } from "../errors.ts";
+import { errors } from "../errors.ts";
 import type { Usage } from "../kit/canonical.ts";
 import type { FeeInstance, Principal } from "../kit/plugin.ts";
 import { usageCost } from "../money.ts";
@@ -36,7 +36,7 @@ export function meter(
       publicModel: endpoint.publicModel,
     });
   } catch (error) {
-    throw isSwitchyardError(error) ? error : errors.pluginFailed(fee.name, "quote", error);
+    throw errors.fromPlugin(fee.name, "quote", error);
   }
   if (!Number.isSafeInteger(charged) || charged < 0) {
     throw errors.pluginFailed(fee.name, "quote", new Error(`returned ${charged}; a fee is a non-negative integer of nano-USD`));
@@ -62,4 +62,4 @@ export function maximumCharge(
 }
 
 /** Output cap assumed for reservations when neither the request nor the endpoint sets one. */
-export const DEFAULT_MAX_OUTPUT = 8192;
+const DEFAULT_MAX_OUTPUT = 8192;

@@ -7,7 +7,7 @@ import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
 import type { KitLogger } from "../kit/kit.ts";
-import type { ClassifierValue, Principal } from "../kit/plugin.ts";
+import type { AuthRequest, ClassifierValue, Principal } from "../kit/plugin.ts";
 import type { AttemptRecord, Ledger, Reservation } from "../ledger/types.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import type { StatsRegistry } from "../stats/index.ts";
@@ -70,7 +70,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   };
 
   // Unauthenticated calls get no ledger row: they are nobody's usage, and would let anyone fill the table.
-  const principal = await authenticate(snapshot, input);
+  const principal = await authenticate(snapshot, { headers: input.headers, key: input.key });
   if (isSwitchyardError(principal)) return fail(principal);
   row.keyId = principal.keyId;
   const limited = rateCheck(deps, principal);
@@ -79,10 +79,10 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   let estimated: number | undefined;
   const inputTokens = () => (estimated ??= estimateInputTokens(input.request));
 
-  const dispatched = await route(snapshot, deps, input, principal);
+  const dispatched = await route(snapshot, deps, input, principal, inputTokens);
   if (!dispatched.ok) return fail(row.failed(dispatched.error));
   served.route = row.route = dispatched.route.name;
-  const fee = { instance: snapshot.fee, name: snapshot.feeName };
+  const fee = snapshot.fee;
   const held = await holdCredit(deps, principal, () => maximumCharge(dispatched.candidates, inputTokens(), input.request.maxTokens, fee, principal));
   if (isSwitchyardError(held)) return fail(row.failed(held));
   row.reservation = held;
@@ -116,11 +116,11 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
 }
 
 /** Who is calling, or the 401/403 that says why not. */
-async function authenticate(snapshot: Snapshot, input: IncomingChat): Promise<Principal | SwitchyardError> {
+export async function authenticate(snapshot: Snapshot, request: AuthRequest): Promise<Principal | SwitchyardError> {
   try {
-    return await snapshot.auth.authenticate({ headers: input.headers, key: input.key });
+    return await snapshot.auth.authenticate(request);
   } catch (error) {
-    return isSwitchyardError(error) ? error : errors.pluginFailed(snapshot.authName, "authenticate", error);
+    return errors.fromPlugin(snapshot.authName, "authenticate", error);
   }
 }
 
@@ -137,7 +137,13 @@ function rateCheck(deps: GatewayDeps, principal: Principal): SwitchyardError | n
 }
 
 /** The route and ordered candidates for this request, classifiers resolved first. */
-async function route(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat, principal: Principal): Promise<DispatchResult> {
+async function route(
+  snapshot: Snapshot,
+  deps: GatewayDeps,
+  input: IncomingChat,
+  principal: Principal,
+  inputTokens: () => number,
+): Promise<DispatchResult> {
   const model = input.request.model;
   let values: Map<string, ClassifierValue>;
   try {
@@ -145,7 +151,14 @@ async function route(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat,
   } catch (error) {
     return { ok: false, error: error as SwitchyardError, trace: null };
   }
-  const facts = createRequestFacts({ request: input.request, model, principal, headers: input.headers, classify: (name) => values.get(name) });
+  const facts = createRequestFacts({
+    request: input.request,
+    model,
+    principal,
+    headers: input.headers,
+    classify: (name) => values.get(name),
+    inputTokens,
+  });
   return snapshot.table.dispatch(
     { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens },
     { stats: deps.stats },
@@ -171,7 +184,7 @@ async function resolveClassifiers(snapshot: Snapshot, model: string, input: Inco
     try {
       values.set(name, await classifier.classify(input.request, input.cancel.signal));
     } catch (error) {
-      throw isSwitchyardError(error) ? error : errors.pluginFailed(name, "classify", error);
+      throw errors.fromPlugin(name, "classify", error);
     }
   }
   return values;

@@ -1,7 +1,7 @@
 // Per-key request rate limits: a token bucket per key, refilled continuously, in memory. Each
 // gateway instance enforces the limit on its own traffic.
 
-export interface RateDecision {
+interface RateDecision {
   ok: boolean;
   /** When refused: how long until one request would be let through. */
   retryAfterMs: number;

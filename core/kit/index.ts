@@ -3,5 +3,6 @@
 export * from "./canonical.ts";
 export * from "./plugin.ts";
 export type { Kit, KitGateway, KitKeyStore, KitLogger } from "./kit.ts";
+export type { KitHttp } from "./http.ts";
 export type { SseMessage, StreamDecoder } from "./sse.ts";
 export type { ErrorCode, ErrorMetadata, SwitchyardError } from "../errors.ts";

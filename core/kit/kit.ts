@@ -5,6 +5,7 @@ import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, SwitchyardError } from "../errors.ts";
 import { isStream, latestUserText } from "./canonical.ts";
+import { readBody, send, type KitHttp } from "./http.ts";
 import type { ChatRequest, ChatResponse } from "./canonical.ts";
 import type { Principal } from "./plugin.ts";
 import { decodeSse, formatSse, readSse } from "./sse.ts";
@@ -33,6 +34,8 @@ export interface Kit {
   Type: typeof Type;
   Value: typeof Value;
   fetch: typeof fetch;
+  /** Calls to a vendor through `fetch`: network failures as gateway errors, error bodies read. */
+  http: KitHttp;
   sse: { read: typeof readSse; decode: typeof decodeSse; format: typeof formatSse };
   errors: typeof errors;
   SwitchyardError: typeof SwitchyardError;
@@ -54,10 +57,12 @@ export interface Kit {
 const silent: KitLogger = { info() {}, warn() {}, error() {} };
 
 export function createKit(overrides: Partial<Kit> = {}): Kit {
-  return {
+  const kit: Kit = {
     Type,
     Value,
     fetch: globalThis.fetch.bind(globalThis),
+    // Bound to the finished kit, so an overriding fetch (a test's) is the one it calls.
+    http: { send: (url, init, label) => send(kit, url, init, label), body: readBody },
     sse: { read: readSse, decode: decodeSse, format: formatSse },
     errors,
     SwitchyardError,
@@ -71,4 +76,5 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     now: Date.now,
     ...overrides,
   };
+  return kit;
 }

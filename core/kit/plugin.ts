@@ -87,8 +87,3 @@ export type ClassifierPlugin<S extends TSchema = TSchema> = PluginDefinition<"cl
 
 /** A plugin module's default export: the definition, or a function of the kit returning it. */
 export type PluginExport = PluginDefinition | ((kit: Kit) => PluginDefinition);
-
-/** Identity helper that gives a plugin object its types: `export default definePlugin({...})`. */
-export function definePlugin<K extends PluginKind, S extends TSchema>(plugin: PluginDefinition<K, S>) {
-  return plugin;
-}

@@ -23,7 +23,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
  * The same messages, grouped as they arrived: one array per network read (possibly empty), so a
  * consumer pays one await per read rather than one per message.
  */
-export async function* readSseBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage[]> {
+async function* readSseBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage[]> {
   const reader = body.getReader();
   const parser = new SseParser();
   try {
@@ -55,22 +55,31 @@ export interface StreamDecoder {
 /** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
 export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecoder): BatchedEvents {
   return batchedEvents(async function* () {
-    for await (const messages of readSseBatches(body)) {
-      const out: StreamEvent[] = [];
-      for (const message of messages) {
-        decoder.message(message, out);
+    // The reader itself, not readSseBatches: one generator fewer to resume per network read.
+    const reader = body.getReader();
+    const parser = new SseParser();
+    try {
+      let out: StreamEvent[] = [];
+      while (true) {
+        const read = await reader.read();
+        const messages = read.done ? parser.end() : parser.push(read.value);
+        if (read.done && !messages.length) break;
+        for (const message of messages) {
+          decoder.message(message, out);
+          if (decoder.done) break;
+        }
         if (decoder.done) break;
-      }
-      if (decoder.done) {
-        decoder.end(out);
         yield out;
-        return; // leaving the loop cancels the rest of the body
+        out = [];
+        if (read.done) break;
       }
+      decoder.end(out);
       yield out;
+    } finally {
+      // Also when the decoder finished early: cancels the rest of the body.
+      reader.releaseLock();
+      await body.cancel().catch(() => {});
     }
-    const out: StreamEvent[] = [];
-    decoder.end(out);
-    yield out;
   });
 }
 
@@ -87,7 +96,7 @@ export async function* decodeSseMessages(messages: AsyncIterable<SseMessage>, de
 }
 
 /** Bytes in, complete messages out, synchronously; keeps a partial line for the next chunk. */
-export class SseParser {
+class SseParser {
   private readonly decoder = new TextDecoder();
   private readonly message = new MessageBuilder();
   private buffer = "";

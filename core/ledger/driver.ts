@@ -10,15 +10,17 @@ export interface KeyRow extends KeyRecord {
 }
 
 export interface LedgerDriver {
-  readonly dialect: "sqlite" | "postgres";
   migrate(): Promise<void>;
   /** One transaction: insert the rows, charge their keys, release the reservations they settle. */
   writeBatch(records: readonly RequestRecord[]): Promise<void>;
   /** Atomic conditional increment of `reserved`; false when the key is missing, disabled or out of credit. */
   reserve(keyId: string, amount: number): Promise<boolean>;
   release(keyId: string, amount: number): Promise<void>;
-  /** Sets every key's `reserved` back to 0 (holds left by a process that died). */
-  resetReservations(): Promise<void>;
+  /**
+   * Sets every key's `reserved` back to 0 (holds left by a process that died). Only a dialect whose
+   * database has one owning process can tell those holds from live ones, so only it implements this.
+   */
+  resetReservations?(): Promise<void>;
   insertKey(row: KeyRow): Promise<void>;
   listKeys(): Promise<KeyRow[]>;
   keyById(id: string): Promise<KeyRow | null>;

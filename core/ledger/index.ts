@@ -14,7 +14,6 @@ import type { Ledger } from "./types.ts";
 
 export type * from "./types.ts";
 export type { LedgerSettings } from "./ledger.ts";
-export { KEY_PREFIX } from "./secrets.ts";
 
 /** `sqlite:./data/switchyard.db`, `sqlite::memory:`, or `postgres://user@host:5432/db`. */
 export function openDriver(storage: string): LedgerDriver {
@@ -32,7 +31,7 @@ export async function openLedger(storage: string, options: LedgerSettings = {}):
   const driver = openDriver(storage);
   try {
     await driver.migrate();
-    if (driver.dialect === "sqlite") await driver.resetReservations();
+    await driver.resetReservations?.();
   } catch (error) {
     await driver.close().catch(() => {});
     throw errors.internal(`could not open storage: ${error instanceof Error ? error.message : String(error)}`, error);

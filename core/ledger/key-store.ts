@@ -5,25 +5,25 @@ import { randomUUID } from "node:crypto";
 import { errors } from "../errors.ts";
 import type { Principal } from "../kit/index.ts";
 import type { KeyRow, LedgerDriver } from "./driver.ts";
-import { hashSecret, newSecret, sameDigest, visiblePrefix } from "./secrets.ts";
+import { hashSecret, newSecret, visiblePrefix } from "./secrets.ts";
 import type { KeyRecord, KeyStore } from "./types.ts";
 
 const CACHE_TTL_MS = 1000;
 /** Bounds the cache against clients sending many distinct wrong keys. */
 const CACHE_MAX = 10_000;
 
-export function toKeyRecord(row: KeyRow): KeyRecord {
+function toKeyRecord(row: KeyRow): KeyRecord {
   return {
     id: row.id,
     prefix: row.prefix,
     name: row.name,
     tags: row.tags,
-    creditLimit: row.creditLimit === null ? null : Number(row.creditLimit),
-    rateLimit: row.rateLimit ?? null,
-    spent: Number(row.spent),
-    reserved: Number(row.reserved),
+    creditLimit: row.creditLimit,
+    rateLimit: row.rateLimit,
+    spent: row.spent,
+    reserved: row.reserved,
     disabled: row.disabled,
-    createdAt: Number(row.createdAt),
+    createdAt: row.createdAt,
   };
 }
 
@@ -32,8 +32,8 @@ function toPrincipal(row: KeyRow): Principal {
     keyId: row.id,
     name: row.name,
     tags: row.tags,
-    creditLimit: row.creditLimit === null ? null : Number(row.creditLimit),
-    rateLimit: row.rateLimit ?? null,
+    creditLimit: row.creditLimit,
+    rateLimit: row.rateLimit,
   };
 }
 
@@ -91,7 +91,7 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
       if (cached && cached.expires > at) return cached.principal;
       const started = epoch;
       const row = await driver.keyByHash(hash);
-      const principal = row && !row.disabled && sameDigest(row.secretHash, hash) ? toPrincipal(row) : null;
+      const principal = row && !row.disabled ? toPrincipal(row) : null;
       if (started !== epoch) return principal;
       if (cache.size >= CACHE_MAX) cache.clear();
       cache.set(hash, { principal, expires: at + CACHE_TTL_MS });

@@ -22,7 +22,6 @@ export function openPostgres(url: string): LedgerDriver {
   const statements = postgresStatements(client);
 
   return {
-    dialect: "postgres",
     async migrate() {
       await client.begin(async (tx) => {
         // Several instances may start together: one migrates, the others wait and then see it done.
@@ -39,9 +38,6 @@ export function openPostgres(url: string): LedgerDriver {
     writeBatch: statements.writeBatch,
     reserve: statements.reserve,
     release: statements.release,
-    async resetReservations() {
-      await db.update(keys).set({ reserved: 0 });
-    },
     async insertKey(row) {
       await db.insert(keys).values(row);
     },

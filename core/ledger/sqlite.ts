@@ -30,7 +30,6 @@ export function openSqlite(path: string): LedgerDriver {
   const prepared = () => (statements ??= prepareSqliteStatements(client));
 
   return {
-    dialect: "sqlite",
     async migrate() {
       client.run(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name text PRIMARY KEY NOT NULL, applied_at integer NOT NULL)`);
       const applied = new Set(client.query<{ name: string }, []>(`SELECT name FROM ${MIGRATIONS_TABLE}`).all().map((r) => r.name));

@@ -27,11 +27,19 @@ export interface CompiledConfig {
   fingerprint: string;
 }
 
-export async function compileAll(options: CompileAllOptions): Promise<CompiledConfig> {
+/** What a reload gets back when the fingerprint equals the one it passed: nothing was compiled. */
+export interface Unchanged {
+  unchanged: true;
+}
+
+export function compileAll(options: CompileAllOptions): Promise<CompiledConfig>;
+export function compileAll(options: CompileAllOptions, previous: string): Promise<CompiledConfig | Unchanged>;
+export async function compileAll(options: CompileAllOptions, previous?: string): Promise<CompiledConfig | Unchanged> {
   const file = resolve(options.configPath);
   const text = await readFile(file, "utf8");
   const folders = pluginFolders(text, file, options.env);
   const fingerprint = await fingerprintOf(text, folders);
+  if (fingerprint === previous) return { unchanged: true };
   const registry = await buildRegistry(options.kit, options.builtins, folders);
   const result = compileConfig(text, { file: options.configPath, env: options.env, plugins: registry.catalog() });
   const diagnostics = [...registry.problems.map(pluginDiagnostic), ...result.diagnostics];

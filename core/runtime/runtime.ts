@@ -133,11 +133,11 @@ export class Runtime implements GatewayDeps {
     const started = performance.now();
     let compiled;
     try {
-      compiled = await compileAll(this.options);
+      compiled = await compileAll(this.options, this.fingerprint);
     } catch (error) {
       return this.note(trigger, "failed", started, [], [(error as Error).message]);
     }
-    if (compiled.fingerprint === this.fingerprint) return this.note(trigger, "unchanged", started, []);
+    if ("unchanged" in compiled) return this.note(trigger, "unchanged", started, []);
     if (!compiled.graph) return this.note(trigger, "failed", started, compiled.diagnostics);
     try {
       const next = await createSnapshot(compiled.graph, compiled.registry, this.options.kit, this.snapshot.version + 1);
@@ -165,7 +165,7 @@ export class Runtime implements GatewayDeps {
       trigger,
       result,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
-      version: this.snapshot?.version ?? 1,
+      version: this.snapshot.version,
       diagnostics: [...diagnostics.map((d) => formatDiagnostic(d)), ...extra],
     };
     this.reloads.push(report);

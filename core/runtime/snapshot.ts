@@ -23,8 +23,8 @@ export interface Snapshot {
   providers: ReadonlyMap<string, ProviderInstance>;
   auth: AuthInstance;
   authName: string;
-  fee: FeeInstance;
-  feeName: string;
+  /** The fee plugin with its name, for metering and for naming it when it fails. */
+  fee: { instance: FeeInstance; name: string };
   classifiers: ReadonlyMap<string, ClassifierInstance>;
   /** Removes every configured secret from a string before it leaves the process. */
   redact(text: string): string;
@@ -96,8 +96,7 @@ export async function createSnapshot(
     providers,
     auth,
     authName: graph.auth.use,
-    fee,
-    feeName: graph.fees.use,
+    fee: { instance: fee, name: graph.fees.use },
     classifiers,
     redact: createRedactor(graph.secrets),
     inflight: 0,
@@ -106,7 +105,7 @@ export async function createSnapshot(
 
 /** Closes every plugin instance of a snapshot; a failing close is logged, never thrown. */
 export async function closeSnapshot(snapshot: Snapshot, log: Kit["log"]): Promise<void> {
-  const instances: Closable[] = [...snapshot.providers.values(), ...snapshot.classifiers.values(), snapshot.auth, snapshot.fee];
+  const instances: Closable[] = [...snapshot.providers.values(), ...snapshot.classifiers.values(), snapshot.auth, snapshot.fee.instance];
   const failures = await closeAll(instances);
   for (const failure of failures) log.warn("plugin close failed", { error: failure });
 }

@@ -3,29 +3,19 @@
 
 import { Elysia } from "elysia";
 import { errors, isSwitchyardError } from "../errors.ts";
+import { authenticate } from "../gateway/pipeline.ts";
 import type { Principal } from "../kit/plugin.ts";
 import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { clientKey, errorResponse, plainHeaders } from "./http.ts";
+import { clientKey, jsonRoute } from "./http.ts";
 
-async function caller(runtime: Runtime, request: Request): Promise<Principal> {
-  try {
-    return await runtime.snapshot.auth.authenticate({ headers: request.headers, key: clientKey(request.headers) });
-  } catch (error) {
-    throw isSwitchyardError(error) ? error : errors.pluginFailed(runtime.snapshot.authName, "authenticate", error);
-  }
-}
-
-function guarded(handler: (request: Request, principal: Principal) => Promise<Response>, runtime: Runtime) {
-  return async ({ request }: { request: Request }) => {
-    try {
-      const response = await handler(request, await caller(runtime, request));
-      for (const [name, value] of Object.entries(plainHeaders())) response.headers.set(name, value);
-      return response;
-    } catch (error) {
-      return errorResponse(isSwitchyardError(error) ? error : errors.internal("internal error", error), plainHeaders());
-    }
-  };
+/** A route about the caller's own key, authenticated as the chat endpoints are. */
+function guarded(handler: (request: Request, principal: Principal) => Promise<unknown>, runtime: Runtime) {
+  return jsonRoute(async (request) => {
+    const principal = await authenticate(runtime.snapshot, { headers: request.headers, key: clientKey(request.headers) });
+    if (isSwitchyardError(principal)) throw principal;
+    return handler(request, principal);
+  });
 }
 
 export function accountRoutes(runtime: Runtime) {
@@ -42,7 +32,7 @@ export function accountRoutes(runtime: Runtime) {
           throw errors.notFound(`no generation with id ${id}`);
         }
         const usage = row.usage;
-        return Response.json({
+        return {
           data: {
             id: row.id,
             model: row.model ?? row.requestedModel,
@@ -71,7 +61,7 @@ export function accountRoutes(runtime: Runtime) {
             usage: nanoToUsd(row.total),
             attempts: row.attempts,
           },
-        });
+        };
       }, runtime),
     )
     .get(
@@ -82,7 +72,7 @@ export function accountRoutes(runtime: Runtime) {
         const record = principal.keyId ? await runtime.ledger.keys.get(principal.keyId) : null;
         const spentNano = record?.spent ?? 0;
         const limitNano = principal.creditLimit;
-        return Response.json({
+        return {
           data: {
             label: record ? `${record.prefix}…` : principal.name,
             name: principal.name,
@@ -93,7 +83,7 @@ export function accountRoutes(runtime: Runtime) {
             rate_limit: principal.rateLimit ? { requests: principal.rateLimit, interval: "1m" } : null,
             is_free_tier: false,
           },
-        });
+        };
       }, runtime),
     );
 }

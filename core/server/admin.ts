@@ -2,10 +2,10 @@
 
 import { timingSafeEqual, createHash } from "node:crypto";
 import { Elysia } from "elysia";
-import { errors, isSwitchyardError } from "../errors.ts";
+import { errors } from "../errors.ts";
 import { usdToNano } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { errorResponse, plainHeaders, readJson } from "./http.ts";
+import { bearerToken, jsonRoute, readJson } from "./http.ts";
 import { keyView, usageGroup, usageView } from "./views.ts";
 
 
@@ -17,26 +17,19 @@ function digest(value: string): Buffer {
 function isAdmin(runtime: Runtime, request: Request): boolean {
   const expected = runtime.snapshot.graph.adminKey;
   if (!expected) return false;
-  const match = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "");
-  return match !== null && timingSafeEqual(digest(match[1]!.trim()), digest(expected));
+  const token = bearerToken(request.headers);
+  return token !== null && timingSafeEqual(digest(token), digest(expected));
 }
 
 type Handler = (request: Request, params: Record<string, string>) => Promise<unknown>;
 
 function admin(runtime: Runtime, handler: Handler) {
-  return async ({ request, params }: { request: Request; params: Record<string, string> }) => {
-    const headers = plainHeaders();
+  return jsonRoute(async (request, params) => {
     if (!isAdmin(runtime, request)) {
-      const hint = runtime.snapshot.graph.adminKey ? "missing or wrong admin key" : "the admin API is off: set admin_key in the config";
-      return errorResponse(errors.unauthorized(hint), headers);
+      throw errors.unauthorized(runtime.snapshot.graph.adminKey ? "missing or wrong admin key" : "the admin API is off: set admin_key in the config");
     }
-    try {
-      const body = await handler(request, params ?? {});
-      return Response.json(body, { headers });
-    } catch (error) {
-      return errorResponse(isSwitchyardError(error) ? error : errors.internal("internal error", error), headers);
-    }
-  };
+    return handler(request, params);
+  });
 }
 
 export function adminRoutes(runtime: Runtime) {
@@ -93,10 +86,10 @@ export function adminRoutes(runtime: Runtime) {
 }
 
 /** `7d`, `24h`, `30m` or an ISO date → epoch ms. */
-export function parseSince(value: string | null, now = Date.now()): number | undefined {
+export function parseSince(value: string | null): number | undefined {
   if (!value) return undefined;
   const match = /^(\d+)([dhm])$/.exec(value);
-  if (match) return now - Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as "d" | "h" | "m"];
+  if (match) return Date.now() - Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as "d" | "h" | "m"];
   const date = Date.parse(value);
   if (Number.isNaN(date)) throw errors.badRequest(`cannot read \`since\`: ${value} (use 7d, 24h, 30m or a date)`);
   return date;

@@ -6,7 +6,7 @@ import type { Runtime } from "../runtime/runtime.ts";
 import { adminRoutes } from "./admin.ts";
 import { accountRoutes } from "./account.ts";
 import { anthropicDialect, openaiDialect } from "./dialects.ts";
-import { errorResponse, newRequestId, plainHeaders, servedHeaders, toGatewayError } from "./http.ts";
+import { errorResponse, plainHeaders, toGatewayError } from "./http.ts";
 import { handleChat } from "./ingress.ts";
 import { Metrics } from "./metrics.ts";
 import { modelList } from "./models.ts";

@@ -16,24 +16,25 @@ let randomAt = random.length;
  * starts with the time (fixed width, so ids sort by creation and ledger inserts land at the end
  * of the primary-key index instead of at random pages) and ends with 14 random characters.
  */
-export function newRequestId(now = Date.now()): string {
+export function newRequestId(): string {
   if (randomAt + RANDOM_CHARS > random.length) {
     crypto.getRandomValues(random);
     randomAt = 0;
   }
-  let id = `gen-${now.toString(36).padStart(9, "0")}`;
+  let id = `gen-${Date.now().toString(36).padStart(9, "0")}`;
   for (let i = 0; i < RANDOM_CHARS; i++) id += ID_ALPHABET[random[randomAt++]! % ID_ALPHABET.length];
   return id;
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerToken(headers: Headers): string | null {
+  const match = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "");
+  return match ? match[1]!.trim() : null;
+}
+
 /** The key a client sent: `Authorization: Bearer <key>` (OpenAI clients) or `x-api-key` (Anthropic's). */
 export function clientKey(headers: Headers): string | null {
-  const authorization = headers.get("authorization");
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    if (match) return match[1]!.trim();
-  }
-  return headers.get("x-api-key")?.trim() || null;
+  return bearerToken(headers) ?? (headers.get("x-api-key")?.trim() || null);
 }
 
 /**
@@ -87,6 +88,18 @@ export function plainHeaders(): Record<string, string> {
 
 export function toGatewayError(error: unknown): SwitchyardError {
   return isSwitchyardError(error) ? error : errors.internal("internal error", error);
+}
+
+/** A JSON route off the chat path (account, admin): the handler's value, or its error, with plain headers. */
+export function jsonRoute(handler: (request: Request, params: Record<string, string>) => Promise<unknown>) {
+  return async ({ request, params }: { request: Request; params?: Record<string, string> }) => {
+    const headers = plainHeaders();
+    try {
+      return Response.json(await handler(request, params ?? {}), { headers });
+    } catch (error) {
+      return errorResponse(toGatewayError(error), headers);
+    }
+  };
 }
 
 /** The error body: OpenAI's shape, and on /v1/messages Anthropic's too (both parse it). */

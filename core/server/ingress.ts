@@ -7,6 +7,7 @@ import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canon
 import { clientGone } from "../gateway/attempt.ts";
 import { Cancellation } from "../gateway/cancellation.ts";
 import { serveChat } from "../gateway/pipeline.ts";
+import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
 import type { Metrics } from "./metrics.ts";
@@ -18,7 +19,7 @@ export interface StreamEncoder {
   error(error: SwitchyardError): string;
 }
 
-export interface Decoded {
+interface Decoded {
   request: ChatRequest;
   models?: string[];
   provider?: ProviderPreferences;
@@ -51,6 +52,10 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
   const client = new Cancellation();
   const onAbort = () => client.abort(clientGone());
   request.signal.addEventListener("abort", onAbort, { once: true });
+  const done = () => {
+    request.signal.removeEventListener("abort", onAbort);
+    runtime.release(snapshot);
+  };
   let streaming = false;
   try {
     const outcome = await serveChat(snapshot, runtime, {
@@ -68,24 +73,18 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
     const model = outcome.served.model ?? decoded.request.model;
     if (outcome.kind === "error") return errorResponse(outcome.error, headers, dialect.name);
     if (outcome.kind === "response") {
-      const costUsd = (outcome.metered.cost + outcome.metered.fee) / 1e9;
+      const costUsd = nanoToUsd(outcome.metered.cost + outcome.metered.fee);
       return Response.json(dialect.encodeResponse(outcome.response, { id, model, costUsd }), { headers });
     }
     streaming = true;
     const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
-    const done = () => {
-      request.signal.removeEventListener("abort", onAbort);
-      runtime.release(snapshot);
-    };
     return new Response(sseBody(outcome, stream, client, done), {
       headers: { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" },
     });
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   } finally {
-    if (!streaming) {
-      request.signal.removeEventListener("abort", onAbort);
-      runtime.release(snapshot);
-    }
+    // A stream releases when its body ends.
+    if (!streaming) done();
   }
 }

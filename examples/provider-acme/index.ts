@@ -105,13 +105,8 @@ export default (kit: Kit) => {
       return {
         async chat(request, signal) {
           const body = JSON.stringify(encode(request));
-          let response: Response;
-          try {
-            response = await kit.fetch(url, { method: "POST", headers, body, signal });
-          } catch (cause) {
-            if (signal.aborted) throw cause; // the gateway aborted us: it already knows why
-            throw kit.errors.upstream(`could not reach acme: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, retryable: true });
-          }
+          // A network failure becomes a retryable upstream error; an abort by the gateway passes as it is.
+          const response = await kit.http.send(url, { method: "POST", headers, body, signal }, "acme");
           if (!response.ok) return failure(response);
           if (!request.stream) return decodeResult((await response.json()) as AcmeResult);
           if (!response.body) throw kit.errors.upstream("acme sent a stream without a body", { retryable: true });

@@ -2,28 +2,13 @@
 // checks the config, creates keys, serves a chat request and loads a user plugin from disk.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { spawnGateway } from "../gateway/process.ts";
+import { chatBody, postJson, writeConfigDir } from "../gateway/harness.ts";
+import { ROOT, spawnGateway } from "../gateway/process.ts";
 import { cannedProvider } from "../reload/plugin-files.ts";
 
-let dir: string;
-let binary: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "switchyard-binary-"));
-  binary = join(dir, "switchyard");
-  const build = Bun.spawnSync([process.execPath, "build", "main.ts", "--compile", "--outfile", binary], {
-    cwd: join(import.meta.dir, "../.."),
-    stderr: "pipe",
-  });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
-  await mkdir(join(dir, "plugins"));
-  await writeFile(join(dir, "plugins", "canned.ts"), cannedProvider("answered by a plugin on disk"));
-  await writeFile(
-    join(dir, "router.config.yaml"),
-    `
+const CONFIG = `
 storage: sqlite:./data/switchyard.db
 auth: { use: api-keys }
 plugins: [./plugins]
@@ -32,8 +17,16 @@ providers:
 models:
   canned: [{ provider: mine, model: c, price: { input: 1, output: 1 } }]
 routes: [{ name: direct, to: $model }]
-`,
-  );
+`;
+
+let dir: string;
+let binary: string;
+
+beforeAll(async () => {
+  ({ dir } = await writeConfigDir(CONFIG, { "plugins/canned.ts": cannedProvider("answered by a plugin on disk") }));
+  binary = join(dir, "switchyard");
+  const build = Bun.spawnSync([process.execPath, "build", "main.ts", "--compile", "--outfile", binary], { cwd: ROOT, stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -54,11 +47,7 @@ test("the binary creates a key and serves a chat request through a plugin loaded
   const { key } = JSON.parse(created.out) as { key: string };
   const { child: server, url } = await spawnGateway([binary], [], dir);
   try {
-    const response = await fetch(`${url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ model: "canned", messages: [{ role: "user", content: "hi" }] }),
-    });
+    const response = await postJson(`${url}/v1/chat/completions`, chatBody("canned", "hi"), { authorization: `Bearer ${key}` });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]!.message.content).toBe("answered by a plugin on disk");

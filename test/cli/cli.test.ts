@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatedConfig } from "../config/generated.ts";
+import { ROOT } from "../gateway/process.ts";
 
-const ROOT = join(import.meta.dir, "../..");
 let dir: string;
 
 beforeAll(async () => {

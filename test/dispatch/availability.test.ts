@@ -1,14 +1,9 @@
 // Pool `require:` filtering against endpoint facts, and endpoints removed by live stats.
 
 import { describe, expect, test } from "bun:test";
-import { buildDispatchTable, type DispatchResult } from "../../core/dispatch/index.ts";
+import { buildDispatchTable } from "../../core/dispatch/index.ts";
 import { StatsRegistry } from "../../core/stats/index.ts";
-import { expr, facts, GraphBuilder, statBelow } from "./graph-builder.ts";
-
-function ids(result: DispatchResult): string[] {
-  if (!result.ok) throw result.error;
-  return result.candidates.map((endpoint) => endpoint.id);
-}
+import { expr, facts, GraphBuilder, ids, record, statBelow } from "./graph-builder.ts";
 
 function graph(require = statBelow("latency.p95", 2000)) {
   return new GraphBuilder()
@@ -17,11 +12,6 @@ function graph(require = statBelow("latency.p95", 2000)) {
     .pool("cheap-fast", "first", ["gpt-5-mini", "deepseek-chat"], require)
     .route("auto", "pool:cheap-fast")
     .build();
-}
-
-function slow(stats: StatsRegistry, id: string) {
-  stats.begin(id);
-  stats.end(id, { ok: true, latencyMs: 5_000 });
 }
 
 describe("require filtering", () => {
@@ -34,7 +24,7 @@ describe("require filtering", () => {
 
   test("an endpoint failing require is passed over with the values it was judged on", () => {
     const stats = new StatsRegistry();
-    slow(stats, "openai/gpt-5-mini");
+    record(stats, "openai/gpt-5-mini", 5_000);
     const result = buildDispatchTable(graph()).dispatch({ model: "auto", facts: facts({}) }, { stats, trace: true });
     expect(ids(result)).toEqual(["deepseek/deepseek-chat"]);
     const entry = result.trace!.find((e) => e.name === "openai/gpt-5-mini");

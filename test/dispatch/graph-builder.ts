@@ -1,8 +1,10 @@
 // Builds RoutingGraph objects directly for dispatch tests, with hand-made compiled expressions.
 
 import type { EndpointSpec, PoolSpec, ProviderSpec, RouteSpec, RoutingGraph, Strategy, Target } from "../../core/config/graph.ts";
+import type { DispatchResult } from "../../core/dispatch/index.ts";
 import type { CompiledExpression, FactReader, FactValue } from "../../core/expr/types.ts";
 import { priceFromUsdPerMillion } from "../../core/money.ts";
+import type { StatsRegistry } from "../../core/stats/index.ts";
 
 export interface EndpointInput {
   provider: string;
@@ -118,6 +120,18 @@ export class GraphBuilder {
       secrets: [],
     };
   }
+}
+
+/** The endpoint ids a dispatch chose, in order; a failed dispatch throws its error. */
+export function ids(result: DispatchResult): string[] {
+  if (!result.ok) throw result.error;
+  return result.candidates.map((endpoint) => endpoint.id);
+}
+
+/** One successful request of `id` in the live stats. */
+export function record(stats: StatsRegistry, id: string, latencyMs: number, ttftMs?: number): void {
+  stats.begin(id);
+  stats.end(id, { ok: true, latencyMs, ttftMs });
 }
 
 /** Request facts from a plain object, for tests that do not need a full ChatRequest. */

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { buildDispatchTable, type DispatchResult, type ProviderPreferences } from "../../core/dispatch/index.ts";
 import { StatsRegistry } from "../../core/stats/index.ts";
-import { facts, GraphBuilder } from "./graph-builder.ts";
+import { facts, GraphBuilder, record } from "./graph-builder.ts";
 
 const table = buildDispatchTable(
   new GraphBuilder()
@@ -43,19 +43,13 @@ describe("provider preferences", () => {
 
   test("sort by latency puts the lowest time to first token first", () => {
     const stats = new StatsRegistry();
-    for (const [id, ttft] of [["anthropic/claude-sonnet-4-5", 900], ["bedrock/claude-sonnet-4-5", 300], ["vertex/claude-sonnet-4-5", 600]] as const) {
-      stats.begin(id);
-      stats.end(id, { ok: true, latencyMs: 2000, ttftMs: ttft });
-    }
+    for (const [id, ttft] of [["anthropic/claude-sonnet-4-5", 900], ["bedrock/claude-sonnet-4-5", 300], ["vertex/claude-sonnet-4-5", 600]] as const) record(stats, id, 2000, ttft);
     expect(narrowed({ sort: "latency" }, stats)).toEqual(["bedrock", "vertex", "anthropic"]);
   });
 
   test("sort by throughput puts the lowest whole-request latency first", () => {
     const stats = new StatsRegistry();
-    for (const [id, ms] of [["anthropic/claude-sonnet-4-5", 900], ["bedrock/claude-sonnet-4-5", 3000], ["vertex/claude-sonnet-4-5", 600]] as const) {
-      stats.begin(id);
-      stats.end(id, { ok: true, latencyMs: ms });
-    }
+    for (const [id, ms] of [["anthropic/claude-sonnet-4-5", 900], ["bedrock/claude-sonnet-4-5", 3000], ["vertex/claude-sonnet-4-5", 600]] as const) record(stats, id, ms);
     expect(narrowed({ sort: "throughput" }, stats)).toEqual(["vertex", "anthropic", "bedrock"]);
   });
 

@@ -1,20 +1,15 @@
 // Route matching: first match wins, the model index, fallbacks, $model and the models list, errors.
 
 import { describe, expect, test } from "bun:test";
-import { buildDispatchTable, type DispatchResult } from "../../core/dispatch/index.ts";
+import { buildDispatchTable } from "../../core/dispatch/index.ts";
 import { StatsRegistry } from "../../core/stats/index.ts";
-import { expr, facts, GraphBuilder, modelIs } from "./graph-builder.ts";
+import { expr, facts, GraphBuilder, ids, modelIs } from "./graph-builder.ts";
 
 function models() {
   return new GraphBuilder()
     .model("claude-sonnet", { provider: "anthropic", model: "claude-sonnet-4-5" }, { provider: "bedrock", model: "claude-sonnet-4-5" })
     .model("gpt-5-mini", { provider: "openai", model: "gpt-5-mini" })
     .model("deepseek-chat", { provider: "deepseek", model: "deepseek-chat" });
-}
-
-function ids(result: DispatchResult): string[] {
-  if (!result.ok) throw result.error;
-  return result.candidates.map((endpoint) => endpoint.id);
 }
 
 const stats = () => new StatsRegistry();

@@ -2,9 +2,9 @@
 
 import { describe, expect, test } from "bun:test";
 import type { Strategy } from "../../core/config/graph.ts";
-import { buildDispatchTable, type DispatchResult } from "../../core/dispatch/index.ts";
+import { buildDispatchTable } from "../../core/dispatch/index.ts";
 import { StatsRegistry } from "../../core/stats/index.ts";
-import { facts, GraphBuilder } from "./graph-builder.ts";
+import { facts, GraphBuilder, ids, record } from "./graph-builder.ts";
 
 function poolOf(pick: Strategy) {
   return new GraphBuilder()
@@ -14,16 +14,6 @@ function poolOf(pick: Strategy) {
     .pool("cheap-fast", pick, ["gpt-5-mini", "deepseek-chat", "claude-haiku"])
     .route("auto", "pool:cheap-fast")
     .build();
-}
-
-function ids(result: DispatchResult): string[] {
-  if (!result.ok) throw result.error;
-  return result.candidates.map((endpoint) => endpoint.id);
-}
-
-function record(stats: StatsRegistry, id: string, latencyMs: number, ttftMs?: number) {
-  stats.begin(id);
-  stats.end(id, { ok: true, latencyMs, ttftMs });
 }
 
 describe("pool strategies", () => {

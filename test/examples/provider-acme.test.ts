@@ -5,13 +5,13 @@ import { afterAll, beforeEach, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import type { ChatRequest, ChatResponse, ProviderInstance, StreamEvent } from "../../core/kit/index.ts";
 import { createKit } from "../../core/kit/kit.ts";
-import { isSwitchyardError, type SwitchyardError } from "../../core/errors.ts";
 import { loadPluginFolder } from "../../core/plugins/load-folder.ts";
 import { validatePlugin } from "../../core/plugins/validate.ts";
 import acme from "../../examples/provider-acme/index.ts";
 import { chatBody, postJson, startGateway } from "../gateway/harness.ts";
 import { startFakeAcme } from "./fake-acme.ts";
 import { instantiate } from "../plugin-instance.ts";
+import { collect, failure as failureOf } from "../providers/results.ts";
 
 const EXAMPLES = resolve(import.meta.dir, "../../examples");
 const fake = startFakeAcme();
@@ -27,12 +27,6 @@ async function provider(): Promise<ProviderInstance> {
 
 function request(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: "acme-large-2", stream: false, messages: [{ role: "user", content: [{ type: "text", text }] }], ...extra };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SwitchyardError> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
-  if (!isSwitchyardError(error)) throw new Error(`expected a Switchyard error, got ${String(error)}`);
-  return error;
 }
 
 test("a non-streaming call sends Acme's body and returns the canonical response", async () => {
@@ -53,8 +47,7 @@ test("a non-streaming call sends Acme's body and returns the canonical response"
 test("a streaming call turns token and done events into canonical stream events", async () => {
   fake.enqueue({ kind: "reply", reply: { text: "one two three", finish: "length", usage: { input: 5, output: 3 } } });
   const result = await (await provider()).chat(request("count", { stream: true }), new AbortController().signal);
-  const events: StreamEvent[] = [];
-  for await (const event of result as AsyncIterable<StreamEvent>) events.push(event);
+  const events = await collect(result);
   expect(events[0]).toMatchObject({ type: "start", model: "acme-large-2" });
   expect(events.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("one two three");
   expect(events.slice(-2)).toEqual([

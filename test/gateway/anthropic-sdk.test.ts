@@ -1,21 +1,12 @@
 // The gateway driven by the official `@anthropic-ai/sdk`: Anthropic clients served by any vendor.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { startVendors, type Vendors } from "./configs.ts";
-import type { Gateway } from "./harness.ts";
+import { vendorSuite } from "./configs.ts";
+import { postJson } from "./harness.ts";
 
-let vendors: Vendors;
-let openaiFake: Vendors["openaiFake"];
-let gateway: Gateway;
-let client: Anthropic;
-
-beforeAll(async () => {
-  vendors = await startVendors();
-  ({ openaiFake, gateway } = vendors);
-  client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
-});
-afterAll(() => vendors.close());
+const { openaiFake, gateway } = await vendorSuite();
+const client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
 
 describe("Anthropic clients", () => {
   test("a Messages request is served by the OpenAI fake and answered in Anthropic's shape", async () => {
@@ -67,11 +58,11 @@ describe("Anthropic clients", () => {
   });
 
   test("the x-api-key header Anthropic clients send is read as the client key", async () => {
-    const response = await fetch(`${gateway.url}/v1/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-api-key": "sk-sy-whatever", "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model: "gpt-5-mini", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
-    });
+    const response = await postJson(
+      `${gateway.url}/v1/messages`,
+      { model: "gpt-5-mini", max_tokens: 10, messages: [{ role: "user", content: "hi" }] },
+      { "x-api-key": "sk-sy-whatever", "anthropic-version": "2023-06-01" },
+    );
     expect(response.status).toBe(200);
   });
 });

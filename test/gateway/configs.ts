@@ -1,5 +1,6 @@
 // Configs for gateway tests: the fake vendors' URLs stand where the real vendors' would.
 
+import { afterAll } from "bun:test";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import type { FakeReply, FakeServer } from "../fakes/base.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
@@ -60,4 +61,11 @@ export async function startVendors(): Promise<Vendors> {
       await anthropicFake.close();
     },
   };
+}
+
+/** `startVendors` for a whole test file (awaited at its top level): closed after its last test. */
+export async function vendorSuite(): Promise<Vendors> {
+  const vendors = await startVendors();
+  afterAll(() => vendors.close());
+  return vendors;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { anthropicError, startFakeAnthropic } from "../fakes/anthropic.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
-import { postJson, startGateway, chatBody, type Gateway } from "./harness.ts";
+import { openaiClient, postJson, startGateway, chatBody, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -35,7 +35,7 @@ routes:
 beforeAll(async () => {
   // A high breaker threshold: the failures these tests provoke must not open the circuit for the next test.
   gateway = await startGateway(config(), { stats: { failureThreshold: 1000 } });
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+  client = openaiClient(gateway);
 });
 afterAll(async () => {
   await gateway.close();

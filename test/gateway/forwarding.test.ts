@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { startGateway, type Gateway } from "./harness.ts";
+import { openaiClient, startGateway, type Gateway } from "./harness.ts";
 
 let vendor: ReturnType<typeof startFakeOpenAI>;
 let gateway: Gateway;
@@ -26,7 +26,7 @@ routes:
   - name: direct
     to: $model
 `);
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+  client = openaiClient(gateway);
 });
 afterAll(async () => {
   await gateway.close();

@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import OpenAI from "openai";
 import { createKit } from "../../core/kit/kit.ts";
 import { createLogger } from "../../core/log.ts";
 import { serve, type RunningServer } from "../../core/server/serve.ts";
@@ -21,19 +22,25 @@ export interface GatewayOptions {
   storage?: string;
   watch?: boolean;
   stats?: StatsOptions;
-  /** Files to write beside the config before the gateway starts (relative path → content; "" + "/" for a folder). */
+  /** Files to write beside the config before the gateway starts, as for `writeConfigDir`. */
   files?: Record<string, string>;
 }
 
-export async function startGateway(config: string, options: GatewayOptions = {}): Promise<Gateway> {
+/** A fresh temp folder with `router.config.yaml` and `files` beside it (relative path → content; "" + "/" for a folder). */
+export async function writeConfigDir(config: string, files: Record<string, string> = {}): Promise<{ dir: string; configPath: string }> {
   const dir = await mkdtemp(join(tmpdir(), "switchyard-test-"));
   const configPath = join(dir, "router.config.yaml");
   await writeFile(configPath, config);
-  for (const [path, content] of Object.entries(options.files ?? {})) {
+  for (const [path, content] of Object.entries(files)) {
     const target = join(dir, path);
     if (path.endsWith("/")) await mkdir(target, { recursive: true });
     else await mkdir(dirname(target), { recursive: true }).then(() => writeFile(target, content));
   }
+  return { dir, configPath };
+}
+
+export async function startGateway(config: string, options: GatewayOptions = {}): Promise<Gateway> {
+  const { dir, configPath } = await writeConfigDir(config, options.files);
   const logs: string[] = [];
   const log = createLogger({ write: (line) => logs.push(line) });
   const server = await serve({
@@ -65,6 +72,12 @@ export function chatBody(model: string, content: string, extra: Record<string, u
   return { model, messages: [{ role: "user", content }], ...extra };
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+/** `init` adds to the request (a `signal`, say). */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, init: RequestInit = {}) {
+  return fetch(url, { ...init, method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+}
+
+/** An OpenAI SDK client of the gateway, without the SDK's retries: each test sees the first answer. */
+export function openaiClient(gateway: { url: string }, apiKey = "unused"): OpenAI {
+  return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
 }

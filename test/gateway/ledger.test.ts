@@ -1,10 +1,9 @@
 // Keys, credits, fees and usage through the running gateway, on SQLite and on PostgreSQL.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import OpenAI from "openai";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { testStorages } from "../storages.ts";
-import { chatBody, postJson, startGateway, type Gateway } from "./harness.ts";
+import { chatBody, openaiClient, postJson, startGateway, type Gateway } from "./harness.ts";
 
 const fake = startFakeOpenAI({ kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } });
 const storages = await testStorages();
@@ -44,7 +43,7 @@ for (const storage of storages) {
       try {
         const key = await createKey(gateway, { name: "billing" });
         expect(key.startsWith("sk-sy-")).toBe(true);
-        const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+        const client = openaiClient(gateway, key);
         const completion = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] });
         // 1000 × $3/M + 500 × $15/M = $0.0105; 5% fee = $0.000525; total $0.011025.
         expect((completion.usage as unknown as { cost: number }).cost).toBe(0.011025);
@@ -165,7 +164,7 @@ for (const storage of storages) {
       const gateway = await startGateway(config("{ use: percentage, rate: 0.05 }"), { storage: await storage.fresh() });
       try {
         const key = await createKey(gateway, { name: "usage" });
-        const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
+        const client = openaiClient(gateway, key);
         const ids: string[] = [];
         for (const model of ["gpt-5-mini", "gpt-5-mini", "metered"]) {
           ids.push((await client.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] })).id);

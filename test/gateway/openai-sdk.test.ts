@@ -1,22 +1,12 @@
 // The gateway driven by the official `openai` SDK, in front of fake OpenAI and Anthropic vendors.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startVendors, type Vendors } from "./configs.ts";
-import type { Gateway } from "./harness.ts";
+import { vendorSuite } from "./configs.ts";
+import { openaiClient } from "./harness.ts";
 
-let vendors: Vendors;
-let openaiFake: Vendors["openaiFake"];
-let anthropicFake: Vendors["anthropicFake"];
-let gateway: Gateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  vendors = await startVendors();
-  ({ openaiFake, anthropicFake, gateway } = vendors);
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
-});
-afterAll(() => vendors.close());
+const { openaiFake, anthropicFake, gateway } = await vendorSuite();
+const client = openaiClient(gateway);
 
 describe("OpenAI clients", () => {
   test("a chat request is answered by the model it names, with usage and cost", async () => {

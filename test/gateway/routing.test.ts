@@ -3,9 +3,8 @@
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
-import OpenAI from "openai";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { chatBody, postJson, startGateway } from "./harness.ts";
+import { chatBody, openaiClient, postJson, startGateway } from "./harness.ts";
 
 const slow = startFakeOpenAI({ kind: "reply", reply: { text: "slow answer" }, delayMs: 150 });
 const fast = startFakeOpenAI({ kind: "reply", reply: { text: "fast answer" } });
@@ -34,7 +33,7 @@ routes:
     to: quick
 `);
     try {
-      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+      const client = openaiClient(gateway);
       const ask = async () => (await client.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }] })).choices[0]!.message.content;
       // No samples yet: the cheap endpoint passes `require` and is tried first; it answers slowly.
       expect(await ask()).toBe("slow answer");
@@ -52,7 +51,7 @@ describe("the shipped config", () => {
     const shipped = await readFile(new URL("../../router.config.yaml", import.meta.url), "utf8");
     const gateway = await startGateway(shipped);
     try {
-      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+      const client = openaiClient(gateway);
       const { data, response } = await client.chat.completions
         .create({ model: "claude-sonnet", messages: [{ role: "user", content: "hello switchyard" }] })
         .withResponse();

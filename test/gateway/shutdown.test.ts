@@ -2,12 +2,11 @@
 // request that got an answer has its row. Runs the real CLI in its own process.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { openLedger } from "../../core/ledger/index.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { testStorages } from "../storages.ts";
+import { chatBody, postJson, writeConfigDir } from "./harness.ts";
 import { spawnGateway } from "./process.ts";
 
 const fake = startFakeOpenAI({ kind: "reply", reply: { text: "ok", usage: { input: 3, output: 2 } }, delayMs: 5 });
@@ -20,18 +19,13 @@ afterAll(async () => {
 for (const storage of storages) {
   describe(`shutdown on ${storage.name}`, () => {
     test("SIGTERM during load loses no ledger row", async () => {
-      const dir = await mkdtemp(join(tmpdir(), "switchyard-shutdown-"));
       const url = await storage.fresh();
-      const configPath = join(dir, "router.config.yaml");
-      await writeFile(
-        configPath,
-        `
+      const { dir, configPath } = await writeConfigDir(`
 storage: "${url}"
 providers: { openai: { use: openai, api_key: "sk-shutdown", base_url: "${fake.url}/v1" } }
 models: { gpt-5-mini: [{ provider: openai, model: gpt-5-mini, price: { input: 1, output: 1 } }] }
 routes: [{ name: direct, to: $model }]
-`,
-      );
+`);
       const { child, url: base } = await spawnGateway([process.execPath, "main.ts"], ["--config", configPath]);
       let answered = 0;
       let sent = 0;
@@ -40,11 +34,7 @@ routes: [{ name: direct, to: $model }]
         while (!stopped && sent < 2000) {
           sent++;
           try {
-            const response = await fetch(`${base}/v1/chat/completions`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] }),
-            });
+            const response = await postJson(`${base}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"));
             await response.arrayBuffer();
             answered++;
             if (answered === 150) child.kill("SIGTERM");

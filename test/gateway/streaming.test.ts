@@ -1,22 +1,12 @@
 // Streams that go wrong: an upstream that breaks mid-answer, and a client that walks away.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startVendors, type Vendors } from "./configs.ts";
-import type { Gateway } from "./harness.ts";
+import { vendorSuite } from "./configs.ts";
+import { chatBody, openaiClient, postJson } from "./harness.ts";
 
-let vendors: Vendors;
-let openaiFake: Vendors["openaiFake"];
-let anthropicFake: Vendors["anthropicFake"];
-let gateway: Gateway;
-let client: OpenAI;
-
-beforeAll(async () => {
-  vendors = await startVendors();
-  ({ openaiFake, anthropicFake, gateway } = vendors);
-  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
-});
-afterAll(() => vendors.close());
+const { openaiFake, anthropicFake, gateway } = await vendorSuite();
+const client = openaiClient(gateway);
 
 describe("streams", () => {
   test("an upstream stream that breaks mid-answer ends the client stream with an error", async () => {
@@ -33,11 +23,7 @@ describe("streams", () => {
 
   test("the raw stream of a broken answer has an error event and no [DONE]", async () => {
     openaiFake.enqueue({ kind: "break", reply: { text: "one two three four five" }, afterFrames: 2 });
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "gpt-5-mini", stream: true, messages: [{ role: "user", content: "hi" }] }),
-    });
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, { model: "gpt-5-mini", stream: true, messages: [{ role: "user", content: "hi" }] });
     const body = await response.text();
     expect(body).toContain('"error"');
     expect(body).not.toContain("[DONE]");
@@ -64,12 +50,7 @@ describe("streams", () => {
     const aborted = openaiFake.nextAbort();
     const before = openaiFake.requests.length;
     const controller = new AbortController();
-    const pending = fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] }),
-      signal: controller.signal,
-    }).catch((e: unknown) => e);
+    const pending = postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"), {}, { signal: controller.signal }).catch((e: unknown) => e);
     // Abort once the vendor has the request in hand.
     while (openaiFake.requests.length === before) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
@@ -82,12 +63,12 @@ describe("streams", () => {
     anthropicFake.enqueue({ kind: "stall", reply: { text: "partial words then silence" }, afterFrames: 4 });
     const aborted = anthropicFake.nextAbort();
     const controller = new AbortController();
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "claude-sonnet", stream: true, messages: [{ role: "user", content: "hi" }] }),
-      signal: controller.signal,
-    });
+    const response = await postJson(
+      `${gateway.url}/v1/chat/completions`,
+      { model: "claude-sonnet", stream: true, messages: [{ role: "user", content: "hi" }] },
+      {},
+      { signal: controller.signal },
+    );
     const id = response.headers.get("x-request-id")!;
     const reader = response.body!.getReader();
     await reader.read();

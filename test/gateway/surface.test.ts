@@ -7,7 +7,7 @@ import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeGemini } from "../fakes/gemini.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { vendorConfig } from "./configs.ts";
-import { chatBody, postJson, startGateway, type Gateway } from "./harness.ts";
+import { chatBody, openaiClient, postJson, startGateway, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -71,7 +71,7 @@ describe("OpenRouter compatibility", () => {
 describe("Gemini behind an OpenAI client", () => {
   test("a streamed request is served by Gemini's streamGenerateContent and comes back as OpenAI chunks", async () => {
     geminiFake.enqueue({ kind: "reply", reply: { text: "Gemini says hello", usage: { input: 6, output: 4 } } });
-    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    const client = openaiClient(gateway);
     const stream = await client.chat.completions.create({
       model: "gemini-flash",
       messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hello" }],

@@ -7,6 +7,7 @@ import type { ProviderInstance } from "../../core/kit/plugin.ts";
 import anthropicPlugin from "../../plugins/providers/anthropic/index.ts";
 import { anthropicError, FAKE_SIGNATURE, startFakeAnthropic } from "../fakes/anthropic.ts";
 import { instantiate } from "../plugin-instance.ts";
+import { collect as events } from "./results.ts";
 
 const kit = createKit();
 const plugin = anthropicPlugin(kit);
@@ -28,12 +29,6 @@ const ask = (stream: boolean, extra: Partial<ChatRequest> = {}): ChatRequest => 
   tools: [{ name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } }],
   ...extra,
 });
-
-async function events(result: unknown): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of result as AsyncIterable<StreamEvent>) out.push(event);
-  return out;
-}
 
 const toolReply = {
   text: "Checking.",

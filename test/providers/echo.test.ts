@@ -5,7 +5,8 @@ import type { ChatResponse, ProviderInstance } from "../../core/kit/index.ts";
 import { createKit } from "../../core/kit/kit.ts";
 import plugin from "../../plugins/providers/echo/index.ts";
 import { instantiate } from "../plugin-instance.ts";
-import { ask, collect } from "./openai-contract.ts";
+import { ask } from "./openai-contract.ts";
+import { collect } from "./results.ts";
 
 // Any network use fails the test: echo must answer with fetch unavailable.
 const kit = createKit({

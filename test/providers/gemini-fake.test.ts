@@ -3,15 +3,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readSse } from "../../core/kit/sse.ts";
 import { startFakeGemini } from "../fakes/gemini.ts";
+import { shapeOf } from "../fakes/shape.ts";
 
 const fixture = (name: string) => Bun.file(new URL(`../fixtures/gemini/${name}`, import.meta.url));
-
-/** The structure of a JSON value (keys and value types, arrays by their elements), without the values. */
-function shapeOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shapeOf);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
-  return value === null ? "null" : typeof value;
-}
 
 const fake = startFakeGemini();
 afterAll(() => fake.close());

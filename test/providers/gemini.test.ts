@@ -7,6 +7,7 @@ import type { ProviderInstance } from "../../core/kit/plugin.ts";
 import geminiPlugin from "../../plugins/providers/gemini/index.ts";
 import { decodeStream } from "../../plugins/providers/gemini/response.ts";
 import { FAKE_THOUGHT_SIGNATURE, googleError, startFakeGemini } from "../fakes/gemini.ts";
+import { collect as events } from "./results.ts";
 
 const kit = createKit();
 const plugin = geminiPlugin(kit);
@@ -40,12 +41,6 @@ const toolReply = {
   toolCalls: [{ id: "ignored", name: "get_weather", arguments: '{"city":"Paris"}' }],
   usage: { input: 1210, output: 102, cached: 1024, reasoning: 78 },
 };
-
-async function events(result: unknown): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of result as AsyncIterable<StreamEvent>) out.push(event);
-  return out;
-}
 
 describe("gemini provider", () => {
   test("settings default base_url to the v1beta API", () => {

@@ -4,9 +4,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import type { ChatRequest, ChatResponse, ProviderInstance, StreamEvent } from "../../core/kit/index.ts";
 import { createKit, type Kit } from "../../core/kit/kit.ts";
 import type { PluginExport } from "../../core/kit/plugin.ts";
-import { isSwitchyardError, type SwitchyardError } from "../../core/errors.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
 import { instantiate as build } from "../plugin-instance.ts";
+import { collect, failure } from "./results.ts";
 
 export const kit: Kit = createKit();
 
@@ -21,18 +21,6 @@ export const ask = (text: string, stream = false): ChatRequest => ({
   messages: [{ role: "user", content: [{ type: "text", text }] }],
   maxTokens: 256,
 });
-
-export async function collect(result: unknown): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  for await (const event of result as AsyncIterable<StreamEvent>) events.push(event);
-  return events;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SwitchyardError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!isSwitchyardError(error)) throw new Error(`expected a Switchyard error, got ${String(error)}`);
-  return error;
-}
 
 /** `settingsFor(baseUrl)` gives the plugin's settings pointing at the fake. */
 export function openAIProviderSuite(name: string, pluginExport: PluginExport, settingsFor: (url: string) => Record<string, unknown>) {

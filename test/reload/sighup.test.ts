@@ -1,13 +1,9 @@
 // SIGHUP reloads a running gateway process (the real CLI), started with the file watcher off.
 
 import { afterAll, expect, test } from "bun:test";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm, writeFile } from "node:fs/promises";
+import { chatBody, postJson, writeConfigDir } from "../gateway/harness.ts";
 import { spawnGateway } from "../gateway/process.ts";
-
-let dir: string;
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const config = (route: string) => `
 storage: "sqlite::memory:"
@@ -16,20 +12,16 @@ models: { echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }
 routes: [{ name: ${route}, to: $model }]
 `;
 
+const { dir, configPath } = await writeConfigDir(config("before"));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
 async function routeOf(url: string): Promise<string | null> {
-  const response = await fetch(`${url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "echo", messages: [{ role: "user", content: "hi" }] }),
-  });
+  const response = await postJson(`${url}/v1/chat/completions`, chatBody("echo", "hi"));
   await response.arrayBuffer();
   return response.headers.get("x-switchyard-route");
 }
 
 test("SIGHUP applies an edited config to the running process", async () => {
-  dir = await mkdtemp(join(tmpdir(), "switchyard-sighup-"));
-  const configPath = join(dir, "router.config.yaml");
-  await writeFile(configPath, config("before"));
   const { child, url, waitFor } = await spawnGateway([process.execPath, "main.ts"], ["--config", configPath, "--no-watch"]);
   try {
     expect(await routeOf(url)).toBe("before");

@@ -8,7 +8,7 @@ const open = { additionalProperties: true } as const;
 
 const CacheControl = Type.Object({ type: Type.String() }, open);
 
-export const TextBlock = Type.Object(
+const TextBlock = Type.Object(
   { type: Type.Literal("text"), text: Type.String(), cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])) },
   open,
 );
@@ -18,17 +18,17 @@ const ImageSource = Type.Union([
   Type.Object({ type: Type.Literal("url"), url: Type.String() }, open),
 ]);
 
-export const ImageBlock = Type.Object(
+const ImageBlock = Type.Object(
   { type: Type.Literal("image"), source: ImageSource, cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])) },
   open,
 );
 
-export const ToolUseBlock = Type.Object(
+const ToolUseBlock = Type.Object(
   { type: Type.Literal("tool_use"), id: Type.String(), name: Type.String(), input: Type.Unknown() },
   open,
 );
 
-export const ToolResultBlock = Type.Object(
+const ToolResultBlock = Type.Object(
   {
     type: Type.Literal("tool_result"),
     tool_use_id: Type.String(),
@@ -39,12 +39,12 @@ export const ToolResultBlock = Type.Object(
   open,
 );
 
-export const ThinkingBlock = Type.Object(
+const ThinkingBlock = Type.Object(
   { type: Type.Literal("thinking"), thinking: Type.String(), signature: Type.String() },
   open,
 );
 
-export const RedactedThinkingBlock = Type.Object({ type: Type.Literal("redacted_thinking"), data: Type.String() }, open);
+const RedactedThinkingBlock = Type.Object({ type: Type.Literal("redacted_thinking"), data: Type.String() }, open);
 
 export const ContentBlock = Type.Union([TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
 export type ContentBlock = Static<typeof ContentBlock>;
@@ -58,7 +58,7 @@ export const MessageParam = Type.Object(
 );
 export type MessageParam = Static<typeof MessageParam>;
 
-export const ToolParam = Type.Object(
+const ToolParam = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
     description: Type.Optional(Type.String()),
@@ -68,7 +68,7 @@ export const ToolParam = Type.Object(
   open,
 );
 
-export const ToolChoiceParam = Type.Union([
+const ToolChoiceParam = Type.Union([
   Type.Object({ type: Type.Literal("auto"), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }, open),
   Type.Object({ type: Type.Literal("any"), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }, open),
   Type.Object({ type: Type.Literal("tool"), name: Type.String(), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }, open),

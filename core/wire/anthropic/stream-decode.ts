@@ -73,7 +73,7 @@ function parse(message: SseMessage): StreamData {
 }
 
 /** Anthropic stream events as canonical events, one message at a time; `event: error` throws. */
-export class MessageStreamDecoder implements StreamDecoder {
+class MessageStreamDecoder implements StreamDecoder {
   private readonly state = new StreamState();
   done = false;
 

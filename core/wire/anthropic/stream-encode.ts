@@ -2,6 +2,7 @@
 
 import type { SwitchyardError } from "../../errors.ts";
 import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import { formatSse } from "../../kit/sse.ts";
 import { encodeError } from "./errors.ts";
 import { encodeUsage, stopReasonFor } from "./response.ts";
 
@@ -40,11 +41,10 @@ export class StreamEncoder {
         return out;
       }
       case "tool_call_start": {
-        const out = this.start() + this.closeBlock();
-        const index = this.blocks++;
-        this.open = { index, kind: "tool_use" };
-        this.toolBlocks.set(event.index, index);
-        return out + frame("content_block_start", { index, content_block: { type: "tool_use", id: event.id, name: event.name, input: {} } });
+        // Every call gets a block of its own, even right after another call's.
+        const out = this.start() + this.newBlock("tool_use", { type: "tool_use", id: event.id, name: event.name, input: {} });
+        this.toolBlocks.set(event.index, this.open!.index);
+        return out;
       }
       case "tool_call_delta": {
         const index = this.toolBlocks.get(event.index);
@@ -69,7 +69,7 @@ export class StreamEncoder {
 
   /** An `event: error` frame in Anthropic's error shape, for failures after the stream began. */
   error(error: SwitchyardError): string {
-    return `event: error\ndata: ${JSON.stringify(encodeError(error))}\n\n`;
+    return formatSse(JSON.stringify(encodeError(error)), "error");
   }
 
   private start(): string {
@@ -88,8 +88,12 @@ export class StreamEncoder {
     return frame("message_start", { message }) + frame("ping", {});
   }
 
+  /** Continues the open block when it is of this kind, else starts one. */
   private openBlock(kind: "text" | "thinking", block: Record<string, unknown>): string {
-    if (this.open?.kind === kind) return "";
+    return this.open?.kind === kind ? "" : this.newBlock(kind, block);
+  }
+
+  private newBlock(kind: BlockKind, block: Record<string, unknown>): string {
     const out = this.closeBlock();
     const index = this.blocks++;
     this.open = { index, kind };

@@ -38,38 +38,20 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
   const encodeOptions: EncodeRequestOptions = {
     // Always ask for the usage chunk: the gateway meters every stream, whatever the client asked.
     includeUsage: true,
-    maxTokensField: options.maxTokensField ?? "max_tokens",
-    openaiOnly: options.openaiOnly ?? false,
+    maxTokensField: options.maxTokensField,
+    openaiOnly: options.openaiOnly,
   };
   const secrets = options.apiKey ? [options.apiKey] : [];
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
     const encoded = encodeRequest(request, encodeOptions);
     const body = forwardedBody(request, encoded) ?? JSON.stringify(encoded);
-    let response: Response;
-    try {
-      response = await kit.fetch(url, { method: "POST", headers: request.stream ? streamHeaders : headers, body, signal });
-    } catch (cause) {
-      if (signal.aborted) throw cause;
-      throw kit.errors.upstream(`could not reach ${new URL(url).host}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-        cause,
-        retryable: true,
-      });
-    }
-    if (!response.ok) throw decodeError(response.status, await readBody(response), response.headers, { secrets });
-    if (!request.stream) return decodeResponse(await readBody(response));
+    const response = await kit.http.send(url, { method: "POST", headers: request.stream ? streamHeaders : headers, body, signal });
+    if (!response.ok) throw decodeError(response.status, await kit.http.body(response), response.headers, { secrets });
+    if (!request.stream) return decodeResponse(await kit.http.body(response));
     if (!response.body) throw kit.errors.upstream("vendor answered a stream request with no body", { retryable: true });
     return decodeStreamBody(response.body);
   }
 
   return { chat };
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => "");
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -2,7 +2,7 @@
 
 import { fromUpstreamStatus, type SwitchyardError } from "../../errors.ts";
 import type { BatchedEvents, FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
-import { decodeSse, decodeSseMessages, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
+import { decodeSse, decodeSseMessages, formatSse, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "./error.ts";
 import { decodeFinishReason, decodeUsage, encodeUsage, isObject } from "./response.ts";
 
@@ -13,11 +13,11 @@ type Json = Record<string, unknown>;
  * `usage` and `finish` are held to the end because vendors send usage after the finish chunk (or
  * in every chunk): the last one wins.
  */
-export class ChunkDecoder implements StreamDecoder {
+class ChunkDecoder implements StreamDecoder {
   private started = false;
   private usage: Usage | undefined;
   private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
-  private readonly toolIndexes = new Map<number, boolean>();
+  private readonly toolIndexes = new Set<number>();
   /** Set by [DONE]: nothing after it counts. */
   done = false;
 
@@ -69,7 +69,7 @@ export function decodeStreamBody(body: ReadableStream<Uint8Array>): BatchedEvent
   return decodeSse(body, new ChunkDecoder());
 }
 
-function decodeDelta(delta: Json, toolIndexes: Map<number, boolean>, out: StreamEvent[]): void {
+function decodeDelta(delta: Json, toolIndexes: Set<number>, out: StreamEvent[]): void {
   const reasoning = delta.reasoning_content ?? delta.reasoning;
   if (typeof reasoning === "string" && reasoning) out.push({ type: "reasoning", text: reasoning });
   if (typeof delta.content === "string" && delta.content) out.push({ type: "text", text: delta.content });
@@ -84,7 +84,7 @@ function decodeDelta(delta: Json, toolIndexes: Map<number, boolean>, out: Stream
     const name = typeof fn.name === "string" ? fn.name : "";
     // A call opens on the first chunk naming it; some local servers never send an id, so make one.
     if ((id || name) && !toolIndexes.has(index)) {
-      toolIndexes.set(index, true);
+      toolIndexes.add(index);
       out.push({ type: "tool_call_start", index, id: id ?? `call_${index}`, name });
     }
     if (typeof fn.arguments === "string" && fn.arguments) out.push({ type: "tool_call_delta", index, arguments: fn.arguments });
@@ -114,21 +114,23 @@ export class StreamEncoder {
     return `data: ${this.head},"choices":${choices}${usageField}}\n\n`;
   }
 
-  private delta(delta: Json, finish: FinishReason | null = null, native?: string): string {
-    // The first chunk carries the role, as OpenAI's do; SDK accumulators expect it.
-    const prefix = this.started ? "" : this.chunk({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+  /** The first chunk carries the role, as OpenAI's do; SDK accumulators expect it. "" once sent. */
+  private open(): string {
+    if (this.started) return "";
     this.started = true;
+    return this.chunk({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+  }
+
+  private delta(delta: Json, finish: FinishReason | null = null, native?: string): string {
     const choice: Json = { index: 0, delta, finish_reason: finish };
     if (native !== undefined) choice.native_finish_reason = native;
-    return prefix + this.chunk(choice);
+    return this.open() + this.chunk(choice);
   }
 
   encode(event: StreamEvent): string {
     switch (event.type) {
       case "start":
-        if (this.started) return "";
-        this.started = true;
-        return this.chunk({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+        return this.open();
       case "text":
         return event.text ? this.delta({ content: event.text }) : "";
       case "reasoning":
@@ -148,11 +150,11 @@ export class StreamEncoder {
 
   end(usage: Usage | undefined, costUsd?: number): string {
     const usageChunk = this.info.includeUsage && usage ? this.chunk(null, encodeUsage(usage, costUsd)) : "";
-    return `${usageChunk}data: [DONE]\n\n`;
+    return usageChunk + formatSse("[DONE]");
   }
 
   error(error: SwitchyardError): string {
     // The openai SDK throws an APIError on any data frame with an `error` field.
-    return `data: ${JSON.stringify(error.toJSON())}\n\n`;
+    return formatSse(JSON.stringify(error.toJSON()));
   }
 }

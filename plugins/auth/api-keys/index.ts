@@ -1,5 +1,5 @@
 // Auth plugin `api-keys`: clients send a key made by `switchyard keys create`; the ledger's key
-// store checks it (hash lookup, constant-time compare, disabled keys refused).
+// store checks it (hash lookup, disabled keys refused).
 //
 //   storage: sqlite:./data/switchyard.db
 //   auth: { use: api-keys }

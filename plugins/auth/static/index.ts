@@ -11,8 +11,10 @@
 
 import type { AuthPlugin, AuthRequest, Kit, Principal } from "../../../core/kit/index.ts";
 
+const encoder = new TextEncoder();
+
 async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }
 
 /** Equal-length digests compared without an early exit. */

@@ -36,22 +36,9 @@ export default (kit: Kit) => {
       const encodeOptions = { defaultMaxTokens: settings.default_max_tokens };
 
       async function failure(response: Response): Promise<never> {
-        const text = await response.text().catch(() => "");
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {}
-        throw wire.decodeError(response.status, body, response.headers);
+        throw wire.decodeError(response.status, await kit.http.body(response), response.headers);
       }
-
-      async function send(target: string, init: RequestInit): Promise<Response> {
-        try {
-          return await kit.fetch(target, init);
-        } catch (cause) {
-          if (init.signal?.aborted) throw cause;
-          throw kit.errors.upstream(`could not reach Anthropic: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, retryable: true });
-        }
-      }
+      const send = (target: string, init: RequestInit) => kit.http.send(target, init, "Anthropic");
 
       return {
         async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {

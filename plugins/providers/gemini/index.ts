@@ -28,20 +28,9 @@ export default (kit: Kit) => {
       const headers = { "content-type": "application/json", "x-goog-api-key": settings.api_key };
 
       async function send(url: string, init: RequestInit): Promise<Response> {
-        let response: Response;
-        try {
-          response = await kit.fetch(url, init);
-        } catch (cause) {
-          if (init.signal?.aborted) throw cause;
-          throw kit.errors.upstream(`could not reach Gemini: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, retryable: true });
-        }
+        const response = await kit.http.send(url, init, "Gemini");
         if (response.ok) return response;
-        const text = await response.text().catch(() => "");
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {}
-        throw decodeError(response.status, body, response.headers, kit);
+        throw decodeError(response.status, await kit.http.body(response), response.headers, kit);
       }
 
       return {

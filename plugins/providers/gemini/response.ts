@@ -86,7 +86,7 @@ export function decodeResponse(json: GeminiResponse, model: string, now: number)
 }
 
 /** streamGenerateContent?alt=sse frames (each a whole GenerateContentResponse) as canonical events. */
-export class GeminiStreamDecoder implements StreamDecoder {
+class GeminiStreamDecoder implements StreamDecoder {
   private started = false;
   private tools = 0;
   private usage: GeminiUsage | undefined;

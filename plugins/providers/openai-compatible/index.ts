@@ -34,7 +34,7 @@ export default (kit: Kit) => {
         apiKey: settings.api_key,
         authHeader: settings.auth_header,
         authScheme: settings.auth_scheme,
-        headers: settings.headers ?? {},
+        headers: settings.headers,
         maxTokensField: settings.max_tokens_field,
       });
     },

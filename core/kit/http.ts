@@ -1,0 +1,36 @@
+// The two HTTP steps every provider takes with its vendor, written once.
+
+import type { Kit } from "./kit.ts";
+
+export interface KitHttp {
+  /**
+   * `kit.fetch`, with a network failure as a retryable `upstream` error, "could not reach
+   * <label>: <reason>" (label: the URL's host by default). A failure after `init.signal` aborted
+   * is rethrown as it is: the gateway aborted the call and already knows why.
+   */
+  send(url: string, init: RequestInit, label?: string): Promise<Response>;
+  /** A response's body as JSON when it parses, else its text ("" when it cannot be read). */
+  body(response: Response): Promise<unknown>;
+}
+
+/** `send` for a kit: reads `kit.fetch` on each call, so the kit's final fetch is the one used. */
+export async function send(kit: Pick<Kit, "fetch" | "errors">, url: string, init: RequestInit, label?: string): Promise<Response> {
+  try {
+    return await kit.fetch(url, init);
+  } catch (cause) {
+    if (init.signal?.aborted) throw cause;
+    throw kit.errors.upstream(`could not reach ${label ?? new URL(url).host}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      retryable: true,
+    });
+  }
+}
+
+export async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => "");
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

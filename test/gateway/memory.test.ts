@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { MAX_BUSY_SHARE, TrimPolicy } from "../../core/server/memory.ts";
+import { IDLE_REGROWTH_BYTES, MAX_BUSY_SHARE, TrimPolicy } from "../../core/server/memory.ts";
 
 const MB = 1024 * 1024;
 
@@ -10,18 +10,28 @@ describe("memory trim policy", () => {
     expect(policy.shouldCollect(0, 90 * MB, 64)).toBe(false);
   });
 
-  test("above it, an idle gateway collects at every check", () => {
+  test("above it, an idle gateway collects, and again only once it has grown since", () => {
     const policy = new TrimPolicy(96 * MB);
-    policy.collected(1000, 1030);
-    expect(policy.shouldCollect(1031, 120 * MB, 0)).toBe(true);
+    expect(policy.shouldCollect(0, 150 * MB, 0)).toBe(true);
+    // The collection left 110 MB: more collections would free nothing until the set grows again.
+    policy.collected(0, 30, 110 * MB);
+    expect(policy.shouldCollect(1000, 110 * MB, 0)).toBe(false);
+    expect(policy.shouldCollect(1000, 110 * MB + IDLE_REGROWTH_BYTES, 0)).toBe(false);
+    expect(policy.shouldCollect(1000, 110 * MB + IDLE_REGROWTH_BYTES + 1, 0)).toBe(true);
+  });
+
+  test("under load, only above twice the soft line", () => {
+    const policy = new TrimPolicy(96 * MB);
+    expect(policy.shouldCollect(0, 150 * MB, 64)).toBe(false);
+    expect(policy.shouldCollect(0, 192 * MB, 64)).toBe(false);
+    expect(policy.shouldCollect(0, 193 * MB, 64)).toBe(true);
   });
 
   test("under load, collections are spaced so they take at most their share of the time", () => {
     const policy = new TrimPolicy(96 * MB);
-    expect(policy.shouldCollect(0, 180 * MB, 64)).toBe(true);
-    policy.collected(0, 25); // a 25 ms collection
+    policy.collected(0, 25, 200 * MB); // a 25 ms collection that freed nothing
     const spacing = 25 / MAX_BUSY_SHARE;
-    expect(policy.shouldCollect(25 + spacing - 1, 180 * MB, 64)).toBe(false);
-    expect(policy.shouldCollect(25 + spacing, 180 * MB, 64)).toBe(true);
+    expect(policy.shouldCollect(25 + spacing - 1, 200 * MB, 64)).toBe(false);
+    expect(policy.shouldCollect(25 + spacing, 200 * MB, 64)).toBe(true);
   });
 });

@@ -40,14 +40,23 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
   const { endpoint } = input;
   const started = performance.now();
   const controller = new AbortController();
-  // Rejects when the attempt is aborted, so a plugin that ignores its signal cannot hold us.
-  let rejectAborted!: (reason: SwitchyardError) => void;
-  const aborted = new Promise<never>((_, reject) => (rejectAborted = reject));
-  aborted.catch(() => {});
+  // The one pending wait of the attempt rejects when it is aborted, so a plugin that ignores its
+  // signal cannot hold us (one wrapper promise per wait, not a second promise and a race).
+  let rejectWaiting: ((reason: SwitchyardError) => void) | null = null;
+  const guarded = <T>(pending: Promise<T>): Promise<T> => {
+    if (controller.signal.aborted) {
+      pending.catch(() => {});
+      return Promise.reject(controller.signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      rejectWaiting = reject;
+      pending.then(resolve, reject);
+    });
+  };
   const abort = (reason: SwitchyardError) => {
     if (controller.signal.aborted) return;
     controller.abort(reason);
-    rejectAborted(reason);
+    rejectWaiting?.(reason);
   };
   const unlink = input.client.onAbort(() => abort(input.client.reason ?? clientGone()));
   const totalMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -60,14 +69,14 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
     unlink();
   };
   try {
-    const result = await Promise.race([input.provider.chat(input.request, controller.signal), aborted]);
+    const result = await guarded(input.provider.chat(input.request, controller.signal));
     if (!isStream(result)) {
       cleanup();
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
     const iterator = batchesOf(result);
     let first: IteratorResult<StreamEvent[]>;
-    do first = await Promise.race([iterator.next(), aborted]);
+    do first = await guarded(iterator.next());
     while (!first.done && first.value.length === 0);
     if (firstTimer) clearTimeout(firstTimer);
     return { kind: "stream", first, iterator, ttftMs: performance.now() - started, abort, done: cleanup };

@@ -1,6 +1,6 @@
 // Client key secrets: generation, hashing, and comparison. Only the SHA-256 of a secret is stored.
 
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 
 export const KEY_PREFIX = "sk-sy-";
 /** Characters of the secret kept in the clear so operators can tell keys apart. */
@@ -11,8 +11,9 @@ export function newSecret(): string {
   return KEY_PREFIX + randomBytes(32).toString("base64url");
 }
 
+/** Runs on every authenticated request: Bun's one-shot SHA-256 is a quarter of node:crypto's cost. */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  return Bun.SHA256.hash(secret, "hex");
 }
 
 export function visiblePrefix(secret: string): string {

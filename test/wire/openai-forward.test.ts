@@ -8,7 +8,8 @@ function forward(text: string, options: EncodeRequestOptions = {}, endpoint: { m
   const { request } = openaiDialect.decode(JSON.parse(text), text);
   const routed = { ...request, model: endpoint.model ?? "upstream-model", ...(endpoint.maxTokens ? { maxTokens: endpoint.maxTokens } : {}) };
   const encoded = encodeRequest(routed, { includeUsage: true, ...options });
-  return { out: forwardedBody(routed, encoded), encoded: JSON.parse(JSON.stringify(encoded)) };
+  const out = forwardedBody(routed, encoded);
+  return { out: out && new TextDecoder().decode(out), encoded: JSON.parse(JSON.stringify(encoded)) };
 }
 
 const chat = (extra: Record<string, unknown> = {}) =>
@@ -19,6 +20,14 @@ describe("forwarding the client's Chat Completions body", () => {
     const text = chat({ temperature: 0.25 });
     const { out, encoded } = forward(text);
     expect(out).toBe(text.replace('"client/model"', '"upstream-model"'));
+    expect(JSON.parse(out!)).toEqual(encoded);
+  });
+
+  test("edits land at byte offsets: text before the model key that takes more bytes than characters", () => {
+    const text = JSON.stringify({ messages: [{ role: "user", content: "naïve 🚀 über" }], max_completion_tokens: 7, model: "client/model" });
+    const { out, encoded } = forward(text, { maxTokensField: "max_tokens" });
+    // `stream` inserted first, the field renamed and the model swapped after the multi-byte text.
+    expect(out).toBe('{"stream":false,"messages":[{"role":"user","content":"naïve 🚀 über"}],"max_tokens":7,"model":"upstream-model"}');
     expect(JSON.parse(out!)).toEqual(encoded);
   });
 
@@ -117,12 +126,13 @@ describe("forwarding the client's Chat Completions body", () => {
   });
 
   test("uniqueKey finds a key once, ignores string values and escaped quotes", () => {
+    const at = (text: string) => uniqueKey(Buffer.from(text), "model");
     const valueFirst = '{"a":"model","model":1}';
-    expect(uniqueKey(valueFirst, "model")).toBe(valueFirst.lastIndexOf('"model"'));
+    expect(at(valueFirst)).toBe(valueFirst.lastIndexOf('"model"'));
     const quoted = '{"x":"\\"model\\":","model":1}';
-    expect(uniqueKey(quoted, "model")).toBe(quoted.lastIndexOf('"model"'));
-    expect(uniqueKey('{"model":1,"y":{"model":2}}', "model")).toBe(-1);
-    expect(uniqueKey('{"x":"\\"model":1}', "model")).toBe(-1);
+    expect(at(quoted)).toBe(quoted.lastIndexOf('"model"'));
+    expect(at('{"model":1,"y":{"model":2}}')).toBe(-1);
+    expect(at('{"x":"\\"model":1}')).toBe(-1);
   });
 
   test("sameJson compares values, not key order, and treats undefined members as absent", () => {

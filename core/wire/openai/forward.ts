@@ -4,6 +4,10 @@
 // would. Then the upstream gets that text with only the model swapped (and the max-tokens field
 // renamed, or a missing field added, when the vendor wants that): a few µs of searching instead.
 //
+// The edits are made on the body's UTF-8 bytes: the byte search is native and several times faster
+// than a string search, and the vendor gets bytes either way (an edited string would be flattened
+// and encoded at send time, which cost more than the search it saved).
+//
 // Safety rests on two checks. The encoding must equal the client's JSON value for value (keys in
 // any order), apart from the edits below; anything else, a capped max_tokens or an OpenRouter-only
 // field, falls back to serialising. And each key edited must occur once in the whole text, so that
@@ -14,9 +18,11 @@ import { CLIENT_BODY, type ChatRequest } from "../../kit/canonical.ts";
 const MAX_TOKENS_FIELDS = ["max_tokens", "max_completion_tokens"];
 const QUOTE = 34;
 const BACKSLASH = 92;
+const COLON = 58;
+const OPEN_BRACE = 123;
 
-/** The client's text edited to say what `encoded` says, or null when it cannot be done safely. */
-export function forwardedBody(request: ChatRequest, encoded: Record<string, unknown>): string | null {
+/** The client's body edited to say what `encoded` says, as UTF-8, or null when it cannot be done safely. */
+export function forwardedBody(request: ChatRequest, encoded: Record<string, unknown>): Uint8Array<ArrayBuffer> | null {
   const client = request[CLIENT_BODY];
   if (!client || client.dialect !== "openai") return null;
   const { json, text } = client;
@@ -45,52 +51,63 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
   for (const key in json) if (json[key] !== undefined && key !== "model") clientFields++;
   if (clientFields !== matched || typeof json.model !== "string") return null;
 
+  const bytes = Buffer.from(text);
   // A key spelled with a \u escape would hide a duplicate from the search below.
-  if (text.includes("\\u")) return null;
-  const modelAt = uniqueKey(text, "model");
+  if (bytes.indexOf("\\u") >= 0) return null;
+  const modelAt = uniqueKey(bytes, "model");
   if (modelAt < 0) return null;
-  const valueStart = skipSpace(text, skipSpace(text, modelAt + '"model"'.length) + 1); // past the colon
-  const valueEnd = stringEnd(text, valueStart);
+  const valueStart = skipSpace(bytes, skipSpace(bytes, modelAt + '"model"'.length) + 1); // past the colon
+  const valueEnd = stringEnd(bytes, valueStart);
   if (valueEnd < 0) return null;
-  const open = text.indexOf("{");
-  if (open < 0 || skipSpace(text, 0) !== open) return null;
+  const open = skipSpace(bytes, 0);
+  if (bytes[open] !== OPEN_BRACE) return null;
   const edits: Edit[] = [
     [open + 1, open + 1, inserts.join("")],
     [valueStart, valueEnd + 1, JSON.stringify(encoded.model)],
   ];
   for (const [from, to] of renames) {
-    const at = uniqueKey(text, from);
+    const at = uniqueKey(bytes, from);
     if (at < 0) return null;
     edits.push([at, at + from.length + 2, JSON.stringify(to)]);
   }
-  return applyEdits(text, edits);
+  return applyEdits(bytes, edits);
 }
 
 type Edit = [start: number, end: number, replacement: string];
 
-/** One pass over the original text: slices of a flat string are cheap, slices of a joined one are copies. */
-function applyEdits(text: string, edits: Edit[]): string {
+const encoder = new TextEncoder();
+
+/** The bytes with each edit's range replaced by its text, built in one buffer. */
+function applyEdits(bytes: Uint8Array, edits: Edit[]): Uint8Array<ArrayBuffer> {
   edits.sort((a, b) => a[0] - b[0]);
-  let out = "";
+  const replacements = edits.map((edit) => encoder.encode(edit[2]));
+  let size = bytes.length;
+  edits.forEach(([start, end], i) => (size += replacements[i]!.length - (end - start)));
+  const out = new Uint8Array(size);
   let from = 0;
-  for (const [start, end, replacement] of edits) {
-    out += text.slice(from, start) + replacement;
+  let at = 0;
+  edits.forEach(([start, end], i) => {
+    out.set(bytes.subarray(from, start), at);
+    at += start - from;
+    out.set(replacements[i]!, at);
+    at += replacements[i]!.length;
     from = end;
-  }
-  return out + text.slice(from);
+  });
+  out.set(bytes.subarray(from), at);
+  return out;
 }
 
 /**
- * Where `"key"` followed by a colon starts, if it is a key exactly once in the text; -1 otherwise.
+ * Where `"key"` followed by a colon starts, if it is a key exactly once in the body; -1 otherwise.
  * A quote not after a backslash is a string's delimiter, and it cannot close one when a letter
  * follows, so such a match is the string token `"key"`; a colon after it makes it a key.
  */
-export function uniqueKey(text: string, key: string): number {
+export function uniqueKey(bytes: Buffer, key: string): number {
   const token = `"${key}"`;
   let found = -1;
-  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + token.length)) {
-    if (at > 0 && text.charCodeAt(at - 1) === BACKSLASH) return -1;
-    if (text.charCodeAt(skipSpace(text, at + token.length)) !== 58) continue; // ":": a string value, not a key
+  for (let at = bytes.indexOf(token); at >= 0; at = bytes.indexOf(token, at + token.length)) {
+    if (at > 0 && bytes[at - 1] === BACKSLASH) return -1;
+    if (bytes[skipSpace(bytes, at + token.length)] !== COLON) continue; // a string value, not a key
     if (found >= 0) return -1;
     found = at;
   }
@@ -98,18 +115,18 @@ export function uniqueKey(text: string, key: string): number {
 }
 
 /** The index of the quote closing the string that opens at `start`, or -1. */
-function stringEnd(text: string, start: number): number {
-  if (start < 0 || text.charCodeAt(start) !== QUOTE) return -1;
-  for (let at = text.indexOf('"', start + 1); at >= 0; at = text.indexOf('"', at + 1)) {
+function stringEnd(bytes: Buffer, start: number): number {
+  if (start < 0 || bytes[start] !== QUOTE) return -1;
+  for (let at = bytes.indexOf(QUOTE, start + 1); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
     let slashes = 0;
-    while (text.charCodeAt(at - 1 - slashes) === BACKSLASH) slashes++;
+    while (bytes[at - 1 - slashes] === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return at;
   }
   return -1;
 }
 
-function skipSpace(text: string, at: number): number {
-  for (let code = text.charCodeAt(at); code === 32 || code === 9 || code === 10 || code === 13; code = text.charCodeAt(++at));
+function skipSpace(bytes: Uint8Array, at: number): number {
+  for (let code = bytes[at]; code === 32 || code === 9 || code === 10 || code === 13; code = bytes[++at]);
   return at;
 }
 

@@ -136,7 +136,12 @@ function rateCheck(deps: GatewayDeps, principal: Principal): SwitchyardError | n
   });
 }
 
-/** The route and ordered candidates for this request, classifiers resolved first. */
+/**
+ * The route and ordered candidates for this request. A classifier runs only when a rule reads it
+ * (a route matched before it, or an `and` decided without it, never runs it). Dispatch is
+ * synchronous: a classifier that answers with a promise stops it, and it runs again once the
+ * value is in, with the values read so far remembered.
+ */
 async function route(
   snapshot: Snapshot,
   deps: GatewayDeps,
@@ -145,24 +150,45 @@ async function route(
   inputTokens: () => number,
 ): Promise<DispatchResult> {
   const model = input.request.model;
-  let values: Map<string, ClassifierValue>;
-  try {
-    values = await resolveClassifiers(snapshot, model, input);
-  } catch (error) {
-    return { ok: false, error: error as SwitchyardError, trace: null };
+  const values = new Map<string, ClassifierValue>();
+  const classify = (name: string): ClassifierValue | undefined => {
+    if (values.has(name)) return values.get(name);
+    const classifier = snapshot.classifiers.get(name);
+    if (!classifier) return undefined;
+    let value: ClassifierValue | PromiseLike<ClassifierValue>;
+    try {
+      value = classifier.classify(input.request, input.cancel.signal);
+    } catch (error) {
+      throw errors.fromPlugin(name, "classify", error);
+    }
+    // A value is a string, number or boolean; anything else is a promise of one.
+    if (typeof value === "object" && value !== null) throw new PendingClassifier(name, Promise.resolve(value));
+    values.set(name, value);
+    return value;
+  };
+  const facts = createRequestFacts({ request: input.request, model, principal, headers: input.headers, classify, inputTokens });
+  const request = { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens };
+  for (;;) {
+    try {
+      return snapshot.table.dispatch(request, { stats: deps.stats });
+    } catch (error) {
+      if (isSwitchyardError(error)) return { ok: false, error, trace: null };
+      if (!(error instanceof PendingClassifier)) throw error;
+      try {
+        values.set(error.name, await error.value);
+      } catch (cause) {
+        return { ok: false, error: errors.fromPlugin(error.name, "classify", cause), trace: null };
+      }
+    }
   }
-  const facts = createRequestFacts({
-    request: input.request,
-    model,
-    principal,
-    headers: input.headers,
-    classify: (name) => values.get(name),
-    inputTokens,
-  });
-  return snapshot.table.dispatch(
-    { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens },
-    { stats: deps.stats },
-  );
+}
+
+/** Thrown through dispatch when a rule reads a classifier whose value is still pending. */
+class PendingClassifier {
+  constructor(
+    readonly name: string,
+    readonly value: Promise<ClassifierValue>,
+  ) {}
 }
 
 /** A credit-limited key holds the request's maximum cost before any upstream call; null when none is needed. */
@@ -170,24 +196,6 @@ async function holdCredit(deps: GatewayDeps, principal: Principal, maximum: () =
   if (principal.keyId === null || principal.creditLimit === null) return null;
   const reservation = await deps.ledger.reserve(principal.keyId, maximum());
   return reservation ?? errors.insufficientCredit(`key "${principal.name}" has not enough credit left for this request`);
-}
-
-/**
- * Classifiers read by routes that could match this model, resolved before dispatch (a classifier
- * may be async, the dispatch table is not). Routes bound to other models cost nothing.
- */
-async function resolveClassifiers(snapshot: Snapshot, model: string, input: IncomingChat) {
-  const values = new Map<string, ClassifierValue>();
-  for (const name of snapshot.table.classifiersFor(model)) {
-    const classifier = snapshot.classifiers.get(name);
-    if (!classifier) continue;
-    try {
-      values.set(name, await classifier.classify(input.request, input.cancel.signal));
-    } catch (error) {
-      throw errors.fromPlugin(name, "classify", error);
-    }
-  }
-  return values;
 }
 
 /** A fee plugin that fails must not lose the row: the cost is still recorded, the fee as zero. */

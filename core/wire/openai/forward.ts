@@ -53,7 +53,7 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
 
   const bytes = Buffer.from(text);
   // A key spelled with a \u escape would hide a duplicate from the search below.
-  if (bytes.indexOf("\\u") >= 0) return null;
+  if (bytes.indexOf(ESCAPE) >= 0) return null;
   const modelAt = uniqueKey(bytes, "model");
   if (modelAt < 0) return null;
   const valueStart = skipSpace(bytes, skipSpace(bytes, modelAt + '"model"'.length) + 1); // past the colon
@@ -78,24 +78,32 @@ type Edit = [start: number, end: number, replacement: string];
 const encoder = new TextEncoder();
 
 /** The bytes with each edit's range replaced by its text, built in one buffer. */
-function applyEdits(bytes: Uint8Array, edits: Edit[]): Uint8Array<ArrayBuffer> {
+function applyEdits(bytes: Buffer, edits: Edit[]): Uint8Array<ArrayBuffer> {
   edits.sort((a, b) => a[0] - b[0]);
-  const replacements = edits.map((edit) => encoder.encode(edit[2]));
+  const replacements: Uint8Array[] = [];
   let size = bytes.length;
-  edits.forEach(([start, end], i) => (size += replacements[i]!.length - (end - start)));
+  for (const [start, end, text] of edits) {
+    const replacement = encoder.encode(text);
+    replacements.push(replacement);
+    size += replacement.length - (end - start);
+  }
   const out = new Uint8Array(size);
   let from = 0;
   let at = 0;
-  edits.forEach(([start, end], i) => {
-    out.set(bytes.subarray(from, start), at);
-    at += start - from;
+  for (let i = 0; i < edits.length; i++) {
+    const [start, end] = edits[i]!;
+    at += bytes.copy(out, at, from, start);
     out.set(replacements[i]!, at);
     at += replacements[i]!.length;
     from = end;
-  });
-  out.set(bytes.subarray(from), at);
+  }
+  bytes.copy(out, at, from);
   return out;
 }
+
+/** The search tokens, encoded once: a string needle is encoded again on every search. */
+const TOKENS = new Map<string, Buffer>();
+const ESCAPE = Buffer.from("\\u");
 
 /**
  * Where `"key"` followed by a colon starts, if it is a key exactly once in the body; -1 otherwise.
@@ -103,7 +111,8 @@ function applyEdits(bytes: Uint8Array, edits: Edit[]): Uint8Array<ArrayBuffer> {
  * follows, so such a match is the string token `"key"`; a colon after it makes it a key.
  */
 export function uniqueKey(bytes: Buffer, key: string): number {
-  const token = `"${key}"`;
+  let token = TOKENS.get(key);
+  if (!token) TOKENS.set(key, (token = Buffer.from(`"${key}"`)));
   let found = -1;
   for (let at = bytes.indexOf(token); at >= 0; at = bytes.indexOf(token, at + token.length)) {
     if (at > 0 && bytes[at - 1] === BACKSLASH) return -1;

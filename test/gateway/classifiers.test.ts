@@ -27,6 +27,28 @@ export default (kit) => ({
 });
 `;
 
+// A classifier that waits for its signal: it answers only once the client has gone away.
+const WAITING = `
+export default (kit) => ({
+  kind: "classifier",
+  name: "waiting",
+  settings: kit.Type.Object({}),
+  create() {
+    return {
+      classify(request, signal) {
+        globalThis.__classifierStarted?.();
+        return new Promise((resolve) => {
+          signal.addEventListener("abort", () => {
+            globalThis.__classifierAborted?.(signal.aborted);
+            resolve("gone");
+          });
+        });
+      },
+    };
+  },
+});
+`;
+
 const gateway = await startGateway(
   `
 version: 1
@@ -40,13 +62,15 @@ classifiers:
   quick: { use: counting, answer: quick-says-coding }
   slow: { use: counting, answer: slow-says-coding, async: true }
   broken: { use: counting, answer: broken, fail: true }
+  patient: { use: waiting }
 routes:
+  - { name: waits, when: 'header.x-tier == "patient" and patient == "gone"', to: fast }
   - { name: vip, when: 'header.x-tier == "vip"', to: fast }
   - { name: fragile, when: 'header.x-tier == "fragile" and broken == "x"', to: fast }
   - { name: by-intent, when: 'slow == "slow-says-coding" and quick == "quick-says-coding"', to: smart }
   - { name: direct, to: $model }
 `,
-  { files: { "plugins/counting.ts": COUNTING } },
+  { files: { "plugins/counting.ts": COUNTING, "plugins/waiting.ts": WAITING } },
 );
 afterAll(() => gateway.close());
 
@@ -79,4 +103,21 @@ test("a classifier that fails when a rule reads it is the request's error, namin
   expect(body.error.code).toBe("plugin_failed");
   expect(body.error.message).toContain('plugin "broken" failed in classify: classifier down');
   expect(calls()).toEqual(["broken"]);
+});
+
+test("a classifier that takes the signal gets the request's: it aborts when the client goes away", async () => {
+  const hooks = globalThis as { __classifierStarted?: () => void; __classifierAborted?: (value: boolean) => void };
+  const started = new Promise<void>((resolve) => (hooks.__classifierStarted = resolve));
+  const aborted = new Promise<boolean>((resolve) => (hooks.__classifierAborted = resolve));
+  const client = new AbortController();
+  const request = fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-tier": "patient" },
+    body: JSON.stringify({ model: "fast", messages: [{ role: "user", content: "hi" }] }),
+    signal: client.signal,
+  });
+  await started;
+  client.abort();
+  await request.catch(() => {});
+  expect(await aborted).toBe(true);
 });

@@ -113,7 +113,7 @@ async function main(flags: Flags): Promise<void> {
       const rps = (label: string) => percentile(slices.get(label)!.map((s) => s.rps), 0.5).toFixed(0);
       const cpu = (label: string) => perRequest(slices.get(label)!).toFixed(0);
       const sorted = [...ratios].sort((x, y) => x - y);
-      const range = `${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)}`;
+      const range = `${sorted[0]!.toFixed(3)}–${sorted[sorted.length - 1]!.toFixed(3)}`;
       console.log(
         `| ${scenario.name} | ${rps("bare proxy")} | ${rps("A")} | ${rps("B")} | ${cpu("bare proxy")} | ${cpu("A")} | ${cpu("B")} | ${percentile(ratios, 0.5).toFixed(3)} (${range}) |`,
       );

@@ -5,6 +5,7 @@ import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import type { TSchema } from "@sinclair/typebox";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { Served } from "../gateway/pipeline.ts";
+import { encodeError } from "../wire/anthropic/errors.ts";
 
 const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const RANDOM_CHARS = 14;
@@ -122,33 +123,9 @@ export function errorResponse(
   const body = error.toJSON() as { error: Record<string, unknown>; type?: string };
   if (dialect === "anthropic") {
     body.type = "error";
-    body.error.type = anthropicErrorType(error);
+    body.error.type = encodeError(error).error.type;
   }
   const extra: Record<string, string> = {};
   if (error.retryAfterMs !== undefined) extra["retry-after"] = String(Math.ceil(error.retryAfterMs / 1000));
   return Response.json(body, { status: error.status, headers: { ...headers, ...extra } });
-}
-
-function anthropicErrorType(error: SwitchyardError): string {
-  switch (error.status) {
-    case 400:
-    case 413:
-      return "invalid_request_error";
-    case 401:
-      return "authentication_error";
-    case 402:
-      return "billing_error";
-    case 403:
-      return "permission_error";
-    case 404:
-      return "not_found_error";
-    case 408:
-      return "timeout_error";
-    case 429:
-      return "rate_limit_error";
-    case 503:
-      return "overloaded_error";
-    default:
-      return "api_error";
-  }
 }

@@ -93,6 +93,11 @@ server: { body_limit: 2048 }
       expect(tooLarge.status).toBe(413);
       expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
 
+      // The same refusal on the Anthropic endpoint carries Anthropic's type for it.
+      const tooLargeMessages = await postJson(`${gateway.url}/v1/messages`, { model: "echo", max_tokens: 5, messages: [{ role: "user", content: "x".repeat(4096) }] });
+      expect(tooLargeMessages.status).toBe(413);
+      expect(await tooLargeMessages.json()).toMatchObject({ type: "error", error: { type: "request_too_large", code: "payload_too_large" } });
+
       const messagesWithoutMaxTokens = await postJson(`${gateway.url}/v1/messages`, { model: "echo", messages: [{ role: "user", content: "hi" }] });
       expect(messagesWithoutMaxTokens.status).toBe(400);
       expect(((await messagesWithoutMaxTokens.json()) as { error: { message: string } }).error.message).toContain("max_tokens");

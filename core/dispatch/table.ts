@@ -6,7 +6,7 @@ import { errors, type SwitchyardError } from "../errors.ts";
 import { CompiledGraph, describeRoutes, type CompiledRoute } from "./compiled.ts";
 import { narrowCandidates } from "./narrow.ts";
 import { Resolution } from "./resolve.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMean } from "../expr/did-you-mean.ts";
 import type { DispatchOptions, DispatchRequest, DispatchResult, DispatchTable, TraceEntry } from "./types.ts";
 
 const NO_CLASSIFIERS: readonly string[] = [];
@@ -84,7 +84,8 @@ class Table implements DispatchTable {
 
   private noCandidate(request: DispatchRequest, matched: boolean, unknownModel = false): SwitchyardError {
     if ((!matched || unknownModel) && !this.graph.models.has(request.model)) {
-      const hint = didYouMean(request.model, this.graph.models.keys());
+      // Model ids are short and often versioned (gpt-5 vs gpt5): two edits are still a likely typo.
+      const hint = didYouMean(request.model, this.graph.models.keys(), 2);
       return errors.notFound(`model ${request.model} is not configured${hint ? ` (did you mean ${hint}?)` : ""}`);
     }
     if (!matched) return errors.noRoute(`no route matches model ${request.model}`);

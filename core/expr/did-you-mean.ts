@@ -34,12 +34,12 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 
 /**
  * The candidate nearest to `word`, or undefined when none is plausibly a typo of it: the distance
- * may be at most a third of the word's length (at least 1), so "opnai" finds "openai" but "x"
- * does not find "y".
+ * may be at most a third of the word's length (at least `atLeast`, 1 by default), so "opnai" finds
+ * "openai" but "x" does not find "y".
  */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+export function didYouMean(word: string, candidates: Iterable<string>, atLeast = 1): string | undefined {
   const lower = word.toLowerCase();
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  const limit = Math.max(atLeast, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

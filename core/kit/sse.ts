@@ -58,10 +58,12 @@ export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecod
     // The reader itself, not readSseBatches: one generator fewer to resume per network read.
     const reader = body.getReader();
     const parser = new SseParser();
+    let ended = false;
     try {
       let out: StreamEvent[] = [];
       while (true) {
         const read = await reader.read();
+        ended = read.done;
         const messages = read.done ? parser.end() : parser.push(read.value);
         if (read.done && !messages.length) break;
         for (const message of messages) {
@@ -76,9 +78,12 @@ export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecod
       decoder.end(out);
       yield out;
     } finally {
-      // Also when the decoder finished early: cancels the rest of the body.
-      reader.releaseLock();
-      await body.cancel().catch(() => {});
+      // A body read to its end is done with; one left early (the decoder finished, the consumer
+      // stopped, a read failed) is cancelled, which releases the upstream connection.
+      if (!ended) {
+        reader.releaseLock();
+        await body.cancel().catch(() => {});
+      }
     }
   });
 }
@@ -140,29 +145,37 @@ class SseParser {
 /** Accumulates the fields of one message; a blank line completes it. */
 class MessageBuilder {
   private event = "";
-  private data: string[] = [];
+  /** The data lines so far, joined by newlines; null before the first. */
+  private data: string | null = null;
   private id: string | undefined;
 
   line(line: string): SseMessage | null {
     if (line === "") {
-      if (this.data.length === 0) {
+      if (this.data === null) {
         this.event = "";
         return null;
       }
-      const message: SseMessage = { event: this.event || "message", data: this.data.join("\n") };
+      const message: SseMessage = { event: this.event || "message", data: this.data };
       if (this.id) message.id = this.id;
       this.event = "";
-      this.data = [];
+      this.data = null;
       return message;
     }
+    // The common line first: "data: ..." (one space after the colon is part of the syntax).
+    if (line.startsWith("data:")) return this.addData(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
     if (line.charCodeAt(0) === 58) return null; // ":" comment / keep-alive
     const colon = line.indexOf(":");
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") this.data.push(value);
-    else if (field === "event") this.event = value;
+    if (field === "data") return this.addData(value);
+    if (field === "event") this.event = value;
     else if (field === "id") this.id = value;
+    return null;
+  }
+
+  private addData(value: string): null {
+    this.data = this.data === null ? value : `${this.data}\n${value}`;
     return null;
   }
 }

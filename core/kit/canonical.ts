@@ -16,6 +16,12 @@ export interface ToolCall {
   arguments: string;
 }
 
+/**
+ * A reasoning block as its vendor must get it back on the next turn: signed thinking, or thinking
+ * the vendor returned encrypted. Only the vendor that made it can read it.
+ */
+export type ReasoningBlock = { type: "thinking"; text: string; signature: string } | { type: "redacted"; data: string };
+
 export type Message =
   | { role: "system"; content: ContentPart[]; /** OpenAI's `developer` role. */ developer?: boolean }
   | { role: "user"; content: ContentPart[]; name?: string }
@@ -26,6 +32,11 @@ export type Message =
       reasoning?: string;
       /** Anthropic's thinking signature, needed to send thinking back on the next turn. */
       reasoningSignature?: string;
+      /**
+       * Anthropic's thinking blocks as they came, in order, when there was more than one signed
+       * block or a redacted one: replayed as they are. `reasoning` still holds their text.
+       */
+      reasoningBlocks?: ReasoningBlock[];
     }
   | { role: "tool"; toolCallId: string; content: ContentPart[]; isError?: boolean };
 
@@ -104,6 +115,8 @@ export interface ChatResponse {
   text: string;
   reasoning?: string;
   reasoningSignature?: string;
+  /** As on an assistant message: the vendor's blocks when one signature or one text cannot carry them. */
+  reasoningBlocks?: ReasoningBlock[];
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   /** The vendor's own finish reason, kept as it was. */
@@ -115,6 +128,8 @@ export type StreamEvent =
   | { type: "start"; id: string; model: string }
   | { type: "text"; text: string }
   | { type: "reasoning"; text: string; signature?: string }
+  /** A reasoning block the vendor sent encrypted: passed on whole to clients that can replay it. */
+  | { type: "redacted_reasoning"; data: string }
   | { type: "tool_call_start"; index: number; id: string; name: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
   | { type: "usage"; usage: Usage }

@@ -30,6 +30,7 @@ const messageId = () => `msg_01Fake${(++counter).toString().padStart(6, "0")}`;
 function contentOf(reply: FakeReply): Record<string, unknown>[] {
   const content: Record<string, unknown>[] = [];
   if (reply.reasoning !== undefined) content.push({ type: "thinking", thinking: reply.reasoning, signature: FAKE_SIGNATURE });
+  if (reply.redactedThinking !== undefined) content.push({ type: "redacted_thinking", data: reply.redactedThinking });
   if (reply.text !== undefined) content.push({ type: "text", text: reply.text });
   for (const call of reply.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: JSON.parse(call.arguments || "{}") });
   return content;
@@ -64,6 +65,9 @@ function blockFrames(index: number, block: Record<string, unknown>): string[] {
     frames.push(frame({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }));
     for (const piece of pieces(String(block.thinking), 12)) frames.push(delta({ type: "thinking_delta", thinking: piece }));
     frames.push(delta({ type: "signature_delta", signature: block.signature }));
+  } else if (block.type === "redacted_thinking") {
+    // Arrives whole in its start event, with no deltas.
+    frames.push(frame({ type: "content_block_start", index, content_block: block }));
   } else if (block.type === "text") {
     frames.push(frame({ type: "content_block_start", index, content_block: { type: "text", text: "" } }));
     for (const piece of pieces(String(block.text), 6)) frames.push(delta({ type: "text_delta", text: piece }));

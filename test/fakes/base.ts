@@ -15,6 +15,8 @@ export interface RecordedRequest {
 export interface FakeReply {
   text?: string;
   reasoning?: string;
+  /** Anthropic only: a redacted_thinking block's encrypted data, sent after the thinking block. */
+  redactedThinking?: string;
   toolCalls?: { id: string; name: string; arguments: string }[];
   usage?: { input: number; output: number; cached?: number; cacheWrite?: number; reasoning?: number };
   /** Canonical finish reason; the fake sends the vendor's native one. Default: stop, or tool_calls. */

@@ -3,9 +3,10 @@
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { vendorSuite } from "./configs.ts";
+import { FAKE_SIGNATURE } from "../fakes/anthropic.ts";
 import { postJson } from "./harness.ts";
 
-const { openaiFake, gateway } = await vendorSuite();
+const { openaiFake, anthropicFake, gateway } = await vendorSuite();
 const client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
 
 describe("Anthropic clients", () => {
@@ -64,5 +65,40 @@ describe("Anthropic clients", () => {
       { "x-api-key": "sk-sy-whatever", "anthropic-version": "2023-06-01" },
     );
     expect(response.status).toBe(200);
+  });
+
+  describe("extended thinking through to Anthropic and back", () => {
+    const REDACTED = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj";
+    const reply = { reasoning: "The user wants a fact.", redactedThinking: REDACTED, text: "Lisbon.", usage: { input: 20, output: 9 } };
+    const expected = [
+      { type: "thinking", thinking: "The user wants a fact.", signature: FAKE_SIGNATURE },
+      { type: "redacted_thinking", data: REDACTED },
+      { type: "text", text: "Lisbon." },
+    ];
+
+    test("a redacted thinking block reaches the client, whole and in order, JSON and stream", async () => {
+      anthropicFake.enqueue({ kind: "reply", reply });
+      const message = await client.messages.create({ model: "claude-sonnet", max_tokens: 2000, messages: [{ role: "user", content: "Capital of Portugal?" }] });
+      expect(message.content).toMatchObject(expected);
+      anthropicFake.enqueue({ kind: "reply", reply });
+      const streamed = await client.messages.stream({ model: "claude-sonnet", max_tokens: 2000, messages: [{ role: "user", content: "Capital of Portugal?" }] }).finalMessage();
+      expect(streamed.content).toMatchObject(expected);
+    });
+
+    test("the next turn replays the thinking blocks to the vendor as the client sent them", async () => {
+      anthropicFake.enqueue({ kind: "reply", reply: { text: "Porto is second.", usage: { input: 30, output: 4 } } });
+      await client.messages.create({
+        model: "claude-sonnet",
+        max_tokens: 2000,
+        thinking: { type: "enabled", budget_tokens: 1024 },
+        messages: [
+          { role: "user", content: "Capital of Portugal?" },
+          { role: "assistant", content: [...expected, { type: "thinking", thinking: "And a second block.", signature: "sig-2" }] as never },
+          { role: "user", content: "And the second city?" },
+        ],
+      });
+      const sent = anthropicFake.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
+      expect(sent.messages[1]!.content).toEqual([...expected.slice(0, 2), { type: "thinking", thinking: "And a second block.", signature: "sig-2" }, expected[2]]);
+    });
   });
 });

@@ -93,6 +93,31 @@ describe("Anthropic stream codec", () => {
     expect(encoder.encode({ type: "usage", usage: { inputTokens: 1, outputTokens: 1 } })).toBe("");
   });
 
+  test("StreamEncoder keeps each signed thinking block and each redacted one a block of its own", () => {
+    const encoder = new StreamEncoder({ id: "msg_1", model: "m" });
+    const events: StreamEvent[] = [
+      { type: "start", id: "up", model: "up" },
+      { type: "reasoning", text: "first" },
+      { type: "reasoning", text: "", signature: "sig-1" },
+      { type: "reasoning", text: "second" },
+      { type: "reasoning", text: "", signature: "sig-2" },
+      { type: "redacted_reasoning", data: "opaque" },
+      { type: "text", text: "done" },
+    ];
+    const text = events.map((event) => encoder.encode(event)).join("") + encoder.end(undefined);
+    const starts = text
+      .split("\n\n")
+      .filter((frame) => frame.startsWith("event: content_block_start"))
+      .map((frame) => JSON.parse(frame.split("data: ")[1]!) as { index: number; content_block: { type: string; data?: string } });
+    expect(starts.map((s) => [s.index, s.content_block.type])).toEqual([
+      [0, "thinking"],
+      [1, "thinking"],
+      [2, "redacted_thinking"],
+      [3, "text"],
+    ]);
+    expect(starts[2]!.content_block.data).toBe("opaque");
+  });
+
   test("StreamEncoder error frames use Anthropic's error shape", () => {
     const frame = new StreamEncoder({ id: "m", model: "m" }).error(new SwitchyardError("upstream_error", "Overloaded", { upstreamStatus: 529 }));
     expect(frame).toBe('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n');

@@ -1,6 +1,7 @@
 // Anthropic message JSON ⇄ canonical responses, with the stop-reason and usage mappings shared by streams.
 
-import type { ChatResponse, FinishReason, ToolCall, Usage } from "../../kit/canonical.ts";
+import type { ChatResponse, FinishReason, ReasoningBlock, ToolCall, Usage } from "../../kit/canonical.ts";
+import { encodeReasoningBlock, needsBlocks } from "./thinking.ts";
 
 const FINISH: Record<string, FinishReason> = {
   end_turn: "stop",
@@ -60,7 +61,7 @@ export function encodeUsage(usage: Usage | undefined): Required<{ [K in keyof An
 interface MessageJson {
   id?: string;
   model?: string;
-  content?: { type: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown }[];
+  content?: { type: string; text?: string; thinking?: string; signature?: string; data?: string; id?: string; name?: string; input?: unknown }[];
   stop_reason?: string | null;
   usage?: AnthropicUsage;
 }
@@ -71,12 +72,16 @@ export function decodeResponse(json: unknown): ChatResponse {
   let text = "";
   let reasoning: string | undefined;
   let signature: string | undefined;
+  const blocks: ReasoningBlock[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of message.content ?? []) {
     if (block.type === "text") text += block.text ?? "";
     else if (block.type === "thinking") {
       reasoning = (reasoning ?? "") + (block.thinking ?? "");
       if (block.signature) signature = block.signature;
+      blocks.push({ type: "thinking", text: block.thinking ?? "", signature: block.signature ?? "" });
+    } else if (block.type === "redacted_thinking" && block.data) {
+      blocks.push({ type: "redacted", data: block.data });
     } else if (block.type === "tool_use") {
       toolCalls.push({ id: block.id ?? "", name: block.name ?? "", arguments: JSON.stringify(block.input ?? {}) });
     }
@@ -92,6 +97,7 @@ export function decodeResponse(json: unknown): ChatResponse {
   if (message.stop_reason) response.nativeFinishReason = message.stop_reason;
   if (reasoning !== undefined) response.reasoning = reasoning;
   if (signature !== undefined) response.reasoningSignature = signature;
+  if (needsBlocks(blocks)) response.reasoningBlocks = blocks;
   if (message.usage) response.usage = decodeUsage(message.usage);
   return response;
 }
@@ -107,7 +113,8 @@ function parseInput(text: string): unknown {
 /** A canonical response as Anthropic message JSON, for clients of POST /v1/messages. */
 export function encodeResponse(response: ChatResponse, info: { id: string; model: string }): Record<string, unknown> {
   const content: Record<string, unknown>[] = [];
-  if (response.reasoning !== undefined) {
+  if (response.reasoningBlocks) content.push(...response.reasoningBlocks.map(encodeReasoningBlock));
+  else if (response.reasoning !== undefined) {
     content.push({ type: "thinking", thinking: response.reasoning, signature: response.reasoningSignature ?? "" });
   }
   if (response.text !== "" || response.toolCalls.length === 0) content.push({ type: "text", text: response.text });

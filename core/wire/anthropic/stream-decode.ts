@@ -10,7 +10,7 @@ interface StreamData {
   type?: string;
   index?: number;
   message?: { id?: string; model?: string; usage?: AnthropicUsage };
-  content_block?: { type?: string; id?: string; name?: string; text?: string; thinking?: string };
+  content_block?: { type?: string; id?: string; name?: string; text?: string; thinking?: string; data?: string };
   delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
@@ -37,6 +37,7 @@ function blockStart(data: StreamData, state: StreamState, out: StreamEvent[]): v
   const block = data.content_block ?? {};
   if (block.type === "text" && block.text) out.push({ type: "text", text: block.text });
   else if (block.type === "thinking" && block.thinking) out.push({ type: "reasoning", text: block.thinking });
+  else if (block.type === "redacted_thinking" && block.data) out.push({ type: "redacted_reasoning", data: block.data });
   else if (block.type === "tool_use") {
     const index = state.tools++;
     state.toolIndex.set(data.index ?? 0, index);

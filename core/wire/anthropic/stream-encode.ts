@@ -6,7 +6,7 @@ import { formatSse } from "../../kit/sse.ts";
 import { encodeError } from "./errors.ts";
 import { encodeUsage, stopReasonFor } from "./response.ts";
 
-type BlockKind = "text" | "thinking" | "tool_use";
+type BlockKind = "text" | "thinking" | "redacted_thinking" | "tool_use";
 
 function frame(event: string, data: Record<string, unknown>): string {
   return `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
@@ -16,7 +16,8 @@ export class StreamEncoder {
   private readonly info: { id: string; model: string; inputTokens?: number };
   private started = false;
   private blocks = 0;
-  private open: { index: number; kind: BlockKind } | undefined;
+  /** `signed`: a thinking block got its signature, so more reasoning is another block. */
+  private open: { index: number; kind: BlockKind; signed?: boolean } | undefined;
   /** Canonical tool-call index → Anthropic content-block index. */
   private readonly toolBlocks = new Map<number, number>();
   private finish: FinishReason = "stop";
@@ -35,11 +36,17 @@ export class StreamEncoder {
         if (event.text === "") return "";
         return this.start() + this.openBlock("text", { type: "text", text: "" }) + this.delta({ type: "text_delta", text: event.text });
       case "reasoning": {
-        let out = this.start() + this.openBlock("thinking", { type: "thinking", thinking: "", signature: "" });
+        const block = { type: "thinking", thinking: "", signature: "" };
+        let out = this.start() + (this.open?.signed ? this.newBlock("thinking", block) : this.openBlock("thinking", block));
         if (event.text) out += this.delta({ type: "thinking_delta", thinking: event.text });
-        if (event.signature) out += this.delta({ type: "signature_delta", signature: event.signature });
+        if (event.signature) {
+          out += this.delta({ type: "signature_delta", signature: event.signature });
+          this.open!.signed = true;
+        }
         return out;
       }
+      case "redacted_reasoning":
+        return this.start() + this.newBlock("redacted_thinking", { type: "redacted_thinking", data: event.data });
       case "tool_call_start": {
         // Every call gets a block of its own, even right after another call's.
         const out = this.start() + this.newBlock("tool_use", { type: "tool_use", id: event.id, name: event.name, input: {} });

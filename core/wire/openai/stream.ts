@@ -145,6 +145,8 @@ export class StreamEncoder {
         return this.delta({}, event.reason, event.native);
       case "usage":
         return ""; // the gateway meters usage and sends it once, in end()
+      case "redacted_reasoning":
+        return ""; // encrypted for the vendor that made it: nothing a Chat Completions client can read
     }
   }
 

@@ -122,12 +122,12 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "use
     if (message.isError) block.is_error = true;
     return { role: "user", content: [block] };
   }
-  const content: Block[] = message.reasoningBlocks
-    ? message.reasoningBlocks.map(encodeReasoningBlock)
-    : // A thinking block without its signature is refused by the vendor, so unsigned reasoning is dropped.
-      message.reasoning !== undefined && message.reasoningSignature
-      ? [{ type: "thinking", thinking: message.reasoning, signature: message.reasoningSignature }]
-      : [];
+  const content: Block[] = [];
+  if (message.reasoningBlocks) content.push(...message.reasoningBlocks.map(encodeReasoningBlock));
+  // A thinking block without its signature is refused by the vendor, so unsigned reasoning is dropped.
+  else if (message.reasoning !== undefined && message.reasoningSignature) {
+    content.push({ type: "thinking", thinking: message.reasoning, signature: message.reasoningSignature });
+  }
   for (const part of message.content) if (part.type !== "text" || part.text !== "") content.push(encodePart(part));
   for (const call of message.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseArguments(call.arguments) });
   return { role: "assistant", content };

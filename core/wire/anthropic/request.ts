@@ -1,8 +1,8 @@
 // Anthropic Messages request bodies ⇄ canonical requests: decoded by the ingress, encoded by the provider.
 
-import type { ChatRequest, ContentPart, Message, ReasoningBlock, ReasoningOptions, ToolChoice } from "../../kit/canonical.ts";
+import type { ChatRequest, ContentPart, Message, ReasoningOptions, ToolChoice } from "../../kit/canonical.ts";
 import type { ContentBlock, MessageParam, MessagesBody } from "./schema.ts";
-import { encodeReasoningBlock, needsBlocks } from "./thinking.ts";
+import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
 type Block = Record<string, unknown>;
 type TextOrImage = Extract<ContentBlock, { type: "text" | "image" }>;
@@ -35,18 +35,15 @@ function decodeUser(content: ContentBlock[], out: Message[]): void {
 
 function decodeAssistant(content: ContentBlock[]): Message {
   const message: Extract<Message, { role: "assistant" }> = { role: "assistant", content: [] };
-  const blocks: ReasoningBlock[] = [];
+  const thinking = new ThinkingReader();
   for (const block of content) {
+    if (thinking.read(block)) continue;
     if (block.type === "text" || block.type === "image") message.content.push(decodePart(block));
     else if (block.type === "tool_use") {
       (message.toolCalls ??= []).push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
-    } else if (block.type === "thinking") {
-      message.reasoning = (message.reasoning ?? "") + block.thinking;
-      if (block.signature) message.reasoningSignature = block.signature;
-      blocks.push({ type: "thinking", text: block.thinking, signature: block.signature });
-    } else if (block.type === "redacted_thinking") blocks.push({ type: "redacted", data: block.data });
+    }
   }
-  if (needsBlocks(blocks)) message.reasoningBlocks = blocks;
+  thinking.into(message);
   return message;
 }
 
@@ -122,12 +119,7 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "use
     if (message.isError) block.is_error = true;
     return { role: "user", content: [block] };
   }
-  const content: Block[] = [];
-  if (message.reasoningBlocks) content.push(...message.reasoningBlocks.map(encodeReasoningBlock));
-  // A thinking block without its signature is refused by the vendor, so unsigned reasoning is dropped.
-  else if (message.reasoning !== undefined && message.reasoningSignature) {
-    content.push({ type: "thinking", thinking: message.reasoning, signature: message.reasoningSignature });
-  }
+  const content: Block[] = thinkingBlocks(message, { unsigned: false });
   for (const part of message.content) if (part.type !== "text" || part.text !== "") content.push(encodePart(part));
   for (const call of message.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseArguments(call.arguments) });
   return { role: "assistant", content };

@@ -1,7 +1,7 @@
 // Anthropic message JSON ⇄ canonical responses, with the stop-reason and usage mappings shared by streams.
 
-import type { ChatResponse, FinishReason, ReasoningBlock, ToolCall, Usage } from "../../kit/canonical.ts";
-import { encodeReasoningBlock, needsBlocks } from "./thinking.ts";
+import type { ChatResponse, FinishReason, ToolCall, Usage } from "../../kit/canonical.ts";
+import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
 const FINISH: Record<string, FinishReason> = {
   end_turn: "stop",
@@ -70,19 +70,12 @@ interface MessageJson {
 export function decodeResponse(json: unknown): ChatResponse {
   const message = (json ?? {}) as MessageJson;
   let text = "";
-  let reasoning: string | undefined;
-  let signature: string | undefined;
-  const blocks: ReasoningBlock[] = [];
+  const thinking = new ThinkingReader();
   const toolCalls: ToolCall[] = [];
   for (const block of message.content ?? []) {
+    if (thinking.read(block)) continue;
     if (block.type === "text") text += block.text ?? "";
-    else if (block.type === "thinking") {
-      reasoning = (reasoning ?? "") + (block.thinking ?? "");
-      if (block.signature) signature = block.signature;
-      blocks.push({ type: "thinking", text: block.thinking ?? "", signature: block.signature ?? "" });
-    } else if (block.type === "redacted_thinking" && block.data) {
-      blocks.push({ type: "redacted", data: block.data });
-    } else if (block.type === "tool_use") {
+    else if (block.type === "tool_use") {
       toolCalls.push({ id: block.id ?? "", name: block.name ?? "", arguments: JSON.stringify(block.input ?? {}) });
     }
   }
@@ -95,9 +88,7 @@ export function decodeResponse(json: unknown): ChatResponse {
     finishReason: finishFromStopReason(message.stop_reason),
   };
   if (message.stop_reason) response.nativeFinishReason = message.stop_reason;
-  if (reasoning !== undefined) response.reasoning = reasoning;
-  if (signature !== undefined) response.reasoningSignature = signature;
-  if (needsBlocks(blocks)) response.reasoningBlocks = blocks;
+  thinking.into(response);
   if (message.usage) response.usage = decodeUsage(message.usage);
   return response;
 }
@@ -112,11 +103,7 @@ function parseInput(text: string): unknown {
 
 /** A canonical response as Anthropic message JSON, for clients of POST /v1/messages. */
 export function encodeResponse(response: ChatResponse, info: { id: string; model: string }): Record<string, unknown> {
-  const content: Record<string, unknown>[] = [];
-  if (response.reasoningBlocks) content.push(...response.reasoningBlocks.map(encodeReasoningBlock));
-  else if (response.reasoning !== undefined) {
-    content.push({ type: "thinking", thinking: response.reasoning, signature: response.reasoningSignature ?? "" });
-  }
+  const content = thinkingBlocks(response, { unsigned: true });
   if (response.text !== "" || response.toolCalls.length === 0) content.push({ type: "text", text: response.text });
   for (const call of response.toolCalls) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseInput(call.arguments) });
   return {

@@ -1,17 +1,58 @@
-// Thinking blocks ⇄ canonical reasoning blocks. Anthropic checks each thinking block's signature,
-// and only it can read a redacted block, so a turn that had several blocks or a redacted one is
-// replayed block by block; one signed block still travels as reasoning text and its signature.
+// Thinking blocks ⇄ canonical reasoning, for requests and responses alike. Anthropic checks each
+// thinking block's signature, and only it can read a redacted block, so a turn that had several
+// blocks or a redacted one is replayed block by block; one signed block travels as the reasoning
+// text and its signature.
 
 import type { ReasoningBlock } from "../../kit/canonical.ts";
 
-/** Whether one text and one signature cannot carry these blocks. */
-export function needsBlocks(blocks: readonly ReasoningBlock[]): boolean {
-  return blocks.length > 1 || blocks.some((block) => block.type === "redacted");
+interface Reasoning {
+  reasoning?: string;
+  reasoningSignature?: string;
+  reasoningBlocks?: ReasoningBlock[];
 }
 
-/** A canonical reasoning block as Anthropic's content block. */
-export function encodeReasoningBlock(block: ReasoningBlock): Record<string, unknown> & { type: string } {
-  return block.type === "thinking"
-    ? { type: "thinking", thinking: block.text, signature: block.signature }
-    : { type: "redacted_thinking", data: block.data };
+/** Reads a message's thinking and redacted_thinking blocks, in order, into canonical reasoning. */
+export class ThinkingReader {
+  private readonly blocks: ReasoningBlock[] = [];
+  private text: string | undefined;
+  private signature: string | undefined;
+
+  /** Takes the block if it is a thinking block of either kind; false for any other block. */
+  read(block: { type: string; thinking?: string; signature?: string; data?: string }): boolean {
+    if (block.type === "thinking") {
+      const thinking = block.thinking ?? "";
+      this.text = (this.text ?? "") + thinking;
+      if (block.signature) this.signature = block.signature;
+      this.blocks.push({ type: "thinking", text: thinking, signature: block.signature ?? "" });
+      return true;
+    }
+    if (block.type === "redacted_thinking") {
+      if (typeof block.data === "string") this.blocks.push({ type: "redacted", data: block.data });
+      return true;
+    }
+    return false;
+  }
+
+  /** Sets what was read on the message or response; the blocks only when one text and one signature cannot carry them. */
+  into(target: Reasoning): void {
+    if (this.text !== undefined) target.reasoning = this.text;
+    if (this.signature !== undefined) target.reasoningSignature = this.signature;
+    if (this.blocks.length > 1 || this.blocks.some((block) => block.type === "redacted")) target.reasoningBlocks = this.blocks;
+  }
+}
+
+/**
+ * The content blocks for a message's or response's reasoning. `unsigned` allows a thinking block
+ * with no signature: our own clients accept one, the vendor refuses it (so it is dropped there).
+ */
+export function thinkingBlocks(source: Reasoning, options: { unsigned: boolean }): Record<string, unknown>[] {
+  if (source.reasoningBlocks) {
+    return source.reasoningBlocks.map((block) =>
+      block.type === "thinking"
+        ? { type: "thinking", thinking: block.text, signature: block.signature }
+        : { type: "redacted_thinking", data: block.data },
+    );
+  }
+  if (source.reasoning === undefined || !(source.reasoningSignature || options.unsigned)) return [];
+  return [{ type: "thinking", thinking: source.reasoning, signature: source.reasoningSignature ?? "" }];
 }

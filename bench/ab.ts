@@ -8,14 +8,14 @@
 // Prints, per scenario, each target's req/s and CPU µs per request over all its slices, and B's CPU
 // per request next to A's: the median of the per-round ratios and their range.
 
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bodyOf } from "./bodies.ts";
-import { SCENARIOS } from "./compare.ts";
-import { benchConfig, BENCH_MODEL } from "./gateway-config.ts";
-import { runCommand, startServer, type ServerProcess } from "./processes.ts";
+import { measuredLoad, SCENARIOS } from "./compare.ts";
+import { BENCH_MODEL } from "./gateway-config.ts";
+import type { ServerProcess } from "./processes.ts";
 import { percentile } from "./stats.ts";
-import { chatUrl, createWorkspace, loadInProcess, ROOT, startBareProxyProcess, startUpstreamProcess, type Workspace } from "./targets.ts";
+import { chatUrl, createWorkspace, ROOT, startBareProxyProcess, startGateway, startUpstreamProcess, type Workspace } from "./targets.ts";
 
 interface Flags {
   a: string;
@@ -55,30 +55,26 @@ interface Target {
 
 /** A gateway from `checkout` with the bench config, its own ledger and a fresh key. */
 async function startGatewayFrom(checkout: string, label: string, work: Workspace, upstream: ServerProcess): Promise<Target> {
-  const config = join(work.folder, `${label}.yaml`);
-  writeFileSync(config, benchConfig({ upstream: `${upstream.url}/v1`, database: join(work.folder, `${label}.db`) }));
-  const bun = process.execPath;
-  const created = await runCommand([bun, "main.ts", "keys", "create", "--config", config, "--name", "bench", "--json"], checkout);
-  const key = (JSON.parse(created) as { key: string }).key;
-  const server = await startServer(label, [bun, "main.ts", "serve", "--config", config, "--port", "0"], checkout);
+  const { server, key } = await startGateway(work, upstream, { checkout, label });
   return { label, server, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } };
 }
 
 interface Slice {
   requests: number;
-  cpuMs: number;
+  cpuUsPerRequest: number;
   rps: number;
 }
 
 async function slice(work: Workspace, target: Target, body: string, stream: boolean, sliceMs: number): Promise<Slice> {
   const spec = { url: chatUrl(target.server), headers: target.headers, stream, concurrency: 64, requests: 1_000_000, durationMs: sliceMs, warmup: 200 };
-  const before = target.server.cpuMs();
-  const result = await loadInProcess(work, spec, body);
+  const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, body);
   if (result.errors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
-  return { requests: result.sent + spec.warmup, cpuMs: target.server.cpuMs() - before, rps: result.rps };
+  return { requests: result.sent + spec.warmup, cpuUsPerRequest, rps: result.rps };
 }
 
-const perRequest = (slices: Slice[]) => (slices.reduce((sum, s) => sum + s.cpuMs, 0) * 1000) / slices.reduce((sum, s) => sum + s.requests, 0);
+/** CPU per request over all slices: each slice weighted by the requests it sent. */
+const perRequest = (slices: Slice[]) =>
+  slices.reduce((sum, s) => sum + s.cpuUsPerRequest * s.requests, 0) / slices.reduce((sum, s) => sum + s.requests, 0);
 
 async function main(flags: Flags): Promise<void> {
   const work = createWorkspace();
@@ -108,7 +104,7 @@ async function main(flags: Flags): Promise<void> {
         for (const [label, s] of taken) slices.get(label)!.push(s);
         const ofA = taken.get("A")!;
         const ofB = taken.get("B")!;
-        ratios.push(ofB.cpuMs / ofB.requests / (ofA.cpuMs / ofA.requests));
+        ratios.push(ofB.cpuUsPerRequest / ofA.cpuUsPerRequest);
       }
       const rps = (label: string) => percentile(slices.get(label)!.map((s) => s.rps), 0.5).toFixed(0);
       const cpu = (label: string) => perRequest(slices.get(label)!).toFixed(0);

@@ -3,7 +3,8 @@
 
 import { bodyOf, type BodyShape } from "./bodies.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
-import type { LoadResult } from "./load.ts";
+import type { LoadResult, LoadSpec } from "./load.ts";
+import type { ServerProcess } from "./processes.ts";
 import { loadInProcess, type Target, type Workspace } from "./targets.ts";
 
 export interface Scenario {
@@ -35,6 +36,14 @@ export interface Row {
   cpuUsPerRequest: number;
 }
 
+/** One load against a server, with the server's CPU time per request sent (warm-up included). */
+export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile">, body: string) {
+  const cpuBefore = server.cpuMs();
+  const result = await loadInProcess(work, spec, body);
+  const cpuUsPerRequest = ((server.cpuMs() - cpuBefore) * 1000) / (result.sent + spec.warmup);
+  return { result, cpuUsPerRequest };
+}
+
 export async function compare(
   work: Workspace,
   targets: readonly Target[],
@@ -47,9 +56,7 @@ export async function compare(
     const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
     for (const target of targets) {
       const spec = { url: target.url, headers: target.headers, stream: scenario.stream, ...load };
-      const cpuBefore = target.server.cpuMs();
-      const result = await loadInProcess(work, spec, body);
-      const cpuUsPerRequest = ((target.server.cpuMs() - cpuBefore) * 1000) / (result.sent + load.warmup);
+      const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, body);
       const rssMb = target.server.rssMb();
       rows.push({ scenario, target: target.name, result, rssMb, cpuUsPerRequest });
       const failed = result.errors ? `, ${result.errors} errors (first: ${result.firstError})` : "";

@@ -50,15 +50,22 @@ export function startParsingProxyProcess(upstream: ServerProcess): Promise<Serve
 export interface GatewayOptions {
   /** Folder for a CPU profile; the gateway writes it when it exits. */
   profileDir?: string;
+  /** The checkout to run (bench/ab.ts runs two); default: this one. */
+  checkout?: string;
+  /** Names the process and, beside the workspace's own, its config and ledger: two gateways need two. */
+  label?: string;
 }
 
 /** Writes the config, creates a key with the CLI (before the server starts), then starts `serve`. */
 export async function startGateway(work: Workspace, upstream: ServerProcess, options: GatewayOptions = {}) {
-  writeFileSync(work.config, benchConfig({ upstream: `${upstream.url}/v1`, database: work.database }));
-  const created = await runCommand([BUN, "main.ts", "keys", "create", "--config", work.config, "--name", "bench", "--json"], ROOT);
+  const { checkout = ROOT, label } = options;
+  const config = label ? join(work.folder, `${label}.yaml`) : work.config;
+  const database = label ? join(work.folder, `${label}.db`) : work.database;
+  writeFileSync(config, benchConfig({ upstream: `${upstream.url}/v1`, database }));
+  const created = await runCommand([BUN, "main.ts", "keys", "create", "--config", config, "--name", "bench", "--json"], checkout);
   const key = (JSON.parse(created) as { key: string }).key;
   const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
-  const server = await startServer("gateway", [BUN, ...profile, "main.ts", "serve", "--config", work.config, "--port", "0"], ROOT);
+  const server = await startServer(label ?? "gateway", [BUN, ...profile, "main.ts", "serve", "--config", config, "--port", "0"], checkout);
   return { server, key };
 }
 

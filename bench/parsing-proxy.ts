@@ -5,11 +5,24 @@
 // touching the body in JavaScript; the gap between the gateway and it is the gateway's own.
 // Run as `bun bench/parsing-proxy.ts <upstream-url>`; prints `listening <port>`.
 
-const USAGE = '"usage"';
+const USAGE = Buffer.from('"usage"');
+
+/** Bun's direct stream controller: writes go to the response as they are, with no queue. */
+interface DirectController {
+  write(data: Uint8Array): number | Promise<number>;
+  close(): void;
+}
+
+/** Whether `"usage"` occurs in `chunk`, or across the boundary with the bytes before it (`tail`). */
+export function hasUsage(tail: Uint8Array, chunk: Uint8Array): boolean {
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (bytes.indexOf(USAGE) >= 0) return true;
+  if (tail.length === 0) return false;
+  return Buffer.concat([tail, bytes.subarray(0, USAGE.length - 1)]).indexOf(USAGE) >= 0;
+}
 
 export function startParsingProxy(upstream: string, port = 0) {
   const base = upstream.replace(/\/$/, "");
-  const decoder = new TextDecoder();
   return Bun.serve({
     hostname: "127.0.0.1",
     port,
@@ -29,17 +42,28 @@ export function startParsingProxy(upstream: string, port = 0) {
         if (response.ok && usage === undefined) return Response.json({ error: "no usage" }, { status: 502 });
         return new Response(answer, { status: response.status, headers: { "content-type": "application/json" } });
       }
-      let sawUsage = false;
-      const meter = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          sawUsage ||= decoder.decode(chunk, { stream: true }).includes(USAGE);
-          controller.enqueue(chunk);
-        },
-        flush() {
+      // The leanest JS relay we know of: each chunk searched as bytes and written on as it came.
+      const reader = response.body.getReader();
+      const relay = {
+        type: "direct" as const,
+        async pull(controller: DirectController) {
+          let sawUsage = false;
+          let tail: Uint8Array = new Uint8Array(0);
+          for (let step = await reader.read(); !step.done; step = await reader.read()) {
+            sawUsage ||= hasUsage(tail, step.value);
+            tail = step.value.subarray(Math.max(0, step.value.length - USAGE.length + 1));
+            const written = controller.write(step.value);
+            if (typeof written !== "number") await written;
+          }
           if (!sawUsage) console.error("a stream ended without usage");
+          controller.close();
         },
+        cancel: (reason: unknown) => reader.cancel(reason),
+      };
+      return new Response(new ReadableStream(relay as unknown as UnderlyingDefaultSource<Uint8Array>), {
+        status: response.status,
+        headers: { "content-type": "text/event-stream" },
       });
-      return new Response(response.body.pipeThrough(meter), { status: response.status, headers: { "content-type": "text/event-stream" } });
     },
   });
 }

@@ -38,6 +38,8 @@ export interface Verdict {
   /** The gateway's CPU per request beyond the parsing proxy's, in µs: its own work. */
   ownCpuUs: number;
   p50DeltaMs: number;
+  /** The parsing proxy's own p50 above the bare proxy's: where any gateway's p50 Δ starts. */
+  floorP50DeltaMs: number;
   ttftDeltaMs: number | null;
   overheadP50: number | null;
   met: boolean;
@@ -55,16 +57,17 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
     const floorRatio = row("parsing proxy").result.rps / proxy.rps;
     const ownCpuUs = row("gateway").cpuUsPerRequest - row("parsing proxy").cpuUsPerRequest;
     const p50DeltaMs = gateway.p50 - proxy.p50;
+    const floorP50DeltaMs = row("parsing proxy").result.p50 - proxy.p50;
     const ttftDeltaMs = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? gateway.ttftP50 - proxy.ttftP50 : null;
     const met = throughputRatio >= 0.75 && p50DeltaMs <= 0.5 && (ttftDeltaMs === null || ttftDeltaMs <= 1);
-    return { scenario, throughputRatio, floorRatio, ownCpuUs, p50DeltaMs, ttftDeltaMs, overheadP50: gateway.overheadP50, met };
+    return { scenario, throughputRatio, floorRatio, ownCpuUs, p50DeltaMs, floorP50DeltaMs, ttftDeltaMs, overheadP50: gateway.overheadP50, met };
   });
 }
 
 export function verdictTable(list: readonly Verdict[]): string {
   const header = [
     "scenario", "gateway ÷ proxy req/s", "p50 Δ ms", "TTFT p50 Δ ms", "overhead header p50 ms", "targets",
-    "parsing ÷ proxy req/s", "gateway CPU beyond parsing µs/req",
+    "parsing ÷ proxy req/s", "parsing p50 Δ ms", "gateway CPU beyond parsing µs/req",
   ];
   return markdownTable(
     header,
@@ -76,7 +79,27 @@ export function verdictTable(list: readonly Verdict[]): string {
       ms(v.overheadP50),
       v.met ? "met" : "missed",
       `${v.floorRatio.toFixed(2)}×`,
+      signed(v.floorP50DeltaMs),
       v.ownCpuUs.toFixed(0),
     ]),
+  );
+}
+
+/**
+ * The same scenarios one request at a time: latency with no queue, so each Δ is the time a request
+ * spends in the gateway itself. At concurrency C a closed loop has p50 ≈ C ÷ req/s (Little's law),
+ * so under load every Δ is mostly queueing behind the throughput gap.
+ */
+export function unloadedTable(rows: readonly Row[]): string {
+  const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
+  const header = ["scenario", "bare proxy p50 ms", "parsing p50 ms", "gateway p50 ms", "gateway p50 Δ ms", "gateway TTFT p50 Δ ms", "parsing p50 Δ ms"];
+  return markdownTable(
+    header,
+    scenarios.map((scenario) => {
+      const result = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!.result;
+      const [proxy, parsing, gateway] = [result("bare proxy"), result("parsing proxy"), result("gateway")];
+      const ttft = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? signed(gateway.ttftP50 - proxy.ttftP50) : "–";
+      return [scenario, ms(proxy.p50), ms(parsing.p50), ms(gateway.p50), signed(gateway.p50 - proxy.p50), ttft, signed(parsing.p50 - proxy.p50)];
+    }),
   );
 }

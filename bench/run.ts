@@ -2,11 +2,12 @@
 // `bun bench/run.ts --soak [--requests 200000]`: RSS over a long run and ledger rows written.
 // Flags: --concurrency N (64), --requests N (20000 per scenario), --duration S (6 per scenario),
 // --warmup N (500), --profile DIR (the gateway writes a CPU profile there when it stops),
-// --scenario TEXT (only the scenarios whose name contains it, e.g. "chat, JSON").
+// --scenario TEXT (only the scenarios whose name contains it, e.g. "chat, JSON"), --no-unloaded
+// (skip the second pass, one request at a time).
 
-import { compare, SCENARIOS, type LoadSettings, type Scenario } from "./compare.ts";
+import { compare, SCENARIOS, type LoadSettings, type Row, type Scenario } from "./compare.ts";
 import { machineLine } from "./machine.ts";
-import { resultsTable, verdicts, verdictTable } from "./report.ts";
+import { resultsTable, unloadedTable, verdicts, verdictTable } from "./report.ts";
 import { soak } from "./soak.ts";
 import { createWorkspace, startBareProxyProcess, startGateway, startParsingProxyProcess, startUpstreamProcess, targetsOf } from "./targets.ts";
 
@@ -15,7 +16,11 @@ interface Flags {
   profile?: string;
   scenarios: readonly Scenario[];
   load: LoadSettings;
+  unloaded: boolean;
 }
+
+/** The second pass: one request at a time, for the gateway's own latency without a queue. */
+const UNLOADED: LoadSettings = { concurrency: 1, requests: 3000, durationMs: 3000, warmup: 300 };
 
 function parseFlags(argv: readonly string[]): Flags {
   const value = (name: string): string | undefined => {
@@ -35,6 +40,7 @@ function parseFlags(argv: readonly string[]): Flags {
   if (scenarios.length === 0) throw new Error(`--scenario ${only} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
   return {
     soak: isSoak,
+    unloaded: !argv.includes("--no-unloaded"),
     profile: value("profile"),
     scenarios,
     load: {
@@ -68,11 +74,18 @@ async function main(flags: Flags): Promise<void> {
     started.push(server);
     const { concurrency, requests, durationMs, warmup } = flags.load;
     log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per scenario, ${warmup} warm-up`);
-    const rows = await compare(work, targetsOf({ upstream, proxy, parsing, gateway: server }, key), flags.load, log, flags.scenarios);
+    const targets = targetsOf({ upstream, proxy, parsing, gateway: server }, key);
+    const rows = await compare(work, targets, flags.load, log, flags.scenarios);
+    let unloaded: Row[] = [];
+    if (flags.unloaded) {
+      log(`bench: unloaded, one request at a time, up to ${UNLOADED.requests} requests or ${UNLOADED.durationMs / 1000} s per scenario`);
+      unloaded = await compare(work, targets.filter((t) => t.name !== "direct"), UNLOADED, log, flags.scenarios);
+    }
     console.log(`\n${machineLine()}; concurrency ${concurrency}; load generator: a Bun client in its own process\n`);
     console.log(resultsTable(rows));
     console.log("");
     console.log(verdictTable(verdicts(rows)));
+    if (unloaded.length > 0) console.log(`\nUnloaded (concurrency 1):\n\n${unloadedTable(unloaded)}`);
   } finally {
     for (const server of started.reverse()) await server.stop();
     work.remove();

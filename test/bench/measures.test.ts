@@ -1,4 +1,4 @@
-// The bench's arithmetic: percentiles, CPU profile self times, ledger row counts.
+// The bench's arithmetic: percentiles, CPU profile self times, ledger row counts, verdicts.
 
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
@@ -7,6 +7,10 @@ import { cpuMsOfStat } from "../../bench/processes.ts";
 import { countLedgerRows } from "../../bench/soak.ts";
 import { percentile } from "../../bench/stats.ts";
 import { createWorkspace } from "../../bench/targets.ts";
+import type { Row } from "../../bench/compare.ts";
+import type { LoadResult } from "../../bench/load.ts";
+import { hasUsage } from "../../bench/parsing-proxy.ts";
+import { unloadedTable, verdicts, verdictTable } from "../../bench/report.ts";
 
 test("percentiles are by nearest rank over unsorted samples", () => {
   const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
@@ -82,4 +86,34 @@ test("ledger rows are counted from the requests table of the SQLite file", () =>
   db.close();
   expect(countLedgerRows(`${work.folder}/ledger.db`)).toBe(3);
   work.remove();
+});
+
+const result = (rps: number, p50: number, ttftP50: number | null = null): LoadResult => ({
+  sent: rps, ok: rps, errors: 0, firstError: null, seconds: 1, rps, p50, p99: p50 * 2, ttftP50, ttftP99: ttftP50, overheadP50: null,
+});
+
+test("verdicts judge the gateway against the bare proxy and show where the parsing floor already stands", () => {
+  const scenario = { name: "chat, stream", shape: "chat" as const, stream: true };
+  const rows: Row[] = [
+    { scenario, target: "bare proxy", result: result(8000, 8, 8), rssMb: 50, cpuUsPerRequest: 100 },
+    { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), rssMb: 50, cpuUsPerRequest: 150 },
+    { scenario, target: "gateway", result: result(6000, 10.4, 10.2), rssMb: 90, cpuUsPerRequest: 200 },
+  ];
+  const [verdict] = verdicts(rows);
+  expect(verdict).toMatchObject({ throughputRatio: 0.75, floorRatio: 0.875, ownCpuUs: 50, met: false });
+  expect(verdict!.p50DeltaMs).toBeCloseTo(2.4);
+  expect(verdict!.ttftDeltaMs).toBeCloseTo(2.2);
+  expect(verdict!.floorP50DeltaMs).toBeCloseTo(1.1);
+  expect(verdictTable([verdict!])).toContain("| 0.88×                 | +1.10 ");
+  const unloaded = rows.map((row) => ({ ...row, result: result(1, row.target === "gateway" ? 0.45 : 0.3, 0.3) }));
+  expect(unloadedTable(unloaded).split("\n")[2]).toBe("| chat, stream | 0.30              | 0.30           | 0.45           | +0.15            | +0.00                 | +0.00            |");
+});
+
+test("the parsing proxy finds the usage key also when a chunk boundary splits it", () => {
+  const bytes = new TextEncoder().encode('data: {"choices":[],"usage":{"prompt_tokens":1}}\n\n');
+  const at = 24;
+  expect(hasUsage(new Uint8Array(0), bytes)).toBe(true);
+  expect(hasUsage(new Uint8Array(0), bytes.subarray(0, at))).toBe(false);
+  expect(hasUsage(bytes.subarray(0, at), bytes.subarray(at))).toBe(true);
+  expect(hasUsage(bytes.subarray(0, 10), bytes.subarray(30))).toBe(false);
 });

@@ -3,6 +3,9 @@
 import type { FactCatalogue, FactInfo } from "./types.ts";
 
 const HEADER_PREFIX = "header.";
+/** FactInfo costs: a walk over the request's messages, a classifier plugin's call. */
+const WALK = 1;
+const PLUGIN = 2;
 
 function catalogue(facts: ReadonlyMap<string, FactInfo>, prefixes: ReadonlyMap<string, FactInfo> = new Map()): FactCatalogue {
   const names = [...facts.keys(), ...[...prefixes.keys()].map((prefix) => `${prefix}<name>`)];
@@ -24,15 +27,15 @@ export function requestCatalogue(classifiers: ReadonlyMap<string, { labels?: rea
   const facts = new Map<string, FactInfo>([
     ["model", { type: "string" }],
     ["stream", { type: "boolean" }],
-    ["tokens.input", { type: "number" }],
+    ["tokens.input", { type: "number", cost: WALK }],
     ["max_tokens", { type: "number" }],
     ["tools", { type: "number" }],
-    ["images", { type: "number" }],
+    ["images", { type: "number", cost: WALK }],
     ["key.name", { type: "string" }],
     ["key.tags", { type: "list" }],
   ]);
   for (const [name, classifier] of classifiers) {
-    facts.set(name, classifier.labels ? { type: "string", labels: classifier.labels } : { type: "any" });
+    facts.set(name, classifier.labels ? { type: "string", labels: classifier.labels, cost: PLUGIN } : { type: "any", cost: PLUGIN });
   }
   // Header names are matched lower-cased; a rule that writes `header.X-Team` would never match.
   const header: FactInfo = { type: "string" };

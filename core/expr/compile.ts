@@ -34,9 +34,12 @@ class Checker {
   condition(node: Node): Test {
     switch (node.kind) {
       case "logic": {
-        const left = this.condition(node.left);
-        const right = this.condition(node.right);
-        return node.op === "and" ? (f) => left(f) && right(f) : (f) => left(f) || right(f);
+        let first = this.condition(node.left);
+        let second = this.condition(node.right);
+        // Both sides are pure, so either may go first: the cheaper one, which often decides alone
+        // and spares the other (a classifier may be a model call). Equal costs keep source order.
+        if (this.cost(node.left) > this.cost(node.right)) [first, second] = [second, first];
+        return node.op === "and" ? (f) => first(f) && second(f) : (f) => first(f) || second(f);
       }
       case "not": {
         const operand = this.condition(node.operand);
@@ -52,6 +55,21 @@ class Checker {
         const get = operand.get;
         return (f) => get(f) === true;
       }
+    }
+  }
+
+  /** The dearest fact a subtree reads (see FactInfo.cost). */
+  private cost(node: Node): number {
+    switch (node.kind) {
+      case "fact":
+        return this.catalogue.lookup(node.name)?.cost ?? 0;
+      case "logic":
+      case "compare":
+        return Math.max(this.cost(node.left), this.cost(node.right));
+      case "not":
+        return this.cost(node.operand);
+      default:
+        return 0;
     }
   }
 

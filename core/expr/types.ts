@@ -17,6 +17,11 @@ export interface FactInfo {
   labels?: readonly string[];
   /** An endpoint statistic: with no samples yet, any comparison on it passes. */
   stat?: boolean;
+  /**
+   * What reading it costs, for the order of `and` / `or` operands: 0 (default) a field at hand,
+   * 1 a walk over the whole request, 2 a classifier plugin (possibly a model call).
+   */
+  cost?: number;
 }
 
 /** The facts an expression may read: request facts for `when:`, endpoint facts for `require:`. */

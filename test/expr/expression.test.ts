@@ -62,6 +62,34 @@ describe("parsing and precedence", () => {
   });
 });
 
+describe("evaluation order", () => {
+  /** The facts a run reads, in order. */
+  function reads(source: string, facts: Record<string, FactValue>): string[] {
+    const read: string[] = [];
+    compile(source).test({ get: (name) => (read.push(name), facts[name]) });
+    return read;
+  }
+
+  test("an and or an or checks its cheap side first, whichever side it is written on", () => {
+    expect(reads('intent == "coding" and key.name == "ops"', { "key.name": "dev" })).toEqual(["key.name"]);
+    expect(reads('intent == "coding" or key.name == "ops"', { "key.name": "ops" })).toEqual(["key.name"]);
+    expect(reads('intent == "coding" and key.name == "ops"', { "key.name": "ops", intent: "coding" })).toEqual(["key.name", "intent"]);
+    // A walk over the request costs less than a classifier, more than a field.
+    expect(reads('intent == "coding" and tokens.input > 10 and stream', { stream: true, "tokens.input": 50 })).toEqual([
+      "stream", "tokens.input", "intent",
+    ]);
+  });
+
+  test("sides of equal cost run in source order, and the result never depends on the order", () => {
+    expect(reads('intent == "coding" and mood == "calm"', { intent: "coding", mood: "calm" })).toEqual(["intent", "mood"]);
+    expect(reads('mood == "calm" or intent == "coding"', { intent: "coding" })).toEqual(["mood", "intent"]);
+    for (const facts of [{ intent: "coding", stream: true }, { intent: "other", stream: true }, { intent: "coding", stream: false }]) {
+      expect(run('intent == "coding" and stream', facts)).toBe(facts.intent === "coding" && facts.stream);
+      expect(run('intent == "coding" or not stream', facts)).toBe(facts.intent === "coding" || !facts.stream);
+    }
+  });
+});
+
 describe("errors carry a code and their place in the source", () => {
   test("a syntax error points at the unexpected token", () => {
     const [error] = errorsOf('model == "a" stream');

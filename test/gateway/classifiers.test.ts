@@ -1,6 +1,6 @@
 // Classifiers run lazily, only when a rule reads them (DESIGN.md's request path): a route matched
-// before the rule, or an `and` decided without it, never pays for a classifier that may be a model
-// call. Driven through the gateway with a user's classifier plugin that counts its calls.
+// before the rule, or an `and` decided without it (its cheap side is checked first), never pays for
+// a classifier that may be a model call. Driven through the gateway with a user's classifier plugin that counts its calls.
 
 import { afterAll, beforeEach, expect, test } from "bun:test";
 import { postJson, startGateway } from "./harness.ts";
@@ -64,6 +64,7 @@ classifiers:
   broken: { use: counting, answer: broken, fail: true }
   patient: { use: waiting }
 routes:
+  - { name: cheap-first, when: 'quick == "quick-says-coding" and header.x-tier == "cheap"', to: smart }
   - { name: waits, when: 'header.x-tier == "patient" and patient == "gone"', to: fast }
   - { name: vip, when: 'header.x-tier == "vip"', to: fast }
   - { name: fragile, when: 'header.x-tier == "fragile" and broken == "x"', to: fast }
@@ -85,6 +86,16 @@ test("a route matched before any rule reads a classifier runs none", async () =>
   expect(response.status).toBe(200);
   expect(response.headers.get("x-switchyard-route")).toBe("vip");
   expect(calls()).toEqual([]);
+});
+
+test("a rule checks its cheap conditions before its classifiers, wherever they are written", async () => {
+  // cheap-first names its classifier first: a request its header test rules out never calls it.
+  const passed = await ask({ "x-tier": "vip" });
+  expect(passed.headers.get("x-switchyard-route")).toBe("vip");
+  expect(calls()).toEqual([]);
+  const response = await ask({ "x-tier": "cheap" });
+  expect(response.headers.get("x-switchyard-route")).toBe("cheap-first");
+  expect(calls()).toEqual(["quick-says-coding"]);
 });
 
 test("a rule that reads them runs each once, an async one included, and routes on their values", async () => {

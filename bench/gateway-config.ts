@@ -13,6 +13,8 @@ export interface BenchConfigOptions {
 const PROVIDERS = ["alpha", "beta", "gamma", "delta", "epsilon"];
 
 export const BENCH_MODEL = "model-7";
+/** The name of the api key the bench creates and sends. */
+export const BENCH_KEY = "bench";
 
 function modelLines(count: number): string[] {
   const lines = ["models:"];
@@ -29,14 +31,15 @@ function modelLines(count: number): string[] {
 }
 
 /** Conditional routes on aliases and facts that the bench requests do not match, so each request
- * walks the whole table (the classifier included) to the final `$model` route: the worst case. */
+ * walks the whole table to the final `$model` route: the worst case. The classifier's rule holds
+ * for the bench key, so its classifier runs on every request (and says the prompt is no coding). */
 function routeLines(count: number, models: number): string[] {
   const lines = ["routes:"];
   for (let i = 0; i < count - 1; i++) {
     const to = `model-${i % models}`;
     const fallback = `model-${(i + 1) % models}`;
     let when = `model == "alias-${i}"`;
-    if (i === Math.floor(count / 2)) when = `intent == "coding" and key.name == "coding-team"`;
+    if (i === Math.floor(count / 2)) when = `intent == "coding" and key.name == "${BENCH_KEY}"`;
     else if (i % 10 === 3) when = `model == "alias-${i}" and tokens.input < 100000`;
     else if (i % 10 === 7) when = `key.name == "team-${i}" and stream == true`;
     lines.push(`  - { name: route-${i}, when: '${when}', to: ${to}, fallback: [${fallback}] }`);

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { benchConfig } from "./gateway-config.ts";
+import { BENCH_KEY, benchConfig } from "./gateway-config.ts";
 import type { LoadResult, LoadSpec } from "./load.ts";
 import { runCommand, startServer, type ServerProcess } from "./processes.ts";
 
@@ -62,7 +62,7 @@ export async function startGateway(work: Workspace, upstream: ServerProcess, opt
   const config = label ? join(work.folder, `${label}.yaml`) : work.config;
   const database = label ? join(work.folder, `${label}.db`) : work.database;
   writeFileSync(config, benchConfig({ upstream: `${upstream.url}/v1`, database }));
-  const created = await runCommand([BUN, "main.ts", "keys", "create", "--config", config, "--name", "bench", "--json"], checkout);
+  const created = await runCommand([BUN, "main.ts", "keys", "create", "--config", config, "--name", BENCH_KEY, "--json"], checkout);
   const key = (JSON.parse(created) as { key: string }).key;
   const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
   const server = await startServer(label ?? "gateway", [BUN, ...profile, "main.ts", "serve", "--config", config, "--port", "0"], checkout);

@@ -2,10 +2,10 @@
 // the comparison assumes.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { agentBody, chatBody } from "../../bench/bodies.ts";
+import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
 import { startParsingProxy } from "../../bench/parsing-proxy.ts";
-import { benchConfig } from "../../bench/gateway-config.ts";
+import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
 import { runLoad } from "../../bench/load.ts";
 import { runCommand } from "../../bench/processes.ts";
 import { createWorkspace, ROOT } from "../../bench/targets.ts";
@@ -100,4 +100,18 @@ test("the generated gateway config, 50 models and 200 routes, compiles without e
   const out = await runCommand([process.execPath, "main.ts", "check", "--config", config], ROOT);
   expect(out.match(/^ {2}route-\d+:/gm)).toHaveLength(199);
   expect(out).toContain("direct: always");
+});
+
+test("a bench request from the bench key walks every route to the last, its classifier rule holding on the key", async () => {
+  const config = `${work.folder}/explain.yaml`;
+  await Bun.write(config, benchConfig({ upstream: "http://127.0.0.1:1/v1", database: `${work.folder}/explain.db` }));
+  for (const shape of ["chat", "agent"] as const) {
+    const request = `${work.folder}/${shape}.json`;
+    await Bun.write(request, JSON.stringify({ ...JSON.parse(bodyOf(shape, BENCH_MODEL, true)), $key: { name: BENCH_KEY } }));
+    const out = await runCommand([process.execPath, "main.ts", "explain", "--config", config, request], ROOT);
+    expect(out).toContain("route: direct");
+    // Its key test passes for the bench key, so the classifier must be asked (and is no coding).
+    expect(out).toContain(`classifier intent = "other"`);
+    expect(out).toContain(`when intent == "coding" and key.name == "${BENCH_KEY}" is false`);
+  }
 });

@@ -11,11 +11,12 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bodyOf } from "./bodies.ts";
-import { measuredLoad, SCENARIOS } from "./compare.ts";
+import { SCENARIOS } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import type { ServerProcess } from "./processes.ts";
 import { percentile } from "./stats.ts";
-import { chatUrl, createWorkspace, ROOT, startBareProxyProcess, startGateway, startUpstreamProcess, type Workspace } from "./targets.ts";
+import { medianWithRange, pairedRounds, perRequest, type SliceTarget } from "./slices.ts";
+import { createWorkspace, ROOT, startBareProxyProcess, startGateway, startUpstreamProcess, type Workspace } from "./targets.ts";
 
 interface Flags {
   a: string;
@@ -47,34 +48,11 @@ function parseFlags(argv: readonly string[]): Flags {
   };
 }
 
-interface Target {
-  label: string;
-  server: ServerProcess;
-  headers: Record<string, string>;
-}
-
 /** A gateway from `checkout` with the bench config, its own ledger and a fresh key. */
-async function startGatewayFrom(checkout: string, label: string, work: Workspace, upstream: ServerProcess): Promise<Target> {
+async function startGatewayFrom(checkout: string, label: string, work: Workspace, upstream: ServerProcess): Promise<SliceTarget> {
   const { server, key } = await startGateway(work, upstream, { checkout, label });
   return { label, server, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } };
 }
-
-interface Slice {
-  requests: number;
-  cpuUsPerRequest: number;
-  rps: number;
-}
-
-async function slice(work: Workspace, target: Target, body: string, stream: boolean, sliceMs: number): Promise<Slice> {
-  const spec = { url: chatUrl(target.server), headers: target.headers, stream, concurrency: 64, requests: 1_000_000, durationMs: sliceMs, warmup: 200 };
-  const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, body);
-  if (result.errors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
-  return { requests: result.sent + spec.warmup, cpuUsPerRequest, rps: result.rps };
-}
-
-/** CPU per request over all slices: each slice weighted by the requests it sent. */
-const perRequest = (slices: Slice[]) =>
-  slices.reduce((sum, s) => sum + s.cpuUsPerRequest * s.requests, 0) / slices.reduce((sum, s) => sum + s.requests, 0);
 
 async function main(flags: Flags): Promise<void> {
   const work = createWorkspace();
@@ -87,31 +65,20 @@ async function main(flags: Flags): Promise<void> {
     started.push(a.server);
     const b = await startGatewayFrom(flags.b, "B", work, upstream);
     started.push(b.server);
-    const targets: Target[] = [{ label: "bare proxy", server: proxy, headers: { "content-type": "application/json" } }, a, b];
+    const targets: SliceTarget[] = [{ label: "bare proxy", server: proxy, headers: { "content-type": "application/json" } }, a, b];
     console.log(`A: ${flags.a}\nB: ${flags.b}\n${flags.rounds} rounds of ${flags.sliceMs / 1000} s slices at concurrency 64\n`);
     console.log("| scenario | bare proxy req/s | A req/s | B req/s | proxy CPU µs/req | A CPU µs/req | B CPU µs/req | B ÷ A CPU, median of rounds (range) |");
     console.log("|---|---|---|---|---|---|---|---|");
     const scenarios = flags.scenario ? SCENARIOS.filter((s) => s.name.includes(flags.scenario!)) : SCENARIOS;
     for (const scenario of scenarios) {
-      const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
-      const slices = new Map<string, Slice[]>(targets.map((t) => [t.label, []]));
-      const ratios: number[] = [];
-      for (let round = 0; round < flags.rounds; round++) {
-        // Alternate the gateways' order too: the slice after the proxy's is not always A's.
-        const order = round % 2 === 0 ? targets : [targets[0]!, b, a];
-        const taken = new Map<string, Slice>();
-        for (const target of order) taken.set(target.label, await slice(work, target, body, scenario.stream, flags.sliceMs));
-        for (const [label, s] of taken) slices.get(label)!.push(s);
-        const ofA = taken.get("A")!;
-        const ofB = taken.get("B")!;
-        ratios.push(ofB.cpuUsPerRequest / ofA.cpuUsPerRequest);
-      }
-      const rps = (label: string) => percentile(slices.get(label)!.map((s) => s.rps), 0.5).toFixed(0);
-      const cpu = (label: string) => perRequest(slices.get(label)!).toFixed(0);
-      const sorted = [...ratios].sort((x, y) => x - y);
-      const range = `${sorted[0]!.toFixed(3)}–${sorted[sorted.length - 1]!.toFixed(3)}`;
+      const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: flags.sliceMs };
+      const rounds = await pairedRounds(work, targets, load, flags.rounds);
+      const of = (label: string) => rounds.map((round) => round.get(label)!);
+      const rps = (label: string) => percentile(of(label).map((s) => s.rps), 0.5).toFixed(0);
+      const cpu = (label: string) => perRequest(of(label)).toFixed(0);
+      const ratios = rounds.map((round) => round.get("B")!.cpuUsPerRequest / round.get("A")!.cpuUsPerRequest);
       console.log(
-        `| ${scenario.name} | ${rps("bare proxy")} | ${rps("A")} | ${rps("B")} | ${cpu("bare proxy")} | ${cpu("A")} | ${cpu("B")} | ${percentile(ratios, 0.5).toFixed(3)} (${range}) |`,
+        `| ${scenario.name} | ${rps("bare proxy")} | ${rps("A")} | ${rps("B")} | ${cpu("bare proxy")} | ${cpu("A")} | ${cpu("B")} | ${medianWithRange(ratios)} |`,
       );
     }
   } finally {

@@ -3,7 +3,9 @@
 // for its usage and passes a stream through while looking in each chunk for the usage. Nothing
 // else: no auth, no routing table, no ledger. The gap between it and the bare proxy is the cost of
 // touching the body in JavaScript; the gap between the gateway and it is the gateway's own.
-// Run as `bun bench/parsing-proxy.ts <upstream-url>`; prints `listening <port>`.
+// `--relay-only` forwards the request unread and only meters the answer: lower than any router can
+// go, for bench/floor.ts. Run as `bun bench/parsing-proxy.ts <upstream-url> [--relay-only]`; prints
+// `listening <port>`.
 
 const USAGE = Buffer.from('"usage"');
 
@@ -21,22 +23,33 @@ export function hasUsage(tail: Uint8Array, chunk: Uint8Array): boolean {
   return Buffer.concat([tail, bytes.subarray(0, USAGE.length - 1)]).indexOf(USAGE) >= 0;
 }
 
-export function startParsingProxy(upstream: string, port = 0) {
+export interface ParsingOptions {
+  /** Parse the request body (a router must: it routes on it). Off, the bytes are forwarded unread: the relay-only floor. */
+  parseRequest?: boolean;
+}
+
+export function startParsingProxy(upstream: string, port = 0, options: ParsingOptions = {}) {
   const base = upstream.replace(/\/$/, "");
+  const parseRequest = options.parseRequest ?? true;
   return Bun.serve({
     hostname: "127.0.0.1",
     port,
     idleTimeout: 255,
     async fetch(request) {
-      const text = await request.text();
-      const body = JSON.parse(text) as { model?: unknown; stream?: unknown };
-      if (typeof body.model !== "string") return Response.json({ error: "model is required" }, { status: 400 });
+      let body: string | ArrayBuffer;
+      if (parseRequest) {
+        body = await request.text();
+        const parsed = JSON.parse(body) as { model?: unknown };
+        if (typeof parsed.model !== "string") return Response.json({ error: "model is required" }, { status: 400 });
+      } else {
+        body = await request.arrayBuffer();
+      }
       const response = await fetch(base + new URL(request.url).pathname, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: request.headers.get("authorization") ?? "" },
-        body: text,
+        body,
       });
-      if (body.stream !== true || !response.body) {
+      if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
         const answer = await response.text();
         const usage = (JSON.parse(answer) as { usage?: unknown }).usage;
         if (response.ok && usage === undefined) return Response.json({ error: "no usage" }, { status: 502 });
@@ -70,7 +83,7 @@ export function startParsingProxy(upstream: string, port = 0) {
 
 if (import.meta.main) {
   const upstream = process.argv[2];
-  if (!upstream) throw new Error("usage: bun bench/parsing-proxy.ts <upstream-url>");
-  const server = startParsingProxy(upstream, Number(process.env.PORT ?? 0));
+  if (!upstream) throw new Error("usage: bun bench/parsing-proxy.ts <upstream-url> [--relay-only]");
+  const server = startParsingProxy(upstream, Number(process.env.PORT ?? 0), { parseRequest: !process.argv.includes("--relay-only") });
   console.log(`listening ${server.port}`);
 }

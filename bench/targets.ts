@@ -43,8 +43,9 @@ export function startBareProxyProcess(upstream: ServerProcess): Promise<ServerPr
   return startServer("bare proxy", [BUN, "bench/bare-proxy.ts", upstream.url], ROOT);
 }
 
-export function startParsingProxyProcess(upstream: ServerProcess): Promise<ServerProcess> {
-  return startServer("parsing proxy", [BUN, "bench/parsing-proxy.ts", upstream.url], ROOT);
+export function startParsingProxyProcess(upstream: ServerProcess, relayOnly = false): Promise<ServerProcess> {
+  const name = relayOnly ? "relay-only proxy" : "parsing proxy";
+  return startServer(name, [BUN, "bench/parsing-proxy.ts", upstream.url, ...(relayOnly ? ["--relay-only"] : [])], ROOT);
 }
 
 export interface GatewayOptions {

@@ -63,6 +63,18 @@ test("the parsing proxy answers as the upstream does, JSON and stream, and refus
   expect(refused.status).toBe(400);
 });
 
+test("the relay-only proxy forwards a body it does not read, and answers as the upstream does", async () => {
+  const relay = startParsingProxy(`http://127.0.0.1:${upstream.port}`, 0, { parseRequest: false });
+  try {
+    for (const body of [agentBody("m", false), chatBody("m", true), JSON.stringify({ messages: [] })]) {
+      const direct = await (await post(upstream.port, body)).text();
+      expect(await (await post(relay.port, body)).text()).toBe(direct);
+    }
+  } finally {
+    relay.stop(true);
+  }
+});
+
 test("the agent body is about 30 KB with a dozen tools and asks for the usage chunk", () => {
   const text = agentBody("m", true);
   const body = JSON.parse(text) as { tools: unknown[]; stream_options: { include_usage: boolean } };

@@ -1,0 +1,63 @@
+// Paired slices: each round gives every target one short slice of the same load, in turn, so slow
+// and fast moments of a shared machine fall on all of them alike. bench/ab.ts (two gateways) and
+// bench/floor.ts (the floor proxies) compare their targets this way.
+
+import { measuredLoad } from "./compare.ts";
+import type { ServerProcess } from "./processes.ts";
+import { percentile } from "./stats.ts";
+import { chatUrl, type Workspace } from "./targets.ts";
+
+export interface SliceTarget {
+  label: string;
+  server: ServerProcess;
+  headers: Record<string, string>;
+}
+
+export interface Slice {
+  requests: number;
+  cpuUsPerRequest: number;
+  rps: number;
+  p50: number;
+}
+
+export interface SliceLoad {
+  body: string;
+  stream: boolean;
+  sliceMs: number;
+  concurrency?: number;
+}
+
+async function slice(work: Workspace, target: SliceTarget, load: SliceLoad): Promise<Slice> {
+  const spec = {
+    url: chatUrl(target.server), headers: target.headers, stream: load.stream,
+    concurrency: load.concurrency ?? 64, requests: 1_000_000, durationMs: load.sliceMs, warmup: 200,
+  };
+  const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, load.body);
+  if (result.errors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
+  return { requests: result.sent + spec.warmup, cpuUsPerRequest, rps: result.rps, p50: result.p50 };
+}
+
+/**
+ * `rounds` rounds of one slice per target; the order of every target but the first is reversed
+ * every other round, so no target always follows the same one. Returns each round's slices by label.
+ */
+export async function pairedRounds(work: Workspace, targets: readonly SliceTarget[], load: SliceLoad, rounds: number) {
+  const taken: Map<string, Slice>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? targets : [targets[0]!, ...targets.slice(1).reverse()];
+    const slices = new Map<string, Slice>();
+    for (const target of order) slices.set(target.label, await slice(work, target, load));
+    taken.push(slices);
+  }
+  return taken;
+}
+
+/** CPU per request over all slices: each slice weighted by the requests it sent. */
+export const perRequest = (slices: readonly Slice[]) =>
+  slices.reduce((sum, s) => sum + s.cpuUsPerRequest * s.requests, 0) / slices.reduce((sum, s) => sum + s.requests, 0);
+
+/** The median of per-round values and their range, as "0.912 (0.850–0.990)". */
+export function medianWithRange(values: readonly number[], digits = 3): string {
+  const sorted = [...values].sort((x, y) => x - y);
+  return `${percentile(values, 0.5).toFixed(digits)} (${sorted[0]!.toFixed(digits)}–${sorted[sorted.length - 1]!.toFixed(digits)})`;
+}

@@ -53,6 +53,23 @@ class RequestFacts implements FactReader {
   constructor(private readonly input: RequestFactsInput) {}
 
   get(name: string): FactValue {
+    const { request, principal } = this.input;
+    // Facts read straight off the request or the key need no memo: a map lookup costs more than
+    // they do, and dispatch reads them once per route that tests them.
+    switch (name) {
+      case "model":
+        return this.input.model;
+      case "stream":
+        return request.stream;
+      case "max_tokens":
+        return request.maxTokens;
+      case "tools":
+        return request.tools?.length ?? 0;
+      case "key.name":
+        return principal?.name;
+      case "key.tags":
+        return principal?.tags;
+    }
     // One lookup on the hot path: a remembered undefined is rare enough to pay the second.
     const known = this.memo.get(name);
     if (known !== undefined || this.memo.has(name)) return known;
@@ -61,25 +78,14 @@ class RequestFacts implements FactReader {
     return value;
   }
 
+  /** The facts worth remembering: walks over the request, headers, classifiers. */
   private compute(name: string): FactValue {
-    const { request, principal, headers } = this.input;
+    const { request, headers } = this.input;
     switch (name) {
-      case "model":
-        return this.input.model;
-      case "stream":
-        return request.stream;
       case "tokens.input":
         return this.input.inputTokens?.() ?? estimateInputTokens(request);
-      case "max_tokens":
-        return request.maxTokens;
-      case "tools":
-        return request.tools?.length ?? 0;
       case "images":
         return countImages(request);
-      case "key.name":
-        return principal?.name;
-      case "key.tags":
-        return principal?.tags;
     }
     if (name.startsWith("header.")) return headers?.get(name.slice(7)) ?? undefined;
     return this.input.classify(name);

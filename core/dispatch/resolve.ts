@@ -85,8 +85,8 @@ export class Resolution {
       members = members.filter((endpoint) => {
         const facts = new EndpointFacts(endpoint, this.stats);
         if (require.test(facts)) return true;
-        // The reason reads every fact again, so it is built only for a trace.
-        if (this.trace) this.passOver(endpoint, `require of pool ${pool.spec.name} failed: ${require.source} (${describeFacts(facts, require.reads)})`);
+        // The reason reads every fact again: passOver builds it only for a trace.
+        this.passOver(endpoint, () => `require of pool ${pool.spec.name} failed: ${require.source} (${describeFacts(facts, require.reads)})`);
         return false;
       });
     }
@@ -102,22 +102,23 @@ export class Resolution {
     for (const endpoint of endpoints) {
       const reason = this.compiled.unusable.get(endpoint.id);
       if (reason !== undefined) this.passOver(endpoint, reason);
-      else if (!this.stats.available(endpoint.id)) this.passOver(endpoint, this.unavailableReason(endpoint));
+      else if (!this.stats.available(endpoint.id)) this.passOver(endpoint, () => this.unavailableReason(endpoint));
       else usable.push(endpoint);
     }
     return usable;
   }
 
   private unavailableReason(endpoint: EndpointSpec): string {
-    if (this.trace === null) return "";
     const stats = this.stats.snapshot(endpoint.id);
     if (stats.retryAfterUntil !== undefined) return `retry-after until ${new Date(stats.retryAfterUntil).toISOString()}`;
     if (stats.circuit === "open") return "circuit open";
     return "circuit half-open: its one probe is in flight";
   }
 
-  passOver(endpoint: EndpointSpec, reason: string): void {
-    this.trace?.push({ kind: "endpoint", name: endpoint.id, outcome: "passed-over", reason });
+  /** Records why an endpoint was passed over; a reason that costs something to build is given as a function, run only for a trace. */
+  passOver(endpoint: EndpointSpec, reason: string | (() => string)): void {
+    if (this.trace === null) return;
+    this.trace.push({ kind: "endpoint", name: endpoint.id, outcome: "passed-over", reason: typeof reason === "string" ? reason : reason() });
   }
 
   private estimateInput(): number {

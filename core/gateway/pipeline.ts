@@ -150,9 +150,11 @@ async function route(
   inputTokens: () => number,
 ): Promise<DispatchResult> {
   const model = input.request.model;
-  const values = new Map<string, ClassifierValue>();
+  // Values that arrived as promises; facts remember every value once read, so a sync one needs no slot here.
+  const awaited = new Map<string, ClassifierValue>();
   const classify = (name: string): ClassifierValue | undefined => {
-    if (values.has(name)) return values.get(name);
+    // `has`, not a value check: a plugin's promise may resolve to undefined, and must not run again.
+    if (awaited.has(name)) return awaited.get(name);
     const classifier = snapshot.classifiers.get(name);
     if (!classifier) return undefined;
     let value: ClassifierValue | PromiseLike<ClassifierValue>;
@@ -163,7 +165,6 @@ async function route(
     }
     // A value is a string, number or boolean; anything else is a promise of one.
     if (typeof value === "object" && value !== null) throw new PendingClassifier(name, Promise.resolve(value));
-    values.set(name, value);
     return value;
   };
   const facts = createRequestFacts({ request: input.request, model, principal, headers: input.headers, classify, inputTokens });
@@ -175,7 +176,7 @@ async function route(
       if (isSwitchyardError(error)) return { ok: false, error, trace: null };
       if (!(error instanceof PendingClassifier)) throw error;
       try {
-        values.set(error.name, await error.value);
+        awaited.set(error.name, await error.value);
       } catch (cause) {
         return { ok: false, error: errors.fromPlugin(error.name, "classify", cause), trace: null };
       }

@@ -3,6 +3,7 @@
 
 import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { DURATION_PATTERN, durationMs } from "../duration.ts";
 import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, SwitchyardError } from "../errors.ts";
 import { isStream, latestUserText } from "./canonical.ts";
 import { readBody, send, type KitHttp } from "./http.ts";
@@ -44,6 +45,8 @@ export interface Kit {
   parseRetryAfter: typeof parseRetryAfter;
   isStream: typeof isStream;
   latestUserText: typeof latestUserText;
+  /** Durations written as the config writes them (`250ms`, `2s`): the settings `pattern`, and their milliseconds. */
+  duration: { pattern: string; ms: typeof durationMs };
   /** Codecs of the OpenAI and Anthropic wire formats, shared by ingress and providers. */
   wire: { openai: typeof openaiWire; anthropic: typeof anthropicWire };
   log: KitLogger;
@@ -71,6 +74,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     parseRetryAfter,
     isStream,
     latestUserText,
+    duration: { pattern: DURATION_PATTERN, ms: durationMs },
     wire: { openai: openaiWire, anthropic: anthropicWire },
     log: silent,
     now: Date.now,

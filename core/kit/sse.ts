@@ -16,24 +16,15 @@ export interface SseMessage {
  * abandoned loop cancels the upstream body.
  */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
-  for await (const batch of readSseBatches(body)) yield* batch;
-}
-
-/**
- * The same messages, grouped as they arrived: one array per network read (possibly empty), so a
- * consumer pays one await per read rather than one per message.
- */
-async function* readSseBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage[]> {
   const reader = body.getReader();
   const parser = new SseParser();
   try {
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
-      yield parser.push(value);
+      yield* parser.push(value);
     }
-    const rest = parser.end();
-    if (rest.length) yield rest;
+    yield* parser.end();
   } finally {
     reader.releaseLock();
     await body.cancel().catch(() => {});
@@ -55,7 +46,6 @@ export interface StreamDecoder {
 /** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
 export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecoder): BatchedEvents {
   return batchedEvents(async function* () {
-    // The reader itself, not readSseBatches: one generator fewer to resume per network read.
     const reader = body.getReader();
     const parser = new SseParser();
     let ended = false;

@@ -1,8 +1,8 @@
-// Client key secrets: generation, hashing, and comparison. Only the SHA-256 of a secret is stored.
+// Client key secrets: generation and hashing. Only the SHA-256 of a secret is stored; a key is found by it.
 
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
-export const KEY_PREFIX = "sk-sy-";
+const KEY_PREFIX = "sk-sy-";
 /** Characters of the secret kept in the clear so operators can tell keys apart. */
 const VISIBLE = KEY_PREFIX.length + 8;
 
@@ -18,11 +18,4 @@ export function hashSecret(secret: string): string {
 
 export function visiblePrefix(secret: string): string {
   return secret.slice(0, VISIBLE);
-}
-
-/** Compares two hex digests without leaking, through timing, where they first differ. */
-export function sameDigest(a: string, b: string): boolean {
-  const left = Buffer.from(a, "hex");
-  const right = Buffer.from(b, "hex");
-  return left.length === right.length && timingSafeEqual(left, right);
 }

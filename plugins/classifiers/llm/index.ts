@@ -25,15 +25,6 @@ import type { ChatRequest, ClassifierInstance, ClassifierPlugin, Kit, KitGateway
 import { LabelCache, sha256Hex } from "./cache.ts";
 import { buildSystemPrompt, createLabelParser, MAX_INPUT_CHARS } from "./prompt.ts";
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-
-function durationMs(value: number | string): number {
-  if (typeof value === "number") return value;
-  const match = DURATION.exec(value);
-  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : Number.NaN;
-}
-
 /** Rejects when the signal aborts: the fallback arrives on time even if a call ignores its signal. */
 function untilAborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
   let onAbort = () => {};
@@ -49,7 +40,7 @@ function untilAborted(signal: AbortSignal): { promise: Promise<never>; dispose()
 export default (kit: Kit) => {
   const T = kit.Type;
   const Duration = (fallback: number, description: string) =>
-    T.Union([T.Number({ exclusiveMinimum: 0 }), T.String({ pattern: DURATION.source })], { default: fallback, description });
+    T.Union([T.Number({ exclusiveMinimum: 0 }), T.String({ pattern: kit.duration.pattern })], { default: fallback, description });
   const Settings = T.Object(
     {
       model: T.String({ minLength: 1, description: "public model id that answers the classification" }),
@@ -77,8 +68,8 @@ export default (kit: Kit) => {
       if (new Set(labels.map((label) => label.toLowerCase())).size !== labels.length) {
         throw kit.errors.badRequest(`llm: labels must differ in more than letter case (${labels.join(", ")})`);
       }
-      const timeoutMs = durationMs(settings.timeout);
-      const ttlMs = durationMs(settings.cache_ttl);
+      const timeoutMs = kit.duration.ms(settings.timeout);
+      const ttlMs = kit.duration.ms(settings.cache_ttl);
       if (!(timeoutMs > 0) || !(ttlMs > 0)) throw kit.errors.badRequest("llm: timeout and cache_ttl must be positive durations");
       const parse = createLabelParser(labels);
       const system = buildSystemPrompt(labels, settings.instructions);

@@ -1,10 +1,10 @@
 // The comparison run: the same load at the same concurrency against every target, for each
-// scenario; returns one row per (scenario, target).
+// scenario, in interleaved rounds; returns one row per (scenario, target).
 
 import { bodyOf, type BodyShape } from "./bodies.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
-import type { LoadResult, LoadSpec } from "./load.ts";
-import type { ServerProcess } from "./processes.ts";
+import { mergeResults, type LoadResult } from "./load.ts";
+import { pairedRounds, perRequest } from "./slices.ts";
 import { loadInProcess, type Target, type Workspace } from "./targets.ts";
 
 export interface Scenario {
@@ -22,28 +22,34 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export interface LoadSettings {
   concurrency: number;
+  /** At most this many recorded requests per target and scenario, over all rounds. */
   requests: number;
+  /** At most this long per target and scenario, over all rounds. */
   durationMs: number;
+  /** Requests each target answers, unrecorded, before a scenario's first round. */
   warmup: number;
+  /** Slices per target and scenario, interleaved (bench/slices.ts). */
+  rounds: number;
 }
 
 export interface Row {
   scenario: Scenario;
   target: Target["name"];
+  /** All rounds' slices as one result. */
   result: LoadResult;
+  /** Each round's req/s, in round order: a ratio per round, measured in the same moments. */
+  roundRps: number[];
   rssMb: number;
-  /** The server's CPU time per request sent (warm-up included), in µs: its cost, whatever the contention. */
+  /** The server's CPU time per request sent in the rounds, in µs: its cost, whatever the contention. */
   cpuUsPerRequest: number;
 }
 
-/** One load against a server, with the server's CPU time per request sent (warm-up included). */
-export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile">, body: string) {
-  const cpuBefore = server.cpuMs();
-  const result = await loadInProcess(work, spec, body);
-  const cpuUsPerRequest = ((server.cpuMs() - cpuBefore) * 1000) / (result.sent + spec.warmup);
-  return { result, cpuUsPerRequest };
-}
-
+/**
+ * Every scenario starts with a warm-up of each target alone: a gateway's JIT compiles far more code
+ * than a proxy's, a one-time cost that is no request's. Then `rounds` rounds give each target one
+ * slice in turn, so a slow moment of the machine falls on all targets alike instead of on whichever
+ * ran then; each target's slices are merged into its row.
+ */
 export async function compare(
   work: Workspace,
   targets: readonly Target[],
@@ -52,15 +58,25 @@ export async function compare(
   scenarios: readonly Scenario[] = SCENARIOS,
 ) {
   const rows: Row[] = [];
+  const sliceTargets = targets.map((target) => ({ label: target.name, server: target.server, headers: target.headers }));
   for (const scenario of scenarios) {
     const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
+    const { concurrency } = load;
+    const { stream } = scenario;
     for (const target of targets) {
-      const spec = { url: target.url, headers: target.headers, stream: scenario.stream, ...load };
-      const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, body);
-      const rssMb = target.server.rssMb();
-      rows.push({ scenario, target: target.name, result, rssMb, cpuUsPerRequest });
+      await loadInProcess(work, { url: target.url, headers: target.headers, stream, concurrency, requests: 0, durationMs: load.durationMs, warmup: load.warmup }, body);
+    }
+    const sliceLoad = {
+      body, stream, concurrency, sliceMs: load.durationMs / load.rounds, requests: Math.ceil(load.requests / load.rounds),
+      keepSamples: true, allowErrors: true,
+    };
+    const rounds = await pairedRounds(work, sliceTargets, sliceLoad, load.rounds);
+    for (const target of targets) {
+      const slices = rounds.map((round) => round.get(target.name)!);
+      const result = mergeResults(slices.map((slice) => slice.result), stream);
+      rows.push({ scenario, target: target.name, result, roundRps: slices.map((slice) => slice.rps), rssMb: target.server.rssMb(), cpuUsPerRequest: perRequest(slices) });
       const failed = result.errors ? `, ${result.errors} errors (first: ${result.firstError})` : "";
-      log(`  ${scenario.name} → ${target.name}: ${result.ok} ok in ${result.seconds.toFixed(1)} s${failed}`);
+      log(`  ${scenario.name} → ${target.name}: ${result.ok} ok in ${result.seconds.toFixed(1)} s over ${load.rounds} rounds${failed}`);
     }
   }
   return rows;

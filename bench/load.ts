@@ -15,6 +15,8 @@ export interface LoadSpec {
   durationMs: number;
   /** Requests sent first and not recorded (JIT, connection pool). */
   warmup: number;
+  /** Return the recorded latencies too, so that several runs can be merged (mergeResults). */
+  keepSamples?: boolean;
 }
 
 export interface LoadResult {
@@ -29,6 +31,14 @@ export interface LoadResult {
   ttftP50: number | null;
   ttftP99: number | null;
   overheadP50: number | null;
+  samples?: Samples;
+}
+
+/** Recorded latencies in ms: totals, times to first byte (streams only), and the gateway's own overhead header. */
+export interface Samples {
+  totals: number[];
+  ttfts: number[];
+  overheads: number[];
 }
 
 const decoder = new TextDecoder();
@@ -64,10 +74,7 @@ async function once(spec: LoadSpec, body: string): Promise<Sample> {
   return { total, ttft, overhead };
 }
 
-interface Recorder {
-  totals: number[];
-  ttfts: number[];
-  overheads: number[];
+interface Recorder extends Samples {
   errors: number;
   firstError: string | null;
 }
@@ -104,19 +111,45 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const started = performance.now();
   const sent = await phase(spec, body, spec.requests, spec.durationMs, run);
   const seconds = (performance.now() - started) / 1000;
+  const result = summarize(run, { sent, errors: run.errors, firstError: run.firstError ?? warm.firstError, seconds }, spec.stream);
+  if (spec.keepSamples) result.samples = { totals: run.totals, ttfts: run.ttfts, overheads: run.overheads };
+  return result;
+}
+
+type Counts = Pick<LoadResult, "sent" | "errors" | "firstError" | "seconds">;
+
+function summarize(samples: Samples, counts: Counts, stream: boolean): LoadResult {
   return {
-    sent,
-    ok: run.totals.length,
-    errors: run.errors,
-    firstError: run.firstError ?? warm.firstError,
-    seconds,
-    rps: run.totals.length / seconds,
-    p50: percentile(run.totals, 0.5),
-    p99: percentile(run.totals, 0.99),
-    ttftP50: spec.stream ? percentile(run.ttfts, 0.5) : null,
-    ttftP99: spec.stream ? percentile(run.ttfts, 0.99) : null,
-    overheadP50: run.overheads.length ? percentile(run.overheads, 0.5) : null,
+    ...counts,
+    ok: samples.totals.length,
+    rps: samples.totals.length / counts.seconds,
+    p50: percentile(samples.totals, 0.5),
+    p99: percentile(samples.totals, 0.99),
+    ttftP50: stream ? percentile(samples.ttfts, 0.5) : null,
+    ttftP99: stream ? percentile(samples.ttfts, 0.99) : null,
+    overheadP50: samples.overheads.length ? percentile(samples.overheads, 0.5) : null,
   };
+}
+
+/** Several runs of one load (each with its samples) as one: counts and time summed, percentiles over every sample. */
+export function mergeResults(parts: readonly LoadResult[], stream: boolean): LoadResult {
+  const counts: Counts = { sent: 0, errors: 0, firstError: null, seconds: 0 };
+  const all = parts.map((part) => {
+    if (!part.samples) throw new Error("mergeResults needs each run's samples (keepSamples)");
+    return part.samples;
+  });
+  const samples: Samples = {
+    totals: all.flatMap((s) => s.totals),
+    ttfts: all.flatMap((s) => s.ttfts),
+    overheads: all.flatMap((s) => s.overheads),
+  };
+  for (const part of parts) {
+    counts.sent += part.sent;
+    counts.errors += part.errors;
+    counts.firstError ??= part.firstError;
+    counts.seconds += part.seconds;
+  }
+  return summarize(samples, counts, stream);
 }
 
 if (import.meta.main) {

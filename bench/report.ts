@@ -32,7 +32,10 @@ export function resultsTable(rows: readonly Row[]): string {
 
 export interface Verdict {
   scenario: string;
+  /** Over all rounds: the gateway's req/s over the bare proxy's. */
   throughputRatio: number;
+  /** The lowest and highest ratio of a single round. */
+  roundRange: [low: number, high: number];
   /** The parsing proxy against the bare proxy: what touching the body costs any JS gateway. */
   floorRatio: number;
   /** The gateway's CPU per request beyond the parsing proxy's, in µs: its own work. */
@@ -54,19 +57,21 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
     const gateway = row("gateway").result;
     const proxy = row("bare proxy").result;
     const throughputRatio = gateway.rps / proxy.rps;
+    const perRound = row("gateway").roundRps.map((rps, i) => rps / row("bare proxy").roundRps[i]!);
+    const roundRange: Verdict["roundRange"] = [Math.min(...perRound), Math.max(...perRound)];
     const floorRatio = row("parsing proxy").result.rps / proxy.rps;
     const ownCpuUs = row("gateway").cpuUsPerRequest - row("parsing proxy").cpuUsPerRequest;
     const p50DeltaMs = gateway.p50 - proxy.p50;
     const floorP50DeltaMs = row("parsing proxy").result.p50 - proxy.p50;
     const ttftDeltaMs = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? gateway.ttftP50 - proxy.ttftP50 : null;
     const met = throughputRatio >= 0.75 && p50DeltaMs <= 0.5 && (ttftDeltaMs === null || ttftDeltaMs <= 1);
-    return { scenario, throughputRatio, floorRatio, ownCpuUs, p50DeltaMs, floorP50DeltaMs, ttftDeltaMs, overheadP50: gateway.overheadP50, met };
+    return { scenario, throughputRatio, roundRange, floorRatio, ownCpuUs, p50DeltaMs, floorP50DeltaMs, ttftDeltaMs, overheadP50: gateway.overheadP50, met };
   });
 }
 
 export function verdictTable(list: readonly Verdict[]): string {
   const header = [
-    "scenario", "gateway ÷ proxy req/s", "p50 Δ ms", "TTFT p50 Δ ms", "overhead header p50 ms", "targets",
+    "scenario", "gateway ÷ proxy req/s", "rounds' range", "p50 Δ ms", "TTFT p50 Δ ms", "overhead header p50 ms", "targets",
     "parsing ÷ proxy req/s", "parsing p50 Δ ms", "gateway CPU beyond parsing µs/req",
   ];
   return markdownTable(
@@ -74,6 +79,7 @@ export function verdictTable(list: readonly Verdict[]): string {
     list.map((v) => [
       v.scenario,
       `${v.throughputRatio.toFixed(2)}×`,
+      `${v.roundRange[0].toFixed(2)}–${v.roundRange[1].toFixed(2)}×`,
       signed(v.p50DeltaMs),
       v.ttftDeltaMs === null ? "–" : signed(v.ttftDeltaMs),
       ms(v.overheadP50),

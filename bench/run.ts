@@ -1,7 +1,8 @@
 // `bun run bench`: the gateway next to a bare Bun proxy and the upstream itself, same load, one table.
 // `bun bench/run.ts --soak [--requests 200000]`: RSS over a long run and ledger rows written.
-// Flags: --concurrency N (64), --requests N (20000 per scenario), --duration S (6 per scenario),
-// --warmup N (500), --profile DIR (the gateway writes a CPU profile there when it stops),
+// Flags: --concurrency N (64), --requests N (20000 per target and scenario), --duration S (6 per
+// target and scenario), --rounds N (4 interleaved slices that share those), --warmup N (5000 per
+// target and scenario, unrecorded), --profile DIR (the gateway writes a CPU profile there when it stops),
 // --scenario TEXT (only the scenarios whose name contains it, e.g. "chat, JSON"), --no-unloaded
 // (skip the second pass, one request at a time).
 
@@ -20,7 +21,7 @@ interface Flags {
 }
 
 /** The second pass: one request at a time, for the gateway's own latency without a queue. */
-const UNLOADED: LoadSettings = { concurrency: 1, requests: 3000, durationMs: 3000, warmup: 300 };
+const UNLOADED: LoadSettings = { concurrency: 1, requests: 3000, durationMs: 3000, warmup: 300, rounds: 3 };
 
 function parseFlags(argv: readonly string[]): Flags {
   const value = (name: string): string | undefined => {
@@ -47,7 +48,8 @@ function parseFlags(argv: readonly string[]): Flags {
       concurrency: number("concurrency", 64),
       requests: number("requests", isSoak ? 200_000 : 20_000),
       durationMs: number("duration", isSoak ? 170 : 6) * 1000,
-      warmup: number("warmup", isSoak ? 0 : 500),
+      warmup: number("warmup", isSoak ? 0 : 5000),
+      rounds: Math.max(1, Math.round(number("rounds", 4))),
     },
   };
 }
@@ -72,8 +74,8 @@ async function main(flags: Flags): Promise<void> {
     started.push(parsing);
     const { server, key } = await startGateway(work, upstream, { profileDir: flags.profile });
     started.push(server);
-    const { concurrency, requests, durationMs, warmup } = flags.load;
-    log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per scenario, ${warmup} warm-up`);
+    const { concurrency, requests, durationMs, warmup, rounds } = flags.load;
+    log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per target and scenario in ${rounds} interleaved rounds, after ${warmup} warm-up requests`);
     const targets = targetsOf({ upstream, proxy, parsing, gateway: server }, key);
     const rows = await compare(work, targets, flags.load, log, flags.scenarios);
     let unloaded: Row[] = [];
@@ -81,7 +83,7 @@ async function main(flags: Flags): Promise<void> {
       log(`bench: unloaded, one request at a time, up to ${UNLOADED.requests} requests or ${UNLOADED.durationMs / 1000} s per scenario`);
       unloaded = await compare(work, targets.filter((t) => t.name !== "direct"), UNLOADED, log, flags.scenarios);
     }
-    console.log(`\n${machineLine()}; concurrency ${concurrency}; load generator: a Bun client in its own process\n`);
+    console.log(`\n${machineLine()}; concurrency ${concurrency}; ${rounds} interleaved rounds; load generator: a Bun client in its own process\n`);
     console.log(resultsTable(rows));
     console.log("");
     console.log(verdictTable(verdicts(rows)));

@@ -1,11 +1,11 @@
 // Paired slices: each round gives every target one short slice of the same load, in turn, so slow
-// and fast moments of a shared machine fall on all of them alike. bench/ab.ts (two gateways) and
-// bench/floor.ts (the floor proxies) compare their targets this way.
+// and fast moments of a shared machine fall on all of them alike. `bun run bench` (bench/compare.ts),
+// bench/ab.ts (two gateways) and bench/floor.ts (the floor proxies) compare their targets this way.
 
-import { measuredLoad } from "./compare.ts";
+import type { LoadResult, LoadSpec } from "./load.ts";
 import type { ServerProcess } from "./processes.ts";
 import { percentile } from "./stats.ts";
-import { chatUrl, type Workspace } from "./targets.ts";
+import { chatUrl, loadInProcess, type Workspace } from "./targets.ts";
 
 export interface SliceTarget {
   label: string;
@@ -14,10 +14,13 @@ export interface SliceTarget {
 }
 
 export interface Slice {
+  /** Requests sent, the slice's own warm-up included. */
   requests: number;
   cpuUsPerRequest: number;
   rps: number;
   p50: number;
+  /** The load generator's result, with its samples when the load asked for them. */
+  result: LoadResult;
 }
 
 export interface SliceLoad {
@@ -25,16 +28,31 @@ export interface SliceLoad {
   stream: boolean;
   sliceMs: number;
   concurrency?: number;
+  /** At most this many recorded requests per slice (default: as many as the slice's time allows). */
+  requests?: number;
+  /** Requests each slice sends before it records (default 200: the load generator's fresh connections). */
+  warmup?: number;
+  keepSamples?: boolean;
+  /** A slice with errors fails the run (default), or is reported with them. */
+  allowErrors?: boolean;
+}
+
+/** One load against a server, with the server's CPU time per request sent (warm-up included). */
+export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile">, body: string) {
+  const cpuBefore = server.cpuMs();
+  const result = await loadInProcess(work, spec, body);
+  const cpuUsPerRequest = ((server.cpuMs() - cpuBefore) * 1000) / (result.sent + spec.warmup);
+  return { result, cpuUsPerRequest };
 }
 
 async function slice(work: Workspace, target: SliceTarget, load: SliceLoad): Promise<Slice> {
   const spec = {
-    url: chatUrl(target.server), headers: target.headers, stream: load.stream,
-    concurrency: load.concurrency ?? 64, requests: 1_000_000, durationMs: load.sliceMs, warmup: 200,
+    url: chatUrl(target.server), headers: target.headers, stream: load.stream, concurrency: load.concurrency ?? 64,
+    requests: load.requests ?? 1_000_000, durationMs: load.sliceMs, warmup: load.warmup ?? 200, keepSamples: load.keepSamples,
   };
   const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, load.body);
-  if (result.errors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
-  return { requests: result.sent + spec.warmup, cpuUsPerRequest, rps: result.rps, p50: result.p50 };
+  if (result.errors && !load.allowErrors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
+  return { requests: result.sent + spec.warmup, cpuUsPerRequest, rps: result.rps, p50: result.p50, result };
 }
 
 /**

@@ -6,8 +6,9 @@ import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
 import { startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
-import { runLoad } from "../../bench/load.ts";
+import { mergeResults, runLoad } from "../../bench/load.ts";
 import { runCommand } from "../../bench/processes.ts";
+import { percentile } from "../../bench/stats.ts";
 import { createWorkspace, ROOT } from "../../bench/targets.ts";
 import { startUpstream } from "../../bench/upstream.ts";
 
@@ -92,6 +93,23 @@ test("the load generator records exactly the requested count with no errors", as
   expect(result.ok).toBe(200);
   expect(result.errors).toBe(0);
   expect(result.ttftP50).toBeLessThanOrEqual(result.p99);
+  expect(result.samples).toBeUndefined();
+});
+
+test("two runs kept with their samples merge into one result over all of them", async () => {
+  const bodyFile = `${work.folder}/chat-stream.json`;
+  await Bun.write(bodyFile, chatBody("m", true));
+  const spec = { url: `http://127.0.0.1:${parsing.port}/v1/chat/completions`, headers: {}, bodyFile, stream: true, concurrency: 4, durationMs: 30_000, warmup: 0, keepSamples: true };
+  const parts = [await runLoad({ ...spec, requests: 30 }), await runLoad({ ...spec, requests: 50 })];
+  expect(parts.map((part) => part.samples!.totals.length)).toEqual([30, 50]);
+  const merged = mergeResults(parts, true);
+  expect(merged).toMatchObject({ sent: 80, ok: 80, errors: 0 });
+  expect(merged.seconds).toBeCloseTo(parts[0]!.seconds + parts[1]!.seconds, 9);
+  expect(merged.rps).toBeCloseTo(80 / merged.seconds, 6);
+  const all = parts.flatMap((part) => part.samples!.totals);
+  expect(merged.p99).toBe(percentile(all, 0.99));
+  expect(merged.ttftP50).toBe(percentile(parts.flatMap((part) => part.samples!.ttfts), 0.5));
+  expect(() => mergeResults([{ ...parts[0]!, samples: undefined }], true)).toThrow("keepSamples");
 });
 
 test("the load generator counts error answers as errors, not as samples", async () => {

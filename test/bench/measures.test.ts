@@ -95,15 +95,16 @@ const result = (rps: number, p50: number, ttftP50: number | null = null): LoadRe
 test("verdicts judge the gateway against the bare proxy and show where the parsing floor already stands", () => {
   const scenario = { name: "chat, stream", shape: "chat" as const, stream: true };
   const rows: Row[] = [
-    { scenario, target: "bare proxy", result: result(8000, 8, 8), rssMb: 50, cpuUsPerRequest: 100 },
-    { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), rssMb: 50, cpuUsPerRequest: 150 },
-    { scenario, target: "gateway", result: result(6000, 10.4, 10.2), rssMb: 90, cpuUsPerRequest: 200 },
+    { scenario, target: "bare proxy", result: result(8000, 8, 8), roundRps: [9000, 7000], rssMb: 50, cpuUsPerRequest: 100 },
+    { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), roundRps: [7500, 6500], rssMb: 50, cpuUsPerRequest: 150 },
+    { scenario, target: "gateway", result: result(6000, 10.4, 10.2), roundRps: [6300, 5600], rssMb: 90, cpuUsPerRequest: 200 },
   ];
   const [verdict] = verdicts(rows);
-  expect(verdict).toMatchObject({ throughputRatio: 0.75, floorRatio: 0.875, ownCpuUs: 50, met: false });
+  expect(verdict).toMatchObject({ throughputRatio: 0.75, roundRange: [0.7, 0.8], floorRatio: 0.875, ownCpuUs: 50, met: false });
   expect(verdict!.p50DeltaMs).toBeCloseTo(2.4);
   expect(verdict!.ttftDeltaMs).toBeCloseTo(2.2);
   expect(verdict!.floorP50DeltaMs).toBeCloseTo(1.1);
+  expect(verdictTable([verdict!])).toContain("| 0.75×                 | 0.70–0.80×    | +2.40 ");
   expect(verdictTable([verdict!])).toContain("| 0.88×                 | +1.10 ");
   const unloaded = rows.map((row) => ({ ...row, result: result(1, row.target === "gateway" ? 0.45 : 0.3, 0.3) }));
   expect(unloadedTable(unloaded).split("\n")[2]).toBe("| chat, stream | 0.30              | 0.30           | 0.45           | +0.15            | +0.00                 | +0.00            |");

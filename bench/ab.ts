@@ -3,10 +3,10 @@
 // fall on all three alike. Two bench runs a minute apart differ by more than most changes worth
 // measuring; paired slices do not.
 //
-//   bun bench/ab.ts <checkout A> [checkout B, default: this one] [--scenario TEXT] [--rounds 8] [--slice 1.5]
+//   bun bench/ab.ts <checkout A> [checkout B, default: this one] [--scenario TEXT] [--rounds 8] [--slice 1.5] [--concurrency 64]
 //
-// Prints, per scenario, each target's req/s and CPU µs per request over all its slices, and B's CPU
-// per request next to A's: the median of the per-round ratios and their range.
+// Prints, per scenario, each target's req/s, CPU µs per request over all its slices and median p50,
+// and B's CPU per request next to A's: the median of the per-round ratios and their range.
 
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -24,6 +24,7 @@ interface Flags {
   scenario?: string;
   rounds: number;
   sliceMs: number;
+  concurrency: number;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -45,6 +46,7 @@ function parseFlags(argv: readonly string[]): Flags {
     scenario: named.get("scenario"),
     rounds: Number(named.get("rounds") ?? 8),
     sliceMs: Number(named.get("slice") ?? 1.5) * 1000,
+    concurrency: Number(named.get("concurrency") ?? 64),
   };
 }
 
@@ -66,19 +68,20 @@ async function main(flags: Flags): Promise<void> {
     const b = await startGatewayFrom(flags.b, "B", work, upstream);
     started.push(b.server);
     const targets: SliceTarget[] = [{ label: "bare proxy", server: proxy, headers: { "content-type": "application/json" } }, a, b];
-    console.log(`A: ${flags.a}\nB: ${flags.b}\n${flags.rounds} rounds of ${flags.sliceMs / 1000} s slices at concurrency 64\n`);
-    console.log("| scenario | bare proxy req/s | A req/s | B req/s | proxy CPU µs/req | A CPU µs/req | B CPU µs/req | B ÷ A CPU, median of rounds (range) |");
-    console.log("|---|---|---|---|---|---|---|---|");
+    console.log(`A: ${flags.a}\nB: ${flags.b}\n${flags.rounds} rounds of ${flags.sliceMs / 1000} s slices at concurrency ${flags.concurrency}\n`);
+    console.log("| scenario | bare proxy req/s | A req/s | B req/s | proxy CPU µs/req | A CPU µs/req | B CPU µs/req | proxy p50 ms | A p50 ms | B p50 ms | B ÷ A CPU, median of rounds (range) |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
     const scenarios = flags.scenario ? SCENARIOS.filter((s) => s.name.includes(flags.scenario!)) : SCENARIOS;
     for (const scenario of scenarios) {
-      const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: flags.sliceMs };
+      const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: flags.sliceMs, concurrency: flags.concurrency };
       const rounds = await pairedRounds(work, targets, load, flags.rounds);
       const of = (label: string) => rounds.map((round) => round.get(label)!);
       const rps = (label: string) => percentile(of(label).map((s) => s.rps), 0.5).toFixed(0);
       const cpu = (label: string) => perRequest(of(label)).toFixed(0);
+      const p50 = (label: string) => percentile(of(label).map((s) => s.p50), 0.5).toFixed(2);
       const ratios = rounds.map((round) => round.get("B")!.cpuUsPerRequest / round.get("A")!.cpuUsPerRequest);
       console.log(
-        `| ${scenario.name} | ${rps("bare proxy")} | ${rps("A")} | ${rps("B")} | ${cpu("bare proxy")} | ${cpu("A")} | ${cpu("B")} | ${medianWithRange(ratios)} |`,
+        `| ${scenario.name} | ${rps("bare proxy")} | ${rps("A")} | ${rps("B")} | ${cpu("bare proxy")} | ${cpu("A")} | ${cpu("B")} | ${p50("bare proxy")} | ${p50("A")} | ${p50("B")} | ${medianWithRange(ratios)} |`,
       );
     }
   } finally {

@@ -64,7 +64,8 @@ export async function compare(
     const { concurrency } = load;
     const { stream } = scenario;
     for (const target of targets) {
-      await loadInProcess(work, { url: target.url, headers: target.headers, stream, concurrency, requests: 0, durationMs: load.durationMs, warmup: load.warmup }, body);
+      const warmup = { url: target.url, headers: target.headers, stream, concurrency, requests: 0, durationMs: load.durationMs, warmup: load.warmup };
+      await loadInProcess(work, warmup, body);
     }
     const sliceLoad = {
       body, stream, concurrency, sliceMs: load.durationMs / load.rounds, requests: Math.ceil(load.requests / load.rounds),
@@ -74,7 +75,8 @@ export async function compare(
     for (const target of targets) {
       const slices = rounds.map((round) => round.get(target.name)!);
       const result = mergeResults(slices.map((slice) => slice.result), stream);
-      rows.push({ scenario, target: target.name, result, roundRps: slices.map((slice) => slice.rps), rssMb: target.server.rssMb(), cpuUsPerRequest: perRequest(slices) });
+      const roundRps = slices.map((slice) => slice.rps);
+      rows.push({ scenario, target: target.name, result, roundRps, rssMb: target.server.rssMb(), cpuUsPerRequest: perRequest(slices) });
       const failed = result.errors ? `, ${result.errors} errors (first: ${result.firstError})` : "";
       log(`  ${scenario.name} → ${target.name}: ${result.ok} ok in ${result.seconds.toFixed(1)} s over ${load.rounds} rounds${failed}`);
     }

@@ -16,6 +16,23 @@ const chat = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model: "client/model", messages: [{ role: "user", content: "hi" }], stream: false, ...extra });
 
 describe("forwarding the client's Chat Completions body", () => {
+  test("a body forwarded earlier keeps its bytes when the next one is forwarded", () => {
+    const first = chat({ temperature: 0.25, messages: [{ role: "user", content: "first ".repeat(5000) }] });
+    const second = chat({ temperature: 0.5, messages: [{ role: "user", content: "second" }] });
+    const { request } = openaiDialect.decode(JSON.parse(first), first);
+    const routed = { ...request, model: "upstream-model" };
+    const kept = forwardedBody(routed, encodeRequest(routed, { includeUsage: true }))!;
+    forward(second);
+    expect(new TextDecoder().decode(kept)).toBe(first.replace('"client/model"', '"upstream-model"'));
+  });
+
+  test("a body larger than the reused buffer is forwarded as well", () => {
+    const text = chat({ messages: [{ role: "user", content: "ünïcode ".repeat(200_000) }] });
+    const { out, encoded } = forward(text);
+    expect(out).toBe(text.replace('"client/model"', '"upstream-model"'));
+    expect(JSON.parse(out!)).toEqual(encoded);
+  });
+
   test("the client's text goes out with only the model swapped", () => {
     const text = chat({ temperature: 0.25 });
     const { out, encoded } = forward(text);

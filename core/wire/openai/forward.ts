@@ -51,7 +51,7 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
   for (const key in json) if (json[key] !== undefined && key !== "model") clientFields++;
   if (clientFields !== matched || typeof json.model !== "string") return null;
 
-  const bytes = Buffer.from(text);
+  const bytes = utf8(text);
   // A key spelled with a \u escape would hide a duplicate from the search below.
   if (bytes.indexOf(ESCAPE) >= 0) return null;
   const modelAt = uniqueKey(bytes, "model");
@@ -76,6 +76,22 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
 type Edit = [start: number, end: number, replacement: string];
 
 const encoder = new TextEncoder();
+
+/** Bodies up to this size are encoded into one reused buffer; a larger one gets its own. */
+const SCRATCH_LIMIT = 1024 * 1024;
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The text as UTF-8, in a buffer that the next call overwrites: everything here reads it and
+ * copies what it keeps before returning. A fresh 30 KB buffer per request cost ten times the
+ * encoding itself (in-process, 11–14 µs against 1), all of it allocation.
+ */
+function utf8(text: string): Buffer {
+  const most = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+  if (most > SCRATCH_LIMIT) return Buffer.from(text);
+  if (scratch.length < most) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, Math.max(most, scratch.length * 2)));
+  return scratch.subarray(0, encoder.encodeInto(text, scratch).written);
+}
 
 /** The bytes with each edit's range replaced by its text, built in one buffer. */
 function applyEdits(bytes: Buffer, edits: Edit[]): Uint8Array<ArrayBuffer> {

@@ -46,13 +46,17 @@ function streamResponse(): Response {
   return new Response(body, { headers: SSE_HEADERS });
 }
 
+/** The answer to a chat completion request: the one stream or the one JSON body. */
+export function cannedAnswer(stream: boolean): Response {
+  return stream ? streamResponse() : new Response(COMPLETION, { headers: JSON_HEADERS });
+}
+
 /** Reads only as much of the body as it must: the `stream` flag sits near the top of every bench body. */
 async function handle(request: Request): Promise<Response> {
   if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/chat/completions")) {
     return new Response("not found", { status: 404 });
   }
-  const text = await request.text();
-  return text.includes('"stream":true') ? streamResponse() : new Response(COMPLETION, { headers: JSON_HEADERS });
+  return cannedAnswer((await request.text()).includes('"stream":true'));
 }
 
 export function startUpstream(port = 0) {

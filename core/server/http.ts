@@ -40,8 +40,9 @@ export function newRequestId(): string {
 
 /** The token of an `Authorization: Bearer <token>` header, if there is one. */
 export function bearerToken(headers: Headers): string | null {
+  // The header is trimmed and `\s+` takes every space after the scheme: the token has none to trim.
   const match = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "");
-  return match ? match[1]!.trim() : null;
+  return match ? match[1]! : null;
 }
 
 /** The key a client sent: `Authorization: Bearer <key>` (OpenAI clients) or `x-api-key` (Anthropic's). */

@@ -43,11 +43,14 @@ export function sseBody(
           if (text && !(await deliver(controller, text))) return await cancel();
         }
         const settled = outcome.settlement();
-        controller.write(stream.end(settled?.usage, settled?.costUsd));
+        quietly(() => controller.write(stream.end(settled?.usage, settled?.costUsd)));
       } catch (error) {
-        if (!client.aborted) controller.write(stream.error(toGatewayError(error)));
+        if (!client.aborted) quietly(() => controller.write(stream.error(toGatewayError(error))));
+        // A failure on our side mid-stream (the relay's own ended it already) still ends the
+        // relay, which aborts the upstream call and writes the ledger row.
+        await iterator.return?.(undefined).catch(() => {});
       }
-      controller.close();
+      quietly(() => controller.close());
       finish();
     },
     cancel,
@@ -61,9 +64,21 @@ export function sseBody(
  * waits while the client is behind. False once the client has gone away.
  */
 async function deliver(controller: ReadableStreamDirectController, text: string): Promise<boolean> {
-  const written = controller.write(text);
-  if ((typeof written === "number" ? written : await written) === 0) return false;
-  const flushed = controller.flush();
-  if (typeof flushed !== "number") await flushed;
-  return true;
+  try {
+    const written = controller.write(text);
+    if ((typeof written === "number" ? written : await written) === 0) return false;
+    const flushed = controller.flush();
+    if (typeof flushed !== "number") await flushed;
+    return true;
+  } catch {
+    return false; // the response is gone
+  }
+}
+
+/** A write whose failure has no one left to tell: the client is gone or the stream is closed. */
+function quietly(write: () => unknown): void {
+  try {
+    const pending = write();
+    if (pending instanceof Promise) pending.catch(() => {});
+  } catch {}
 }

@@ -43,6 +43,18 @@ export interface StreamDecoder {
   end(out: StreamEvent[]): void;
 }
 
+/**
+ * Whether the body's end has already arrived: a read that settles at once and says done. Seeing
+ * it costs a fraction of cancelling a body that is over anyway. A read still waiting is left to
+ * the cancel that follows, which ends it.
+ */
+function bodyHasEnded(reader: ReadableStreamDefaultReader<Uint8Array>): boolean {
+  const next = reader.read();
+  next.catch(() => {});
+  const settled = Bun.peek(next);
+  return settled !== next && (settled as ReadableStreamReadResult<Uint8Array>).done === true;
+}
+
 /** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
 export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecoder): BatchedEvents {
   return batchedEvents(async function* () {
@@ -68,12 +80,10 @@ export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecod
       decoder.end(out);
       yield out;
     } finally {
-      // A body read to its end is done with; one left early (the decoder finished, the consumer
-      // stopped, a read failed) is cancelled, which releases the upstream connection.
-      if (!ended) {
-        reader.releaseLock();
-        await body.cancel().catch(() => {});
-      }
+      // A body read to its end is done with, and so is one whose end came with the message that
+      // finished the stream. One left early (the consumer stopped, a read failed, the vendor says
+      // more after its end) is cancelled, which releases the upstream connection.
+      if (!ended && !(decoder.done && bodyHasEnded(reader))) await reader.cancel().catch(() => {});
     }
   });
 }

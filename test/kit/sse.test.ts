@@ -2,6 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { formatSse, readSse, type SseMessage } from "../../core/kit/sse.ts";
+import { decodeStreamBody } from "../../core/wire/openai/stream.ts";
 
 function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -85,4 +86,50 @@ describe("readSse", () => {
 test("formatSse frames a message with and without an event name", () => {
   expect(formatSse('{"x":1}')).toBe('data: {"x":1}\n\n');
   expect(formatSse("{}", "ping")).toBe("event: ping\ndata: {}\n\n");
+});
+
+describe("decodeSse: the body after the message that finishes the stream", () => {
+  const encoder = new TextEncoder();
+  const chunk = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({ id: "c", model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const answer = chunk({ content: "hi" }, null) + chunk({}, "stop") + "data: [DONE]\n\n";
+
+  /** A body that sends the answer in one read, then ends at once or holds its end back. */
+  function body(ending: "ends" | "holds") {
+    const state = { cancelled: false };
+    let sent = false;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!sent) {
+          sent = true;
+          controller.enqueue(encoder.encode(answer));
+          if (ending === "ends") controller.close();
+          return;
+        }
+        await new Promise(() => {}); // "holds": the end never comes
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    return { stream, state };
+  }
+
+  async function texts(stream: ReadableStream<Uint8Array>): Promise<string> {
+    let text = "";
+    for await (const event of decodeStreamBody(stream)) if (event.type === "text") text += event.text;
+    return text;
+  }
+
+  test("a body whose end comes with [DONE] gives its events, with nothing to cancel", async () => {
+    const { stream, state } = body("ends");
+    expect(await texts(stream)).toBe("hi");
+    expect(state.cancelled).toBe(false);
+  });
+
+  test("an end that has not come by [DONE] is not waited for: the body is cancelled", async () => {
+    const { stream, state } = body("holds");
+    expect(await texts(stream)).toBe("hi");
+    expect(state.cancelled).toBe(true);
+  });
 });

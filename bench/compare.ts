@@ -4,8 +4,8 @@
 import { bodyOf, type BodyShape } from "./bodies.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { mergeResults, type LoadResult } from "./load.ts";
-import { pairedRounds, perRequest } from "./slices.ts";
-import { loadInProcess, type Target, type Workspace } from "./targets.ts";
+import { pairedRounds, perRequest, warmUp } from "./slices.ts";
+import type { Target, Workspace } from "./targets.ts";
 
 export interface Scenario {
   name: string;
@@ -61,16 +61,12 @@ export async function compare(
   const sliceTargets = targets.map((target) => ({ label: target.name, server: target.server, headers: target.headers }));
   for (const scenario of scenarios) {
     const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
-    const { concurrency } = load;
     const { stream } = scenario;
-    for (const target of targets) {
-      const warmup = { url: target.url, headers: target.headers, stream, concurrency, requests: 0, durationMs: load.durationMs, warmup: load.warmup };
-      await loadInProcess(work, warmup, body);
-    }
     const sliceLoad = {
-      body, stream, concurrency, sliceMs: load.durationMs / load.rounds, requests: Math.ceil(load.requests / load.rounds),
+      body, stream, concurrency: load.concurrency, sliceMs: load.durationMs / load.rounds, requests: Math.ceil(load.requests / load.rounds),
       keepSamples: true, allowErrors: true,
     };
+    await warmUp(work, sliceTargets, { ...sliceLoad, sliceMs: load.durationMs, warmup: load.warmup });
     const rounds = await pairedRounds(work, sliceTargets, sliceLoad, load.rounds);
     for (const target of targets) {
       const slices = rounds.map((round) => round.get(target.name)!);

@@ -57,7 +57,8 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
     const gateway = row("gateway").result;
     const proxy = row("bare proxy").result;
     const throughputRatio = gateway.rps / proxy.rps;
-    const perRound = row("gateway").roundRps.map((rps, i) => rps / row("bare proxy").roundRps[i]!);
+    const proxyRounds = row("bare proxy").roundRps;
+    const perRound = row("gateway").roundRps.map((rps, i) => rps / proxyRounds[i]!);
     const roundRange: Verdict["roundRange"] = [Math.min(...perRound), Math.max(...perRound)];
     const floorRatio = row("parsing proxy").result.rps / proxy.rps;
     const ownCpuUs = row("gateway").cpuUsPerRequest - row("parsing proxy").cpuUsPerRequest;

@@ -45,11 +45,20 @@ export async function measuredLoad(work: Workspace, server: ServerProcess, spec:
   return { result, cpuUsPerRequest };
 }
 
-async function slice(work: Workspace, target: SliceTarget, load: SliceLoad): Promise<Slice> {
-  const spec = {
+function specOf(target: SliceTarget, load: SliceLoad) {
+  return {
     url: chatUrl(target.server), headers: target.headers, stream: load.stream, concurrency: load.concurrency ?? 64,
     requests: load.requests ?? 1_000_000, durationMs: load.sliceMs, warmup: load.warmup ?? 200, keepSamples: load.keepSamples,
   };
+}
+
+/** Each target in turn answers the load's warm-up and nothing else: no request is recorded. */
+export async function warmUp(work: Workspace, targets: readonly SliceTarget[], load: SliceLoad): Promise<void> {
+  for (const target of targets) await loadInProcess(work, { ...specOf(target, load), requests: 0 }, load.body);
+}
+
+async function slice(work: Workspace, target: SliceTarget, load: SliceLoad): Promise<Slice> {
+  const spec = specOf(target, load);
   const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, load.body);
   if (result.errors && !load.allowErrors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
   return { requests: result.sent + spec.warmup, cpuUsPerRequest, rps: result.rps, p50: result.p50, result };

@@ -13,7 +13,6 @@ const BUN = process.execPath;
 
 export interface Target {
   name: "direct" | "bare proxy" | "parsing proxy" | "gateway";
-  url: string;
   headers: Record<string, string>;
   server: ServerProcess;
 }
@@ -82,10 +81,10 @@ export interface Servers {
 export function targetsOf({ upstream, proxy, parsing, gateway }: Servers, key: string): Target[] {
   const json = { "content-type": "application/json" };
   return [
-    { name: "direct", url: chatUrl(upstream), headers: json, server: upstream },
-    { name: "bare proxy", url: chatUrl(proxy), headers: json, server: proxy },
-    { name: "parsing proxy", url: chatUrl(parsing), headers: json, server: parsing },
-    { name: "gateway", url: chatUrl(gateway), headers: { ...json, authorization: `Bearer ${key}` }, server: gateway },
+    { name: "direct", headers: json, server: upstream },
+    { name: "bare proxy", headers: json, server: proxy },
+    { name: "parsing proxy", headers: json, server: parsing },
+    { name: "gateway", headers: { ...json, authorization: `Bearer ${key}` }, server: gateway },
   ];
 }
 

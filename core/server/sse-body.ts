@@ -46,8 +46,8 @@ export function sseBody(
         quietly(() => controller.write(stream.end(settled?.usage, settled?.costUsd)));
       } catch (error) {
         if (!client.aborted) quietly(() => controller.write(stream.error(toGatewayError(error))));
-        // A failure on our side mid-stream (the relay's own ended it already) still ends the
-        // relay, which aborts the upstream call and writes the ledger row.
+        // A failure of the relay has ended it already; one of ours (an encoder that throws) must
+        // still end it, which aborts the upstream call and writes the ledger row.
         await iterator.return?.(undefined).catch(() => {});
       }
       quietly(() => controller.close());

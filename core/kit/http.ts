@@ -13,6 +13,18 @@ export interface KitHttp {
   body(response: Response): Promise<unknown>;
 }
 
+const runtimeFetch = globalThis.fetch;
+/**
+ * Bun's own fetch. It copies a byte body before it returns (test/kit/fetch-copies-body.test.ts pins
+ * that), so a provider whose kit sends with it may hand it a buffer reused for the next request.
+ */
+export const copyingFetch: typeof fetch = runtimeFetch.bind(globalThis);
+
+/** A new kit's fetch: Bun's own, unless something (a test) replaced `globalThis.fetch` first. */
+export function defaultFetch(): typeof fetch {
+  return globalThis.fetch === runtimeFetch ? copyingFetch : globalThis.fetch.bind(globalThis);
+}
+
 /** `send` for a kit: reads `kit.fetch` on each call, so the kit's final fetch is the one used. */
 export async function send(kit: Pick<Kit, "fetch" | "errors">, url: string, init: RequestInit, label?: string): Promise<Response> {
   try {

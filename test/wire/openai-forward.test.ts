@@ -4,12 +4,12 @@ import { encodeRequest, type EncodeRequestOptions } from "../../core/wire/openai
 import { forwardedBody, sameJson, uniqueKey } from "../../core/wire/openai/forward.ts";
 
 /** What the provider would send: the ingress decode, the endpoint's model and cap, the encoding. */
-function forward(text: string, options: EncodeRequestOptions = {}, endpoint: { model?: string; maxTokens?: number } = {}) {
+function forward(text: string, options: EncodeRequestOptions = {}, endpoint: { model?: string; maxTokens?: number } = {}, reusable = false) {
   const { request } = openaiDialect.decode(JSON.parse(text), text);
   const routed = { ...request, model: endpoint.model ?? "upstream-model", ...(endpoint.maxTokens ? { maxTokens: endpoint.maxTokens } : {}) };
   const encoded = encodeRequest(routed, { includeUsage: true, ...options });
-  const out = forwardedBody(routed, encoded);
-  return { out: out && new TextDecoder().decode(out), encoded: JSON.parse(JSON.stringify(encoded)) };
+  const out = forwardedBody(routed, encoded, reusable);
+  return { out: out && new TextDecoder().decode(out), bytes: out, encoded: JSON.parse(JSON.stringify(encoded)) };
 }
 
 const chat = (extra: Record<string, unknown> = {}) =>
@@ -28,9 +28,21 @@ describe("forwarding the client's Chat Completions body", () => {
 
   test("a body larger than the reused buffer is forwarded as well", () => {
     const text = chat({ messages: [{ role: "user", content: "ünïcode ".repeat(200_000) }] });
-    const { out, encoded } = forward(text);
-    expect(out).toBe(text.replace('"client/model"', '"upstream-model"'));
-    expect(JSON.parse(out!)).toEqual(encoded);
+    for (const reusable of [false, true]) {
+      const { out, encoded } = forward(text, {}, {}, reusable);
+      expect(out).toBe(text.replace('"client/model"', '"upstream-model"'));
+      expect(JSON.parse(out!)).toEqual(encoded);
+    }
+  });
+
+  test("for a sender that copies, the edited body is built in a buffer that the next one reuses", () => {
+    const first = forward(chat({ messages: [{ role: "user", content: "first ".repeat(5000) }] }), {}, {}, true);
+    const second = forward(chat({ messages: [{ role: "user", content: "second" }] }), {}, {}, true);
+    expect(second.bytes!.buffer).toBe(first.bytes!.buffer);
+    expect(JSON.parse(second.out!)).toEqual(second.encoded);
+    expect(JSON.parse(first.out!)).toEqual(first.encoded); // decoded before the second overwrote it
+    const own = forward(chat(), {}, {}, false);
+    expect(own.bytes!.buffer).not.toBe(first.bytes!.buffer);
   });
 
   test("the client's text goes out with only the model swapped", () => {
@@ -130,7 +142,7 @@ describe("forwarding the client's Chat Completions body", () => {
       const cap = random() < 0.2 ? { maxTokens: 50 } : {};
       let result: ReturnType<typeof forward>;
       try {
-        result = forward(text, { maxTokensField: field }, { model: pick(["up", 'u"p']), ...cap });
+        result = forward(text, { maxTokensField: field }, { model: pick(["up", 'u"p']), ...cap }, random() < 0.5);
       } catch {
         continue; // a body the ingress refuses never reaches a provider
       }

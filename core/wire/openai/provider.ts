@@ -2,6 +2,7 @@
 // `openai-compatible` provider plugins, and any user plugin for a compatible vendor.
 
 import type { ChatRequest, ChatResult } from "../../kit/canonical.ts";
+import { copyingFetch } from "../../kit/http.ts";
 import type { Kit } from "../../kit/kit.ts";
 import type { ProviderInstance } from "../../kit/plugin.ts";
 import { decodeError } from "./error.ts";
@@ -45,7 +46,7 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
     const encoded = encodeRequest(request, encodeOptions);
-    const body = forwardedBody(request, encoded) ?? JSON.stringify(encoded);
+    const body = forwardedBody(request, encoded, kit.fetch === copyingFetch) ?? JSON.stringify(encoded);
     const response = await kit.http.send(url, { method: "POST", headers: request.stream ? streamHeaders : headers, body, signal });
     if (!response.ok) throw decodeError(response.status, await kit.http.body(response), response.headers, { secrets });
     if (!request.stream) return decodeResponse(await kit.http.body(response));

@@ -1,9 +1,14 @@
-// The floor under the latency bars: how close to the bare proxy a JS server can stay under load
-// while doing only what a metering router cannot skip. Paired slices (see slices.ts) of the bare
-// proxy, the parsing proxy (reads and parses the request, meters the answer) and the relay-only
-// proxy (forwards the request unread, meters the answer), each scenario at the bench's concurrency.
+// The floors under the gateway: how close to the bare proxy a JS server can stay under load while
+// doing only what it cannot skip. Paired slices (see slices.ts), each scenario at the bench's
+// concurrency, of a staircase of servers, each doing more than the one before:
+// - the bare proxy (bare-proxy.ts): Bun.serve and fetch, bodies streamed through;
+// - relay-only (parsing-proxy.ts --relay-only): the request forwarded unread, the answer metered;
+// - parsing (parsing-proxy.ts): the request read and parsed too, as a router must;
+// - lean gateway (lean-gateway.ts): that plus the key check, the abort plumbing, the answer encoded
+//   again and a ledger row per request in SQLite: the bench config's duties without their logic;
+// - with --gateway, the gateway itself on the bench config.
 //
-//   bun bench/floor.ts [--scenario TEXT] [--rounds 7] [--slice 1.5] [--concurrency 64]
+//   bun bench/floor.ts [--scenario TEXT] [--rounds 7] [--slice 1.5] [--concurrency 64] [--gateway]
 //
 // At concurrency C a closed loop waits C ÷ throughput per request (Little's law), so a floor at r
 // times the bare proxy's throughput sits about p50 × (1 ÷ r − 1) above its p50: the table prints
@@ -14,9 +19,11 @@ import { bodyOf } from "./bodies.ts";
 import { SCENARIOS } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { markdownTable } from "./report.ts";
-import { medianWithRange, pairedRounds, type SliceTarget } from "./slices.ts";
+import { medianWithRange, pairedRounds, perRequest, warmUp, type SliceTarget } from "./slices.ts";
 import { percentile } from "./stats.ts";
-import { createWorkspace, startBareProxyProcess, startParsingProxyProcess, startUpstreamProcess } from "./targets.ts";
+import {
+  createWorkspace, LEAN_GATEWAY_KEY, startBareProxyProcess, startGateway, startLeanGatewayProcess, startParsingProxyProcess, startUpstreamProcess,
+} from "./targets.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -24,9 +31,12 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "7" },
     slice: { type: "string", default: "1.5" },
     concurrency: { type: "string", default: "64" },
+    gateway: { type: "boolean", default: false },
   },
 });
 const P50_BAR_MS = 0.5;
+/** Each target alone before the rounds: the lean gateway and the gateway have code to compile. */
+const WARM_UP = 5000;
 
 const work = createWorkspace();
 const upstream = await startUpstreamProcess();
@@ -34,31 +44,39 @@ const started = [upstream];
 try {
   const json = { "content-type": "application/json" };
   const targets: SliceTarget[] = [];
-  for (const [label, start] of [
-    ["bare proxy", () => startBareProxyProcess(upstream)],
-    ["parsing", () => startParsingProxyProcess(upstream)],
-    ["relay-only", () => startParsingProxyProcess(upstream, true)],
+  for (const [label, start, key] of [
+    ["bare proxy", () => startBareProxyProcess(upstream), null],
+    ["relay-only", () => startParsingProxyProcess(upstream, true), null],
+    ["parsing", () => startParsingProxyProcess(upstream), null],
+    ["lean gateway", () => startLeanGatewayProcess(work, upstream), LEAN_GATEWAY_KEY],
   ] as const) {
     const server = await start();
     started.push(server);
-    targets.push({ label, server, headers: json });
+    targets.push({ label, server, headers: key ? { ...json, authorization: `Bearer ${key}` } : json });
+  }
+  if (args.gateway) {
+    const { server, key } = await startGateway(work, upstream);
+    started.push(server);
+    targets.push({ label: "gateway", server, headers: { ...json, authorization: `Bearer ${key}` } });
   }
   const concurrency = Number(args.concurrency);
   const rounds = Number(args.rounds);
-  console.log(`${rounds} rounds of ${args.slice} s slices at concurrency ${concurrency}\n`);
+  console.log(`${rounds} rounds of ${args.slice} s slices at concurrency ${concurrency}, after ${WARM_UP} warm-up requests per target\n`);
   const rows: string[][] = [];
   for (const scenario of SCENARIOS.filter((s) => !args.scenario || s.name.includes(args.scenario))) {
     const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: Number(args.slice) * 1000, concurrency };
+    await warmUp(work, targets, { ...load, warmup: WARM_UP });
     const taken = await pairedRounds(work, targets, load, rounds);
     const proxyP50 = percentile(taken.map((round) => round.get("bare proxy")!.p50), 0.5);
-    const ratio = (label: string) => medianWithRange(taken.map((round) => round.get(label)!.rps / round.get("bare proxy")!.rps), 2);
-    const delta = (label: string) => medianWithRange(taken.map((round) => round.get(label)!.p50 - round.get("bare proxy")!.p50), 2);
-    rows.push([scenario.name, proxyP50.toFixed(2), (proxyP50 / (proxyP50 + P50_BAR_MS)).toFixed(2), ratio("parsing"), delta("parsing"), ratio("relay-only"), delta("relay-only")]);
+    const bar = (proxyP50 / (proxyP50 + P50_BAR_MS)).toFixed(2);
+    for (const { label } of targets) {
+      const ratio = medianWithRange(taken.map((round) => round.get(label)!.rps / round.get("bare proxy")!.rps), 2);
+      const delta = medianWithRange(taken.map((round) => round.get(label)!.p50 - round.get("bare proxy")!.p50), 2);
+      const cpu = perRequest(taken.map((round) => round.get(label)!)).toFixed(0);
+      rows.push([scenario.name, label, ratio, delta, cpu, label === "bare proxy" ? `${proxyP50.toFixed(2)} ms; the p50 bar needs ${bar}×` : ""]);
+    }
   }
-  const header = [
-    "scenario", "bare proxy p50 ms", "req/s ratio the p50 bar needs",
-    "parsing ÷ proxy req/s", "parsing p50 Δ ms", "relay-only ÷ proxy req/s", "relay-only p50 Δ ms",
-  ];
+  const header = ["scenario", "target", "req/s ÷ bare proxy (rounds' range)", "p50 Δ ms", "CPU µs/req", "bare proxy p50"];
   console.log(markdownTable(header, rows));
 } finally {
   for (const server of started.reverse()) await server.stop();

@@ -23,6 +23,35 @@ export function hasUsage(tail: Uint8Array, chunk: Uint8Array): boolean {
   return Buffer.concat([tail, bytes.subarray(0, USAGE.length - 1)]).indexOf(USAGE) >= 0;
 }
 
+/**
+ * The leanest JS relay we know of: each chunk searched for the usage as bytes and written on as it
+ * came, through Bun's direct stream. `ended` runs once the body has been relayed or the client has gone.
+ */
+export function relayStream(body: ReadableStream<Uint8Array>, headers: Record<string, string>, ended: () => void, status = 200): Response {
+  const reader = body.getReader();
+  const relay = {
+    type: "direct" as const,
+    async pull(controller: DirectController) {
+      let sawUsage = false;
+      let tail: Uint8Array = new Uint8Array(0);
+      for (let step = await reader.read(); !step.done; step = await reader.read()) {
+        sawUsage ||= hasUsage(tail, step.value);
+        tail = step.value.subarray(Math.max(0, step.value.length - USAGE.length + 1));
+        const written = controller.write(step.value);
+        if (typeof written !== "number") await written;
+      }
+      if (!sawUsage) console.error("a stream ended without usage");
+      ended();
+      controller.close();
+    },
+    cancel(reason: unknown) {
+      ended();
+      return reader.cancel(reason);
+    },
+  };
+  return new Response(new ReadableStream(relay as unknown as UnderlyingDefaultSource<Uint8Array>), { status, headers });
+}
+
 export interface ParsingOptions {
   /** Parse the request body (a router must: it routes on it). Off, the bytes are forwarded unread: the relay-only floor. */
   parseRequest?: boolean;
@@ -55,28 +84,7 @@ export function startParsingProxy(upstream: string, port = 0, options: ParsingOp
         if (response.ok && usage === undefined) return Response.json({ error: "no usage" }, { status: 502 });
         return new Response(answer, { status: response.status, headers: { "content-type": "application/json" } });
       }
-      // The leanest JS relay we know of: each chunk searched as bytes and written on as it came.
-      const reader = response.body.getReader();
-      const relay = {
-        type: "direct" as const,
-        async pull(controller: DirectController) {
-          let sawUsage = false;
-          let tail: Uint8Array = new Uint8Array(0);
-          for (let step = await reader.read(); !step.done; step = await reader.read()) {
-            sawUsage ||= hasUsage(tail, step.value);
-            tail = step.value.subarray(Math.max(0, step.value.length - USAGE.length + 1));
-            const written = controller.write(step.value);
-            if (typeof written !== "number") await written;
-          }
-          if (!sawUsage) console.error("a stream ended without usage");
-          controller.close();
-        },
-        cancel: (reason: unknown) => reader.cancel(reason),
-      };
-      return new Response(new ReadableStream(relay as unknown as UnderlyingDefaultSource<Uint8Array>), {
-        status: response.status,
-        headers: { "content-type": "text/event-stream" },
-      });
+      return relayStream(response.body, { "content-type": "text/event-stream" }, () => {}, response.status);
     },
   });
 }

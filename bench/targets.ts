@@ -47,6 +47,14 @@ export function startParsingProxyProcess(upstream: ServerProcess, relayOnly = fa
   return startServer(name, [BUN, "bench/parsing-proxy.ts", upstream.url, ...(relayOnly ? ["--relay-only"] : [])], ROOT);
 }
 
+/** The key the lean gateway floor accepts. */
+export const LEAN_GATEWAY_KEY = "sk-lean-bench";
+
+export function startLeanGatewayProcess(work: Workspace, upstream: ServerProcess): Promise<ServerProcess> {
+  const ledger = join(work.folder, "lean-gateway.db");
+  return startServer("lean gateway", [BUN, "bench/lean-gateway.ts", upstream.url, ledger, LEAN_GATEWAY_KEY], ROOT);
+}
+
 export interface GatewayOptions {
   /** Folder for a CPU profile; the gateway writes it when it exits. */
   profileDir?: string;

@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
+import { startLeanGateway } from "../../bench/lean-gateway.ts";
 import { startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
 import { mergeResults, runLoad } from "../../bench/load.ts";
@@ -73,6 +74,31 @@ test("the relay-only proxy forwards a body it does not read, and answers as the 
     }
   } finally {
     relay.stop(true);
+  }
+});
+
+test("the lean gateway checks the key, answers with its own id and the cost, relays a stream and writes a ledger row per request", async () => {
+  const { Database } = await import("bun:sqlite");
+  const ledgerFile = `${work.folder}/lean.db`;
+  const lean = startLeanGateway(`http://127.0.0.1:${upstream.port}`, ledgerFile, "sk-lean");
+  try {
+    const send = (body: string, key: string) =>
+      fetch(`http://127.0.0.1:${lean.server.port}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body });
+    expect((await send(chatBody("m", false), "sk-other")).status).toBe(401);
+    const answer = await send(agentBody("m", false), "sk-lean");
+    const json = (await answer.json()) as { id: string; model: string; usage: { prompt_tokens: number; cost: number } };
+    expect(json.id).toBe(answer.headers.get("x-request-id")!);
+    expect(json).toMatchObject({ model: "m", usage: { prompt_tokens: 7400, cost: 0.00105 } });
+    const direct = await (await post(upstream.port, chatBody("m", true))).text();
+    expect(await (await send(chatBody("m", true), "sk-lean")).text()).toBe(direct);
+    lean.ledger.flush();
+    const db = new Database(ledgerFile, { readonly: true });
+    const rows = db.query("SELECT id, stream, input_tokens FROM requests ORDER BY created_at").all();
+    db.close();
+    expect(rows).toEqual([{ id: json.id, stream: 0, input_tokens: 7400 }, expect.objectContaining({ stream: 1 })]);
+  } finally {
+    lean.server.stop(true);
+    lean.ledger.close();
   }
 });
 

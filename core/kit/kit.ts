@@ -59,7 +59,6 @@ export interface Kit {
 
 const silent: KitLogger = { info() {}, warn() {}, error() {} };
 
-
 export function createKit(overrides: Partial<Kit> = {}): Kit {
   const kit: Kit = {
     Type,

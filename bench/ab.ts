@@ -16,7 +16,7 @@ import { BENCH_MODEL } from "./gateway-config.ts";
 import type { ServerProcess } from "./processes.ts";
 import { percentile } from "./stats.ts";
 import { medianWithRange, pairedRounds, perRequest, type SliceTarget } from "./slices.ts";
-import { createWorkspace, ROOT, startBareProxyProcess, startGateway, startUpstreamProcess, type Workspace } from "./targets.ts";
+import { createWorkspace, requestHeaders, ROOT, startBareProxyProcess, startGateway, startUpstreamProcess, type Workspace } from "./targets.ts";
 
 interface Flags {
   a: string;
@@ -53,7 +53,7 @@ function parseFlags(argv: readonly string[]): Flags {
 /** A gateway from `checkout` with the bench config, its own ledger and a fresh key. */
 async function startGatewayFrom(checkout: string, label: string, work: Workspace, upstream: ServerProcess): Promise<SliceTarget> {
   const { server, key } = await startGateway(work, upstream, { checkout, label });
-  return { label, server, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } };
+  return { label, server, headers: requestHeaders(key) };
 }
 
 async function main(flags: Flags): Promise<void> {

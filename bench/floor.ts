@@ -22,7 +22,7 @@ import { markdownTable } from "./report.ts";
 import { medianWithRange, pairedRounds, perRequest, warmUp, type SliceTarget } from "./slices.ts";
 import { percentile } from "./stats.ts";
 import {
-  createWorkspace, LEAN_GATEWAY_KEY, startBareProxyProcess, startGateway, startLeanGatewayProcess, startParsingProxyProcess, startUpstreamProcess,
+  createWorkspace, LEAN_GATEWAY_KEY, requestHeaders, startBareProxyProcess, startGateway, startLeanGatewayProcess, startParsingProxyProcess, startUpstreamProcess,
 } from "./targets.ts";
 
 const { values: args } = parseArgs({
@@ -42,22 +42,21 @@ const work = createWorkspace();
 const upstream = await startUpstreamProcess();
 const started = [upstream];
 try {
-  const json = { "content-type": "application/json" };
   const targets: SliceTarget[] = [];
   for (const [label, start, key] of [
-    ["bare proxy", () => startBareProxyProcess(upstream), null],
-    ["relay-only", () => startParsingProxyProcess(upstream, true), null],
-    ["parsing", () => startParsingProxyProcess(upstream), null],
+    ["bare proxy", () => startBareProxyProcess(upstream), undefined],
+    ["relay-only", () => startParsingProxyProcess(upstream, true), undefined],
+    ["parsing", () => startParsingProxyProcess(upstream), undefined],
     ["lean gateway", () => startLeanGatewayProcess(work, upstream), LEAN_GATEWAY_KEY],
   ] as const) {
     const server = await start();
     started.push(server);
-    targets.push({ label, server, headers: key ? { ...json, authorization: `Bearer ${key}` } : json });
+    targets.push({ label, server, headers: requestHeaders(key) });
   }
   if (args.gateway) {
     const { server, key } = await startGateway(work, upstream);
     started.push(server);
-    targets.push({ label: "gateway", server, headers: { ...json, authorization: `Bearer ${key}` } });
+    targets.push({ label: "gateway", server, headers: requestHeaders(key) });
   }
   const concurrency = Number(args.concurrency);
   const rounds = Number(args.rounds);

@@ -20,7 +20,7 @@ import { runCommand } from "./processes.ts";
 import { markdownTable } from "./report.ts";
 import { medianWithRange } from "./slices.ts";
 import { percentile } from "./stats.ts";
-import { createWorkspace, ROOT, type Workspace } from "./targets.ts";
+import { createWorkspace, requestHeaders, ROOT, type Workspace } from "./targets.ts";
 import { cannedAnswer } from "./upstream.ts";
 
 const CONCURRENCY = 64;
@@ -53,7 +53,7 @@ async function measure(spec: RunSpec): Promise<number> {
   const runtime = await Runtime.start({ configPath: config, env: process.env, builtins: builtinPlugins, kit });
   const app = createApp(runtime);
   const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
-  const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
+  const headers = requestHeaders(key);
   const send = async () => {
     const response: Response = await app.handle(new Request("http://gateway/v1/chat/completions", { method: "POST", headers, body }));
     const text = await response.text();

@@ -8,7 +8,7 @@ import { BENCH_MODEL } from "./gateway-config.ts";
 import { machineLine } from "./machine.ts";
 import { rssMbOf, type ServerProcess } from "./processes.ts";
 import { markdownTable } from "./report.ts";
-import { chatUrl, loadInProcess, type Workspace } from "./targets.ts";
+import { chatUrl, loadInProcess, requestHeaders, type Workspace } from "./targets.ts";
 
 const SEGMENTS = 8;
 
@@ -35,7 +35,7 @@ const SETTLE_MS = 1000;
 
 /** Each segment sends half small JSON chats and half streamed agent turns, the two shapes clients send. */
 export async function soak(work: Workspace, gateway: ServerProcess, key: string, load: LoadSettings, log: (line: string) => void) {
-  const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
+  const headers = requestHeaders(key);
   const bodies = [bodyOf("chat", BENCH_MODEL, false), bodyOf("agent", BENCH_MODEL, true)];
   const perLoad = Math.ceil(load.requests / SEGMENTS / 2);
   const deadline = performance.now() + load.durationMs;

@@ -86,13 +86,20 @@ export interface Servers {
   gateway: ServerProcess;
 }
 
+/** A bench request's headers: a JSON body and, for a server that checks keys, the key. */
+export function requestHeaders(key?: string): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (key) headers.authorization = `Bearer ${key}`;
+  return headers;
+}
+
 export function targetsOf({ upstream, proxy, parsing, gateway }: Servers, key: string): Target[] {
-  const json = { "content-type": "application/json" };
+  const json = requestHeaders();
   return [
     { name: "direct", headers: json, server: upstream },
     { name: "bare proxy", headers: json, server: proxy },
     { name: "parsing proxy", headers: json, server: parsing },
-    { name: "gateway", headers: { ...json, authorization: `Bearer ${key}` }, server: gateway },
+    { name: "gateway", headers: requestHeaders(key), server: gateway },
   ];
 }
 

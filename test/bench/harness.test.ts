@@ -2,6 +2,7 @@
 // the comparison assumes.
 
 import { afterAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
 import { startLeanGateway } from "../../bench/lean-gateway.ts";
@@ -78,9 +79,8 @@ test("the relay-only proxy forwards a body it does not read, and answers as the 
 });
 
 test("the lean gateway checks the key, answers with its own id and the cost, relays a stream and writes a ledger row per request", async () => {
-  const { Database } = await import("bun:sqlite");
   const ledgerFile = `${work.folder}/lean.db`;
-  const lean = startLeanGateway(`http://127.0.0.1:${upstream.port}`, ledgerFile, "sk-lean");
+  const lean = await startLeanGateway(`http://127.0.0.1:${upstream.port}`, ledgerFile, "sk-lean");
   try {
     const send = (body: string, key: string) =>
       fetch(`http://127.0.0.1:${lean.server.port}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body });
@@ -91,14 +91,14 @@ test("the lean gateway checks the key, answers with its own id and the cost, rel
     expect(json).toMatchObject({ model: "m", usage: { prompt_tokens: 7400, cost: 0.00105 } });
     const direct = await (await post(upstream.port, chatBody("m", true))).text();
     expect(await (await send(chatBody("m", true), "sk-lean")).text()).toBe(direct);
-    lean.ledger.flush();
+    await lean.ledger.flush();
     const db = new Database(ledgerFile, { readonly: true });
     const rows = db.query("SELECT id, stream, input_tokens FROM requests ORDER BY created_at").all();
     db.close();
     expect(rows).toEqual([{ id: json.id, stream: 0, input_tokens: 7400 }, expect.objectContaining({ stream: 1 })]);
   } finally {
     lean.server.stop(true);
-    lean.ledger.close();
+    await lean.ledger.close();
   }
 });
 

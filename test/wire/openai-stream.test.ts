@@ -144,3 +144,93 @@ describe("OpenAI stream codec", () => {
     expect(events.slice(1)).toEqual([{ type: "reasoning", text: "one" }, { type: "reasoning", text: "two" }]);
   });
 });
+
+describe("OpenAI stream codec: token frames of one shape", () => {
+  const head = '{"id":"chatcmpl-7","object":"chat.completion.chunk","created":1,"model":"m","system_fingerprint":"fp"';
+  // OpenAI pads its frames with random characters by default; every frame here is padded or none.
+  let padded = false;
+  let frameCount = 0;
+  const frame = (delta: string, finish = "null", tail = ',"usage":null') =>
+    `data: ${head},"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${tail}${
+      padded ? `,"obfuscation":"${"aZ9".repeat(frameCount++ % 5)}"` : ""
+    }}\n\n`;
+  const text = (literal: string) => frame(`{"content":${literal}}`);
+  const opening = () => frame('{"role":"assistant","content":""}');
+  const closing = () => frame("{}", '"stop"') + "data: [DONE]\n\n";
+
+  /** Each frame decoded alone, the long way: after the opening frame, in a stream of its own. */
+  async function oneByOne(frames: string[]): Promise<StreamEvent[]> {
+    const events: StreamEvent[] = [];
+    for (const middle of frames) {
+      const alone = await collect(opening() + middle + closing());
+      events.push(...alone.slice(1, -1));
+    }
+    return events;
+  }
+
+  // Strings as vendors write them: JSON.stringify's escapes, other escapes of the same text, and
+  // bodies that would end the string early or change the frame's structure if taken as they are.
+  const frames = () => [
+    text('"The "'),
+    text('"answer"'),
+    text(JSON.stringify('say "hi"\\n\tand\u0001 é ☃ 😀')),
+    text('"caf\\u00e9 \\/ \\""'),
+    text('""'),
+    text('"a"},"finish_reason":"stop","x":{"y":"b"'),
+    text('"a\\"'),
+    frame('{"content":"mid"}', "null", ',"usage":{"prompt_tokens":3,"completion_tokens":1}'),
+    frame('{"reasoning_content":"think"}'),
+    frame('{"reasoning_content":"ing \\"hard\\""}'),
+    frame('{"reasoning":"other key"}'),
+    frame('{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]}'),
+    frame('{"tool_calls":[{"index":0,"function":{"arguments":"{\\"path\\":"}}]}'),
+    frame('{"tool_calls":[{"index":0,"function":{"arguments":"\\"a.txt\\"}"}}]}'),
+    text('"after the call"'),
+    text('"and more"'),
+  ];
+
+  test.each([false, true])("a stream of repeated shapes gives, frame for frame, what each frame gives decoded alone (padded: %p)", async (padding) => {
+    padded = padding;
+    const sent = frames();
+    // Text where the padding goes that makes the frame say more (here, usage) is another shape.
+    if (padding) sent.push(text('"x"').replace('"obfuscation":"', '"obfuscation":"a","usage":{"prompt_tokens":4,"completion_tokens":2},"x":"'));
+    const whole = await collect(opening() + sent.join("") + closing());
+    const usage = whole.filter((event) => event.type === "usage");
+    const expected = (await oneByOne(sent)).filter((event) => event.type !== "usage");
+    expect(whole.slice(1, -2)).toEqual(expected);
+    expect(usage).toEqual([{ type: "usage", usage: padding ? { inputTokens: 4, outputTokens: 2 } : { inputTokens: 3, outputTokens: 1 } }]);
+    expect(whole.filter((event) => event.type === "text").map((event) => (event as { text: string }).text)).toContain('say "hi"\\n\tand\u0001 é ☃ 😀');
+  });
+
+  test.each([false, true])("token frames after the first of their shape are read without parsing the frame (padded: %p)", async (padding) => {
+    padded = padding;
+    const parse = JSON.parse;
+    let frameParses = 0;
+    JSON.parse = ((source: string, reviver?: Parameters<typeof parse>[1]) => {
+      if (source.startsWith("{")) frameParses++;
+      return parse(source, reviver);
+    }) as typeof JSON.parse;
+    try {
+      const tokens = Array.from({ length: 100 }, (_, i) => text(JSON.stringify(`token ${i} `)));
+      const events = await collect(opening() + tokens.join("") + closing());
+      expect(events.filter((event) => event.type === "text")).toHaveLength(100);
+      // Both decodings in collect(): the opening, the first token, the shape's check and the close, each.
+      expect(frameParses).toBeLessThanOrEqual(2 * 4);
+    } finally {
+      JSON.parse = parse;
+    }
+  });
+
+  test("the encoder writes a string delta as the generic chunk would", () => {
+    const encoder = new StreamEncoder(info);
+    encoder.encode({ type: "start", id: "x", model: "m" });
+    const value = 'say "hi"\n\u0001 é 😀 \\';
+    const chunkOf = (delta: object) =>
+      `data: ${JSON.stringify({ id: info.id, object: "chat.completion.chunk", created: info.created, model: info.model, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+    expect(encoder.encode({ type: "text", text: value })).toBe(chunkOf({ content: value }));
+    expect(encoder.encode({ type: "reasoning", text: value })).toBe(chunkOf({ reasoning: value }));
+    expect(encoder.encode({ type: "tool_call_delta", index: 2, arguments: value })).toBe(
+      chunkOf({ tool_calls: [{ index: 2, function: { arguments: value } }] }),
+    );
+  });
+});

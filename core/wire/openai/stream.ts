@@ -4,6 +4,7 @@ import { fromUpstreamStatus, type SwitchyardError } from "../../errors.ts";
 import type { BatchedEvents, FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
 import { decodeSse, decodeSseMessages, formatSse, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "./error.ts";
+import { FrameShape, type ShapedField } from "./frame-shape.ts";
 import { decodeFinishReason, decodeUsage, encodeUsage, isObject } from "./response.ts";
 
 type Json = Record<string, unknown>;
@@ -18,6 +19,11 @@ class ChunkDecoder implements StreamDecoder {
   private usage: Usage | undefined;
   private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
   private readonly toolIndexes = new Set<number>();
+  /** The shape of this stream's token frames, once one has been decoded the long way (see frame-shape.ts). */
+  private shape: FrameShape | null = null;
+  private shapedEvent: ((value: string) => StreamEvent) | null = null;
+  /** Frames a shape may still be learned from: a stream whose frames teach none stops trying. */
+  private shapeTries = 3;
   /** Set by [DONE]: nothing after it counts. */
   done = false;
 
@@ -28,6 +34,13 @@ class ChunkDecoder implements StreamDecoder {
       this.done = true;
       return;
     }
+    if (this.shape && message.event === "message") {
+      const value = this.shape.value(message.data);
+      if (value !== undefined) {
+        if (value) out.push(this.shapedEvent!(value));
+        return;
+      }
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(message.data);
@@ -36,18 +49,50 @@ class ChunkDecoder implements StreamDecoder {
     }
     if (!isObject(chunk)) return;
     if (chunk.error !== undefined || message.event === "error") throw streamError(chunk);
-    if (!this.started) {
+    const first = !this.started;
+    if (first) {
       this.started = true;
       out.push({ type: "start", id: typeof chunk.id === "string" ? chunk.id : "", model: typeof chunk.model === "string" ? chunk.model : "" });
     }
     this.usage = decodeUsage(chunk.usage) ?? this.usage;
     const choice = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
     if (!choice) return;
+    const before = out.length;
     if (isObject(choice.delta)) decodeDelta(choice.delta, this.toolIndexes, out);
     if (typeof choice.finish_reason === "string") {
       const native = typeof choice.native_finish_reason === "string" ? choice.native_finish_reason : choice.finish_reason;
       this.finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
+    } else if (!first && !this.shape && this.shapeTries > 0 && out.length === before + 1 && chunk.usage == null) {
+      this.learnShape(message.data, choice.delta as Json, out[before]!);
     }
+  }
+
+  /**
+   * Learns the stream's token frame from one that said one thing only: a text, reasoning or
+   * argument delta, with no usage, no finish and no new tool call. A frame of the same shape says
+   * the same thing with its own string.
+   */
+  private learnShape(data: string, delta: Json, event: StreamEvent): void {
+    let field: ShapedField;
+    let value: string;
+    let make: (value: string) => StreamEvent;
+    if (event.type === "text") {
+      [field, value, make] = ["content", event.text, (text) => ({ type: "text", text })];
+    } else if (event.type === "reasoning") {
+      field = delta.reasoning_content != null ? "reasoning_content" : "reasoning";
+      [value, make] = [event.text, (text) => ({ type: "reasoning", text })];
+    } else if (event.type === "tool_call_delta") {
+      // Only a call with its own index: one without is numbered by the calls opened so far.
+      const calls = delta.tool_calls as unknown[];
+      if (calls.length !== 1 || !isObject(calls[0]) || typeof calls[0].index !== "number") return;
+      const index = event.index;
+      [field, value, make] = ["arguments", event.arguments, (text) => ({ type: "tool_call_delta", index, arguments: text })];
+    } else {
+      return;
+    }
+    this.shapeTries--;
+    this.shape = FrameShape.learn(data, field, value, (frame) => readShaped(frame, field));
+    if (this.shape) this.shapedEvent = make;
   }
 
   /** The stream ended: the held usage and finish, or an error if the answer was cut short. */
@@ -67,6 +112,16 @@ export function decodeStream(messages: AsyncIterable<SseMessage>): AsyncGenerato
 /** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
 export function decodeStreamBody(body: ReadableStream<Uint8Array>): BatchedEvents {
   return decodeSse(body, new ChunkDecoder());
+}
+
+/** The value a shaped frame carries, read as decodeDelta reads it. */
+function readShaped(frame: unknown, field: ShapedField): unknown {
+  const choices = isObject(frame) ? frame.choices : undefined;
+  const delta = Array.isArray(choices) && isObject(choices[0]) && isObject(choices[0].delta) ? choices[0].delta : {};
+  if (field === "content") return delta.content;
+  if (field !== "arguments") return delta.reasoning_content ?? delta.reasoning;
+  const call = Array.isArray(delta.tool_calls) && isObject(delta.tool_calls[0]) ? delta.tool_calls[0] : {};
+  return isObject(call.function) ? call.function.arguments : undefined;
 }
 
 function decodeDelta(delta: Json, toolIndexes: Set<number>, out: StreamEvent[]): void {
@@ -108,6 +163,14 @@ export class StreamEncoder {
     this.head = `{"id":${JSON.stringify(info.id)},"object":"chat.completion.chunk","created":${info.created},"model":${JSON.stringify(info.model)}`;
   }
 
+  /**
+   * A delta of one string, the frame of nearly every token: written around the string's literal,
+   * with no objects to build and serialize. The same text as `delta()` would write.
+   */
+  private stringDelta(opening: string, value: string, closing = ""): string {
+    return `${this.open()}data: ${this.head},"choices":[{"index":0,"delta":{${opening}${JSON.stringify(value)}${closing}},"finish_reason":null}]}\n\n`;
+  }
+
   private chunk(choice: Json | null, usage?: Json): string {
     const choices = choice ? `[${JSON.stringify(choice)}]` : "[]";
     const usageField = usage ? `,"usage":${JSON.stringify(usage)}` : "";
@@ -132,15 +195,15 @@ export class StreamEncoder {
       case "start":
         return this.open();
       case "text":
-        return event.text ? this.delta({ content: event.text }) : "";
+        return event.text ? this.stringDelta('"content":', event.text) : "";
       case "reasoning":
-        return event.text ? this.delta({ reasoning: event.text }) : "";
+        return event.text ? this.stringDelta('"reasoning":', event.text) : "";
       case "tool_call_start":
         return this.delta({
           tool_calls: [{ index: event.index, id: event.id, type: "function", function: { name: event.name, arguments: "" } }],
         });
       case "tool_call_delta":
-        return this.delta({ tool_calls: [{ index: event.index, function: { arguments: event.arguments } }] });
+        return this.stringDelta(`"tool_calls":[{"index":${event.index},"function":{"arguments":`, event.arguments, "}}]");
       case "finish":
         return this.delta({}, event.reason, event.native);
       case "usage":

@@ -17,6 +17,8 @@ const READ_BYTES = 600;
 
 interface Shape {
   name: string;
+  /** Frames after the role frame and before the first token. */
+  opening?: string;
   /** The vendor's frame for token `i`. */
   frame(i: number): string;
 }
@@ -27,14 +29,18 @@ const delta = (body: string) => `data: ${head},"choices":[{"index":0,"delta":${b
 
 const SHAPES: Shape[] = [
   { name: "text tokens", frame: (i) => delta(`{"content":${JSON.stringify(word(i))}}`) },
-  { name: "tool-call arguments", frame: (i) => delta(`{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(`{"k${i}":`)}}}]}`) },
+  {
+    name: "tool-call arguments",
+    opening: delta('{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]}'),
+    frame: (i) => delta(`{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(`{"k${i}":`)}}}]}`),
+  },
   // OpenAI pads each delta with random characters unless asked not to.
   { name: "text with OpenAI's obfuscation padding", frame: (i) => delta(`{"content":${JSON.stringify(word(i))}}`).replace(',"usage":null}', `,"usage":null,"obfuscation":"${"x".repeat(i % 9)}"}`) },
 ];
 
 function vendorStream(shape: Shape, frames: number): Uint8Array[] {
   const parts = [delta('{"role":"assistant","content":"","refusal":null}')];
-  if (shape.name.startsWith("tool")) parts.push(delta('{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]}'));
+  if (shape.opening) parts.push(shape.opening);
   for (let i = 0; i < frames; i++) parts.push(shape.frame(i));
   parts.push(`data: ${head},"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n`);
   parts.push(`data: ${head},"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":${frames},"total_tokens":${frames + 9}}}\n\n`, "data: [DONE]\n\n");

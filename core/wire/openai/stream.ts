@@ -19,9 +19,11 @@ class ChunkDecoder implements StreamDecoder {
   private usage: Usage | undefined;
   private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
   private readonly toolIndexes = new Set<number>();
-  /** The shape of this stream's token frames, once one has been decoded the long way (see frame-shape.ts). */
-  private shape: FrameShape | null = null;
-  private shapedEvent: ((value: string) => StreamEvent) | null = null;
+  /**
+   * The shape of this stream's token frames, once one has been decoded the long way (see
+   * frame-shape.ts), and the event a frame of it makes from the string it carries.
+   */
+  private shaped: { shape: FrameShape; event: (value: string) => StreamEvent } | null = null;
   /** Frames a shape may still be learned from: a stream whose frames teach none stops trying. */
   private shapeTries = 3;
   /** Set by [DONE]: nothing after it counts. */
@@ -34,10 +36,10 @@ class ChunkDecoder implements StreamDecoder {
       this.done = true;
       return;
     }
-    if (this.shape && message.event === "message") {
-      const value = this.shape.value(message.data);
+    if (this.shaped && message.event === "message") {
+      const value = this.shaped.shape.value(message.data);
       if (value !== undefined) {
-        if (value) out.push(this.shapedEvent!(value));
+        if (value) out.push(this.shaped.event(value));
         return;
       }
     }
@@ -62,7 +64,7 @@ class ChunkDecoder implements StreamDecoder {
     if (typeof choice.finish_reason === "string") {
       const native = typeof choice.native_finish_reason === "string" ? choice.native_finish_reason : choice.finish_reason;
       this.finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
-    } else if (!first && !this.shape && this.shapeTries > 0 && out.length === before + 1 && chunk.usage == null) {
+    } else if (!first && !this.shaped && this.shapeTries > 0 && out.length === before + 1 && chunk.usage == null) {
       this.learnShape(message.data, choice.delta as Json, out[before]!);
     }
   }
@@ -73,26 +75,31 @@ class ChunkDecoder implements StreamDecoder {
    * the same thing with its own string.
    */
   private learnShape(data: string, delta: Json, event: StreamEvent): void {
-    let field: ShapedField;
-    let value: string;
-    let make: (value: string) => StreamEvent;
-    if (event.type === "text") {
-      [field, value, make] = ["content", event.text, (text) => ({ type: "text", text })];
-    } else if (event.type === "reasoning") {
-      field = delta.reasoning_content != null ? "reasoning_content" : "reasoning";
-      [value, make] = [event.text, (text) => ({ type: "reasoning", text })];
-    } else if (event.type === "tool_call_delta") {
+    const value = carriedString(event);
+    if (value === undefined) return;
+    if (event.type === "tool_call_delta") {
       // Only a call with its own index: one without is numbered by the calls opened so far.
       const calls = delta.tool_calls as unknown[];
       if (calls.length !== 1 || !isObject(calls[0]) || typeof calls[0].index !== "number") return;
-      const index = event.index;
-      [field, value, make] = ["arguments", event.arguments, (text) => ({ type: "tool_call_delta", index, arguments: text })];
-    } else {
-      return;
     }
+    const field: ShapedField =
+      event.type === "text" ? "content" : event.type === "tool_call_delta" ? "arguments" : delta.reasoning_content != null ? "reasoning_content" : "reasoning";
     this.shapeTries--;
-    this.shape = FrameShape.learn(data, field, value, (frame) => readShaped(frame, field));
-    if (this.shape) this.shapedEvent = make;
+    const shape = FrameShape.learn(data, field, value, (frame) => this.probe(frame, event.type));
+    if (shape) this.shaped = { shape, event: (carried) => withString(event, carried) };
+  }
+
+  /**
+   * The string a frame of a candidate shape carries, decoded as any frame is: defined only when
+   * the frame says one thing, an event of `type`, as the frame the shape was learned from did.
+   */
+  private probe(frame: unknown, type: StreamEvent["type"]): string | undefined {
+    if (!isObject(frame) || frame.error !== undefined || frame.usage != null || !Array.isArray(frame.choices)) return undefined;
+    const choice: unknown = frame.choices[0];
+    if (!isObject(choice) || !isObject(choice.delta) || typeof choice.finish_reason === "string") return undefined;
+    const events: StreamEvent[] = [];
+    decodeDelta(choice.delta, new Set(this.toolIndexes), events);
+    return events.length === 1 && events[0]!.type === type ? carriedString(events[0]!) : undefined;
   }
 
   /** The stream ended: the held usage and finish, or an error if the answer was cut short. */
@@ -114,14 +121,16 @@ export function decodeStreamBody(body: ReadableStream<Uint8Array>): BatchedEvent
   return decodeSse(body, new ChunkDecoder());
 }
 
-/** The value a shaped frame carries, read as decodeDelta reads it. */
-function readShaped(frame: unknown, field: ShapedField): unknown {
-  const choices = isObject(frame) ? frame.choices : undefined;
-  const delta = Array.isArray(choices) && isObject(choices[0]) && isObject(choices[0].delta) ? choices[0].delta : {};
-  if (field === "content") return delta.content;
-  if (field !== "arguments") return delta.reasoning_content ?? delta.reasoning;
-  const call = Array.isArray(delta.tool_calls) && isObject(delta.tool_calls[0]) ? delta.tool_calls[0] : {};
-  return isObject(call.function) ? call.function.arguments : undefined;
+/** The string a token event carries: its text or its arguments. */
+function carriedString(event: StreamEvent): string | undefined {
+  if (event.type === "text" || event.type === "reasoning") return event.text;
+  return event.type === "tool_call_delta" ? event.arguments : undefined;
+}
+
+/** A token event like `event`, carrying `value` instead. */
+function withString(event: StreamEvent, value: string): StreamEvent {
+  if (event.type === "tool_call_delta") return { type: "tool_call_delta", index: event.index, arguments: value };
+  return { type: event.type as "text" | "reasoning", text: value };
 }
 
 function decodeDelta(delta: Json, toolIndexes: Set<number>, out: StreamEvent[]): void {

@@ -29,23 +29,32 @@ export function hasUsage(tail: Uint8Array, chunk: Uint8Array): boolean {
  */
 export function relayStream(body: ReadableStream<Uint8Array>, headers: Record<string, string>, ended: () => void, status = 200): Response {
   const reader = body.getReader();
+  let open = true;
+  const end = () => {
+    if (open) ended();
+    open = false;
+  };
   const relay = {
     type: "direct" as const,
     async pull(controller: DirectController) {
       let sawUsage = false;
       let tail: Uint8Array = new Uint8Array(0);
-      for (let step = await reader.read(); !step.done; step = await reader.read()) {
-        sawUsage ||= hasUsage(tail, step.value);
-        tail = step.value.subarray(Math.max(0, step.value.length - USAGE.length + 1));
-        const written = controller.write(step.value);
-        if (typeof written !== "number") await written;
+      try {
+        for (let step = await reader.read(); !step.done; step = await reader.read()) {
+          sawUsage ||= hasUsage(tail, step.value);
+          tail = step.value.subarray(Math.max(0, step.value.length - USAGE.length + 1));
+          const written = controller.write(step.value);
+          if (typeof written !== "number") await written;
+        }
+        if (!sawUsage) console.error("a stream ended without usage");
+      } finally {
+        // A read that fails ends the relay too: its timer and row must not wait for a client.
+        end();
       }
-      if (!sawUsage) console.error("a stream ended without usage");
-      ended();
       controller.close();
     },
     cancel(reason: unknown) {
-      ended();
+      end();
       return reader.cancel(reason);
     },
   };

@@ -9,6 +9,8 @@ const MAX_BACKOFF_MS = 30_000;
 
 export class WriteQueue {
   private pending: RequestRecord[] = [];
+  /** The batch being written: out of `pending`, not yet readable from storage. */
+  private writing: readonly RequestRecord[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
   private draining = false;
@@ -38,7 +40,7 @@ export class WriteQueue {
 
   /** A queued row by id, so a generation lookup right after a response finds it before the flush. */
   find(id: string): RequestRecord | undefined {
-    return this.pending.find((row) => row.id === id);
+    return this.pending.find((row) => row.id === id) ?? this.writing.find((row) => row.id === id);
   }
 
   /** Writes everything queued; flushes run one after another, never interleaved. */
@@ -69,6 +71,7 @@ export class WriteQueue {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);
+        this.writing = batch;
         try {
           await this.write(batch);
           this.failures = 0;
@@ -87,6 +90,7 @@ export class WriteQueue {
         }
       }
     } finally {
+      this.writing = [];
       this.draining = false;
     }
   }

@@ -56,4 +56,28 @@ describe("ledger write queue", () => {
     queue.push(row);
     expect((await written.promise).map((r) => r.id)).toEqual([row.id]);
   });
+
+  it("finds a row while its batch is being written, as the write of an async storage takes time", async () => {
+    const writing = Promise.withResolvers<void>();
+    const started = Promise.withResolvers<void>();
+    const queue = new WriteQueue(
+      async () => {
+        started.resolve();
+        await writing.promise;
+      },
+      60_000,
+      10,
+      quiet,
+    );
+    const row = requestRecord();
+    queue.push(row);
+    const flushed = queue.flush();
+    await started.promise;
+    expect(queue.size).toBe(0);
+    expect(queue.find(row.id)?.id).toBe(row.id);
+    writing.resolve();
+    await flushed;
+    queue.stop();
+    expect(queue.find(row.id)).toBeUndefined();
+  });
 });

@@ -16,7 +16,7 @@
 
 import { parseArgs } from "node:util";
 import { bodyOf } from "./bodies.ts";
-import { SCENARIOS } from "./compare.ts";
+import { SCENARIOS, WARM_UP_MS, WARM_UP_REQUESTS } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { markdownTable } from "./report.ts";
 import { medianWithRange, pairedRounds, perRequest, warmUp, type SliceTarget } from "./slices.ts";
@@ -35,8 +35,6 @@ const { values: args } = parseArgs({
   },
 });
 const P50_BAR_MS = 0.5;
-/** Each target alone before the rounds: the lean gateway and the gateway have code to compile. */
-const WARM_UP = 5000;
 
 const work = createWorkspace();
 const upstream = await startUpstreamProcess();
@@ -60,11 +58,11 @@ try {
   }
   const concurrency = Number(args.concurrency);
   const rounds = Number(args.rounds);
-  console.log(`${rounds} rounds of ${args.slice} s slices at concurrency ${concurrency}, after ${WARM_UP} warm-up requests per target\n`);
+  console.log(`${rounds} rounds of ${args.slice} s slices at concurrency ${concurrency}, after ${WARM_UP_REQUESTS} warm-up requests per target\n`);
   const rows: string[][] = [];
   for (const scenario of SCENARIOS.filter((s) => !args.scenario || s.name.includes(args.scenario))) {
     const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: Number(args.slice) * 1000, concurrency };
-    await warmUp(work, targets, { ...load, warmup: WARM_UP });
+    await warmUp(work, targets, { ...load, sliceMs: WARM_UP_MS, warmup: WARM_UP_REQUESTS });
     const taken = await pairedRounds(work, targets, load, rounds);
     const proxyP50 = percentile(taken.map((round) => round.get("bare proxy")!.p50), 0.5);
     const bar = (proxyP50 / (proxyP50 + P50_BAR_MS)).toFixed(2);

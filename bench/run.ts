@@ -1,12 +1,12 @@
 // `bun run bench`: the gateway next to a bare Bun proxy and the upstream itself, same load, one table.
 // `bun bench/run.ts --soak [--requests 200000]`: RSS over a long run and ledger rows written.
 // Flags: --concurrency N (64), --requests N (20000 per target and scenario), --duration S (6 per
-// target and scenario), --rounds N (4 interleaved slices that share those), --warmup N (5000 per
+// target and scenario), --rounds N (4 interleaved slices that share those), --warmup N (20000 per
 // target and scenario, unrecorded), --profile DIR (the gateway writes a CPU profile there when it stops),
 // --scenario TEXT (only the scenarios whose name contains it, e.g. "chat, JSON"), --no-unloaded
 // (skip the second pass, one request at a time).
 
-import { compare, SCENARIOS, type LoadSettings, type Row, type Scenario } from "./compare.ts";
+import { compare, SCENARIOS, WARM_UP_REQUESTS, type LoadSettings, type Row, type Scenario } from "./compare.ts";
 import { machineLine } from "./machine.ts";
 import { resultsTable, unloadedTable, verdicts, verdictTable } from "./report.ts";
 import { soak } from "./soak.ts";
@@ -48,7 +48,7 @@ function parseFlags(argv: readonly string[]): Flags {
       concurrency: number("concurrency", 64),
       requests: number("requests", isSoak ? 200_000 : 20_000),
       durationMs: number("duration", isSoak ? 170 : 6) * 1000,
-      warmup: number("warmup", isSoak ? 0 : 5000),
+      warmup: number("warmup", isSoak ? 0 : WARM_UP_REQUESTS),
       rounds: Math.max(1, Math.round(number("rounds", 4))),
     },
   };

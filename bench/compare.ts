@@ -45,15 +45,6 @@ export interface Row {
 }
 
 /**
- * Requests each target gets alone before a scenario is measured. The gateway's JIT threads still
- * took 21 µs of CPU a streamed chat after 5,000 (per thread, /proc/PID/task), 1 µs after 20,000:
- * a server's steady state is after its compile, and the compile competes for the same two cores.
- */
-export const WARM_UP_REQUESTS = 20_000;
-/** ...or for this long, whichever ends first: the slowest target needs about 6 s. */
-export const WARM_UP_MS = 10_000;
-
-/**
  * Every scenario starts with a warm-up of each target alone: a gateway's JIT compiles far more code
  * than a proxy's, a one-time cost that is no request's. Then `rounds` rounds give each target one
  * slice in turn, so a slow moment of the machine falls on all targets alike instead of on whichever
@@ -75,7 +66,7 @@ export async function compare(
       body, stream, concurrency: load.concurrency, sliceMs: load.durationMs / load.rounds, requests: Math.ceil(load.requests / load.rounds),
       keepSamples: true, allowErrors: true,
     };
-    await warmUp(work, sliceTargets, { ...sliceLoad, sliceMs: Math.max(load.durationMs, WARM_UP_MS), warmup: load.warmup });
+    await warmUp(work, sliceTargets, { ...sliceLoad, sliceMs: load.durationMs, warmup: load.warmup });
     const rounds = await pairedRounds(work, sliceTargets, sliceLoad, load.rounds);
     for (const target of targets) {
       const slices = rounds.map((round) => round.get(target.name)!);

@@ -16,10 +16,10 @@
 
 import { parseArgs } from "node:util";
 import { bodyOf } from "./bodies.ts";
-import { SCENARIOS, WARM_UP_MS, WARM_UP_REQUESTS } from "./compare.ts";
+import { SCENARIOS } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { markdownTable } from "./report.ts";
-import { medianWithRange, pairedRounds, perRequest, warmUp, type SliceTarget } from "./slices.ts";
+import { medianWithRange, pairedRounds, perRequest, warmUp, WARM_UP_REQUESTS, type SliceTarget } from "./slices.ts";
 import { percentile } from "./stats.ts";
 import {
   createWorkspace, LEAN_GATEWAY_KEY, requestHeaders, startBareProxyProcess, startGateway, startLeanGatewayProcess, startParsingProxyProcess, startUpstreamProcess,
@@ -62,7 +62,7 @@ try {
   const rows: string[][] = [];
   for (const scenario of SCENARIOS.filter((s) => !args.scenario || s.name.includes(args.scenario))) {
     const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: Number(args.slice) * 1000, concurrency };
-    await warmUp(work, targets, { ...load, sliceMs: WARM_UP_MS, warmup: WARM_UP_REQUESTS });
+    await warmUp(work, targets, load);
     const taken = await pairedRounds(work, targets, load, rounds);
     const proxyP50 = percentile(taken.map((round) => round.get("bare proxy")!.p50), 0.5);
     const bar = (proxyP50 / (proxyP50 + P50_BAR_MS)).toFixed(2);

@@ -6,9 +6,10 @@
 // --scenario TEXT (only the scenarios whose name contains it, e.g. "chat, JSON"), --no-unloaded
 // (skip the second pass, one request at a time).
 
-import { compare, SCENARIOS, WARM_UP_REQUESTS, type LoadSettings, type Row, type Scenario } from "./compare.ts";
+import { compare, SCENARIOS, type LoadSettings, type Row, type Scenario } from "./compare.ts";
 import { machineLine } from "./machine.ts";
 import { resultsTable, unloadedTable, verdicts, verdictTable } from "./report.ts";
+import { WARM_UP_REQUESTS } from "./slices.ts";
 import { soak } from "./soak.ts";
 import { createWorkspace, startBareProxyProcess, startGateway, startParsingProxyProcess, startUpstreamProcess, targetsOf } from "./targets.ts";
 

@@ -57,8 +57,9 @@ async function drainLines(stream: ReadableStream<Uint8Array>, onLine: (line: str
 }
 
 /** Starts `cmd` and resolves once it prints its port; rejects if it exits first. */
-export async function startServer(name: string, cmd: string[], cwd: string): Promise<ServerProcess> {
-  const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(cmd, { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export async function startServer(name: string, cmd: string[], cwd: string, env?: Record<string, string>): Promise<ServerProcess> {
+  const options = { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", ...(env ? { env: { ...process.env, ...env } } : {}) } as const;
+  const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(cmd, options);
   const lines: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     const onLine = (line: string) => {

@@ -50,9 +50,9 @@ export function startParsingProxyProcess(upstream: ServerProcess, relayOnly = fa
 /** The key the lean gateway floor accepts. */
 export const LEAN_GATEWAY_KEY = "sk-lean-bench";
 
-export function startLeanGatewayProcess(work: Workspace, upstream: ServerProcess): Promise<ServerProcess> {
+export function startLeanGatewayProcess(work: Workspace, upstream: ServerProcess, env?: Record<string, string>): Promise<ServerProcess> {
   const ledger = join(work.folder, "lean-gateway.db");
-  return startServer("lean gateway", [BUN, "bench/lean-gateway.ts", upstream.url, ledger, LEAN_GATEWAY_KEY], ROOT);
+  return startServer("lean gateway", [BUN, "bench/lean-gateway.ts", upstream.url, ledger, LEAN_GATEWAY_KEY], ROOT, env);
 }
 
 export interface GatewayOptions {
@@ -62,6 +62,8 @@ export interface GatewayOptions {
   checkout?: string;
   /** Names the process and, beside the workspace's own, its config and ledger: two gateways need two. */
   label?: string;
+  /** Added to the gateway's environment (bench/perf-profile.ts asks the engine for its JIT dump). */
+  env?: Record<string, string>;
 }
 
 /** Writes the config, creates a key with the CLI (before the server starts), then starts `serve`. */
@@ -73,7 +75,7 @@ export async function startGateway(work: Workspace, upstream: ServerProcess, opt
   const created = await runCommand([BUN, "main.ts", "keys", "create", "--config", config, "--name", BENCH_KEY, "--json"], checkout);
   const key = (JSON.parse(created) as { key: string }).key;
   const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
-  const server = await startServer(label ?? "gateway", [BUN, ...profile, "main.ts", "serve", "--config", config, "--port", "0"], checkout);
+  const server = await startServer(label ?? "gateway", [BUN, ...profile, "main.ts", "serve", "--config", config, "--port", "0"], checkout, options.env);
   return { server, key };
 }
 

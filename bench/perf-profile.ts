@@ -1,0 +1,143 @@
+// Where the gateway's serving thread spends its time under the bench load, by JavaScript function.
+// Linux `perf` samples the main thread with its call stacks while the load runs; the engine's JIT
+// dump (see jit-dump.ts) names the compiled JavaScript in them. The engine's own sampling profiler
+// (`--cpu-prof`) samples too sparsely under socket load to trust, and charges native work to
+// whatever frame it last saw; perf sees every sample and the whole stack.
+//
+//   bun bench/perf-profile.ts [--scenario "chat, stream"] [--target gateway|lean] [--seconds 8] [--top 30]
+//
+// Needs `perf` on the PATH and leave to attach to a child process (perf_event_paranoid ≤ 1, or
+// root); software events suffice, so it runs in VMs without hardware counters. Prints the main
+// thread's CPU per request and two tables, in µs per request: by the nearest JavaScript function
+// on the stack (its own code with the native work it called, such as `fetch` or `JSON.parse`), and
+// by every function on the stack (inclusive). Samples with no JavaScript on the stack are the event
+// loop, the sockets, the garbage collector and the promise machinery, split by kernel and user space.
+
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bodyOf } from "./bodies.ts";
+import { SCENARIOS } from "./compare.ts";
+import { BENCH_MODEL } from "./gateway-config.ts";
+import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
+import { cpuMsOfStat } from "./processes.ts";
+import { markdownTable } from "./report.ts";
+import { warmUp } from "./slices.ts";
+import {
+  chatUrl, createWorkspace, LEAN_GATEWAY_KEY, loadInProcess, requestHeaders, startGateway, startLeanGatewayProcess, startUpstreamProcess,
+} from "./targets.ts";
+
+/** Samples per second of the main thread's CPU time (perf's cpu-clock event). */
+const FREQUENCY = 4000;
+const NO_JS_KERNEL = "(no JavaScript on the stack: kernel)";
+const NO_JS_USER = "(no JavaScript on the stack: engine and runtime)";
+
+const { values: args } = parseArgs({
+  options: {
+    scenario: { type: "string", default: "chat, stream" },
+    target: { type: "string", default: "gateway" },
+    seconds: { type: "string", default: "8" },
+    top: { type: "string", default: "30" },
+  },
+});
+const scenario = SCENARIOS.find((s) => s.name.includes(args.scenario!));
+if (!scenario) throw new Error(`--scenario ${args.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
+if (args.target !== "gateway" && args.target !== "lean") throw new Error("--target is gateway or lean");
+
+interface Tally {
+  samples: number;
+  nearest: Map<string, number>;
+  inclusive: Map<string, number>;
+}
+
+/** One sample's frames, leaf first, from `perf script -F ip,sym`: "addr symbol" per line. */
+function framesOf(block: string): { address: number; symbol: string }[] {
+  const frames: { address: number; symbol: string }[] = [];
+  for (const line of block.split("\n")) {
+    const match = /^\s*([0-9a-f]+)\s+(.*)$/.exec(line);
+    if (match) frames.push({ address: Number.parseInt(match[1]!, 16), symbol: match[2]!.trim() });
+  }
+  return frames;
+}
+
+/** Kernel addresses sit in the top half of the address space. */
+const inKernel = (address: number) => address >= 0xffff800000000000;
+
+function tally(script: string, codes: readonly JitCode[]): Tally {
+  const result: Tally = { samples: 0, nearest: new Map(), inclusive: new Map() };
+  const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  for (const block of script.split(/\n\s*\n/)) {
+    const frames = framesOf(block);
+    if (frames.length === 0) continue;
+    result.samples++;
+    const functions: string[] = [];
+    for (const frame of frames) {
+      const code = inKernel(frame.address) ? undefined : codeAt(codes, frame.address);
+      const name = code ? functionOf(code.name) : null;
+      if (name !== null) functions.push(name);
+    }
+    add(result.nearest, functions[0] ?? (inKernel(frames[0]!.address) ? NO_JS_KERNEL : NO_JS_USER));
+    for (const name of new Set(functions)) add(result.inclusive, name);
+  }
+  return result;
+}
+
+function table(counts: Map<string, number>, samples: number, usPerSample: number, top: number): string {
+  const rows = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, count]) => [name, (count * usPerSample).toFixed(1), `${((100 * count) / samples).toFixed(1)}%`]);
+  return markdownTable(["function", "µs/req", "share"], rows);
+}
+
+const mainThreadCpuMs = async (pid: number) => cpuMsOfStat(await Bun.file(`/proc/${pid}/task/${pid}/stat`).text());
+
+async function main(): Promise<void> {
+  const work = createWorkspace();
+  const upstream = await startUpstreamProcess();
+  const env = { BUN_JSC_useJITDump: "1", BUN_JSC_jitDumpDirectory: work.folder };
+  const { server, key } =
+    args.target === "lean"
+      ? { server: await startLeanGatewayProcess(work, upstream, env), key: LEAN_GATEWAY_KEY }
+      : await startGateway(work, upstream, { env });
+  try {
+    const body = bodyOf(scenario!.shape, BENCH_MODEL, scenario!.stream);
+    const headers = requestHeaders(key);
+    await warmUp(work, [{ label: args.target!, server, headers }], { body, stream: scenario!.stream, sliceMs: 0 });
+
+    const data = join(work.folder, "perf.data");
+    const perf = Bun.spawn(["perf", "record", "-q", "-k", "mono", "-g", "-e", "cpu-clock", "-F", String(FREQUENCY), "-t", String(server.pid), "-o", data], {
+      stdout: "ignore", stderr: "pipe",
+    });
+    // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
+    await Bun.sleep(300);
+    const cpuBefore = await mainThreadCpuMs(server.pid);
+    const load = await loadInProcess(work, {
+      url: chatUrl(server), headers, stream: scenario!.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
+    }, body);
+    const cpuMs = (await mainThreadCpuMs(server.pid)) - cpuBefore;
+    perf.kill("SIGINT");
+    if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
+
+    const script = Bun.spawnSync(["perf", "script", "-i", data, "-F", "ip,sym"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
+    // Named jit-<thread>-<pid>.dump by the engine.
+    const dump = readdirSync(work.folder).find((file) => /^jit-\d+-(\d+)/.exec(file)?.[1] === String(server.pid));
+    if (!dump) throw new Error("the engine wrote no JIT dump (BUN_JSC_useJITDump)");
+    const counts = tally(script, readJitDump(join(work.folder, dump)));
+    const requests = load.sent;
+    const usPerSample = 1e6 / FREQUENCY / requests;
+    const top = Number(args.top);
+    console.log(`${args.target}, ${scenario!.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
+    console.log(`main thread: ${((cpuMs * 1000) / requests).toFixed(1)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples\n`);
+    console.log(`By the nearest JavaScript function on the stack (its own code and the native work it called):\n`);
+    console.log(table(counts.nearest, counts.samples, usPerSample, top));
+    console.log(`\nBy every function on the stack (inclusive):\n`);
+    console.log(table(counts.inclusive, counts.samples, usPerSample, top));
+  } finally {
+    await server.stop();
+    await upstream.stop();
+    work.remove();
+  }
+}
+
+await main();

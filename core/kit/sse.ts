@@ -100,6 +100,9 @@ export async function* decodeSseMessages(messages: AsyncIterable<SseMessage>, de
   yield* out;
 }
 
+/** TextDecoder options for a chunk of a longer stream: made once, not per read. */
+const STREAMING: TextDecodeOptions = { stream: true };
+
 /** Bytes in, complete messages out, synchronously; keeps a partial line for the next chunk. */
 class SseParser {
   private readonly decoder = new TextDecoder();
@@ -107,7 +110,7 @@ class SseParser {
   private buffer = "";
 
   push(bytes: Uint8Array): SseMessage[] {
-    let buffer = this.buffer + this.decoder.decode(bytes, { stream: true });
+    let buffer = this.buffer + this.decoder.decode(bytes, STREAMING);
     // Vendors end lines with LF; a CR anywhere means CR or CRLF line ends: normalise them first.
     // A CR at the very end may be half of a CRLF split across chunks: keep it for the next one.
     if (buffer.includes("\r")) {
@@ -118,6 +121,18 @@ class SseParser {
     let start = 0;
     let end = buffer.indexOf("\n");
     while (end >= 0) {
+      // The frame vendors send nearly always, one `data: ` line and the blank line ending it, in
+      // one step: one slice, no fields to collect. Anything else (or a frame whose blank line has
+      // not arrived yet) goes line by line.
+      if (buffer.charCodeAt(end + 1) === 10 && buffer.startsWith("data: ", start)) {
+        const lone = this.message.lone(buffer.slice(start + 6, end));
+        if (lone) {
+          out.push(lone);
+          start = end + 2;
+          end = buffer.indexOf("\n", start);
+          continue;
+        }
+      }
       const complete = this.message.line(buffer.slice(start, end));
       if (complete) out.push(complete);
       start = end + 1;
@@ -172,6 +187,14 @@ class MessageBuilder {
     if (field === "event") this.event = value;
     else if (field === "id") this.id = value;
     return null;
+  }
+
+  /** The message of a lone data line with nothing collected before it; null when fields are pending. */
+  lone(data: string): SseMessage | null {
+    if (this.data !== null || this.event !== "") return null;
+    const message: SseMessage = { event: "message", data };
+    if (this.id) message.id = this.id;
+    return message;
   }
 
   private addData(value: string): null {

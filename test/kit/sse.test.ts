@@ -48,6 +48,21 @@ describe("readSse", () => {
     expect(await read([text.replaceAll("\n", "\r")])).toEqual(EXPECTED);
   });
 
+  test("a lone data frame takes no field of the frame before it, split anywhere", async () => {
+    const mixed = "data: a\n\nevent: e\ndata: b\n\ndata:c\n\ndata: d\n\n";
+    const expected = [
+      { event: "message", data: "a" },
+      { event: "e", data: "b" },
+      { event: "message", data: "c" },
+      { event: "message", data: "d" },
+    ];
+    for (let size = 1; size <= mixed.length; size++) {
+      const chunks: string[] = [];
+      for (let i = 0; i < mixed.length; i += size) chunks.push(mixed.slice(i, i + size));
+      expect(await read(chunks)).toEqual(expected);
+    }
+  });
+
   test("keeps the id field and delivers a last message with no blank line after it", async () => {
     expect(await read(["id: 7\ndata: one\n\ndata: tail"])).toEqual([
       { event: "message", data: "one", id: "7" },

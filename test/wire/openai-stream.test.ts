@@ -233,4 +233,20 @@ describe("OpenAI stream codec: token frames of one shape", () => {
       chunkOf({ tool_calls: [{ index: 2, function: { arguments: value } }] }),
     );
   });
+
+  test("the encoder writes the opening and finish chunks as the generic chunk would", () => {
+    const chunkOf = (choice: object) =>
+      `data: ${JSON.stringify({ id: info.id, object: "chat.completion.chunk", created: info.created, model: info.model, choices: [choice] })}\n\n`;
+    const opening = chunkOf({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+    expect(new StreamEncoder(info).encode({ type: "start", id: "x", model: "m" })).toBe(opening);
+    // A finish with nothing before it opens the stream first; the vendor's own reason goes along when known.
+    expect(new StreamEncoder(info).encode({ type: "finish", reason: "length" })).toBe(
+      opening + chunkOf({ index: 0, delta: {}, finish_reason: "length" }),
+    );
+    const encoder = new StreamEncoder(info);
+    encoder.encode({ type: "start", id: "x", model: "m" });
+    expect(encoder.encode({ type: "finish", reason: "stop", native: 'end_"turn' })).toBe(
+      chunkOf({ index: 0, delta: {}, finish_reason: "stop", native_finish_reason: 'end_"turn' }),
+    );
+  });
 });

@@ -1,7 +1,7 @@
 // chat.completion.chunk SSE ⇄ canonical stream events: vendor streams in, our clients' streams out.
 
 import { fromUpstreamStatus, type SwitchyardError } from "../../errors.ts";
-import type { BatchedEvents, FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import type { BatchedEvents, StreamEvent, Usage } from "../../kit/canonical.ts";
 import { decodeSse, decodeSseMessages, formatSse, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "./error.ts";
 import { FrameShape, type ShapedField } from "./frame-shape.ts";
@@ -162,6 +162,9 @@ function streamError(chunk: Json): SwitchyardError {
   return fromUpstreamStatus(status, vendor.message, { metadata: { upstream: { status, ...vendor } } });
 }
 
+/** The choices of the role chunk that opens every stream. */
+const ROLE_CHOICES = JSON.stringify([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
+
 /** Canonical events → OpenAI SSE text for one client stream. */
 export class StreamEncoder {
   private readonly head: string;
@@ -190,13 +193,11 @@ export class StreamEncoder {
   private open(): string {
     if (this.started) return "";
     this.started = true;
-    return this.chunk({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+    return `data: ${this.head},"choices":${ROLE_CHOICES}}\n\n`;
   }
 
-  private delta(delta: Json, finish: FinishReason | null = null, native?: string): string {
-    const choice: Json = { index: 0, delta, finish_reason: finish };
-    if (native !== undefined) choice.native_finish_reason = native;
-    return this.open() + this.chunk(choice);
+  private delta(delta: Json): string {
+    return this.open() + this.chunk({ index: 0, delta, finish_reason: null });
   }
 
   encode(event: StreamEvent): string {
@@ -213,8 +214,11 @@ export class StreamEncoder {
         });
       case "tool_call_delta":
         return this.stringDelta(`"tool_calls":[{"index":${event.index},"function":{"arguments":`, event.arguments, "}}]");
-      case "finish":
-        return this.delta({}, event.reason, event.native);
+      case "finish": {
+        // Written as JSON.stringify would write the choice, without building it.
+        const native = event.native === undefined ? "" : `,"native_finish_reason":${JSON.stringify(event.native)}`;
+        return `${this.open()}data: ${this.head},"choices":[{"index":0,"delta":{},"finish_reason":${JSON.stringify(event.reason)}${native}}]}\n\n`;
+      }
       case "usage":
         return ""; // the gateway meters usage and sends it once, in end()
       case "redacted_reasoning":

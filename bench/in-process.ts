@@ -3,8 +3,11 @@
 // request path itself, measured in one process with nothing else running, so two checkouts differ
 // by a few per cent where the socket benchmarks (run.ts, ab.ts) cannot tell 10% from noise.
 //
-//   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000]
+//   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000] [--tokens N]
 //
+// With --tokens, a streamed scenario's answer has N token frames, each its own read, as a real
+// answer's tokens come (the socket scenarios get their ten frames in one read): the cost of a
+// long stream per token.
 // Each round runs every checkout once per scenario, each in a fresh process, in alternating order;
 // a run warms up, then reports the process's CPU time per request over five slices of `requests`
 // requests at concurrency 64 (their median).
@@ -21,7 +24,7 @@ import { markdownTable } from "./report.ts";
 import { medianWithRange } from "./slices.ts";
 import { percentile } from "./stats.ts";
 import { createWorkspace, requestHeaders, ROOT, type Workspace } from "./targets.ts";
-import { cannedAnswer } from "./upstream.ts";
+import { cannedAnswer, longStreamAnswer } from "./upstream.ts";
 
 const CONCURRENCY = 64;
 const SLICES = 5;
@@ -32,6 +35,8 @@ interface RunSpec {
   requests: number;
   warmup: number;
   folder: string;
+  /** Token frames of a streamed answer, one read each; the fake upstream's ten frames when absent. */
+  tokens?: number;
 }
 
 /** One measurement, in this process: the gateway of `checkout` with the bench config. */
@@ -47,8 +52,11 @@ async function measure(spec: RunSpec): Promise<number> {
   const key = (JSON.parse(created) as { key: string }).key;
   // The provider asks for a stream with `accept: text/event-stream` in its plain header object; the
   // body need not be read, nor a Headers object made, inside the measured loop.
-  const fetch = async (_url: string, init: RequestInit) =>
-    cannedAnswer((init.headers as Record<string, string> | undefined)?.accept === "text/event-stream");
+  const long = spec.tokens ? longStreamAnswer(spec.tokens) : null;
+  const fetch = async (_url: string, init: RequestInit) => {
+    const stream = (init.headers as Record<string, string> | undefined)?.accept === "text/event-stream";
+    return stream && long ? long() : cannedAnswer(stream);
+  };
   const kit = createKit({ log: createLogger(), fetch });
   const runtime = await Runtime.start({ configPath: config, env: process.env, builtins: builtinPlugins, kit });
   const app = createApp(runtime);
@@ -85,6 +93,7 @@ function parse(argv: string[]) {
       rounds: { type: "string", default: "5" },
       requests: { type: "string", default: "2000" },
       warmup: { type: "string", default: "20000" },
+      tokens: { type: "string" },
       child: { type: "string" },
     },
   });
@@ -92,12 +101,14 @@ function parse(argv: string[]) {
   if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N]");
   const scenarios = values.scenario ? SCENARIOS.filter((s) => s.name.includes(values.scenario!)) : SCENARIOS;
   if (scenarios.length === 0) throw new Error(`--scenario ${values.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
-  return { checkouts, scenarios, rounds: Number(values.rounds), requests: Number(values.requests), warmup: Number(values.warmup), child: values.child };
+  const tokens = values.tokens === undefined ? undefined : Number(values.tokens);
+  if (tokens !== undefined && !(Number.isInteger(tokens) && tokens > 0)) throw new Error(`--tokens ${values.tokens}: give a whole number of token frames`);
+  return { checkouts, scenarios, rounds: Number(values.rounds), requests: Number(values.requests), warmup: Number(values.warmup), tokens, child: values.child };
 }
 
 /** Each run in its own process: no run inherits another's JIT state or heap. */
-async function run(work: Workspace, checkout: string, scenario: Scenario, requests: number, warmup: number): Promise<number> {
-  const spec: RunSpec = { checkout, scenario: scenario.name, requests, warmup, folder: work.folder };
+async function run(work: Workspace, checkout: string, scenario: Scenario, flags: Pick<RunSpec, "requests" | "warmup" | "tokens">): Promise<number> {
+  const spec: RunSpec = { checkout, scenario: scenario.name, requests: flags.requests, warmup: flags.warmup, tokens: flags.tokens, folder: work.folder };
   const out = await runCommand([process.execPath, "bench/in-process.ts", "--child", JSON.stringify(spec)], ROOT);
   return Number(out.trim());
 }
@@ -112,14 +123,15 @@ async function main(argv: string[]): Promise<void> {
   try {
     const labels = flags.checkouts.length === 2 ? ["A", "B"] : ["gateway"];
     flags.checkouts.forEach((dir, i) => console.log(`${labels[i]}: ${dir}`));
-    console.log(`${flags.rounds} rounds; ${SLICES} slices of ${flags.requests} requests at concurrency ${CONCURRENCY} after ${flags.warmup} warm-up, each run in its own process\n`);
+    const answers = flags.tokens ? `; streamed answers of ${flags.tokens} token frames, one read each` : "";
+    console.log(`${flags.rounds} rounds; ${SLICES} slices of ${flags.requests} requests at concurrency ${CONCURRENCY} after ${flags.warmup} warm-up, each run in its own process${answers}\n`);
     const rows: string[][] = [];
     for (const scenario of flags.scenarios) {
       const taken: number[][] = flags.checkouts.map(() => []);
       for (let round = 0; round < flags.rounds; round++) {
         const order = round % 2 === 0 ? [0, 1] : [1, 0];
         for (const i of order.filter((i) => i < flags.checkouts.length)) {
-          taken[i]!.push(await run(work, flags.checkouts[i]!, scenario, flags.requests, flags.warmup));
+          taken[i]!.push(await run(work, flags.checkouts[i]!, scenario, flags));
         }
       }
       const ratio = taken.length === 2 ? [medianWithRange(taken[1]!.map((b, i) => b / taken[0]![i]!))] : [];

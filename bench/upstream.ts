@@ -22,23 +22,27 @@ function chunk(delta: object, finish: string | null, usage: object | null = null
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
-/** The whole stream as separate frames, encoded once; each is written as its own chunk. */
-const STREAM_FRAMES: readonly Uint8Array[] = [
-  chunk({ role: "assistant", content: "" }, null),
-  ...WORDS.map((word) => chunk({ content: word }, null)),
-  chunk({}, "stop"),
-  chunk({}, null, USAGE),
-  "data: [DONE]\n\n",
-].map((frame) => encoder.encode(frame));
+/** A stream of `words` token frames, encoded once; each frame is written as its own chunk. */
+function streamFrames(words: readonly string[]): readonly Uint8Array[] {
+  return [
+    chunk({ role: "assistant", content: "" }, null),
+    ...words.map((word) => chunk({ content: word }, null)),
+    chunk({}, "stop"),
+    chunk({}, null, USAGE),
+    "data: [DONE]\n\n",
+  ].map((frame) => encoder.encode(frame));
+}
+
+const STREAM_FRAMES = streamFrames(WORDS);
 
 const JSON_HEADERS = { "content-type": "application/json" };
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
-function streamResponse(): Response {
+function streamResponse(frames = STREAM_FRAMES): Response {
   let i = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
-      const frame = STREAM_FRAMES[i++];
+      const frame = frames[i++];
       if (frame) controller.enqueue(frame);
       else controller.close();
     },
@@ -49,6 +53,12 @@ function streamResponse(): Response {
 /** The answer to a chat completion request: the one stream or the one JSON body. */
 export function cannedAnswer(stream: boolean): Response {
   return stream ? streamResponse() : new Response(COMPLETION, { headers: JSON_HEADERS });
+}
+
+/** A stream of `tokens` token frames, each its own read when read in-process, as a real answer's tokens come. */
+export function longStreamAnswer(tokens: number): () => Response {
+  const frames = streamFrames(Array.from({ length: tokens }, (_, i) => WORDS[i % WORDS.length]!));
+  return () => streamResponse(frames);
 }
 
 /** Reads only as much of the body as it must: the `stream` flag sits near the top of every bench body. */

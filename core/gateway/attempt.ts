@@ -89,15 +89,6 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
   }
 }
 
-/** Pulls the next batch, naming the plugin when its iterator fails with a foreign error. */
-export async function nextEvents(iterator: AsyncIterator<StreamEvent[]>, providerName: string) {
-  try {
-    return await iterator.next();
-  } catch (error) {
-    throw asGatewayError(error, providerName);
-  }
-}
-
 /** A stream's events in batches: its own when it offers them, else one event a batch. */
 function batchesOf(stream: AsyncIterable<StreamEvent>): AsyncIterator<StreamEvent[]> {
   const own = (stream as Partial<BatchedEvents>)[EVENT_BATCHES];
@@ -115,7 +106,8 @@ function batchesOf(stream: AsyncIterable<StreamEvent>): AsyncIterator<StreamEven
   };
 }
 
-function asGatewayError(error: unknown, providerName: string, signal?: AbortSignal): SwitchyardError {
+/** A provider's failure as a gateway error: the abort's reason, its own, or one naming the plugin. */
+export function asGatewayError(error: unknown, providerName: string, signal?: AbortSignal): SwitchyardError {
   if (signal?.aborted && isSwitchyardError(signal.reason)) return signal.reason;
   if (isSwitchyardError(error)) return error;
   if (error instanceof TypeError || (error instanceof Error && /ECONN|socket|network|fetch failed/i.test(error.message))) {

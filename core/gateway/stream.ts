@@ -2,11 +2,11 @@
 // the stream ends (completed, broken, or abandoned by the client) meters it and writes its row.
 
 import type { EndpointSpec } from "../config/graph.ts";
-import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
+import { SwitchyardError } from "../errors.ts";
 import type { StreamEvent, Usage } from "../kit/canonical.ts";
 import { nanoToUsd } from "../money.ts";
 import type { StatsRegistry } from "../stats/index.ts";
-import { clientGone, isClientGone, nextEvents, type AttemptSuccess } from "./attempt.ts";
+import { asGatewayError, clientGone, isClientGone, type AttemptSuccess } from "./attempt.ts";
 import { estimateUsage, type Metered } from "./meter.ts";
 import type { ChatOutcome, Served, Settlement } from "./pipeline.ts";
 import type { RowBuilder } from "./row.ts";
@@ -23,49 +23,95 @@ export interface RelayInput {
 }
 
 export function relayStream(input: RelayInput): ChatOutcome {
-  let settlement: Settlement | null = null;
-  const { success, endpoint } = input;
+  const relay = new Relay(input);
+  return { kind: "stream", served: input.served, events: relay, settlement: () => relay.settlement };
+}
 
-  async function* events(): AsyncGenerator<StreamEvent[]> {
-    let usage: Usage | undefined;
-    let outputChars = 0;
-    let failure: SwitchyardError | null = null;
-    let completed = false;
-    try {
-      let step = success.first;
-      while (!step.done) {
-        for (const event of step.value) {
-          if (event.type === "usage") usage = event.usage;
-          else if (event.type === "text" || event.type === "reasoning") outputChars += event.text.length;
-          else if (event.type === "tool_call_delta") outputChars += event.arguments.length;
-        }
-        if (step.value.length) yield step.value;
-        step = await nextEvents(success.iterator, endpoint.provider);
-      }
-      completed = true;
-    } catch (error) {
-      failure = isSwitchyardError(error) ? error : errors.upstream(`stream from ${endpoint.id} failed`, { cause: error });
-      throw midStream(failure, endpoint);
-    } finally {
-      success.done();
-      if (!completed) {
-        // Client gone (generator returned early) or upstream broke: release the upstream call.
-        success.abort(failure ?? clientGone());
-        void success.iterator.return?.().catch(() => {});
-      }
-      const elapsed = performance.now() - input.startedAt;
-      if (completed) input.stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: success.ttftMs });
-      else if (failure && !isClientGone(failure)) input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
-      else input.stats.cancel(endpoint.id);
-      const final = usage ?? estimateUsage(input.inputTokens(), outputChars);
-      const metered = input.meter(final, endpoint);
-      settlement = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
-      if (completed) input.row.succeeded(metered, success.ttftMs);
-      else input.row.failed(failure ?? clientGone(), metered, success.ttftMs);
-    }
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The relay as a plain iterator, not an async generator: a vendor's read reaches the client's
+ * write through one promise here instead of a generator's queue and a wrapper's, and a real
+ * stream has one read per token. Ends once, whichever way: completed, broken, or returned early
+ * by a client that went away (which aborts the upstream call at once, even mid-read).
+ */
+class Relay implements AsyncIterableIterator<StreamEvent[]> {
+  settlement: Settlement | null = null;
+  private usage: Usage | undefined;
+  private outputChars = 0;
+  /** The attempt's first batch, read before the stream was committed to. */
+  private first: IteratorResult<StreamEvent[]> | null;
+  private ended = false;
+
+  constructor(private readonly input: RelayInput) {
+    this.first = input.success.first;
   }
 
-  return { kind: "stream", served: input.served, events: events(), settlement: () => settlement };
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamEvent[]>> {
+    if (this.ended) return Promise.resolve(DONE);
+    const first = this.first;
+    if (first) {
+      this.first = null;
+      return Promise.resolve(this.take(first));
+    }
+    return this.input.success.iterator.next().then(
+      (step) => this.take(step),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  /** The client is gone (or the body stopped reading): release the upstream call, meter what came. */
+  return(): Promise<IteratorResult<StreamEvent[]>> {
+    this.end(null, false);
+    return Promise.resolve(DONE);
+  }
+
+  private take(step: IteratorResult<StreamEvent[]>): IteratorResult<StreamEvent[]> | Promise<IteratorResult<StreamEvent[]>> {
+    // Returned while this read was pending: the relay has ended already.
+    if (this.ended) return DONE;
+    if (step.done) {
+      this.end(null, true);
+      return DONE;
+    }
+    for (const event of step.value) {
+      if (event.type === "usage") this.usage = event.usage;
+      else if (event.type === "text" || event.type === "reasoning") this.outputChars += event.text.length;
+      else if (event.type === "tool_call_delta") this.outputChars += event.arguments.length;
+    }
+    return step.value.length ? step : this.next();
+  }
+
+  private fail(error: unknown): never | IteratorResult<StreamEvent[]> {
+    if (this.ended) return DONE;
+    const failure = asGatewayError(error, this.input.endpoint.provider);
+    this.end(failure, false);
+    throw midStream(failure, this.input.endpoint);
+  }
+
+  private end(failure: SwitchyardError | null, completed: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { success, endpoint, stats, row } = this.input;
+    success.done();
+    if (!completed) {
+      // Client gone (returned early) or upstream broke: release the upstream call.
+      success.abort(failure ?? clientGone());
+      void success.iterator.return?.().catch(() => {});
+    }
+    const elapsed = performance.now() - this.input.startedAt;
+    if (completed) stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: success.ttftMs });
+    else if (failure && !isClientGone(failure)) stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
+    else stats.cancel(endpoint.id);
+    const final = this.usage ?? estimateUsage(this.input.inputTokens(), this.outputChars);
+    const metered = this.input.meter(final, endpoint);
+    this.settlement = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
+    if (completed) row.succeeded(metered, success.ttftMs);
+    else row.failed(failure ?? clientGone(), metered, success.ttftMs);
+  }
 }
 
 function midStream(error: SwitchyardError, endpoint: EndpointSpec): SwitchyardError {

@@ -40,7 +40,9 @@ export function sseBody(
         for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
           let text = "";
           for (const event of step.value) text += stream.encode(event);
-          if (text && !(await deliver(controller, text))) return await cancel();
+          if (!text) continue;
+          const delivered = deliver(controller, text);
+          if (!(delivered === true || (delivered !== false && (await delivered)))) return await cancel();
         }
         const settled = outcome.settlement();
         quietly(() => controller.write(stream.end(settled?.usage, settled?.costUsd)));
@@ -61,18 +63,23 @@ export function sseBody(
 
 /**
  * Writes a batch and sends it at once (a stream's frames must not wait in a buffer for more);
- * waits while the client is behind. False once the client has gone away.
+ * waits while the client is behind. False once the client has gone away. Synchronous unless the
+ * client is behind: a promise per write would be one more turn of the event loop per token.
  */
-async function deliver(controller: ReadableStreamDirectController, text: string): Promise<boolean> {
+function deliver(controller: ReadableStreamDirectController, text: string): boolean | Promise<boolean> {
   try {
     const written = controller.write(text);
-    if ((typeof written === "number" ? written : await written) === 0) return false;
-    const flushed = controller.flush();
-    if (typeof flushed !== "number") await flushed;
-    return true;
+    if (typeof written !== "number") return written.then((count) => count !== 0 && flush(controller), () => false);
+    return written !== 0 && flush(controller);
   } catch {
     return false; // the response is gone
   }
+}
+
+/** Sends what was written; waits only when the flush gives a promise (it may give a number, or nothing). */
+function flush(controller: ReadableStreamDirectController): boolean | Promise<boolean> {
+  const flushed: unknown = controller.flush();
+  return flushed instanceof Promise ? flushed.then(() => true, () => false) : true;
 }
 
 /** A write whose failure has no one left to tell: the client is gone or the stream is closed. */

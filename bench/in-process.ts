@@ -98,7 +98,7 @@ function parse(argv: string[]) {
     },
   });
   const checkouts = (positionals.length ? positionals : [ROOT]).map((dir) => resolve(dir));
-  if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N]");
+  if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N] [--tokens N]");
   const scenarios = values.scenario ? SCENARIOS.filter((s) => s.name.includes(values.scenario!)) : SCENARIOS;
   if (scenarios.length === 0) throw new Error(`--scenario ${values.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
   const tokens = values.tokens === undefined ? undefined : Number(values.tokens);

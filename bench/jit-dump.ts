@@ -13,6 +13,8 @@ export interface JitCode {
 }
 
 const MAGIC = 0x4a695444;
+/** The file header: magic, version, its own size, machine, padding, pid, timestamp, flags. */
+const FILE_HEADER_SIZE = 40;
 const CODE_LOAD = 0;
 const HEADER_SIZE = 16; // id, total size, timestamp
 /** A code-load record's fixed fields after its header: pid, tid, vma, code address, code size, index. */
@@ -21,7 +23,7 @@ const CODE_LOAD_FIXED = 40;
 /** Every code-load record of a dump, sorted by address; a later load of the same range wins. */
 export function readJitDump(file: string): JitCode[] {
   const bytes = readFileSync(file);
-  if (bytes.length < 40 || bytes.readUInt32LE(0) !== MAGIC) throw new Error(`${file} is not a JIT dump`);
+  if (bytes.length < FILE_HEADER_SIZE || bytes.readUInt32LE(0) !== MAGIC) throw new Error(`${file} is not a JIT dump`);
   const codes: JitCode[] = [];
   for (let at = bytes.readUInt32LE(8); at + HEADER_SIZE <= bytes.length; ) {
     const id = bytes.readUInt32LE(at);

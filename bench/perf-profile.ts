@@ -17,7 +17,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bodyOf } from "./bodies.ts";
-import { SCENARIOS } from "./compare.ts";
+import { SCENARIOS, type Scenario } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
 import { cpuMsOfStat } from "./processes.ts";
@@ -40,8 +40,9 @@ const { values: args } = parseArgs({
     top: { type: "string", default: "30" },
   },
 });
-const scenario = SCENARIOS.find((s) => s.name.includes(args.scenario!));
-if (!scenario) throw new Error(`--scenario ${args.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
+const found = SCENARIOS.find((s) => s.name.includes(args.scenario!));
+if (!found) throw new Error(`--scenario ${args.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
+const scenario: Scenario = found;
 if (args.target !== "gateway" && args.target !== "lean") throw new Error("--target is gateway or lean");
 
 interface Tally {
@@ -50,12 +51,12 @@ interface Tally {
   inclusive: Map<string, number>;
 }
 
-/** One sample's frames, leaf first, from `perf script -F ip,sym`: "addr symbol" per line. */
-function framesOf(block: string): { address: number; symbol: string }[] {
-  const frames: { address: number; symbol: string }[] = [];
+/** One sample's frame addresses, leaf first, from `perf script -F ip`: one hex address per line. */
+function framesOf(block: string): number[] {
+  const frames: number[] = [];
   for (const line of block.split("\n")) {
-    const match = /^\s*([0-9a-f]+)\s+(.*)$/.exec(line);
-    if (match) frames.push({ address: Number.parseInt(match[1]!, 16), symbol: match[2]!.trim() });
+    const match = /^\s*([0-9a-f]+)/.exec(line);
+    if (match) frames.push(Number.parseInt(match[1]!, 16));
   }
   return frames;
 }
@@ -71,12 +72,12 @@ function tally(script: string, codes: readonly JitCode[]): Tally {
     if (frames.length === 0) continue;
     result.samples++;
     const functions: string[] = [];
-    for (const frame of frames) {
-      const code = inKernel(frame.address) ? undefined : codeAt(codes, frame.address);
+    for (const address of frames) {
+      const code = inKernel(address) ? undefined : codeAt(codes, address);
       const name = code ? functionOf(code.name) : null;
       if (name !== null) functions.push(name);
     }
-    add(result.nearest, functions[0] ?? (inKernel(frames[0]!.address) ? NO_JS_KERNEL : NO_JS_USER));
+    add(result.nearest, functions[0] ?? (inKernel(frames[0]!) ? NO_JS_KERNEL : NO_JS_USER));
     for (const name of new Set(functions)) add(result.inclusive, name);
   }
   return result;
@@ -101,9 +102,9 @@ async function main(): Promise<void> {
       ? { server: await startLeanGatewayProcess(work, upstream, env), key: LEAN_GATEWAY_KEY }
       : await startGateway(work, upstream, { env });
   try {
-    const body = bodyOf(scenario!.shape, BENCH_MODEL, scenario!.stream);
+    const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
     const headers = requestHeaders(key);
-    await warmUp(work, [{ label: args.target!, server, headers }], { body, stream: scenario!.stream, sliceMs: 0 });
+    await warmUp(work, [{ label: args.target!, server, headers }], { body, stream: scenario.stream, sliceMs: 0 });
 
     const data = join(work.folder, "perf.data");
     const perf = Bun.spawn(["perf", "record", "-q", "-k", "mono", "-g", "-e", "cpu-clock", "-F", String(FREQUENCY), "-t", String(server.pid), "-o", data], {
@@ -113,13 +114,13 @@ async function main(): Promise<void> {
     await Bun.sleep(300);
     const cpuBefore = await mainThreadCpuMs(server.pid);
     const load = await loadInProcess(work, {
-      url: chatUrl(server), headers, stream: scenario!.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
+      url: chatUrl(server), headers, stream: scenario.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
     }, body);
     const cpuMs = (await mainThreadCpuMs(server.pid)) - cpuBefore;
     perf.kill("SIGINT");
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
 
-    const script = Bun.spawnSync(["perf", "script", "-i", data, "-F", "ip,sym"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
+    const script = Bun.spawnSync(["perf", "script", "-i", data, "-F", "ip"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
     // Named jit-<thread>-<pid>.dump by the engine.
     const dump = readdirSync(work.folder).find((file) => /^jit-\d+-(\d+)/.exec(file)?.[1] === String(server.pid));
     if (!dump) throw new Error("the engine wrote no JIT dump (BUN_JSC_useJITDump)");
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     const requests = load.sent;
     const usPerSample = 1e6 / FREQUENCY / requests;
     const top = Number(args.top);
-    console.log(`${args.target}, ${scenario!.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
+    console.log(`${args.target}, ${scenario.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
     console.log(`main thread: ${((cpuMs * 1000) / requests).toFixed(1)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples\n`);
     console.log(`By the nearest JavaScript function on the stack (its own code and the native work it called):\n`);
     console.log(table(counts.nearest, counts.samples, usPerSample, top));

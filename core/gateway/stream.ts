@@ -85,7 +85,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
     return step.value.length ? step : this.next();
   }
 
-  private fail(error: unknown): never | IteratorResult<StreamEvent[]> {
+  private fail(error: unknown): IteratorResult<StreamEvent[]> {
     if (this.ended) return DONE;
     const failure = asGatewayError(error, this.input.endpoint.provider);
     this.end(failure, false);

@@ -41,8 +41,9 @@ export function sseBody(
           let text = "";
           for (const event of step.value) text += stream.encode(event);
           if (!text) continue;
-          const delivered = deliver(controller, text);
-          if (!(delivered === true || (delivered !== false && (await delivered)))) return await cancel();
+          let delivered = deliver(controller, text);
+          if (typeof delivered !== "boolean") delivered = await delivered;
+          if (!delivered) return await cancel();
         }
         const settled = outcome.settlement();
         quietly(() => controller.write(stream.end(settled?.usage, settled?.costUsd)));

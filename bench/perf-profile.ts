@@ -12,6 +12,8 @@
 // on the stack (its own code with the native work it called, such as `fetch` or `JSON.parse`), and
 // by every function on the stack (inclusive). Samples with no JavaScript on the stack are the event
 // loop, the sockets, the garbage collector and the promise machinery, split by kernel and user space.
+// Above the tables, the CPU of every thread of the process: fetch serves the upstream sockets on its
+// own thread, and the collector has helpers (the JIT dump adds a "PerfLog" thread of its own).
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +22,7 @@ import { bodyOf } from "./bodies.ts";
 import { SCENARIOS, type Scenario } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
-import { cpuMsOfStat } from "./processes.ts";
+import { cpuMsOfStat, threadCpuMs } from "./processes.ts";
 import { markdownTable } from "./report.ts";
 import { warmUp } from "./slices.ts";
 import {
@@ -91,6 +93,15 @@ function table(counts: Map<string, number>, samples: number, usPerSample: number
   return markdownTable(["function", "µs/req", "share"], rows);
 }
 
+/** CPU spent by each thread between two readings, the busiest first; threads under 1% of the total together as "others". */
+function threadsSpent(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+  const spent = [...after].map(([name, ms]): [string, number] => [name, ms - (before.get(name) ?? 0)]).sort((a, b) => b[1] - a[1]);
+  const total = spent.reduce((sum, [, ms]) => sum + ms, 0);
+  const shown = spent.filter(([, ms]) => ms >= total / 100);
+  const others = total - shown.reduce((sum, [, ms]) => sum + ms, 0);
+  return others > 0 ? [...shown, ["others", others]] : shown;
+}
+
 const mainThreadCpuMs = async (pid: number) => cpuMsOfStat(await Bun.file(`/proc/${pid}/task/${pid}/stat`).text());
 
 async function main(): Promise<void> {
@@ -113,10 +124,12 @@ async function main(): Promise<void> {
     // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
     await Bun.sleep(300);
     const cpuBefore = await mainThreadCpuMs(server.pid);
+    const threadsBefore = threadCpuMs(server.pid);
     const load = await loadInProcess(work, {
       url: chatUrl(server), headers, stream: scenario.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
     }, body);
     const cpuMs = (await mainThreadCpuMs(server.pid)) - cpuBefore;
+    const threads = threadsSpent(threadsBefore, threadCpuMs(server.pid));
     perf.kill("SIGINT");
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
 
@@ -129,7 +142,10 @@ async function main(): Promise<void> {
     const usPerSample = 1e6 / FREQUENCY / requests;
     const top = Number(args.top);
     console.log(`${args.target}, ${scenario.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
-    console.log(`main thread: ${((cpuMs * 1000) / requests).toFixed(1)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples\n`);
+    console.log(`main thread: ${((cpuMs * 1000) / requests).toFixed(1)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples`);
+    const perRequest = (ms: number) => ((ms * 1000) / requests).toFixed(1);
+    const total = threads.reduce((sum, [, ms]) => sum + ms, 0);
+    console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})\n`);
     console.log(`By the nearest JavaScript function on the stack (its own code and the native work it called):\n`);
     console.log(table(counts.nearest, counts.samples, usPerSample, top));
     console.log(`\nBy every function on the stack (inclusive):\n`);

@@ -1,7 +1,7 @@
 // Child processes of a bench run: start a server, wait for the line that names its port, keep its
 // output drained (a full pipe would stall it), read its memory, stop it with SIGTERM.
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 
 export interface ServerProcess {
@@ -36,6 +36,27 @@ export function cpuMsOfStat(stat: string): number {
   // utime and stime are the 12th and 13th of them.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+}
+
+/**
+ * CPU time so far of each of a process's threads, in ms, summed by thread name ("main" for the
+ * JavaScript thread): Bun's fetch sends and receives on its own "HTTP Client" thread, and the
+ * collector marks on helper threads, so the main thread alone understates what a request costs.
+ */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let name: string;
+    let ms: number;
+    try {
+      name = tid === String(pid) ? "main" : readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      ms = cpuMsOfStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    byName.set(name, (byName.get(name) ?? 0) + ms);
+  }
+  return byName;
 }
 
 const cpuMsOf = (pid: number) => cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));

@@ -22,7 +22,7 @@ import { bodyOf } from "./bodies.ts";
 import { SCENARIOS, type Scenario } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
-import { cpuMsOfStat, threadCpuMs } from "./processes.ts";
+import { mainThreadCpuMs, threadCpuMs } from "./processes.ts";
 import { markdownTable } from "./report.ts";
 import { warmUp } from "./slices.ts";
 import {
@@ -102,7 +102,6 @@ function threadsSpent(before: Map<string, number>, after: Map<string, number>): 
   return others > 0 ? [...shown, ["others", others]] : shown;
 }
 
-const mainThreadCpuMs = async (pid: number) => cpuMsOfStat(await Bun.file(`/proc/${pid}/task/${pid}/stat`).text());
 
 async function main(): Promise<void> {
   const work = createWorkspace();
@@ -123,12 +122,12 @@ async function main(): Promise<void> {
     });
     // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
     await Bun.sleep(300);
-    const cpuBefore = await mainThreadCpuMs(server.pid);
+    const cpuBefore = mainThreadCpuMs(server.pid);
     const threadsBefore = threadCpuMs(server.pid);
     const load = await loadInProcess(work, {
       url: chatUrl(server), headers, stream: scenario.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
     }, body);
-    const cpuMs = (await mainThreadCpuMs(server.pid)) - cpuBefore;
+    const cpuMs = mainThreadCpuMs(server.pid) - cpuBefore;
     const threads = threadsSpent(threadsBefore, threadCpuMs(server.pid));
     perf.kill("SIGINT");
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);

@@ -13,7 +13,7 @@ export interface ServerProcess {
   tail(): string;
   /** Resident set size in MB, from /proc/<pid>/status (VmRSS). */
   rssMb(): number;
-  /** CPU time used so far (user + system), in ms, from /proc/<pid>/stat. */
+  /** CPU time used so far by its live threads (user + system), in ms, from each thread's schedstat in /proc. */
   cpuMs(): number;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
@@ -27,39 +27,49 @@ export function rssMbOf(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-/** Clock ticks per second of /proc/<pid>/stat: 100 on every Linux this runs on. */
-const USER_HZ = 100;
+/**
+ * CPU time a thread has used, in ms, from its /proc/<pid>/task/<tid>/schedstat line, whose first
+ * field is nanoseconds on a CPU (user and system). /proc/<pid>/stat counts 10 ms ticks, too coarse
+ * for a slice of a fast server: one of a few hundred requests could read as no CPU at all.
+ */
+export function cpuMsOfSchedstat(schedstat: string): number {
+  return Number(schedstat.slice(0, schedstat.indexOf(" "))) / 1e6;
+}
 
-/** utime + stime of a /proc/<pid>/stat line, in ms. */
-export function cpuMsOfStat(stat: string): number {
-  // The fields after the command name (which may hold spaces and parentheses) start at "state";
-  // utime and stime are the 12th and 13th of them.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+/** A thread's CPU time so far in ms, or null when it has ended. */
+function taskCpuMs(pid: number, tid: string): number | null {
+  try {
+    return cpuMsOfSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8"));
+  } catch {
+    return null;
+  }
 }
 
 /**
  * CPU time so far of each of a process's threads, in ms, summed by thread name ("main" for the
  * JavaScript thread): Bun's fetch sends and receives on its own "HTTP Client" thread, and the
  * collector marks on helper threads, so the main thread alone understates what a request costs.
+ * Only live threads count: the servers measured here keep theirs for the life of the process.
  */
 export function threadCpuMs(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let name: string;
-    let ms: number;
-    try {
-      name = tid === String(pid) ? "main" : readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
-      ms = cpuMsOfStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
-    } catch {
-      continue; // the thread ended between the listing and the read
-    }
+    const ms = taskCpuMs(pid, tid);
+    if (ms === null) continue; // ended between the listing and the read
+    const name = tid === String(pid) ? "main" : readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
     byName.set(name, (byName.get(name) ?? 0) + ms);
   }
   return byName;
 }
 
-const cpuMsOf = (pid: number) => cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+/** The main thread's CPU time so far, in ms. */
+export const mainThreadCpuMs = (pid: number) => taskCpuMs(pid, String(pid)) ?? Number.NaN;
+
+const cpuMsOf = (pid: number) => {
+  let ms = 0;
+  for (const spent of threadCpuMs(pid).values()) ms += spent;
+  return ms;
+};
 
 /** Reads a stream line by line, calling `onLine` for each; resolves when the stream ends. */
 async function drainLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {

@@ -3,7 +3,7 @@
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { areaTimes, byFile, byFunction, selfTimes, type CpuProfile } from "../../bench/profile-summary.ts";
-import { cpuMsOfStat } from "../../bench/processes.ts";
+import { cpuMsOfSchedstat, threadCpuMs } from "../../bench/processes.ts";
 import { countLedgerRows } from "../../bench/soak.ts";
 import { percentile } from "../../bench/stats.ts";
 import { createWorkspace } from "../../bench/targets.ts";
@@ -72,10 +72,16 @@ test("time by area goes to the nearest frame that names one: a native call count
   });
 });
 
-test("CPU time is read from /proc/<pid>/stat past a command name with spaces", () => {
-  // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
-  const stat = "4242 (bun (worker) 1) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 40 0 0 20 0 4 0 100 0 0";
-  expect(cpuMsOfStat(stat)).toBe(2900);
+test("CPU time is read from a thread's schedstat in nanoseconds, and a process's threads are all counted", () => {
+  // time on a CPU (ns), time waiting to run (ns), timeslices run
+  expect(cpuMsOfSchedstat("2900123456 5000 17\n")).toBe(2900.123456);
+  const threads = threadCpuMs(process.pid);
+  expect(threads.get("main")).toBeGreaterThan(0);
+  const total = [...threads.values()].reduce((sum, ms) => sum + ms, 0);
+  const usage = process.cpuUsage();
+  // The same clock as the kernel's own account of the process, give or take what ended threads ran.
+  expect(total).toBeLessThanOrEqual((usage.user + usage.system) / 1000 + 50);
+  expect(total).toBeGreaterThan(threads.get("main")! - 1e-9);
 });
 
 test("ledger rows are counted from the requests table of the SQLite file", () => {

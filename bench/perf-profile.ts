@@ -102,7 +102,6 @@ function threadsSpent(before: Map<string, number>, after: Map<string, number>): 
   return others > 0 ? [...shown, ["others", others]] : shown;
 }
 
-
 async function main(): Promise<void> {
   const work = createWorkspace();
   const upstream = await startUpstreamProcess();

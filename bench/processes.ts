@@ -55,11 +55,19 @@ export function threadCpuMs(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     const ms = taskCpuMs(pid, tid);
-    if (ms === null) continue; // ended between the listing and the read
-    const name = tid === String(pid) ? "main" : readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+    const name = tid === String(pid) ? "main" : threadName(pid, tid);
+    if (ms === null || name === null) continue; // ended between the listing and the reads
     byName.set(name, (byName.get(name) ?? 0) + ms);
   }
   return byName;
+}
+
+function threadName(pid: number, tid: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+  } catch {
+    return null;
+  }
 }
 
 /** The main thread's CPU time so far, in ms. */

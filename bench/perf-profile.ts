@@ -22,7 +22,7 @@ import { bodyOf } from "./bodies.ts";
 import { SCENARIOS, type Scenario } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
-import { mainThreadCpuMs, threadCpuMs } from "./processes.ts";
+import { threadCpuMs } from "./processes.ts";
 import { markdownTable } from "./report.ts";
 import { warmUp } from "./slices.ts";
 import {
@@ -121,13 +121,12 @@ async function main(): Promise<void> {
     });
     // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
     await Bun.sleep(300);
-    const cpuBefore = mainThreadCpuMs(server.pid);
     const threadsBefore = threadCpuMs(server.pid);
     const load = await loadInProcess(work, {
       url: chatUrl(server), headers, stream: scenario.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
     }, body);
-    const cpuMs = mainThreadCpuMs(server.pid) - cpuBefore;
     const threads = threadsSpent(threadsBefore, threadCpuMs(server.pid));
+    const cpuMs = threads.find(([name]) => name === "main")?.[1] ?? Number.NaN;
     perf.kill("SIGINT");
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
 

@@ -70,9 +70,6 @@ function threadName(pid: number, tid: string): string | null {
   }
 }
 
-/** The main thread's CPU time so far, in ms. */
-export const mainThreadCpuMs = (pid: number) => taskCpuMs(pid, String(pid)) ?? Number.NaN;
-
 const cpuMsOf = (pid: number) => {
   let ms = 0;
   for (const spent of threadCpuMs(pid).values()) ms += spent;

@@ -97,9 +97,11 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
     this.ended = true;
     const { success, endpoint, stats, row } = this.input;
     success.done();
-    if (!completed) {
-      // Client gone (returned early) or upstream broke: release the upstream call.
-      success.abort(failure ?? clientGone());
+    // Why a stream stopped short (the client went away, or the upstream broke): one error for the
+    // upstream call's abort and for the row.
+    const reason = completed ? null : (failure ?? clientGone());
+    if (reason) {
+      success.abort(reason);
       void success.iterator.return?.().catch(() => {});
     }
     const elapsed = performance.now() - this.input.startedAt;
@@ -109,8 +111,8 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
     const final = this.usage ?? estimateUsage(this.input.inputTokens(), this.outputChars);
     const metered = this.input.meter(final, endpoint);
     this.settlement = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
-    if (completed) row.succeeded(metered, success.ttftMs);
-    else row.failed(failure ?? clientGone(), metered, success.ttftMs);
+    if (reason) row.failed(reason, metered, success.ttftMs);
+    else row.succeeded(metered, success.ttftMs);
   }
 }
 

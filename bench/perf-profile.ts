@@ -139,8 +139,8 @@ async function main(): Promise<void> {
     const usPerSample = 1e6 / FREQUENCY / requests;
     const top = Number(args.top);
     console.log(`${args.target}, ${scenario.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
-    console.log(`main thread: ${((cpuMs * 1000) / requests).toFixed(1)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples`);
     const perRequest = (ms: number) => ((ms * 1000) / requests).toFixed(1);
+    console.log(`main thread: ${perRequest(cpuMs)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples`);
     const total = threads.reduce((sum, [, ms]) => sum + ms, 0);
     console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})\n`);
     console.log(`By the nearest JavaScript function on the stack (its own code and the native work it called):\n`);

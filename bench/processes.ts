@@ -36,10 +36,10 @@ export function cpuMsOfSchedstat(schedstat: string): number {
   return Number(schedstat.slice(0, schedstat.indexOf(" "))) / 1e6;
 }
 
-/** A thread's CPU time so far in ms, or null when it has ended. */
-function taskCpuMs(pid: number, tid: string): number | null {
+/** A file of /proc/<pid>/task/<tid>, or null when the thread has ended. */
+function readTaskFile(pid: number, tid: string, file: "schedstat" | "comm"): string | null {
   try {
-    return cpuMsOfSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8"));
+    return readFileSync(`/proc/${pid}/task/${tid}/${file}`, "utf8");
   } catch {
     return null;
   }
@@ -54,20 +54,12 @@ function taskCpuMs(pid: number, tid: string): number | null {
 export function threadCpuMs(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const ms = taskCpuMs(pid, tid);
-    const name = tid === String(pid) ? "main" : threadName(pid, tid);
-    if (ms === null || name === null) continue; // ended between the listing and the reads
-    byName.set(name, (byName.get(name) ?? 0) + ms);
+    const schedstat = readTaskFile(pid, tid, "schedstat");
+    const name = tid === String(pid) ? "main" : readTaskFile(pid, tid, "comm")?.trim();
+    if (schedstat === null || name === undefined) continue; // ended between the listing and the reads
+    byName.set(name, (byName.get(name) ?? 0) + cpuMsOfSchedstat(schedstat));
   }
   return byName;
-}
-
-function threadName(pid: number, tid: string): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
-  } catch {
-    return null;
-  }
 }
 
 const cpuMsOf = (pid: number) => {

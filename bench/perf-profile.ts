@@ -94,12 +94,12 @@ function table(counts: Map<string, number>, samples: number, usPerSample: number
 }
 
 /** CPU spent by each thread between two readings, the busiest first; threads under 1% of the total together as "others". */
-function threadsSpent(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+function threadsSpent(before: Map<string, number>, after: Map<string, number>): { threads: [string, number][]; total: number } {
   const spent = [...after].map(([name, ms]): [string, number] => [name, ms - (before.get(name) ?? 0)]).sort((a, b) => b[1] - a[1]);
   const total = spent.reduce((sum, [, ms]) => sum + ms, 0);
   const shown = spent.filter(([, ms]) => ms >= total / 100);
   const others = total - shown.reduce((sum, [, ms]) => sum + ms, 0);
-  return others > 0 ? [...shown, ["others", others]] : shown;
+  return { threads: others > 0 ? [...shown, ["others", others]] : shown, total };
 }
 
 async function main(): Promise<void> {
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     const load = await loadInProcess(work, {
       url: chatUrl(server), headers, stream: scenario.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
     }, body);
-    const threads = threadsSpent(threadsBefore, threadCpuMs(server.pid));
+    const { threads, total } = threadsSpent(threadsBefore, threadCpuMs(server.pid));
     const cpuMs = threads.find(([name]) => name === "main")?.[1] ?? Number.NaN;
     perf.kill("SIGINT");
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
@@ -141,7 +141,6 @@ async function main(): Promise<void> {
     console.log(`${args.target}, ${scenario.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
     const perRequest = (ms: number) => ((ms * 1000) / requests).toFixed(1);
     console.log(`main thread: ${perRequest(cpuMs)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples`);
-    const total = threads.reduce((sum, [, ms]) => sum + ms, 0);
     console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})\n`);
     console.log(`By the nearest JavaScript function on the stack (its own code and the native work it called):\n`);
     console.log(table(counts.nearest, counts.samples, usPerSample, top));

@@ -3,7 +3,7 @@
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
-import { EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type StreamEvent } from "../kit/canonical.ts";
+import { EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type EventBatches, type StreamEvent } from "../kit/canonical.ts";
 import type { ProviderInstance } from "../kit/plugin.ts";
 import type { Cancellation } from "./cancellation.ts";
 
@@ -14,9 +14,9 @@ export type AttemptSuccess =
   | { kind: "response"; response: ChatResponse; ttftMs: number }
   | {
       kind: "stream";
-      /** The first batch holding an event (or the end of an empty stream). */
-      first: IteratorResult<StreamEvent[]>;
-      iterator: AsyncIterator<StreamEvent[]>;
+      /** The first batch holding an event, or the end (which may hold the whole stream). */
+      first: IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
+      iterator: EventBatches;
       ttftMs: number;
       /** Aborts the upstream call (client gone, or total timeout). */
       abort(reason: SwitchyardError): void;
@@ -75,7 +75,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
     const iterator = batchesOf(result);
-    let first: IteratorResult<StreamEvent[]>;
+    let first: IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
     do first = await guarded(iterator.next());
     while (!first.done && first.value.length === 0);
     if (firstTimer) clearTimeout(firstTimer);
@@ -90,7 +90,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
 }
 
 /** A stream's events in batches: its own when it offers them, else one event a batch. */
-function batchesOf(stream: AsyncIterable<StreamEvent>): AsyncIterator<StreamEvent[]> {
+function batchesOf(stream: AsyncIterable<StreamEvent>): EventBatches {
   const own = (stream as Partial<BatchedEvents>)[EVENT_BATCHES];
   if (own) return own.call(stream);
   const events = stream[Symbol.asyncIterator]();

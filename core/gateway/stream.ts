@@ -29,6 +29,9 @@ export function relayStream(input: RelayInput): ChatOutcome {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/** An upstream step: the one that ends the stream may hold its last batch. */
+type Step = IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
+
 /**
  * The relay as a plain iterator, not an async generator: a vendor's read reaches the client's
  * write through one promise here instead of a generator's queue and a wrapper's, and a real
@@ -40,7 +43,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
   private usage: Usage | undefined;
   private outputChars = 0;
   /** The attempt's first batch, read before the stream was committed to. */
-  private first: IteratorResult<StreamEvent[]> | null;
+  private first: Step | null;
   private ended = false;
 
   constructor(private readonly input: RelayInput) {
@@ -70,19 +73,21 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
     return Promise.resolve(DONE);
   }
 
-  private take(step: IteratorResult<StreamEvent[]>): IteratorResult<StreamEvent[]> | Promise<IteratorResult<StreamEvent[]>> {
+  private take(step: Step): IteratorResult<StreamEvent[]> | Promise<IteratorResult<StreamEvent[]>> {
     // Returned while this read was pending: the relay has ended already.
     if (this.ended) return DONE;
-    if (step.done) {
-      this.end(null, true);
-      return DONE;
-    }
-    for (const event of step.value) {
+    const events = step.value ?? [];
+    for (const event of events) {
       if (event.type === "usage") this.usage = event.usage;
       else if (event.type === "text" || event.type === "reasoning") this.outputChars += event.text.length;
       else if (event.type === "tool_call_delta") this.outputChars += event.arguments.length;
     }
-    return step.value.length ? step : this.next();
+    if (step.done) {
+      // Ended (and settled) before the last batch is handed on: the body sends it with the closing frames.
+      this.end(null, true);
+      return events.length ? { done: false, value: events } : DONE;
+    }
+    return events.length ? step : this.next();
   }
 
   private fail(error: unknown): IteratorResult<StreamEvent[]> {

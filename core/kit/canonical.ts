@@ -144,18 +144,27 @@ export type ChatResult = ChatResponse | AsyncIterable<StreamEvent>;
  */
 export const EVENT_BATCHES: unique symbol = Symbol("switchyard.eventBatches");
 
+/**
+ * Batches of events. The step that ends it may carry the last batch (`{ done: true, value }`): a
+ * source that knows a read was the stream's last says so with it, and the gateway then writes that
+ * batch and the client's closing frames as one packet instead of two.
+ */
+export type EventBatches = AsyncIterator<StreamEvent[], StreamEvent[] | undefined>;
+
 export interface BatchedEvents extends AsyncIterable<StreamEvent> {
-  [EVENT_BATCHES](): AsyncIterator<StreamEvent[]>;
+  [EVENT_BATCHES](): EventBatches;
 }
 
 /** A stream of events from a source of batches; read it either way, once. */
-export function batchedEvents(batches: () => AsyncIterator<StreamEvent[]>): BatchedEvents {
+export function batchedEvents(batches: () => EventBatches): BatchedEvents {
   return {
     [EVENT_BATCHES]: batches,
     async *[Symbol.asyncIterator]() {
       const iterator = batches();
       try {
-        for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield* step.value;
+        let step = await iterator.next();
+        for (; !step.done; step = await iterator.next()) yield* step.value;
+        if (step.value) yield* step.value;
       } finally {
         await iterator.return?.();
       }

@@ -55,7 +55,10 @@ function bodyHasEnded(reader: ReadableStreamDefaultReader<Uint8Array>): boolean 
   return settled !== next && (settled as ReadableStreamReadResult<Uint8Array>).done === true;
 }
 
-/** A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). */
+/**
+ * A vendor's SSE body → canonical events, grouped per network read (see EVENT_BATCHES). The read
+ * that ends the stream (its end message, or the body's end) comes with the step that says done.
+ */
 export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecoder): BatchedEvents {
   return batchedEvents(async function* () {
     const reader = body.getReader();
@@ -66,19 +69,16 @@ export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecod
       while (true) {
         const read = await reader.read();
         ended = read.done;
-        const messages = read.done ? parser.end() : parser.push(read.value);
-        if (read.done && !messages.length) break;
-        for (const message of messages) {
+        for (const message of read.done ? parser.end() : parser.push(read.value)) {
           decoder.message(message, out);
           if (decoder.done) break;
         }
-        if (decoder.done) break;
+        if (decoder.done || read.done) break;
         yield out;
         out = [];
-        if (read.done) break;
       }
       decoder.end(out);
-      yield out;
+      return out;
     } finally {
       // A body read to its end is done with, and so is one whose end came with the message that
       // finished the stream. One left early (the consumer stopped, a read failed, the vendor says

@@ -4,6 +4,7 @@
 import { clientGone } from "../gateway/attempt.ts";
 import type { Cancellation } from "../gateway/cancellation.ts";
 import type { ChatOutcome } from "../gateway/pipeline.ts";
+import type { StreamEvent } from "../kit/canonical.ts";
 import { toGatewayError } from "./http.ts";
 import type { StreamEncoder } from "./ingress.ts";
 
@@ -20,6 +21,21 @@ export function sseBody(
   client: Cancellation,
   done: () => void,
 ): ReadableStream<Uint8Array> {
+  // The DOM typings' constructor wins over Bun's direct-stream overload: the source is typed below.
+  return new ReadableStream(sseSource(outcome, stream, client, done) as unknown as UnderlyingDefaultSource<Uint8Array>);
+}
+
+/**
+ * The direct stream's source. A batch that is ready when asked for (the attempt's first, read
+ * before the stream was committed to) is written before anything is awaited: the response head
+ * then leaves with it in one packet instead of alone.
+ */
+export function sseSource(
+  outcome: Extract<ChatOutcome, { kind: "stream" }>,
+  stream: StreamEncoder,
+  client: Cancellation,
+  done: () => void,
+): Bun.DirectUnderlyingSource<Uint8Array> {
   const iterator = outcome.events[Symbol.asyncIterator]();
   let finished = false;
   const finish = () => {
@@ -33,22 +49,29 @@ export function sseBody(
     finish();
   };
 
-  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
+  return {
     type: "direct",
     async pull(controller: ReadableStreamDirectController) {
+      // What is encoded and not yet written: complete frames, sent before any error frame.
+      let text = "";
       try {
-        for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
-          let text = "";
+        while (true) {
+          const next = iterator.next();
+          const step = Bun.peek.status(next) === "fulfilled" ? (Bun.peek(next) as IteratorResult<StreamEvent[]>) : await next;
+          if (step.done) break;
           for (const event of step.value) text += stream.encode(event);
-          if (!text) continue;
+          // A batch that came after the relay settled is the vendor's last read: it goes out with
+          // the closing frames, one packet instead of two.
+          if (!text || outcome.settlement()) continue;
           let delivered = deliver(controller, text);
+          text = "";
           if (typeof delivered !== "boolean") delivered = await delivered;
           if (!delivered) return await cancel();
         }
         const settled = outcome.settlement();
-        quietly(() => controller.write(stream.end(settled?.usage, settled?.costUsd)));
+        quietly(() => controller.write(text + stream.end(settled?.usage, settled?.costUsd)));
       } catch (error) {
-        if (!client.aborted) quietly(() => controller.write(stream.error(toGatewayError(error))));
+        if (!client.aborted) quietly(() => controller.write(text + stream.error(toGatewayError(error))));
         // A failure of the relay has ended it already; one of ours (an encoder that throws) must
         // still end it, which aborts the upstream call and writes the ledger row.
         await iterator.return?.(undefined).catch(() => {});
@@ -58,8 +81,6 @@ export function sseBody(
     },
     cancel,
   };
-  // The DOM typings' constructor wins over Bun's direct-stream overload: the source is typed above.
-  return new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);
 }
 
 /**

@@ -7,16 +7,23 @@ import { Cancellation } from "../../core/gateway/cancellation.ts";
 import type { ChatOutcome } from "../../core/gateway/pipeline.ts";
 import type { StreamEvent } from "../../core/kit/canonical.ts";
 import type { StreamEncoder } from "../../core/server/ingress.ts";
-import { sseBody } from "../../core/server/sse-body.ts";
+import { sseBody, sseSource } from "../../core/server/sse-body.ts";
 
 const text = (value: string): StreamEvent => ({ type: "text", text: value });
 
-/** A relay of these batches that records whether it was ended (its `finally` ran). */
-function relay(batches: StreamEvent[][]) {
+/**
+ * A relay of these batches that records whether it was ended (its `finally` ran). Like the
+ * gateway's, it is settled once ended; with `settlesWithLast`, as soon as it hands on the last
+ * batch, as the gateway's does when the vendor's last read ends the stream.
+ */
+function relay(batches: StreamEvent[][], settlesWithLast = false) {
   const state = { ended: false };
   async function* events() {
     try {
-      for (const batch of batches) yield batch;
+      for (const [i, batch] of batches.entries()) {
+        if (settlesWithLast && i === batches.length - 1) state.ended = true;
+        yield batch;
+      }
     } finally {
       state.ended = true;
     }
@@ -25,9 +32,17 @@ function relay(batches: StreamEvent[][]) {
     kind: "stream",
     served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 },
     events: events(),
-    settlement: () => ({ usage: { inputTokens: 3, outputTokens: 2 }, costUsd: 0.5 }),
+    settlement: () => (state.ended ? { usage: { inputTokens: 3, outputTokens: 2 }, costUsd: 0.5 } : null),
   };
   return { outcome, state };
+}
+
+/** The body's chunks as the client reads them. */
+async function chunks(body: ReadableStream<Uint8Array>): Promise<string[]> {
+  const out: string[] = [];
+  const decoder = new TextDecoder();
+  for await (const chunk of body) out.push(decoder.decode(chunk));
+  return out;
 }
 
 const encoder = (failOn?: string): StreamEncoder => ({
@@ -55,4 +70,39 @@ test("an encoder that fails mid-stream ends the stream with an error frame and e
   expect(body).toBe(`[a][error ${errors.internal("x").code}]`);
   expect(state.ended).toBe(true);
   expect(released).toBe(1);
+});
+
+test("each batch is sent as it comes; the last one, handed on after the relay settled, with the closing frames", async () => {
+  const { outcome } = relay([[text("a"), text("b")], [text("c")]], true);
+  const sent = await chunks(sseBody(outcome, encoder(), new Cancellation(), () => {}));
+  expect(sent).toEqual(["[a][b]", "[c][end 2 0.5]"]);
+});
+
+test("a relay still open after its last batch sends the closing frames on their own", async () => {
+  const { outcome } = relay([[text("a"), text("b")], [text("c")]]);
+  const sent = await chunks(sseBody(outcome, encoder(), new Cancellation(), () => {}));
+  expect(sent).toEqual(["[a][b]", "[c]", "[end 2 0.5]"]);
+});
+
+test("a batch ready when the body starts is written before anything is awaited, so the response head leaves with it", async () => {
+  // The gateway's relay hands on the attempt's first batch as a settled promise; the next read waits.
+  const second = Promise.withResolvers<IteratorResult<StreamEvent[]>>();
+  const steps = [Promise.resolve({ done: false, value: [text("a")] }), second.promise];
+  const events: AsyncIterableIterator<StreamEvent[]> = {
+    [Symbol.asyncIterator]: () => events,
+    next: () => steps.shift() ?? Promise.resolve({ done: true, value: undefined }),
+  };
+  const outcome: Extract<ChatOutcome, { kind: "stream" }> = {
+    kind: "stream",
+    served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 },
+    events,
+    settlement: () => null,
+  };
+  const writes: string[] = [];
+  const controller = { write: (chunk: string) => writes.push(chunk), flush: () => {}, close: () => {} };
+  const pulled = sseSource(outcome, encoder(), new Cancellation(), () => {}).pull(controller as unknown as ReadableStreamDirectController);
+  expect(writes).toEqual(["[a]"]);
+  second.resolve({ done: false, value: [text("b")] });
+  await pulled;
+  expect(writes).toEqual(["[a]", "[b]", "[end undefined undefined]"]);
 });

@@ -34,7 +34,9 @@ export async function decodeBoth(codec: Codec, text: string): Promise<StreamEven
   const batched = async () => {
     const events: StreamEvent[] = [];
     const batches = codec.decodeStreamBody(chunked(text, 7))[EVENT_BATCHES]();
-    for (let step = await batches.next(); !step.done; step = await batches.next()) events.push(...step.value);
+    let step = await batches.next();
+    for (; !step.done; step = await batches.next()) events.push(...step.value);
+    events.push(...(step.value ?? []));
     return events;
   };
   const [a, b] = await Promise.allSettled([one(), batched()]);

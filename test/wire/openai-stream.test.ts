@@ -28,7 +28,7 @@ const toolTurn: StreamEvent[] = [
 const usage = { inputTokens: 300, outputTokens: 25, cachedInputTokens: 256, reasoningTokens: 5 };
 
 describe("OpenAI stream codec", () => {
-  test("a stream read from its body comes in one batch per network read, and iterates event by event", async () => {
+  test("a stream read from its body comes in one batch per network read, the last with the end, and iterates event by event", async () => {
     const text = fixture("chat-completion-stream.sse");
     const frames = text.split("\n\n").filter(Boolean).map((frame) => `${frame}\n\n`);
     const source = new ReadableStream<Uint8Array>({
@@ -41,9 +41,13 @@ describe("OpenAI stream codec", () => {
     });
     const batches: StreamEvent[][] = [];
     const iterator = decodeStreamBody(source)[EVENT_BATCHES]();
-    for (let step = await iterator.next(); !step.done; step = await iterator.next()) batches.push(step.value);
-    expect(batches.length).toBe(2);
+    let step = await iterator.next();
+    for (; !step.done; step = await iterator.next()) batches.push(step.value);
+    // The second read held [DONE]: its batch comes with the step that ends the stream.
+    expect(batches.length).toBe(1);
     expect(batches[0]![0]!.type).toBe("start");
+    expect(step.value?.at(-1)?.type).toBe("finish");
+    batches.push(step.value!);
     const flat: StreamEvent[] = [];
     for await (const event of decodeStreamBody(new Response(text).body!)) flat.push(event);
     expect(flat).toEqual(batches.flat());

@@ -28,13 +28,15 @@ function relay(batches: StreamEvent[][], settlesWithLast = false) {
       state.ended = true;
     }
   }
-  const outcome: Extract<ChatOutcome, { kind: "stream" }> = {
-    kind: "stream",
-    served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 },
-    events: events(),
-    settlement: () => (state.ended ? { usage: { inputTokens: 3, outputTokens: 2 }, costUsd: 0.5 } : null),
-  };
+  const outcome = streamOutcome(events(), () => (state.ended ? { usage: { inputTokens: 3, outputTokens: 2 }, costUsd: 0.5 } : null));
   return { outcome, state };
+}
+
+function streamOutcome(
+  events: AsyncIterable<StreamEvent[]>,
+  settlement: Extract<ChatOutcome, { kind: "stream" }>["settlement"],
+): Extract<ChatOutcome, { kind: "stream" }> {
+  return { kind: "stream", served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 }, events, settlement };
 }
 
 /** The body's chunks as the client reads them. */
@@ -92,12 +94,7 @@ test("a batch ready when the body starts is written before anything is awaited, 
     [Symbol.asyncIterator]: () => events,
     next: () => steps.shift() ?? Promise.resolve({ done: true, value: undefined }),
   };
-  const outcome: Extract<ChatOutcome, { kind: "stream" }> = {
-    kind: "stream",
-    served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 },
-    events,
-    settlement: () => null,
-  };
+  const outcome = streamOutcome(events, () => null);
   const writes: string[] = [];
   const controller = { write: (chunk: string) => writes.push(chunk), flush: () => {}, close: () => {} };
   const pulled = sseSource(outcome, encoder(), new Cancellation(), () => {}).pull(controller as unknown as ReadableStreamDirectController);

@@ -1,7 +1,7 @@
 // Decodes a vendor stream both ways the gateway can, and checks that they agree.
 
 import { expect } from "bun:test";
-import { EVENT_BATCHES, type BatchedEvents, type StreamEvent } from "../../core/kit/canonical.ts";
+import { EVENT_BATCHES, type BatchedEvents, type EventBatches, type StreamEvent } from "../../core/kit/canonical.ts";
 import { readSse, type SseMessage } from "../../core/kit/sse.ts";
 
 /** Bytes in chunks of `size`: frames split anywhere, as a network delivers them. */
@@ -14,6 +14,14 @@ export function chunked(text: string, size: number): ReadableStream<Uint8Array> 
       controller.enqueue(bytes.slice(at, (at += size)));
     },
   });
+}
+
+/** A batch stream read to its end: the batches before the last step, and what that step carried. */
+export async function readBatches(batches: EventBatches): Promise<{ batches: StreamEvent[][]; last: StreamEvent[] | undefined }> {
+  const before: StreamEvent[][] = [];
+  let step = await batches.next();
+  for (; !step.done; step = await batches.next()) before.push(step.value);
+  return { batches: before, last: step.value };
 }
 
 interface Codec {
@@ -32,12 +40,8 @@ export async function decodeBoth(codec: Codec, text: string): Promise<StreamEven
     return events;
   };
   const batched = async () => {
-    const events: StreamEvent[] = [];
-    const batches = codec.decodeStreamBody(chunked(text, 7))[EVENT_BATCHES]();
-    let step = await batches.next();
-    for (; !step.done; step = await batches.next()) events.push(...step.value);
-    events.push(...(step.value ?? []));
-    return events;
+    const { batches, last } = await readBatches(codec.decodeStreamBody(chunked(text, 7))[EVENT_BATCHES]());
+    return [...batches.flat(), ...(last ?? [])];
   };
   const [a, b] = await Promise.allSettled([one(), batched()]);
   if (a.status === "rejected") {

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { errors, isSwitchyardError } from "../../core/errors.ts";
 import { EVENT_BATCHES, type StreamEvent } from "../../core/kit/canonical.ts";
 import { decodeStream, decodeStreamBody, StreamEncoder } from "../../core/wire/openai/index.ts";
-import { decodeBoth } from "./decode-both.ts";
+import { decodeBoth, readBatches } from "./decode-both.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/openai/${name}`, import.meta.url), "utf8");
 
@@ -39,15 +39,12 @@ describe("OpenAI stream codec", () => {
         controller.close();
       },
     });
-    const batches: StreamEvent[][] = [];
-    const iterator = decodeStreamBody(source)[EVENT_BATCHES]();
-    let step = await iterator.next();
-    for (; !step.done; step = await iterator.next()) batches.push(step.value);
+    const { batches, last } = await readBatches(decodeStreamBody(source)[EVENT_BATCHES]());
     // The second read held [DONE]: its batch comes with the step that ends the stream.
     expect(batches.length).toBe(1);
     expect(batches[0]![0]!.type).toBe("start");
-    expect(step.value?.at(-1)?.type).toBe("finish");
-    batches.push(step.value!);
+    expect(last?.at(-1)?.type).toBe("finish");
+    batches.push(last!);
     const flat: StreamEvent[] = [];
     for await (const event of decodeStreamBody(new Response(text).body!)) flat.push(event);
     expect(flat).toEqual(batches.flat());

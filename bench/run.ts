@@ -11,7 +11,9 @@ import { machineLine } from "./machine.ts";
 import { resultsTable, unloadedTable, verdicts, verdictTable } from "./report.ts";
 import { WARM_UP_REQUESTS } from "./slices.ts";
 import { soak } from "./soak.ts";
-import { createWorkspace, startBareProxyProcess, startGateway, startParsingProxyProcess, startUpstreamProcess, targetsOf } from "./targets.ts";
+import {
+  createWorkspace, startBareProxyProcess, startGateway, startLeanGatewayProcess, startParsingProxyProcess, startUpstreamProcess, targetsOf,
+} from "./targets.ts";
 
 interface Flags {
   soak: boolean;
@@ -73,16 +75,19 @@ async function main(flags: Flags): Promise<void> {
     started.push(proxy);
     const parsing = await startParsingProxyProcess(upstream);
     started.push(parsing);
+    const lean = await startLeanGatewayProcess(work, upstream);
+    started.push(lean);
     const { server, key } = await startGateway(work, upstream, { profileDir: flags.profile });
     started.push(server);
     const { concurrency, requests, durationMs, warmup, rounds } = flags.load;
     log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per target and scenario in ${rounds} interleaved rounds, after ${warmup} warm-up requests`);
-    const targets = targetsOf({ upstream, proxy, parsing, gateway: server }, key);
+    const targets = targetsOf({ upstream, proxy, parsing, lean, gateway: server }, key);
     const rows = await compare(work, targets, flags.load, log, flags.scenarios);
     let unloaded: Row[] = [];
     if (flags.unloaded) {
       log(`bench: unloaded, one request at a time, up to ${UNLOADED.requests} requests or ${UNLOADED.durationMs / 1000} s per scenario`);
-      unloaded = await compare(work, targets.filter((t) => t.name !== "direct"), UNLOADED, log, flags.scenarios);
+      const measured = new Set<string>(["bare proxy", "parsing proxy", "gateway"]);
+      unloaded = await compare(work, targets.filter((t) => measured.has(t.name)), UNLOADED, log, flags.scenarios);
     }
     console.log(`\n${machineLine()}; concurrency ${concurrency}; ${rounds} interleaved rounds; load generator: a Bun client in its own process\n`);
     console.log(resultsTable(rows));

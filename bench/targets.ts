@@ -1,5 +1,6 @@
-// Starts the bench targets on loopback, each in its own process: the fake upstream, the bare proxy
-// and the parsing proxy in front of it, and the gateway with the generated config and a fresh api key.
+// Starts the bench targets on loopback, each in its own process: the fake upstream, the bare proxy,
+// the parsing proxy and the lean gateway in front of it, and the gateway with the generated config
+// and a fresh api key.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ export const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
 
 export interface Target {
-  name: "direct" | "bare proxy" | "parsing proxy" | "gateway";
+  name: "direct" | "bare proxy" | "parsing proxy" | "lean gateway" | "gateway";
   headers: Record<string, string>;
   server: ServerProcess;
 }
@@ -85,6 +86,7 @@ export interface Servers {
   upstream: ServerProcess;
   proxy: ServerProcess;
   parsing: ServerProcess;
+  lean: ServerProcess;
   gateway: ServerProcess;
 }
 
@@ -95,12 +97,13 @@ export function requestHeaders(key?: string): Record<string, string> {
   return headers;
 }
 
-export function targetsOf({ upstream, proxy, parsing, gateway }: Servers, key: string): Target[] {
+export function targetsOf({ upstream, proxy, parsing, lean, gateway }: Servers, key: string): Target[] {
   const json = requestHeaders();
   return [
     { name: "direct", headers: json, server: upstream },
     { name: "bare proxy", headers: json, server: proxy },
     { name: "parsing proxy", headers: json, server: parsing },
+    { name: "lean gateway", headers: requestHeaders(LEAN_GATEWAY_KEY), server: lean },
     { name: "gateway", headers: requestHeaders(key), server: gateway },
   ];
 }

@@ -102,20 +102,27 @@ const result = (rps: number, p50: number, ttftP50: number | null = null): LoadRe
   sent: rps, ok: rps, errors: 0, firstError: null, seconds: 1, rps, p50, p99: p50 * 2, ttftP50, ttftP99: ttftP50, overheadP50: null,
 });
 
-test("verdicts judge the gateway against the bare proxy and show where the parsing floor already stands", () => {
+test("verdicts judge the gateway against the bare proxy and say which missed bars its lean floor misses too", () => {
   const scenario = { name: "chat, stream", shape: "chat" as const, stream: true };
   const rows: Row[] = [
     { scenario, target: "bare proxy", result: result(8000, 8, 8), roundRps: [9000, 7000], rssMb: 50, cpuUsPerRequest: 100 },
     { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), roundRps: [7500, 6500], rssMb: 50, cpuUsPerRequest: 150 },
-    { scenario, target: "gateway", result: result(6000, 10.4, 10.2), roundRps: [6300, 5600], rssMb: 90, cpuUsPerRequest: 200 },
+    { scenario, target: "lean gateway", result: result(6400, 8.4, 8.4), roundRps: [7200, 5600], rssMb: 60, cpuUsPerRequest: 170 },
+    { scenario, target: "gateway", result: result(5600, 10.4, 10.2), roundRps: [6300, 4900], rssMb: 90, cpuUsPerRequest: 200 },
   ];
   const [verdict] = verdicts(rows);
-  expect(verdict).toMatchObject({ throughputRatio: 0.75, roundRange: [0.7, 0.8], floorRatio: 0.875, ownCpuUs: 50, met: false });
+  expect(verdict).toMatchObject({
+    throughputRatio: 0.7, roundRange: [0.7, 0.7], parsingRatio: 0.875, leanRatio: 0.8, leanRoundRange: [0.8, 0.8], ownCpuUs: 30,
+    missed: ["req/s", "p50", "TTFT"], leanMissed: [],
+  });
   expect(verdict!.p50DeltaMs).toBeCloseTo(2.4);
   expect(verdict!.ttftDeltaMs).toBeCloseTo(2.2);
-  expect(verdict!.floorP50DeltaMs).toBeCloseTo(1.1);
-  expect(verdictTable([verdict!])).toContain("| 0.75×                 | 0.70–0.80×    | +2.40 ");
-  expect(verdictTable([verdict!])).toContain("| 0.88×                 | +1.10 ");
+  expect(verdict!.leanP50DeltaMs).toBeCloseTo(0.4);
+  expect(verdictTable([verdict!])).toContain("| 0.70×                 | 0.70–0.70×    | +2.40    | +2.20 ");
+  expect(verdictTable([verdict!])).toContain("| req/s, p50, TTFT | none ");
+  // A lean floor under the throughput bar puts that bar out of reach, by this run.
+  const slowFloor = rows.map((row) => (row.target === "lean gateway" ? { ...row, result: result(5800, 8.2, 8.2) } : row));
+  expect(verdicts(slowFloor)[0]!.leanMissed).toEqual(["req/s"]);
   const unloaded = rows.map((row) => ({ ...row, result: result(1, row.target === "gateway" ? 0.45 : 0.3, 0.3) }));
   expect(unloadedTable(unloaded).split("\n")[2]).toBe("| chat, stream | 0.30              | 0.30           | 0.45           | +0.15            | +0.00                 | +0.00            |");
 });

@@ -56,6 +56,7 @@ export interface Verdict {
 /** The issue's targets, each against the bare proxy: ≥ 0.75× throughput, p50 within 0.5 ms, TTFT within 1 ms. */
 export type Bar = "req/s" | "p50" | "TTFT";
 
+/** The bars missed; a throughput `ratio` of 1 judges the latency bars alone. */
 function missedBars(ratio: number, p50DeltaMs: number, ttftDeltaMs: number | null): Bar[] {
   const missed: Bar[] = [];
   if (ratio < 0.75) missed.push("req/s");
@@ -134,19 +135,27 @@ export function verdictTable(list: readonly Verdict[]): string {
 
 /**
  * The same scenarios one request at a time: latency with no queue, so each Δ is the time a request
- * spends in the gateway itself. At concurrency C a closed loop has p50 ≈ C ÷ req/s (Little's law),
- * so under load every Δ is mostly queueing behind the throughput gap.
+ * spends in the gateway itself, judged against the issue's latency bars. At concurrency C a closed
+ * loop has p50 ≈ C ÷ req/s (Little's law), so under load every Δ is mostly queueing behind the
+ * throughput gap.
  */
 export function unloadedTable(rows: readonly Row[]): string {
   const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
-  const header = ["scenario", "bare proxy p50 ms", "parsing p50 ms", "gateway p50 ms", "gateway p50 Δ ms", "gateway TTFT p50 Δ ms", "parsing p50 Δ ms"];
+  const header = [
+    "scenario", "bare proxy p50 ms", "parsing p50 ms", "gateway p50 ms", "gateway p50 Δ ms", "gateway TTFT p50 Δ ms", "parsing p50 Δ ms",
+    "latency bars missed",
+  ];
   return markdownTable(
     header,
     scenarios.map((scenario) => {
       const result = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!.result;
       const [proxy, parsing, gateway] = [result("bare proxy"), result("parsing proxy"), result("gateway")];
-      const ttft = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? signed(gateway.ttftP50 - proxy.ttftP50) : "–";
-      return [scenario, ms(proxy.p50), ms(parsing.p50), ms(gateway.p50), signed(gateway.p50 - proxy.p50), ttft, signed(parsing.p50 - proxy.p50)];
+      const ttftDelta = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? gateway.ttftP50 - proxy.ttftP50 : null;
+      const missed = missedBars(1, gateway.p50 - proxy.p50, ttftDelta);
+      return [
+        scenario, ms(proxy.p50), ms(parsing.p50), ms(gateway.p50), signed(gateway.p50 - proxy.p50), ttftDelta === null ? "–" : signed(ttftDelta),
+        signed(parsing.p50 - proxy.p50), bars(missed),
+      ];
     }),
   );
 }

@@ -123,8 +123,10 @@ test("verdicts judge the gateway against the bare proxy and say which missed bar
   // A lean floor under the throughput bar puts that bar out of reach, by this run.
   const slowFloor = rows.map((row) => (row.target === "lean gateway" ? { ...row, result: result(5800, 8.2, 8.2) } : row));
   expect(verdicts(slowFloor)[0]!.leanMissed).toEqual(["req/s"]);
-  const unloaded = rows.map((row) => ({ ...row, result: result(1, row.target === "gateway" ? 0.45 : 0.3, 0.3) }));
-  expect(unloadedTable(unloaded).split("\n")[2]).toBe("| chat, stream | 0.30              | 0.30           | 0.45           | +0.15            | +0.00                 | +0.00            |");
+  const unloaded = rows.map((row) => ({ ...row, result: result(1, row.target === "gateway" ? 0.45 : 0.3, row.target === "gateway" ? 1.4 : 0.3) }));
+  expect(unloadedTable(unloaded).split("\n")[2]).toBe(
+    "| chat, stream | 0.30              | 0.30           | 0.45           | +0.15            | +1.10                 | +0.00            | TTFT                |",
+  );
 });
 
 test("the parsing proxy finds the usage key also when a chunk boundary splits it", () => {

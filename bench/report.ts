@@ -1,6 +1,7 @@
 // Prints bench results as Markdown tables (so a run can be pasted into bench/README.md as is).
 
 import type { Row } from "./compare.ts";
+import type { LoadResult } from "./load.ts";
 
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -65,6 +66,12 @@ function missedBars(ratio: number, p50DeltaMs: number, ttftDeltaMs: number | nul
   return missed;
 }
 
+/** A target's throughput over the bare proxy's and its latencies above the proxy's (TTFT only for streams). */
+function againstProxy(result: LoadResult, proxy: LoadResult) {
+  const ttftDeltaMs = result.ttftP50 !== null && proxy.ttftP50 !== null ? result.ttftP50 - proxy.ttftP50 : null;
+  return { ratio: result.rps / proxy.rps, p50DeltaMs: result.p50 - proxy.p50, ttftDeltaMs };
+}
+
 /** Each target against the bare proxy, per scenario, and which of the bars the gateway and its lean floor miss. */
 export function verdicts(rows: readonly Row[]): Verdict[] {
   const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
@@ -75,9 +82,7 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
     const against = (target: Row["target"]) => {
       const { result, roundRps } = row(target);
       const perRound = roundRps.map((rps, i) => rps / proxy.roundRps[i]!);
-      const ttftDeltaMs = result.ttftP50 !== null && proxy.result.ttftP50 !== null ? result.ttftP50 - proxy.result.ttftP50 : null;
-      const ratio = result.rps / proxy.result.rps;
-      const p50DeltaMs = result.p50 - proxy.result.p50;
+      const { ratio, p50DeltaMs, ttftDeltaMs } = againstProxy(result, proxy.result);
       return {
         ratio, p50DeltaMs, ttftDeltaMs,
         range: [Math.min(...perRound), Math.max(...perRound)] as [number, number],
@@ -150,11 +155,10 @@ export function unloadedTable(rows: readonly Row[]): string {
     scenarios.map((scenario) => {
       const result = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!.result;
       const [proxy, parsing, gateway] = [result("bare proxy"), result("parsing proxy"), result("gateway")];
-      const ttftDelta = gateway.ttftP50 !== null && proxy.ttftP50 !== null ? gateway.ttftP50 - proxy.ttftP50 : null;
-      const missed = missedBars(1, gateway.p50 - proxy.p50, ttftDelta);
+      const { p50DeltaMs, ttftDeltaMs } = againstProxy(gateway, proxy);
       return [
-        scenario, ms(proxy.p50), ms(parsing.p50), ms(gateway.p50), signed(gateway.p50 - proxy.p50), ttftDelta === null ? "–" : signed(ttftDelta),
-        signed(parsing.p50 - proxy.p50), bars(missed),
+        scenario, ms(proxy.p50), ms(parsing.p50), ms(gateway.p50), signed(p50DeltaMs), ttftDeltaMs === null ? "–" : signed(ttftDeltaMs),
+        signed(parsing.p50 - proxy.p50), bars(missedBars(1, p50DeltaMs, ttftDeltaMs)),
       ];
     }),
   );

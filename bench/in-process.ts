@@ -3,11 +3,14 @@
 // request path itself, measured in one process with nothing else running, so two checkouts differ
 // by a few per cent where the socket benchmarks (run.ts, ab.ts) cannot tell 10% from noise.
 //
-//   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000] [--tokens N]
+//   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000] [--tokens N] [--lean]
 //
 // With --tokens, a streamed scenario's answer has N token frames, each its own read, as a real
 // answer's tokens come (the socket scenarios get their ten frames in one read): the cost of a
 // long stream per token.
+// With --lean, each round also runs the lean gateway floor (bench/lean-gateway.ts) the same way,
+// through its server's own `fetch` with the canned answers as its upstream: what each checkout
+// spends beyond it is the cost of the gateway's logic, read without the sockets' noise.
 // Each round runs every checkout once per scenario, each in a fresh process, in alternating order;
 // a run warms up, then reports the process's CPU time per request over five slices of `requests`
 // requests at concurrency 64 (their median).
@@ -23,13 +26,17 @@ import { runCommand } from "./processes.ts";
 import { markdownTable } from "./report.ts";
 import { medianWithRange } from "./slices.ts";
 import { percentile } from "./stats.ts";
-import { createWorkspace, requestHeaders, ROOT, type Workspace } from "./targets.ts";
+import { createWorkspace, LEAN_GATEWAY_KEY, requestHeaders, ROOT, type Workspace } from "./targets.ts";
+import { startLeanGateway } from "./lean-gateway.ts";
 import { cannedAnswer, longStreamAnswer } from "./upstream.ts";
 
 const CONCURRENCY = 64;
+/** Names the lean gateway floor where a run names a checkout. */
+const LEAN = "lean";
 const SLICES = 5;
 
 interface RunSpec {
+  /** A checkout of the gateway, or "lean" for the lean gateway floor of this checkout. */
   checkout: string;
   scenario: string;
   requests: number;
@@ -39,9 +46,16 @@ interface RunSpec {
   tokens?: number;
 }
 
-/** One measurement, in this process: the gateway of `checkout` with the bench config. */
-async function measure(spec: RunSpec): Promise<number> {
-  const scenario = SCENARIOS.find((s) => s.name === spec.scenario)!;
+type Send = (request: Request) => Promise<Response>;
+
+/** The canned answers as an upstream fetch: a stream when the request asked for one. */
+function cannedFetch(tokens: number | undefined) {
+  const long = tokens ? longStreamAnswer(tokens) : null;
+  return (stream: boolean) => (stream && long ? long() : cannedAnswer(stream));
+}
+
+/** The gateway of `checkout` with the bench config, served through `app.handle`. */
+async function gatewayTarget(spec: RunSpec): Promise<{ send: Send; key: string; close(): Promise<void> }> {
   const from = (path: string) => import(join(spec.checkout, path));
   const [{ Runtime }, { createApp }, { createKit }, { createLogger }, { builtinPlugins }] = await Promise.all([
     from("core/runtime/runtime.ts"), from("core/server/app.ts"), from("core/kit/kit.ts"), from("core/log.ts"), from("plugins/builtin.ts"),
@@ -52,18 +66,38 @@ async function measure(spec: RunSpec): Promise<number> {
   const key = (JSON.parse(created) as { key: string }).key;
   // The provider asks for a stream with `accept: text/event-stream` in its plain header object; the
   // body need not be read, nor a Headers object made, inside the measured loop.
-  const long = spec.tokens ? longStreamAnswer(spec.tokens) : null;
-  const fetch = async (_url: string, init: RequestInit) => {
-    const stream = (init.headers as Record<string, string> | undefined)?.accept === "text/event-stream";
-    return stream && long ? long() : cannedAnswer(stream);
-  };
+  const answer = cannedFetch(spec.tokens);
+  const fetch = async (_url: string, init: RequestInit) => answer((init.headers as Record<string, string> | undefined)?.accept === "text/event-stream");
   const kit = createKit({ log: createLogger(), fetch });
   const runtime = await Runtime.start({ configPath: config, env: process.env, builtins: builtinPlugins, kit });
   const app = createApp(runtime);
+  return { send: (request) => app.handle(request), key, close: () => runtime.close() };
+}
+
+/** The lean gateway floor, served through its server's `fetch`; its upstream calls get the canned answers. */
+async function leanTarget(spec: RunSpec): Promise<{ send: Send; key: string; close(): Promise<void> }> {
+  const answer = cannedFetch(spec.tokens);
+  // The floor calls the global fetch, with the client's body as it came.
+  globalThis.fetch = (async (_url: string, init: RequestInit) => answer(String(init.body).includes('"stream":true'))) as typeof fetch;
+  const { server, ledger } = await startLeanGateway("http://upstream.invalid", join(spec.folder, "in-process-lean.db"), LEAN_GATEWAY_KEY);
+  return {
+    send: async (request) => (await server.fetch(request)) as Response,
+    key: LEAN_GATEWAY_KEY,
+    close: async () => {
+      await server.stop(true);
+      await ledger.close();
+    },
+  };
+}
+
+/** One measurement, in this process: the CPU per request of the gateway of `spec.checkout`, or of the lean floor. */
+async function measure(spec: RunSpec): Promise<number> {
+  const scenario = SCENARIOS.find((s) => s.name === spec.scenario)!;
+  const target = spec.checkout === LEAN ? await leanTarget(spec) : await gatewayTarget(spec);
   const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
-  const headers = requestHeaders(key);
+  const headers = requestHeaders(target.key);
   const send = async () => {
-    const response: Response = await app.handle(new Request("http://gateway/v1/chat/completions", { method: "POST", headers, body }));
+    const response = await target.send(new Request("http://gateway/v1/chat/completions", { method: "POST", headers, body }));
     const text = await response.text();
     if (response.status !== 200 || (scenario.stream && !text.includes("[DONE]"))) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
   };
@@ -80,7 +114,7 @@ async function measure(spec: RunSpec): Promise<number> {
     const used = process.cpuUsage(before);
     slices.push((used.user + used.system) / spec.requests);
   }
-  await runtime.close();
+  await target.close();
   return percentile(slices, 0.5);
 }
 
@@ -94,16 +128,17 @@ function parse(argv: string[]) {
       requests: { type: "string", default: "2000" },
       warmup: { type: "string", default: "20000" },
       tokens: { type: "string" },
+      lean: { type: "boolean", default: false },
       child: { type: "string" },
     },
   });
   const checkouts = (positionals.length ? positionals : [ROOT]).map((dir) => resolve(dir));
-  if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N] [--tokens N]");
+  if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N] [--tokens N] [--lean]");
   const scenarios = values.scenario ? SCENARIOS.filter((s) => s.name.includes(values.scenario!)) : SCENARIOS;
   if (scenarios.length === 0) throw new Error(`--scenario ${values.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
   const tokens = values.tokens === undefined ? undefined : Number(values.tokens);
   if (tokens !== undefined && !(Number.isInteger(tokens) && tokens > 0)) throw new Error(`--tokens ${values.tokens}: give a whole number of token frames`);
-  return { checkouts, scenarios, rounds: Number(values.rounds), requests: Number(values.requests), warmup: Number(values.warmup), tokens, child: values.child };
+  return { checkouts, scenarios, rounds: Number(values.rounds), requests: Number(values.requests), warmup: Number(values.warmup), tokens, lean: values.lean, child: values.child };
 }
 
 /** Each run in its own process: no run inherits another's JIT state or heap. */
@@ -123,21 +158,31 @@ async function main(argv: string[]): Promise<void> {
   try {
     const labels = flags.checkouts.length === 2 ? ["A", "B"] : ["gateway"];
     flags.checkouts.forEach((dir, i) => console.log(`${labels[i]}: ${dir}`));
+    // The lean floor runs as one more checkout, last in the list, in the same alternating rounds.
+    const runs = flags.lean ? [...flags.checkouts, LEAN] : flags.checkouts;
     const answers = flags.tokens ? `; streamed answers of ${flags.tokens} token frames, one read each` : "";
     console.log(`${flags.rounds} rounds; ${SLICES} slices of ${flags.requests} requests at concurrency ${CONCURRENCY} after ${flags.warmup} warm-up, each run in its own process${answers}\n`);
     const rows: string[][] = [];
     for (const scenario of flags.scenarios) {
-      const taken: number[][] = flags.checkouts.map(() => []);
+      const taken: number[][] = runs.map(() => []);
       for (let round = 0; round < flags.rounds; round++) {
-        const order = round % 2 === 0 ? [0, 1] : [1, 0];
-        for (const i of order.filter((i) => i < flags.checkouts.length)) {
-          taken[i]!.push(await run(work, flags.checkouts[i]!, scenario, flags));
-        }
+        const order = runs.map((_, i) => i);
+        if (round % 2 === 1) order.reverse();
+        for (const i of order) taken[i]!.push(await run(work, runs[i]!, scenario, flags));
       }
-      const ratio = taken.length === 2 ? [medianWithRange(taken[1]!.map((b, i) => b / taken[0]![i]!))] : [];
-      rows.push([scenario.name, ...taken.map((values) => medianWithRange(values, 1)), ...ratio]);
+      const gateways = taken.slice(0, flags.checkouts.length);
+      const lean = flags.lean ? taken[runs.length - 1]! : null;
+      // Each round's difference: a slow moment of the machine falls on both runs of that round.
+      const beyond = lean ? gateways.map((values) => medianWithRange(values.map((value, i) => value - lean[i]!), 1)) : [];
+      const ratio = gateways.length === 2 ? [medianWithRange(gateways[1]!.map((b, i) => b / gateways[0]![i]!))] : [];
+      rows.push([scenario.name, ...taken.map((values) => medianWithRange(values, 1)), ...beyond, ...ratio]);
     }
-    const header = ["scenario", ...labels.map((label) => `${label} CPU µs/req`), ...(labels.length === 2 ? ["B ÷ A, median of rounds (range)"] : [])];
+    const header = [
+      "scenario",
+      ...labels.map((label) => `${label} CPU µs/req`),
+      ...(flags.lean ? ["lean floor CPU µs/req", ...labels.map((label) => `${label} beyond lean, median of rounds (range)`)] : []),
+      ...(labels.length === 2 ? ["B ÷ A, median of rounds (range)"] : []),
+    ];
     console.log(markdownTable(header, rows));
   } finally {
     work.remove();

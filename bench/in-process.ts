@@ -36,7 +36,7 @@ const LEAN = "lean";
 const SLICES = 5;
 
 interface RunSpec {
-  /** A checkout of the gateway, or "lean" for the lean gateway floor of this checkout. */
+  /** A checkout of the gateway, or "lean" for the lean gateway floor (this checkout's bench/lean-gateway.ts). */
   checkout: string;
   scenario: string;
   requests: number;
@@ -46,7 +46,12 @@ interface RunSpec {
   tokens?: number;
 }
 
-type Send = (request: Request) => Promise<Response>;
+/** What a run drives: a server's handler, called with no socket between. */
+interface InProcessTarget {
+  send(request: Request): Promise<Response>;
+  key: string;
+  close(): Promise<void>;
+}
 
 /** The canned answers as an upstream fetch: a stream when the request asked for one. */
 function cannedFetch(tokens: number | undefined) {
@@ -55,7 +60,7 @@ function cannedFetch(tokens: number | undefined) {
 }
 
 /** The gateway of `checkout` with the bench config, served through `app.handle`. */
-async function gatewayTarget(spec: RunSpec): Promise<{ send: Send; key: string; close(): Promise<void> }> {
+async function gatewayTarget(spec: RunSpec): Promise<InProcessTarget> {
   const from = (path: string) => import(join(spec.checkout, path));
   const [{ Runtime }, { createApp }, { createKit }, { createLogger }, { builtinPlugins }] = await Promise.all([
     from("core/runtime/runtime.ts"), from("core/server/app.ts"), from("core/kit/kit.ts"), from("core/log.ts"), from("plugins/builtin.ts"),
@@ -75,7 +80,7 @@ async function gatewayTarget(spec: RunSpec): Promise<{ send: Send; key: string; 
 }
 
 /** The lean gateway floor, served through its server's `fetch`; its upstream calls get the canned answers. */
-async function leanTarget(spec: RunSpec): Promise<{ send: Send; key: string; close(): Promise<void> }> {
+async function leanTarget(spec: RunSpec): Promise<InProcessTarget> {
   const answer = cannedFetch(spec.tokens);
   // The floor calls the global fetch, with the client's body as it came.
   globalThis.fetch = (async (_url: string, init: RequestInit) => answer(String(init.body).includes('"stream":true'))) as typeof fetch;

@@ -53,8 +53,8 @@ interface InProcessTarget {
   close(): Promise<void>;
 }
 
-/** The canned answers as an upstream fetch: a stream when the request asked for one. */
-function cannedFetch(tokens: number | undefined) {
+/** The fake upstream's canned answer for a request: a stream when it asked for one. */
+function cannedAnswers(tokens: number | undefined) {
   const long = tokens ? longStreamAnswer(tokens) : null;
   return (stream: boolean) => (stream && long ? long() : cannedAnswer(stream));
 }
@@ -71,7 +71,7 @@ async function gatewayTarget(spec: RunSpec): Promise<InProcessTarget> {
   const key = (JSON.parse(created) as { key: string }).key;
   // The provider asks for a stream with `accept: text/event-stream` in its plain header object; the
   // body need not be read, nor a Headers object made, inside the measured loop.
-  const answer = cannedFetch(spec.tokens);
+  const answer = cannedAnswers(spec.tokens);
   const fetch = async (_url: string, init: RequestInit) => answer((init.headers as Record<string, string> | undefined)?.accept === "text/event-stream");
   const kit = createKit({ log: createLogger(), fetch });
   const runtime = await Runtime.start({ configPath: config, env: process.env, builtins: builtinPlugins, kit });
@@ -81,7 +81,7 @@ async function gatewayTarget(spec: RunSpec): Promise<InProcessTarget> {
 
 /** The lean gateway floor, served through its server's `fetch`; its upstream calls get the canned answers. */
 async function leanTarget(spec: RunSpec): Promise<InProcessTarget> {
-  const answer = cannedFetch(spec.tokens);
+  const answer = cannedAnswers(spec.tokens);
   // The floor calls the global fetch, with the client's body as it came.
   globalThis.fetch = (async (_url: string, init: RequestInit) => answer(String(init.body).includes('"stream":true'))) as typeof fetch;
   const { server, ledger } = await startLeanGateway("http://upstream.invalid", join(spec.folder, "in-process-lean.db"), LEAN_GATEWAY_KEY);

@@ -99,7 +99,7 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
       ttftDeltaMs: gateway.ttftDeltaMs,
       overheadP50: row("gateway").result.overheadP50,
       missed: gateway.missed,
-      parsingRatio: row("parsing proxy").result.rps / proxy.result.rps,
+      parsingRatio: againstProxy(row("parsing proxy").result, proxy.result).ratio,
       leanRatio: lean.ratio,
       leanRoundRange: lean.range,
       leanP50DeltaMs: lean.p50DeltaMs,

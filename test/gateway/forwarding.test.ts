@@ -1,5 +1,6 @@
 // An OpenAI client in front of an OpenAI-compatible vendor: the vendor gets the client's own body
-// with the upstream model (and its max-tokens field) swapped in, or our encoding when they differ.
+// with the upstream model (and its max-tokens field) swapped in, or our encoding when they differ
+// or when the body is short enough that encoding it costs less.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
@@ -33,8 +34,9 @@ afterAll(async () => {
   await vendor.close();
 });
 
+// A system prompt of a few KB, as agents send: a short body is not forwarded (last test).
 const messages = [
-  { role: "system" as const, content: 'Answer in "quotes" and keep \\ escapes.\nTwo lines.' },
+  { role: "system" as const, content: `Answer in "quotes" and keep \\ escapes.\nTwo lines.\n${"Follow the house style. ".repeat(200)}` },
   { role: "user" as const, content: "Say hi" },
 ];
 
@@ -64,5 +66,14 @@ describe("forwarding the client's body", () => {
     const sent = vendor.requests.at(-1)!;
     expect(sent.body).toMatchObject({ model: "upstream-capped", max_tokens: 100 });
     expect(sent.text).toBe(JSON.stringify(sent.body));
+  });
+
+  test("a short body is encoded anew, in our field order", async () => {
+    const short = [{ role: "user" as const, content: "Say hi" }];
+    await client.chat.completions.create({ model: "team-model", messages: short, max_completion_tokens: 64, temperature: 0.5 });
+    const sent = vendor.requests.at(-1)!;
+    expect(sent.body).toMatchObject({ model: "upstream-model-7", max_tokens: 64, temperature: 0.5, messages: short });
+    expect(sent.text).toBe(JSON.stringify(sent.body));
+    expect(sent.text.startsWith('{"model":"upstream-model-7"')).toBe(true);
   });
 });

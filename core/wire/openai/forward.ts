@@ -85,7 +85,7 @@ const encoder = new TextEncoder();
 const SCRATCH_LIMIT = 1024 * 1024;
 let scratch = Buffer.allocUnsafe(64 * 1024);
 /** The edited body, when the caller may have it overwritten by the next call. */
-let output = new Uint8Array(64 * 1024);
+let output = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * The text as UTF-8, in a buffer that the next call overwrites: everything here reads it and
@@ -96,39 +96,34 @@ function utf8(text: string): Buffer {
   const most = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
   if (most > SCRATCH_LIMIT) return Buffer.from(text);
   if (scratch.length < most) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, Math.max(most, scratch.length * 2)));
-  return scratch.subarray(0, encoder.encodeInto(text, scratch).written);
+  return scratch.subarray(0, scratch.write(text));
 }
 
-/** The bytes with each edit's range replaced by its text, built in one buffer (see forwardedBody for `reusable`). */
+/**
+ * The bytes with each edit's range replaced by its text, built in one buffer (see forwardedBody
+ * for `reusable`). Copies and writes go by offset: a view per piece cost more than the copying.
+ */
 function applyEdits(bytes: Buffer, edits: Edit[], reusable: boolean): Uint8Array<ArrayBuffer> {
   edits.sort((a, b) => a[0] - b[0]);
-  const replacements: Uint8Array[] = [];
   let size = bytes.length;
-  for (const [start, end, text] of edits) {
-    const replacement = encoder.encode(text);
-    replacements.push(replacement);
-    size += replacement.length - (end - start);
-  }
-  let out: Uint8Array<ArrayBuffer>;
+  for (const [start, end, text] of edits) size += Buffer.byteLength(text) - (end - start);
+  let out: Buffer;
   if (reusable && size <= SCRATCH_LIMIT) {
     // A fresh 30 KB array costs several times the copy into it (in-process, about 5 µs a request).
-    if (output.length < size) output = new Uint8Array(Math.min(SCRATCH_LIMIT, Math.max(size, output.length * 2)));
-    out = output.subarray(0, size);
+    if (output.length < size) output = Buffer.allocUnsafe(Math.min(SCRATCH_LIMIT, Math.max(size, output.length * 2)));
+    out = output;
   } else {
-    out = new Uint8Array(size);
+    out = Buffer.allocUnsafe(size);
   }
   let from = 0;
   let at = 0;
-  for (let i = 0; i < edits.length; i++) {
-    const [start, end] = edits[i]!;
-    out.set(bytes.subarray(from, start), at);
-    at += start - from;
-    out.set(replacements[i]!, at);
-    at += replacements[i]!.length;
+  for (const [start, end, text] of edits) {
+    at += bytes.copy(out, at, from, start);
+    at += out.write(text, at);
     from = end;
   }
-  out.set(bytes.subarray(from), at);
-  return out;
+  bytes.copy(out, at, from);
+  return out.subarray(0, size) as Uint8Array<ArrayBuffer>;
 }
 
 /** The search tokens, encoded once: a string needle is encoded again on every search. */

@@ -79,8 +79,6 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
 
 type Edit = [start: number, end: number, replacement: string];
 
-const encoder = new TextEncoder();
-
 /** Bodies up to this size are encoded into one reused buffer; a larger one gets its own. */
 const SCRATCH_LIMIT = 1024 * 1024;
 let scratch = Buffer.allocUnsafe(64 * 1024);

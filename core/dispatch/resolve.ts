@@ -13,25 +13,28 @@ export interface RouteOutcome {
   unknownModel: boolean;
 }
 
-export class Resolution {
-  readonly strategy: StrategyContext;
-  private inputTokens: number | undefined;
+/** Also the strategies' context: one object per request, no closures over it. */
+export class Resolution implements StrategyContext {
+  private estimatedInput: number | undefined;
   private currentPool: CompiledPool | null = null;
+  readonly maxTokens: number | undefined;
 
   constructor(
     private readonly compiled: CompiledGraph,
     private readonly request: DispatchRequest,
-    private readonly stats: StatsRegistry,
-    random: () => number,
+    readonly stats: StatsRegistry,
+    readonly random: () => number,
     readonly trace: TraceEntry[] | null,
   ) {
-    this.strategy = {
-      stats,
-      random,
-      inputTokens: () => (this.inputTokens ??= this.estimateInput()),
-      maxTokens: request.maxTokens,
-      nextTurn: () => (this.currentPool === null ? 0 : this.currentPool.turn++),
-    };
+    this.maxTokens = request.maxTokens;
+  }
+
+  inputTokens(): number {
+    return (this.estimatedInput ??= this.estimateInput());
+  }
+
+  nextTurn(): number {
+    return this.currentPool === null ? 0 : this.currentPool.turn++;
   }
 
   route(route: CompiledRoute): RouteOutcome {
@@ -91,7 +94,7 @@ export class Resolution {
       });
     }
     this.currentPool = pool;
-    const ordered = orderEndpoints(pool.spec.pick, members, this.strategy);
+    const ordered = orderEndpoints(pool.spec.pick, members, this);
     this.currentPool = null;
     return ordered;
   }

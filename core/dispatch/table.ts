@@ -68,7 +68,7 @@ class Table implements DispatchTable {
 
   private finish(route: CompiledRoute, candidates: EndpointSpec[], request: DispatchRequest, resolution: Resolution): DispatchResult {
     const trace = resolution.trace;
-    const narrowed = request.provider ? narrowCandidates(candidates, request.provider, resolution.strategy, trace) : candidates;
+    const narrowed = request.provider ? narrowCandidates(candidates, request.provider, resolution, trace) : candidates;
     if (narrowed.length === 0) {
       // The client's preferences exclude everything this route chose; another route is not what the config says.
       const error = errors.noEndpoint(`no endpoint of route ${route.spec.name} satisfies the request's provider preferences`);

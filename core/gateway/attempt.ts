@@ -39,54 +39,100 @@ export interface AttemptInput {
 export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
   const { endpoint } = input;
   const started = performance.now();
-  const controller = new AbortController();
-  // The one pending wait of the attempt rejects when it is aborted, so a plugin that ignores its
-  // signal cannot hold us (one wrapper promise per wait, not a second promise and a race).
-  let rejectWaiting: ((reason: SwitchyardError) => void) | null = null;
-  const guarded = <T>(pending: Promise<T>): Promise<T> => {
-    if (controller.signal.aborted) {
-      pending.catch(() => {});
-      return Promise.reject(controller.signal.reason);
-    }
-    return new Promise<T>((resolve, reject) => {
-      rejectWaiting = reject;
-      pending.then(resolve, reject);
-    });
-  };
-  const abort = (reason: SwitchyardError) => {
-    if (controller.signal.aborted) return;
-    controller.abort(reason);
-    rejectWaiting?.(reason);
-  };
-  const unlink = input.client.onAbort(() => abort(input.client.reason ?? clientGone()));
-  const totalMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const firstMs = Math.min(endpoint.firstTokenTimeoutMs ?? totalMs, totalMs);
-  const totalTimer = setTimeout(() => abort(timedOut(endpoint, "timeout", totalMs)), totalMs);
-  const firstTimer = firstMs < totalMs ? setTimeout(() => abort(timedOut(endpoint, "first_token_timeout", firstMs)), firstMs) : null;
-  const cleanup = () => {
-    clearTimeout(totalTimer);
-    if (firstTimer) clearTimeout(firstTimer);
-    unlink();
-  };
+  const call = new UpstreamCall(endpoint, input.client);
   try {
-    const result = await guarded(input.provider.chat(input.request, controller.signal));
+    const result = await call.guarded(input.provider.chat(input.request, call.signal));
     if (!isStream(result)) {
-      cleanup();
+      call.done();
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
     const iterator = batchesOf(result);
     let first: IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
-    do first = await guarded(iterator.next());
+    do first = await call.guarded(iterator.next());
     while (!first.done && first.value.length === 0);
-    if (firstTimer) clearTimeout(firstTimer);
-    return { kind: "stream", first, iterator, ttftMs: performance.now() - started, abort, done: cleanup };
+    call.firstArrived();
+    return {
+      kind: "stream",
+      first,
+      iterator,
+      ttftMs: performance.now() - started,
+      abort: (reason) => call.abort(reason),
+      done: () => call.done(),
+    };
   } catch (error) {
-    cleanup();
-    const failure = asGatewayError(error, endpoint.provider, controller.signal);
+    call.done();
+    const failure = asGatewayError(error, endpoint.provider, call.signal);
     // Make sure the upstream connection is released whatever the plugin did.
-    abort(failure);
+    call.abort(failure);
     throw failure;
   }
+}
+
+/**
+ * One upstream call's abort: by the client going away, by its timeouts, or by the gateway. A class,
+ * not closures over locals: every request makes one, and its timers and client link need no
+ * function of their own (the timers get the call as an argument).
+ */
+class UpstreamCall {
+  private readonly controller = new AbortController();
+  /** The one pending wait: rejected when the call is aborted, so a plugin that ignores its signal cannot hold us. */
+  private rejectWaiting: ((reason: SwitchyardError) => void) | null = null;
+  private readonly totalTimer: ReturnType<typeof setTimeout>;
+  private firstTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly endpoint: EndpointSpec,
+    private readonly client: Cancellation,
+  ) {
+    const totalMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const firstMs = Math.min(endpoint.firstTokenTimeoutMs ?? totalMs, totalMs);
+    this.totalTimer = setTimeout(expire, totalMs, this, "timeout", totalMs);
+    if (firstMs < totalMs) this.firstTimer = setTimeout(expire, firstMs, this, "first_token_timeout", firstMs);
+    client.onAbort(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** `pending`, or its rejection with the abort's reason once the call is aborted (one wrapper promise, not a race). */
+  guarded<T>(pending: Promise<T>): Promise<T> {
+    const signal = this.controller.signal;
+    if (signal.aborted) {
+      pending.catch(() => {});
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.rejectWaiting = reject;
+      pending.then(resolve, reject);
+    });
+  }
+
+  abort(reason: SwitchyardError): void {
+    if (this.controller.signal.aborted) return;
+    this.controller.abort(reason);
+    this.rejectWaiting?.(reason);
+  }
+
+  /** The client's cancellation calls this when the client goes away. */
+  clientAborted(): void {
+    this.abort(this.client.reason ?? clientGone());
+  }
+
+  firstArrived(): void {
+    if (this.firstTimer) clearTimeout(this.firstTimer);
+  }
+
+  /** Stops the timers and unlinks the client: the call has ended, or is about to be aborted. */
+  done(): void {
+    clearTimeout(this.totalTimer);
+    this.firstArrived();
+    this.client.off(this);
+  }
+}
+
+function expire(call: UpstreamCall, setting: string, ms: number): void {
+  call.abort(timedOut(call.endpoint, setting, ms));
 }
 
 /** A stream's events in batches: its own when it offers them, else one event a batch. */

@@ -3,39 +3,42 @@
 
 import type { SwitchyardError } from "../errors.ts";
 
+/** What a cancellation calls when it aborts: an object, so a listener needs no closure of its own. */
+export interface AbortListener {
+  clientAborted(): void;
+}
+
 export class Cancellation {
   aborted = false;
   reason: SwitchyardError | undefined;
-  private handlers: (() => void)[] | null = null;
+  private listeners: AbortListener[] | null = null;
   private controller: AbortController | null = null;
 
   abort(reason: SwitchyardError): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const handlers = this.handlers;
-    this.handlers = null;
-    if (handlers) for (const handler of handlers) handler();
+    const listeners = this.listeners;
+    this.listeners = null;
+    if (listeners) for (const listener of listeners) listener.clientAborted();
   }
 
-  /** Runs `handler` on abort (at once if already aborted); returns its remover. */
-  onAbort(handler: () => void): () => void {
-    if (this.aborted) {
-      handler();
-      return () => {};
-    }
-    (this.handlers ??= []).push(handler);
-    return () => {
-      const index = this.handlers?.indexOf(handler) ?? -1;
-      if (index >= 0) this.handlers!.splice(index, 1);
-    };
+  /** Calls `listener` on abort (at once if already aborted), until `off(listener)`. */
+  onAbort(listener: AbortListener): void {
+    if (this.aborted) listener.clientAborted();
+    else (this.listeners ??= []).push(listener);
+  }
+
+  off(listener: AbortListener): void {
+    const index = this.listeners?.indexOf(listener) ?? -1;
+    if (index >= 0) this.listeners!.splice(index, 1);
   }
 
   /** A standard AbortSignal that follows this cancellation, made on first use. */
   get signal(): AbortSignal {
     if (!this.controller) {
       const controller = (this.controller = new AbortController());
-      this.onAbort(() => controller.abort(this.reason));
+      this.onAbort({ clientAborted: () => controller.abort(this.reason) });
     }
     return this.controller.signal;
   }

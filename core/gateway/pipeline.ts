@@ -64,13 +64,11 @@ export type ChatOutcome =
 export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat): Promise<ChatOutcome> {
   const served: Served = { route: null, model: null, provider: null, attempts: [], overheadMs: 0 };
   const row = new RowBuilder(input, deps.ledger);
-  const fail = (error: SwitchyardError): ChatOutcome => {
-    served.overheadMs = performance.now() - input.arrivedAt;
-    return { kind: "error", error, served };
-  };
+  const fail = (error: SwitchyardError) => failed(error, served, input.arrivedAt);
 
   // Unauthenticated calls get no ledger row: they are nobody's usage, and would let anyone fill the table.
-  const principal = await authenticate(snapshot, { headers: input.headers, key: input.key });
+  const authenticated = authenticate(snapshot, { headers: input.headers, key: input.key });
+  const principal = authenticated instanceof Promise ? await authenticated : authenticated;
   if (isSwitchyardError(principal)) return fail(principal);
   row.keyId = principal.keyId;
   const limited = rateCheck(deps, principal);
@@ -79,13 +77,17 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   let estimated: number | undefined;
   const inputTokens = () => (estimated ??= estimateInputTokens(input.request));
 
-  const dispatched = await route(snapshot, deps, input, principal, inputTokens);
+  const routed = route(snapshot, deps, input, principal, inputTokens);
+  const dispatched = routed instanceof Promise ? await routed : routed;
   if (!dispatched.ok) return fail(row.failed(dispatched.error));
   served.route = row.route = dispatched.route.name;
   const fee = snapshot.fee;
-  const held = await holdCredit(deps, principal, () => maximumCharge(dispatched.candidates, inputTokens(), input.request.maxTokens, fee, principal));
-  if (isSwitchyardError(held)) return fail(row.failed(held));
-  row.reservation = held;
+  if (principal.keyId !== null && principal.creditLimit !== null) {
+    const maximum = maximumCharge(dispatched.candidates, inputTokens(), input.request.maxTokens, fee, principal);
+    const held = await holdCredit(deps.ledger, principal.keyId, principal.name, maximum);
+    if (isSwitchyardError(held)) return fail(row.failed(held));
+    row.reservation = held;
+  }
 
   const result = await runCandidates({ snapshot, stats: deps.stats, candidates: dispatched.candidates, request: input.request, client: input.cancel });
   served.attempts = row.attempts = result.attempts;
@@ -94,12 +96,11 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   if (!result.ok) return { kind: "error", error: row.failed(result.error), served };
   served.model = result.endpoint.publicModel;
   served.provider = result.endpoint.provider;
-  const charge = (usage: Usage, endpoint: EndpointSpec) => safeMeter(usage, endpoint, fee, principal, deps.log);
 
   if (result.success.kind === "response") {
     const response = result.success.response;
     const usage = response.usage ?? estimateUsage(inputTokens(), response.text.length + (response.reasoning?.length ?? 0));
-    const metered = charge(usage, result.endpoint);
+    const metered = safeMeter(usage, result.endpoint, fee, principal, deps.log);
     row.succeeded(metered, result.success.ttftMs);
     return { kind: "response", response: { ...response, usage }, served, metered };
   }
@@ -110,18 +111,28 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     row,
     inputTokens,
     stats: deps.stats,
-    meter: charge,
+    meter: (usage: Usage, endpoint: EndpointSpec) => safeMeter(usage, endpoint, fee, principal, deps.log),
     startedAt: result.startedAt,
   });
 }
 
-/** Who is calling, or the 401/403 that says why not. */
-export async function authenticate(snapshot: Snapshot, request: AuthRequest): Promise<Principal | SwitchyardError> {
+/**
+ * Who is calling, or the 401/403 that says why not. A plugin that answers at once is answered at
+ * once: the hot path awaits only what is pending (each await is a tick and an allocation).
+ */
+export function authenticate(snapshot: Snapshot, request: AuthRequest): Principal | SwitchyardError | Promise<Principal | SwitchyardError> {
   try {
-    return await snapshot.auth.authenticate(request);
+    const answer = snapshot.auth.authenticate(request);
+    if (!isPending(answer)) return answer;
+    return Promise.resolve(answer).catch((error: unknown) => errors.fromPlugin(snapshot.authName, "authenticate", error));
   } catch (error) {
     return errors.fromPlugin(snapshot.authName, "authenticate", error);
   }
+}
+
+/** A plugin's answer that has yet to come: any thenable, not only a native promise. */
+function isPending<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === "function";
 }
 
 /** The caller's rate limit: a 429 when its bucket is empty, else null. */
@@ -140,21 +151,22 @@ function rateCheck(deps: GatewayDeps, principal: Principal): SwitchyardError | n
  * The route and ordered candidates for this request. A classifier runs only when a rule reads it
  * (a route matched before it, or an `and` decided without it, never runs it). Dispatch is
  * synchronous: a classifier that answers with a promise stops it, and it runs again once the
- * value is in, with the values read so far remembered.
+ * value is in, with the values read so far remembered. Without such a classifier the result
+ * comes at once.
  */
-async function route(
+function route(
   snapshot: Snapshot,
   deps: GatewayDeps,
   input: IncomingChat,
   principal: Principal,
   inputTokens: () => number,
-): Promise<DispatchResult> {
+): DispatchResult | Promise<DispatchResult> {
   const model = input.request.model;
   // Values that arrived as promises; facts remember every value once read, so a sync one needs no slot here.
-  const awaited = new Map<string, ClassifierValue>();
+  let awaited: Map<string, ClassifierValue> | undefined;
   const classify = (name: string): ClassifierValue | undefined => {
     // `has`, not a value check: a plugin's promise may resolve to undefined, and must not run again.
-    if (awaited.has(name)) return awaited.get(name);
+    if (awaited?.has(name)) return awaited.get(name);
     const classifier = snapshot.classifiers.get(name);
     if (!classifier) return undefined;
     let value: ClassifierValue | PromiseLike<ClassifierValue>;
@@ -169,19 +181,29 @@ async function route(
   };
   const facts = createRequestFacts({ request: input.request, model, principal, headers: input.headers, classify, inputTokens });
   const request = { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens };
-  for (;;) {
+  const dispatch = (): DispatchResult | PendingClassifier => {
     try {
       return snapshot.table.dispatch(request, { stats: deps.stats });
     } catch (error) {
       if (isSwitchyardError(error)) return { ok: false, error, trace: null };
-      if (!(error instanceof PendingClassifier)) throw error;
-      try {
-        awaited.set(error.name, await error.value);
-      } catch (cause) {
-        return { ok: false, error: errors.fromPlugin(error.name, "classify", cause), trace: null };
-      }
+      if (error instanceof PendingClassifier) return error;
+      throw error;
     }
-  }
+  };
+  const first = dispatch();
+  if (!(first instanceof PendingClassifier)) return first;
+  return (async () => {
+    for (let pending = first; ; ) {
+      try {
+        (awaited ??= new Map()).set(pending.name, await pending.value);
+      } catch (cause) {
+        return { ok: false, error: errors.fromPlugin(pending.name, "classify", cause), trace: null };
+      }
+      const next = dispatch();
+      if (!(next instanceof PendingClassifier)) return next;
+      pending = next;
+    }
+  })();
 }
 
 /**
@@ -198,11 +220,15 @@ class PendingClassifier {
   ) {}
 }
 
-/** A credit-limited key holds the request's maximum cost before any upstream call; null when none is needed. */
-async function holdCredit(deps: GatewayDeps, principal: Principal, maximum: () => number): Promise<Reservation | null | SwitchyardError> {
-  if (principal.keyId === null || principal.creditLimit === null) return null;
-  const reservation = await deps.ledger.reserve(principal.keyId, maximum());
-  return reservation ?? errors.insufficientCredit(`key "${principal.name}" has not enough credit left for this request`);
+/** A credit-limited key holds the request's maximum cost before any upstream call. */
+async function holdCredit(ledger: Ledger, keyId: string, keyName: string, maximum: number): Promise<Reservation | SwitchyardError> {
+  const reservation = await ledger.reserve(keyId, maximum);
+  return reservation ?? errors.insufficientCredit(`key "${keyName}" has not enough credit left for this request`);
+}
+
+function failed(error: SwitchyardError, served: Served, arrivedAt: number): ChatOutcome {
+  served.overheadMs = performance.now() - arrivedAt;
+  return { kind: "error", error, served };
 }
 
 /** A fee plugin that fails must not lose the row: the cost is still recorded, the fee as zero. */

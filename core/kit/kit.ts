@@ -26,8 +26,11 @@ export interface KitGateway {
 
 /** What the `api-keys` auth plugin needs of the ledger: find a key by the secret a client sent. */
 export interface KitKeyStore {
-  /** The key's principal, or null when no such key exists or it is disabled. */
-  verify(secret: string): Promise<Principal | null>;
+  /**
+   * The key's principal, or null when no such key exists or it is disabled: at once when the key
+   * was checked within the last second, else a promise of it.
+   */
+  verify(secret: string): Principal | null | Promise<Principal | null>;
 }
 
 export interface Kit {

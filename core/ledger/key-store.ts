@@ -84,18 +84,19 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
       cache.clear();
       return row ? toKeyRecord(row) : null;
     },
-    async verify(secret) {
+    verify(secret) {
       const hash = hashSecret(secret);
       const at = now();
       const cached = cache.get(hash);
       if (cached && cached.expires > at) return cached.principal;
       const started = epoch;
-      const row = await driver.keyByHash(hash);
-      const principal = row && !row.disabled ? toPrincipal(row) : null;
-      if (started !== epoch) return principal;
-      if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(hash, { principal, expires: at + CACHE_TTL_MS });
-      return principal;
+      return driver.keyByHash(hash).then((row) => {
+        const principal = row && !row.disabled ? toPrincipal(row) : null;
+        if (started !== epoch) return principal;
+        if (cache.size >= CACHE_MAX) cache.clear();
+        cache.set(hash, { principal, expires: at + CACHE_TTL_MS });
+        return principal;
+      });
     },
   };
 }

@@ -68,8 +68,11 @@ export interface KeyStore {
   create(input: { name: string; creditLimit?: number | null; rateLimit?: number | null; tags?: string[] }): Promise<{ key: string; record: KeyRecord }>;
   list(): Promise<KeyRecord[]>;
   disable(idOrPrefix: string): Promise<KeyRecord | null>;
-  /** The key's principal, or null when unknown or disabled. Cached for at most one second. */
-  verify(secret: string): Promise<Principal | null>;
+  /**
+   * The key's principal, or null when unknown or disabled. Cached for at most one second; a cached
+   * answer comes at once, not as a promise (no await on the hot path).
+   */
+  verify(secret: string): Principal | null | Promise<Principal | null>;
   get(id: string): Promise<KeyRecord | null>;
 }
 

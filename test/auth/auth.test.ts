@@ -1,9 +1,11 @@
 // The built-in auth plugins: who each one lets in, and the 401 it answers everyone else with.
 
 import { afterAll, describe, expect, it } from "bun:test";
-import { isSwitchyardError } from "../../core/errors.ts";
+import { errors, isSwitchyardError, type SwitchyardError } from "../../core/errors.ts";
+import { authenticate } from "../../core/gateway/pipeline.ts";
+import type { Snapshot } from "../../core/runtime/snapshot.ts";
 import { createKit } from "../../core/kit/kit.ts";
-import type { AuthInstance, AuthRequest } from "../../core/kit/index.ts";
+import type { AuthInstance, AuthRequest, Principal } from "../../core/kit/index.ts";
 import { openLedger } from "../../core/ledger/index.ts";
 import apiKeys from "../../plugins/auth/api-keys/index.ts";
 import none from "../../plugins/auth/none/index.ts";
@@ -40,6 +42,16 @@ describe("auth plugin api-keys", async () => {
   it("returns the principal of a key from the key store", async () => {
     const { key, record } = await ledger.keys.create({ name: "team-a", tags: ["beta"], creditLimit: 2_000_000_000 });
     expect(await auth.authenticate(request(key))).toEqual({ keyId: record.id, name: "team-a", tags: ["beta"], creditLimit: 2_000_000_000, rateLimit: null });
+  });
+
+  it("answers a key checked within the last second at once, not as a promise", async () => {
+    const { key, record } = await ledger.keys.create({ name: "hot" });
+    const first = auth.authenticate(request(key));
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toMatchObject({ keyId: record.id });
+    const again = auth.authenticate(request(key));
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toMatchObject({ keyId: record.id });
   });
 
   it("answers 401 when no key is sent", async () => {
@@ -91,5 +103,30 @@ describe("auth plugin static", async () => {
   it("refuses two keys with the same name", async () => {
     const twice = { keys: [{ key: "a", name: "ops" }, { key: "b", name: "ops" }] };
     await expect(plugin.create(twice, kit)).rejects.toThrow('key name "ops" is used twice');
+  });
+});
+
+describe("the gateway's call of an auth plugin", () => {
+  const principal: Principal = { keyId: null, name: "p", tags: [], creditLimit: null };
+  const answering = (authenticate: AuthInstance["authenticate"]) => ({ auth: { authenticate }, authName: "custom" }) as unknown as Snapshot;
+  const asked = { headers: new Headers(), key: null };
+
+  it("takes a principal given at once, or through any thenable", async () => {
+    expect(authenticate(answering(() => principal), asked)).toBe(principal);
+    const thenable = { then: (resolve: (value: Principal) => void) => resolve(principal) } as unknown as Promise<Principal>;
+    expect(await authenticate(answering(() => thenable), asked)).toBe(principal);
+  });
+
+  it("keeps a plugin's own 401, and names the plugin when it fails otherwise, thrown or rejected", async () => {
+    const refused = authenticate(answering(() => { throw errors.unauthorized("no"); }), asked);
+    expect(refused).toMatchObject({ status: 401, code: "unauthorized" });
+    const thrown = authenticate(answering(() => { throw new Error("boom"); }), asked);
+    const rejected = await authenticate(answering(() => Promise.reject(new Error("boom"))), asked);
+    const thenable = { then: (_: unknown, reject: (error: Error) => void) => reject(new Error("boom")) } as unknown as Promise<Principal>;
+    const rejectedThenable = await authenticate(answering(() => thenable), asked);
+    for (const failure of [thrown, rejected, rejectedThenable]) {
+      expect(isSwitchyardError(failure)).toBe(true);
+      expect((failure as SwitchyardError).message).toContain('"custom"');
+    }
   });
 });

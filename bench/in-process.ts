@@ -3,7 +3,7 @@
 // request path itself, measured in one process with nothing else running, so two checkouts differ
 // by a few per cent where the socket benchmarks (run.ts, ab.ts) cannot tell 10% from noise.
 //
-//   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000] [--tokens N] [--lean]
+//   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000] [--tokens N] [--lean] [--objects N]
 //
 // With --tokens, a streamed scenario's answer has N token frames, each its own read, as a real
 // answer's tokens come (the socket scenarios get their ten frames in one read): the cost of a
@@ -15,10 +15,16 @@
 // a run warms up, then reports the process's CPU time per request over five slices of `requests`
 // requests at concurrency 64 (their median).
 // Prints the median of rounds per checkout (with the range) and, for two, B ÷ A per round.
+// With --objects N, no CPU is measured: each checkout (and the floor, with --lean) runs once per
+// scenario and, after its warm-up and a full collection, serves N requests one at a time; prints
+// the JavaScript objects each request left on the heap, by type (closures, scopes, promises...),
+// read from the engine's heap statistics. A collection during the count would hide some: the run
+// fails then, and asks for a smaller N.
 
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { writeFileSync } from "node:fs";
+import { heapStats } from "bun:jsc";
 import { bodyOf } from "./bodies.ts";
 import { SCENARIOS, type Scenario } from "./compare.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "./gateway-config.ts";
@@ -44,6 +50,8 @@ interface RunSpec {
   folder: string;
   /** Token frames of a streamed answer, one read each; the fake upstream's ten frames when absent. */
   tokens?: number;
+  /** Count the objects of this many requests instead of measuring CPU. */
+  objects?: number;
 }
 
 /** What a run drives: a server's handler, called with no socket between. */
@@ -61,6 +69,14 @@ function cannedAnswers(tokens: number | undefined) {
 
 /** The gateway of `checkout` with the bench config, served through `app.handle`. */
 async function gatewayTarget(spec: RunSpec): Promise<InProcessTarget> {
+  // The provider asks for a stream with `accept: text/event-stream` in its plain header object; the
+  // body need not be read, nor a Headers object made, inside the measured loop.
+  const answer = cannedAnswers(spec.tokens);
+  const fetch = async (_url: string, init: RequestInit) => answer((init.headers as Record<string, string> | undefined)?.accept === "text/event-stream");
+  // Installed before the checkout's modules load, the canned answer is the kit's own fetch, as
+  // Bun's is in a server, so providers reuse their body buffer as they do there (a replaced fetch
+  // gets a fresh buffer per request, which it may keep). It never reads the body, so it may be reused.
+  globalThis.fetch = fetch as typeof globalThis.fetch;
   const from = (path: string) => import(join(spec.checkout, path));
   const [{ Runtime }, { createApp }, { createKit }, { createLogger }, { builtinPlugins }] = await Promise.all([
     from("core/runtime/runtime.ts"), from("core/server/app.ts"), from("core/kit/kit.ts"), from("core/log.ts"), from("plugins/builtin.ts"),
@@ -69,11 +85,7 @@ async function gatewayTarget(spec: RunSpec): Promise<InProcessTarget> {
   writeFileSync(config, benchConfig({ upstream: "http://upstream.invalid/v1", database: join(spec.folder, "in-process.db") }));
   const created = await runCommand([process.execPath, "main.ts", "keys", "create", "--config", config, "--name", BENCH_KEY, "--json"], spec.checkout);
   const key = (JSON.parse(created) as { key: string }).key;
-  // The provider asks for a stream with `accept: text/event-stream` in its plain header object; the
-  // body need not be read, nor a Headers object made, inside the measured loop.
-  const answer = cannedAnswers(spec.tokens);
-  const fetch = async (_url: string, init: RequestInit) => answer((init.headers as Record<string, string> | undefined)?.accept === "text/event-stream");
-  const kit = createKit({ log: createLogger(), fetch });
+  const kit = createKit({ log: createLogger() });
   const runtime = await Runtime.start({ configPath: config, env: process.env, builtins: builtinPlugins, kit });
   const app = createApp(runtime);
   return { send: (request) => app.handle(request), key, close: () => runtime.close() };
@@ -95,8 +107,11 @@ async function leanTarget(spec: RunSpec): Promise<InProcessTarget> {
   };
 }
 
-/** One measurement, in this process: the CPU per request of the gateway of `spec.checkout`, or of the lean floor. */
-async function measure(spec: RunSpec): Promise<number> {
+/**
+ * One measurement, in this process: the CPU per request of the gateway of `spec.checkout`, or of
+ * the lean floor; with `spec.objects`, the objects per request by type.
+ */
+async function measure(spec: RunSpec): Promise<number | Record<string, number>> {
   const scenario = SCENARIOS.find((s) => s.name === spec.scenario)!;
   const target = spec.checkout === LEAN ? await leanTarget(spec) : await gatewayTarget(spec);
   const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
@@ -111,6 +126,11 @@ async function measure(spec: RunSpec): Promise<number> {
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (left-- > 0) await send(); }));
   };
   await load(spec.warmup);
+  if (spec.objects) {
+    const counts = await objectsPerRequest(send, spec.objects);
+    await target.close();
+    return counts;
+  }
   // The median of five slices: a moment when the machine was busy elsewhere sits in one of them.
   const slices: number[] = [];
   for (let i = 0; i < SLICES; i++) {
@@ -121,6 +141,20 @@ async function measure(spec: RunSpec): Promise<number> {
   }
   await target.close();
   return percentile(slices, 0.5);
+}
+
+/** Objects per request by type: `count` requests one at a time, between two reads of the heap. */
+async function objectsPerRequest(send: () => Promise<void>, count: number): Promise<Record<string, number>> {
+  Bun.gc(true);
+  const before = heapStats().objectTypeCounts;
+  // Cleared by any collection: if it is gone, objects the requests made were swept before the count.
+  const canary = new WeakRef({});
+  for (let i = 0; i < count; i++) await send();
+  const after = heapStats().objectTypeCounts;
+  if (!canary.deref()) throw new Error(`a collection ran during the ${count} counted requests: give a smaller --objects`);
+  const perRequest: Record<string, number> = {};
+  for (const [type, total] of Object.entries(after)) perRequest[type] = (total - (before[type] ?? 0)) / count;
+  return perRequest;
 }
 
 function parse(argv: string[]) {
@@ -134,29 +168,48 @@ function parse(argv: string[]) {
       warmup: { type: "string", default: "20000" },
       tokens: { type: "string" },
       lean: { type: "boolean", default: false },
+      objects: { type: "string" },
       child: { type: "string" },
     },
   });
   const checkouts = (positionals.length ? positionals : [ROOT]).map((dir) => resolve(dir));
-  if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N] [--tokens N] [--lean]");
+  if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N] [--tokens N] [--lean] [--objects N]");
   const scenarios = values.scenario ? SCENARIOS.filter((s) => s.name.includes(values.scenario!)) : SCENARIOS;
   if (scenarios.length === 0) throw new Error(`--scenario ${values.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
   const tokens = values.tokens === undefined ? undefined : Number(values.tokens);
   if (tokens !== undefined && !(Number.isInteger(tokens) && tokens > 0)) throw new Error(`--tokens ${values.tokens}: give a whole number of token frames`);
-  return { checkouts, scenarios, rounds: Number(values.rounds), requests: Number(values.requests), warmup: Number(values.warmup), tokens, lean: values.lean, child: values.child };
+  const objects = values.objects === undefined ? undefined : Number(values.objects);
+  if (objects !== undefined && !(Number.isInteger(objects) && objects > 0)) throw new Error(`--objects ${values.objects}: give a whole number of requests`);
+  return { checkouts, scenarios, rounds: Number(values.rounds), requests: Number(values.requests), warmup: Number(values.warmup), tokens, objects, lean: values.lean, child: values.child };
 }
 
+type RunFlags = Pick<RunSpec, "requests" | "warmup" | "tokens" | "objects">;
+
 /** Each run in its own process: no run inherits another's JIT state or heap. */
-async function run(work: Workspace, checkout: string, scenario: Scenario, flags: Pick<RunSpec, "requests" | "warmup" | "tokens">): Promise<number> {
-  const spec: RunSpec = { checkout, scenario: scenario.name, requests: flags.requests, warmup: flags.warmup, tokens: flags.tokens, folder: work.folder };
+async function run(work: Workspace, checkout: string, scenario: Scenario, flags: RunFlags): Promise<number | Record<string, number>> {
+  const spec: RunSpec = { checkout, scenario: scenario.name, requests: flags.requests, warmup: flags.warmup, tokens: flags.tokens, objects: flags.objects, folder: work.folder };
   const out = await runCommand([process.execPath, "bench/in-process.ts", "--child", JSON.stringify(spec)], ROOT);
-  return Number(out.trim());
+  return JSON.parse(out) as number | Record<string, number>;
+}
+
+/** Per scenario, the types of which some run left at least half an object per request, most first. */
+async function countObjects(work: Workspace, runs: string[], labels: string[], flags: ReturnType<typeof parse>): Promise<void> {
+  for (const scenario of flags.scenarios) {
+    const counts: Record<string, number>[] = [];
+    for (const checkout of runs) counts.push((await run(work, checkout, scenario, flags)) as Record<string, number>);
+    const types = [...new Set(counts.flatMap((c) => Object.keys(c)))].filter((type) => counts.some((c) => (c[type] ?? 0) >= 0.5));
+    types.sort((a, b) => (counts[0]![b] ?? 0) - (counts[0]![a] ?? 0));
+    const rows = types.map((type) => [type, ...counts.map((c) => (c[type] ?? 0).toFixed(1))]);
+    rows.push(["all types", ...counts.map((c) => Object.values(c).reduce((sum, n) => sum + n, 0).toFixed(1))]);
+    console.log(`${scenario.name}: objects left on the heap per request, by type (${flags.objects} requests after ${flags.warmup} warm-up)\n`);
+    console.log(markdownTable(["type", ...labels], rows) + "\n");
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
   const flags = parse(argv);
   if (flags.child) {
-    console.log((await measure(JSON.parse(flags.child) as RunSpec)).toFixed(2));
+    console.log(JSON.stringify(await measure(JSON.parse(flags.child) as RunSpec)));
     process.exit(0); // the runtime's timers would keep the process alive
   }
   const work = createWorkspace();
@@ -165,6 +218,7 @@ async function main(argv: string[]): Promise<void> {
     flags.checkouts.forEach((dir, i) => console.log(`${labels[i]}: ${dir}`));
     // The lean floor runs as one more checkout, last in the list, in the same alternating rounds.
     const runs = flags.lean ? [...flags.checkouts, LEAN] : flags.checkouts;
+    if (flags.objects) return await countObjects(work, runs, flags.lean ? [...labels, "lean floor"] : labels, flags);
     const answers = flags.tokens ? `; streamed answers of ${flags.tokens} token frames, one read each` : "";
     console.log(`${flags.rounds} rounds; ${SLICES} slices of ${flags.requests} requests at concurrency ${CONCURRENCY} after ${flags.warmup} warm-up, each run in its own process${answers}\n`);
     const rows: string[][] = [];
@@ -173,7 +227,7 @@ async function main(argv: string[]): Promise<void> {
       for (let round = 0; round < flags.rounds; round++) {
         const order = runs.map((_, i) => i);
         if (round % 2 === 1) order.reverse();
-        for (const i of order) taken[i]!.push(await run(work, runs[i]!, scenario, flags));
+        for (const i of order) taken[i]!.push((await run(work, runs[i]!, scenario, flags)) as number);
       }
       const gateways = taken.slice(0, flags.checkouts.length);
       const lean = flags.lean ? taken[runs.length - 1]! : null;

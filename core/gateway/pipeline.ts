@@ -64,7 +64,10 @@ export type ChatOutcome =
 export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat): Promise<ChatOutcome> {
   const served: Served = { route: null, model: null, provider: null, attempts: [], overheadMs: 0 };
   const row = new RowBuilder(input, deps.ledger);
-  const fail = (error: SwitchyardError) => failed(error, served, input.arrivedAt);
+  const fail = (error: SwitchyardError): ChatOutcome => {
+    served.overheadMs = performance.now() - input.arrivedAt;
+    return { kind: "error", error, served };
+  };
 
   // Unauthenticated calls get no ledger row: they are nobody's usage, and would let anyone fill the table.
   const authenticated = authenticate(snapshot, { headers: input.headers, key: input.key });
@@ -224,11 +227,6 @@ class PendingClassifier {
 async function holdCredit(ledger: Ledger, keyId: string, keyName: string, maximum: number): Promise<Reservation | SwitchyardError> {
   const reservation = await ledger.reserve(keyId, maximum);
   return reservation ?? errors.insufficientCredit(`key "${keyName}" has not enough credit left for this request`);
-}
-
-function failed(error: SwitchyardError, served: Served, arrivedAt: number): ChatOutcome {
-  served.overheadMs = performance.now() - arrivedAt;
-  return { kind: "error", error, served };
 }
 
 /** A fee plugin that fails must not lose the row: the cost is still recorded, the fee as zero. */

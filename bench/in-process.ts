@@ -186,17 +186,18 @@ function parse(argv: string[]) {
 type RunFlags = Pick<RunSpec, "requests" | "warmup" | "tokens" | "objects">;
 
 /** Each run in its own process: no run inherits another's JIT state or heap. */
-async function run(work: Workspace, checkout: string, scenario: Scenario, flags: RunFlags): Promise<number | Record<string, number>> {
+/** What the child printed: its CPU per request (a number), or with --objects its counts by type. */
+async function run<T extends number | Record<string, number>>(work: Workspace, checkout: string, scenario: Scenario, flags: RunFlags): Promise<T> {
   const spec: RunSpec = { checkout, scenario: scenario.name, requests: flags.requests, warmup: flags.warmup, tokens: flags.tokens, objects: flags.objects, folder: work.folder };
   const out = await runCommand([process.execPath, "bench/in-process.ts", "--child", JSON.stringify(spec)], ROOT);
-  return JSON.parse(out) as number | Record<string, number>;
+  return JSON.parse(out) as T;
 }
 
 /** Per scenario, the types of which some run left at least half an object per request, most first. */
 async function countObjects(work: Workspace, runs: string[], labels: string[], flags: ReturnType<typeof parse>): Promise<void> {
   for (const scenario of flags.scenarios) {
     const counts: Record<string, number>[] = [];
-    for (const checkout of runs) counts.push((await run(work, checkout, scenario, flags)) as Record<string, number>);
+    for (const checkout of runs) counts.push(await run<Record<string, number>>(work, checkout, scenario, flags));
     const types = [...new Set(counts.flatMap((c) => Object.keys(c)))].filter((type) => counts.some((c) => (c[type] ?? 0) >= 0.5));
     types.sort((a, b) => (counts[0]![b] ?? 0) - (counts[0]![a] ?? 0));
     const rows = types.map((type) => [type, ...counts.map((c) => (c[type] ?? 0).toFixed(1))]);
@@ -227,7 +228,7 @@ async function main(argv: string[]): Promise<void> {
       for (let round = 0; round < flags.rounds; round++) {
         const order = runs.map((_, i) => i);
         if (round % 2 === 1) order.reverse();
-        for (const i of order) taken[i]!.push((await run(work, runs[i]!, scenario, flags)) as number);
+        for (const i of order) taken[i]!.push(await run<number>(work, runs[i]!, scenario, flags));
       }
       const gateways = taken.slice(0, flags.checkouts.length);
       const lean = flags.lean ? taken[runs.length - 1]! : null;

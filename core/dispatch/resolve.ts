@@ -17,7 +17,6 @@ export interface RouteOutcome {
 export class Resolution implements StrategyContext {
   private estimatedInput: number | undefined;
   private currentPool: CompiledPool | null = null;
-  readonly maxTokens: number | undefined;
 
   constructor(
     private readonly compiled: CompiledGraph,
@@ -25,8 +24,10 @@ export class Resolution implements StrategyContext {
     readonly stats: StatsRegistry,
     readonly random: () => number,
     readonly trace: TraceEntry[] | null,
-  ) {
-    this.maxTokens = request.maxTokens;
+  ) {}
+
+  get maxTokens(): number | undefined {
+    return this.request.maxTokens;
   }
 
   inputTokens(): number {

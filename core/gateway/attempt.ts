@@ -18,11 +18,16 @@ export type AttemptSuccess =
       first: IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
       iterator: EventBatches;
       ttftMs: number;
-      /** Aborts the upstream call (client gone, or total timeout). */
-      abort(reason: SwitchyardError): void;
-      /** Stops the total-duration timer once the stream has ended. */
-      done(): void;
+      /** The upstream call, still open while the stream is relayed. */
+      call: StreamingCall;
     };
+
+export interface StreamingCall {
+  /** Aborts the upstream call (client gone, or total timeout). */
+  abort(reason: SwitchyardError): void;
+  /** Stops the timers and unlinks the client once the stream has ended. */
+  done(): void;
+}
 
 export interface AttemptInput {
   provider: ProviderInstance;
@@ -51,14 +56,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
     do first = await call.guarded(iterator.next());
     while (!first.done && first.value.length === 0);
     call.firstArrived();
-    return {
-      kind: "stream",
-      first,
-      iterator,
-      ttftMs: performance.now() - started,
-      abort: (reason) => call.abort(reason),
-      done: () => call.done(),
-    };
+    return { kind: "stream", first, iterator, ttftMs: performance.now() - started, call };
   } catch (error) {
     call.done();
     const failure = asGatewayError(error, endpoint.provider, call.signal);
@@ -73,7 +71,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
  * not closures over locals: every request makes one, and its timers and client link need no
  * function of their own (the timers get the call as an argument).
  */
-class UpstreamCall {
+class UpstreamCall implements StreamingCall {
   private readonly controller = new AbortController();
   /** The one pending wait: rejected when the call is aborted, so a plugin that ignores its signal cannot hold us. */
   private rejectWaiting: ((reason: SwitchyardError) => void) | null = null;
@@ -126,7 +124,7 @@ class UpstreamCall {
   /** Stops the timers and unlinks the client: the call has ended, or is about to be aborted. */
   done(): void {
     clearTimeout(this.totalTimer);
-    this.firstArrived();
+    if (this.firstTimer) clearTimeout(this.firstTimer);
     this.client.off(this);
   }
 }

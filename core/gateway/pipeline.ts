@@ -2,7 +2,7 @@
 // and the ledger row. Works on canonical types only; the HTTP layer turns outcomes into bytes.
 
 import type { EndpointSpec } from "../config/graph.ts";
-import type { DispatchResult, ProviderPreferences } from "../dispatch/index.ts";
+import type { DispatchRequest, DispatchResult, ProviderPreferences } from "../dispatch/index.ts";
 import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
@@ -184,16 +184,7 @@ function route(
   };
   const facts = createRequestFacts({ request: input.request, model, principal, headers: input.headers, classify, inputTokens });
   const request = { model, models: input.models, provider: input.provider, facts, maxTokens: input.request.maxTokens };
-  const dispatch = (): DispatchResult | PendingClassifier => {
-    try {
-      return snapshot.table.dispatch(request, { stats: deps.stats });
-    } catch (error) {
-      if (isSwitchyardError(error)) return { ok: false, error, trace: null };
-      if (error instanceof PendingClassifier) return error;
-      throw error;
-    }
-  };
-  const first = dispatch();
+  const first = dispatchOnce(snapshot, request, deps.stats);
   if (!(first instanceof PendingClassifier)) return first;
   return (async () => {
     for (let pending = first; ; ) {
@@ -202,11 +193,22 @@ function route(
       } catch (cause) {
         return { ok: false, error: errors.fromPlugin(pending.name, "classify", cause), trace: null };
       }
-      const next = dispatch();
+      const next = dispatchOnce(snapshot, request, deps.stats);
       if (!(next instanceof PendingClassifier)) return next;
       pending = next;
     }
   })();
+}
+
+/** One pass of dispatch: its result, or the classifier it stopped at to wait for. */
+function dispatchOnce(snapshot: Snapshot, request: DispatchRequest, stats: StatsRegistry): DispatchResult | PendingClassifier {
+  try {
+    return snapshot.table.dispatch(request, { stats });
+  } catch (error) {
+    if (isSwitchyardError(error)) return { ok: false, error, trace: null };
+    if (error instanceof PendingClassifier) return error;
+    throw error;
+  }
 }
 
 /**

@@ -101,12 +101,12 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
     if (this.ended) return;
     this.ended = true;
     const { success, endpoint, stats, row } = this.input;
-    success.done();
+    success.call.done();
     // Why a stream stopped short (the client went away, or the upstream broke): one error for the
     // upstream call's abort and for the row.
     const reason = completed ? null : (failure ?? clientGone());
     if (reason) {
-      success.abort(reason);
+      success.call.abort(reason);
       void success.iterator.return?.().catch(() => {});
     }
     const elapsed = performance.now() - this.input.startedAt;

@@ -110,7 +110,11 @@ class SseParser {
   private buffer = "";
 
   push(bytes: Uint8Array): SseMessage[] {
-    let buffer = this.buffer + this.decoder.decode(bytes, STREAMING);
+    // A chunk ending on an ASCII byte ends between characters: it is decoded as a last chunk
+    // (which still completes a character begun in the chunk before), without the streaming mode,
+    // which costs several times a token frame's decoding. Any other may end mid-character.
+    const text = (bytes[bytes.length - 1] ?? 0x80) < 0x80 ? this.decoder.decode(bytes) : this.decoder.decode(bytes, STREAMING);
+    let buffer = this.buffer + text;
     // Vendors end lines with LF; a CR anywhere means CR or CRLF line ends: normalise them first.
     // A CR at the very end may be half of a CRLF split across chunks: keep it for the next one.
     if (buffer.includes("\r")) {

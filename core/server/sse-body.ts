@@ -69,9 +69,9 @@ export function sseSource(
           if (!delivered) return await cancel();
         }
         const settled = outcome.settlement();
-        quietly(() => controller.write(text + stream.end(settled?.usage, settled?.costUsd)));
+        quietly(() => controller.write(utf8.encode(text + stream.end(settled?.usage, settled?.costUsd))));
       } catch (error) {
-        if (!client.aborted) quietly(() => controller.write(text + stream.error(toGatewayError(error))));
+        if (!client.aborted) quietly(() => controller.write(utf8.encode(text + stream.error(toGatewayError(error)))));
         // A failure of the relay has ended it already; one of ours (an encoder that throws) must
         // still end it, which aborts the upstream call and writes the ledger row.
         await iterator.return?.(undefined).catch(() => {});
@@ -87,10 +87,13 @@ export function sseSource(
  * Writes a batch and sends it at once (a stream's frames must not wait in a buffer for more);
  * waits while the client is behind. False once the client has gone away. Synchronous unless the
  * client is behind: a promise per write would be one more turn of the event loop per token.
+ * Written as bytes: encoding them here costs less than the write's own conversion of a string
+ * (bench/in-process.ts, chat stream: 0.96 of the CPU). A fresh array each time, as the write
+ * keeps it when the body is read in the same process rather than sent.
  */
 function deliver(controller: ReadableStreamDirectController, text: string): boolean | Promise<boolean> {
   try {
-    const written = controller.write(text);
+    const written = controller.write(utf8.encode(text));
     if (typeof written !== "number") return written.then((count) => count !== 0 && flush(controller), () => false);
     return written !== 0 && flush(controller);
   } catch {
@@ -103,6 +106,8 @@ function flush(controller: ReadableStreamDirectController): boolean | Promise<bo
   const flushed: unknown = controller.flush();
   return flushed instanceof Promise ? flushed.then(() => true, () => false) : true;
 }
+
+const utf8 = new TextEncoder();
 
 /** A write whose failure has no one left to tell: the client is gone or the stream is closed. */
 function quietly(write: () => unknown): void {

@@ -96,7 +96,7 @@ test("a batch ready when the body starts is written before anything is awaited, 
   };
   const outcome = streamOutcome(events, () => null);
   const writes: string[] = [];
-  const controller = { write: (chunk: string) => writes.push(chunk), flush: () => {}, close: () => {} };
+  const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), flush: () => {}, close: () => {} };
   const pulled = sseSource(outcome, encoder(), new Cancellation(), () => {}).pull(controller as unknown as ReadableStreamDirectController);
   expect(writes).toEqual(["[a]"]);
   second.resolve({ done: false, value: [text("b")] });

@@ -20,6 +20,18 @@ async function read(chunks: string[]): Promise<SseMessage[]> {
   return messages;
 }
 
+async function readBytes(chunks: Uint8Array[]): Promise<SseMessage[]> {
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  const messages: SseMessage[] = [];
+  for await (const message of readSse(stream)) messages.push(message);
+  return messages;
+}
+
 const EXPECTED: SseMessage[] = [
   { event: "message_start", data: '{"a":1}' },
   { event: "message", data: "line one\nline two" },
@@ -81,6 +93,26 @@ describe("readSse", () => {
     const messages: SseMessage[] = [];
     for await (const message of readSse(stream)) messages.push(message);
     expect(messages).toEqual([{ event: "message", data: "héllo 🚀" }]);
+  });
+
+  test("decodes characters split anywhere between chunks that end on ASCII and chunks that do not", async () => {
+    const bytes = new TextEncoder().encode("data: é🚀x\n\ndata: ü\n\n");
+    const expected = [
+      { event: "message", data: "é🚀x" },
+      { event: "message", data: "ü" },
+    ];
+    for (let first = 1; first < bytes.length; first++) {
+      for (let second = first + 1; second < bytes.length; second++) {
+        const parts = [bytes.slice(0, first), bytes.slice(first, second), bytes.slice(second)];
+        expect(await readBytes(parts)).toEqual(expected);
+      }
+    }
+  });
+
+  test("a character cut short by ASCII reads as U+FFFD, as a streaming decoder makes it", async () => {
+    const rocket = new TextEncoder().encode("🚀");
+    const parts = [new TextEncoder().encode("data: a"), rocket.slice(0, 2), new TextEncoder().encode("b\n\n")];
+    expect(await readBytes(parts)).toEqual([{ event: "message", data: "a\uFFFDb" }]);
   });
 
   test("leaving the loop early cancels the body", async () => {

@@ -45,6 +45,9 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
   /** The attempt's first batch, read before the stream was committed to. */
   private first: Step | null;
   private ended = false;
+  /** `take` and `fail` as the reads' callbacks: made once a stream, not twice a read (a read a token). */
+  private readonly taken = (step: Step) => this.take(step);
+  private readonly failed = (error: unknown) => this.fail(error);
 
   constructor(private readonly input: RelayInput) {
     this.first = input.success.first;
@@ -61,10 +64,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
       this.first = null;
       return Promise.resolve(this.take(first));
     }
-    return this.input.success.iterator.next().then(
-      (step) => this.take(step),
-      (error: unknown) => this.fail(error),
-    );
+    return this.input.success.iterator.next().then(this.taken, this.failed);
   }
 
   /** The client is gone (or the body stopped reading): release the upstream call, meter what came. */

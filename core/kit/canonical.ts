@@ -157,19 +157,27 @@ export interface BatchedEvents extends AsyncIterable<StreamEvent> {
 
 /** A stream of events from a source of batches; read it either way, once. */
 export function batchedEvents(batches: () => EventBatches): BatchedEvents {
-  return {
-    [EVENT_BATCHES]: batches,
-    async *[Symbol.asyncIterator]() {
-      const iterator = batches();
-      try {
-        let step = await iterator.next();
-        for (; !step.done; step = await iterator.next()) yield* step.value;
-        if (step.value) yield* step.value;
-      } finally {
-        await iterator.return?.();
-      }
-    },
-  };
+  return new Batched(batches);
+}
+
+/** A class, not an object literal: a stream a request, and a literal's methods are made anew each time. */
+class Batched implements BatchedEvents {
+  readonly [EVENT_BATCHES]: () => EventBatches;
+
+  constructor(batches: () => EventBatches) {
+    this[EVENT_BATCHES] = batches;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<StreamEvent> {
+    const iterator = this[EVENT_BATCHES]();
+    try {
+      let step = await iterator.next();
+      for (; !step.done; step = await iterator.next()) yield* step.value;
+      if (step.value) yield* step.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
 }
 
 export function isStream(result: ChatResult): result is AsyncIterable<StreamEvent> {

@@ -1,7 +1,7 @@
 // Server-sent events: reading vendor streams (messages, or canonical events through a vendor's
 // StreamDecoder, in batches per network read) and framing our own.
 
-import { batchedEvents, type BatchedEvents, type StreamEvent } from "./canonical.ts";
+import { batchedEvents, type BatchedEvents, type EventBatches, type StreamEvent } from "./canonical.ts";
 
 export interface SseMessage {
   /** The `event:` field, or "message" when absent. */
@@ -60,32 +60,79 @@ function bodyHasEnded(reader: ReadableStreamDefaultReader<Uint8Array>): boolean 
  * that ends the stream (its end message, or the body's end) comes with the step that says done.
  */
 export function decodeSse(body: ReadableStream<Uint8Array>, decoder: StreamDecoder): BatchedEvents {
-  return batchedEvents(async function* () {
-    const reader = body.getReader();
-    const parser = new SseParser();
-    let ended = false;
+  return batchedEvents(() => new SseBatches(body.getReader(), decoder));
+}
+
+type BatchStep = IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
+type Read = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+
+const FINISHED: BatchStep = { done: true, value: undefined };
+
+/**
+ * decodeSse's batches as a plain iterator rather than an async generator: a read reaches its
+ * consumer through the read's own promise, with no generator to resume (bench/in-process.ts, a
+ * 100-token answer: 0.96 of the CPU).
+ */
+class SseBatches implements EventBatches {
+  private readonly parser = new SseParser();
+  /** The body was read to its end. */
+  private ended = false;
+  private finished = false;
+  /** The read's callbacks, made once a stream rather than once a read. */
+  private readonly onRead = (read: Read) => this.decode(read);
+  private readonly onFailure = (error: unknown) => this.fail(error);
+
+  constructor(
+    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    private readonly decoder: StreamDecoder,
+  ) {}
+
+  next(): Promise<BatchStep> {
+    if (this.finished) return Promise.resolve(FINISHED);
+    return this.reader.read().then(this.onRead, this.onFailure);
+  }
+
+  /** The consumer stopped early: the body is cancelled, which releases the upstream connection. */
+  async return(): Promise<BatchStep> {
+    await this.finish();
+    return FINISHED;
+  }
+
+  private decode(read: Read): BatchStep {
+    // Returned while this read was pending: the body is cancelled already.
+    if (this.finished) return FINISHED;
+    const { decoder } = this;
+    this.ended = read.done;
+    const out: StreamEvent[] = [];
     try {
-      let out: StreamEvent[] = [];
-      while (true) {
-        const read = await reader.read();
-        ended = read.done;
-        for (const message of read.done ? parser.end() : parser.push(read.value)) {
-          decoder.message(message, out);
-          if (decoder.done) break;
-        }
-        if (decoder.done || read.done) break;
-        yield out;
-        out = [];
+      for (const message of read.done ? this.parser.end() : this.parser.push(read.value)) {
+        decoder.message(message, out);
+        if (decoder.done) break;
       }
+      if (!decoder.done && !read.done) return { done: false, value: out };
       decoder.end(out);
-      return out;
-    } finally {
-      // A body read to its end is done with, and so is one whose end came with the message that
-      // finished the stream. One left early (the consumer stopped, a read failed, the vendor says
-      // more after its end) is cancelled, which releases the upstream connection.
-      if (!ended && !(decoder.done && bodyHasEnded(reader))) await reader.cancel().catch(() => {});
+    } catch (error) {
+      return this.fail(error);
     }
-  });
+    void this.finish();
+    return { done: true, value: out };
+  }
+
+  private fail(error: unknown): never {
+    void this.finish();
+    throw error;
+  }
+
+  /**
+   * A body read to its end is done with, and so is one whose end came with the message that
+   * finished the stream. One left early (the consumer stopped, a read failed, the vendor says
+   * more after its end) is cancelled, which releases the upstream connection.
+   */
+  private async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    if (!this.ended && !(this.decoder.done && bodyHasEnded(this.reader))) await this.reader.cancel().catch(() => {});
+  }
 }
 
 /** The same from messages already read, one event at a time. */

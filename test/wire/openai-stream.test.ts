@@ -230,9 +230,22 @@ describe("OpenAI stream codec: token frames of one shape", () => {
       `data: ${JSON.stringify({ id: info.id, object: "chat.completion.chunk", created: info.created, model: info.model, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
     expect(encoder.encode({ type: "text", text: value })).toBe(chunkOf({ content: value }));
     expect(encoder.encode({ type: "reasoning", text: value })).toBe(chunkOf({ reasoning: value }));
-    expect(encoder.encode({ type: "tool_call_delta", index: 2, arguments: value })).toBe(
-      chunkOf({ tool_calls: [{ index: 2, function: { arguments: value } }] }),
-    );
+    // Calls' arguments interleaved: each frame names its own call.
+    for (const index of [2, 2, 0, 2]) {
+      expect(encoder.encode({ type: "tool_call_delta", index, arguments: value })).toBe(
+        chunkOf({ tool_calls: [{ index, function: { arguments: value } }] }),
+      );
+    }
+  });
+
+  test("a token before any start event comes after the opening role chunk", () => {
+    const role = new StreamEncoder(info).encode({ type: "start", id: "x", model: "m" });
+    const token = (encoder: StreamEncoder) => encoder.encode({ type: "text", text: "hi" });
+    const started = new StreamEncoder(info);
+    started.encode({ type: "start", id: "x", model: "m" });
+    const unstarted = new StreamEncoder(info);
+    expect(token(unstarted)).toBe(role + token(started));
+    expect(token(unstarted)).toBe(token(started));
   });
 
   test("the encoder writes the opening and finish chunks as the generic chunk would", () => {

@@ -165,22 +165,46 @@ function streamError(chunk: Json): SwitchyardError {
 /** The choices of the role chunk that opens every stream. */
 const ROLE_CHOICES = JSON.stringify([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
 
+/** What follows a text or reasoning token's string literal, to the end of its frame. */
+const DELTA_CLOSE = '},"finish_reason":null}]}\n\n';
+/** What follows a tool call's arguments literal. */
+const ARGUMENTS_CLOSE = `}}]${DELTA_CLOSE}`;
+
 /** Canonical events → OpenAI SSE text for one client stream. */
 export class StreamEncoder {
   private readonly head: string;
+  /** A text and a reasoning token's frame up to the string's literal, made once a stream. */
+  private readonly textOpening: string;
+  private readonly reasoningOpening: string;
+  /** The same for the arguments of the last tool call written: a call's arguments come as many tokens in a row. */
+  private argumentsOpening = { index: -1, text: "" };
   private started = false;
 
   constructor(private readonly info: { id: string; model: string; created: number; includeUsage: boolean }) {
     // Every chunk shares these fields: serialize them once, not per token.
     this.head = `{"id":${JSON.stringify(info.id)},"object":"chat.completion.chunk","created":${info.created},"model":${JSON.stringify(info.model)}`;
+    this.textOpening = this.deltaOpening('"content":');
+    this.reasoningOpening = this.deltaOpening('"reasoning":');
+  }
+
+  private deltaOpening(field: string): string {
+    return `data: ${this.head},"choices":[{"index":0,"delta":{${field}`;
   }
 
   /**
-   * A delta of one string, the frame of nearly every token: written around the string's literal,
-   * with no objects to build and serialize. The same text as `delta()` would write.
+   * A delta of one string, the frame of nearly every token: the string's literal between text
+   * made once, with no objects to build and serialize. The same text as `delta()` would write.
    */
-  private stringDelta(opening: string, value: string, closing = ""): string {
-    return `${this.open()}data: ${this.head},"choices":[{"index":0,"delta":{${opening}${JSON.stringify(value)}${closing}},"finish_reason":null}]}\n\n`;
+  private stringDelta(opening: string, value: string, closing: string): string {
+    const frame = opening + JSON.stringify(value) + closing;
+    return this.started ? frame : this.open() + frame;
+  }
+
+  private argumentsDelta(index: number, value: string): string {
+    if (this.argumentsOpening.index !== index) {
+      this.argumentsOpening = { index, text: this.deltaOpening(`"tool_calls":[{"index":${index},"function":{"arguments":`) };
+    }
+    return this.stringDelta(this.argumentsOpening.text, value, ARGUMENTS_CLOSE);
   }
 
   private chunk(choice: Json | null, usage?: Json): string {
@@ -205,15 +229,15 @@ export class StreamEncoder {
       case "start":
         return this.open();
       case "text":
-        return event.text ? this.stringDelta('"content":', event.text) : "";
+        return event.text ? this.stringDelta(this.textOpening, event.text, DELTA_CLOSE) : "";
       case "reasoning":
-        return event.text ? this.stringDelta('"reasoning":', event.text) : "";
+        return event.text ? this.stringDelta(this.reasoningOpening, event.text, DELTA_CLOSE) : "";
       case "tool_call_start":
         return this.delta({
           tool_calls: [{ index: event.index, id: event.id, type: "function", function: { name: event.name, arguments: "" } }],
         });
       case "tool_call_delta":
-        return this.stringDelta(`"tool_calls":[{"index":${event.index},"function":{"arguments":`, event.arguments, "}}]");
+        return this.argumentsDelta(event.index, event.arguments);
       case "finish": {
         // Written as JSON.stringify would write the choice, without building it.
         const native = event.native === undefined ? "" : `,"native_finish_reason":${JSON.stringify(event.native)}`;

@@ -109,6 +109,14 @@ describe("operations", () => {
     }
   });
 
+  test("a chat endpoint asked with another method is a 404 in the error shape, under both prefixes", async () => {
+    for (const path of ["/v1/chat/completions", "/api/v1/chat/completions", "/v1/messages", "/api/v1/messages"]) {
+      const response = await fetch(`${gateway.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: { message: "no such endpoint", type: "not_found_error", code: "not_found" } });
+    }
+  });
+
   test("/metrics counts requests by route, model, provider and status, with no secret in it", async () => {
     openaiFake.enqueue({ kind: "reply", reply: { text: "counted" } });
     await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "count me"));

@@ -19,9 +19,9 @@ export function createApp(runtime: Runtime) {
   const openaiChat = chat(openaiDialect);
   const anthropicChat = chat(anthropicDialect);
   // The chat endpoints, as Bun's router calls them when the app listens: straight to the handler,
-  // without the framework's per-request context and response mapping, which cost 4–5% of a small
-  // chat's CPU under load (bench/ab.ts, chat JSON 0.953, chat stream 0.959). The framework's own
-  // routes below serve the same handlers to `app.handle`.
+  // without the framework's per-request context and response mapping, which cost 2–5% of a small
+  // chat's CPU under load (bench/ab.ts: 0.953–0.977 over four runs). The framework's own routes
+  // below serve the same handlers to `app.handle`.
   const direct: Record<string, { POST: (request: Request) => Promise<Response> }> = {};
   for (const prefix of API_PREFIXES) {
     direct[`${prefix}/chat/completions`] = { POST: openaiChat };

@@ -8,6 +8,8 @@ import type { StreamEvent } from "../kit/canonical.ts";
 import { toGatewayError } from "./http.ts";
 import type { StreamEncoder } from "./ingress.ts";
 
+const utf8 = new TextEncoder();
+
 /**
  * A direct stream: each batch's frames are written straight into the response, with no queue
  * between us and the socket (measured with bench/ab.ts: 3–5% less CPU per streamed turn than a
@@ -106,8 +108,6 @@ function flush(controller: ReadableStreamDirectController): boolean | Promise<bo
   const flushed: unknown = controller.flush();
   return flushed instanceof Promise ? flushed.then(() => true, () => false) : true;
 }
-
-const utf8 = new TextEncoder();
 
 /** A write whose failure has no one left to tell: the client is gone or the stream is closed. */
 function quietly(write: () => unknown): void {

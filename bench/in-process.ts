@@ -1,5 +1,6 @@
-// The gateway's own CPU per request with no sockets: requests go through `app.handle` and the
-// vendor is the fake upstream's canned answer, returned by the kit's fetch. What is left is the
+// The gateway's own CPU per request with no sockets: requests go to the handler a listening
+// server's router calls for the chat endpoint (through `app.handle` for a checkout without one),
+// and the vendor is the fake upstream's canned answer, returned by the kit's fetch. What is left is the
 // request path itself, measured in one process with nothing else running, so two checkouts differ
 // by a few per cent where the socket benchmarks (run.ts, ab.ts) cannot tell 10% from noise.
 //
@@ -67,7 +68,10 @@ function cannedAnswers(tokens: number | undefined) {
   return (stream: boolean) => (stream && long ? long() : cannedAnswer(stream));
 }
 
-/** The gateway of `checkout` with the bench config, served through `app.handle`. */
+/**
+ * The gateway of `checkout` with the bench config, served by the chat endpoint's handler as a
+ * listening server's router calls it; through `app.handle` for a checkout whose app has none.
+ */
 async function gatewayTarget(spec: RunSpec): Promise<InProcessTarget> {
   // The provider asks for a stream with `accept: text/event-stream` in its plain header object; the
   // body need not be read, nor a Headers object made, inside the measured loop.
@@ -88,7 +92,9 @@ async function gatewayTarget(spec: RunSpec): Promise<InProcessTarget> {
   const kit = createKit({ log: createLogger() });
   const runtime = await Runtime.start({ configPath: config, env: process.env, builtins: builtinPlugins, kit });
   const app = createApp(runtime);
-  return { send: (request) => app.handle(request), key, close: () => runtime.close() };
+  const routes = (app.config as { serve?: { routes?: Record<string, { POST?: (request: Request) => Promise<Response> }> } }).serve?.routes;
+  const chat = routes?.["/v1/chat/completions"]?.POST;
+  return { send: chat ?? ((request) => app.handle(request)), key, close: () => runtime.close() };
 }
 
 /** The lean gateway floor, served through its server's `fetch`; its upstream calls get the canned answers. */

@@ -152,15 +152,23 @@ const STREAMING: TextDecodeOptions = { stream: true };
 
 /** Bytes in, complete messages out, synchronously; keeps a partial line for the next chunk. */
 class SseParser {
-  private readonly decoder = new TextDecoder();
+  /** Byte order marks are kept by the decoder: a chunk decoded as a last one would lose any at its start. */
+  private readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   private readonly message = new MessageBuilder();
   private buffer = "";
+  /** Whether any text has been decoded: the stream's own byte order mark, if any, comes first. */
+  private started = false;
 
   push(bytes: Uint8Array): SseMessage[] {
     // A chunk ending on an ASCII byte ends between characters: it is decoded as a last chunk
     // (which still completes a character begun in the chunk before), without the streaming mode,
     // which costs several times a token frame's decoding. Any other may end mid-character.
-    const text = (bytes[bytes.length - 1] ?? 0x80) < 0x80 ? this.decoder.decode(bytes) : this.decoder.decode(bytes, STREAMING);
+    let text = (bytes[bytes.length - 1] ?? 0x80) < 0x80 ? this.decoder.decode(bytes) : this.decoder.decode(bytes, STREAMING);
+    if (!this.started && text) {
+      this.started = true;
+      // The one leading byte order mark a stream may have is not part of it (the SSE standard).
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     let buffer = this.buffer + text;
     // Vendors end lines with LF; a CR anywhere means CR or CRLF line ends: normalise them first.
     // A CR at the very end may be half of a CRLF split across chunks: keep it for the next one.

@@ -109,6 +109,15 @@ describe("readSse", () => {
     }
   });
 
+  test("a byte order mark is dropped at the stream's start, even split across chunks, and kept anywhere else", async () => {
+    const bytes = new TextEncoder().encode("\uFEFFdata: a\n\ndata: \uFEFFb\n\n");
+    const expected = [
+      { event: "message", data: "a" },
+      { event: "message", data: "\uFEFFb" },
+    ];
+    for (let cut = 1; cut < bytes.length; cut++) expect(await readBytes([bytes.slice(0, cut), bytes.slice(cut)])).toEqual(expected);
+  });
+
   test("a character cut short by ASCII reads as U+FFFD, as a streaming decoder makes it", async () => {
     const rocket = new TextEncoder().encode("🚀");
     const parts = [new TextEncoder().encode("data: a"), rocket.slice(0, 2), new TextEncoder().encode("b\n\n")];

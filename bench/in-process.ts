@@ -1,8 +1,8 @@
 // The gateway's own CPU per request with no sockets: requests go to the handler a listening
 // server's router calls for the chat endpoint (through `app.handle` for a checkout without one),
-// and the vendor is the fake upstream's canned answer, returned by the kit's fetch. What is left is the
-// request path itself, measured in one process with nothing else running, so two checkouts differ
-// by a few per cent where the socket benchmarks (run.ts, ab.ts) cannot tell 10% from noise.
+// and the vendor is the fake upstream's canned answer, returned by the kit's fetch. What is left is
+// the request path itself, measured in one process with nothing else running, so two checkouts
+// differ by a few per cent where the socket benchmarks (run.ts, ab.ts) cannot tell 10% from noise.
 //
 //   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000] [--tokens N] [--lean] [--objects N]
 //
@@ -182,17 +182,25 @@ function parse(argv: string[]) {
   if (checkouts.length > 2) throw new Error("usage: bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds N] [--requests N] [--warmup N] [--tokens N] [--lean] [--objects N]");
   const scenarios = values.scenario ? SCENARIOS.filter((s) => s.name.includes(values.scenario!)) : SCENARIOS;
   if (scenarios.length === 0) throw new Error(`--scenario ${values.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
-  const tokens = values.tokens === undefined ? undefined : Number(values.tokens);
-  if (tokens !== undefined && !(Number.isInteger(tokens) && tokens > 0)) throw new Error(`--tokens ${values.tokens}: give a whole number of token frames`);
-  const objects = values.objects === undefined ? undefined : Number(values.objects);
-  if (objects !== undefined && !(Number.isInteger(objects) && objects > 0)) throw new Error(`--objects ${values.objects}: give a whole number of requests`);
+  const tokens = count(values.tokens, "--tokens", "token frames");
+  const objects = count(values.objects, "--objects", "requests");
   return { checkouts, scenarios, rounds: Number(values.rounds), requests: Number(values.requests), warmup: Number(values.warmup), tokens, objects, lean: values.lean, child: values.child };
+}
+
+/** A flag's whole positive number, or undefined when it was not given. */
+function count(value: string | undefined, flag: string, of: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`${flag} ${value}: give a whole number of ${of}`);
+  return n;
 }
 
 type RunFlags = Pick<RunSpec, "requests" | "warmup" | "tokens" | "objects">;
 
-/** Each run in its own process: no run inherits another's JIT state or heap. */
-/** What the child printed: its CPU per request (a number), or with --objects its counts by type. */
+/**
+ * Each run in its own process: no run inherits another's JIT state or heap. Answers what the child
+ * printed: its CPU per request (a number), or with --objects its counts by type.
+ */
 async function run<T extends number | Record<string, number>>(work: Workspace, checkout: string, scenario: Scenario, flags: RunFlags): Promise<T> {
   const spec: RunSpec = { checkout, scenario: scenario.name, requests: flags.requests, warmup: flags.warmup, tokens: flags.tokens, objects: flags.objects, folder: work.folder };
   const out = await runCommand([process.execPath, "bench/in-process.ts", "--child", JSON.stringify(spec)], ROOT);

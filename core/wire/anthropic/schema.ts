@@ -1,6 +1,7 @@
 // TypeBox schema of Anthropic Messages request bodies (POST /v1/messages), the ingress's source of truth.
 
 import { Type, type Static } from "@sinclair/typebox";
+import { AnyObject } from "../any-object.ts";
 
 // Unknown fields are allowed everywhere: clients send newer fields (betas, container, mcp_servers)
 // that we ignore rather than reject.
@@ -62,7 +63,7 @@ const ToolParam = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
     description: Type.Optional(Type.String()),
-    input_schema: Type.Record(Type.String(), Type.Unknown()),
+    input_schema: AnyObject,
     cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])),
   },
   open,

@@ -1,6 +1,7 @@
 // TypeBox schema of POST /v1/chat/completions bodies, OpenRouter extras included: the ingress validates with it.
 
 import { Type, type Static } from "@sinclair/typebox";
+import { AnyObject } from "../any-object.ts";
 
 // Clients send many fields we do not know; they are allowed through and ignored.
 const open = { additionalProperties: true } as const;
@@ -77,7 +78,7 @@ const ToolBody = Type.Object(
       {
         name: Type.String(),
         description: Type.Optional(Type.String()),
-        parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        parameters: Type.Optional(AnyObject),
         strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
       },
       open,
@@ -103,7 +104,7 @@ const ResponseFormatBody = Type.Union([
         {
           name: Type.String(),
           description: Type.Optional(Type.String()),
-          schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          schema: Type.Optional(AnyObject),
           strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
         },
         open,

@@ -7,8 +7,8 @@
 //   bun bench/in-process.ts [checkout A] [checkout B] [--scenario TEXT] [--rounds 5] [--requests 2000] [--warmup 20000] [--tokens N] [--lean] [--objects N]
 //
 // With --tokens, a streamed scenario's answer has N token frames, each its own read, as a real
-// answer's tokens come (the socket scenarios get their ten frames in one read): the cost of a
-// long stream per token.
+// answer's tokens come: the cost of a long stream per token. Without it, the fake upstream's ten
+// frames come in one read, as they arrive over loopback in the socket scenarios.
 // With --lean, each round also runs the lean gateway floor (bench/lean-gateway.ts) the same way,
 // through its server's own `fetch` with the canned answers as its upstream: what each checkout
 // spends beyond it is the cost of the gateway's logic, read without the sockets' noise.
@@ -35,7 +35,7 @@ import { medianWithRange } from "./slices.ts";
 import { percentile } from "./stats.ts";
 import { createWorkspace, LEAN_GATEWAY_KEY, requestHeaders, ROOT, type Workspace } from "./targets.ts";
 import { startLeanGateway } from "./lean-gateway.ts";
-import { cannedAnswer, longStreamAnswer } from "./upstream.ts";
+import { cannedAnswer, longStreamAnswer, wholeStreamAnswer } from "./upstream.ts";
 
 const CONCURRENCY = 64;
 /** Names the lean gateway floor where a run names a checkout. */
@@ -65,7 +65,7 @@ interface InProcessTarget {
 /** The fake upstream's canned answer for a request: a stream when it asked for one. */
 function cannedAnswers(tokens: number | undefined) {
   const long = tokens ? longStreamAnswer(tokens) : null;
-  return (stream: boolean) => (stream && long ? long() : cannedAnswer(stream));
+  return (stream: boolean) => (stream ? (long ? long() : wholeStreamAnswer()) : cannedAnswer(false));
 }
 
 /**

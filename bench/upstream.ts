@@ -55,6 +55,13 @@ export function cannedAnswer(stream: boolean): Response {
   return stream ? streamResponse() : new Response(COMPLETION, { headers: JSON_HEADERS });
 }
 
+/** The same stream as one chunk: one read in-process, as the fake upstream's ten frames arrive over loopback. */
+const WHOLE_STREAM = [Buffer.concat(STREAM_FRAMES)];
+
+export function wholeStreamAnswer(): Response {
+  return streamResponse(WHOLE_STREAM);
+}
+
 /** A stream of `tokens` token frames, each its own read when read in-process, as a real answer's tokens come. */
 export function longStreamAnswer(tokens: number): () => Response {
   const frames = streamFrames(Array.from({ length: tokens }, (_, i) => WORDS[i % WORDS.length]!));

@@ -150,10 +150,21 @@ export async function* decodeSseMessages(messages: AsyncIterable<SseMessage>, de
 /** TextDecoder options for a chunk of a longer stream: made once, not per read. */
 const STREAMING: TextDecodeOptions = { stream: true };
 
+/** Byte order marks are kept by the decoder: a chunk decoded as a last one would lose any at its start. */
+function utf8Decoder(): TextDecoder {
+  return new TextDecoder("utf-8", { ignoreBOM: true });
+}
+
+/** Decodes the chunks that end between characters, for every stream: it keeps no state between them. */
+const WHOLE = utf8Decoder();
+
 /** Bytes in, complete messages out, synchronously; keeps a partial line for the next chunk. */
 class SseParser {
-  /** Byte order marks are kept by the decoder: a chunk decoded as a last one would lose any at its start. */
-  private readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  /**
+   * The stream's own decoder, made when a chunk first ends mid-character (it holds the character's
+   * first bytes for the next chunk); until then chunks are decoded whole by the shared one.
+   */
+  private decoder: TextDecoder | null = null;
   private readonly message = new MessageBuilder();
   private buffer = "";
   /** Whether any text has been decoded: the stream's own byte order mark, if any, comes first. */
@@ -163,7 +174,8 @@ class SseParser {
     // A chunk ending on an ASCII byte ends between characters: it is decoded as a last chunk
     // (which still completes a character begun in the chunk before), without the streaming mode,
     // which costs several times a token frame's decoding. Any other may end mid-character.
-    let text = (bytes[bytes.length - 1] ?? 0x80) < 0x80 ? this.decoder.decode(bytes) : this.decoder.decode(bytes, STREAMING);
+    const whole = (bytes[bytes.length - 1] ?? 0x80) < 0x80;
+    let text = whole ? (this.decoder ?? WHOLE).decode(bytes) : (this.decoder ??= utf8Decoder()).decode(bytes, STREAMING);
     if (!this.started && text) {
       this.started = true;
       // The one leading byte order mark a stream may have is not part of it (the SSE standard).
@@ -204,7 +216,7 @@ class SseParser {
   /** The stream ended: whatever is left, as if a blank line followed. */
   end(): SseMessage[] {
     const out: SseMessage[] = [];
-    const rest = this.buffer + this.decoder.decode();
+    const rest = this.decoder ? this.buffer + this.decoder.decode() : this.buffer;
     this.buffer = "";
     for (const line of rest.replace(/\r\n?/g, "\n").split("\n")) {
       const complete = this.message.line(line);

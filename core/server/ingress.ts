@@ -9,6 +9,7 @@ import { Cancellation } from "../gateway/cancellation.ts";
 import { serveChat } from "../gateway/pipeline.ts";
 import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import type { Snapshot } from "../runtime/snapshot.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
 import type { Metrics } from "./metrics.ts";
 import { sseBody } from "./sse-body.ts";
@@ -47,25 +48,17 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   }
-  const snapshot = runtime.acquire();
-  // The one AbortSignal listener of the request; everything downstream uses the cheap Cancellation.
-  const client = new Cancellation();
-  const onAbort = () => client.abort(clientGone());
-  request.signal.addEventListener("abort", onAbort, { once: true });
-  const done = () => {
-    request.signal.removeEventListener("abort", onAbort);
-    runtime.release(snapshot);
-  };
+  const inFlight = new InFlight(request, runtime);
   let streaming = false;
   try {
-    const outcome = await serveChat(snapshot, runtime, {
+    const outcome = await serveChat(inFlight.snapshot, runtime, {
       id,
       request: decoded.request,
       models: decoded.models,
       provider: decoded.provider,
       headers: request.headers,
       key: clientKey(request.headers),
-      cancel: client,
+      cancel: inFlight.client,
       arrivedAt,
     });
     metrics.observe(outcome, performance.now() - arrivedAt);
@@ -78,13 +71,42 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
     }
     streaming = true;
     const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
-    return new Response(sseBody(outcome, stream, client, done), {
+    return new Response(sseBody(outcome, stream, inFlight.client, inFlight), {
       headers: { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" },
     });
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   } finally {
     // A stream releases when its body ends.
-    if (!streaming) done();
+    if (!streaming) inFlight.release();
+  }
+}
+
+/**
+ * A request past its body: the snapshot it holds and its client's cancellation, which the one
+ * AbortSignal listener of the request (this object, as the listener) aborts when the client goes
+ * away; everything downstream uses the cheap Cancellation. An object rather than closures, as
+ * every request makes one.
+ */
+class InFlight {
+  readonly snapshot: Snapshot;
+  readonly client = new Cancellation();
+
+  constructor(
+    private readonly request: Request,
+    private readonly runtime: Runtime,
+  ) {
+    this.snapshot = runtime.acquire();
+    request.signal.addEventListener("abort", this, { once: true });
+  }
+
+  handleEvent(): void {
+    this.client.abort(clientGone());
+  }
+
+  /** The request is over (a stream's body has ended): the snapshot may retire. */
+  release(): void {
+    this.request.signal.removeEventListener("abort", this);
+    this.runtime.release(this.snapshot);
   }
 }

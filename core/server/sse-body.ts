@@ -21,68 +21,87 @@ export function sseBody(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   stream: StreamEncoder,
   client: Cancellation,
-  done: () => void,
+  done: Release,
 ): ReadableStream<Uint8Array> {
   // The DOM typings' constructor wins over Bun's direct-stream overload: the source is typed below.
   return new ReadableStream(sseSource(outcome, stream, client, done) as unknown as UnderlyingDefaultSource<Uint8Array>);
 }
 
-/**
- * The direct stream's source. A batch that is ready when asked for (the attempt's first, read
- * before the stream was committed to) is written before anything is awaited: the response head
- * then leaves with it in one packet instead of alone.
- */
+/** What the body calls once, when it has ended whichever way: the request is over. */
+export interface Release {
+  release(): void;
+}
+
 export function sseSource(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   stream: StreamEncoder,
   client: Cancellation,
-  done: () => void,
+  done: Release,
 ): Bun.DirectUnderlyingSource<Uint8Array> {
-  const iterator = outcome.events[Symbol.asyncIterator]();
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    done();
-  };
-  const cancel = async () => {
-    client.abort(clientGone());
-    await iterator.return?.(undefined).catch(() => {});
-    finish();
-  };
+  return new SseSource(outcome, stream, client, done);
+}
 
-  return {
-    type: "direct",
-    async pull(controller: ReadableStreamDirectController) {
-      // What is encoded and not yet written: complete frames, sent before any error frame.
-      let text = "";
-      try {
-        while (true) {
-          const next = iterator.next();
-          const step = Bun.peek.status(next) === "fulfilled" ? (Bun.peek(next) as IteratorResult<StreamEvent[]>) : await next;
-          if (step.done) break;
-          for (const event of step.value) text += stream.encode(event);
-          // A batch that came after the relay settled is the vendor's last read: it goes out with
-          // the closing frames, one packet instead of two.
-          if (!text || outcome.settlement()) continue;
-          let delivered = deliver(controller, text);
-          text = "";
-          if (typeof delivered !== "boolean") delivered = await delivered;
-          if (!delivered) return await cancel();
-        }
-        const settled = outcome.settlement();
-        quietly(() => controller.write(utf8.encode(text + stream.end(settled?.usage, settled?.costUsd))));
-      } catch (error) {
-        if (!client.aborted) quietly(() => controller.write(utf8.encode(text + stream.error(toGatewayError(error)))));
-        // A failure of the relay has ended it already; one of ours (an encoder that throws) must
-        // still end it, which aborts the upstream call and writes the ledger row.
-        await iterator.return?.(undefined).catch(() => {});
+/**
+ * The direct stream's source: a class, its `pull` and `cancel` methods made once, not a
+ * stream's worth of closures. A batch that is ready when asked for (the attempt's first, read
+ * before the stream was committed to) is written before anything is awaited: the response head
+ * then leaves with it in one packet instead of alone.
+ */
+class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
+  readonly type = "direct";
+  private readonly iterator: AsyncIterator<StreamEvent[]>;
+  private finished = false;
+
+  constructor(
+    private readonly outcome: Extract<ChatOutcome, { kind: "stream" }>,
+    private readonly stream: StreamEncoder,
+    private readonly client: Cancellation,
+    private readonly done: Release,
+  ) {
+    this.iterator = outcome.events[Symbol.asyncIterator]();
+  }
+
+  async pull(controller: ReadableStreamDirectController): Promise<void> {
+    const { iterator, stream, outcome } = this;
+    // What is encoded and not yet written: complete frames, sent before any error frame.
+    let text = "";
+    try {
+      while (true) {
+        const next = iterator.next();
+        const step = Bun.peek.status(next) === "fulfilled" ? (Bun.peek(next) as IteratorResult<StreamEvent[]>) : await next;
+        if (step.done) break;
+        for (const event of step.value) text += stream.encode(event);
+        // A batch that came after the relay settled is the vendor's last read: it goes out with
+        // the closing frames, one packet instead of two.
+        if (!text || outcome.settlement()) continue;
+        let delivered = deliver(controller, text);
+        text = "";
+        if (typeof delivered !== "boolean") delivered = await delivered;
+        if (!delivered) return await this.cancel();
       }
-      quietly(() => controller.close());
-      finish();
-    },
-    cancel,
-  };
+      const settled = outcome.settlement();
+      quietly(controller, utf8.encode(text + stream.end(settled?.usage, settled?.costUsd)));
+    } catch (error) {
+      if (!this.client.aborted) quietly(controller, utf8.encode(text + stream.error(toGatewayError(error))));
+      // A failure of the relay has ended it already; one of ours (an encoder that throws) must
+      // still end it, which aborts the upstream call and writes the ledger row.
+      await iterator.return?.(undefined).catch(() => {});
+    }
+    quietly(controller, null);
+    this.finish();
+  }
+
+  async cancel(): Promise<void> {
+    this.client.abort(clientGone());
+    await this.iterator.return?.(undefined).catch(() => {});
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.done.release();
+  }
 }
 
 /**
@@ -109,10 +128,13 @@ function flush(controller: ReadableStreamDirectController): boolean | Promise<bo
   return flushed instanceof Promise ? flushed.then(() => true, () => false) : true;
 }
 
-/** A write whose failure has no one left to tell: the client is gone or the stream is closed. */
-function quietly(write: () => unknown): void {
+/**
+ * The last write (`bytes`) or the close (null), whose failure has no one left to tell: the
+ * client is gone or the stream is closed.
+ */
+function quietly(controller: ReadableStreamDirectController, bytes: Uint8Array | null): void {
   try {
-    const pending = write();
+    const pending: unknown = bytes ? controller.write(bytes) : controller.close();
     if (pending instanceof Promise) pending.catch(() => {});
   } catch {}
 }

@@ -18,7 +18,8 @@ class ChunkDecoder implements StreamDecoder {
   private started = false;
   private usage: Usage | undefined;
   private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
-  private readonly toolIndexes = new Set<number>();
+  /** The indexes of the tool calls opened so far: made with the first, as most streams have none. */
+  private toolIndexes: Set<number> | null = null;
   /**
    * The shape of this stream's token frames, once one has been decoded the long way (see
    * frame-shape.ts), and the event a frame of it makes from the string it carries.
@@ -60,7 +61,7 @@ class ChunkDecoder implements StreamDecoder {
     const choice = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
     if (!choice) return;
     const before = out.length;
-    if (isObject(choice.delta)) decodeDelta(choice.delta, this.toolIndexes, out);
+    if (isObject(choice.delta)) decodeDelta(choice.delta, hasToolCalls(choice.delta) ? (this.toolIndexes ??= new Set()) : NO_TOOL_CALLS, out);
     if (typeof choice.finish_reason === "string") {
       const native = typeof choice.native_finish_reason === "string" ? choice.native_finish_reason : choice.finish_reason;
       this.finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
@@ -98,7 +99,7 @@ class ChunkDecoder implements StreamDecoder {
     const choice: unknown = frame.choices[0];
     if (!isObject(choice) || !isObject(choice.delta) || typeof choice.finish_reason === "string") return undefined;
     const events: StreamEvent[] = [];
-    decodeDelta(choice.delta, new Set(this.toolIndexes), events);
+    decodeDelta(choice.delta, hasToolCalls(choice.delta) ? new Set(this.toolIndexes) : NO_TOOL_CALLS, events);
     return events.length === 1 && events[0]!.type === type ? carriedString(events[0]!) : undefined;
   }
 
@@ -131,6 +132,13 @@ function carriedString(event: StreamEvent): string | undefined {
 function withString(event: StreamEvent, value: string): StreamEvent {
   if (event.type === "tool_call_delta") return { type: "tool_call_delta", index: event.index, arguments: value };
   return { type: event.type as "text" | "reasoning", text: value };
+}
+
+/** What decodeDelta is given for a delta without tool calls, which it never reads or adds to then. */
+const NO_TOOL_CALLS = new Set<number>();
+
+function hasToolCalls(delta: Json): boolean {
+  return Array.isArray(delta.tool_calls);
 }
 
 function decodeDelta(delta: Json, toolIndexes: Set<number>, out: StreamEvent[]): void {

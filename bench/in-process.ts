@@ -49,7 +49,7 @@ interface RunSpec {
   requests: number;
   warmup: number;
   folder: string;
-  /** Token frames of a streamed answer, one read each; the fake upstream's ten frames when absent. */
+  /** Token frames of a streamed answer, one read each; when absent, the fake upstream's ten frames in one read. */
   tokens?: number;
   /** Count the objects of this many requests instead of measuring CPU. */
   objects?: number;

@@ -12,7 +12,7 @@ import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
 import type { Metrics } from "./metrics.ts";
-import { sseBody } from "./sse-body.ts";
+import { sseBody, type StreamedRequest } from "./sse-body.ts";
 
 export interface StreamEncoder {
   encode(event: StreamEvent): string;
@@ -71,7 +71,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
     }
     streaming = true;
     const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
-    return new Response(sseBody(outcome, stream, inFlight.client, inFlight), {
+    return new Response(sseBody(outcome, stream, inFlight), {
       headers: { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" },
     });
   } catch (error) {
@@ -88,7 +88,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
  * away; everything downstream uses the cheap Cancellation. An object rather than closures, as
  * every request makes one.
  */
-class InFlight {
+class InFlight implements StreamedRequest {
   readonly snapshot: Snapshot;
   readonly client = new Cancellation();
 

@@ -20,25 +20,26 @@ const utf8 = new TextEncoder();
 export function sseBody(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   stream: StreamEncoder,
-  client: Cancellation,
-  done: Release,
+  request: StreamedRequest,
 ): ReadableStream<Uint8Array> {
   // The DOM typings' constructor wins over Bun's direct-stream overload: the source is typed below.
-  return new ReadableStream(sseSource(outcome, stream, client, done) as unknown as UnderlyingDefaultSource<Uint8Array>);
+  return new ReadableStream(sseSource(outcome, stream, request) as unknown as UnderlyingDefaultSource<Uint8Array>);
 }
 
-/** What the body calls once, when it has ended whichever way: the request is over. */
-export interface Release {
+/** The request a body streams the answer of. */
+export interface StreamedRequest {
+  /** Aborted by the body when the client goes away. */
+  readonly client: Cancellation;
+  /** Called once, when the body has ended whichever way: the request is over. */
   release(): void;
 }
 
 export function sseSource(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   stream: StreamEncoder,
-  client: Cancellation,
-  done: Release,
+  request: StreamedRequest,
 ): Bun.DirectUnderlyingSource<Uint8Array> {
-  return new SseSource(outcome, stream, client, done);
+  return new SseSource(outcome, stream, request);
 }
 
 /**
@@ -55,8 +56,7 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
   constructor(
     private readonly outcome: Extract<ChatOutcome, { kind: "stream" }>,
     private readonly stream: StreamEncoder,
-    private readonly client: Cancellation,
-    private readonly done: Release,
+    private readonly request: StreamedRequest,
   ) {
     this.iterator = outcome.events[Symbol.asyncIterator]();
   }
@@ -82,17 +82,17 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
       const settled = outcome.settlement();
       quietly(controller, utf8.encode(text + stream.end(settled?.usage, settled?.costUsd)));
     } catch (error) {
-      if (!this.client.aborted) quietly(controller, utf8.encode(text + stream.error(toGatewayError(error))));
+      if (!this.request.client.aborted) quietly(controller, utf8.encode(text + stream.error(toGatewayError(error))));
       // A failure of the relay has ended it already; one of ours (an encoder that throws) must
       // still end it, which aborts the upstream call and writes the ledger row.
       await iterator.return?.(undefined).catch(() => {});
     }
-    quietly(controller, null);
+    quietly(controller);
     this.finish();
   }
 
   async cancel(): Promise<void> {
-    this.client.abort(clientGone());
+    this.request.client.abort(clientGone());
     await this.iterator.return?.(undefined).catch(() => {});
     this.finish();
   }
@@ -100,7 +100,7 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.done.release();
+    this.request.release();
   }
 }
 
@@ -129,10 +129,10 @@ function flush(controller: ReadableStreamDirectController): boolean | Promise<bo
 }
 
 /**
- * The last write (`bytes`) or the close (null), whose failure has no one left to tell: the
+ * The last write (`bytes`) or, without them, the close, whose failure has no one left to tell: the
  * client is gone or the stream is closed.
  */
-function quietly(controller: ReadableStreamDirectController, bytes: Uint8Array | null): void {
+function quietly(controller: ReadableStreamDirectController, bytes?: Uint8Array): void {
   try {
     const pending: unknown = bytes ? controller.write(bytes) : controller.close();
     if (pending instanceof Promise) pending.catch(() => {});

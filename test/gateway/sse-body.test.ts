@@ -59,7 +59,7 @@ const encoder = (failOn?: string): StreamEncoder => ({
 test("every batch is written in order, then the end frame, and the request is released once", async () => {
   const { outcome, state } = relay([[text("a"), text("b")], [text("c")]]);
   let released = 0;
-  const body = await new Response(sseBody(outcome, encoder(), new Cancellation(), { release: () => released++ })).text();
+  const body = await new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => released++ })).text();
   expect(body).toBe("[a][b][c][end 2 0.5]");
   expect(state.ended).toBe(true);
   expect(released).toBe(1);
@@ -68,7 +68,7 @@ test("every batch is written in order, then the end frame, and the request is re
 test("an encoder that fails mid-stream ends the stream with an error frame and ends the relay", async () => {
   const { outcome, state } = relay([[text("a")], [text("b")], [text("c")]]);
   let released = 0;
-  const body = await new Response(sseBody(outcome, encoder("b"), new Cancellation(), { release: () => released++ })).text();
+  const body = await new Response(sseBody(outcome, encoder("b"), { client: new Cancellation(), release: () => released++ })).text();
   expect(body).toBe(`[a][error ${errors.internal("x").code}]`);
   expect(state.ended).toBe(true);
   expect(released).toBe(1);
@@ -76,13 +76,13 @@ test("an encoder that fails mid-stream ends the stream with an error frame and e
 
 test("each batch is sent as it comes; the last one, handed on after the relay settled, with the closing frames", async () => {
   const { outcome } = relay([[text("a"), text("b")], [text("c")]], true);
-  const sent = await chunks(sseBody(outcome, encoder(), new Cancellation(), { release: () => {} }));
+  const sent = await chunks(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {} }));
   expect(sent).toEqual(["[a][b]", "[c][end 2 0.5]"]);
 });
 
 test("a relay still open after its last batch sends the closing frames on their own", async () => {
   const { outcome } = relay([[text("a"), text("b")], [text("c")]]);
-  const sent = await chunks(sseBody(outcome, encoder(), new Cancellation(), { release: () => {} }));
+  const sent = await chunks(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {} }));
   expect(sent).toEqual(["[a][b]", "[c]", "[end 2 0.5]"]);
 });
 
@@ -97,7 +97,7 @@ test("a batch ready when the body starts is written before anything is awaited, 
   const outcome = streamOutcome(events, () => null);
   const writes: string[] = [];
   const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), flush: () => {}, close: () => {} };
-  const pulled = sseSource(outcome, encoder(), new Cancellation(), { release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
+  const pulled = sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
   expect(writes).toEqual(["[a]"]);
   second.resolve({ done: false, value: [text("b")] });
   await pulled;

@@ -18,8 +18,8 @@ class ChunkDecoder implements StreamDecoder {
   private started = false;
   private usage: Usage | undefined;
   private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
-  /** The indexes of the tool calls opened so far: made with the first, as most streams have none. */
-  private toolIndexes: Set<number> | null = null;
+  /** The indexes of the tool calls opened so far (see ToolCalls). */
+  toolIndexes: Set<number> | null = null;
   /**
    * The shape of this stream's token frames, once one has been decoded the long way (see
    * frame-shape.ts), and the event a frame of it makes from the string it carries.
@@ -61,7 +61,7 @@ class ChunkDecoder implements StreamDecoder {
     const choice = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
     if (!choice) return;
     const before = out.length;
-    if (isObject(choice.delta)) decodeDelta(choice.delta, hasToolCalls(choice.delta) ? (this.toolIndexes ??= new Set()) : NO_TOOL_CALLS, out);
+    if (isObject(choice.delta)) decodeDelta(choice.delta, this, out);
     if (typeof choice.finish_reason === "string") {
       const native = typeof choice.native_finish_reason === "string" ? choice.native_finish_reason : choice.finish_reason;
       this.finish = { type: "finish", reason: decodeFinishReason(choice.finish_reason), native };
@@ -99,7 +99,8 @@ class ChunkDecoder implements StreamDecoder {
     const choice: unknown = frame.choices[0];
     if (!isObject(choice) || !isObject(choice.delta) || typeof choice.finish_reason === "string") return undefined;
     const events: StreamEvent[] = [];
-    decodeDelta(choice.delta, hasToolCalls(choice.delta) ? new Set(this.toolIndexes) : NO_TOOL_CALLS, events);
+    // A copy: a probe must not open calls for the stream.
+    decodeDelta(choice.delta, { toolIndexes: this.toolIndexes && new Set(this.toolIndexes) }, events);
     return events.length === 1 && events[0]!.type === type ? carriedString(events[0]!) : undefined;
   }
 
@@ -134,18 +135,17 @@ function withString(event: StreamEvent, value: string): StreamEvent {
   return { type: event.type as "text" | "reasoning", text: value };
 }
 
-/** What decodeDelta is given for a delta without tool calls, which it never reads or adds to then. */
-const NO_TOOL_CALLS = new Set<number>();
-
-function hasToolCalls(delta: Json): boolean {
-  return Array.isArray(delta.tool_calls);
+/** The indexes of a stream's tool calls opened so far: the set is made with the first, as most streams have none. */
+interface ToolCalls {
+  toolIndexes: Set<number> | null;
 }
 
-function decodeDelta(delta: Json, toolIndexes: Set<number>, out: StreamEvent[]): void {
+function decodeDelta(delta: Json, calls: ToolCalls, out: StreamEvent[]): void {
   const reasoning = delta.reasoning_content ?? delta.reasoning;
   if (typeof reasoning === "string" && reasoning) out.push({ type: "reasoning", text: reasoning });
   if (typeof delta.content === "string" && delta.content) out.push({ type: "text", text: delta.content });
   if (!Array.isArray(delta.tool_calls)) return;
+  const toolIndexes = (calls.toolIndexes ??= new Set());
   for (let position = 0; position < delta.tool_calls.length; position++) {
     const call: unknown = delta.tool_calls[position];
     if (!isObject(call)) continue;

@@ -6,9 +6,12 @@
 // - parsing (parsing-proxy.ts): the request read and parsed too, as a router must;
 // - lean gateway (lean-gateway.ts): that plus the key check, the abort plumbing, the answer encoded
 //   again and a ledger row per request in SQLite: the bench config's duties without their logic;
-// - with --gateway, the gateway itself on the bench config.
+// - with --gateway, the gateway itself on the bench config;
+// - with --burn 10,20, the lean gateway spending that many µs of calibrated extra CPU a request
+//   (burn.ts; --burn-kind wide or compact): what a µs of logic measured in-process costs
+//   under this load, and how much of it a gateway can add to the floor and keep a ratio.
 //
-//   bun bench/floor.ts [--scenario TEXT] [--rounds 7] [--slice 1.5] [--concurrency 64] [--gateway]
+//   bun bench/floor.ts [--scenario TEXT] [--rounds 7] [--slice 1.5] [--concurrency 64] [--gateway] [--burn 10,20] [--burn-kind wide]
 //
 // At concurrency C a closed loop waits C ÷ throughput per request (Little's law), so a floor at r
 // times the bare proxy's throughput sits about p50 × (1 ÷ r − 1) above its p50: the table prints
@@ -16,6 +19,7 @@
 
 import { parseArgs } from "node:util";
 import { bodyOf } from "./bodies.ts";
+import { burnKindOf } from "./burn.ts";
 import { SCENARIOS } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { markdownTable } from "./report.ts";
@@ -32,6 +36,8 @@ const { values: args } = parseArgs({
     slice: { type: "string", default: "1.5" },
     concurrency: { type: "string", default: "64" },
     gateway: { type: "boolean", default: false },
+    burn: { type: "string", default: "" },
+    "burn-kind": { type: "string", default: "wide" },
   },
 });
 const P50_BAR_MS = 0.5;
@@ -50,6 +56,13 @@ try {
     const server = await start();
     started.push(server);
     targets.push({ label, server, headers: requestHeaders(key) });
+  }
+  const burnKind = burnKindOf(args["burn-kind"]);
+  for (const us of args.burn!.split(",").filter(Boolean).map(Number)) {
+    if (!(us > 0)) throw new Error(`--burn takes µs above 0, comma-separated: ${args.burn}`);
+    const server = await startLeanGatewayProcess(work, upstream, { LEAN_BURN_KIND: burnKind }, us);
+    started.push(server);
+    targets.push({ label: `lean +${us} µs ${burnKind}`, server, headers: requestHeaders(LEAN_GATEWAY_KEY) });
   }
   if (args.gateway) {
     const { server, key } = await startGateway(work, upstream);

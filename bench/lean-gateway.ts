@@ -11,15 +11,18 @@
 // its own logic. Optimistic on purpose: the body is forwarded as it came (no model swapped) and a
 // stream is relayed as bytes with the usage searched, not decoded (see parsing-proxy.ts).
 // Run as `bun bench/lean-gateway.ts <upstream-url> <sqlite-file> <key>`; prints `listening <port>`.
+// With LEAN_BURN_US=N (and LEAN_BURN_KIND) in its environment, each request first does N µs of
+// calibrated work (burn.ts; bench/floor.ts --burn).
 
 import { openLedger } from "../core/ledger/index.ts";
 import { hashSecret } from "../core/ledger/secrets.ts";
 import type { Usage } from "../core/kit/canonical.ts";
+import { burnKindOf, calibratedBurn } from "./burn.ts";
 import { relayStream } from "./parsing-proxy.ts";
 
 const TIMEOUT_MS = 600_000;
 
-export async function startLeanGateway(upstream: string, ledgerFile: string, key: string, port = 0) {
+export async function startLeanGateway(upstream: string, ledgerFile: string, key: string, port = 0, burn = calibratedBurn(0)) {
   const url = `${upstream.replace(/\/$/, "")}/v1/chat/completions`;
   const keyHash = hashSecret(key);
   const ledger = await openLedger(`sqlite:${ledgerFile}`);
@@ -31,6 +34,7 @@ export async function startLeanGateway(upstream: string, ledgerFile: string, key
     idleTimeout: 255,
     async fetch(request) {
       const arrivedAt = performance.now();
+      burn();
       const token = request.headers.get("authorization")?.slice("Bearer ".length) ?? "";
       if (hashSecret(token) !== keyHash) return Response.json({ error: "unknown key" }, { status: 401 });
       const body = await request.text();
@@ -80,7 +84,9 @@ export async function startLeanGateway(upstream: string, ledgerFile: string, key
 if (import.meta.main) {
   const [upstream, ledgerFile, key] = process.argv.slice(2);
   if (!upstream || !ledgerFile || !key) throw new Error("usage: bun bench/lean-gateway.ts <upstream-url> <sqlite-file> <key>");
-  const { server, ledger } = await startLeanGateway(upstream, ledgerFile, key, Number(process.env.PORT ?? 0));
+  const { server, ledger } = await startLeanGateway(upstream, ledgerFile, key, Number(process.env.PORT ?? 0),
+    calibratedBurn(Number(process.env.LEAN_BURN_US ?? 0), burnKindOf(process.env.LEAN_BURN_KIND)),
+  );
   process.on("SIGTERM", async () => {
     server.stop(true);
     await ledger.close();

@@ -4,7 +4,7 @@
 // (`--cpu-prof`) samples too sparsely under socket load to trust, and charges native work to
 // whatever frame it last saw; perf sees every sample and the whole stack.
 //
-//   bun bench/perf-profile.ts [--scenario "chat, stream"] [--target gateway|lean] [--seconds 8] [--top 30]
+//   bun bench/perf-profile.ts [--scenario "chat, stream"] [--target gateway|lean] [--seconds 8] [--top 30] [--gc]
 //
 // Needs `perf` on the PATH and leave to attach to a child process (perf_event_paranoid ≤ 1, or
 // root); software events suffice, so it runs in VMs without hardware counters. Prints the main
@@ -14,6 +14,7 @@
 // loop, the sockets, the garbage collector and the promise machinery, split by kernel and user space.
 // Above the tables, the CPU of every thread of the process: fetch serves the upstream sockets on its
 // own thread, and the collector has helpers (the JIT dump adds a "PerfLog" thread of its own).
+// With --gc the server logs its collections (BUN_JSC_logGC) and their pauses are totalled per request.
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ import { bodyOf } from "./bodies.ts";
 import { SCENARIOS, type Scenario } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
-import { threadCpuMs } from "./processes.ts";
+import { threadCpuMs, threadMinorFaults } from "./processes.ts";
 import { markdownTable } from "./report.ts";
 import { warmUp } from "./slices.ts";
 import {
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     target: { type: "string", default: "gateway" },
     seconds: { type: "string", default: "8" },
     top: { type: "string", default: "30" },
+    gc: { type: "boolean", default: false },
   },
 });
 const found = SCENARIOS.find((s) => s.name.includes(args.scenario!));
@@ -105,7 +107,7 @@ function threadsSpent(before: Map<string, number>, after: Map<string, number>): 
 async function main(): Promise<void> {
   const work = createWorkspace();
   const upstream = await startUpstreamProcess();
-  const env = { BUN_JSC_useJITDump: "1", BUN_JSC_jitDumpDirectory: work.folder };
+  const env: Record<string, string> = { BUN_JSC_useJITDump: "1", BUN_JSC_jitDumpDirectory: work.folder, ...(args.gc ? { BUN_JSC_logGC: "1" } : {}) };
   const { server, key } =
     args.target === "lean"
       ? { server: await startLeanGatewayProcess(work, upstream, env), key: LEAN_GATEWAY_KEY }
@@ -122,10 +124,14 @@ async function main(): Promise<void> {
     // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
     await Bun.sleep(300);
     const threadsBefore = threadCpuMs(server.pid);
+    const faultsBefore = threadMinorFaults(server.pid);
+    const collectionsBefore = server.collections();
     const load = await loadInProcess(work, {
       url: chatUrl(server), headers, stream: scenario.stream, concurrency: 64, requests: 10_000_000, durationMs: Number(args.seconds) * 1000, warmup: 0,
     }, body);
     const { threads, total } = threadsSpent(threadsBefore, threadCpuMs(server.pid));
+    const faults = threadsSpent(faultsBefore, threadMinorFaults(server.pid));
+    const collectionsAfter = server.collections();
     const cpuMs = threads.find(([name]) => name === "main")?.[1] ?? Number.NaN;
     perf.kill("SIGINT");
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
@@ -141,7 +147,16 @@ async function main(): Promise<void> {
     console.log(`${args.target}, ${scenario.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
     const perRequest = (ms: number) => ((ms * 1000) / requests).toFixed(1);
     console.log(`main thread: ${perRequest(cpuMs)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples`);
-    console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})\n`);
+    console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})`);
+    const faultsPerRequest = (count: number) => (count / requests).toFixed(2);
+    console.log(`minor page faults: ${faultsPerRequest(faults.total)} per request (${faults.threads.map(([name, count]) => `${name} ${faultsPerRequest(count)}`).join(", ")})`);
+    if (args.gc) {
+      const eden = collectionsAfter.eden - collectionsBefore.eden;
+      const full = collectionsAfter.full - collectionsBefore.full;
+      const pauseMs = collectionsAfter.pauseMs - collectionsBefore.pauseMs;
+      console.log(`collections: ${eden} eden and ${full} full, their pauses ${perRequest(pauseMs)} µs per request`);
+    }
+    console.log("");
     console.log(`By the nearest JavaScript function on the stack (its own code and the native work it called):\n`);
     console.log(table(counts.nearest, counts.samples, usPerSample, top));
     console.log(`\nBy every function on the stack (inclusive):\n`);

@@ -17,7 +17,28 @@ export interface ServerProcess {
   cpuMs(): number;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
+  /** The collections logged so far, when the process runs with BUN_JSC_logGC=1 (see collectionOf). */
+  collections(): Collections;
 }
+
+export interface Collections {
+  eden: number;
+  full: number;
+  /** Their pauses, in ms, as the engine measured them. */
+  pauseMs: number;
+}
+
+/**
+ * A collection in the engine's GC log (BUN_JSC_logGC=1), whose line names its kind and ends with its
+ * pause: `[GC<…>: START M 49177kb => EdenCollection, … p=2.526898ms (max …), cycle … END]`.
+ */
+export function collectionOf(line: string): { kind: "eden" | "full"; pauseMs: number } | null {
+  const match = /=> (Eden|Full)Collection,.* p=([\d.]+)ms/.exec(line);
+  return match ? { kind: match[1] === "Eden" ? "eden" : "full", pauseMs: Number(match[2]) } : null;
+}
+
+/** The GC log's other lines, kept out of a process's tail. */
+const GC_LOG_LINE = /^(\[GC<|GC END!|Requesting GC )/;
 
 const PORT_PATTERNS = [/^listening (\d+)$/, /"url":"http:\/\/[^"]*:(\d+)"/];
 
@@ -37,7 +58,7 @@ export function cpuMsOfSchedstat(schedstat: string): number {
 }
 
 /** A file of /proc/<pid>/task/<tid>, or null when the thread has ended. */
-function readTaskFile(pid: number, tid: string, file: "schedstat" | "comm"): string | null {
+function readTaskFile(pid: number, tid: string, file: "schedstat" | "comm" | "stat"): string | null {
   try {
     return readFileSync(`/proc/${pid}/task/${tid}/${file}`, "utf8");
   } catch {
@@ -52,12 +73,29 @@ function readTaskFile(pid: number, tid: string, file: "schedstat" | "comm"): str
  * Only live threads count: the servers measured here keep theirs for the life of the process.
  */
 export function threadCpuMs(pid: number): Map<string, number> {
+  return byThreadName(pid, "schedstat", cpuMsOfSchedstat);
+}
+
+/** Minor page faults so far of each of a process's threads, summed by thread name. */
+export function threadMinorFaults(pid: number): Map<string, number> {
+  return byThreadName(pid, "stat", minorFaultsOfStat);
+}
+
+/**
+ * The minor faults of a /proc stat line: its tenth field, counted after the command name in
+ * parentheses, which may itself hold spaces and parentheses.
+ */
+export function minorFaultsOfStat(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+}
+
+function byThreadName(pid: number, file: "schedstat" | "stat", read: (text: string) => number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const schedstat = readTaskFile(pid, tid, "schedstat");
+    const text = readTaskFile(pid, tid, file);
     const name = tid === String(pid) ? "main" : readTaskFile(pid, tid, "comm")?.trim();
-    if (schedstat === null || name === undefined) continue; // ended between the listing and the reads
-    byName.set(name, (byName.get(name) ?? 0) + cpuMsOfSchedstat(schedstat));
+    if (text === null || name === undefined) continue; // ended between the listing and the reads
+    byName.set(name, (byName.get(name) ?? 0) + read(text));
   }
   return byName;
 }
@@ -89,8 +127,17 @@ export async function startServer(name: string, cmd: string[], cwd: string, env?
   const options = { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", ...(env ? { env: { ...process.env, ...env } } : {}) } as const;
   const proc: Subprocess<"ignore", "pipe", "pipe"> = Bun.spawn(cmd, options);
   const lines: string[] = [];
+  const collections: Collections = { eden: 0, full: 0, pauseMs: 0 };
   const port = await new Promise<number>((resolve, reject) => {
     const onLine = (line: string) => {
+      if (GC_LOG_LINE.test(line)) {
+        const collection = collectionOf(line);
+        if (collection) {
+          collections[collection.kind]++;
+          collections.pauseMs += collection.pauseMs;
+        }
+        return;
+      }
       lines.push(line);
       if (lines.length > 40) lines.shift();
       for (const pattern of PORT_PATTERNS) {
@@ -110,6 +157,7 @@ export async function startServer(name: string, cmd: string[], cwd: string, env?
     tail: () => lines.join("\n"),
     rssMb: () => rssMbOf(proc.pid),
     cpuMs: () => cpuMsOf(proc.pid),
+    collections: () => ({ ...collections }),
     async stop() {
       proc.kill("SIGTERM");
       return await proc.exited;

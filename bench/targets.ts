@@ -51,9 +51,14 @@ export function startParsingProxyProcess(upstream: ServerProcess, relayOnly = fa
 /** The key the lean gateway floor accepts. */
 export const LEAN_GATEWAY_KEY = "sk-lean-bench";
 
-export function startLeanGatewayProcess(work: Workspace, upstream: ServerProcess, env?: Record<string, string>): Promise<ServerProcess> {
-  const ledger = join(work.folder, "lean-gateway.db");
-  return startServer("lean gateway", [BUN, "bench/lean-gateway.ts", upstream.url, ledger, LEAN_GATEWAY_KEY], ROOT, env);
+/**
+ * The lean gateway; with `burnUs`, one that first spends that much calibrated CPU on each request
+ * (see lean-gateway.ts), with a ledger of its own.
+ */
+export function startLeanGatewayProcess(work: Workspace, upstream: ServerProcess, env?: Record<string, string>, burnUs = 0): Promise<ServerProcess> {
+  const ledger = join(work.folder, burnUs ? `lean-gateway-burn-${burnUs}.db` : "lean-gateway.db");
+  const burn: Record<string, string> = burnUs ? { LEAN_BURN_US: String(burnUs) } : {};
+  return startServer("lean gateway", [BUN, "bench/lean-gateway.ts", upstream.url, ledger, LEAN_GATEWAY_KEY], ROOT, { ...env, ...burn });
 }
 
 export interface GatewayOptions {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
+import { calibratedBurn } from "../../bench/burn.ts";
 import { startLeanGateway } from "../../bench/lean-gateway.ts";
 import { startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
@@ -96,6 +97,20 @@ test("the lean gateway checks the key, answers with its own id and the cost, rel
     const rows = db.query("SELECT id, stream, input_tokens FROM requests ORDER BY created_at").all();
     db.close();
     expect(rows).toEqual([{ id: json.id, stream: 0, input_tokens: 7400 }, expect.objectContaining({ stream: 1 })]);
+  } finally {
+    lean.server.stop(true);
+    await lean.ledger.close();
+  }
+});
+
+test("a lean gateway that burns calibrated CPU on each request answers as one that does not", async () => {
+  const lean = await startLeanGateway(`http://127.0.0.1:${upstream.port}`, `${work.folder}/lean-burn.db`, "sk-lean", 0, calibratedBurn(5));
+  try {
+    const answer = await fetch(`http://127.0.0.1:${lean.server.port}/v1/chat/completions`, {
+      method: "POST", headers: { authorization: "Bearer sk-lean" }, body: chatBody("m", false),
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ model: "m", usage: { cost: 0.00105 } });
   } finally {
     lean.server.stop(true);
     await lean.ledger.close();

@@ -1,9 +1,10 @@
-// The bench's arithmetic: percentiles, CPU profile self times, ledger row counts, verdicts.
+// The bench's arithmetic: percentiles, CPU profile self times, thread readings, ledger row counts, verdicts.
 
 import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { areaTimes, byFile, byFunction, selfTimes, type CpuProfile } from "../../bench/profile-summary.ts";
-import { cpuMsOfSchedstat, threadCpuMs } from "../../bench/processes.ts";
+import { readFileSync } from "node:fs";
+import { collectionOf, cpuMsOfSchedstat, minorFaultsOfStat, threadCpuMs, threadMinorFaults } from "../../bench/processes.ts";
 import { countLedgerRows } from "../../bench/soak.ts";
 import { percentile } from "../../bench/stats.ts";
 import { createWorkspace } from "../../bench/targets.ts";
@@ -86,6 +87,26 @@ test("CPU time is read from a thread's schedstat in nanoseconds, on the kernel's
   expect(spent).toBeGreaterThan(10);
   // Never more than the whole process's account of the same interval (ms against µs).
   expect(spent).toBeLessThanOrEqual((used.user + used.system) / 1000 + 1);
+});
+
+test("a thread's minor page faults are read from its stat line, after a command name that may hold spaces", () => {
+  // pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt ...
+  expect(minorFaultsOfStat("4242 (HTTP Client) S 1 4242 4242 0 -1 4194368 7311 0 2 0 55 21 0 0 20 0 9 0\n")).toBe(7311);
+  expect(minorFaultsOfStat("7 (a) b (c) R 1 7 7 0 -1 0 12 0 0 0\n")).toBe(12);
+  // Live: this process has faulted since it started, and no thread more than the whole process.
+  const main = threadMinorFaults(process.pid).get("main")!;
+  expect(main).toBeGreaterThan(0);
+  expect(main).toBeLessThanOrEqual(minorFaultsOfStat(readFileSync(`/proc/${process.pid}/stat`, "utf8")));
+});
+
+test("the engine's GC log gives each collection's kind and pause; its other lines give none", () => {
+  const eden =
+    "[GC<0x47ef3028118>: START M 49177kb => EdenCollection, a=0kb hf=0.000 mu=0.600 v=0kb (C:0 M:0 P1:0) o=214 b=352 " +
+    "i#1:N<CsMsrShDMsm(353)SrbBcs> 34+0 v=493kb => 32944kb, p=2.526898ms (max 10.992560), cycle 2.494456ms END]";
+  expect(collectionOf(eden)).toEqual({ kind: "eden", pauseMs: 2.526898 });
+  expect(collectionOf(eden.replace("EdenCollection", "FullCollection"))).toEqual({ kind: "full", pauseMs: 2.526898 });
+  expect(collectionOf("[GC<0x30e04f9c118>: starting 0.089330ms]")).toBeNull();
+  expect(collectionOf("GC END!")).toBeNull();
 });
 
 test("ledger rows are counted from the requests table of the SQLite file", () => {

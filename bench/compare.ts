@@ -42,6 +42,8 @@ export interface Row {
   rssMb: number;
   /** The server's CPU time per request sent in the rounds, in µs: its cost, whatever the contention. */
   cpuUsPerRequest: number;
+  /** Its minor page faults per request sent in the rounds. */
+  faultsPerRequest: number;
 }
 
 /**
@@ -72,7 +74,10 @@ export async function compare(
       const slices = rounds.map((round) => round.get(target.name)!);
       const result = mergeResults(slices.map((slice) => slice.result), stream);
       const roundRps = slices.map((slice) => slice.rps);
-      rows.push({ scenario, target: target.name, result, roundRps, rssMb: target.server.rssMb(), cpuUsPerRequest: perRequest(slices) });
+      rows.push({
+        scenario, target: target.name, result, roundRps, rssMb: target.server.rssMb(),
+        cpuUsPerRequest: perRequest(slices), faultsPerRequest: perRequest(slices, (s) => s.faultsPerRequest),
+      });
       const failed = result.errors ? `, ${result.errors} errors (first: ${result.firstError})` : "";
       log(`  ${scenario.name} → ${target.name}: ${result.ok} ok in ${result.seconds.toFixed(1)} s over ${load.rounds} rounds${failed}`);
     }

@@ -82,11 +82,13 @@ try {
     for (const { label } of targets) {
       const ratio = medianWithRange(taken.map((round) => round.get(label)!.rps / round.get("bare proxy")!.rps), 2);
       const delta = medianWithRange(taken.map((round) => round.get(label)!.p50 - round.get("bare proxy")!.p50), 2);
-      const cpu = perRequest(taken.map((round) => round.get(label)!)).toFixed(0);
-      rows.push([scenario.name, label, ratio, delta, cpu, label === "bare proxy" ? `${proxyP50.toFixed(2)} ms; the p50 bar needs ${bar}×` : ""]);
+      const slices = taken.map((round) => round.get(label)!);
+      const cpu = perRequest(slices).toFixed(0);
+      const faults = perRequest(slices, (s) => s.faultsPerRequest).toFixed(2);
+      rows.push([scenario.name, label, ratio, delta, cpu, faults, label === "bare proxy" ? `${proxyP50.toFixed(2)} ms; the p50 bar needs ${bar}×` : ""]);
     }
   }
-  const header = ["scenario", "target", "req/s ÷ bare proxy (rounds' range)", "p50 Δ ms", "CPU µs/req", "bare proxy p50"];
+  const header = ["scenario", "target", "req/s ÷ bare proxy (rounds' range)", "p50 Δ ms", "CPU µs/req", "faults/req", "bare proxy p50"];
   console.log(markdownTable(header, rows));
 } finally {
   for (const server of started.reverse()) await server.stop();

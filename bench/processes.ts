@@ -15,6 +15,8 @@ export interface ServerProcess {
   rssMb(): number;
   /** CPU time used so far by its live threads (user + system), in ms, from each thread's schedstat in /proc. */
   cpuMs(): number;
+  /** Minor page faults so far, all its threads together, from /proc/<pid>/stat. */
+  minorFaults(): number;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
   /** The collections logged so far, when the process runs with BUN_JSC_logGC=1 (see collectionOf). */
@@ -157,6 +159,7 @@ export async function startServer(name: string, cmd: string[], cwd: string, env?
     tail: () => lines.join("\n"),
     rssMb: () => rssMbOf(proc.pid),
     cpuMs: () => cpuMsOf(proc.pid),
+    minorFaults: () => minorFaultsOfStat(readFileSync(`/proc/${proc.pid}/stat`, "utf8")),
     collections: () => ({ ...collections }),
     async stop() {
       proc.kill("SIGTERM");

@@ -13,7 +13,7 @@ const ms = (value: number | null) => (value === null || Number.isNaN(value) ? "�
 const signed = (value: number) => (value >= 0 ? "+" : "") + value.toFixed(2);
 
 export function resultsTable(rows: readonly Row[]): string {
-  const header = ["scenario", "target", "req/s", "p50 ms", "p99 ms", "TTFT p50", "TTFT p99", "CPU µs/req", "RSS MB", "errors"];
+  const header = ["scenario", "target", "req/s", "p50 ms", "p99 ms", "TTFT p50", "TTFT p99", "CPU µs/req", "faults/req", "RSS MB", "errors"];
   return markdownTable(
     header,
     rows.map((row) => [
@@ -25,6 +25,7 @@ export function resultsTable(rows: readonly Row[]): string {
       ms(row.result.ttftP50),
       ms(row.result.ttftP99),
       row.cpuUsPerRequest.toFixed(0),
+      row.faultsPerRequest.toFixed(2),
       row.rssMb.toFixed(0),
       String(row.result.errors),
     ]),

@@ -17,6 +17,8 @@ export interface Slice {
   /** Requests sent, the slice's own warm-up included. */
   requests: number;
   cpuUsPerRequest: number;
+  /** The server's minor page faults per request sent, all its threads together. */
+  faultsPerRequest: number;
   rps: number;
   p50: number;
   /** The load generator's result, with its samples when the load asked for them. */
@@ -37,12 +39,13 @@ export interface SliceLoad {
   allowErrors?: boolean;
 }
 
-/** One load against a server, with the server's CPU time per request sent (warm-up included). */
+/** One load against a server, with the server's CPU time and page faults per request sent (warm-up included). */
 export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile">, body: string) {
   const cpuBefore = server.cpuMs();
+  const faultsBefore = server.minorFaults();
   const result = await loadInProcess(work, spec, body);
-  const cpuUsPerRequest = ((server.cpuMs() - cpuBefore) * 1000) / (result.sent + spec.warmup);
-  return { result, cpuUsPerRequest };
+  const sent = result.sent + spec.warmup;
+  return { result, cpuUsPerRequest: ((server.cpuMs() - cpuBefore) * 1000) / sent, faultsPerRequest: (server.minorFaults() - faultsBefore) / sent };
 }
 
 function specOf(target: SliceTarget, load: SliceLoad) {
@@ -72,9 +75,9 @@ export async function warmUp(work: Workspace, targets: readonly SliceTarget[], l
 
 async function slice(work: Workspace, target: SliceTarget, load: SliceLoad): Promise<Slice> {
   const spec = specOf(target, load);
-  const { result, cpuUsPerRequest } = await measuredLoad(work, target.server, spec, load.body);
+  const { result, cpuUsPerRequest, faultsPerRequest } = await measuredLoad(work, target.server, spec, load.body);
   if (result.errors && !load.allowErrors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
-  return { requests: result.sent + spec.warmup, cpuUsPerRequest, rps: result.rps, p50: result.p50, result };
+  return { requests: result.sent + spec.warmup, cpuUsPerRequest, faultsPerRequest, rps: result.rps, p50: result.p50, result };
 }
 
 /**
@@ -92,9 +95,9 @@ export async function pairedRounds(work: Workspace, targets: readonly SliceTarge
   return taken;
 }
 
-/** CPU per request over all slices: each slice weighted by the requests it sent. */
-export const perRequest = (slices: readonly Slice[]) =>
-  slices.reduce((sum, s) => sum + s.cpuUsPerRequest * s.requests, 0) / slices.reduce((sum, s) => sum + s.requests, 0);
+/** CPU (or, with `of`, another per-request reading) over all slices: each slice weighted by the requests it sent. */
+export const perRequest = (slices: readonly Slice[], of: (slice: Slice) => number = (s) => s.cpuUsPerRequest) =>
+  slices.reduce((sum, s) => sum + of(s) * s.requests, 0) / slices.reduce((sum, s) => sum + s.requests, 0);
 
 /** The median of per-round values and their range, as "0.912 (0.850–0.990)". */
 export function medianWithRange(values: readonly number[], digits = 3): string {

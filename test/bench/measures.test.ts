@@ -126,10 +126,10 @@ const result = (rps: number, p50: number, ttftP50: number | null = null): LoadRe
 test("verdicts judge the gateway against the bare proxy and say which missed bars its lean floor misses too", () => {
   const scenario = { name: "chat, stream", shape: "chat" as const, stream: true };
   const rows: Row[] = [
-    { scenario, target: "bare proxy", result: result(8000, 8, 8), roundRps: [9000, 7000], rssMb: 50, cpuUsPerRequest: 100 },
-    { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), roundRps: [7500, 6500], rssMb: 50, cpuUsPerRequest: 150 },
-    { scenario, target: "lean gateway", result: result(6400, 8.4, 8.4), roundRps: [7200, 5600], rssMb: 60, cpuUsPerRequest: 170 },
-    { scenario, target: "gateway", result: result(5600, 10.4, 10.2), roundRps: [6300, 4900], rssMb: 90, cpuUsPerRequest: 200 },
+    { scenario, target: "bare proxy", result: result(8000, 8, 8), roundRps: [9000, 7000], rssMb: 50, cpuUsPerRequest: 100, faultsPerRequest: 0.3 },
+    { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), roundRps: [7500, 6500], rssMb: 50, cpuUsPerRequest: 150, faultsPerRequest: 0.4 },
+    { scenario, target: "lean gateway", result: result(6400, 8.4, 8.4), roundRps: [7200, 5600], rssMb: 60, cpuUsPerRequest: 170, faultsPerRequest: 0.5 },
+    { scenario, target: "gateway", result: result(5600, 10.4, 10.2), roundRps: [6300, 4900], rssMb: 90, cpuUsPerRequest: 200, faultsPerRequest: 0.8 },
   ];
   const [verdict] = verdicts(rows);
   expect(verdict).toMatchObject({

@@ -12,10 +12,12 @@ test("one scenario in two interleaved rounds prints a row per target and the rat
   for (const target of ["direct", "bare proxy", "parsing proxy", "gateway"]) {
     const cells = out.split("\n").find((line) => line.startsWith(`| chat, stream | ${target} `))?.split("|").map((cell) => cell.trim());
     expect(cells).toBeDefined();
-    // req/s and CPU per request are measured, and no request failed.
+    // req/s, CPU and page faults per request are measured, and no request failed.
     expect(Number(cells![3])).toBeGreaterThan(0);
     expect(Number(cells![8])).toBeGreaterThan(0);
-    expect(cells![10]).toBe("0");
+    expect(Number(cells![9])).toBeGreaterThanOrEqual(0);
+    expect(cells![9]).toMatch(/^\d+\.\d\d$/);
+    expect(cells![11]).toBe("0");
   }
   const verdict = out.split("\n").find((line) => line.startsWith("| chat, stream ") && line.includes("×"))!;
   const match = /\| (\d+\.\d\d)× +\| (\d+\.\d\d)–(\d+\.\d\d)× +\|/.exec(verdict);

@@ -52,7 +52,8 @@ export function calibratedBurn(us: number, kind: BurnKind = "wide"): () => void 
   const before = process.cpuUsage();
   for (let i = 0; i < runs; i++) unit();
   const spent = process.cpuUsage(before);
-  const units = Math.max(1, Math.round((us * runs) / (spent.user + spent.system)));
+  // At least 1 µs counted: a clock too coarse to see the runs must not make the burn endless.
+  const units = Math.max(1, Math.round((us * runs) / Math.max(1, spent.user + spent.system)));
   return () => {
     for (let i = 0; i < units; i++) unit();
   };

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
-import { calibratedBurn } from "../../bench/burn.ts";
+import { burnKindOf, calibratedBurn } from "../../bench/burn.ts";
 import { startLeanGateway } from "../../bench/lean-gateway.ts";
 import { startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
@@ -115,6 +115,10 @@ test("a lean gateway that burns calibrated CPU on each request answers as one th
     lean.server.stop(true);
     await lean.ledger.close();
   }
+  // The kind of work comes from the environment or a flag: unset is the wide kind, a typo is refused.
+  expect(burnKindOf(undefined)).toBe("wide");
+  expect(burnKindOf("compact")).toBe("compact");
+  expect(() => burnKindOf("hot")).toThrow("a burn is wide or compact, not hot");
 });
 
 test("the agent body is about 30 KB with a dozen tools and asks for the usage chunk", () => {

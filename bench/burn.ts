@@ -59,7 +59,9 @@ export function calibratedBurn(us: number, kind: BurnKind = "wide"): () => void 
   };
 }
 
+/** A burn's kind as a flag or the environment names it: wide when unnamed. */
 export function burnKindOf(text: string | undefined): BurnKind {
-  if (text === undefined || text === "wide" || text === "compact") return text ?? "wide";
+  if (text === undefined) return "wide";
+  if (text === "wide" || text === "compact") return text;
   throw new Error(`a burn is wide or compact, not ${text}`);
 }

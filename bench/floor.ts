@@ -60,7 +60,7 @@ try {
   const burnKind = burnKindOf(args["burn-kind"]);
   for (const us of args.burn!.split(",").filter(Boolean).map(Number)) {
     if (!(us > 0)) throw new Error(`--burn takes µs above 0, comma-separated: ${args.burn}`);
-    const server = await startLeanGatewayProcess(work, upstream, { LEAN_BURN_KIND: burnKind }, us);
+    const server = await startLeanGatewayProcess(work, upstream, undefined, { us, kind: burnKind });
     started.push(server);
     targets.push({ label: `lean +${us} µs ${burnKind}`, server, headers: requestHeaders(LEAN_GATEWAY_KEY) });
   }

@@ -95,12 +95,15 @@ function table(counts: Map<string, number>, samples: number, usPerSample: number
   return markdownTable(["function", "µs/req", "share"], rows);
 }
 
-/** CPU spent by each thread between two readings, the busiest first; threads under 1% of the total together as "others". */
+/**
+ * What each thread added to a count (CPU, faults) between two readings, the largest first; threads
+ * under 1% of the total together as "others".
+ */
 function threadsSpent(before: Map<string, number>, after: Map<string, number>): { threads: [string, number][]; total: number } {
-  const spent = [...after].map(([name, ms]): [string, number] => [name, ms - (before.get(name) ?? 0)]).sort((a, b) => b[1] - a[1]);
-  const total = spent.reduce((sum, [, ms]) => sum + ms, 0);
-  const shown = spent.filter(([, ms]) => ms >= total / 100);
-  const others = total - shown.reduce((sum, [, ms]) => sum + ms, 0);
+  const spent = [...after].map(([name, count]): [string, number] => [name, count - (before.get(name) ?? 0)]).sort((a, b) => b[1] - a[1]);
+  const total = spent.reduce((sum, [, count]) => sum + count, 0);
+  const shown = spent.filter(([, count]) => count >= total / 100);
+  const others = total - shown.reduce((sum, [, count]) => sum + count, 0);
   return { threads: others > 0 ? [...shown, ["others", others]] : shown, total };
 }
 

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { BurnKind } from "./burn.ts";
 import { BENCH_KEY, benchConfig } from "./gateway-config.ts";
 import type { LoadResult, LoadSpec } from "./load.ts";
 import { runCommand, startServer, type ServerProcess } from "./processes.ts";
@@ -52,13 +53,18 @@ export function startParsingProxyProcess(upstream: ServerProcess, relayOnly = fa
 export const LEAN_GATEWAY_KEY = "sk-lean-bench";
 
 /**
- * The lean gateway; with `burnUs`, one that first spends that much calibrated CPU on each request
- * (see lean-gateway.ts), with a ledger of its own.
+ * The lean gateway; with `burn`, one that first spends that much calibrated CPU on each request
+ * (see burn.ts), with a ledger of its own.
  */
-export function startLeanGatewayProcess(work: Workspace, upstream: ServerProcess, env?: Record<string, string>, burnUs = 0): Promise<ServerProcess> {
-  const ledger = join(work.folder, burnUs ? `lean-gateway-burn-${burnUs}.db` : "lean-gateway.db");
-  const burn: Record<string, string> = burnUs ? { LEAN_BURN_US: String(burnUs) } : {};
-  return startServer("lean gateway", [BUN, "bench/lean-gateway.ts", upstream.url, ledger, LEAN_GATEWAY_KEY], ROOT, { ...env, ...burn });
+export function startLeanGatewayProcess(
+  work: Workspace,
+  upstream: ServerProcess,
+  env?: Record<string, string>,
+  burn?: { us: number; kind: BurnKind },
+): Promise<ServerProcess> {
+  const ledger = join(work.folder, burn ? `lean-gateway-burn-${burn.kind}-${burn.us}.db` : "lean-gateway.db");
+  const burnEnv: Record<string, string> = burn ? { LEAN_BURN_US: String(burn.us), LEAN_BURN_KIND: burn.kind } : {};
+  return startServer("lean gateway", [BUN, "bench/lean-gateway.ts", upstream.url, ledger, LEAN_GATEWAY_KEY], ROOT, { ...env, ...burnEnv });
 }
 
 export interface GatewayOptions {

@@ -44,6 +44,9 @@ export interface Row {
   cpuUsPerRequest: number;
   /** Its minor page faults per request sent in the rounds. */
   faultsPerRequest: number;
+  /** The load generator's and the upstream's CPU per request sent in the same slices, in µs (the upstream's 0 for `direct`, which is the upstream). */
+  loadCpuUsPerRequest: number;
+  upstreamCpuUsPerRequest: number;
 }
 
 /**
@@ -60,7 +63,10 @@ export async function compare(
   scenarios: readonly Scenario[] = SCENARIOS,
 ) {
   const rows: Row[] = [];
-  const sliceTargets = targets.map((target) => ({ label: target.name, server: target.server, headers: target.headers }));
+  const upstream = targets.find((target) => target.name === "direct")?.server;
+  const sliceTargets = targets.map((target) => ({
+    label: target.name, server: target.server, headers: target.headers, upstream: target.name === "direct" ? undefined : upstream,
+  }));
   for (const scenario of scenarios) {
     const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
     const { stream } = scenario;
@@ -77,6 +83,8 @@ export async function compare(
       rows.push({
         scenario, target: target.name, result, roundRps, rssMb: target.server.rssMb(),
         cpuUsPerRequest: perRequest(slices), faultsPerRequest: perRequest(slices, (s) => s.faultsPerRequest),
+        loadCpuUsPerRequest: perRequest(slices, (s) => s.loadCpuUsPerRequest),
+        upstreamCpuUsPerRequest: perRequest(slices, (s) => s.upstreamCpuUsPerRequest),
       });
       const failed = result.errors ? `, ${result.errors} errors (first: ${result.firstError})` : "";
       log(`  ${scenario.name} → ${target.name}: ${result.ok} ok in ${result.seconds.toFixed(1)} s over ${load.rounds} rounds${failed}`);

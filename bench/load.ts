@@ -31,6 +31,8 @@ export interface LoadResult {
   ttftP50: number | null;
   ttftP99: number | null;
   overheadP50: number | null;
+  /** CPU time of this process over the warm-up and the recorded requests, in µs: the load's own share of the cores. */
+  cpuUs: number;
   samples?: Samples;
 }
 
@@ -105,18 +107,21 @@ const recorder = (): Recorder => ({ totals: [], ttfts: [], overheads: [], errors
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const body = await Bun.file(spec.bodyFile).text();
+  const cpuBefore = process.cpuUsage();
   const warm = recorder();
   await phase(spec, body, spec.warmup, spec.durationMs, warm);
   const run = recorder();
   const started = performance.now();
   const sent = await phase(spec, body, spec.requests, spec.durationMs, run);
   const seconds = (performance.now() - started) / 1000;
-  const result = summarize(run, { sent, errors: run.errors, firstError: run.firstError ?? warm.firstError, seconds }, spec.stream);
+  const cpu = process.cpuUsage(cpuBefore);
+  const counts = { sent, errors: run.errors, firstError: run.firstError ?? warm.firstError, seconds, cpuUs: cpu.user + cpu.system };
+  const result = summarize(run, counts, spec.stream);
   if (spec.keepSamples) result.samples = { totals: run.totals, ttfts: run.ttfts, overheads: run.overheads };
   return result;
 }
 
-type Counts = Pick<LoadResult, "sent" | "errors" | "firstError" | "seconds">;
+type Counts = Pick<LoadResult, "sent" | "errors" | "firstError" | "seconds" | "cpuUs">;
 
 function summarize(samples: Samples, counts: Counts, stream: boolean): LoadResult {
   return {
@@ -133,7 +138,7 @@ function summarize(samples: Samples, counts: Counts, stream: boolean): LoadResul
 
 /** Several runs of one load (each with its samples) as one: counts and time summed, percentiles over every sample. */
 export function mergeResults(parts: readonly LoadResult[], stream: boolean): LoadResult {
-  const counts: Counts = { sent: 0, errors: 0, firstError: null, seconds: 0 };
+  const counts: Counts = { sent: 0, errors: 0, firstError: null, seconds: 0, cpuUs: 0 };
   const all = parts.map((part) => {
     if (!part.samples) throw new Error("mergeResults needs each run's samples (keepSamples)");
     return part.samples;
@@ -148,6 +153,7 @@ export function mergeResults(parts: readonly LoadResult[], stream: boolean): Loa
     counts.errors += part.errors;
     counts.firstError ??= part.firstError;
     counts.seconds += part.seconds;
+    counts.cpuUs += part.cpuUs;
   }
   return summarize(samples, counts, stream);
 }

@@ -8,7 +8,7 @@
 
 import { compare, SCENARIOS, type LoadSettings, type Row, type Scenario } from "./compare.ts";
 import { machineLine } from "./machine.ts";
-import { resultsTable, unloadedTable, verdicts, verdictTable } from "./report.ts";
+import { budgetTable, resultsTable, unloadedTable, verdicts, verdictTable } from "./report.ts";
 import { WARM_UP_REQUESTS } from "./slices.ts";
 import { soak } from "./soak.ts";
 import {
@@ -95,6 +95,7 @@ async function main(flags: Flags): Promise<void> {
     console.log(resultsTable(rows));
     console.log("");
     console.log(verdictTable(verdicts(rows)));
+    console.log(`\nThe throughput bar as CPU (per request sent, all threads of each process):\n\n${budgetTable(rows)}`);
     if (unloaded.length > 0) console.log(`\nUnloaded (concurrency 1):\n\n${unloadedTable(unloaded)}`);
   } finally {
     for (const server of started.reverse()) await server.stop();

@@ -11,6 +11,8 @@ export interface SliceTarget {
   label: string;
   server: ServerProcess;
   headers: Record<string, string>;
+  /** The upstream behind the server, when that is a process of its own: its CPU is read per slice too. */
+  upstream?: ServerProcess;
 }
 
 export interface Slice {
@@ -19,6 +21,9 @@ export interface Slice {
   cpuUsPerRequest: number;
   /** The server's minor page faults per request sent, all its threads together. */
   faultsPerRequest: number;
+  /** The load generator's CPU per request sent, and the upstream's (0 when the server is the upstream), in µs. */
+  loadCpuUsPerRequest: number;
+  upstreamCpuUsPerRequest: number;
   rps: number;
   p50: number;
   /** The load generator's result, with its samples when the load asked for them. */
@@ -39,13 +44,23 @@ export interface SliceLoad {
   allowErrors?: boolean;
 }
 
-/** One load against a server, with the server's CPU time and page faults per request sent (warm-up included). */
-export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile">, body: string) {
+/**
+ * One load against a server, with per request sent (warm-up included): the server's CPU time and
+ * page faults, and the CPU of the load generator and of the upstream behind the server, if given.
+ */
+export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile">, body: string, upstream?: ServerProcess) {
   const cpuBefore = server.cpuMs();
+  const upstreamBefore = upstream?.cpuMs() ?? 0;
   const faultsBefore = server.minorFaults();
   const result = await loadInProcess(work, spec, body);
   const sent = result.sent + spec.warmup;
-  return { result, cpuUsPerRequest: ((server.cpuMs() - cpuBefore) * 1000) / sent, faultsPerRequest: (server.minorFaults() - faultsBefore) / sent };
+  return {
+    result,
+    cpuUsPerRequest: ((server.cpuMs() - cpuBefore) * 1000) / sent,
+    faultsPerRequest: (server.minorFaults() - faultsBefore) / sent,
+    loadCpuUsPerRequest: result.cpuUs / sent,
+    upstreamCpuUsPerRequest: upstream ? ((upstream.cpuMs() - upstreamBefore) * 1000) / sent : 0,
+  };
 }
 
 function specOf(target: SliceTarget, load: SliceLoad) {
@@ -75,9 +90,10 @@ export async function warmUp(work: Workspace, targets: readonly SliceTarget[], l
 
 async function slice(work: Workspace, target: SliceTarget, load: SliceLoad): Promise<Slice> {
   const spec = specOf(target, load);
-  const { result, cpuUsPerRequest, faultsPerRequest } = await measuredLoad(work, target.server, spec, load.body);
+  const measured = await measuredLoad(work, target.server, spec, load.body, target.upstream);
+  const { result } = measured;
   if (result.errors && !load.allowErrors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
-  return { requests: result.sent + spec.warmup, cpuUsPerRequest, faultsPerRequest, rps: result.rps, p50: result.p50, result };
+  return { ...measured, requests: result.sent + spec.warmup, rps: result.rps, p50: result.p50 };
 }
 
 /**

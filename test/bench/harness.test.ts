@@ -139,6 +139,9 @@ test("the load generator records exactly the requested count with no errors", as
   expect(result.errors).toBe(0);
   expect(result.ttftP50).toBeLessThanOrEqual(result.p99);
   expect(result.samples).toBeUndefined();
+  // Its own CPU over the requests: some, and no more than the time they took on every core.
+  expect(result.cpuUs).toBeGreaterThan(0);
+  expect(result.cpuUs).toBeLessThan(result.seconds * 1e6 * navigator.hardwareConcurrency + 1e6);
 });
 
 test("two runs kept with their samples merge into one result over all of them", async () => {
@@ -150,6 +153,7 @@ test("two runs kept with their samples merge into one result over all of them", 
   const merged = mergeResults(parts, true);
   expect(merged).toMatchObject({ sent: 80, ok: 80, errors: 0 });
   expect(merged.seconds).toBeCloseTo(parts[0]!.seconds + parts[1]!.seconds, 9);
+  expect(merged.cpuUs).toBe(parts[0]!.cpuUs + parts[1]!.cpuUs);
   expect(merged.rps).toBeCloseTo(80 / merged.seconds, 6);
   const all = parts.flatMap((part) => part.samples!.totals);
   expect(merged.p99).toBe(percentile(all, 0.99));

@@ -11,7 +11,7 @@ import { createWorkspace } from "../../bench/targets.ts";
 import type { Row } from "../../bench/compare.ts";
 import type { LoadResult } from "../../bench/load.ts";
 import { hasUsage } from "../../bench/parsing-proxy.ts";
-import { unloadedTable, verdicts, verdictTable } from "../../bench/report.ts";
+import { budgetTable, unloadedTable, verdicts, verdictTable } from "../../bench/report.ts";
 
 test("percentiles are by nearest rank over unsorted samples", () => {
   const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
@@ -120,16 +120,16 @@ test("ledger rows are counted from the requests table of the SQLite file", () =>
 });
 
 const result = (rps: number, p50: number, ttftP50: number | null = null): LoadResult => ({
-  sent: rps, ok: rps, errors: 0, firstError: null, seconds: 1, rps, p50, p99: p50 * 2, ttftP50, ttftP99: ttftP50, overheadP50: null,
+  sent: rps, ok: rps, errors: 0, firstError: null, seconds: 1, rps, p50, p99: p50 * 2, ttftP50, ttftP99: ttftP50, overheadP50: null, cpuUs: 0,
 });
 
 test("verdicts judge the gateway against the bare proxy and say which missed bars its lean floor misses too", () => {
   const scenario = { name: "chat, stream", shape: "chat" as const, stream: true };
   const rows: Row[] = [
-    { scenario, target: "bare proxy", result: result(8000, 8, 8), roundRps: [9000, 7000], rssMb: 50, cpuUsPerRequest: 100, faultsPerRequest: 0.3 },
-    { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), roundRps: [7500, 6500], rssMb: 50, cpuUsPerRequest: 150, faultsPerRequest: 0.4 },
-    { scenario, target: "lean gateway", result: result(6400, 8.4, 8.4), roundRps: [7200, 5600], rssMb: 60, cpuUsPerRequest: 170, faultsPerRequest: 0.5 },
-    { scenario, target: "gateway", result: result(5600, 10.4, 10.2), roundRps: [6300, 4900], rssMb: 90, cpuUsPerRequest: 200, faultsPerRequest: 0.8 },
+    { scenario, target: "bare proxy", result: result(8000, 8, 8), roundRps: [9000, 7000], rssMb: 50, cpuUsPerRequest: 100, faultsPerRequest: 0.3, loadCpuUsPerRequest: 40, upstreamCpuUsPerRequest: 30 },
+    { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), roundRps: [7500, 6500], rssMb: 50, cpuUsPerRequest: 150, faultsPerRequest: 0.4, loadCpuUsPerRequest: 40, upstreamCpuUsPerRequest: 30 },
+    { scenario, target: "lean gateway", result: result(6400, 8.4, 8.4), roundRps: [7200, 5600], rssMb: 60, cpuUsPerRequest: 170, faultsPerRequest: 0.5, loadCpuUsPerRequest: 40, upstreamCpuUsPerRequest: 30 },
+    { scenario, target: "gateway", result: result(5600, 10.4, 10.2), roundRps: [6300, 4900], rssMb: 90, cpuUsPerRequest: 200, faultsPerRequest: 0.8, loadCpuUsPerRequest: 42, upstreamCpuUsPerRequest: 28 },
   ];
   const [verdict] = verdicts(rows);
   expect(verdict).toMatchObject({
@@ -148,6 +148,10 @@ test("verdicts judge the gateway against the bare proxy and say which missed bar
   expect(unloadedTable(unloaded).split("\n")[2]).toBe(
     "| chat, stream | 0.30              | 0.30           | 0.45           | +0.15            | +1.10                 | +0.00            | TTFT                |",
   );
+  // The bare proxy's three processes take 170 µs a request; at 0.75× they may take 226.7, of which
+  // the load generator and the upstream take 70 of each gateway request: 156.7 left for the gateway.
+  const cells = budgetTable(rows).split("\n")[2]!.split("|").map((cell) => cell.trim());
+  expect(cells.slice(1, -1)).toEqual(["chat, stream", "42", "28", "170", "270", "0.70× / 0.63×", "157", "170", "200", "+43"]);
 });
 
 test("the parsing proxy finds the usage key also when a chunk boundary splits it", () => {

@@ -57,8 +57,12 @@ export interface Settlement {
 
 export type ChatOutcome =
   | { kind: "response"; response: ChatResponse; served: Served; metered: Metered }
-  /** `events` in batches, as they arrived from the vendor. */
-  | { kind: "stream"; served: Served; events: AsyncIterable<StreamEvent[]>; settlement(): Settlement | null }
+  /**
+   * `events` in batches, as they arrived from the vendor. `whole()` gives every event at once when
+   * the vendor's stream ended within its first read (a short answer from a fast vendor): the
+   * relay ends then and there, and `events` has nothing more.
+   */
+  | { kind: "stream"; served: Served; events: AsyncIterable<StreamEvent[]>; whole(): StreamEvent[] | null; settlement(): Settlement | null }
   | { kind: "error"; error: SwitchyardError; served: Served };
 
 export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: IncomingChat): Promise<ChatOutcome> {

@@ -24,7 +24,7 @@ export interface RelayInput {
 
 export function relayStream(input: RelayInput): ChatOutcome {
   const relay = new Relay(input);
-  return { kind: "stream", served: input.served, events: relay, settlement: () => relay.settlement };
+  return { kind: "stream", served: input.served, events: relay, whole: () => relay.whole(), settlement: () => relay.settlement };
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -65,6 +65,15 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
       return Promise.resolve(this.take(first));
     }
     return this.input.success.iterator.next().then(this.taken, this.failed);
+  }
+
+  /** Every event, when the attempt's first read ended the stream: the relay ends now. Null if more is to come. */
+  whole(): StreamEvent[] | null {
+    const first = this.first;
+    if (!first?.done || this.ended) return null;
+    this.first = null;
+    this.take(first);
+    return first.value ?? [];
   }
 
   /** The client is gone (or the body stopped reading): release the upstream call, meter what came. */

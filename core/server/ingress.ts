@@ -6,7 +6,7 @@ import type { SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
 import { clientGone } from "../gateway/attempt.ts";
 import { Cancellation } from "../gateway/cancellation.ts";
-import { serveChat } from "../gateway/pipeline.ts";
+import { serveChat, type Settlement } from "../gateway/pipeline.ts";
 import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
@@ -69,17 +69,28 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
       const costUsd = nanoToUsd(outcome.metered.cost + outcome.metered.fee);
       return Response.json(dialect.encodeResponse(outcome.response, { id, model, costUsd }), { headers });
     }
-    streaming = true;
     const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
-    return new Response(sseBody(outcome, stream, inFlight), {
-      headers: { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" },
-    });
+    headers["content-type"] = "text/event-stream";
+    headers["cache-control"] = "no-cache";
+    // A stream that ended in the vendor's first read goes out as one body of known length: no
+    // chunked framing, no stream to drive, the request over at once (what a plain proxy does with it).
+    const whole = outcome.whole();
+    if (whole) return new Response(wholeStream(whole, stream, outcome.settlement()), { headers });
+    streaming = true;
+    return new Response(sseBody(outcome, stream, inFlight), { headers });
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   } finally {
     // A stream releases when its body ends.
     if (!streaming) inFlight.release();
   }
+}
+
+/** The SSE text of a whole stream: its events and the closing frames. */
+function wholeStream(events: readonly StreamEvent[], stream: StreamEncoder, settled: Settlement | null): string {
+  let text = "";
+  for (const event of events) text += stream.encode(event);
+  return text + stream.end(settled?.usage, settled?.costUsd);
 }
 
 /**

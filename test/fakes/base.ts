@@ -27,7 +27,8 @@ export interface FakeReply {
 
 /** What the fake does for one request. Vendor fakes turn these into their own wire format. */
 export type Behaviour<Reply> =
-  | { kind: "reply"; reply: Reply; delayMs?: number }
+  /** `inOneRead`: a stream's frames as one body of known length, as a fast vendor's short answer arrives. */
+  | { kind: "reply"; reply: Reply; delayMs?: number; inOneRead?: boolean }
   | { kind: "error"; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
   /** Streams `afterFrames` SSE frames then ends the connection without the stream's terminator. */
   | { kind: "break"; reply: Reply; afterFrames: number }
@@ -60,6 +61,7 @@ export interface VendorWire<Reply> {
 }
 
 const encoder = new TextEncoder();
+const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
 export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behaviour<Reply>): FakeServer<Reply> {
   const queue: Behaviour<Reply>[] = [];
@@ -117,6 +119,7 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
         return new Promise<Response>(() => {});
       case "reply":
         if (!wire.isStream(request)) return Response.json(wire.json(behaviour.reply, request));
+        if (behaviour.inOneRead) return new Response(wire.frames(behaviour.reply, request).join(""), { headers: SSE_HEADERS });
         return sse(wire.frames(behaviour.reply, request), "end", signal);
       case "break":
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "drop", signal);
@@ -137,9 +140,7 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
         controller.close();
       },
     });
-    return new Response(stream, {
-      headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
-    });
+    return new Response(stream, { headers: SSE_HEADERS });
   }
 
   return fake;

@@ -36,7 +36,7 @@ function streamOutcome(
   events: AsyncIterable<StreamEvent[]>,
   settlement: Extract<ChatOutcome, { kind: "stream" }>["settlement"],
 ): Extract<ChatOutcome, { kind: "stream" }> {
-  return { kind: "stream", served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 }, events, settlement };
+  return { kind: "stream", served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 }, events, whole: () => null, settlement };
 }
 
 /** The body's chunks as the client reads them. */

@@ -1,6 +1,7 @@
 // Streams that go wrong: an upstream that breaks mid-answer, and a client that walks away.
 
 import { describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { vendorSuite } from "./configs.ts";
 import { chatBody, openaiClient, postJson } from "./harness.ts";
@@ -27,6 +28,50 @@ describe("streams", () => {
     const body = await response.text();
     expect(body).toContain('"error"');
     expect(body).not.toContain("[DONE]");
+  });
+
+  test("a stream that ended in the vendor's first read goes out whole, with its length, and is metered", async () => {
+    const reply = { text: "short and whole", usage: { input: 12, output: 4 } };
+    openaiFake.enqueue({ kind: "reply", reply, inOneRead: true });
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, {
+      model: "gpt-5-mini", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }],
+    });
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const body = await response.text();
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(body)));
+    expect(response.headers.get("transfer-encoding")).toBeNull();
+    const frames = body.split("\n\n").filter(Boolean);
+    expect(frames.at(-1)).toBe("data: [DONE]");
+    const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame.slice("data: ".length)));
+    const id = response.headers.get("x-request-id");
+    expect(chunks.every((chunk) => chunk.id === id && chunk.model === "gpt-5-mini")).toBe(true);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe("short and whole");
+    expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 4, cost: expect.any(Number) });
+    // The relay ended before the answer left: its row is there at once, with the vendor's usage.
+    const row = (await (await fetch(`${gateway.url}/v1/generation?id=${id}`)).json()) as { data: { status: number; tokens_prompt: number } };
+    expect(row.data).toMatchObject({ status: 200, tokens_prompt: 12 });
+  });
+
+  test("a whole stream reads like any other in both SDKs", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "one read", usage: { input: 3, output: 2 } }, inOneRead: true });
+    const stream = await client.chat.completions.create({
+      model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true },
+    });
+    let text = "";
+    let cost: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) cost = (chunk.usage as { cost?: unknown }).cost;
+    }
+    expect(text).toBe("one read");
+    expect(cost).toBeGreaterThan(0);
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "also whole", usage: { input: 3, output: 2 } }, inOneRead: true });
+    const messages = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 }).messages.stream({
+      model: "claude-sonnet", max_tokens: 64, messages: [{ role: "user", content: "hi" }],
+    });
+    const final = await messages.finalMessage();
+    expect(final.content).toMatchObject([{ type: "text", text: "also whole" }]);
+    expect(final.usage.output_tokens).toBe(2);
   });
 
   test("a client that disconnects mid-stream aborts the upstream call at once", async () => {

@@ -23,12 +23,30 @@ export function hasUsage(tail: Uint8Array, chunk: Uint8Array): boolean {
   return Buffer.concat([tail, bytes.subarray(0, USAGE.length - 1)]).indexOf(USAGE) >= 0;
 }
 
+type Read = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+
+/** A read that has already settled, or null while it waits. */
+function settled(read: Promise<Read>): Read | null {
+  const value = Bun.peek(read);
+  return value === read ? null : (value as Read);
+}
+
 /**
  * The leanest JS relay we know of: each chunk searched for the usage as bytes and written on as it
- * came, through Bun's direct stream. `ended` runs once the body has been relayed or the client has gone.
+ * came, through Bun's direct stream. A stream that ended within its first read goes out as one body
+ * of known length instead, as the gateway sends it (and as the bare proxy's fetch passes it on).
+ * `ended` runs once the body has been relayed or the client has gone.
  */
-export function relayStream(body: ReadableStream<Uint8Array>, headers: Record<string, string>, ended: () => void, status = 200): Response {
+export async function relayStream(body: ReadableStream<Uint8Array>, headers: Record<string, string>, ended: () => void, status = 200): Promise<Response> {
   const reader = body.getReader();
+  const first = await reader.read();
+  const next = reader.read();
+  next.catch(() => {});
+  if (first.done || settled(next)?.done) {
+    if (first.done || !hasUsage(new Uint8Array(0), first.value)) console.error("a stream ended without usage");
+    ended();
+    return new Response(first.done ? null : (first.value as Uint8Array<ArrayBuffer>), { status, headers });
+  }
   let open = true;
   const end = () => {
     if (open) ended();
@@ -40,11 +58,12 @@ export function relayStream(body: ReadableStream<Uint8Array>, headers: Record<st
       let sawUsage = false;
       let tail: Uint8Array = new Uint8Array(0);
       try {
-        for (let step = await reader.read(); !step.done; step = await reader.read()) {
+        for (let step: Read = first, pending = next; !step.done; pending = reader.read()) {
           sawUsage ||= hasUsage(tail, step.value);
           tail = step.value.subarray(Math.max(0, step.value.length - USAGE.length + 1));
           const written = controller.write(step.value);
           if (typeof written !== "number") await written;
+          step = await pending;
         }
         if (!sawUsage) console.error("a stream ended without usage");
       } finally {

@@ -25,6 +25,14 @@ export function hasUsage(tail: Uint8Array, chunk: Uint8Array): boolean {
 
 type Read = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
 
+const END_FRAME = Buffer.from("data: [DONE]\n\n");
+
+/** Whether a chunk ends with the stream's end frame. */
+function endsStream(chunk: Uint8Array): boolean {
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return bytes.length >= END_FRAME.length && bytes.subarray(bytes.length - END_FRAME.length).equals(END_FRAME);
+}
+
 /** A read that has already settled, or null while it waits. */
 function settled(read: Promise<Read>): Read | null {
   const value = Bun.peek(read);
@@ -34,7 +42,7 @@ function settled(read: Promise<Read>): Read | null {
 /**
  * The leanest JS relay we know of: each chunk searched for the usage as bytes and written on as it
  * came, through Bun's direct stream. A stream that ended within its first read goes out as one body
- * of known length instead, as the gateway sends it (and as the bare proxy's fetch passes it on).
+ * of known length instead (its end frame came with it), as the gateway sends it.
  * `ended` runs once the body has been relayed or the client has gone.
  */
 export async function relayStream(body: ReadableStream<Uint8Array>, headers: Record<string, string>, ended: () => void, status = 200): Promise<Response> {
@@ -42,9 +50,11 @@ export async function relayStream(body: ReadableStream<Uint8Array>, headers: Rec
   const first = await reader.read();
   const next = reader.read();
   next.catch(() => {});
-  if (first.done || settled(next)?.done) {
+  if (first.done || endsStream(first.value)) {
     if (first.done || !hasUsage(new Uint8Array(0), first.value)) console.error("a stream ended without usage");
     ended();
+    // What may follow the end frame is the body's own end: cancelled, as the gateway does, if it is not in yet.
+    if (!first.done && !settled(next)?.done) void reader.cancel().catch(() => {});
     return new Response(first.done ? null : (first.value as Uint8Array<ArrayBuffer>), { status, headers });
   }
   let open = true;

@@ -7,7 +7,7 @@ import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
 import { burnKindOf, calibratedBurn } from "../../bench/burn.ts";
 import { startLeanGateway } from "../../bench/lean-gateway.ts";
-import { startParsingProxy } from "../../bench/parsing-proxy.ts";
+import { relayStream, startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
 import { mergeResults, runLoad } from "../../bench/load.ts";
 import { runCommand } from "../../bench/processes.ts";
@@ -65,6 +65,45 @@ test("the parsing proxy answers as the upstream does, JSON and stream, and refus
   }
   const refused = await post(parsing.port, JSON.stringify({ messages: [] }));
   expect(refused.status).toBe(400);
+});
+
+test("the floors' relay sends a stream whose end frame came in the first read as one body, any other chunk by chunk", async () => {
+  const frames = ['data: {"choices":[],"usage":{"prompt_tokens":1}}\n\n', "data: [DONE]\n\n"];
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  let release = () => {};
+  let ends = 0;
+  // Split: the end frame waits until the client has read the first chunk.
+  const upstreamBody = (split: boolean) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes(split ? frames[0]! : frames.join("")));
+        if (!split) controller.close();
+      },
+      async pull(controller) {
+        await new Promise<void>((resolve) => (release = resolve));
+        controller.enqueue(bytes(frames[1]!));
+        controller.close();
+      },
+    });
+  let split = false;
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => relayStream(upstreamBody(split), { "content-type": "text/event-stream" }, () => ends++) });
+  try {
+    const whole = await fetch(`http://127.0.0.1:${server.port}/`);
+    expect(whole.headers.get("content-length")).toBe(String(frames.join("").length));
+    expect(await whole.text()).toBe(frames.join(""));
+    split = true;
+    const chunked = await fetch(`http://127.0.0.1:${server.port}/`);
+    expect(chunked.headers.get("content-length")).toBeNull();
+    const reader = chunked.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(frames[0]);
+    release();
+    let rest = "";
+    for (let step = await reader.read(); !step.done; step = await reader.read()) rest += new TextDecoder().decode(step.value);
+    expect(rest).toBe(frames[1]);
+    expect(ends).toBe(2);
+  } finally {
+    server.stop(true);
+  }
 });
 
 test("the relay-only proxy forwards a body it does not read, and answers as the upstream does", async () => {

@@ -95,11 +95,11 @@ test("the floors' relay sends a stream whose end frame came in the first read as
     const chunked = await fetch(`http://127.0.0.1:${server.port}/`);
     expect(chunked.headers.get("content-length")).toBeNull();
     const reader = chunked.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe(frames[0]);
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(frames[0]!);
     release();
     let rest = "";
     for (let step = await reader.read(); !step.done; step = await reader.read()) rest += new TextDecoder().decode(step.value);
-    expect(rest).toBe(frames[1]);
+    expect(rest).toBe(frames[1]!);
     expect(ends).toBe(2);
   } finally {
     server.stop(true);

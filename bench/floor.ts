@@ -15,7 +15,9 @@
 //
 // At concurrency C a closed loop waits C ÷ throughput per request (Little's law), so a floor at r
 // times the bare proxy's throughput sits about p50 × (1 ÷ r − 1) above its p50: the table prints
-// both, and the ratio the 0.5 ms p50 bar would need.
+// both, and the ratio the 0.5 ms p50 bar would need. Each target's CPU comes with the three
+// processes' (load generator, upstream and it) and its budget at 0.75×: the CPU per request at
+// which it would be at the throughput bar (see the budget table in report.ts).
 
 import { parseArgs } from "node:util";
 import { bodyOf } from "./bodies.ts";
@@ -55,19 +57,19 @@ try {
   ] as const) {
     const server = await start();
     started.push(server);
-    targets.push({ label, server, headers: requestHeaders(key) });
+    targets.push({ label, server, headers: requestHeaders(key), upstream });
   }
   const burnKind = burnKindOf(args["burn-kind"]);
   for (const us of args.burn!.split(",").filter(Boolean).map(Number)) {
     if (!(us > 0)) throw new Error(`--burn takes µs above 0, comma-separated: ${args.burn}`);
     const server = await startLeanGatewayProcess(work, upstream, undefined, { us, kind: burnKind });
     started.push(server);
-    targets.push({ label: `lean +${us} µs ${burnKind}`, server, headers: requestHeaders(LEAN_GATEWAY_KEY) });
+    targets.push({ label: `lean +${us} µs ${burnKind}`, server, headers: requestHeaders(LEAN_GATEWAY_KEY), upstream });
   }
   if (args.gateway) {
     const { server, key } = await startGateway(work, upstream);
     started.push(server);
-    targets.push({ label: "gateway", server, headers: requestHeaders(key) });
+    targets.push({ label: "gateway", server, headers: requestHeaders(key), upstream });
   }
   const concurrency = Number(args.concurrency);
   const rounds = Number(args.rounds);
@@ -79,16 +81,30 @@ try {
     const taken = await pairedRounds(work, targets, load, rounds);
     const proxyP50 = percentile(taken.map((round) => round.get("bare proxy")!.p50), 0.5);
     const bar = (proxyP50 / (proxyP50 + P50_BAR_MS)).toFixed(2);
+    /** Per request over a target's slices: its own CPU, and the three processes' (see budgetTable in report.ts). */
+    const cpuOf = (label: string) => {
+      const slices = taken.map((round) => round.get(label)!);
+      const others = perRequest(slices, (s) => s.loadCpuUsPerRequest + s.upstreamCpuUsPerRequest);
+      const own = perRequest(slices);
+      return { slices, own, others, all: own + others };
+    };
+    const proxyAll = cpuOf("bare proxy").all;
     for (const { label } of targets) {
       const ratio = medianWithRange(taken.map((round) => round.get(label)!.rps / round.get("bare proxy")!.rps), 2);
       const delta = medianWithRange(taken.map((round) => round.get(label)!.p50 - round.get("bare proxy")!.p50), 2);
-      const slices = taken.map((round) => round.get(label)!);
-      const cpu = perRequest(slices).toFixed(0);
+      const { slices, own, others, all } = cpuOf(label);
       const faults = perRequest(slices, (s) => s.faultsPerRequest).toFixed(2);
-      rows.push([scenario.name, label, ratio, delta, cpu, faults, label === "bare proxy" ? `${proxyP50.toFixed(2)} ms; the p50 bar needs ${bar}×` : ""]);
+      const budget = proxyAll / 0.75 - others;
+      rows.push([
+        scenario.name, label, ratio, delta, own.toFixed(0), all.toFixed(0), budget.toFixed(0), faults,
+        label === "bare proxy" ? `${proxyP50.toFixed(2)} ms; the p50 bar needs ${bar}×` : "",
+      ]);
     }
   }
-  const header = ["scenario", "target", "req/s ÷ bare proxy (rounds' range)", "p50 Δ ms", "CPU µs/req", "faults/req", "bare proxy p50"];
+  const header = [
+    "scenario", "target", "req/s ÷ bare proxy (rounds' range)", "p50 Δ ms", "CPU µs/req", "all three µs/req", "budget at 0.75× µs/req", "faults/req",
+    "bare proxy p50",
+  ];
   console.log(markdownTable(header, rows));
 } finally {
   for (const server of started.reverse()) await server.stop();

@@ -74,6 +74,19 @@ describe("streams", () => {
     expect(final.usage.output_tokens).toBe(2);
   });
 
+  test("a whole stream carries tool calls and crosses dialects like any other", async () => {
+    const toolCalls = [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }];
+    openaiFake.enqueue({ kind: "reply", reply: { toolCalls, usage: { input: 9, output: 5 } }, inOneRead: true });
+    const messages = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 }).messages.stream({
+      model: "gpt-5-mini", max_tokens: 64, messages: [{ role: "user", content: "weather?" }],
+      tools: [{ name: "get_weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }],
+    });
+    const final = await messages.finalMessage();
+    expect(final.stop_reason).toBe("tool_use");
+    expect(final.content).toMatchObject([{ type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Paris" } }]);
+    expect(final.usage).toMatchObject({ input_tokens: 9, output_tokens: 5 });
+  });
+
   test("a client that disconnects mid-stream aborts the upstream call at once", async () => {
     anthropicFake.enqueue({ kind: "stall", reply: { text: "this answer stalls after its first words" }, afterFrames: 4 });
     const aborted = anthropicFake.nextAbort();

@@ -171,7 +171,11 @@ describe("OpenAI stream codec: token frames of one shape", () => {
 
   // Strings as vendors write them: JSON.stringify's escapes, other escapes of the same text, and
   // bodies that would end the string early or change the frame's structure if taken as they are.
+  // A stream learns its token frames' shape after its first few (LEARN_AFTER in stream.ts): plain
+  // ones first, so that every frame after them is read by the shape, or found not to be of it.
+  const plain = () => Array.from({ length: 10 }, (_, i) => text(`"plain ${i} "`));
   const frames = () => [
+    ...plain(),
     text('"The "'),
     text('"answer"'),
     text(JSON.stringify('say "hi"\\n\tand\u0001 é ☃ 😀')),
@@ -190,6 +194,22 @@ describe("OpenAI stream codec: token frames of one shape", () => {
     text('"and more"'),
   ];
 
+  /** A stream of `count` token frames decoded, and the frames JSON.parse was given meanwhile. */
+  async function decodedTokens(count: number): Promise<{ events: StreamEvent[]; frameParses: number }> {
+    const parse = JSON.parse;
+    let frameParses = 0;
+    JSON.parse = ((source: string, reviver?: Parameters<typeof parse>[1]) => {
+      if (source.startsWith("{")) frameParses++;
+      return parse(source, reviver);
+    }) as typeof JSON.parse;
+    try {
+      const tokens = Array.from({ length: count }, (_, i) => text(JSON.stringify(`token ${i} `)));
+      return { events: await collect(opening() + tokens.join("") + closing()), frameParses };
+    } finally {
+      JSON.parse = parse;
+    }
+  }
+
   test.each([false, true])("a stream of repeated shapes gives, frame for frame, what each frame gives decoded alone (padded: %p)", async (padding) => {
     padded = padding;
     const sent = frames();
@@ -203,23 +223,21 @@ describe("OpenAI stream codec: token frames of one shape", () => {
     expect(whole.filter((event) => event.type === "text").map((event) => (event as { text: string }).text)).toContain('say "hi"\\n\tand\u0001 é ☃ 😀');
   });
 
-  test.each([false, true])("token frames after the first of their shape are read without parsing the frame (padded: %p)", async (padding) => {
+  test.each([false, true])("token frames after a stream's first few are read without parsing the frame (padded: %p)", async (padding) => {
     padded = padding;
-    const parse = JSON.parse;
-    let frameParses = 0;
-    JSON.parse = ((source: string, reviver?: Parameters<typeof parse>[1]) => {
-      if (source.startsWith("{")) frameParses++;
-      return parse(source, reviver);
-    }) as typeof JSON.parse;
-    try {
-      const tokens = Array.from({ length: 100 }, (_, i) => text(JSON.stringify(`token ${i} `)));
-      const events = await collect(opening() + tokens.join("") + closing());
-      expect(events.filter((event) => event.type === "text")).toHaveLength(100);
-      // Both decodings in collect(): the opening, the first token, the shape's check and the close, each.
-      expect(frameParses).toBeLessThanOrEqual(2 * 4);
-    } finally {
-      JSON.parse = parse;
-    }
+    const { events, frameParses } = await decodedTokens(100);
+    expect(events.filter((event) => event.type === "text")).toHaveLength(100);
+    // Both decodings in collect(): the opening, the tokens before the shape is learned (the ninth
+    // teaches it), the shape's check and the close, each.
+    expect(frameParses).toBeLessThanOrEqual(2 * (1 + 9 + 1 + 1));
+  });
+
+  test("a short answer's frames are all parsed: no shape is learned that it could not repay", async () => {
+    padded = false;
+    const { events, frameParses } = await decodedTokens(6);
+    expect(events.filter((event) => event.type === "text")).toHaveLength(6);
+    // Both decodings: the opening, six tokens and the close, and no probe frame.
+    expect(frameParses).toBe(2 * (1 + 6 + 1));
   });
 
   test("the encoder writes a string delta as the generic chunk would", () => {

@@ -45,9 +45,12 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
   /** The attempt's first batch, read before the stream was committed to. */
   private first: Step | null;
   private ended = false;
-  /** `take` and `fail` as the reads' callbacks: made once a stream, not twice a read (a read a token). */
-  private readonly taken = (step: Step) => this.take(step);
-  private readonly failed = (error: unknown) => this.fail(error);
+  /**
+   * `take` and `fail` as the reads' callbacks: made once a stream, not twice a read (a read a
+   * token), and only by a stream that reads past its first batch.
+   */
+  private taken: ((step: Step) => IteratorResult<StreamEvent[]> | Promise<IteratorResult<StreamEvent[]>>) | null = null;
+  private failed: ((error: unknown) => IteratorResult<StreamEvent[]>) | null = null;
 
   constructor(private readonly input: RelayInput) {
     this.first = input.success.first;
@@ -64,6 +67,8 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
       this.first = null;
       return Promise.resolve(this.take(first));
     }
+    this.taken ??= (step) => this.take(step);
+    this.failed ??= (error) => this.fail(error);
     return this.input.success.iterator.next().then(this.taken, this.failed);
   }
 

@@ -191,9 +191,9 @@ const ARGUMENTS_CLOSE = `}}]${DELTA_CLOSE}`;
 /** Canonical events → OpenAI SSE text for one client stream. */
 export class StreamEncoder {
   private readonly head: string;
-  /** A text and a reasoning token's frame up to the string's literal, made once a stream. */
+  /** A text and a reasoning token's frame up to the string's literal, made once a stream (the latter at its first reasoning). */
   private readonly textOpening: string;
-  private readonly reasoningOpening: string;
+  private reasoningOpening: string | null = null;
   /** The same for the arguments of the last tool call written: a call's arguments come as many tokens in a row. */
   private argumentsOpening = { index: -1, text: "" };
   private started = false;
@@ -202,7 +202,6 @@ export class StreamEncoder {
     // Every chunk shares these fields: serialize them once, not per token.
     this.head = `{"id":${JSON.stringify(info.id)},"object":"chat.completion.chunk","created":${info.created},"model":${JSON.stringify(info.model)}`;
     this.textOpening = this.deltaOpening('"content":');
-    this.reasoningOpening = this.deltaOpening('"reasoning":');
   }
 
   private deltaOpening(field: string): string {
@@ -249,7 +248,7 @@ export class StreamEncoder {
       case "text":
         return event.text ? this.stringDelta(this.textOpening, event.text, DELTA_CLOSE) : "";
       case "reasoning":
-        return event.text ? this.stringDelta(this.reasoningOpening, event.text, DELTA_CLOSE) : "";
+        return event.text ? this.stringDelta((this.reasoningOpening ??= this.deltaOpening('"reasoning":')), event.text, DELTA_CLOSE) : "";
       case "tool_call_start":
         return this.delta({
           tool_calls: [{ index: event.index, id: event.id, type: "function", function: { name: event.name, arguments: "" } }],

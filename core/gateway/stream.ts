@@ -22,9 +22,9 @@ export interface RelayInput {
   startedAt: number;
 }
 
-export function relayStream(input: RelayInput): ChatOutcome {
-  const relay = new Relay(input);
-  return { kind: "stream", served: input.served, events: relay, whole: () => relay.whole(), settlement: () => relay.settlement };
+/** The relay is the stream outcome itself: one object a stream, no closures around it. */
+export function relayStream(input: RelayInput): Extract<ChatOutcome, { kind: "stream" }> {
+  return new Relay(input);
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -38,8 +38,10 @@ type Step = IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
  * stream has one read per token. Ends once, whichever way: completed, broken, or returned early
  * by a client that went away (which aborts the upstream call at once, even mid-read).
  */
-class Relay implements AsyncIterableIterator<StreamEvent[]> {
-  settlement: Settlement | null = null;
+class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome, { kind: "stream" }> {
+  readonly kind = "stream";
+  readonly served: Served;
+  private settled: Settlement | null = null;
   private usage: Usage | undefined;
   private outputChars = 0;
   /** The attempt's first batch, read before the stream was committed to. */
@@ -54,10 +56,21 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
 
   constructor(private readonly input: RelayInput) {
     this.first = input.success.first;
+    this.served = input.served;
+  }
+
+  /** The outcome's events: the relay itself. */
+  get events(): this {
+    return this;
   }
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** What the stream came to once it has ended: the usage and cost for the closing frames. */
+  settlement(): Settlement | null {
+    return this.settled;
   }
 
   next(): Promise<IteratorResult<StreamEvent[]>> {
@@ -129,7 +142,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]> {
     else stats.cancel(endpoint.id);
     const final = this.usage ?? estimateUsage(this.input.inputTokens(), this.outputChars);
     const metered = this.input.meter(final, endpoint);
-    this.settlement = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
+    this.settled = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
     if (reason) row.failed(reason, metered, success.ttftMs);
     else row.succeeded(metered, success.ttftMs);
   }

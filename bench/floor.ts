@@ -24,7 +24,7 @@ import { bodyOf } from "./bodies.ts";
 import { burnKindOf } from "./burn.ts";
 import { SCENARIOS } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
-import { markdownTable } from "./report.ts";
+import { besideServer, budgetAtBar, markdownTable } from "./report.ts";
 import { medianWithRange, pairedRounds, perRequest, warmUp, WARM_UP_REQUESTS, type SliceTarget } from "./slices.ts";
 import { percentile } from "./stats.ts";
 import {
@@ -84,7 +84,7 @@ try {
     /** Per request over a target's slices: its own CPU, and the three processes' (see budgetTable in report.ts). */
     const cpuOf = (label: string) => {
       const slices = taken.map((round) => round.get(label)!);
-      const others = perRequest(slices, (s) => s.loadCpuUsPerRequest + s.upstreamCpuUsPerRequest);
+      const others = perRequest(slices, besideServer);
       const own = perRequest(slices);
       return { slices, own, others, all: own + others };
     };
@@ -94,7 +94,7 @@ try {
       const delta = medianWithRange(taken.map((round) => round.get(label)!.p50 - round.get("bare proxy")!.p50), 2);
       const { slices, own, others, all } = cpuOf(label);
       const faults = perRequest(slices, (s) => s.faultsPerRequest).toFixed(2);
-      const budget = proxyAll / 0.75 - others;
+      const budget = budgetAtBar(proxyAll, others);
       rows.push([
         scenario.name, label, ratio, delta, own.toFixed(0), all.toFixed(0), budget.toFixed(0), faults,
         label === "bare proxy" ? `${proxyP50.toFixed(2)} ms; the p50 bar needs ${bar}×` : "",

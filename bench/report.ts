@@ -58,10 +58,13 @@ export interface Verdict {
 /** The issue's targets, each against the bare proxy: ≥ 0.75× throughput, p50 within 0.5 ms, TTFT within 1 ms. */
 export type Bar = "req/s" | "p50" | "TTFT";
 
+/** The throughput bar: a share of the bare proxy's req/s. */
+const THROUGHPUT_BAR = 0.75;
+
 /** The bars missed; a throughput `ratio` of 1 judges the latency bars alone. */
 function missedBars(ratio: number, p50DeltaMs: number, ttftDeltaMs: number | null): Bar[] {
   const missed: Bar[] = [];
-  if (ratio < 0.75) missed.push("req/s");
+  if (ratio < THROUGHPUT_BAR) missed.push("req/s");
   if (p50DeltaMs > 0.5) missed.push("p50");
   if (ttftDeltaMs !== null && ttftDeltaMs > 1) missed.push("TTFT");
   return missed;
@@ -174,6 +177,16 @@ export function unloadedTable(rows: readonly Row[]): string {
  * and the upstream take of each of its requests: its budget, against which the lean floor's CPU and
  * its own are set.
  */
+/** The CPU the load generator and the upstream spend on a target's request, in µs. */
+export const besideServer = (cpu: { loadCpuUsPerRequest: number; upstreamCpuUsPerRequest: number }) =>
+  cpu.loadCpuUsPerRequest + cpu.upstreamCpuUsPerRequest;
+
+/**
+ * A target's budget: the server CPU per request at which it would be at the throughput bar, from
+ * the bare proxy's three processes' CPU per request and what the other two spend on the target's.
+ */
+export const budgetAtBar = (proxyAllUs: number, besideUs: number) => proxyAllUs / THROUGHPUT_BAR - besideUs;
+
 export function budgetTable(rows: readonly Row[]): string {
   const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
   const header = [
@@ -185,8 +198,8 @@ export function budgetTable(rows: readonly Row[]): string {
     scenarios.map((scenario) => {
       const row = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!;
       const [proxy, lean, gateway] = [row("bare proxy"), row("lean gateway"), row("gateway")];
-      const total = (r: Row) => r.loadCpuUsPerRequest + r.upstreamCpuUsPerRequest + r.cpuUsPerRequest;
-      const budget = total(proxy) / 0.75 - gateway.loadCpuUsPerRequest - gateway.upstreamCpuUsPerRequest;
+      const total = (r: Row) => besideServer(r) + r.cpuUsPerRequest;
+      const budget = budgetAtBar(total(proxy), besideServer(gateway));
       return [
         scenario, gateway.loadCpuUsPerRequest.toFixed(0), gateway.upstreamCpuUsPerRequest.toFixed(0), total(proxy).toFixed(0), total(gateway).toFixed(0),
         `${(gateway.result.rps / proxy.result.rps).toFixed(2)}× / ${(total(proxy) / total(gateway)).toFixed(2)}×`,

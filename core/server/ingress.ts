@@ -6,13 +6,13 @@ import type { SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
 import { clientGone } from "../gateway/attempt.ts";
 import { Cancellation } from "../gateway/cancellation.ts";
-import { serveChat, type Settlement } from "../gateway/pipeline.ts";
+import { serveChat } from "../gateway/pipeline.ts";
 import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
 import type { Metrics } from "./metrics.ts";
-import { sseBody, type StreamedRequest } from "./sse-body.ts";
+import { sseBody, wholeSseText, type StreamedRequest } from "./sse-body.ts";
 
 export interface StreamEncoder {
   encode(event: StreamEvent): string;
@@ -72,10 +72,8 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
     const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
     headers["content-type"] = "text/event-stream";
     headers["cache-control"] = "no-cache";
-    // A stream that ended in the vendor's first read goes out as one body of known length: no
-    // chunked framing, no stream to drive, the request over at once (what a plain proxy does with it).
-    const whole = outcome.whole();
-    if (whole) return new Response(wholeStream(whole, stream, outcome.settlement()), { headers });
+    const whole = wholeSseText(outcome, stream);
+    if (whole !== null) return new Response(whole, { headers });
     streaming = true;
     return new Response(sseBody(outcome, stream, inFlight), { headers });
   } catch (error) {
@@ -84,13 +82,6 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
     // A stream releases when its body ends.
     if (!streaming) inFlight.release();
   }
-}
-
-/** The SSE text of a whole stream: its events and the closing frames. */
-function wholeStream(events: readonly StreamEvent[], stream: StreamEncoder, settled: Settlement | null): string {
-  let text = "";
-  for (const event of events) text += stream.encode(event);
-  return text + stream.end(settled?.usage, settled?.costUsd);
 }
 
 /**

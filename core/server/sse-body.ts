@@ -34,6 +34,28 @@ export interface StreamedRequest {
   release(): void;
 }
 
+/**
+ * The whole answer as SSE text when the vendor's stream ended within its first read (the relay
+ * ends as this takes its events), to go out as one body of known length: no chunked framing and
+ * no stream to drive, as a plain proxy passes such an answer on. Null when more is to come.
+ */
+export function wholeSseText(outcome: Extract<ChatOutcome, { kind: "stream" }>, stream: StreamEncoder): string | null {
+  const events = outcome.whole();
+  return events && closed(outcome, stream, framesOf(stream, events, ""));
+}
+
+/** `text` followed by the frames of a batch of events. */
+function framesOf(stream: StreamEncoder, events: readonly StreamEvent[], text: string): string {
+  for (const event of events) text += stream.encode(event);
+  return text;
+}
+
+/** `text` followed by the closing frames: the usage chunk where the client asked for it, and the end. */
+function closed(outcome: Extract<ChatOutcome, { kind: "stream" }>, stream: StreamEncoder, text: string): string {
+  const settled = outcome.settlement();
+  return text + stream.end(settled?.usage, settled?.costUsd);
+}
+
 export function sseSource(
   outcome: Extract<ChatOutcome, { kind: "stream" }>,
   stream: StreamEncoder,
@@ -70,7 +92,7 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
         const next = iterator.next();
         const step = Bun.peek.status(next) === "fulfilled" ? (Bun.peek(next) as IteratorResult<StreamEvent[]>) : await next;
         if (step.done) break;
-        for (const event of step.value) text += stream.encode(event);
+        text = framesOf(stream, step.value, text);
         // A batch that came after the relay settled is the vendor's last read: it goes out with
         // the closing frames, one packet instead of two.
         if (!text || outcome.settlement()) continue;
@@ -79,8 +101,7 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
         if (typeof delivered !== "boolean") delivered = await delivered;
         if (!delivered) return await this.cancel();
       }
-      const settled = outcome.settlement();
-      quietly(controller, utf8.encode(text + stream.end(settled?.usage, settled?.costUsd)));
+      quietly(controller, utf8.encode(closed(outcome, stream, text)));
     } catch (error) {
       if (!this.request.client.aborted) quietly(controller, utf8.encode(text + stream.error(toGatewayError(error))));
       // A failure of the relay has ended it already; one of ours (an encoder that throws) must

@@ -76,11 +76,15 @@ function againstProxy(result: LoadResult, proxy: LoadResult) {
   return { ratio: result.rps / proxy.rps, p50DeltaMs: result.p50 - proxy.p50, ttftDeltaMs };
 }
 
+/** Each scenario's name, in the rows' order, with its row for a target. */
+function byScenario(rows: readonly Row[]): [scenario: string, row: (target: Row["target"]) => Row][] {
+  const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
+  return scenarios.map((scenario) => [scenario, (target) => rows.find((r) => r.scenario.name === scenario && r.target === target)!]);
+}
+
 /** Each target against the bare proxy, per scenario, and which of the issue's bars the gateway and its lean floor miss. */
 export function verdicts(rows: readonly Row[]): Verdict[] {
-  const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
-  return scenarios.map((scenario) => {
-    const row = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!;
+  return byScenario(rows).map(([scenario, row]) => {
     const proxy = row("bare proxy");
     /** Req/s, p50 and TTFT of a target against the bare proxy's, over all rounds and per round. */
     const against = (target: Row["target"]) => {
@@ -149,16 +153,14 @@ export function verdictTable(list: readonly Verdict[]): string {
  * throughput gap.
  */
 export function unloadedTable(rows: readonly Row[]): string {
-  const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
   const header = [
     "scenario", "bare proxy p50 ms", "parsing p50 ms", "gateway p50 ms", "gateway p50 Δ ms", "gateway TTFT p50 Δ ms", "parsing p50 Δ ms",
     "latency bars missed",
   ];
   return markdownTable(
     header,
-    scenarios.map((scenario) => {
-      const result = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!.result;
-      const [proxy, parsing, gateway] = [result("bare proxy"), result("parsing proxy"), result("gateway")];
+    byScenario(rows).map(([scenario, row]) => {
+      const [proxy, parsing, gateway] = [row("bare proxy").result, row("parsing proxy").result, row("gateway").result];
       const { p50DeltaMs, ttftDeltaMs } = againstProxy(gateway, proxy);
       return [
         scenario, ms(proxy.p50), ms(parsing.p50), ms(gateway.p50), signed(p50DeltaMs), ttftDeltaMs === null ? "–" : signed(ttftDeltaMs),
@@ -168,15 +170,6 @@ export function unloadedTable(rows: readonly Row[]): string {
   );
 }
 
-/**
- * The throughput bar as CPU. At this load the two cores are the bottleneck, shared by the load
- * generator, the upstream and the server, so a target's req/s goes as the inverse of the CPU that
- * one request takes of all three processes; the ratio of two targets' req/s is then the inverse
- * ratio of those sums (the table shows the two side by side), and the gateway meets the 0.75× bar
- * when its own CPU per request is at most the bare proxy's sum ÷ 0.75, less what the load generator
- * and the upstream take of each of its requests: its budget, against which the lean floor's CPU and
- * its own are set.
- */
 /** The CPU the load generator and the upstream spend on a target's request, in µs. */
 export const besideServer = (cpu: { loadCpuUsPerRequest: number; upstreamCpuUsPerRequest: number }) =>
   cpu.loadCpuUsPerRequest + cpu.upstreamCpuUsPerRequest;
@@ -187,16 +180,23 @@ export const besideServer = (cpu: { loadCpuUsPerRequest: number; upstreamCpuUsPe
  */
 export const budgetAtBar = (proxyAllUs: number, besideUs: number) => proxyAllUs / THROUGHPUT_BAR - besideUs;
 
+/**
+ * The throughput bar as CPU. At this load the two cores are the bottleneck, shared by the load
+ * generator, the upstream and the server, so a target's req/s goes as the inverse of the CPU that
+ * one request takes of all three processes; the ratio of two targets' req/s is then the inverse
+ * ratio of those sums (the table shows the two side by side), and the gateway meets the 0.75× bar
+ * when its own CPU per request is at most the bare proxy's sum ÷ 0.75, less what the load generator
+ * and the upstream take of each of its requests: its budget, against which the lean floor's CPU and
+ * its own are set.
+ */
 export function budgetTable(rows: readonly Row[]): string {
-  const scenarios = [...new Set(rows.map((r) => r.scenario.name))];
   const header = [
     "scenario", "load generator µs/req", "upstream µs/req", "all three, bare proxy µs/req", "all three, gateway µs/req",
     "gateway ÷ proxy req/s, measured / from CPU", "server budget at 0.75× µs/req", "lean floor µs/req", "gateway µs/req", "gateway over budget µs/req",
   ];
   return markdownTable(
     header,
-    scenarios.map((scenario) => {
-      const row = (target: Row["target"]) => rows.find((r) => r.scenario.name === scenario && r.target === target)!;
+    byScenario(rows).map(([scenario, row]) => {
       const [proxy, lean, gateway] = [row("bare proxy"), row("lean gateway"), row("gateway")];
       const total = (r: Row) => besideServer(r) + r.cpuUsPerRequest;
       const budget = budgetAtBar(total(proxy), besideServer(gateway));

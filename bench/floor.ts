@@ -6,12 +6,15 @@
 // - parsing (parsing-proxy.ts): the request read and parsed too, as a router must;
 // - lean gateway (lean-gateway.ts): that plus the key check, the abort plumbing, the answer encoded
 //   again and a ledger row per request in SQLite: the bench config's duties without their logic;
+// - with --duties, the duties floor (duties-gateway.ts): every duty of the bench config done by the
+//   gateway's own code, with none of the plumbing between them; with --without route,provider
+//   (or route+provider), one more duties floor for each, doing that duty the lean floor's way;
 // - with --gateway, the gateway itself on the bench config;
 // - with --burn 10,20, the lean gateway spending that many µs of calibrated extra CPU a request
 //   (burn.ts; --burn-kind wide or compact): what a µs of logic measured in-process costs
 //   under this load, and how much of it a gateway can add to the floor and keep a ratio.
 //
-//   bun bench/floor.ts [--scenario TEXT] [--rounds 7] [--slice 1.5] [--concurrency 64] [--gateway] [--burn 10,20] [--burn-kind wide]
+//   bun bench/floor.ts [--scenario TEXT] [--rounds 7] [--slice 1.5] [--concurrency 64] [--duties] [--without route,provider] [--gateway] [--burn 10,20] [--burn-kind wide]
 //
 // At concurrency C a closed loop waits C ÷ throughput per request (Little's law), so a floor at r
 // times the bare proxy's throughput sits about p50 × (1 ÷ r − 1) above its p50: the table prints
@@ -38,6 +41,8 @@ const { values: args } = parseArgs({
     slice: { type: "string", default: "1.5" },
     concurrency: { type: "string", default: "64" },
     gateway: { type: "boolean", default: false },
+    duties: { type: "boolean", default: false },
+    without: { type: "string", default: "" },
     burn: { type: "string", default: "" },
     "burn-kind": { type: "string", default: "wide" },
   },
@@ -65,6 +70,13 @@ try {
     const server = await startLeanGatewayProcess(work, upstream, undefined, { us, kind: burnKind });
     started.push(server);
     targets.push({ label: `lean +${us} µs ${burnKind}`, server, headers: requestHeaders(LEAN_GATEWAY_KEY), upstream });
+  }
+  const ablations = args.without!.split(",").filter(Boolean);
+  for (const left of args.duties || ablations.length ? ["", ...ablations] : []) {
+    const env = { DUTIES_WITHOUT: left.replaceAll("+", ",") };
+    const { server, key } = await startGateway(work, upstream, { label: `duties${left ? `-${left}` : ""}`, duties: true, env });
+    started.push(server);
+    targets.push({ label: left ? `duties − ${left}` : "duties floor", server, headers: requestHeaders(key), upstream });
   }
   if (args.gateway) {
     const { server, key } = await startGateway(work, upstream);

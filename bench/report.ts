@@ -51,8 +51,15 @@ export interface Verdict {
   leanP50DeltaMs: number;
   /** Those of `missed` that the lean gateway misses too: out of reach of any gateway with these duties, by this run. */
   leanMissed: Bar[];
-  /** The gateway's CPU per request beyond the lean gateway's, in µs: what its own logic costs. */
-  ownCpuUs: number;
+  /** The duties floor against the bare proxy: every duty of the config done by the gateway's own code, no plumbing. */
+  dutiesRatio: number;
+  dutiesRoundRange: [low: number, high: number];
+  /** Those of `missed` that the duties floor misses too: out of reach of the gateway's duties as they are written, by this run. */
+  dutiesMissed: Bar[];
+  /** The duties floor's CPU per request beyond the lean gateway's, in µs: what the duties cost. */
+  dutiesCpuUs: number;
+  /** The gateway's CPU per request beyond the duties floor's, in µs: what its plumbing costs. */
+  plumbingCpuUs: number;
 }
 
 /** The issue's targets, each against the bare proxy: ≥ 0.75× throughput, p50 within 0.5 ms, TTFT within 1 ms. */
@@ -82,7 +89,7 @@ function byScenario(rows: readonly Row[]): [scenario: string, row: (target: Row[
   return scenarios.map((scenario) => [scenario, (target) => rows.find((r) => r.scenario.name === scenario && r.target === target)!]);
 }
 
-/** Each target against the bare proxy, per scenario, and which of the issue's bars the gateway and its lean floor miss. */
+/** Each target against the bare proxy, per scenario, and which of the issue's bars the gateway and its floors miss. */
 export function verdicts(rows: readonly Row[]): Verdict[] {
   return byScenario(rows).map(([scenario, row]) => {
     const proxy = row("bare proxy");
@@ -99,6 +106,7 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
     };
     const gateway = against("gateway");
     const lean = against("lean gateway");
+    const duties = against("duties floor");
     return {
       scenario,
       throughputRatio: gateway.ratio,
@@ -112,7 +120,11 @@ export function verdicts(rows: readonly Row[]): Verdict[] {
       leanRoundRange: lean.range,
       leanP50DeltaMs: lean.p50DeltaMs,
       leanMissed: gateway.missed.filter((bar) => lean.missed.includes(bar)),
-      ownCpuUs: row("gateway").cpuUsPerRequest - row("lean gateway").cpuUsPerRequest,
+      dutiesRatio: duties.ratio,
+      dutiesRoundRange: duties.range,
+      dutiesMissed: gateway.missed.filter((bar) => duties.missed.includes(bar)),
+      dutiesCpuUs: row("duties floor").cpuUsPerRequest - row("lean gateway").cpuUsPerRequest,
+      plumbingCpuUs: row("gateway").cpuUsPerRequest - row("duties floor").cpuUsPerRequest,
     };
   });
 }
@@ -123,8 +135,9 @@ const bars = (list: readonly Bar[]) => (list.length === 0 ? "none" : list.join("
 export function verdictTable(list: readonly Verdict[]): string {
   const header = [
     "scenario", "gateway ÷ proxy req/s", "rounds' range", "p50 Δ ms", "TTFT p50 Δ ms", "overhead header p50 ms", "bars missed",
-    "of them, missed by the lean floor too", "parsing ÷ proxy req/s", "lean ÷ proxy req/s", "lean rounds' range", "lean p50 Δ ms",
-    "gateway CPU beyond lean µs/req",
+    "of them, missed by the duties floor too", "of them, missed by the lean floor too", "parsing ÷ proxy req/s", "lean ÷ proxy req/s",
+    "lean rounds' range", "lean p50 Δ ms", "duties ÷ proxy req/s", "duties rounds' range", "duties CPU beyond lean µs/req",
+    "gateway CPU beyond duties µs/req",
   ];
   return markdownTable(
     header,
@@ -136,12 +149,16 @@ export function verdictTable(list: readonly Verdict[]): string {
       v.ttftDeltaMs === null ? "–" : signed(v.ttftDeltaMs),
       ms(v.overheadP50),
       bars(v.missed),
+      v.missed.length === 0 ? "–" : bars(v.dutiesMissed),
       v.missed.length === 0 ? "–" : bars(v.leanMissed),
       `${v.parsingRatio.toFixed(2)}×`,
       `${v.leanRatio.toFixed(2)}×`,
       range(v.leanRoundRange),
       signed(v.leanP50DeltaMs),
-      v.ownCpuUs.toFixed(0),
+      `${v.dutiesRatio.toFixed(2)}×`,
+      range(v.dutiesRoundRange),
+      v.dutiesCpuUs.toFixed(0),
+      v.plumbingCpuUs.toFixed(0),
     ]),
   );
 }
@@ -186,24 +203,26 @@ export const budgetAtBar = (proxyAllUs: number, besideUs: number) => proxyAllUs 
  * one request takes of all three processes; the ratio of two targets' req/s is then the inverse
  * ratio of those sums (the table shows the two side by side), and the gateway meets the 0.75× bar
  * when its own CPU per request is at most the bare proxy's sum ÷ 0.75, less what the load generator
- * and the upstream take of each of its requests: its budget, against which the lean floor's CPU and
- * its own are set.
+ * and the upstream take of each of its requests: its budget, against which the floors' CPU and its
+ * own are set.
  */
 export function budgetTable(rows: readonly Row[]): string {
   const header = [
     "scenario", "load generator µs/req", "upstream µs/req", "all three, bare proxy µs/req", "all three, gateway µs/req",
-    "gateway ÷ proxy req/s, measured / from CPU", "server budget at 0.75× µs/req", "lean floor µs/req", "gateway µs/req", "gateway over budget µs/req",
+    "gateway ÷ proxy req/s, measured / from CPU", "server budget at 0.75× µs/req", "lean floor µs/req", "duties floor µs/req", "gateway µs/req",
+    "gateway over budget µs/req",
   ];
   return markdownTable(
     header,
     byScenario(rows).map(([scenario, row]) => {
-      const [proxy, lean, gateway] = [row("bare proxy"), row("lean gateway"), row("gateway")];
+      const [proxy, lean, duties, gateway] = [row("bare proxy"), row("lean gateway"), row("duties floor"), row("gateway")];
       const total = (r: Row) => besideServer(r) + r.cpuUsPerRequest;
       const budget = budgetAtBar(total(proxy), besideServer(gateway));
       return [
         scenario, gateway.loadCpuUsPerRequest.toFixed(0), gateway.upstreamCpuUsPerRequest.toFixed(0), total(proxy).toFixed(0), total(gateway).toFixed(0),
         `${(gateway.result.rps / proxy.result.rps).toFixed(2)}× / ${(total(proxy) / total(gateway)).toFixed(2)}×`,
-        budget.toFixed(0), lean.cpuUsPerRequest.toFixed(0), gateway.cpuUsPerRequest.toFixed(0), signed(gateway.cpuUsPerRequest - budget, 0),
+        budget.toFixed(0), lean.cpuUsPerRequest.toFixed(0), duties.cpuUsPerRequest.toFixed(0), gateway.cpuUsPerRequest.toFixed(0),
+        signed(gateway.cpuUsPerRequest - budget, 0),
       ];
     }),
   );

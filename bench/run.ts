@@ -78,16 +78,18 @@ async function main(flags: Flags): Promise<void> {
     started.push(parsing);
     const lean = await startLeanGatewayProcess(work, upstream);
     started.push(lean);
+    const duties = await startGateway(work, upstream, { label: "duties", duties: true });
+    started.push(duties.server);
     const { server, key } = await startGateway(work, upstream, { profileDir: flags.profile });
     started.push(server);
     const { concurrency, requests, durationMs, warmup, rounds } = flags.load;
     log(`bench: concurrency ${concurrency}, up to ${requests} requests or ${durationMs / 1000} s per target and scenario in ${rounds} interleaved rounds, after ${warmup} warm-up requests`);
-    const targets = targetsOf({ upstream, proxy, parsing, lean, gateway: server }, key);
+    const targets = targetsOf({ upstream, proxy, parsing, lean, duties: duties.server, gateway: server }, { gateway: key, duties: duties.key });
     const rows = await compare(work, targets, flags.load, log, flags.scenarios);
     let unloaded: Row[] = [];
     if (flags.unloaded) {
       log(`bench: unloaded, one request at a time, up to ${UNLOADED.requests} requests or ${UNLOADED.durationMs / 1000} s per scenario`);
-      // The unloaded table compares the gateway with the proxies; the upstream and the lean floor sit out.
+      // The unloaded table compares the gateway with the proxies; the upstream and the floors sit out.
       const measured = new Set<Target["name"]>(["bare proxy", "parsing proxy", "gateway"]);
       unloaded = await compare(work, targets.filter((t) => measured.has(t.name)), UNLOADED, log, flags.scenarios);
     }

@@ -14,7 +14,7 @@ export const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
 
 export interface Target {
-  name: "direct" | "bare proxy" | "parsing proxy" | "lean gateway" | "gateway";
+  name: "direct" | "bare proxy" | "parsing proxy" | "lean gateway" | "duties floor" | "gateway";
   headers: Record<string, string>;
   server: ServerProcess;
 }
@@ -76,6 +76,8 @@ export interface GatewayOptions {
   label?: string;
   /** Added to the gateway's environment (bench/perf-profile.ts asks the engine for its JIT dump). */
   env?: Record<string, string>;
+  /** Runs the duties floor (duties-gateway.ts) on the gateway's config instead of `serve`. */
+  duties?: boolean;
 }
 
 /** Writes the config, creates a key with the CLI (before the server starts), then starts `serve`. */
@@ -87,7 +89,8 @@ export async function startGateway(work: Workspace, upstream: ServerProcess, opt
   const created = await runCommand([BUN, "main.ts", "keys", "create", "--config", config, "--name", BENCH_KEY, "--json"], checkout);
   const key = (JSON.parse(created) as { key: string }).key;
   const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
-  const server = await startServer(label ?? "gateway", [BUN, ...profile, "main.ts", "serve", "--config", config, "--port", "0"], checkout, options.env);
+  const command = options.duties ? ["bench/duties-gateway.ts", config] : ["main.ts", "serve", "--config", config, "--port", "0"];
+  const server = await startServer(label ?? "gateway", [BUN, ...profile, ...command], checkout, options.env);
   return { server, key };
 }
 
@@ -98,6 +101,7 @@ export interface Servers {
   proxy: ServerProcess;
   parsing: ServerProcess;
   lean: ServerProcess;
+  duties: ServerProcess;
   gateway: ServerProcess;
 }
 
@@ -108,14 +112,16 @@ export function requestHeaders(key?: string): Record<string, string> {
   return headers;
 }
 
-export function targetsOf({ upstream, proxy, parsing, lean, gateway }: Servers, key: string): Target[] {
+/** The targets of a run; the gateway and the duties floor each check keys of their own ledger. */
+export function targetsOf({ upstream, proxy, parsing, lean, duties, gateway }: Servers, keys: { gateway: string; duties: string }): Target[] {
   const json = requestHeaders();
   return [
     { name: "direct", headers: json, server: upstream },
     { name: "bare proxy", headers: json, server: proxy },
     { name: "parsing proxy", headers: json, server: parsing },
     { name: "lean gateway", headers: requestHeaders(LEAN_GATEWAY_KEY), server: lean },
-    { name: "gateway", headers: requestHeaders(key), server: gateway },
+    { name: "duties floor", headers: requestHeaders(keys.duties), server: duties },
+    { name: "gateway", headers: requestHeaders(keys.gateway), server: gateway },
   ];
 }
 

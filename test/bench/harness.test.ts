@@ -6,6 +6,7 @@ import { Database } from "bun:sqlite";
 import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
 import { burnKindOf, calibratedBurn } from "../../bench/burn.ts";
+import { DUTIES, dutiesOf, startDutiesGateway } from "../../bench/duties-gateway.ts";
 import { startLeanGateway } from "../../bench/lean-gateway.ts";
 import { relayStream, startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
@@ -159,6 +160,41 @@ test("a lean gateway that burns calibrated CPU on each request answers as one th
   expect(burnKindOf("compact")).toBe("compact");
   expect(() => burnKindOf("hot")).toThrow("a burn is wide or compact, not hot");
 });
+
+test("the duties floor answers as the gateway does, with every duty and without each one, a ledger row per request", async () => {
+  const config = `${work.folder}/duties.yaml`;
+  const database = `${work.folder}/duties.db`;
+  await Bun.write(config, benchConfig({ upstream: `http://127.0.0.1:${upstream.port}/v1`, database }));
+  const created = await runCommand([process.execPath, "main.ts", "keys", "create", "--config", config, "--name", BENCH_KEY, "--json"], ROOT);
+  const key = (JSON.parse(created) as { key: string }).key;
+  const modes = [new Set<never>(), ...DUTIES.map((duty) => dutiesOf(duty))];
+  for (const without of modes) {
+    const floor = await startDutiesGateway(config, { without });
+    try {
+      const send = (body: string, secret = key) =>
+        fetch(`http://127.0.0.1:${floor.server.port}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${secret}` }, body });
+      const answer = await send(agentBody(BENCH_MODEL, false));
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("x-switchyard-model")).toBe(BENCH_MODEL);
+      const json = (await answer.json()) as { id: string; model: string; usage: { prompt_tokens: number; cost: number } };
+      expect(json).toMatchObject({ id: answer.headers.get("x-request-id")!, model: BENCH_MODEL, usage: { prompt_tokens: 7400 } });
+      expect(json.usage.cost).toBeGreaterThan(0);
+      const streamed = frames(await (await send(chatBody(BENCH_MODEL, true))).text());
+      expect(streamed.at(-1)).toBe("[DONE]");
+      expect(JSON.parse(streamed.at(-2)!)).toMatchObject({ choices: [], usage: { completion_tokens: 12 } });
+      // Only a floor that checks keys refuses one it does not know.
+      expect((await send(chatBody(BENCH_MODEL, false), "sk-unknown")).status).toBe(without.has("auth") ? 200 : 401);
+    } finally {
+      floor.server.stop(true);
+      await floor.runtime.close();
+    }
+  }
+  const db = new Database(database, { readonly: true });
+  const { rows } = db.query("SELECT count(*) AS rows FROM requests WHERE status = 200").get() as { rows: number };
+  db.close();
+  expect(rows).toBe(modes.length * 2 + 1);
+  expect(() => dutiesOf("route,proxy")).toThrow("no duty named proxy");
+}, 30_000);
 
 test("the agent body is about 30 KB with a dozen tools and asks for the usage chunk", () => {
   const text = agentBody("m", true);

@@ -123,25 +123,29 @@ const result = (rps: number, p50: number, ttftP50: number | null = null): LoadRe
   sent: rps, ok: rps, errors: 0, firstError: null, seconds: 1, rps, p50, p99: p50 * 2, ttftP50, ttftP99: ttftP50, overheadP50: null, cpuUs: 0,
 });
 
-test("verdicts judge the gateway against the bare proxy and say which missed bars its lean floor misses too", () => {
+test("verdicts judge the gateway against the bare proxy and say which missed bars its floors miss too", () => {
   const scenario = { name: "chat, stream", shape: "chat" as const, stream: true };
   const rows: Row[] = [
     { scenario, target: "bare proxy", result: result(8000, 8, 8), roundRps: [9000, 7000], rssMb: 50, cpuUsPerRequest: 100, faultsPerRequest: 0.3, loadCpuUsPerRequest: 40, upstreamCpuUsPerRequest: 30 },
     { scenario, target: "parsing proxy", result: result(7000, 9.1, 9.1), roundRps: [7500, 6500], rssMb: 50, cpuUsPerRequest: 150, faultsPerRequest: 0.4, loadCpuUsPerRequest: 40, upstreamCpuUsPerRequest: 30 },
     { scenario, target: "lean gateway", result: result(6400, 8.4, 8.4), roundRps: [7200, 5600], rssMb: 60, cpuUsPerRequest: 170, faultsPerRequest: 0.5, loadCpuUsPerRequest: 40, upstreamCpuUsPerRequest: 30 },
+    { scenario, target: "duties floor", result: result(5900, 9.9, 9.6), roundRps: [6600, 5200], rssMb: 80, cpuUsPerRequest: 185, faultsPerRequest: 0.7, loadCpuUsPerRequest: 41, upstreamCpuUsPerRequest: 29 },
     { scenario, target: "gateway", result: result(5600, 10.4, 10.2), roundRps: [6300, 4900], rssMb: 90, cpuUsPerRequest: 200, faultsPerRequest: 0.8, loadCpuUsPerRequest: 42, upstreamCpuUsPerRequest: 28 },
   ];
   const [verdict] = verdicts(rows);
   expect(verdict).toMatchObject({
-    throughputRatio: 0.7, roundRange: [0.7, 0.7], parsingRatio: 0.875, leanRatio: 0.8, leanRoundRange: [0.8, 0.8], ownCpuUs: 30,
-    missed: ["req/s", "p50", "TTFT"], leanMissed: [],
+    throughputRatio: 0.7, roundRange: [0.7, 0.7], parsingRatio: 0.875, leanRatio: 0.8, leanRoundRange: [0.8, 0.8],
+    missed: ["req/s", "p50", "TTFT"], leanMissed: [], dutiesMissed: ["req/s", "p50", "TTFT"], dutiesCpuUs: 15, plumbingCpuUs: 15,
   });
+  expect(verdict!.dutiesRatio).toBeCloseTo(0.7375);
   expect(verdict!.p50DeltaMs).toBeCloseTo(2.4);
   expect(verdict!.ttftDeltaMs).toBeCloseTo(2.2);
   expect(verdict!.leanP50DeltaMs).toBeCloseTo(0.4);
   expect(verdictTable([verdict!])).toContain("| 0.70×                 | 0.70–0.70×    | +2.40    | +2.20 ");
-  expect(verdictTable([verdict!])).toContain("| req/s, p50, TTFT | none ");
-  // A lean floor under the throughput bar puts that bar out of reach, by this run.
+  expect(verdictTable([verdict!])).toContain("| req/s, p50, TTFT | req/s, p50, TTFT                        | none ");
+  // A floor under the throughput bar puts that bar out of reach, by this run; the duties floor here
+  // is at 0.74× in both rounds (5900 of 8000).
+  expect(verdictTable([verdict!])).toContain("| 0.74×                | 0.73–0.74×           | 15 ");
   const slowFloor = rows.map((row) => (row.target === "lean gateway" ? { ...row, result: result(5800, 8.2, 8.2) } : row));
   expect(verdicts(slowFloor)[0]!.leanMissed).toEqual(["req/s"]);
   const unloaded = rows.map((row) => ({ ...row, result: result(1, row.target === "gateway" ? 0.45 : 0.3, row.target === "gateway" ? 1.4 : 0.3) }));
@@ -151,7 +155,7 @@ test("verdicts judge the gateway against the bare proxy and say which missed bar
   // The bare proxy's three processes take 170 µs a request; at 0.75× they may take 226.7, of which
   // the load generator and the upstream take 70 of each gateway request: 156.7 left for the gateway.
   const cells = budgetTable(rows).split("\n")[2]!.split("|").map((cell) => cell.trim());
-  expect(cells.slice(1, -1)).toEqual(["chat, stream", "42", "28", "170", "270", "0.70× / 0.63×", "157", "170", "200", "+43"]);
+  expect(cells.slice(1, -1)).toEqual(["chat, stream", "42", "28", "170", "270", "0.70× / 0.63×", "157", "170", "185", "200", "+43"]);
 });
 
 test("the parsing proxy finds the usage key also when a chunk boundary splits it", () => {

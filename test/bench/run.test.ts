@@ -9,7 +9,7 @@ test("one scenario in two interleaved rounds prints a row per target and the rat
   const flags = ["--scenario", "chat, stream", "--rounds", "2", "--duration", "0.8", "--requests", "300", "--warmup", "50", "--no-unloaded"];
   const out = await runCommand([process.execPath, "bench/run.ts", ...flags], ROOT);
   expect(out).toContain("; 2 interleaved rounds;");
-  for (const target of ["direct", "bare proxy", "parsing proxy", "gateway"]) {
+  for (const target of ["direct", "bare proxy", "parsing proxy", "lean gateway", "duties floor", "gateway"]) {
     const cells = out.split("\n").find((line) => line.startsWith(`| chat, stream | ${target} `))?.split("|").map((cell) => cell.trim());
     expect(cells).toBeDefined();
     // req/s, CPU and page faults per request are measured, and no request failed.

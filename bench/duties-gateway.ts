@@ -1,0 +1,213 @@
+// The floor for a gateway that does every duty of the bench config with the gateway's own code, and
+// nothing between the duties: the lean gateway (lean-gateway.ts) plus, through the same modules the
+// gateway runs, the key checked by the auth plugin, the body validated and decoded to the canonical
+// request, the classifier and the 200 routes' dispatch, the request encoded for the vendor by its
+// provider plugin (which forwards the client's own text with the model swapped), the endpoint's
+// live stats, the cost and the percentage fee metered, and the answer encoded in the client's
+// dialect. What it leaves out is the gateway's plumbing: the snapshot held through a reload,
+// fallbacks and their attempt records, the pipeline's outcome objects, the metrics and the
+// streamed body's machinery (the bench's answers arrive in one read, so a stream here is sent as
+// one text, as the gateway sends such a stream). What the gateway spends beyond this floor is its
+// plumbing; what this floor spends beyond the lean one is the duties themselves.
+// Run as `bun bench/duties-gateway.ts <config>` (the gateway's, its ledger and keys included); prints
+// `listening <port>`. With DUTIES_WITHOUT=route,provider in its environment, it leaves those duties
+// out (see DUTIES; bench/floor.ts --without): what each costs under load.
+
+import { isSwitchyardError } from "../core/errors.ts";
+import { createRequestFacts, estimateInputTokens } from "../core/dispatch/facts.ts";
+import { meter } from "../core/gateway/meter.ts";
+import { authenticate } from "../core/gateway/pipeline.ts";
+import { CLIENT_BODY, EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type ChatResult, type StreamEvent, type Usage } from "../core/kit/canonical.ts";
+import { copyingFetch, readBody } from "../core/kit/http.ts";
+import { createKit } from "../core/kit/kit.ts";
+import type { ClassifierValue, Principal, ProviderInstance } from "../core/kit/plugin.ts";
+import { nanoToUsd } from "../core/money.ts";
+import { Runtime } from "../core/runtime/runtime.ts";
+import { openaiDialect } from "../core/server/dialects.ts";
+import { clientKey, newRequestId, readJson } from "../core/server/http.ts";
+import { decodeResponse, decodeStreamBody, encodeRequest } from "../core/wire/openai/index.ts";
+import { builtinPlugins } from "../plugins/builtin.ts";
+import { BENCH_MODEL } from "./gateway-config.ts";
+
+const TIMEOUT_MS = 300_000;
+const NEVER_ABORTED = new AbortController().signal;
+
+type Answer =
+  | { kind: "response"; response: ChatResponse; usage?: Usage }
+  | { kind: "stream"; events: StreamEvent[]; usage?: Usage }
+  | { kind: "raw"; text: string; usage?: Usage };
+
+/** The provider plugin's call, a stream's batches read to its end (the bench's arrive in one read). */
+async function providerCall(provider: ProviderInstance, request: ChatRequest, signal: AbortSignal): Promise<Answer> {
+  return collected(await provider.chat(request, signal));
+}
+
+const ENCODE_OPTIONS = { includeUsage: true, maxTokensField: "max_tokens" } as const;
+
+/**
+ * The provider's steps written out, without one of them: `forward` sends the client's text as it
+ * came after encoding the request (no check, no model swapped), `encode` sends it without encoding.
+ */
+async function partsCall(url: string, request: ChatRequest, signal: AbortSignal, skip: "forward" | "encode"): Promise<Answer> {
+  if (skip === "forward") encodeRequest(request, ENCODE_OPTIONS);
+  const headers = { "content-type": "application/json", authorization: "Bearer bench-upstream-key", ...(request.stream ? { accept: "text/event-stream" } : {}) };
+  const response = await copyingFetch(url, { method: "POST", headers, body: request[CLIENT_BODY]!.text, signal });
+  return collected(request.stream ? decodeStreamBody(response.body!) : decodeResponse(await readBody(response)));
+}
+
+async function collected(result: ChatResult): Promise<Answer> {
+  if (!isStream(result)) return { kind: "response", response: result, usage: result.usage };
+  const events: StreamEvent[] = [];
+  const batches = (result as unknown as BatchedEvents)[EVENT_BATCHES]();
+  for (let step = await batches.next(); ; step = await batches.next()) {
+    if (step.value) events.push(...step.value);
+    if (step.done) break;
+  }
+  let usage: Usage | undefined;
+  for (const event of events) if (event.type === "usage") usage = event.usage;
+  return { kind: "stream", events, usage };
+}
+
+/** Without the provider: the client's text sent as it came, the answer's usage read as the lean floor reads it. */
+async function rawCall(url: string, body: string, stream: boolean, signal: AbortSignal): Promise<Answer> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal });
+  const text = await response.text();
+  if (stream) return { kind: "raw", text };
+  const usage = (JSON.parse(text) as { usage?: { prompt_tokens: number; completion_tokens: number } }).usage;
+  return { kind: "raw", text, usage: usage && { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } };
+}
+
+/**
+ * Duties a floor can leave out, each then done the lean floor's way: the key not checked, the body
+ * not validated, the bench model's last route taken without dispatch, no classifier read
+ * (`classify`), the client's text sent as it came and its answer read as the lean floor reads it
+ * (`provider`), or the provider's steps with the forwarding check and edit (`forward`) or the
+ * request's encoding too (`encode`) left out, a fixed cost (`meter`).
+ */
+export const DUTIES = ["auth", "validate", "route", "classify", "provider", "forward", "encode", "meter"] as const;
+export type Duty = (typeof DUTIES)[number];
+
+/** A comma-separated list of duties (DUTIES_WITHOUT), checked. */
+export function dutiesOf(list: string | undefined): Set<Duty> {
+  const named = (list ?? "").split(",").filter(Boolean);
+  for (const name of named) if (!DUTIES.includes(name as Duty)) throw new Error(`no duty named ${name}: one of ${DUTIES.join(", ")}`);
+  return new Set(named as Duty[]);
+}
+
+const BENCH_PRINCIPAL: Principal = { keyId: "key", name: "bench", creditLimit: null, rateLimit: null, tags: [] } as unknown as Principal;
+
+export async function startDutiesGateway(configPath: string, options: { port?: number; without?: ReadonlySet<Duty> } = {}) {
+  const { port = 0, without = new Set<Duty>() } = options;
+  const runtime = await Runtime.start({ configPath, env: process.env, builtins: builtinPlugins, kit: createKit() });
+  const snapshot = runtime.snapshot;
+  const { stats, ledger } = runtime;
+  // What `without` replaces a duty with: the bench model's route and endpoint, found once.
+  const route = snapshot.graph.routes.at(-1)!;
+  const endpoint = snapshot.graph.models.get(BENCH_MODEL)![0]!;
+  const fixed = { route: route.name, endpoint, url: `${(snapshot.graph.providers.get(endpoint.provider)!.settings as { base_url: string }).base_url}/chat/completions` };
+
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port,
+    idleTimeout: 255,
+    maxRequestBodySize: snapshot.graph.server.bodyLimit + 1024 * 1024,
+    async fetch(request) {
+      const arrivedAt = performance.now();
+      const id = newRequestId();
+      let principal = BENCH_PRINCIPAL;
+      if (!without.has("auth")) {
+        const authenticated = authenticate(snapshot, { headers: request.headers, key: clientKey(request.headers) });
+        const answer = authenticated instanceof Promise ? await authenticated : authenticated;
+        if (isSwitchyardError(answer)) return Response.json({ error: answer.message }, { status: answer.status });
+        principal = answer;
+      }
+      const body = await readJson(request, snapshot.graph.server.bodyLimit);
+      if (!without.has("validate")) openaiDialect.validate(body.json);
+      const decoded = openaiDialect.decode(body.json, body.text);
+      const canonical = decoded.request;
+
+      let estimated: number | undefined;
+      const inputTokens = () => (estimated ??= estimateInputTokens(canonical));
+      let endpoint = fixed.endpoint;
+      let routeName = fixed.route;
+      if (!without.has("route")) {
+        const classify = (name: string): ClassifierValue | undefined => {
+          if (without.has("classify")) return undefined;
+          const classifier = snapshot.classifiers.get(name);
+          return classifier?.classify(canonical, NEVER_ABORTED) as ClassifierValue | undefined;
+        };
+        const facts = createRequestFacts({ request: canonical, model: canonical.model, principal, headers: request.headers, classify, inputTokens });
+        const dispatched = snapshot.table.dispatch(
+          { model: canonical.model, models: decoded.models, provider: decoded.provider, facts, maxTokens: canonical.maxTokens },
+          { stats },
+        );
+        if (!dispatched.ok) return Response.json({ error: dispatched.error.message }, { status: dispatched.error.status });
+        endpoint = dispatched.candidates[0]!;
+        routeName = dispatched.route.name;
+      }
+
+      const upstreamCall = new AbortController();
+      const timer = setTimeout(() => upstreamCall.abort(), TIMEOUT_MS);
+      const onClientGone = () => upstreamCall.abort();
+      request.signal.addEventListener("abort", onClientGone, { once: true });
+      stats.begin(endpoint.id);
+      const started = performance.now();
+      const upstreamRequest = { ...canonical, model: endpoint.model };
+      const answer = without.has("provider")
+        ? await rawCall(fixed.url, body.text, canonical.stream, upstreamCall.signal)
+        : without.has("forward") || without.has("encode")
+          ? await partsCall(fixed.url, upstreamRequest, upstreamCall.signal, without.has("encode") ? "encode" : "forward")
+          : await providerCall(snapshot.providers.get(endpoint.provider)!, upstreamRequest, upstreamCall.signal);
+      const elapsed = performance.now() - started;
+      stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: elapsed });
+      clearTimeout(timer);
+      request.signal.removeEventListener("abort", onClientGone);
+
+      const usage = answer.usage ?? { inputTokens: inputTokens(), outputTokens: 0 };
+      const metered = without.has("meter") ? { usage, cost: 1000, fee: 50 } : meter(usage, endpoint, snapshot.fee, principal);
+      ledger.record({
+        id, keyId: principal.keyId, route: routeName, requestedModel: canonical.model, model: endpoint.publicModel,
+        provider: endpoint.provider, endpoint: endpoint.id, status: 200, errorCode: null,
+        attempts: [{ endpoint: endpoint.id, status: 200, duration_ms: Math.round(elapsed), error: null }],
+        stream: canonical.stream, usage: metered.usage, cost: metered.cost, fee: metered.fee,
+        latencyMs: Math.round(performance.now() - arrivedAt), ttftMs: Math.round(elapsed), createdAt: Date.now(), reservation: null,
+      });
+      const headers: Record<string, string> = {
+        "x-request-id": id, "x-switchyard-route": routeName, "x-switchyard-model": endpoint.publicModel,
+        "x-switchyard-provider": endpoint.provider, "x-switchyard-attempts": "1",
+        "x-switchyard-overhead-ms": (performance.now() - arrivedAt - elapsed).toFixed(3),
+      };
+      const costUsd = nanoToUsd(metered.cost + metered.fee);
+      if (answer.kind === "raw") {
+        if (canonical.stream) return new Response(answer.text, { headers: { ...headers, "content-type": "text/event-stream" } });
+        const raw = JSON.parse(answer.text) as { choices: unknown; usage?: object };
+        const encoded = { id, object: "chat.completion", created: Math.floor(Date.now() / 1000), model: endpoint.publicModel, choices: raw.choices, usage: { ...raw.usage, cost: costUsd } };
+        return Response.json(encoded, { headers });
+      }
+      if (answer.kind === "response") {
+        const response = { ...answer.response, usage: metered.usage };
+        return Response.json(openaiDialect.encodeResponse(response, { id, model: endpoint.publicModel, costUsd }), { headers });
+      }
+      const encoder = openaiDialect.streamEncoder({ id, model: endpoint.publicModel, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
+      let text = "";
+      for (const event of answer.events) text += encoder.encode(event);
+      text += encoder.end(metered.usage, costUsd);
+      headers["content-type"] = "text/event-stream";
+      headers["cache-control"] = "no-cache";
+      return new Response(text, { headers });
+    },
+  });
+  return { server, runtime };
+}
+
+if (import.meta.main) {
+  const [config] = process.argv.slice(2);
+  if (!config) throw new Error("usage: bun bench/duties-gateway.ts <config>");
+  const { server, runtime } = await startDutiesGateway(config, { port: Number(process.env.PORT ?? 0), without: dutiesOf(process.env.DUTIES_WITHOUT) });
+  process.on("SIGTERM", async () => {
+    server.stop(true);
+    await runtime.close();
+    process.exit(0);
+  });
+  console.log(`listening ${server.port}`);
+}

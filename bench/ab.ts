@@ -4,6 +4,10 @@
 // measuring; paired slices do not.
 //
 //   bun bench/ab.ts <checkout A> [checkout B, default: this one] [--scenario TEXT] [--rounds 8] [--slice 1.5] [--concurrency 64]
+//                   [--env-a KEY=VALUE,…] [--env-b KEY=VALUE,…]
+//
+// A and B may be the same checkout with different environments (`--env-b MIMALLOC_PURGE_DELAY=-1`):
+// a runtime setting measured as a change.
 //
 // Prints, per scenario, each target's req/s, CPU µs per request over all its slices and median p50,
 // and B's CPU per request next to A's: the median of the per-round ratios and their range.
@@ -25,6 +29,20 @@ interface Flags {
   rounds: number;
   sliceMs: number;
   concurrency: number;
+  /** Added to gateway A's and B's environments. */
+  env: { A?: Record<string, string>; B?: Record<string, string> };
+}
+
+/** `KEY=VALUE,KEY=VALUE` as an environment; a pair without `=` is refused. */
+export function envOf(list: string | undefined): Record<string, string> | undefined {
+  if (!list) return undefined;
+  return Object.fromEntries(
+    list.split(",").map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0) throw new Error(`--env-a and --env-b take KEY=VALUE pairs, comma-separated: ${pair}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -47,12 +65,13 @@ function parseFlags(argv: readonly string[]): Flags {
     rounds: Number(named.get("rounds") ?? 8),
     sliceMs: Number(named.get("slice") ?? 1.5) * 1000,
     concurrency: Number(named.get("concurrency") ?? 64),
+    env: { A: envOf(named.get("env-a")), B: envOf(named.get("env-b")) },
   };
 }
 
 /** A gateway from `checkout` with the bench config, its own ledger and a fresh key. */
-async function startGatewayFrom(checkout: string, label: string, work: Workspace, upstream: ServerProcess): Promise<SliceTarget> {
-  const { server, key } = await startGateway(work, upstream, { checkout, label });
+async function startGatewayFrom(checkout: string, label: "A" | "B", work: Workspace, upstream: ServerProcess, env?: Record<string, string>): Promise<SliceTarget> {
+  const { server, key } = await startGateway(work, upstream, { checkout, label, env });
   return { label, server, headers: requestHeaders(key) };
 }
 
@@ -63,12 +82,13 @@ async function main(flags: Flags): Promise<void> {
   try {
     const proxy = await startBareProxyProcess(upstream);
     started.push(proxy);
-    const a = await startGatewayFrom(flags.a, "A", work, upstream);
+    const a = await startGatewayFrom(flags.a, "A", work, upstream, flags.env.A);
     started.push(a.server);
-    const b = await startGatewayFrom(flags.b, "B", work, upstream);
+    const b = await startGatewayFrom(flags.b, "B", work, upstream, flags.env.B);
     started.push(b.server);
     const targets: SliceTarget[] = [{ label: "bare proxy", server: proxy, headers: { "content-type": "application/json" } }, a, b];
-    console.log(`A: ${flags.a}\nB: ${flags.b}\n${flags.rounds} rounds of ${flags.sliceMs / 1000} s slices at concurrency ${flags.concurrency}\n`);
+    const described = (dir: string, env?: Record<string, string>) => (env ? `${dir} with ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}` : dir);
+    console.log(`A: ${described(flags.a, flags.env.A)}\nB: ${described(flags.b, flags.env.B)}\n${flags.rounds} rounds of ${flags.sliceMs / 1000} s slices at concurrency ${flags.concurrency}\n`);
     console.log("| scenario | bare proxy req/s | A req/s | B req/s | proxy CPU µs/req | A CPU µs/req | B CPU µs/req | proxy p50 ms | A p50 ms | B p50 ms | B ÷ A CPU, median of rounds (range) |");
     console.log("|---|---|---|---|---|---|---|---|---|---|---|");
     const scenarios = flags.scenario ? SCENARIOS.filter((s) => s.name.includes(flags.scenario!)) : SCENARIOS;
@@ -90,4 +110,4 @@ async function main(flags: Flags): Promise<void> {
   }
 }
 
-await main(parseFlags(process.argv.slice(2)));
+if (import.meta.main) await main(parseFlags(process.argv.slice(2)));

@@ -44,14 +44,20 @@ async function providerCall(provider: ProviderInstance, request: ChatRequest, si
 
 const ENCODE_OPTIONS = { includeUsage: true, maxTokensField: "max_tokens" } as const;
 
+/** The bench model's vendor, as an `openai-compatible` provider's settings name it. */
+interface Vendor {
+  url: string;
+  key: string;
+}
+
 /**
  * The provider's steps written out, without one of them: `forward` sends the client's text as it
  * came after encoding the request (no check, no model swapped), `encode` sends it without encoding.
  */
-async function partsCall(url: string, request: ChatRequest, signal: AbortSignal, skip: "forward" | "encode"): Promise<Answer> {
+async function partsCall(vendor: Vendor, request: ChatRequest, signal: AbortSignal, skip: "forward" | "encode"): Promise<Answer> {
   if (skip === "forward") encodeRequest(request, ENCODE_OPTIONS);
-  const headers = { "content-type": "application/json", authorization: "Bearer bench-upstream-key", ...(request.stream ? { accept: "text/event-stream" } : {}) };
-  const response = await copyingFetch(url, { method: "POST", headers, body: request[CLIENT_BODY]!.text, signal });
+  const headers = { "content-type": "application/json", authorization: `Bearer ${vendor.key}`, ...(request.stream ? { accept: "text/event-stream" } : {}) };
+  const response = await copyingFetch(vendor.url, { method: "POST", headers, body: request[CLIENT_BODY]!.text, signal });
   return collected(request.stream ? decodeStreamBody(response.body!) : decodeResponse(await readBody(response)));
 }
 
@@ -69,8 +75,9 @@ async function collected(result: ChatResult): Promise<Answer> {
 }
 
 /** Without the provider: the client's text sent as it came, the answer's usage read as the lean floor reads it. */
-async function rawCall(url: string, body: string, stream: boolean, signal: AbortSignal): Promise<Answer> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal });
+async function rawCall(vendor: Vendor, body: string, stream: boolean, signal: AbortSignal): Promise<Answer> {
+  const headers = { "content-type": "application/json", authorization: `Bearer ${vendor.key}` };
+  const response = await fetch(vendor.url, { method: "POST", headers, body, signal });
   const text = await response.text();
   if (stream) return { kind: "raw", text };
   const usage = (JSON.parse(text) as { usage?: { prompt_tokens: number; completion_tokens: number } }).usage;
@@ -94,7 +101,8 @@ export function dutiesOf(list: string | undefined): Set<Duty> {
   return new Set(named as Duty[]);
 }
 
-const BENCH_PRINCIPAL: Principal = { keyId: "key", name: "bench", creditLimit: null, rateLimit: null, tags: [] } as unknown as Principal;
+/** Who a floor without `auth` takes every caller for. */
+const BENCH_PRINCIPAL: Principal = { keyId: "key", name: "bench", creditLimit: null, rateLimit: null, tags: [] };
 
 export async function startDutiesGateway(configPath: string, options: { port?: number; without?: ReadonlySet<Duty> } = {}) {
   const { port = 0, without = new Set<Duty>() } = options;
@@ -104,7 +112,8 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
   // What `without` replaces a duty with: the bench model's route and endpoint, found once.
   const route = snapshot.graph.routes.at(-1)!;
   const endpoint = snapshot.graph.models.get(BENCH_MODEL)![0]!;
-  const fixed = { route: route.name, endpoint, url: `${(snapshot.graph.providers.get(endpoint.provider)!.settings as { base_url: string }).base_url}/chat/completions` };
+  const settings = snapshot.graph.providers.get(endpoint.provider)!.settings as { base_url: string; api_key: string };
+  const fixed = { route: route.name, endpoint, vendor: { url: `${settings.base_url}/chat/completions`, key: settings.api_key } };
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -154,9 +163,9 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
       const started = performance.now();
       const upstreamRequest = { ...canonical, model: endpoint.model };
       const answer = without.has("provider")
-        ? await rawCall(fixed.url, body.text, canonical.stream, upstreamCall.signal)
+        ? await rawCall(fixed.vendor, body.text, canonical.stream, upstreamCall.signal)
         : without.has("forward") || without.has("encode")
-          ? await partsCall(fixed.url, upstreamRequest, upstreamCall.signal, without.has("encode") ? "encode" : "forward")
+          ? await partsCall(fixed.vendor, upstreamRequest, upstreamCall.signal, without.has("encode") ? "encode" : "forward")
           : await providerCall(snapshot.providers.get(endpoint.provider)!, upstreamRequest, upstreamCall.signal);
       const elapsed = performance.now() - started;
       stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: elapsed });

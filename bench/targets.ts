@@ -80,7 +80,7 @@ export interface GatewayOptions {
   duties?: boolean;
 }
 
-/** Writes the config, creates a key with the CLI (before the server starts), then starts `serve`. */
+/** Writes the config, creates a key with the CLI (before the server starts), then starts `serve` (or the duties floor). */
 export async function startGateway(work: Workspace, upstream: ServerProcess, options: GatewayOptions = {}) {
   const { checkout = ROOT, label } = options;
   const config = label ? join(work.folder, `${label}.yaml`) : work.config;

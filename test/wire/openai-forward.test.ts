@@ -45,6 +45,16 @@ describe("forwarding the client's Chat Completions body", () => {
     expect(own.bytes!.buffer).not.toBe(first.bytes!.buffer);
   });
 
+  test("the reused buffers grow for a body that needs more room than the last, and keep its edits right", () => {
+    for (const repeat of [3000, 40_000, 3000]) {
+      const text = chat({ max_completion_tokens: 64, messages: [{ role: "user", content: "grow ".repeat(repeat) }] });
+      for (const maxTokensField of ["max_tokens", "max_completion_tokens"] as const) {
+        const { out, encoded } = forward(text, { maxTokensField }, { model: "a-much-longer-upstream-model-name" }, true);
+        expect(JSON.parse(out!)).toEqual(encoded);
+      }
+    }
+  });
+
   test("the client's text goes out with only the model swapped", () => {
     const text = chat({ temperature: 0.25 });
     const { out, encoded } = forward(text);

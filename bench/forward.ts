@@ -1,0 +1,48 @@
+// Micro-benchmark of forwarding the client's own body (core/wire/openai/forward.ts) on the bench's
+// 30 KB agent turn, in one process: µs per call for a vendor that takes the client's max-tokens
+// field as it is and for one that wants it renamed, the model swapped for a longer one in both.
+//
+//   bun bench/forward.ts [--calls 20000] [--runs 5]
+//
+// Each run is a fresh process (where the reused buffers land, and so how their copies align,
+// changes from process to process); prints each case's median over the runs with their range.
+
+import { parseArgs } from "node:util";
+import { openaiDialect } from "../core/server/dialects.ts";
+import { forwardedBody } from "../core/wire/openai/forward.ts";
+import { encodeRequest } from "../core/wire/openai/request.ts";
+import { agentBody } from "./bodies.ts";
+import { BENCH_MODEL } from "./gateway-config.ts";
+import { runCommand } from "./processes.ts";
+import { medianWithRange } from "./slices.ts";
+
+const CASES = { "as sent (max_completion_tokens)": "max_completion_tokens", "renamed (max_tokens)": "max_tokens" } as const;
+
+/** µs per call of each case, measured in this process. */
+function measure(calls: number): Record<string, number> {
+  const text = agentBody(BENCH_MODEL, false);
+  const { request } = openaiDialect.decode(JSON.parse(text), text);
+  const routed = { ...request, model: `upstream-${BENCH_MODEL}` };
+  const result: Record<string, number> = {};
+  for (const [name, maxTokensField] of Object.entries(CASES)) {
+    const encoded = encodeRequest(routed, { includeUsage: true, maxTokensField });
+    if (!forwardedBody(routed, encoded, true)) throw new Error(`${name}: the body was not forwarded`);
+    for (let i = 0; i < calls / 5; i++) forwardedBody(routed, encoded, true);
+    const started = performance.now();
+    for (let i = 0; i < calls; i++) forwardedBody(routed, encoded, true);
+    result[name] = ((performance.now() - started) * 1000) / calls;
+  }
+  return result;
+}
+
+const { values: args } = parseArgs({ options: { calls: { type: "string", default: "20000" }, runs: { type: "string", default: "5" }, child: { type: "boolean" } } });
+if (args.child) {
+  console.log(JSON.stringify(measure(Number(args.calls))));
+} else {
+  const runs: Record<string, number>[] = [];
+  for (let i = 0; i < Number(args.runs); i++) {
+    runs.push(JSON.parse(await runCommand([process.execPath, import.meta.path, "--child", "--calls", args.calls!], import.meta.dir)));
+  }
+  console.log(`forwardedBody on the ${agentBody(BENCH_MODEL, false).length}-byte agent turn, ${args.calls} calls a run, ${args.runs} runs: µs per call, median (range)`);
+  for (const name of Object.keys(CASES)) console.log(`${name}: ${medianWithRange(runs.map((run) => run[name]!), 2)}`);
+}

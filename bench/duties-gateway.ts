@@ -15,6 +15,7 @@
 
 import { isSwitchyardError } from "../core/errors.ts";
 import { createRequestFacts, estimateInputTokens } from "../core/dispatch/facts.ts";
+import { forEndpoint } from "../core/gateway/fallback.ts";
 import { meter } from "../core/gateway/meter.ts";
 import { authenticate } from "../core/gateway/pipeline.ts";
 import { CLIENT_BODY, EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type ChatResult, type StreamEvent, type Usage } from "../core/kit/canonical.ts";
@@ -24,10 +25,11 @@ import type { ClassifierValue, Principal, ProviderInstance } from "../core/kit/p
 import { nanoToUsd } from "../core/money.ts";
 import { Runtime } from "../core/runtime/runtime.ts";
 import { openaiDialect } from "../core/server/dialects.ts";
-import { clientKey, newRequestId, readJson } from "../core/server/http.ts";
+import { clientKey, newRequestId, readJson, servedHeaders } from "../core/server/http.ts";
 import { decodeResponse, decodeStreamBody, encodeRequest } from "../core/wire/openai/index.ts";
 import { builtinPlugins } from "../plugins/builtin.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
+import { reencoded, usageOf, type VendorAnswer } from "./lean-gateway.ts";
 
 const TIMEOUT_MS = 300_000;
 const NEVER_ABORTED = new AbortController().signal;
@@ -35,7 +37,8 @@ const NEVER_ABORTED = new AbortController().signal;
 type Answer =
   | { kind: "response"; response: ChatResponse; usage?: Usage }
   | { kind: "stream"; events: StreamEvent[]; usage?: Usage }
-  | { kind: "raw"; text: string; usage?: Usage };
+  /** The vendor's answer as the lean floor takes it: a stream's text, a JSON answer parsed. */
+  | { kind: "raw"; text?: string; answer?: VendorAnswer; usage?: Usage };
 
 /** The provider plugin's call, a stream's batches read to its end (the bench's arrive in one read). */
 async function providerCall(provider: ProviderInstance, request: ChatRequest, signal: AbortSignal): Promise<Answer> {
@@ -50,14 +53,20 @@ interface Vendor {
   key: string;
 }
 
+/** What the provider sends its vendor beside the body. */
+function vendorHeaders(vendor: Vendor, stream: boolean): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json", authorization: `Bearer ${vendor.key}` };
+  if (stream) headers.accept = "text/event-stream";
+  return headers;
+}
+
 /**
  * The provider's steps written out, without one of them: `forward` sends the client's text as it
  * came after encoding the request (no check, no model swapped), `encode` sends it without encoding.
  */
 async function partsCall(vendor: Vendor, request: ChatRequest, signal: AbortSignal, skip: "forward" | "encode"): Promise<Answer> {
   if (skip === "forward") encodeRequest(request, ENCODE_OPTIONS);
-  const headers = { "content-type": "application/json", authorization: `Bearer ${vendor.key}`, ...(request.stream ? { accept: "text/event-stream" } : {}) };
-  const response = await copyingFetch(vendor.url, { method: "POST", headers, body: request[CLIENT_BODY]!.text, signal });
+  const response = await copyingFetch(vendor.url, { method: "POST", headers: vendorHeaders(vendor, request.stream), body: request[CLIENT_BODY]!.text, signal });
   return collected(request.stream ? decodeStreamBody(response.body!) : decodeResponse(await readBody(response)));
 }
 
@@ -76,12 +85,11 @@ async function collected(result: ChatResult): Promise<Answer> {
 
 /** Without the provider: the client's text sent as it came, the answer's usage read as the lean floor reads it. */
 async function rawCall(vendor: Vendor, body: string, stream: boolean, signal: AbortSignal): Promise<Answer> {
-  const headers = { "content-type": "application/json", authorization: `Bearer ${vendor.key}` };
-  const response = await fetch(vendor.url, { method: "POST", headers, body, signal });
+  const response = await fetch(vendor.url, { method: "POST", headers: vendorHeaders(vendor, stream), body, signal });
   const text = await response.text();
   if (stream) return { kind: "raw", text };
-  const usage = (JSON.parse(text) as { usage?: { prompt_tokens: number; completion_tokens: number } }).usage;
-  return { kind: "raw", text, usage: usage && { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } };
+  const answer = JSON.parse(text) as VendorAnswer;
+  return { kind: "raw", answer, usage: usageOf(answer) ?? undefined };
 }
 
 /**
@@ -161,37 +169,33 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
       request.signal.addEventListener("abort", onClientGone, { once: true });
       stats.begin(endpoint.id);
       const started = performance.now();
-      const upstreamRequest = { ...canonical, model: endpoint.model };
       const answer = without.has("provider")
         ? await rawCall(fixed.vendor, body.text, canonical.stream, upstreamCall.signal)
         : without.has("forward") || without.has("encode")
-          ? await partsCall(fixed.vendor, upstreamRequest, upstreamCall.signal, without.has("encode") ? "encode" : "forward")
-          : await providerCall(snapshot.providers.get(endpoint.provider)!, upstreamRequest, upstreamCall.signal);
+          ? await partsCall(fixed.vendor, forEndpoint(canonical, endpoint), upstreamCall.signal, without.has("encode") ? "encode" : "forward")
+          : await providerCall(snapshot.providers.get(endpoint.provider)!, forEndpoint(canonical, endpoint), upstreamCall.signal);
       const elapsed = performance.now() - started;
       stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: elapsed });
       clearTimeout(timer);
       request.signal.removeEventListener("abort", onClientGone);
 
+      const attempts = [{ endpoint: endpoint.id, status: 200, duration_ms: Math.round(elapsed), error: null }];
       const usage = answer.usage ?? { inputTokens: inputTokens(), outputTokens: 0 };
       const metered = without.has("meter") ? { usage, cost: 1000, fee: 50 } : meter(usage, endpoint, snapshot.fee, principal);
       ledger.record({
         id, keyId: principal.keyId, route: routeName, requestedModel: canonical.model, model: endpoint.publicModel,
         provider: endpoint.provider, endpoint: endpoint.id, status: 200, errorCode: null,
-        attempts: [{ endpoint: endpoint.id, status: 200, duration_ms: Math.round(elapsed), error: null }],
+        attempts,
         stream: canonical.stream, usage: metered.usage, cost: metered.cost, fee: metered.fee,
         latencyMs: Math.round(performance.now() - arrivedAt), ttftMs: Math.round(elapsed), createdAt: Date.now(), reservation: null,
       });
-      const headers: Record<string, string> = {
-        "x-request-id": id, "x-switchyard-route": routeName, "x-switchyard-model": endpoint.publicModel,
-        "x-switchyard-provider": endpoint.provider, "x-switchyard-attempts": "1",
-        "x-switchyard-overhead-ms": (performance.now() - arrivedAt - elapsed).toFixed(3),
-      };
+      const headers = servedHeaders(id, {
+        route: routeName, model: endpoint.publicModel, provider: endpoint.provider, attempts, overheadMs: performance.now() - arrivedAt - elapsed,
+      });
       const costUsd = nanoToUsd(metered.cost + metered.fee);
       if (answer.kind === "raw") {
-        if (canonical.stream) return new Response(answer.text, { headers: { ...headers, "content-type": "text/event-stream" } });
-        const raw = JSON.parse(answer.text) as { choices: unknown; usage?: object };
-        const encoded = { id, object: "chat.completion", created: Math.floor(Date.now() / 1000), model: endpoint.publicModel, choices: raw.choices, usage: { ...raw.usage, cost: costUsd } };
-        return Response.json(encoded, { headers });
+        if (answer.answer) return Response.json(reencoded(answer.answer, { id, model: endpoint.publicModel, costUsd }), { headers });
+        return new Response(answer.text, { headers: { ...headers, "content-type": "text/event-stream" } });
       }
       if (answer.kind === "response") {
         const response = { ...answer.response, usage: metered.usage };

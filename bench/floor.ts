@@ -29,6 +29,7 @@ import { SCENARIOS } from "./compare.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { besideServer, budgetAtBar, markdownTable } from "./report.ts";
 import { medianWithRange, pairedRounds, perRequest, warmUp, WARM_UP_REQUESTS, type SliceTarget } from "./slices.ts";
+import type { ServerProcess } from "./processes.ts";
 import { percentile } from "./stats.ts";
 import {
   createWorkspace, LEAN_GATEWAY_KEY, requestHeaders, startBareProxyProcess, startGateway, startLeanGatewayProcess, startParsingProxyProcess, startUpstreamProcess,
@@ -54,34 +55,29 @@ const upstream = await startUpstreamProcess();
 const started = [upstream];
 try {
   const targets: SliceTarget[] = [];
-  for (const [label, start, key] of [
-    ["bare proxy", () => startBareProxyProcess(upstream), undefined],
-    ["relay-only", () => startParsingProxyProcess(upstream, true), undefined],
-    ["parsing", () => startParsingProxyProcess(upstream), undefined],
-    ["lean gateway", () => startLeanGatewayProcess(work, upstream), LEAN_GATEWAY_KEY],
-  ] as const) {
-    const server = await start();
+  /** A started server as a target in front of the upstream; `key` for one that checks keys. */
+  const add = (label: string, server: ServerProcess, key?: string) => {
     started.push(server);
     targets.push({ label, server, headers: requestHeaders(key), upstream });
-  }
+  };
+  add("bare proxy", await startBareProxyProcess(upstream));
+  add("relay-only", await startParsingProxyProcess(upstream, true));
+  add("parsing", await startParsingProxyProcess(upstream));
+  add("lean gateway", await startLeanGatewayProcess(work, upstream), LEAN_GATEWAY_KEY);
   const burnKind = burnKindOf(args["burn-kind"]);
   for (const us of args.burn!.split(",").filter(Boolean).map(Number)) {
     if (!(us > 0)) throw new Error(`--burn takes µs above 0, comma-separated: ${args.burn}`);
-    const server = await startLeanGatewayProcess(work, upstream, undefined, { us, kind: burnKind });
-    started.push(server);
-    targets.push({ label: `lean +${us} µs ${burnKind}`, server, headers: requestHeaders(LEAN_GATEWAY_KEY), upstream });
+    add(`lean +${us} µs ${burnKind}`, await startLeanGatewayProcess(work, upstream, undefined, { us, kind: burnKind }), LEAN_GATEWAY_KEY);
   }
   const ablations = args.without!.split(",").filter(Boolean);
   for (const left of args.duties || ablations.length ? ["", ...ablations] : []) {
     const env = { DUTIES_WITHOUT: left.replaceAll("+", ",") };
     const { server, key } = await startGateway(work, upstream, { label: `duties${left ? `-${left}` : ""}`, duties: true, env });
-    started.push(server);
-    targets.push({ label: left ? `duties − ${left}` : "duties floor", server, headers: requestHeaders(key), upstream });
+    add(left ? `duties − ${left}` : "duties floor", server, key);
   }
   if (args.gateway) {
     const { server, key } = await startGateway(work, upstream);
-    started.push(server);
-    targets.push({ label: "gateway", server, headers: requestHeaders(key), upstream });
+    add("gateway", server, key);
   }
   const concurrency = Number(args.concurrency);
   const rounds = Number(args.rounds);

@@ -22,6 +22,23 @@ import { relayStream } from "./parsing-proxy.ts";
 
 const TIMEOUT_MS = 600_000;
 
+/** The fields of a vendor's Chat Completions answer that the floor reads. */
+export interface VendorAnswer {
+  choices: unknown;
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+/** The answer's usage as the ledger counts it, or null when the vendor sent none. */
+export function usageOf(answer: VendorAnswer): Usage | null {
+  return answer.usage ? { inputTokens: answer.usage.prompt_tokens, outputTokens: answer.usage.completion_tokens } : null;
+}
+
+/** The answer encoded again the cheapest way: our id and model, its choices as they came, the cost added to its usage. */
+export function reencoded(answer: VendorAnswer, info: { id: string; model: string; costUsd: number }) {
+  const { id, model, costUsd } = info;
+  return { id, object: "chat.completion", created: Math.floor(Date.now() / 1000), model, choices: answer.choices, usage: { ...answer.usage, cost: costUsd } };
+}
+
 export async function startLeanGateway(upstream: string, ledgerFile: string, key: string, port = 0, burn = calibratedBurn(0)) {
   const url = `${upstream.replace(/\/$/, "")}/v1/chat/completions`;
   const keyHash = hashSecret(key);
@@ -72,10 +89,9 @@ export async function startLeanGateway(upstream: string, ledgerFile: string, key
         // The row's usage would come from the usage frame; the relay only confirms there was one.
         return relayStream(response.body, { ...headers, "content-type": "text/event-stream" }, () => settle(null, response.status));
       }
-      const answer = JSON.parse(await response.text()) as { choices: unknown; usage?: { prompt_tokens: number; completion_tokens: number } };
-      settle(answer.usage ? { inputTokens: answer.usage.prompt_tokens, outputTokens: answer.usage.completion_tokens } : null, response.status);
-      const encoded = { id, object: "chat.completion", created: Math.floor(Date.now() / 1000), model, choices: answer.choices, usage: { ...answer.usage, cost: 0.00105 } };
-      return Response.json(encoded, { status: response.status, headers });
+      const answer = JSON.parse(await response.text()) as VendorAnswer;
+      settle(usageOf(answer), response.status);
+      return Response.json(reencoded(answer, { id, model, costUsd: 0.00105 }), { status: response.status, headers });
     },
   });
   return { server, ledger };

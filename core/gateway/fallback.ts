@@ -71,7 +71,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
 }
 
 /** The request as this endpoint receives it: its upstream model id, its output cap. */
-function forEndpoint(request: ChatRequest, endpoint: EndpointSpec): ChatRequest {
+export function forEndpoint(request: ChatRequest, endpoint: EndpointSpec): ChatRequest {
   const cap = endpoint.maxOutput;
   const maxTokens = cap === undefined ? request.maxTokens : Math.min(request.maxTokens ?? cap, cap);
   return { ...request, model: endpoint.model, maxTokens };

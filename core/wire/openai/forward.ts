@@ -101,9 +101,9 @@ function reusedBuffers(capacity: number): { scratch: Buffer; output: Buffer } {
 
 let { scratch, output } = reusedBuffers(64 * 1024);
 
-/** Room for `bytes` in both reused buffers, grown together so that they keep their spacing. */
+/** Room for `bytes` in both reused buffers (always of one size), grown together so that they keep their spacing. */
 function reserve(bytes: number): void {
-  if (scratch.length >= bytes && output.length >= bytes) return;
+  if (scratch.length >= bytes) return;
   ({ scratch, output } = reusedBuffers(Math.min(SCRATCH_LIMIT, Math.max(bytes, scratch.length * 2))));
 }
 
@@ -131,7 +131,7 @@ function applyEdits(bytes: Buffer, edits: Edit[], reusable: boolean): Uint8Array
   if (reusable && size <= SCRATCH_LIMIT) {
     // A fresh 30 KB array costs several times the copy into it (in-process, about 5 µs a request).
     // Grown here only for edits that outgrew the text's own room; `bytes` then stays where it was.
-    if (output.length < size) reserve(size);
+    reserve(size);
     out = output;
   } else {
     out = Buffer.allocUnsafe(size);

@@ -14,9 +14,7 @@
 
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { bodyOf } from "./bodies.ts";
-import { SCENARIOS } from "./compare.ts";
-import { BENCH_MODEL } from "./gateway-config.ts";
+import { scenarioBody, scenariosNamed } from "./compare.ts";
 import type { ServerProcess } from "./processes.ts";
 import { percentile } from "./stats.ts";
 import { medianWithRange, pairedRounds, perRequest, type SliceTarget } from "./slices.ts";
@@ -91,9 +89,9 @@ async function main(flags: Flags): Promise<void> {
     console.log(`A: ${described(flags.a, flags.env.A)}\nB: ${described(flags.b, flags.env.B)}\n${flags.rounds} rounds of ${flags.sliceMs / 1000} s slices at concurrency ${flags.concurrency}\n`);
     console.log("| scenario | bare proxy req/s | A req/s | B req/s | proxy CPU µs/req | A CPU µs/req | B CPU µs/req | proxy p50 ms | A p50 ms | B p50 ms | B ÷ A CPU, median of rounds (range) |");
     console.log("|---|---|---|---|---|---|---|---|---|---|---|");
-    const scenarios = flags.scenario ? SCENARIOS.filter((s) => s.name.includes(flags.scenario!)) : SCENARIOS;
+    const scenarios = scenariosNamed(flags.scenario);
     for (const scenario of scenarios) {
-      const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: flags.sliceMs, concurrency: flags.concurrency };
+      const load = { body: scenarioBody(scenario), stream: scenario.stream, sliceMs: flags.sliceMs, concurrency: flags.concurrency };
       const rounds = await pairedRounds(work, targets, load, flags.rounds);
       const of = (label: string) => rounds.map((round) => round.get(label)!);
       const rps = (label: string) => percentile(of(label).map((s) => s.rps), 0.5).toFixed(0);

@@ -60,15 +60,24 @@ export function agentBody(model: string, stream: boolean): string {
   });
 }
 
-export function chatBody(model: string, stream: boolean): string {
+/** With `tokens`, the question asks the fake upstream for an answer of that many token frames (see upstream.ts). */
+export function chatBody(model: string, stream: boolean, tokens?: number): string {
+  const question = "What is the capital of Portugal?";
   return JSON.stringify({
     stream,
     ...(stream ? { stream_options: { include_usage: true } } : {}),
     model,
-    messages: [{ role: "user", content: "What is the capital of Portugal?" }],
+    messages: [{ role: "user", content: tokens ? `${question} ${answerIn(tokens)}` : question }],
   });
 }
 
-export function bodyOf(shape: BodyShape, model: string, stream: boolean): string {
-  return shape === "agent" ? agentBody(model, stream) : chatBody(model, stream);
+export function bodyOf(shape: BodyShape, model: string, stream: boolean, tokens?: number): string {
+  return shape === "agent" ? agentBody(model, stream) : chatBody(model, stream, tokens);
 }
+
+/** The words that ask for a long answer; the upstream reads the count back with TOKENS_ASKED. */
+function answerIn(tokens: number): string {
+  return `Answer in ${tokens} tokens.`;
+}
+
+export const TOKENS_ASKED = /Answer in (\d+) tokens\./;

@@ -11,6 +11,11 @@ export interface Scenario {
   name: string;
   shape: BodyShape;
   stream: boolean;
+  /**
+   * Token frames of the streamed answer, each sent alone after a pause, as a real vendor's come:
+   * every one its own read. Without, the upstream's ten frames, which arrive in one read.
+   */
+  tokens?: number;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -19,6 +24,25 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: "agent 30 KB, JSON", shape: "agent", stream: false },
   { name: "agent 30 KB, stream", shape: "agent", stream: true },
 ];
+
+/**
+ * Not one of the issue's four: what a long answer costs through sockets, a token at a time. Its
+ * pace, not the CPU, sets its req/s; its CPU per request is the measure. Run when named.
+ */
+export const LONG_STREAM: Scenario = { name: "chat, 200-token stream", shape: "chat", stream: true, tokens: 200 };
+
+/** The scenarios whose name contains `text` (the long stream among them), or, without it, the issue's four. */
+export function scenariosNamed(text: string | undefined): readonly Scenario[] {
+  if (text === undefined) return SCENARIOS;
+  const named = [...SCENARIOS, LONG_STREAM].filter((scenario) => scenario.name.includes(text));
+  if (named.length === 0) throw new Error(`--scenario ${text} names none of: ${[...SCENARIOS, LONG_STREAM].map((s) => s.name).join("; ")}`);
+  return named;
+}
+
+/** The request body a scenario sends. */
+export function scenarioBody(scenario: Scenario): string {
+  return bodyOf(scenario.shape, BENCH_MODEL, scenario.stream, scenario.tokens);
+}
 
 export interface LoadSettings {
   concurrency: number;
@@ -68,7 +92,7 @@ export async function compare(
     label: target.name, server: target.server, headers: target.headers, upstream: target.name === "direct" ? undefined : upstream,
   }));
   for (const scenario of scenarios) {
-    const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
+    const body = scenarioBody(scenario);
     const { stream } = scenario;
     const sliceLoad = {
       body, stream, concurrency: load.concurrency, sliceMs: load.durationMs / load.rounds, requests: Math.ceil(load.requests / load.rounds),

@@ -23,10 +23,8 @@
 // which it would be at the throughput bar (see the budget table in report.ts).
 
 import { parseArgs } from "node:util";
-import { bodyOf } from "./bodies.ts";
 import { burnKindOf } from "./burn.ts";
-import { SCENARIOS } from "./compare.ts";
-import { BENCH_MODEL } from "./gateway-config.ts";
+import { scenarioBody, scenariosNamed } from "./compare.ts";
 import { besideServer, budgetAtBar, markdownTable } from "./report.ts";
 import { medianWithRange, pairedRounds, perRequest, warmUp, WARM_UP_REQUESTS, type SliceTarget } from "./slices.ts";
 import type { ServerProcess } from "./processes.ts";
@@ -83,8 +81,8 @@ try {
   const rounds = Number(args.rounds);
   console.log(`${rounds} rounds of ${args.slice} s slices at concurrency ${concurrency}, after ${WARM_UP_REQUESTS} warm-up requests per target\n`);
   const rows: string[][] = [];
-  for (const scenario of SCENARIOS.filter((s) => !args.scenario || s.name.includes(args.scenario))) {
-    const load = { body: bodyOf(scenario.shape, BENCH_MODEL, scenario.stream), stream: scenario.stream, sliceMs: Number(args.slice) * 1000, concurrency };
+  for (const scenario of scenariosNamed(args.scenario)) {
+    const load = { body: scenarioBody(scenario), stream: scenario.stream, sliceMs: Number(args.slice) * 1000, concurrency };
     await warmUp(work, targets, load);
     const taken = await pairedRounds(work, targets, load, rounds);
     const proxyP50 = percentile(taken.map((round) => round.get("bare proxy")!.p50), 0.5);

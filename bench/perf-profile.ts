@@ -19,9 +19,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { bodyOf } from "./bodies.ts";
-import { SCENARIOS, type Scenario } from "./compare.ts";
-import { BENCH_MODEL } from "./gateway-config.ts";
+import { scenarioBody, scenariosNamed, type Scenario } from "./compare.ts";
 import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
 import { threadCpuMs, threadMinorFaults } from "./processes.ts";
 import { markdownTable } from "./report.ts";
@@ -44,9 +42,7 @@ const { values: args } = parseArgs({
     gc: { type: "boolean", default: false },
   },
 });
-const found = SCENARIOS.find((s) => s.name.includes(args.scenario!));
-if (!found) throw new Error(`--scenario ${args.scenario} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
-const scenario: Scenario = found;
+const scenario: Scenario = scenariosNamed(args.scenario)[0]!;
 if (args.target !== "gateway" && args.target !== "lean") throw new Error("--target is gateway or lean");
 
 interface Tally {
@@ -116,7 +112,7 @@ async function main(): Promise<void> {
       ? { server: await startLeanGatewayProcess(work, upstream, env), key: LEAN_GATEWAY_KEY }
       : await startGateway(work, upstream, { env });
   try {
-    const body = bodyOf(scenario.shape, BENCH_MODEL, scenario.stream);
+    const body = scenarioBody(scenario);
     const headers = requestHeaders(key);
     await warmUp(work, [{ label: args.target!, server, headers }], { body, stream: scenario.stream, sliceMs: 0 });
 

@@ -6,7 +6,7 @@
 // --scenario TEXT (only the scenarios whose name contains it, e.g. "chat, JSON"), --no-unloaded
 // (skip the second pass, one request at a time).
 
-import { compare, SCENARIOS, type LoadSettings, type Row, type Scenario } from "./compare.ts";
+import { compare, scenariosNamed, type LoadSettings, type Row, type Scenario } from "./compare.ts";
 import { machineLine } from "./machine.ts";
 import { budgetTable, resultsTable, unloadedTable, verdicts, verdictTable } from "./report.ts";
 import { WARM_UP_REQUESTS } from "./slices.ts";
@@ -41,8 +41,7 @@ function parseFlags(argv: readonly string[]): Flags {
   };
   const isSoak = argv.includes("--soak");
   const only = value("scenario");
-  const scenarios = only === undefined ? SCENARIOS : SCENARIOS.filter((s) => s.name.includes(only));
-  if (scenarios.length === 0) throw new Error(`--scenario ${only} names none of: ${SCENARIOS.map((s) => s.name).join("; ")}`);
+  const scenarios = scenariosNamed(only);
   return {
     soak: isSoak,
     unloaded: !argv.includes("--no-unloaded"),

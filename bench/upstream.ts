@@ -2,6 +2,8 @@
 // chat.completion JSON or as an SSE stream of chunks, a usage chunk and [DONE].
 // Run alone with `bun bench/upstream.ts`; prints `listening <port>` when ready.
 
+import { TOKENS_ASKED } from "./bodies.ts";
+
 const encoder = new TextEncoder();
 const USAGE = { prompt_tokens: 7400, completion_tokens: 12, total_tokens: 7412 };
 const WORDS = ["The ", "answer ", "is ", "forty", "-two", "."];
@@ -38,10 +40,12 @@ const STREAM_FRAMES = streamFrames(WORDS);
 const JSON_HEADERS = { "content-type": "application/json" };
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
-function streamResponse(frames = STREAM_FRAMES): Response {
+/** With `paceMs`, each frame after the first waits that long: over a socket, every frame is then a read of its own. */
+function streamResponse(frames = STREAM_FRAMES, paceMs = 0): Response {
   let i = 0;
   const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
+      if (paceMs && i > 0) await Bun.sleep(paceMs);
       const frame = frames[i++];
       if (frame) controller.enqueue(frame);
       else controller.close();
@@ -64,8 +68,23 @@ export function wholeStreamAnswer(): Response {
 
 /** A stream of `tokens` token frames, each its own read when read in-process, as a real answer's tokens come. */
 export function longStreamAnswer(tokens: number): () => Response {
-  const frames = streamFrames(Array.from({ length: tokens }, (_, i) => WORDS[i % WORDS.length]!));
+  const frames = tokenFrames(tokens);
   return () => streamResponse(frames);
+}
+
+function tokenFrames(tokens: number): readonly Uint8Array[] {
+  return streamFrames(Array.from({ length: tokens }, (_, i) => WORDS[i % WORDS.length]!));
+}
+
+/** A real vendor's tokens come milliseconds apart; this is the least pause that keeps them apart on loopback. */
+const TOKEN_PACE_MS = 1;
+const pacedFrames = new Map<number, readonly Uint8Array[]>();
+
+/** An answer of `tokens` token frames sent one at a time, as a vendor streams a long answer. */
+function pacedStreamAnswer(tokens: number): Response {
+  let frames = pacedFrames.get(tokens);
+  if (!frames) pacedFrames.set(tokens, (frames = tokenFrames(tokens)));
+  return streamResponse(frames, TOKEN_PACE_MS);
 }
 
 /** Reads only as much of the body as it must: the `stream` flag sits near the top of every bench body. */
@@ -73,7 +92,10 @@ async function handle(request: Request): Promise<Response> {
   if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/chat/completions")) {
     return new Response("not found", { status: 404 });
   }
-  return cannedAnswer((await request.text()).includes('"stream":true'));
+  const text = await request.text();
+  const stream = text.includes('"stream":true');
+  const tokens = stream ? TOKENS_ASKED.exec(text) : null;
+  return tokens ? pacedStreamAnswer(Number(tokens[1])) : cannedAnswer(stream);
 }
 
 export function startUpstream(port = 0) {

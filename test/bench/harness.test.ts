@@ -6,6 +6,7 @@ import { Database } from "bun:sqlite";
 import { agentBody, bodyOf, chatBody } from "../../bench/bodies.ts";
 import { startBareProxy } from "../../bench/bare-proxy.ts";
 import { burnKindOf, calibratedBurn } from "../../bench/burn.ts";
+import { LONG_STREAM, SCENARIOS, scenarioBody, scenariosNamed } from "../../bench/compare.ts";
 import { DUTIES, dutiesOf, startDutiesGateway } from "../../bench/duties-gateway.ts";
 import { startLeanGateway } from "../../bench/lean-gateway.ts";
 import { relayStream, startParsingProxy } from "../../bench/parsing-proxy.ts";
@@ -51,6 +52,25 @@ describe("fake upstream", () => {
     expect(usage.usage.completion_tokens).toBe(12);
     expect(list.length).toBeGreaterThan(4);
   });
+
+  test("answers the long-stream scenario with the token frames it asks for, each a read of its own", async () => {
+    const reader = (await post(upstream.port, scenarioBody(LONG_STREAM))).body!.getReader();
+    const reads: string[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) reads.push(new TextDecoder().decode(read.value));
+    const list = frames(reads.join(""));
+    const tokens = list.filter((frame) => frame !== "[DONE]" && (JSON.parse(frame) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content);
+    expect(tokens).toHaveLength(LONG_STREAM.tokens!);
+    expect(list.at(-1)).toBe("[DONE]");
+    // Paced: the client reads the frames apart, not as one body (a slow moment may merge a few).
+    expect(reads.length).toBeGreaterThan(LONG_STREAM.tokens! / 4);
+  });
+});
+
+test("the issue's four scenarios run unless one is named; the long stream runs only when named", () => {
+  expect(scenariosNamed(undefined)).toEqual(SCENARIOS);
+  expect(scenariosNamed("stream").map((s) => s.name)).toEqual(["chat, stream", "agent 30 KB, stream", LONG_STREAM.name]);
+  expect(scenariosNamed("200-token")).toEqual([LONG_STREAM]);
+  expect(() => scenariosNamed("video")).toThrow("names none of");
 });
 
 test("the bare proxy passes the upstream's stream through unchanged", async () => {

@@ -39,14 +39,6 @@ function streamOutcome(
   return { kind: "stream", served: { route: null, model: null, provider: null, attempts: [], overheadMs: 0 }, events, whole: () => null, settlement };
 }
 
-/** The body's chunks as the client reads them. */
-async function chunks(body: ReadableStream<Uint8Array>): Promise<string[]> {
-  const out: string[] = [];
-  const decoder = new TextDecoder();
-  for await (const chunk of body) out.push(decoder.decode(chunk));
-  return out;
-}
-
 const encoder = (failOn?: string): StreamEncoder => ({
   encode(event) {
     if (event.type === "text" && event.text === failOn) throw new Error("encoder failed");
@@ -74,16 +66,41 @@ test("an encoder that fails mid-stream ends the stream with an error frame and e
   expect(released).toBe(1);
 });
 
-test("each batch is sent as it comes; the last one, handed on after the relay settled, with the closing frames", async () => {
-  const { outcome } = relay([[text("a"), text("b")], [text("c")]], true);
-  const sent = await chunks(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {} }));
-  expect(sent).toEqual(["[a][b]", "[c][end 2 0.5]"]);
+/** The body's writes, one string each, as the source makes them (the server sends them as the event loop turns). */
+async function writesOf(outcome: Extract<ChatOutcome, { kind: "stream" }>): Promise<string[]> {
+  const writes: string[] = [];
+  const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), close: () => {} };
+  await sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
+  return writes;
+}
+
+test("each batch is written as it comes; the last one, handed on after the relay settled, with the closing frames", async () => {
+  expect(await writesOf(relay([[text("a"), text("b")], [text("c")]], true).outcome)).toEqual(["[a][b]", "[c][end 2 0.5]"]);
 });
 
-test("a relay still open after its last batch sends the closing frames on their own", async () => {
-  const { outcome } = relay([[text("a"), text("b")], [text("c")]]);
-  const sent = await chunks(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {} }));
-  expect(sent).toEqual(["[a][b]", "[c]", "[end 2 0.5]"]);
+test("a relay still open after its last batch writes the closing frames on their own", async () => {
+  expect(await writesOf(relay([[text("a"), text("b")], [text("c")]]).outcome)).toEqual(["[a][b]", "[c]", "[end 2 0.5]"]);
+});
+
+test("a batch written while the vendor's next read is pending reaches the client before that read ends", async () => {
+  const next = Promise.withResolvers<IteratorResult<StreamEvent[]>>();
+  const steps = [Promise.resolve({ done: false, value: [text("a")] }), next.promise];
+  const events: AsyncIterableIterator<StreamEvent[]> = {
+    [Symbol.asyncIterator]: () => events,
+    next: () => steps.shift() ?? Promise.resolve({ done: true, value: undefined }),
+  };
+  const server = Bun.serve({
+    port: 0,
+    fetch: () => new Response(sseBody(streamOutcome(events, () => null), encoder(), { client: new Cancellation(), release: () => {} })),
+  });
+  try {
+    const reader = (await fetch(server.url)).body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("[a]");
+    next.resolve({ done: false, value: [text("b")] });
+    expect(new TextDecoder().decode((await reader.read()).value)).toStartWith("[b]");
+  } finally {
+    await server.stop(true);
+  }
 });
 
 test("a batch ready when the body starts is written before anything is awaited, so the response head leaves with it", async () => {
@@ -96,7 +113,7 @@ test("a batch ready when the body starts is written before anything is awaited, 
   };
   const outcome = streamOutcome(events, () => null);
   const writes: string[] = [];
-  const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), flush: () => {}, close: () => {} };
+  const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), close: () => {} };
   const pulled = sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
   expect(writes).toEqual(["[a]"]);
   second.resolve({ done: false, value: [text("b")] });

@@ -27,7 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
 /**
  * Not one of the issue's four: what a long answer costs through sockets, a token at a time. Its
- * pace, not the CPU, sets its req/s; its CPU per request is the measure. Run when named.
+ * pace bounds its req/s as well as the CPU does; its CPU per request is the measure. Run when named.
  */
 export const LONG_STREAM: Scenario = { name: "chat, 200-token stream", shape: "chat", stream: true, tokens: 200 };
 

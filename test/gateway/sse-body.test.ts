@@ -68,10 +68,17 @@ test("an encoder that fails mid-stream ends the stream with an error frame and e
 
 /** The body's writes, one string each, as the source makes them (the server sends them as the event loop turns). */
 async function writesOf(outcome: Extract<ChatOutcome, { kind: "stream" }>): Promise<string[]> {
+  const { pulled, writes } = pull(outcome);
+  await pulled;
+  return writes;
+}
+
+/** The source's pull into a controller that keeps each write. */
+function pull(outcome: Extract<ChatOutcome, { kind: "stream" }>) {
   const writes: string[] = [];
   const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), close: () => {} };
-  await sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
-  return writes;
+  const pulled = sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
+  return { pulled, writes };
 }
 
 test("each batch is written as it comes; the last one, handed on after the relay settled, with the closing frames", async () => {
@@ -82,21 +89,30 @@ test("a relay still open after its last batch writes the closing frames on their
   expect(await writesOf(relay([[text("a"), text("b")], [text("c")]]).outcome)).toEqual(["[a][b]", "[c]", "[end 2 0.5]"]);
 });
 
-test("a batch written while the vendor's next read is pending reaches the client before that read ends", async () => {
-  const next = Promise.withResolvers<IteratorResult<StreamEvent[]>>();
-  const steps = [Promise.resolve({ done: false, value: [text("a")] }), next.promise];
+/**
+ * A relay whose first batch, [a], is ready at once, as the gateway's hands on the attempt's first
+ * read; its second waits for `second.resolve`.
+ */
+function secondPending() {
+  const second = Promise.withResolvers<IteratorResult<StreamEvent[]>>();
+  const steps = [Promise.resolve({ done: false, value: [text("a")] }), second.promise];
   const events: AsyncIterableIterator<StreamEvent[]> = {
     [Symbol.asyncIterator]: () => events,
     next: () => steps.shift() ?? Promise.resolve({ done: true, value: undefined }),
   };
+  return { outcome: streamOutcome(events, () => null), second };
+}
+
+test("a batch written while the vendor's next read is pending reaches the client before that read ends", async () => {
+  const { outcome, second } = secondPending();
   const server = Bun.serve({
     port: 0,
-    fetch: () => new Response(sseBody(streamOutcome(events, () => null), encoder(), { client: new Cancellation(), release: () => {} })),
+    fetch: () => new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {} })),
   });
   try {
     const reader = (await fetch(server.url)).body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe("[a]");
-    next.resolve({ done: false, value: [text("b")] });
+    second.resolve({ done: false, value: [text("b")] });
     expect(new TextDecoder().decode((await reader.read()).value)).toStartWith("[b]");
   } finally {
     await server.stop(true);
@@ -104,17 +120,8 @@ test("a batch written while the vendor's next read is pending reaches the client
 });
 
 test("a batch ready when the body starts is written before anything is awaited, so the response head leaves with it", async () => {
-  // The gateway's relay hands on the attempt's first batch as a settled promise; the next read waits.
-  const second = Promise.withResolvers<IteratorResult<StreamEvent[]>>();
-  const steps = [Promise.resolve({ done: false, value: [text("a")] }), second.promise];
-  const events: AsyncIterableIterator<StreamEvent[]> = {
-    [Symbol.asyncIterator]: () => events,
-    next: () => steps.shift() ?? Promise.resolve({ done: true, value: undefined }),
-  };
-  const outcome = streamOutcome(events, () => null);
-  const writes: string[] = [];
-  const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), close: () => {} };
-  const pulled = sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
+  const { outcome, second } = secondPending();
+  const { pulled, writes } = pull(outcome);
   expect(writes).toEqual(["[a]"]);
   second.resolve({ done: false, value: [text("b")] });
   await pulled;

@@ -40,18 +40,22 @@ const STREAM_FRAMES = streamFrames(WORDS);
 const JSON_HEADERS = { "content-type": "application/json" };
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
-/** With `paceMs`, each frame after the first waits that long: over a socket, every frame is then a read of its own. */
+/**
+ * With `paceMs`, each frame after the first waits that long: over a socket, every frame is then a
+ * read of its own. Without, the pull is synchronous, and the frames leave together.
+ */
 function streamResponse(frames = STREAM_FRAMES, paceMs = 0): Response {
   let i = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (paceMs && i > 0) await Bun.sleep(paceMs);
-      const frame = frames[i++];
-      if (frame) controller.enqueue(frame);
-      else controller.close();
-    },
-  });
-  return new Response(body, { headers: SSE_HEADERS });
+  const next = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const frame = frames[i++];
+    if (frame) controller.enqueue(frame);
+    else controller.close();
+  };
+  const pull = paceMs ? async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (i > 0) await Bun.sleep(paceMs);
+    next(controller);
+  } : next;
+  return new Response(new ReadableStream<Uint8Array>({ pull }), { headers: SSE_HEADERS });
 }
 
 /** The answer to a chat completion request: the one stream or the one JSON body. */

@@ -130,10 +130,11 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
  * Synchronous unless the client is behind: a promise per write would be one more turn of the event
  * loop per token. Not flushed: the server sends what a direct stream wrote when the event loop
  * turns, so a batch still leaves at once (the pull awaits the vendor's next read), and batches
- * written in one turn leave together. A flush per write cost about 5% of a 200-token stream's CPU
- * (bench/ab.ts, `--scenario 200-token`). Written as bytes: encoding them here costs less than the
- * write's own conversion of a string (bench/in-process.ts, chat stream: 0.96 of the CPU). A fresh
- * array each time, as the write keeps it when the body is read in the same process rather than sent.
+ * written in one turn leave together. Without a flush per write a 200-token stream took 0.94–1.00
+ * of the CPU (bench/ab.ts, `--scenario 200-token`, three paired runs). Written as bytes: encoding
+ * them here costs less than the write's own conversion of a string (bench/in-process.ts, chat
+ * stream: 0.96 of the CPU). A fresh array each time, as the write keeps it when the body is read
+ * in the same process rather than sent.
  */
 function deliver(controller: ReadableStreamDirectController, text: string): boolean | Promise<boolean> {
   try {

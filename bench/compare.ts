@@ -34,8 +34,9 @@ export const LONG_STREAM: Scenario = { name: "chat, 200-token stream", shape: "c
 /** The scenarios whose name contains `text` (the long stream among them), or, without it, the issue's four. */
 export function scenariosNamed(text: string | undefined): readonly Scenario[] {
   if (text === undefined) return SCENARIOS;
-  const named = [...SCENARIOS, LONG_STREAM].filter((scenario) => scenario.name.includes(text));
-  if (named.length === 0) throw new Error(`--scenario ${text} names none of: ${[...SCENARIOS, LONG_STREAM].map((s) => s.name).join("; ")}`);
+  const all = [...SCENARIOS, LONG_STREAM];
+  const named = all.filter((scenario) => scenario.name.includes(text));
+  if (named.length === 0) throw new Error(`--scenario ${text} names none of: ${all.map((s) => s.name).join("; ")}`);
   return named;
 }
 

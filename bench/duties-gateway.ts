@@ -14,25 +14,28 @@
 // out (see DUTIES; bench/floor.ts --without): what each costs under load.
 
 import { isSwitchyardError } from "../core/errors.ts";
-import { createRequestFacts, estimateInputTokens } from "../core/dispatch/facts.ts";
+import { estimateInputTokens } from "../core/dispatch/facts.ts";
+import { Cancellation } from "../core/gateway/cancellation.ts";
 import { forEndpoint } from "../core/gateway/fallback.ts";
 import { meter } from "../core/gateway/meter.ts";
-import { authenticate } from "../core/gateway/pipeline.ts";
+import { authenticate, route } from "../core/gateway/pipeline.ts";
 import { CLIENT_BODY, EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type ChatResult, type StreamEvent, type Usage } from "../core/kit/canonical.ts";
 import { copyingFetch, readBody } from "../core/kit/http.ts";
 import { createKit } from "../core/kit/kit.ts";
-import type { ClassifierValue, Principal, ProviderInstance } from "../core/kit/plugin.ts";
+import type { Principal, ProviderInstance } from "../core/kit/plugin.ts";
 import { nanoToUsd } from "../core/money.ts";
 import { Runtime } from "../core/runtime/runtime.ts";
 import { openaiDialect } from "../core/server/dialects.ts";
 import { clientKey, newRequestId, readJson, servedHeaders } from "../core/server/http.ts";
+import { framesOf, withClosingFrames } from "../core/server/sse-body.ts";
 import { decodeResponse, decodeStreamBody, encodeRequest } from "../core/wire/openai/index.ts";
 import { builtinPlugins } from "../plugins/builtin.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
 import { reencoded, usageOf, type VendorAnswer } from "./lean-gateway.ts";
 
 const TIMEOUT_MS = 300_000;
-const NEVER_ABORTED = new AbortController().signal;
+/** The client's cancellation as routing sees it: read only by a classifier that takes a signal, and never aborted here. */
+const NEVER_CANCELLED = new Cancellation();
 
 type Answer =
   | { kind: "response"; response: ChatResponse; usage?: Usage }
@@ -118,10 +121,12 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
   const snapshot = runtime.snapshot;
   const { stats, ledger } = runtime;
   // What `without` replaces a duty with: the bench model's route and endpoint, found once.
-  const route = snapshot.graph.routes.at(-1)!;
+  const lastRoute = snapshot.graph.routes.at(-1)!;
   const endpoint = snapshot.graph.models.get(BENCH_MODEL)![0]!;
   const settings = snapshot.graph.providers.get(endpoint.provider)!.settings as { base_url: string; api_key: string };
-  const fixed = { route: route.name, endpoint, vendor: { url: `${settings.base_url}/chat/completions`, key: settings.api_key } };
+  const fixed = { route: lastRoute.name, endpoint, vendor: { url: `${settings.base_url}/chat/completions`, key: settings.api_key } };
+  // Without `classify`, the gateway's routing with no classifier to read: each reads as undefined.
+  const routing = without.has("classify") ? { ...snapshot, classifiers: new Map() } : snapshot;
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -148,16 +153,9 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
       let endpoint = fixed.endpoint;
       let routeName = fixed.route;
       if (!without.has("route")) {
-        const classify = (name: string): ClassifierValue | undefined => {
-          if (without.has("classify")) return undefined;
-          const classifier = snapshot.classifiers.get(name);
-          return classifier?.classify(canonical, NEVER_ABORTED) as ClassifierValue | undefined;
-        };
-        const facts = createRequestFacts({ request: canonical, model: canonical.model, principal, headers: request.headers, classify, inputTokens });
-        const dispatched = snapshot.table.dispatch(
-          { model: canonical.model, models: decoded.models, provider: decoded.provider, facts, maxTokens: canonical.maxTokens },
-          { stats },
-        );
+        const input = { request: canonical, models: decoded.models, provider: decoded.provider, headers: request.headers, cancel: NEVER_CANCELLED };
+        const routed = route(routing, runtime, input, principal, inputTokens);
+        const dispatched = routed instanceof Promise ? await routed : routed;
         if (!dispatched.ok) return Response.json({ error: dispatched.error.message }, { status: dispatched.error.status });
         endpoint = dispatched.candidates[0]!;
         routeName = dispatched.route.name;
@@ -202,9 +200,7 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
         return Response.json(openaiDialect.encodeResponse(response, { id, model: endpoint.publicModel, costUsd }), { headers });
       }
       const encoder = openaiDialect.streamEncoder({ id, model: endpoint.publicModel, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
-      let text = "";
-      for (const event of answer.events) text += encoder.encode(event);
-      text += encoder.end(metered.usage, costUsd);
+      const text = withClosingFrames(encoder, framesOf(encoder, answer.events, ""), { usage: metered.usage, costUsd });
       headers["content-type"] = "text/event-stream";
       headers["cache-control"] = "no-cache";
       return new Response(text, { headers });

@@ -161,10 +161,10 @@ function rateCheck(deps: GatewayDeps, principal: Principal): SwitchyardError | n
  * value is in, with the values read so far remembered. Without such a classifier the result
  * comes at once.
  */
-function route(
+export function route(
   snapshot: Snapshot,
-  deps: GatewayDeps,
-  input: IncomingChat,
+  deps: Pick<GatewayDeps, "stats">,
+  input: Pick<IncomingChat, "request" | "models" | "provider" | "headers" | "cancel">,
   principal: Principal,
   inputTokens: () => number,
 ): DispatchResult | Promise<DispatchResult> {

@@ -3,7 +3,7 @@
 
 import { clientGone } from "../gateway/attempt.ts";
 import type { Cancellation } from "../gateway/cancellation.ts";
-import type { ChatOutcome } from "../gateway/pipeline.ts";
+import type { ChatOutcome, Settlement } from "../gateway/pipeline.ts";
 import type { StreamEvent } from "../kit/canonical.ts";
 import { toGatewayError } from "./http.ts";
 import type { StreamEncoder } from "./ingress.ts";
@@ -41,18 +41,17 @@ export interface StreamedRequest {
  */
 export function wholeSseText(outcome: Extract<ChatOutcome, { kind: "stream" }>, stream: StreamEncoder): string | null {
   const events = outcome.whole();
-  return events && closed(outcome, stream, framesOf(stream, events, ""));
+  return events && withClosingFrames(stream, framesOf(stream, events, ""), outcome.settlement());
 }
 
 /** `text` followed by the frames of a batch of events. */
-function framesOf(stream: StreamEncoder, events: readonly StreamEvent[], text: string): string {
+export function framesOf(stream: StreamEncoder, events: readonly StreamEvent[], text: string): string {
   for (const event of events) text += stream.encode(event);
   return text;
 }
 
 /** `text` followed by the closing frames: the usage chunk where the client asked for it, and the end. */
-function closed(outcome: Extract<ChatOutcome, { kind: "stream" }>, stream: StreamEncoder, text: string): string {
-  const settled = outcome.settlement();
+export function withClosingFrames(stream: StreamEncoder, text: string, settled: Settlement | null): string {
   return text + stream.end(settled?.usage, settled?.costUsd);
 }
 
@@ -101,7 +100,7 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
         if (typeof delivered !== "boolean") delivered = await delivered;
         if (!delivered) return await this.cancel();
       }
-      quietly(controller, utf8.encode(closed(outcome, stream, text)));
+      quietly(controller, utf8.encode(withClosingFrames(stream, text, outcome.settlement())));
     } catch (error) {
       if (!this.request.client.aborted) quietly(controller, utf8.encode(text + stream.error(toGatewayError(error))));
       // A failure of the relay has ended it already; one of ours (an encoder that throws) must

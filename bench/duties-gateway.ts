@@ -31,9 +31,8 @@ import { framesOf, withClosingFrames } from "../core/server/sse-body.ts";
 import { decodeResponse, decodeStreamBody, encodeRequest } from "../core/wire/openai/index.ts";
 import { builtinPlugins } from "../plugins/builtin.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
-import { reencoded, usageOf, type VendorAnswer } from "./lean-gateway.ts";
+import { reencoded, usageOf, watchedCall, type VendorAnswer } from "./lean-gateway.ts";
 
-const TIMEOUT_MS = 300_000;
 /** The client's cancellation as routing sees it: read only by a classifier that takes a signal, and never aborted here. */
 const NEVER_CANCELLED = new Cancellation();
 
@@ -161,10 +160,7 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
         routeName = dispatched.route.name;
       }
 
-      const upstreamCall = new AbortController();
-      const timer = setTimeout(() => upstreamCall.abort(), TIMEOUT_MS);
-      const onClientGone = () => upstreamCall.abort();
-      request.signal.addEventListener("abort", onClientGone, { once: true });
+      const upstreamCall = watchedCall(request);
       stats.begin(endpoint.id);
       const started = performance.now();
       const answer = without.has("provider")
@@ -174,8 +170,7 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
           : await providerCall(snapshot.providers.get(endpoint.provider)!, forEndpoint(canonical, endpoint), upstreamCall.signal);
       const elapsed = performance.now() - started;
       stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: elapsed });
-      clearTimeout(timer);
-      request.signal.removeEventListener("abort", onClientGone);
+      upstreamCall.done();
 
       const attempts = [{ endpoint: endpoint.id, status: 200, duration_ms: Math.round(elapsed), error: null }];
       const usage = answer.usage ?? { inputTokens: inputTokens(), outputTokens: 0 };

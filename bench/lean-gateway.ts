@@ -20,7 +20,26 @@ import type { Usage } from "../core/kit/canonical.ts";
 import { burnKindOf, calibratedBurn } from "./burn.ts";
 import { relayStream } from "./parsing-proxy.ts";
 
-const TIMEOUT_MS = 600_000;
+/** The gateway's own default for an endpoint that sets no timeout. */
+const TIMEOUT_MS = 300_000;
+
+/**
+ * The upstream call's abort as the floors watch it: a timeout timer and the client's own signal,
+ * either of which aborts the call. `done` stops watching once the call has settled.
+ */
+export function watchedCall(request: Request): { signal: AbortSignal; done(): void } {
+  const call = new AbortController();
+  const abort = () => call.abort();
+  const timer = setTimeout(abort, TIMEOUT_MS);
+  request.signal.addEventListener("abort", abort, { once: true });
+  return {
+    signal: call.signal,
+    done() {
+      clearTimeout(timer);
+      request.signal.removeEventListener("abort", abort);
+    },
+  };
+}
 
 /** The fields of a vendor's Chat Completions answer that the floor reads. */
 export interface VendorAnswer {
@@ -60,13 +79,9 @@ export async function startLeanGateway(upstream: string, ledgerFile: string, key
       if (typeof model !== "string") return Response.json({ error: "model is required" }, { status: 400 });
       const id = `req_${Date.now().toString(36)}${(sequence++).toString(36)}`;
 
-      const upstreamCall = new AbortController();
-      const timer = setTimeout(() => upstreamCall.abort(), TIMEOUT_MS);
-      const onClientGone = () => upstreamCall.abort();
-      request.signal.addEventListener("abort", onClientGone, { once: true });
+      const upstreamCall = watchedCall(request);
       const settle = (usage: Usage | null, status: number) => {
-        clearTimeout(timer);
-        request.signal.removeEventListener("abort", onClientGone);
+        upstreamCall.done();
         ledger.record({
           id, keyId: "key", route: "direct", requestedModel: model, model, provider: "upstream", endpoint: "upstream/model", status,
           errorCode: null, attempts: [], stream: parsed.stream === true, usage, cost: 1000, fee: 50,

@@ -4,7 +4,7 @@
 // (`--cpu-prof`) samples too sparsely under socket load to trust, and charges native work to
 // whatever frame it last saw; perf sees every sample and the whole stack.
 //
-//   bun bench/perf-profile.ts [--scenario "chat, stream"] [--target gateway|lean] [--seconds 8] [--top 30] [--gc]
+//   bun bench/perf-profile.ts [--scenario "chat, stream"] [--target gateway|lean] [--seconds 8] [--top 30] [--gc] [--faults]
 //
 // Needs `perf` on the PATH and leave to attach to a child process (perf_event_paranoid ≤ 1, or
 // root); software events suffice, so it runs in VMs without hardware counters. Prints the main
@@ -15,6 +15,8 @@
 // Above the tables, the CPU of every thread of the process: fetch serves the upstream sockets on its
 // own thread, and the collector has helpers (the JIT dump adds a "PerfLog" thread of its own).
 // With --gc the server logs its collections (BUN_JSC_logGC) and their pauses are totalled per request.
+// With --faults perf samples every minor page fault instead of the CPU, and the tables give faults
+// per request: where the memory that the allocator handed back is touched again.
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -40,6 +42,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "8" },
     top: { type: "string", default: "30" },
     gc: { type: "boolean", default: false },
+    faults: { type: "boolean", default: false },
   },
 });
 const scenario: Scenario = scenariosNamed(args.scenario)[0]!;
@@ -83,12 +86,15 @@ function tally(script: string, codes: readonly JitCode[]): Tally {
   return result;
 }
 
-function table(counts: Map<string, number>, samples: number, usPerSample: number, top: number): string {
+/** What a sample stands for: CPU time (µs a request), or one page fault (--faults). */
+const UNIT = args.faults ? { name: "faults/req", digits: 2 } : { name: "µs/req", digits: 1 };
+
+function table(counts: Map<string, number>, samples: number, perSample: number, top: number): string {
   const rows = [...counts]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([name, count]) => [name, (count * usPerSample).toFixed(1), `${((100 * count) / samples).toFixed(1)}%`]);
-  return markdownTable(["function", "µs/req", "share"], rows);
+    .map(([name, count]) => [name, (count * perSample).toFixed(UNIT.digits), `${((100 * count) / samples).toFixed(1)}%`]);
+  return markdownTable(["function", UNIT.name, "share"], rows);
 }
 
 /**
@@ -117,7 +123,8 @@ async function main(): Promise<void> {
     await warmUp(work, [{ label: args.target!, server, headers }], { body, stream: scenario.stream, sliceMs: 0 });
 
     const data = join(work.folder, "perf.data");
-    const perf = Bun.spawn(["perf", "record", "-q", "-k", "mono", "-g", "-e", "cpu-clock", "-F", String(FREQUENCY), "-t", String(server.pid), "-o", data], {
+    const event = args.faults ? ["-e", "page-faults", "-c", "1"] : ["-e", "cpu-clock", "-F", String(FREQUENCY)];
+    const perf = Bun.spawn(["perf", "record", "-q", "-k", "mono", "-g", ...event, "-t", String(server.pid), "-o", data], {
       stdout: "ignore", stderr: "pipe",
     });
     // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
@@ -141,11 +148,12 @@ async function main(): Promise<void> {
     if (!dump) throw new Error("the engine wrote no JIT dump (BUN_JSC_useJITDump)");
     const counts = tally(script, readJitDump(join(work.folder, dump)));
     const requests = load.sent;
-    const usPerSample = 1e6 / FREQUENCY / requests;
+    const perSample = (args.faults ? 1 : 1e6 / FREQUENCY) / requests;
     const top = Number(args.top);
     console.log(`${args.target}, ${scenario.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
     const perRequest = (ms: number) => ((ms * 1000) / requests).toFixed(1);
-    console.log(`main thread: ${perRequest(cpuMs)} µs CPU per request by /proc, ${(counts.samples * usPerSample).toFixed(1)} by perf's ${counts.samples} samples`);
+    const sampled = `${(counts.samples * perSample).toFixed(UNIT.digits)} ${args.faults ? "faults" : "µs"} by perf's ${counts.samples} samples`;
+    console.log(`main thread: ${perRequest(cpuMs)} µs CPU per request by /proc; ${sampled}`);
     console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})`);
     const faultsPerRequest = (count: number) => (count / requests).toFixed(2);
     console.log(`minor page faults: ${faultsPerRequest(faults.total)} per request (${faults.threads.map(([name, count]) => `${name} ${faultsPerRequest(count)}`).join(", ")})`);
@@ -157,9 +165,9 @@ async function main(): Promise<void> {
     }
     console.log("");
     console.log(`By the nearest JavaScript function on the stack (its own code and the native work it called):\n`);
-    console.log(table(counts.nearest, counts.samples, usPerSample, top));
+    console.log(table(counts.nearest, counts.samples, perSample, top));
     console.log(`\nBy every function on the stack (inclusive):\n`);
-    console.log(table(counts.inclusive, counts.samples, usPerSample, top));
+    console.log(table(counts.inclusive, counts.samples, perSample, top));
   } finally {
     await server.stop();
     await upstream.stop();

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { chatBody, postJson, writeConfigDir } from "../gateway/harness.ts";
-import { ROOT, spawnGateway } from "../gateway/process.ts";
+import { PURGE_DELAY_VARIABLE, SERVER_PURGE_DELAY_MS } from "../../core/cli/allocator.ts";
+import { environmentOf, ROOT, spawnGateway, withoutAllocatorSetting } from "../gateway/process.ts";
 import { cannedProvider } from "../reload/plugin-files.ts";
 
 const CONFIG = `
@@ -45,8 +46,10 @@ test("the binary creates a key and serves a chat request through a plugin loaded
   const created = run("keys", "create", "--name", "binary-test", "--json");
   expect(created.code).toBe(0);
   const { key } = JSON.parse(created.out) as { key: string };
-  const { child: server, url } = await spawnGateway([binary], [], dir);
+  const { child: server, url } = await spawnGateway([binary], [], dir, withoutAllocatorSetting());
   try {
+    // The binary restarted itself in place with the server's allocator setting (core/cli/allocator.ts).
+    if (process.platform === "linux") expect(environmentOf(server.pid)[PURGE_DELAY_VARIABLE]).toBe(String(SERVER_PURGE_DELAY_MS));
     const response = await postJson(`${url}/v1/chat/completions`, chatBody("canned", "hi"), { authorization: `Bearer ${key}` });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { choices: { message: { content: string } }[] };

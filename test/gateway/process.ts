@@ -1,8 +1,10 @@
 // A gateway in its own process (the CLI from source, or the built binary): started, its log read
 // as it is written, its URL taken from the "listening" line.
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { PURGE_DELAY_VARIABLE } from "../../core/cli/allocator.ts";
 
 export const ROOT = join(import.meta.dir, "../..");
 
@@ -13,9 +15,12 @@ export interface GatewayProcess {
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
-/** Starts `command serve --port 0 ...` (for example `[bun, "main.ts"]` or `[binary]`) and waits until it listens. */
-export async function spawnGateway(command: string[], args: string[], cwd = ROOT): Promise<GatewayProcess> {
-  const child = Bun.spawn([...command, "serve", "--port", "0", ...args], { cwd, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+/**
+ * Starts `command serve --port 0 ...` (for example `[bun, "main.ts"]` or `[binary]`) and waits until
+ * it listens; with `env` as its whole environment, else with this process's.
+ */
+export async function spawnGateway(command: string[], args: string[], cwd = ROOT, env?: Record<string, string>): Promise<GatewayProcess> {
+  const child = Bun.spawn([...command, "serve", "--port", "0", ...args], { cwd, env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const reader = child.stderr.getReader();
   const decoder = new TextDecoder();
   let log = "";
@@ -31,4 +36,17 @@ export async function spawnGateway(command: string[], args: string[], cwd = ROOT
   };
   const url = (await waitFor(/"url":"(http:\/\/[^"]+)"/))[1]!;
   return { child, url, waitFor };
+}
+
+/** A process's environment as the system sees it (Linux: /proc/PID/environ). */
+export function environmentOf(pid: number): Record<string, string> {
+  const entries = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
+  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]));
+}
+
+/** This process's environment without the allocator's setting, for a gateway that must choose its own. */
+export function withoutAllocatorSetting(): Record<string, string> {
+  const env = { ...process.env } as Record<string, string>;
+  delete env[PURGE_DELAY_VARIABLE];
+  return env;
 }

@@ -46,7 +46,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   const server = app.server!;
   const url = `http://${server.hostname}:${server.port}`;
-  options.log.info("switchyard listening", { url, config: options.configPath, version: runtime.snapshot.version });
   const unwatch = options.watch === false ? () => {} : watchConfig(runtime, options.configPath);
   const untrim = trimMemory(MEMORY_SOFT_LIMIT_MB, () => runtime.snapshot.inflight);
 
@@ -69,5 +68,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     process.on("SIGTERM", shutdown);
     process.on("SIGINT", shutdown);
   }
+  // Last: whoever waits for this line may signal the process at once.
+  options.log.info("switchyard listening", { url, config: options.configPath, version: runtime.snapshot.version });
   return { url, port: server.port ?? 0, runtime, stop };
 }

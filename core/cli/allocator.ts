@@ -23,15 +23,15 @@ interface ProcessView {
 
 /**
  * Replaces this process with itself under the server's allocator setting; returns only when it
- * does not: the setting is there already (any value, so an operator's own wins), or the platform
- * cannot re-execute (then it says so on `warn` and the gateway runs with the allocator's default).
+ * does not: the setting is there already (any value, so an operator's own wins), the platform has
+ * no exec, or the exec failed (said on `warn`); the gateway then runs with the allocator's default.
  */
 export function useServerAllocator(
   warn: (text: string) => void = (text) => void process.stderr.write(text),
   current: ProcessView = process as ProcessView,
 ): void {
   if (current.env[PURGE_DELAY_VARIABLE] !== undefined) return;
-  if (typeof current.execve !== "function") return; // Windows: no exec, and no such allocator setting either
+  if (typeof current.execve !== "function") return; // no exec on this platform (Windows): the default stands
   try {
     current.execve(current.execPath, commandLine(current), { ...current.env, [PURGE_DELAY_VARIABLE]: String(SERVER_PURGE_DELAY_MS) });
   } catch (error) {

@@ -13,7 +13,10 @@ interface Exec {
   env: Record<string, string | undefined>;
 }
 
-function fakeProcess(env: Record<string, string | undefined>, execve: ((...call: [string, string[], Record<string, string | undefined>]) => void) | null) {
+type FakeExecve = (file: string, args: string[], env: Record<string, string | undefined>) => void;
+
+/** A process started as `bun --smol /srv/main.ts serve --port 8080`, whose exec is `execve` (none: a platform without). */
+function fakeProcess(env: Record<string, string | undefined>, execve: FakeExecve | null) {
   return {
     env,
     argv: ["/usr/bin/bun", "/srv/main.ts", "serve", "--port", "8080"],

@@ -2,11 +2,11 @@
 // The composition root: the core CLI with the built-in plugins wired in (core never imports plugins).
 
 import { useServerAllocator } from "./core/cli/allocator.ts";
-import { run } from "./core/cli/run.ts";
-import { builtinPlugins } from "./plugins/builtin.ts";
 
 const argv = process.argv.slice(2);
-// Before anything else: a gateway restarts itself here with the allocator's setting for servers.
+// A gateway restarts itself here with the allocator's setting for servers, before the CLI and the
+// plugins are loaded: the process that goes on loads them once.
 if (argv[0] === "serve") useServerAllocator();
+const [{ run }, { builtinPlugins }] = await Promise.all([import("./core/cli/run.ts"), import("./plugins/builtin.ts")]);
 const code = await run(argv, builtinPlugins);
 if (code >= 0) process.exit(code);

@@ -28,7 +28,7 @@ import { nanoToUsd } from "../core/money.ts";
 import { Runtime } from "../core/runtime/runtime.ts";
 import { openaiDialect } from "../core/server/dialects.ts";
 import { clientKey, newRequestId, readJson, servedHeaders } from "../core/server/http.ts";
-import { framesOf, withClosingFrames } from "../core/server/sse-body.ts";
+import { framesOf, withClosingFrames, withStreamHeaders } from "../core/server/sse-body.ts";
 import { decodeResponse, decodeStreamBody, encodeRequest } from "../core/wire/openai/index.ts";
 import { builtinPlugins } from "../plugins/builtin.ts";
 import { BENCH_MODEL } from "./gateway-config.ts";
@@ -197,9 +197,7 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
       }
       const encoder = openaiDialect.streamEncoder({ id, model: endpoint.publicModel, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
       const text = withClosingFrames(encoder, framesOf(encoder, answer.events, ""), { usage: metered.usage, costUsd });
-      headers["content-type"] = "text/event-stream";
-      headers["cache-control"] = "no-cache";
-      return new Response(text, { headers });
+      return new Response(text, { headers: withStreamHeaders(headers) });
     },
   });
   return { server, runtime };

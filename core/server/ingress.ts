@@ -12,7 +12,7 @@ import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
 import type { Metrics } from "./metrics.ts";
-import { sseBody, wholeSseText, type StreamedRequest } from "./sse-body.ts";
+import { sseBody, wholeSseText, withStreamHeaders, type StreamedRequest } from "./sse-body.ts";
 
 export interface StreamEncoder {
   encode(event: StreamEvent): string;
@@ -70,8 +70,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
       return Response.json(dialect.encodeResponse(outcome.response, { id, model, costUsd }), { headers });
     }
     const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
-    headers["content-type"] = "text/event-stream";
-    headers["cache-control"] = "no-cache";
+    withStreamHeaders(headers);
     const whole = wholeSseText(outcome, stream);
     if (whole !== null) return new Response(whole, { headers });
     streaming = true;

@@ -26,6 +26,13 @@ export function sseBody(
   return new ReadableStream(sseSource(outcome, stream, request) as unknown as UnderlyingDefaultSource<Uint8Array>);
 }
 
+/** A streamed answer's own response headers, set on the served ones (which are returned). */
+export function withStreamHeaders(headers: Record<string, string>): Record<string, string> {
+  headers["content-type"] = "text/event-stream";
+  headers["cache-control"] = "no-cache";
+  return headers;
+}
+
 /** The request a body streams the answer of. */
 export interface StreamedRequest {
   /** Aborted by the body when the client goes away. */

@@ -86,15 +86,17 @@ function tally(script: string, codes: readonly JitCode[]): Tally {
   return result;
 }
 
-/** What a sample stands for: CPU time (µs a request), or one page fault (--faults). */
-const UNIT = args.faults ? { name: "faults/req", digits: 2 } : { name: "µs/req", digits: 1 };
+/** What perf samples and what one sample stands for: CPU time (µs), or one page fault (--faults). */
+const UNIT = args.faults
+  ? { event: ["-e", "page-faults", "-c", "1"], each: 1, name: "faults", digits: 2 }
+  : { event: ["-e", "cpu-clock", "-F", String(FREQUENCY)], each: 1e6 / FREQUENCY, name: "µs", digits: 1 };
 
 function table(counts: Map<string, number>, samples: number, perSample: number, top: number): string {
   const rows = [...counts]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([name, count]) => [name, (count * perSample).toFixed(UNIT.digits), `${((100 * count) / samples).toFixed(1)}%`]);
-  return markdownTable(["function", UNIT.name, "share"], rows);
+  return markdownTable(["function", `${UNIT.name}/req`, "share"], rows);
 }
 
 /**
@@ -123,8 +125,7 @@ async function main(): Promise<void> {
     await warmUp(work, [{ label: args.target!, server, headers }], { body, stream: scenario.stream, sliceMs: 0 });
 
     const data = join(work.folder, "perf.data");
-    const event = args.faults ? ["-e", "page-faults", "-c", "1"] : ["-e", "cpu-clock", "-F", String(FREQUENCY)];
-    const perf = Bun.spawn(["perf", "record", "-q", "-k", "mono", "-g", ...event, "-t", String(server.pid), "-o", data], {
+    const perf = Bun.spawn(["perf", "record", "-q", "-k", "mono", "-g", ...UNIT.event, "-t", String(server.pid), "-o", data], {
       stdout: "ignore", stderr: "pipe",
     });
     // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
@@ -148,11 +149,11 @@ async function main(): Promise<void> {
     if (!dump) throw new Error("the engine wrote no JIT dump (BUN_JSC_useJITDump)");
     const counts = tally(script, readJitDump(join(work.folder, dump)));
     const requests = load.sent;
-    const perSample = (args.faults ? 1 : 1e6 / FREQUENCY) / requests;
+    const perSample = UNIT.each / requests;
     const top = Number(args.top);
     console.log(`${args.target}, ${scenario.name}: ${requests} requests at concurrency 64 in ${load.seconds.toFixed(1)} s (${load.rps.toFixed(0)} req/s, ${load.errors} errors)`);
     const perRequest = (ms: number) => ((ms * 1000) / requests).toFixed(1);
-    const sampled = `${(counts.samples * perSample).toFixed(UNIT.digits)} ${args.faults ? "faults" : "µs"} by perf's ${counts.samples} samples`;
+    const sampled = `${(counts.samples * perSample).toFixed(UNIT.digits)} ${UNIT.name} by perf's ${counts.samples} samples`;
     console.log(`main thread: ${perRequest(cpuMs)} µs CPU per request by /proc; ${sampled}`);
     console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})`);
     const faultsPerRequest = (count: number) => (count / requests).toFixed(2);

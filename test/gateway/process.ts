@@ -41,7 +41,10 @@ export async function spawnGateway(command: string[], args: string[], cwd = ROOT
 /** A process's environment as the system sees it (Linux: /proc/PID/environ). */
 export function environmentOf(pid: number): Record<string, string> {
   const entries = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
-  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]));
+  return Object.fromEntries(entries.map((entry) => {
+    const equals = entry.indexOf("=");
+    return [entry.slice(0, equals), entry.slice(equals + 1)];
+  }));
 }
 
 /** This process's environment without the allocator's setting, for a gateway that must choose its own. */

@@ -18,7 +18,7 @@
 // With --faults perf samples every minor page fault instead of the CPU, and the tables give faults
 // per request: where the memory that the allocator handed back is touched again.
 
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { scenarioBody, scenariosNamed, type Scenario } from "./compare.ts";
@@ -111,6 +111,18 @@ function threadsSpent(before: Map<string, number>, after: Map<string, number>): 
   return { threads: others > 0 ? [...shown, ["others", others]] : shown, total };
 }
 
+/**
+ * The server's JIT dump, named jit-<thread>-<pid>.dump by the engine. A server that restarts itself
+ * in place for its allocator setting keeps its process id, so the image before the restart leaves a
+ * small dump of its own under the same id: the serving image's is the largest.
+ */
+function serverJitDump(folder: string, pid: number): string | undefined {
+  const dumps = readdirSync(folder)
+    .filter((file) => /^jit-\d+-(\d+)/.exec(file)?.[1] === String(pid))
+    .map((file) => join(folder, file));
+  return dumps.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
+
 async function main(): Promise<void> {
   const work = createWorkspace();
   const upstream = await startUpstreamProcess();
@@ -144,10 +156,9 @@ async function main(): Promise<void> {
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
 
     const script = Bun.spawnSync(["perf", "script", "-i", data, "-F", "ip"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
-    // Named jit-<thread>-<pid>.dump by the engine.
-    const dump = readdirSync(work.folder).find((file) => /^jit-\d+-(\d+)/.exec(file)?.[1] === String(server.pid));
+    const dump = serverJitDump(work.folder, server.pid);
     if (!dump) throw new Error("the engine wrote no JIT dump (BUN_JSC_useJITDump)");
-    const counts = tally(script, readJitDump(join(work.folder, dump)));
+    const counts = tally(script, readJitDump(dump));
     const requests = load.sent;
     const perSample = UNIT.each / requests;
     const top = Number(args.top);

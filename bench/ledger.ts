@@ -100,7 +100,7 @@ interface Result {
 }
 
 async function measure(storage: string, writer: Writer | null): Promise<Result> {
-  const driver = openDriver(storage);
+  const driver = await openDriver(storage);
   await driver.migrate();
   const baseline = writer?.(driver, storage) ?? null;
   const ledger = createLedger(baseline ? { ...driver, writeBatch: baseline.writeBatch } : driver, { flushIntervalMs: 60_000 });

@@ -20,6 +20,18 @@ describe("ledger on sqlite, single process", () => {
     await after.close();
   });
 
+  it("leaves the PostgreSQL driver unloaded", async () => {
+    // A process of its own: this one's other tests may have loaded the driver already.
+    const script = `
+      const { openLedger } = await import(${JSON.stringify(new URL("../../core/ledger/index.ts", import.meta.url).pathname)});
+      const ledger = await openLedger("sqlite::memory:");
+      await ledger.close();
+      console.log(Object.keys(require.cache).filter((path) => path.includes("/node_modules/postgres/")).length);`;
+    const child = Bun.spawnSync([process.execPath, "-e", script], { stderr: "pipe" });
+    expect(child.stderr.toString()).toBe("");
+    expect(child.stdout.toString().trim()).toBe("0");
+  });
+
   it("refuses a storage URL of an unknown kind", async () => {
     await expect(openLedger("mysql://db/switchyard")).rejects.toThrow('unknown storage "mysql:"');
   });

@@ -15,14 +15,12 @@
 // calibrated work (burn.ts; bench/floor.ts --burn).
 
 import { useServerAllocator } from "../core/cli/allocator.ts";
+import { DEFAULT_TIMEOUT_MS } from "../core/gateway/attempt.ts";
 import { openLedger } from "../core/ledger/index.ts";
 import { hashSecret } from "../core/ledger/secrets.ts";
 import type { Usage } from "../core/kit/canonical.ts";
 import { burnKindOf, calibratedBurn } from "./burn.ts";
 import { relayStream } from "./parsing-proxy.ts";
-
-/** The gateway's own default for an endpoint that sets no timeout. */
-const TIMEOUT_MS = 300_000;
 
 /**
  * The upstream call's abort as the floors watch it: a timeout timer and the client's own signal,
@@ -31,7 +29,8 @@ const TIMEOUT_MS = 300_000;
 export function watchedCall(request: Request): { signal: AbortSignal; done(): void } {
   const call = new AbortController();
   const abort = () => call.abort();
-  const timer = setTimeout(abort, TIMEOUT_MS);
+  // The gateway's own default for an endpoint that sets no timeout.
+  const timer = setTimeout(abort, DEFAULT_TIMEOUT_MS);
   request.signal.addEventListener("abort", abort, { once: true });
   return {
     signal: call.signal,

@@ -119,8 +119,8 @@ function threadsSpent(before: Map<string, number>, after: Map<string, number>): 
 function serverJitDump(folder: string, pid: number): string | undefined {
   const dumps = readdirSync(folder)
     .filter((file) => /^jit-\d+-(\d+)/.exec(file)?.[1] === String(pid))
-    .map((file) => join(folder, file));
-  return dumps.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+    .map((file) => ({ path: join(folder, file), size: statSync(join(folder, file)).size }));
+  return dumps.sort((a, b) => b.size - a.size)[0]?.path;
 }
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@ import type { ProviderInstance } from "../kit/plugin.ts";
 import type { Cancellation } from "./cancellation.ts";
 
 /** Defaults when an endpoint sets no timeout: long generations are normal, silence is not. */
-const DEFAULT_TIMEOUT_MS = 300_000;
+export const DEFAULT_TIMEOUT_MS = 300_000;
 
 export type AttemptSuccess =
   | { kind: "response"; response: ChatResponse; ttftMs: number }

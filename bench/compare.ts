@@ -65,11 +65,11 @@ export interface Row {
   /** Each round's req/s, in round order: a ratio per round, measured in the same moments. */
   roundRps: number[];
   rssMb: number;
-  /** The server's CPU time per request sent in the rounds, in µs: its cost, whatever the contention. */
+  /** The server's CPU time per request recorded in the rounds, in µs: its cost, whatever the contention. */
   cpuUsPerRequest: number;
-  /** Its minor page faults per request sent in the rounds. */
+  /** Its minor page faults per request recorded in the rounds. */
   faultsPerRequest: number;
-  /** The load generator's and the upstream's CPU per request sent in the same slices, in µs (the upstream's 0 for `direct`, which is the upstream). */
+  /** The load generator's and the upstream's CPU per request recorded in the same slices, in µs (the upstream's 0 for `direct`, which is the upstream). */
   loadCpuUsPerRequest: number;
   upstreamCpuUsPerRequest: number;
 }

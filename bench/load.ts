@@ -1,6 +1,7 @@
 // The load generator, run in its own process: fixed concurrency, a bounded count or duration, one
 // body. `bun bench/load.ts SPEC.json` prints a LoadResult as JSON on stdout.
 
+import { processCpuMs, processMinorFaults } from "./processes.ts";
 import { percentile } from "./stats.ts";
 
 export interface LoadSpec {
@@ -17,6 +18,14 @@ export interface LoadSpec {
   warmup: number;
   /** Return the recorded latencies too, so that several runs can be merged (mergeResults). */
   keepSamples?: boolean;
+  /** Processes (a server, its upstream) whose CPU and page faults are read over the recorded requests alone. */
+  watch?: number[];
+}
+
+/** What a watched process spent while the requests were recorded. */
+export interface Watched {
+  cpuMs: number;
+  minorFaults: number;
 }
 
 export interface LoadResult {
@@ -31,8 +40,10 @@ export interface LoadResult {
   ttftP50: number | null;
   ttftP99: number | null;
   overheadP50: number | null;
-  /** CPU time of this process over the warm-up and the recorded requests, in µs: the load's own share of the cores. */
+  /** CPU time of this process over the recorded requests, in µs: the load's own share of the cores. */
   cpuUs: number;
+  /** Each of `spec.watch`, in its order. */
+  watched: Watched[];
   samples?: Samples;
 }
 
@@ -107,21 +118,29 @@ const recorder = (): Recorder => ({ totals: [], ttfts: [], overheads: [], errors
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const body = await Bun.file(spec.bodyFile).text();
-  const cpuBefore = process.cpuUsage();
   const warm = recorder();
   await phase(spec, body, spec.warmup, spec.durationMs, warm);
+  const watch = spec.watch ?? [];
+  const watchedBefore = watch.map(readWatched);
+  const cpuBefore = process.cpuUsage();
   const run = recorder();
   const started = performance.now();
   const sent = await phase(spec, body, spec.requests, spec.durationMs, run);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const counts = { sent, errors: run.errors, firstError: run.firstError ?? warm.firstError, seconds, cpuUs: cpu.user + cpu.system };
+  const watched = watch.map((pid, i) => {
+    const now = readWatched(pid);
+    return { cpuMs: now.cpuMs - watchedBefore[i]!.cpuMs, minorFaults: now.minorFaults - watchedBefore[i]!.minorFaults };
+  });
+  const counts = { sent, errors: run.errors, firstError: run.firstError ?? warm.firstError, seconds, cpuUs: cpu.user + cpu.system, watched };
   const result = summarize(run, counts, spec.stream);
   if (spec.keepSamples) result.samples = { totals: run.totals, ttfts: run.ttfts, overheads: run.overheads };
   return result;
 }
 
-type Counts = Pick<LoadResult, "sent" | "errors" | "firstError" | "seconds" | "cpuUs">;
+const readWatched = (pid: number): Watched => ({ cpuMs: processCpuMs(pid), minorFaults: processMinorFaults(pid) });
+
+type Counts = Pick<LoadResult, "sent" | "errors" | "firstError" | "seconds" | "cpuUs" | "watched">;
 
 function summarize(samples: Samples, counts: Counts, stream: boolean): LoadResult {
   return {
@@ -138,7 +157,7 @@ function summarize(samples: Samples, counts: Counts, stream: boolean): LoadResul
 
 /** Several runs of one load (each with its samples) as one: counts and time summed, percentiles over every sample. */
 export function mergeResults(parts: readonly LoadResult[], stream: boolean): LoadResult {
-  const counts: Counts = { sent: 0, errors: 0, firstError: null, seconds: 0, cpuUs: 0 };
+  const counts: Counts = { sent: 0, errors: 0, firstError: null, seconds: 0, cpuUs: 0, watched: [] };
   const all = parts.map((part) => {
     if (!part.samples) throw new Error("mergeResults needs each run's samples (keepSamples)");
     return part.samples;
@@ -154,6 +173,11 @@ export function mergeResults(parts: readonly LoadResult[], stream: boolean): Loa
     counts.firstError ??= part.firstError;
     counts.seconds += part.seconds;
     counts.cpuUs += part.cpuUs;
+    part.watched.forEach((spent, i) => {
+      const sum = (counts.watched[i] ??= { cpuMs: 0, minorFaults: 0 });
+      sum.cpuMs += spent.cpuMs;
+      sum.minorFaults += spent.minorFaults;
+    });
   }
   return summarize(samples, counts, stream);
 }

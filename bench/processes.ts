@@ -102,11 +102,15 @@ function byThreadName(pid: number, file: "schedstat" | "stat", read: (text: stri
   return byName;
 }
 
-const cpuMsOf = (pid: number) => {
+/** CPU time used so far by a process's live threads (user + system), in ms. */
+export function processCpuMs(pid: number): number {
   let ms = 0;
   for (const spent of threadCpuMs(pid).values()) ms += spent;
   return ms;
-};
+}
+
+/** Minor page faults so far, all a process's threads together. */
+export const processMinorFaults = (pid: number) => minorFaultsOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
 
 /** Reads a stream line by line, calling `onLine` for each; resolves when the stream ends. */
 async function drainLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
@@ -158,8 +162,8 @@ export async function startServer(name: string, cmd: string[], cwd: string, env?
     url: `http://127.0.0.1:${port}`,
     tail: () => lines.join("\n"),
     rssMb: () => rssMbOf(proc.pid),
-    cpuMs: () => cpuMsOf(proc.pid),
-    minorFaults: () => minorFaultsOfStat(readFileSync(`/proc/${proc.pid}/stat`, "utf8")),
+    cpuMs: () => processCpuMs(proc.pid),
+    minorFaults: () => processMinorFaults(proc.pid),
     collections: () => ({ ...collections }),
     async stop() {
       proc.kill("SIGTERM");

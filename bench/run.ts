@@ -96,7 +96,7 @@ async function main(flags: Flags): Promise<void> {
     console.log(resultsTable(rows));
     console.log("");
     console.log(verdictTable(verdicts(rows)));
-    console.log(`\nThe throughput bar as CPU (per request sent, all threads of each process):\n\n${budgetTable(rows)}`);
+    console.log(`\nThe throughput bar as CPU (per request recorded, all threads of each process):\n\n${budgetTable(rows)}`);
     if (unloaded.length > 0) console.log(`\nUnloaded (concurrency 1):\n\n${unloadedTable(unloaded)}`);
   } finally {
     for (const server of started.reverse()) await server.stop();

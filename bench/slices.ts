@@ -16,12 +16,12 @@ export interface SliceTarget {
 }
 
 export interface Slice {
-  /** Requests sent, the slice's own warm-up included. */
+  /** Requests recorded. */
   requests: number;
   cpuUsPerRequest: number;
-  /** The server's minor page faults per request sent, all its threads together. */
+  /** The server's minor page faults per request recorded, all its threads together. */
   faultsPerRequest: number;
-  /** The load generator's CPU per request sent, and the upstream's (0 when the server is the upstream), in µs. */
+  /** The load generator's CPU per request recorded, and the upstream's (0 when the server is the upstream), in µs. */
   loadCpuUsPerRequest: number;
   upstreamCpuUsPerRequest: number;
   rps: number;
@@ -45,21 +45,20 @@ export interface SliceLoad {
 }
 
 /**
- * One load against a server, with per request sent (warm-up included): the server's CPU time and
- * page faults, and the CPU of the load generator and of the upstream behind the server, if given.
+ * One load against a server, with per request recorded (the load's lead-in left out): the server's
+ * CPU time and page faults, and the CPU of the load generator and of the upstream behind the
+ * server, if given. The load generator reads them as its recorded requests start and end.
  */
-export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile">, body: string, upstream?: ServerProcess) {
-  const cpuBefore = server.cpuMs();
-  const upstreamBefore = upstream?.cpuMs() ?? 0;
-  const faultsBefore = server.minorFaults();
-  const result = await loadInProcess(work, spec, body);
-  const sent = result.sent + spec.warmup;
+export async function measuredLoad(work: Workspace, server: ServerProcess, spec: Omit<LoadSpec, "bodyFile" | "watch">, body: string, upstream?: ServerProcess) {
+  const result = await loadInProcess(work, { ...spec, watch: upstream ? [server.pid, upstream.pid] : [server.pid] }, body);
+  const [served, behind] = result.watched;
+  const sent = Math.max(result.sent, 1);
   return {
     result,
-    cpuUsPerRequest: ((server.cpuMs() - cpuBefore) * 1000) / sent,
-    faultsPerRequest: (server.minorFaults() - faultsBefore) / sent,
+    cpuUsPerRequest: (served!.cpuMs * 1000) / sent,
+    faultsPerRequest: served!.minorFaults / sent,
     loadCpuUsPerRequest: result.cpuUs / sent,
-    upstreamCpuUsPerRequest: upstream ? ((upstream.cpuMs() - upstreamBefore) * 1000) / sent : 0,
+    upstreamCpuUsPerRequest: behind ? (behind.cpuMs * 1000) / sent : 0,
   };
 }
 
@@ -93,7 +92,7 @@ async function slice(work: Workspace, target: SliceTarget, load: SliceLoad): Pro
   const measured = await measuredLoad(work, target.server, spec, load.body, target.upstream);
   const { result } = measured;
   if (result.errors && !load.allowErrors) throw new Error(`${target.label}: ${result.errors} errors (first: ${result.firstError})`);
-  return { ...measured, requests: result.sent + spec.warmup, rps: result.rps, p50: result.p50 };
+  return { ...measured, requests: result.sent, rps: result.rps, p50: result.p50 };
 }
 
 /**

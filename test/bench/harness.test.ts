@@ -12,7 +12,7 @@ import { startLeanGateway } from "../../bench/lean-gateway.ts";
 import { relayStream, startParsingProxy } from "../../bench/parsing-proxy.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "../../bench/gateway-config.ts";
 import { mergeResults, runLoad } from "../../bench/load.ts";
-import { runCommand } from "../../bench/processes.ts";
+import { runCommand, startServer } from "../../bench/processes.ts";
 import { percentile } from "../../bench/stats.ts";
 import { createWorkspace, ROOT } from "../../bench/targets.ts";
 import { startUpstream } from "../../bench/upstream.ts";
@@ -237,6 +237,34 @@ test("the load generator records exactly the requested count with no errors", as
   // Its own CPU over the requests: some, and no more than the time they took on every core.
   expect(result.cpuUs).toBeGreaterThan(0);
   expect(result.cpuUs).toBeLessThan(result.seconds * 1e6 * navigator.hardwareConcurrency + 1e6);
+});
+
+test("a watched process's CPU and page faults are read over the recorded requests, the lead-in left out", async () => {
+  // A server of its own process that burns 20 ms of CPU on each of its first 10 requests, the lead-in, and nothing after.
+  const script = `let n = 0; const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch() {
+    if (n++ < 10) { const end = process.cpuUsage().user + 20_000; while (process.cpuUsage().user < end); }
+    return new Response("{}");
+  } }); console.log("listening " + s.port);`;
+  const server = await startServer("burner", [process.execPath, "-e", script], ROOT);
+  try {
+    const bodyFile = `${work.folder}/burner.json`;
+    await Bun.write(bodyFile, chatBody("m", false));
+    const spec = { url: `${server.url}/`, headers: {}, bodyFile, stream: false, concurrency: 1, requests: 50, durationMs: 30_000, warmup: 10 };
+    const before = server.cpuMs();
+    const result = await runLoad({ ...spec, watch: [server.pid] });
+    const spent = server.cpuMs() - before;
+    expect(result.ok).toBe(50);
+    expect(result.watched).toHaveLength(1);
+    const [watched] = result.watched;
+    // The lead-in's 200 ms are in the process's CPU over the whole run and not in the recorded part.
+    expect(spent).toBeGreaterThan(200);
+    expect(watched!.cpuMs).toBeGreaterThan(0);
+    expect(watched!.cpuMs).toBeLessThan(spent - 150);
+    expect(watched!.minorFaults).toBeGreaterThanOrEqual(0);
+    expect((await runLoad(spec)).watched).toEqual([]);
+  } finally {
+    await server.stop();
+  }
 });
 
 test("two runs kept with their samples merge into one result over all of them", async () => {

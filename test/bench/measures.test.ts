@@ -120,7 +120,7 @@ test("ledger rows are counted from the requests table of the SQLite file", () =>
 });
 
 const result = (rps: number, p50: number, ttftP50: number | null = null): LoadResult => ({
-  sent: rps, ok: rps, errors: 0, firstError: null, seconds: 1, rps, p50, p99: p50 * 2, ttftP50, ttftP99: ttftP50, overheadP50: null, cpuUs: 0,
+  sent: rps, ok: rps, errors: 0, firstError: null, seconds: 1, rps, p50, p99: p50 * 2, ttftP50, ttftP99: ttftP50, overheadP50: null, cpuUs: 0, watched: [],
 });
 
 test("verdicts judge the gateway against the bare proxy and say which missed bars its floors miss too", () => {

@@ -4,7 +4,7 @@
 // (`--cpu-prof`) samples too sparsely under socket load to trust, and charges native work to
 // whatever frame it last saw; perf sees every sample and the whole stack.
 //
-//   bun bench/perf-profile.ts [--scenario "chat, stream"] [--target gateway|lean] [--seconds 8] [--top 30] [--gc] [--faults]
+//   bun bench/perf-profile.ts [--scenario "chat, stream"] [--target gateway|duties|lean] [--seconds 8] [--top 30] [--gc] [--faults]
 //
 // Needs `perf` on the PATH and leave to attach to a child process (perf_event_paranoid ≤ 1, or
 // root); software events suffice, so it runs in VMs without hardware counters. Prints the main
@@ -17,6 +17,8 @@
 // With --gc the server logs its collections (BUN_JSC_logGC) and their pauses are totalled per request.
 // With --faults perf samples every minor page fault instead of the CPU, and the tables give faults
 // per request: where the memory that the allocator handed back is touched again.
+// Over the same load `perf stat` counts the whole process's system calls and context switches (the
+// kernel's tracepoints: root, or perf_event_paranoid ≤ -1), what a slow kernel charges for.
 
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -46,7 +48,7 @@ const { values: args } = parseArgs({
   },
 });
 const scenario: Scenario = scenariosNamed(args.scenario)[0]!;
-if (args.target !== "gateway" && args.target !== "lean") throw new Error("--target is gateway or lean");
+if (!["gateway", "duties", "lean"].includes(args.target!)) throw new Error("--target is gateway, duties (the duties floor) or lean");
 
 interface Tally {
   samples: number;
@@ -123,6 +125,19 @@ function serverJitDump(folder: string, pid: number): string | undefined {
   return dumps.sort((a, b) => b.size - a.size)[0]?.path;
 }
 
+const SYSCALLS = "raw_syscalls:sys_enter";
+
+/** The counts `perf stat -x ,` wrote, by event; an event it could not count is left out. */
+async function statCounts(file: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const text = (await Bun.file(file).exists()) ? await Bun.file(file).text() : "";
+  for (const line of text.split("\n")) {
+    const [count, , event] = line.split(",");
+    if (event && count && /^\d+$/.test(count)) counts.set(event, Number(count));
+  }
+  return counts;
+}
+
 async function main(): Promise<void> {
   const work = createWorkspace();
   const upstream = await startUpstreamProcess();
@@ -130,7 +145,7 @@ async function main(): Promise<void> {
   const { server, key } =
     args.target === "lean"
       ? { server: await startLeanGatewayProcess(work, upstream, env), key: LEAN_GATEWAY_KEY }
-      : await startGateway(work, upstream, { env });
+      : await startGateway(work, upstream, { env, duties: args.target === "duties" });
   try {
     const body = scenarioBody(scenario);
     const headers = requestHeaders(key);
@@ -139,6 +154,10 @@ async function main(): Promise<void> {
     const data = join(work.folder, "perf.data");
     const perf = Bun.spawn(["perf", "record", "-q", "-k", "mono", "-g", ...UNIT.event, "-t", String(server.pid), "-o", data], {
       stdout: "ignore", stderr: "pipe",
+    });
+    const statFile = join(work.folder, "perf.stat");
+    const stat = Bun.spawn(["perf", "stat", "-x", ",", "-e", `${SYSCALLS},context-switches`, "-p", String(server.pid), "-o", statFile], {
+      stdout: "ignore", stderr: "ignore",
     });
     // perf has attached once the thread's first samples can land; an idle thread gives none anyway.
     await Bun.sleep(300);
@@ -153,6 +172,9 @@ async function main(): Promise<void> {
     const collectionsAfter = server.collections();
     const cpuMs = threads.find(([name]) => name === "main")?.[1] ?? Number.NaN;
     perf.kill("SIGINT");
+    stat.kill("SIGINT");
+    await stat.exited;
+    const counted = await statCounts(statFile);
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
 
     const script = Bun.spawnSync(["perf", "script", "-i", data, "-F", "ip"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
@@ -169,6 +191,11 @@ async function main(): Promise<void> {
     console.log(`all threads: ${perRequest(total)} µs CPU per request (${threads.map(([name, ms]) => `${name} ${perRequest(ms)}`).join(", ")})`);
     const faultsPerRequest = (count: number) => (count / requests).toFixed(2);
     console.log(`minor page faults: ${faultsPerRequest(faults.total)} per request (${faults.threads.map(([name, count]) => `${name} ${faultsPerRequest(count)}`).join(", ")})`);
+    const perRequestCount = (event: string) => {
+      const count = counted.get(event);
+      return count === undefined ? "not counted" : (count / requests).toFixed(1);
+    };
+    console.log(`system calls: ${perRequestCount(SYSCALLS)} per request; context switches: ${perRequestCount("context-switches")} (all threads)`);
     if (args.gc) {
       const eden = collectionsAfter.eden - collectionsBefore.eden;
       const full = collectionsAfter.full - collectionsBefore.full;

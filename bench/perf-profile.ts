@@ -27,7 +27,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { scenarioBody, scenariosNamed, type Scenario } from "./compare.ts";
-import { codeAt, functionOf, readJitDump, type JitCode } from "./jit-dump.ts";
+import { functionOf, JitTimeline, readJitDump, type JitCode } from "./jit-dump.ts";
 import { threadCpuMs, threadMinorFaults } from "./processes.ts";
 import { markdownTable } from "./report.ts";
 import { warmUp } from "./slices.ts";
@@ -59,29 +59,45 @@ interface Tally {
   inclusive: Map<string, number>;
 }
 
-/** One sample's frame addresses, leaf first, from `perf script -F ip`: one hex address per line. */
-function framesOf(block: string): number[] {
+/** One sample from `perf script -F time,ip --ns`: a "<seconds>.<ns>:" line, then one hex address per line, leaf first. */
+interface Sample {
+  /** ns of CLOCK_MONOTONIC, the JIT dump's clock (perf record -k mono). */
+  time: number;
+  frames: number[];
+}
+
+function sampleOf(block: string): Sample | null {
+  const [head = "", ...lines] = block.split("\n");
+  const time = /^\s*(\d+)\.(\d{9}):/.exec(head);
+  if (!time) return null;
   const frames: number[] = [];
-  for (const line of block.split("\n")) {
-    const match = /^\s*([0-9a-f]+)/.exec(line);
+  for (const line of lines) {
+    const match = /^\s*([0-9a-f]+)\s*$/.exec(line);
     if (match) frames.push(Number.parseInt(match[1]!, 16));
   }
-  return frames;
+  return frames.length ? { time: Number(time[1]) * 1e9 + Number(time[2]), frames } : null;
 }
 
 /** Kernel addresses sit in the top half of the address space. */
 const inKernel = (address: number) => address >= 0xffff800000000000;
 
-function tally(script: string, codes: readonly JitCode[]): Tally {
+/** Each sample's JavaScript functions, named by the JIT code that held their addresses when it was taken. */
+function tally(script: string, loads: readonly JitCode[]): Tally {
+  const samples = script.split(/\n\s*\n/).map(sampleOf).filter((sample) => sample !== null).sort((a, b) => a.time - b.time);
+  // The engine compiles from its start, long before the load: a first sample older than the first
+  // load means the two clocks disagree, and every name would be wrong.
+  if (samples.length && loads.length && samples[0]!.time < loads[0]!.loadedAt) {
+    throw new Error("perf's samples predate the JIT dump's first load: the two are not on one clock (perf record -k mono)");
+  }
+  const timeline = new JitTimeline(loads);
   const result: Tally = { samples: 0, nearest: new Map(), inclusive: new Map() };
   const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-  for (const block of script.split(/\n\s*\n/)) {
-    const frames = framesOf(block);
-    if (frames.length === 0) continue;
+  for (const { time, frames } of samples) {
+    timeline.advance(time);
     result.samples++;
     const functions: string[] = [];
     for (const address of frames) {
-      const code = inKernel(address) ? undefined : codeAt(codes, address);
+      const code = inKernel(address) ? undefined : timeline.codeAt(address);
       const name = code ? functionOf(code.name) : null;
       if (name !== null) functions.push(name);
     }
@@ -180,7 +196,7 @@ async function main(): Promise<void> {
     const counted = await statCounts(statFile);
     if ((await perf.exited) !== 0 && !(await Bun.file(data).exists())) throw new Error(`perf failed: ${await new Response(perf.stderr).text()}`);
 
-    const script = Bun.spawnSync(["perf", "script", "-i", data, "-F", "ip"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
+    const script = Bun.spawnSync(["perf", "script", "-i", data, "-F", "time,ip", "--ns"], { stdout: "pipe", stderr: "ignore" }).stdout.toString();
     const dump = serverJitDump(work.folder, server.pid);
     if (!dump) throw new Error("the engine wrote no JIT dump (BUN_JSC_useJITDump)");
     const counts = tally(script, readJitDump(dump));

@@ -1,6 +1,9 @@
 // Micro-benchmark of forwarding the client's own body (core/wire/openai/forward.ts) on the bench's
 // 30 KB agent turn, in one process: µs per call for a vendor that takes the client's max-tokens
-// field as it is and for one that wants it renamed, the model swapped for a longer one in both.
+// field as it is and for one that wants it renamed, the model swapped for a longer one in both;
+// for the body as a client that writes non-ASCII text as \u escapes sends it (Python's json by
+// default); and, for comparison, serialising the request instead, the cost of a body that cannot
+// be forwarded.
 //
 //   bun bench/forward.ts [--calls 20000] [--runs 5]
 //
@@ -16,20 +19,32 @@ import { BENCH_MODEL } from "./gateway-config.ts";
 import { runCommand } from "./processes.ts";
 import { medianWithRange } from "./slices.ts";
 
-const CASES = { "as sent (max_completion_tokens)": "max_completion_tokens", "renamed (max_tokens)": "max_tokens" } as const;
+/** A user turn with non-ASCII text, as the bench body writes it and as Python's `json.dumps` does. */
+const PLAIN_TURN = "Go ahead, and keep the answer short.";
+const ESCAPED_TURN = "Go ahead, and keep the answer short \\u2014 d\\u00e9j\\u00e0 vu.";
+
+const CASES: Record<string, { escaped: boolean; maxTokensField: "max_tokens" | "max_completion_tokens"; serialise?: boolean }> = {
+  "as sent (max_completion_tokens)": { escaped: false, maxTokensField: "max_completion_tokens" },
+  "renamed (max_tokens)": { escaped: false, maxTokensField: "max_tokens" },
+  "non-ASCII text as \\u escapes, renamed": { escaped: true, maxTokensField: "max_tokens" },
+  "serialised instead (JSON.stringify)": { escaped: false, maxTokensField: "max_tokens", serialise: true },
+};
 
 /** µs per call of each case, measured in this process. */
 function measure(calls: number): Record<string, number> {
-  const text = agentBody(BENCH_MODEL, false);
-  const { request } = openaiDialect.decode(JSON.parse(text), text);
-  const routed = { ...request, model: `upstream-${BENCH_MODEL}` };
+  const plain = agentBody(BENCH_MODEL, false);
   const result: Record<string, number> = {};
-  for (const [name, maxTokensField] of Object.entries(CASES)) {
+  for (const [name, { escaped, maxTokensField, serialise }] of Object.entries(CASES)) {
+    const text = escaped ? plain.replace(PLAIN_TURN, ESCAPED_TURN) : plain;
+    if (text === plain && escaped) throw new Error("the bench body no longer holds the user turn this case escapes");
+    const { request } = openaiDialect.decode(JSON.parse(text), text);
+    const routed = { ...request, model: `upstream-${BENCH_MODEL}` };
     const encoded = encodeRequest(routed, { includeUsage: true, maxTokensField });
-    if (!forwardedBody(routed, encoded, true)) throw new Error(`${name}: the body was not forwarded`);
-    for (let i = 0; i < calls / 5; i++) forwardedBody(routed, encoded, true);
+    const call = serialise ? () => JSON.stringify(encoded) : () => forwardedBody(routed, encoded, true);
+    if (!call()) throw new Error(`${name}: the body was not forwarded`);
+    for (let i = 0; i < calls / 5; i++) call();
     const started = performance.now();
-    for (let i = 0; i < calls; i++) forwardedBody(routed, encoded, true);
+    for (let i = 0; i < calls; i++) call();
     result[name] = ((performance.now() - started) * 1000) / calls;
   }
   return result;

@@ -68,6 +68,17 @@ describe("forwarding the client's body", () => {
     expect(sent.text).toBe(JSON.stringify(sent.body));
   });
 
+  test("a body whose values are written with \\u escapes, as Python's and Go's encoders write them, is forwarded as it came", async () => {
+    // What `json.dumps` sends for non-ASCII text, and Go's encoding/json for `<`, `>` and `&`.
+    const system = JSON.stringify(messages[0]!.content);
+    const text = `{"model":"team-model","messages":[{"role":"system","content":${system}},{"role":"user","content":"caf\\u00e9 \\u003cb\\u003e \\u0026"}],"max_completion_tokens":64}`;
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+    expect(response.status).toBe(200);
+    const sent = vendor.requests.at(-1)!;
+    expect(sent.text).toBe(`{"stream":false,${text.slice(1).replace('"team-model"', '"upstream-model-7"').replace("max_completion_tokens", "max_tokens")}`);
+    expect(sent.body).toMatchObject({ messages: [messages[0], { role: "user", content: "café <b> &" }] });
+  });
+
   test("a short body is encoded anew, in our field order", async () => {
     const short = [{ role: "user" as const, content: "Say hi" }];
     await client.chat.completions.create({ model: "team-model", messages: short, max_completion_tokens: 64, temperature: 0.5 });

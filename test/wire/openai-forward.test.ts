@@ -120,6 +120,17 @@ describe("forwarding the client's Chat Completions body", () => {
     expect(forward(`{"model":"m",${messages},"max_completion_tokens":5,"max_completion_tokens":5}`, { maxTokensField: "max_tokens" }).out).toBeNull();
   });
 
+  test("escapes in values are forwarded as they came; a key spelled with one falls back", () => {
+    // As Python's json writes non-ASCII text by default, and Go's encoder writes `<`, `>` and `&`.
+    const escaped = '{"model":"client/model","messages":[{"role":"user","content":"caf\\u00e9 \\u003cdiv\\u003e \\"q\\" \\\\u0041"}],"stream":false}';
+    const { out, encoded } = forward(escaped);
+    expect(out).toBe(escaped.replace('"client/model"', '"upstream-model"'));
+    expect(JSON.parse(out!)).toEqual(encoded);
+    expect(encoded.messages[0].content).toBe('café <div> "q" \\u0041');
+    expect(forward('{"model":"m","messages":[{"role":"user","content":"hi"}],"temp\\u0065rature":0.5}').out).toBeNull();
+    expect(forward('{"model":"m","messages":[{"role":"user","content":"\\u00e9"}],"temp\\u0065rature" : 0.5}').out).toBeNull();
+  });
+
   test("on generated bodies, whatever goes out parses to exactly what our encoding says, or nothing does", () => {
     // Deterministic: a fixed seed, so a failure replays.
     let seed = 0x5eed;

@@ -11,7 +11,8 @@
 // Safety rests on two checks. The encoding must equal the client's JSON value for value (keys in
 // any order), apart from the edits below; anything else, a capped max_tokens or an OpenRouter-only
 // field, falls back to serialising. And each key edited must occur once in the whole text, so that
-// the one occurrence is the top-level key.
+// the one occurrence is the top-level key; a key spelled with a \u escape, which that search
+// cannot read, falls back too (escapes in values do not).
 
 import { CLIENT_BODY, type ChatRequest } from "../../kit/canonical.ts";
 
@@ -56,8 +57,7 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
   if (clientFields !== matched || typeof json.model !== "string") return null;
 
   const bytes = utf8(text);
-  // A key spelled with a \u escape would hide a duplicate from the search below.
-  if (bytes.indexOf(ESCAPE) >= 0) return null;
+  if (hasEscapedKey(bytes)) return null;
   const modelAt = uniqueKey(bytes, "model");
   if (modelAt < 0) return null;
   const valueStart = skipSpace(bytes, skipSpace(bytes, modelAt + '"model"'.length) + 1); // past the colon
@@ -169,10 +169,31 @@ export function uniqueKey(bytes: Buffer, key: string): number {
   return found;
 }
 
+/**
+ * Whether a key is spelled with a \u escape: it could hide a duplicate of a key edited here from
+ * the byte search. Values may hold escapes, and often do: clients that write non-ASCII text as
+ * \u escapes (Python's json by default), Go's encoder writing `<`, `>` and `&` so. A backslash
+ * only occurs inside a string in JSON, so the quote closing the escape's string is the next one
+ * not escaped, and a colon after it makes the string a key. One search a string, not an escape.
+ */
+function hasEscapedKey(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(ESCAPE); at >= 0; ) {
+    const end = closingQuote(bytes, at);
+    if (end < 0 || bytes[skipSpace(bytes, end + 1)] === COLON) return true;
+    at = bytes.indexOf(ESCAPE, end + 1);
+  }
+  return false;
+}
+
 /** The index of the quote closing the string that opens at `start`, or -1. */
 function stringEnd(bytes: Buffer, start: number): number {
   if (start < 0 || bytes[start] !== QUOTE) return -1;
-  for (let at = bytes.indexOf(QUOTE, start + 1); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
+  return closingQuote(bytes, start + 1);
+}
+
+/** The first quote at or after `from` that no backslash escapes: the end of the string `from` is in. */
+function closingQuote(bytes: Buffer, from: number): number {
+  for (let at = bytes.indexOf(QUOTE, from); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
     let slashes = 0;
     while (bytes[at - 1 - slashes] === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return at;

@@ -85,6 +85,9 @@ export interface ChatRequest {
   temperature?: number;
   topP?: number;
   topK?: number;
+  /** OpenAI's penalties (-2 to 2); Gemini takes them too, Anthropic has none and leaves them out. */
+  presencePenalty?: number;
+  frequencyPenalty?: number;
   maxTokens?: number;
   stop?: string[];
   seed?: number;

@@ -53,6 +53,13 @@ describe("forwarding the client's body", () => {
     expect(sent.text).toBe(JSON.stringify(forwarded));
   });
 
+  test("the sampling penalties reach the vendor, in the forwarded text", async () => {
+    await client.chat.completions.create({ model: "team-model", messages, presence_penalty: 0.5, frequency_penalty: -0.25 });
+    const sent = vendor.requests.at(-1)!;
+    expect(sent.body).toMatchObject({ model: "upstream-model-7", presence_penalty: 0.5, frequency_penalty: -0.25 });
+    expect(sent.text.startsWith('{"stream":false,"model":"upstream-model-7"')).toBe(true);
+  });
+
   test("a stream asks for the usage chunk even when the client did not, and the client does not see it", async () => {
     const stream = await client.chat.completions.create({ model: "team-model", messages, stream: true });
     const chunks = [];

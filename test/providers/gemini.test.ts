@@ -30,7 +30,7 @@ const conversation: ChatRequest = {
   ],
   tools: [{ name: "get_weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } }, additionalProperties: false } }],
   toolChoice: { name: "get_weather" },
-  temperature: 0.2, topP: 0.9, topK: 40, maxTokens: 800, stop: ["END"],
+  temperature: 0.2, topP: 0.9, topK: 40, presencePenalty: 0.5, frequencyPenalty: 0.25, maxTokens: 800, stop: ["END"],
   responseFormat: { type: "json_schema", name: "weather", schema: { type: "object" } },
   reasoning: { budgetTokens: 2048 },
 };
@@ -54,7 +54,7 @@ describe("gemini provider", () => {
     expect(sent.headers["x-goog-api-key"]).toBe("AIza-test");
     expect(sent.body).toMatchObject({
       systemInstruction: { parts: [{ text: "Answer briefly." }] },
-      generationConfig: { temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 800, stopSequences: ["END"], responseMimeType: "application/json", responseJsonSchema: { type: "object" }, thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } },
+      generationConfig: { temperature: 0.2, topP: 0.9, topK: 40, presencePenalty: 0.5, frequencyPenalty: 0.25, maxOutputTokens: 800, stopSequences: ["END"], responseMimeType: "application/json", responseJsonSchema: { type: "object" }, thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } },
       tools: [{ functionDeclarations: [{ name: "get_weather", description: "Current weather" }] }],
       toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] } },
     });

@@ -39,6 +39,8 @@ const codingTurn: ChatRequest = {
   temperature: 0.2,
   topP: 0.9,
   topK: 40,
+  presencePenalty: 0.5,
+  frequencyPenalty: -0.25,
   maxTokens: 2048,
   stop: ["</done>"],
   seed: 7,

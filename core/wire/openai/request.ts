@@ -47,6 +47,8 @@ export function decodeRequest(body: ChatCompletionBody): DecodedRequest {
   if (body.temperature !== undefined) request.temperature = body.temperature;
   if (body.top_p !== undefined) request.topP = body.top_p;
   if (body.top_k !== undefined) request.topK = body.top_k;
+  if (body.presence_penalty !== undefined) request.presencePenalty = body.presence_penalty;
+  if (body.frequency_penalty !== undefined) request.frequencyPenalty = body.frequency_penalty;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   if (maxTokens !== undefined) request.maxTokens = maxTokens;
   if (body.stop != null) request.stop = typeof body.stop === "string" ? [body.stop] : body.stop;
@@ -159,6 +161,8 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.topK !== undefined && !options.openaiOnly) body.top_k = request.topK;
+  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
   if (request.maxTokens !== undefined) body[options.maxTokensField ?? "max_tokens"] = request.maxTokens;
   if (request.stop?.length) body.stop = request.stop;
   if (request.seed !== undefined) body.seed = request.seed;

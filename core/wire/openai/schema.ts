@@ -141,6 +141,8 @@ export const ChatCompletionBody = Type.Object(
     top_p: Type.Optional(Type.Number()),
     /** OpenRouter and several open-model vendors accept it. */
     top_k: Type.Optional(Type.Number()),
+    presence_penalty: Type.Optional(Type.Number()),
+    frequency_penalty: Type.Optional(Type.Number()),
     max_tokens: Type.Optional(Type.Integer()),
     max_completion_tokens: Type.Optional(Type.Integer()),
     stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String()), Type.Null()])),

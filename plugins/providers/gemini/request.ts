@@ -82,6 +82,8 @@ function generationConfig(request: ChatRequest): Record<string, unknown> {
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.topK !== undefined) config.topK = request.topK;
+  if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
   if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
   if (request.stop?.length) config.stopSequences = request.stop;
   if (request.seed !== undefined) config.seed = request.seed;

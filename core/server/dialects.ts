@@ -13,6 +13,7 @@ export const openaiDialect: Dialect = {
   name: "openai",
   validate: bodyValidator(openai.ChatCompletionBody),
   decode(body, text) {
+    refuseUnrelayed(body as Record<string, unknown>);
     const decoded = openai.decodeRequest(body as openai.ChatCompletionBody);
     if (text !== undefined) decoded.request[CLIENT_BODY] = { dialect: "openai", text, json: body as Record<string, unknown> };
     return { request: decoded.request, models: decoded.models, provider: preferences(decoded.provider), includeUsage: decoded.includeUsage };
@@ -31,6 +32,20 @@ export const anthropicDialect: Dialect = {
   encodeResponse: (response, info) => anthropic.encodeResponse(response, info),
   streamEncoder: (info) => new anthropic.StreamEncoder({ id: info.id, model: info.model }),
 };
+
+/**
+ * What the client asked for that the answer cannot carry back: refused, the field named, rather than
+ * answered without it (several choices, log probabilities). Fields that only steer the vendor and
+ * that we do not know are let through the validator and left out.
+ */
+function refuseUnrelayed(body: Record<string, unknown>): void {
+  if (body.n !== undefined && body.n !== 1) {
+    throw errors.badRequest("invalid field `n`: the gateway answers with one choice; leave `n` out or send 1", { field: "n" });
+  }
+  if (body.logprobs === true) {
+    throw errors.badRequest("invalid field `logprobs`: log probabilities are not relayed; leave it out or send false", { field: "logprobs" });
+  }
+}
 
 const SORTS = ["price", "throughput", "latency"] as const;
 

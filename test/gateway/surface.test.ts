@@ -61,6 +61,21 @@ describe("OpenRouter compatibility", () => {
     expect(response.headers.get("x-switchyard-attempts")).toBe("2");
   });
 
+  test("several choices or log probabilities, which the answer cannot carry back, are a 400 naming the field", async () => {
+    const client = openaiClient(gateway);
+    const messages = [{ role: "user" as const, content: "hi" }];
+    const before = openaiFake.requests.length;
+    for (const [extra, field] of [[{ n: 2 }, "`n`"], [{ logprobs: true, top_logprobs: 2 }, "`logprobs`"]] as const) {
+      const refused = await client.chat.completions.create({ model: "gpt-5-mini", messages, ...extra }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((refused as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(field);
+    }
+    expect(openaiFake.requests.length).toBe(before);
+    openaiFake.enqueue({ kind: "reply", reply: { text: "one choice" } });
+    const served = await client.chat.completions.create({ model: "gpt-5-mini", messages, n: 1, logprobs: false });
+    expect(served.choices.map((choice) => choice.message.content)).toEqual(["one choice"]);
+  });
+
   test("an invalid provider.sort is a 400 naming the field", async () => {
     const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi", { provider: { sort: "vibes" } }));
     expect(response.status).toBe(400);

@@ -2,7 +2,7 @@
 // 30 KB agent turn, in one process: µs per call for a vendor that takes the client's max-tokens
 // field as it is and for one that wants it renamed, the model swapped for a longer one in both;
 // for the body as a client that writes non-ASCII text as \u escapes sends it (Python's json by
-// default); and, for comparison, serialising the request instead, the cost of a body that cannot
+// default), and as one that always sends `n: 1` and `logprobs: false`; and, for comparison, serialising the request instead, the cost of a body that cannot
 // be forwarded.
 //
 //   bun bench/forward.ts [--calls 20000] [--runs 5]
@@ -23,20 +23,25 @@ import { medianWithRange } from "./slices.ts";
 const PLAIN_TURN = "Go ahead, and keep the answer short.";
 const ESCAPED_TURN = "Go ahead, and keep the answer short \\u2014 d\\u00e9j\\u00e0 vu.";
 
-const CASES: Record<string, { escaped: boolean; maxTokensField: "max_tokens" | "max_completion_tokens"; serialise?: boolean }> = {
-  "as sent (max_completion_tokens)": { escaped: false, maxTokensField: "max_completion_tokens" },
-  "renamed (max_tokens)": { escaped: false, maxTokensField: "max_tokens" },
-  "non-ASCII text as \\u escapes, renamed": { escaped: true, maxTokensField: "max_tokens" },
-  "serialised instead (JSON.stringify)": { escaped: false, maxTokensField: "max_tokens", serialise: true },
+/** The body's text as each case's client writes it. */
+const escapedText = (plain: string) => plain.replace(PLAIN_TURN, ESCAPED_TURN);
+const withDefaults = (plain: string) => plain.replace('{"stream":false,', '{"stream":false,"n":1,"logprobs":false,');
+
+const CASES: Record<string, { text?: (plain: string) => string; maxTokensField: "max_tokens" | "max_completion_tokens"; serialise?: boolean }> = {
+  "as sent (max_completion_tokens)": { maxTokensField: "max_completion_tokens" },
+  "renamed (max_tokens)": { maxTokensField: "max_tokens" },
+  "non-ASCII text as \\u escapes, renamed": { text: escapedText, maxTokensField: "max_tokens" },
+  "with n: 1 and logprobs: false, renamed": { text: withDefaults, maxTokensField: "max_tokens" },
+  "serialised instead (JSON.stringify)": { maxTokensField: "max_tokens", serialise: true },
 };
 
 /** µs per call of each case, measured in this process. */
 function measure(calls: number): Record<string, number> {
   const plain = agentBody(BENCH_MODEL, false);
   const result: Record<string, number> = {};
-  for (const [name, { escaped, maxTokensField, serialise }] of Object.entries(CASES)) {
-    const text = escaped ? plain.replace(PLAIN_TURN, ESCAPED_TURN) : plain;
-    if (text === plain && escaped) throw new Error("the bench body no longer holds the user turn this case escapes");
+  for (const [name, { text: written, maxTokensField, serialise }] of Object.entries(CASES)) {
+    const text = written ? written(plain) : plain;
+    if (written && text === plain) throw new Error(`${name}: the bench body no longer holds the text this case rewrites`);
     const { request } = openaiDialect.decode(JSON.parse(text), text);
     const routed = { ...request, model: `upstream-${BENCH_MODEL}` };
     const encoded = encodeRequest(routed, { includeUsage: true, maxTokensField });

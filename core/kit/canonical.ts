@@ -94,6 +94,12 @@ export interface ChatRequest {
   user?: string;
   reasoning?: ReasoningOptions;
   stream: boolean;
+  /**
+   * Fields of OpenAI's own Chat Completions API that steer only its vendor and that no other
+   * dialect has (`logit_bias`, `store`, `metadata`, `service_tier`…), as the client sent them.
+   * Sent on only to vendors that take them: OpenAI itself, and compatible vendors set to.
+   */
+  openaiFields?: Record<string, unknown>;
 }
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error";

@@ -35,15 +35,26 @@ export const anthropicDialect: Dialect = {
 
 /**
  * What the client asked for that the answer cannot carry back: refused, the field named, rather than
- * answered without it (several choices, log probabilities). Fields that only steer the vendor and
- * that we do not know are let through the validator and left out.
+ * answered without it (several choices, log probabilities, audio, the deprecated function calls).
+ * OpenAI's own steering fields go on to the vendors that take them (OPENAI_FIELDS); fields we do
+ * not know at all are let through the validator and left out.
  */
 function refuseUnrelayed(body: Record<string, unknown>): void {
-  if (body.n !== undefined && body.n !== 1) {
+  if (body.n != null && body.n !== 1) {
     throw errors.badRequest("invalid field `n`: the gateway answers with one choice; leave `n` out or send 1", { field: "n" });
   }
   if (body.logprobs === true) {
     throw errors.badRequest("invalid field `logprobs`: log probabilities are not relayed; leave it out or send false", { field: "logprobs" });
+  }
+  const modalities = body.modalities;
+  if (body.audio != null || (Array.isArray(modalities) && modalities.some((modality) => modality !== "text"))) {
+    const field = body.audio != null ? "audio" : "modalities";
+    throw errors.badRequest(`invalid field \`${field}\`: only text answers are relayed; leave out audio output`, { field });
+  }
+  for (const field of ["functions", "function_call"]) {
+    if (body[field] != null) {
+      throw errors.badRequest(`invalid field \`${field}\`: the deprecated function-calling fields are not relayed; send \`tools\` and \`tool_choice\``, { field });
+    }
   }
 }
 

@@ -18,9 +18,12 @@ version: 1
 auth: { use: none }
 providers:
   local: { use: openai-compatible, base_url: "${vendor.url}/v1" }
+  like-openai: { use: openai-compatible, base_url: "${vendor.url}/v1", openai_fields: true }
 models:
   team-model:
     - { provider: local, model: upstream-model-7, price: { input: 1, output: 2 } }
+  fields-model:
+    - { provider: like-openai, model: upstream-fields, price: { input: 1, output: 2 } }
   capped-model:
     - { provider: local, model: upstream-capped, price: { input: 1, output: 2 }, max_output: 100 }
 routes:
@@ -58,6 +61,25 @@ describe("forwarding the client's body", () => {
     const sent = vendor.requests.at(-1)!;
     expect(sent.body).toMatchObject({ model: "upstream-model-7", presence_penalty: 0.5, frequency_penalty: -0.25 });
     expect(sent.text.startsWith('{"stream":false,"model":"upstream-model-7"')).toBe(true);
+  });
+
+  test("n: 1 and logprobs: false, which say what leaving them out says, are forwarded as they came", async () => {
+    await client.chat.completions.create({ model: "team-model", messages, n: 1, logprobs: false });
+    const sent = vendor.requests.at(-1)!;
+    expect(sent.text).toBe(JSON.stringify({ stream: false, model: "upstream-model-7", messages, n: 1, logprobs: false }));
+  });
+
+  test("OpenAI's own fields go, in the forwarded text, to a vendor set to take them; to others, our encoding without them", async () => {
+    const fields = { store: true, metadata: { ticket: "T-1" }, service_tier: "flex" as const, prompt_cache_key: "agent-7" };
+    await client.chat.completions.create({ model: "fields-model", messages, ...fields });
+    const taken = vendor.requests.at(-1)!;
+    expect(taken.body).toMatchObject({ model: "upstream-fields", ...fields });
+    expect(taken.text.startsWith('{"stream":false,"model":"upstream-fields"')).toBe(true);
+
+    await client.chat.completions.create({ model: "team-model", messages, ...fields });
+    const plain = vendor.requests.at(-1)!;
+    for (const field of Object.keys(fields)) expect(plain.body).not.toHaveProperty(field);
+    expect(plain.text).toBe(JSON.stringify(plain.body));
   });
 
   test("a stream asks for the usage chunk even when the client did not, and the client does not see it", async () => {

@@ -76,6 +76,49 @@ describe("OpenRouter compatibility", () => {
     expect(served.choices.map((choice) => choice.message.content)).toEqual(["one choice"]);
   });
 
+  test("audio output and the deprecated function fields are a 400 naming the field", async () => {
+    const client = openaiClient(gateway);
+    const messages = [{ role: "user" as const, content: "hi" }];
+    const before = openaiFake.requests.length;
+    const refusals = [
+      [{ modalities: ["text", "audio"] }, "`modalities`"],
+      [{ audio: { voice: "alloy", format: "mp3" } }, "`audio`"],
+      [{ functions: [{ name: "lookup", parameters: { type: "object" } }] }, "`functions`"],
+      [{ logit_bias: { "50256": "ban" } }, "`logit_bias"],
+    ] as const;
+    for (const [extra, field] of refusals) {
+      const refused = await client.chat.completions.create({ model: "gpt-5-mini", messages, ...(extra as object) }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((refused as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(field);
+    }
+    expect(openaiFake.requests.length).toBe(before);
+  });
+
+  test("OpenAI's own steering fields reach OpenAI, and are left out for Anthropic", async () => {
+    const client = openaiClient(gateway);
+    const messages = [{ role: "user" as const, content: "hi" }];
+    const fields = {
+      logit_bias: { "50256": -100 },
+      metadata: { ticket: "T-1" },
+      store: true,
+      service_tier: "flex" as const,
+      prompt_cache_key: "agent-7",
+      safety_identifier: "hash-42",
+      verbosity: "low" as const,
+      modalities: ["text" as const],
+    };
+    openaiFake.enqueue({ kind: "reply", reply: { text: "steered" } });
+    const served = await client.chat.completions.create({ model: "gpt-5-mini", messages, ...fields });
+    expect(served.choices[0]!.message.content).toBe("steered");
+    expect(openaiFake.requests.at(-1)!.body).toMatchObject({ model: "gpt-5-mini", ...fields });
+
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "unsteered" } });
+    const elsewhere = await client.chat.completions.create({ model: "claude-sonnet", messages, ...fields });
+    expect(elsewhere.choices[0]!.message.content).toBe("unsteered");
+    const sent = anthropicFake.requests.at(-1)!.body as Record<string, unknown>;
+    for (const field of Object.keys(fields)) expect(sent).not.toHaveProperty(field);
+  });
+
   test("an invalid provider.sort is a 400 naming the field", async () => {
     const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi", { provider: { sort: "vibes" } }));
     expect(response.status).toBe(400);

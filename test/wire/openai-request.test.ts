@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { ChatRequest } from "../../core/kit/canonical.ts";
-import { ChatCompletionBody, decodeRequest, encodeRequest } from "../../core/wire/openai/index.ts";
+import { ChatCompletionBody, decodeRequest, encodeRequest, OPENAI_FIELDS } from "../../core/wire/openai/index.ts";
 
 const check = TypeCompiler.Compile(ChatCompletionBody);
 
@@ -110,11 +110,43 @@ describe("OpenAI request codec", () => {
     const body = {
       model: "m",
       messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }, { type: "text", text: "hi" }] }],
-      logit_bias: { "50256": -100 },
-      metadata: { session: "abc" },
+      transforms: ["middle-out"],
+      x_trace: { span: 1 },
     };
     expect(check.Check(body)).toBe(true);
-    expect(decodeRequest(body as ChatCompletionBody).request.messages[0]!.content).toEqual([{ type: "text", text: "hi" }]);
+    const { request } = decodeRequest(body as ChatCompletionBody);
+    expect(request.messages[0]!.content).toEqual([{ type: "text", text: "hi" }]);
+    expect(request.openaiFields).toBeUndefined();
+    expect(encodeRequest(request, { openaiFields: true })).not.toHaveProperty("transforms");
+  });
+
+  test("OpenAI's own steering fields are kept as sent and encoded only for vendors that take them", () => {
+    const fields = {
+      logit_bias: { "50256": -100 },
+      metadata: { session: "abc" },
+      store: true,
+      service_tier: "flex",
+      prompt_cache_key: "agent-7",
+      safety_identifier: "hash-42",
+      verbosity: "low",
+      top_logprobs: null,
+      modalities: ["text"],
+      prediction: { type: "content", content: "const x = 1;" },
+      web_search_options: { search_context_size: "low" },
+    };
+    const body = { model: "m", messages: [{ role: "user", content: "hi" }], ...fields };
+    expect(check.Check(body)).toBe(true);
+    const { request } = decodeRequest(body as ChatCompletionBody);
+    expect(request.openaiFields).toEqual(fields);
+    expect(encodeRequest(request, { openaiFields: true })).toMatchObject(fields);
+    const plain = encodeRequest(request);
+    for (const field of OPENAI_FIELDS) expect(plain).not.toHaveProperty(field);
+  });
+
+  test("the schema names an OpenAI field of the wrong type", () => {
+    expect(check.Check({ model: "m", messages: [], logit_bias: { "1": "ban" } })).toBe(false);
+    expect(check.Check({ model: "m", messages: [], metadata: { turn: 3 } })).toBe(false);
+    expect(check.Check({ model: "m", messages: [], store: "yes" })).toBe(false);
   });
 
   test("the schema refuses a body without messages", () => {

@@ -12,11 +12,15 @@
 // any order), apart from the edits below; anything else, a capped max_tokens or an OpenRouter-only
 // field, falls back to serialising. And each key edited must occur once in the whole text, so that
 // the one occurrence is the top-level key; a key spelled with a \u escape, which that search
-// cannot read, falls back too (escapes in values do not).
+// cannot read, falls back too (escapes in values do not). A client field our encoding leaves out
+// because it says what leaving it out says (`n: 1`, `logprobs: false`, as some SDKs always send)
+// may stay in the text: every vendor of this dialect reads it so.
 
 import { CLIENT_BODY, type ChatRequest } from "../../kit/canonical.ts";
 
 const MAX_TOKENS_FIELDS = ["max_tokens", "max_completion_tokens"];
+/** Client fields whose value is the API's default: the encoding leaves them out, the forward may keep them. */
+const DEFAULTS = new Map<string, unknown>([["n", 1], ["logprobs", false]]);
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COLON = 58;
@@ -53,7 +57,10 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
   }
   // Every client field but `model` must be accounted for: no field of the client's may be dropped.
   let clientFields = 0;
-  for (const key in json) if (json[key] !== undefined && key !== "model") clientFields++;
+  for (const key in json) {
+    const value = json[key];
+    if (value !== undefined && key !== "model" && DEFAULTS.get(key) !== value) clientFields++;
+  }
   if (clientFields !== matched || typeof json.model !== "string") return null;
 
   const bytes = utf8(text);

@@ -28,6 +28,8 @@ export interface ChatProviderOptions {
   headers?: Record<string, string>;
   maxTokensField?: EncodeRequestOptions["maxTokensField"];
   openaiOnly?: boolean;
+  /** Pass OpenAI's own steering fields (`logit_bias`, `store`, `metadata`…) on: OpenAI, and vendors that take them. */
+  openaiFields?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
     includeUsage: true,
     maxTokensField: options.maxTokensField,
     openaiOnly: options.openaiOnly,
+    openaiFields: options.openaiFields,
   };
   const secrets = options.apiKey ? [options.apiKey] : [];
 

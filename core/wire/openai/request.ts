@@ -31,7 +31,30 @@ export interface EncodeRequestOptions {
   reasoningField?: "reasoning_content" | "reasoning";
   /** OpenAI itself: leave out fields only compatible vendors take (`top_k`, a reasoning token budget). */
   openaiOnly?: boolean;
+  /** Send the request's OpenAI-only fields (OPENAI_FIELDS): for OpenAI itself and vendors that take them. */
+  openaiFields?: boolean;
 }
+
+/**
+ * Chat Completions fields that only steer OpenAI's own service and have no counterpart in another
+ * dialect: kept as the client sent them and passed on to vendors that take them, left out for the
+ * rest. What would change the answer's shape (audio output, the deprecated `functions`) is refused
+ * at the ingress instead: the answer could not carry it back.
+ */
+export const OPENAI_FIELDS = [
+  "logit_bias",
+  "metadata",
+  "store",
+  "service_tier",
+  "prompt_cache_key",
+  "prompt_cache_retention",
+  "safety_identifier",
+  "verbosity",
+  "top_logprobs",
+  "modalities",
+  "prediction",
+  "web_search_options",
+] as const;
 
 const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
@@ -56,6 +79,9 @@ export function decodeRequest(body: ChatCompletionBody): DecodedRequest {
   if (body.user !== undefined) request.user = body.user;
   const reasoning = decodeReasoning(body);
   if (reasoning) request.reasoning = reasoning;
+  let openaiFields: Record<string, unknown> | undefined;
+  for (const field of OPENAI_FIELDS) if (body[field] !== undefined) (openaiFields ??= {})[field] = body[field];
+  if (openaiFields) request.openaiFields = openaiFields;
   const decoded: DecodedRequest = {
     request,
     includeUsage: body.stream_options?.include_usage === true || body.usage?.include === true,
@@ -170,6 +196,7 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
   if (request.reasoning?.effort) body.reasoning_effort = request.reasoning.effort;
   // Only OpenRouter-style vendors take a token budget; plain OpenAI would refuse the unknown field.
   if (request.reasoning?.budgetTokens !== undefined && !options.openaiOnly) body.reasoning = { max_tokens: request.reasoning.budgetTokens };
+  if (request.openaiFields && options.openaiFields) Object.assign(body, request.openaiFields);
   body.stream = request.stream;
   if (request.stream && options.includeUsage) body.stream_options = { include_usage: true };
   return body;

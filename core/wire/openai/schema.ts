@@ -1,10 +1,13 @@
 // TypeBox schema of POST /v1/chat/completions bodies, OpenRouter extras included: the ingress validates with it.
 
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
 
 // Clients send many fields we do not know; they are allowed through and ignored.
 const open = { additionalProperties: true } as const;
+
+/** OpenAI's reference lets most optional fields be null as well as absent. */
+const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
 const TextPart = Type.Object(
   {
@@ -161,6 +164,19 @@ export const ChatCompletionBody = Type.Object(
       ),
     ),
     usage: Type.Optional(Type.Object({ include: Type.Optional(Type.Boolean()) }, open)),
+    // OpenAI's own steering fields (see OPENAI_FIELDS): checked here, passed on untouched.
+    logit_bias: nullable(Type.Record(Type.String(), Type.Number())),
+    metadata: nullable(Type.Record(Type.String(), Type.String())),
+    store: nullable(Type.Boolean()),
+    service_tier: nullable(Type.String()),
+    prompt_cache_key: nullable(Type.String()),
+    prompt_cache_retention: nullable(Type.String()),
+    safety_identifier: nullable(Type.String()),
+    verbosity: nullable(Type.String()),
+    top_logprobs: nullable(Type.Integer()),
+    modalities: nullable(Type.Array(Type.String())),
+    prediction: nullable(Type.Object({ type: Type.String() }, open)),
+    web_search_options: nullable(AnyObject),
   },
   open,
 );

@@ -4,6 +4,9 @@
 // Example (router.config.yaml):
 //   providers:
 //     deepseek: { use: openai-compatible, base_url: https://api.deepseek.com/v1, api_key: "${DEEPSEEK_API_KEY}" }
+//     proxy: { use: openai-compatible, base_url: http://127.0.0.1:4000/v1, openai_fields: true }
+// `openai_fields: true` passes OpenAI's own fields (logit_bias, store, metadata…) on, for a vendor
+// that serves OpenAI's models or takes them; by default they are left out, as most vendors refuse them.
 
 import type { Static } from "@sinclair/typebox";
 import type { Kit, ProviderInstance, ProviderPlugin } from "../../../core/kit/index.ts";
@@ -19,6 +22,10 @@ export default (kit: Kit) => {
       headers: Type.Optional(Type.Record(Type.String(), Type.String())),
       max_tokens_field: Type.Union([Type.Literal("max_tokens"), Type.Literal("max_completion_tokens")], {
         default: "max_tokens",
+      }),
+      openai_fields: Type.Boolean({
+        default: false,
+        description: "Pass OpenAI's own fields (logit_bias, store, metadata, service_tier…) on; for vendors that take them",
       }),
     },
     { additionalProperties: false },
@@ -36,6 +43,7 @@ export default (kit: Kit) => {
         authScheme: settings.auth_scheme,
         headers: settings.headers,
         maxTokensField: settings.max_tokens_field,
+        openaiFields: settings.openai_fields,
       });
     },
   } satisfies ProviderPlugin<typeof Settings>;

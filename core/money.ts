@@ -11,6 +11,8 @@ export interface Price {
   output: number;
   cachedInput?: number;
   cacheWrite?: number;
+  /** Writes to the hour-long cache (Anthropic's `ttl: "1h"`, twice the input price there); `cacheWrite` when unset. */
+  cacheWrite1h?: number;
   reasoning?: number;
 }
 
@@ -49,13 +51,15 @@ export function tokenCost(tokens: number, price: number): number {
 export function usageCost(usage: Usage, price: Price): number {
   const cached = usage.cachedInputTokens ?? 0;
   const written = usage.cacheWriteTokens ?? 0;
+  const writtenForAnHour = Math.min(written, usage.cacheWrite1hTokens ?? 0);
   const reasoning = price.reasoning === undefined ? 0 : (usage.reasoningTokens ?? 0);
   const plainInput = Math.max(0, usage.inputTokens - cached - written);
   const plainOutput = Math.max(0, usage.outputTokens - reasoning);
   return (
     tokenCost(plainInput, price.input) +
     tokenCost(cached, price.cachedInput ?? price.input) +
-    tokenCost(written, price.cacheWrite ?? price.input) +
+    tokenCost(written - writtenForAnHour, price.cacheWrite ?? price.input) +
+    tokenCost(writtenForAnHour, price.cacheWrite1h ?? price.cacheWrite ?? price.input) +
     tokenCost(plainOutput, price.output) +
     tokenCost(reasoning, price.reasoning ?? price.output)
   );

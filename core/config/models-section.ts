@@ -23,6 +23,7 @@ function price(entry: EndpointEntry["price"]): Price {
   const out: Price = { input: priceFromUsdPerMillion(entry.input), output: priceFromUsdPerMillion(entry.output) };
   if (entry.cached_input !== undefined) out.cachedInput = priceFromUsdPerMillion(entry.cached_input);
   if (entry.cache_write !== undefined) out.cacheWrite = priceFromUsdPerMillion(entry.cache_write);
+  if (entry.cache_write_1h !== undefined) out.cacheWrite1h = priceFromUsdPerMillion(entry.cache_write_1h);
   if (entry.reasoning !== undefined) out.reasoning = priceFromUsdPerMillion(entry.reasoning);
   return out;
 }

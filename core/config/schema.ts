@@ -37,6 +37,7 @@ export const PriceSchema = Type.Object(
     output: Type.Number({ minimum: 0 }),
     cached_input: Type.Optional(Type.Number({ minimum: 0 })),
     cache_write: Type.Optional(Type.Number({ minimum: 0 })),
+    cache_write_1h: Type.Optional(Type.Number({ minimum: 0, description: "writes to the hour-long cache; cache_write when unset" })),
     reasoning: Type.Optional(Type.Number({ minimum: 0 })),
   },
   { ...closed, description: "USD per million tokens" },

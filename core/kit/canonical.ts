@@ -5,15 +5,26 @@ export type ImageSource =
   | { kind: "url"; url: string }
   | { kind: "base64"; mediaType: string; data: string };
 
+/**
+ * A prompt-cache breakpoint the client set (Anthropic's `cache_control`, which OpenRouter takes on
+ * OpenAI text parts too): the prompt up to and including the marked block is cached. `ttl` as the
+ * client wrote it ("5m", "1h"); absent, the vendor's default.
+ */
+export interface CacheControl {
+  ttl?: string;
+}
+
 export type ContentPart =
-  | { type: "text"; text: string; cacheControl?: boolean }
-  | { type: "image"; source: ImageSource; detail?: "auto" | "low" | "high" };
+  | { type: "text"; text: string; cacheControl?: CacheControl }
+  | { type: "image"; source: ImageSource; detail?: "auto" | "low" | "high"; cacheControl?: CacheControl };
 
 export interface ToolCall {
   id: string;
   name: string;
   /** JSON text, as the model produced it. */
   arguments: string;
+  /** On the call as the assistant turn sent it back (Anthropic's tool_use block). */
+  cacheControl?: CacheControl;
 }
 
 /**
@@ -38,7 +49,7 @@ export type Message =
        */
       reasoningBlocks?: ReasoningBlock[];
     }
-  | { role: "tool"; toolCallId: string; content: ContentPart[]; isError?: boolean };
+  | { role: "tool"; toolCallId: string; content: ContentPart[]; isError?: boolean; /** On the result block itself. */ cacheControl?: CacheControl };
 
 export interface ToolDefinition {
   name: string;
@@ -46,6 +57,8 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments. */
   parameters: Record<string, unknown>;
   strict?: boolean;
+  /** A breakpoint on the definition: the tools up to it are cached. */
+  cacheControl?: CacheControl;
 }
 
 export type ToolChoice = "auto" | "none" | "required" | { name: string };
@@ -111,6 +124,8 @@ export interface Usage {
   outputTokens: number;
   cachedInputTokens?: number;
   cacheWriteTokens?: number;
+  /** Of `cacheWriteTokens`, those written to the hour-long cache (priced apart, see Price.cacheWrite1h). */
+  cacheWrite1hTokens?: number;
   reasoningTokens?: number;
   /** True when the vendor reported no usage and the gateway estimated it. */
   estimated?: boolean;

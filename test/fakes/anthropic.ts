@@ -16,10 +16,13 @@ function requestedModel(request: RecordedRequest): string {
 /** `usage.input` of a fake reply counts all input; Anthropic reports the uncached part apart from cache reads and writes. */
 function usageOf(reply: FakeReply) {
   const usage = reply.usage ?? { input: 12, output: 8 };
+  const written = usage.cacheWrite ?? 0;
+  const forAnHour = usage.cacheWrite1h ?? 0;
   return {
-    input_tokens: usage.input - (usage.cached ?? 0) - (usage.cacheWrite ?? 0),
-    cache_creation_input_tokens: usage.cacheWrite ?? 0,
+    input_tokens: usage.input - (usage.cached ?? 0) - written,
+    cache_creation_input_tokens: written,
     cache_read_input_tokens: usage.cached ?? 0,
+    cache_creation: { ephemeral_5m_input_tokens: written - forAnHour, ephemeral_1h_input_tokens: forAnHour },
     output_tokens: usage.output,
   };
 }

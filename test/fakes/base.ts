@@ -18,7 +18,7 @@ export interface FakeReply {
   /** Anthropic only: a redacted_thinking block's encrypted data, sent after the thinking block. */
   redactedThinking?: string;
   toolCalls?: { id: string; name: string; arguments: string }[];
-  usage?: { input: number; output: number; cached?: number; cacheWrite?: number; reasoning?: number };
+  usage?: { input: number; output: number; cached?: number; cacheWrite?: number; /** Of cacheWrite, those for an hour. */ cacheWrite1h?: number; reasoning?: number };
   /** Canonical finish reason; the fake sends the vendor's native one. Default: stop, or tool_calls. */
   finish?: "stop" | "length" | "tool_calls" | "content_filter";
   /** Model name the vendor reports; default: the requested one. */

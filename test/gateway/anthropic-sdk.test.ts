@@ -67,6 +67,30 @@ describe("Anthropic clients", () => {
     expect(response.status).toBe(200);
   });
 
+  test("an agent's prompt-cache breakpoints reach Anthropic where the client set them, ttl and all", async () => {
+    // A tool loop's turn: the cached prefix ends on the last tool and the system prompt (an hour),
+    // and the rolling breakpoint sits on the newest tool result.
+    const hour = { type: "ephemeral" as const, ttl: "1h" as const };
+    const ephemeral = { type: "ephemeral" as const };
+    const tools = [
+      { name: "read_file", input_schema: { type: "object" as const } },
+      { name: "run", input_schema: { type: "object" as const }, cache_control: hour },
+    ];
+    const system = [{ type: "text" as const, text: "You are a build engineer.", cache_control: hour }];
+    const messages = [
+      { role: "user" as const, content: "Build it." },
+      { role: "assistant" as const, content: [{ type: "tool_use" as const, id: "toolu_1", name: "run", input: { cmd: "make" } }] },
+      { role: "user" as const, content: [{ type: "tool_result" as const, tool_use_id: "toolu_1", content: "ok", cache_control: ephemeral }] },
+    ];
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Built.", usage: { input: 40, output: 2 } } });
+    const message = await client.messages.create({ model: "claude-sonnet", max_tokens: 500, system, tools, messages });
+    expect(message.content[0]).toMatchObject({ type: "text", text: "Built." });
+    const sent = anthropicFake.requests.at(-1)!.body as Record<string, unknown>;
+    expect(sent.tools).toEqual(tools);
+    expect(sent.system).toEqual(system);
+    expect((sent.messages as { content: unknown }[])[2]!.content).toEqual(messages[2]!.content);
+  });
+
   describe("extended thinking through to Anthropic and back", () => {
     const REDACTED = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj";
     const reply = { reasoning: "The user wants a fact.", redactedThinking: REDACTED, text: "Lisbon.", usage: { input: 20, output: 9 } };

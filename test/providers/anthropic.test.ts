@@ -34,7 +34,7 @@ const toolReply = {
   text: "Checking.",
   reasoning: "Call the weather tool for Paris.",
   toolCalls: [{ id: "toolu_01", name: "get_weather", arguments: '{"city":"Paris"}' }],
-  usage: { input: 1200, output: 40, cached: 1000, cacheWrite: 100 },
+  usage: { input: 1200, output: 40, cached: 1000, cacheWrite: 100, cacheWrite1h: 60 },
 };
 
 describe("anthropic provider", () => {
@@ -51,7 +51,7 @@ describe("anthropic provider", () => {
     expect(sent.body).toMatchObject({ model: "claude-sonnet-4-5", max_tokens: 4096, tools: [{ name: "get_weather" }] });
   });
 
-  test("a non-streamed reply decodes text, reasoning, tool calls and cache usage", async () => {
+  test("a non-streamed reply decodes text, reasoning, tool calls and cache usage, an hour's writes apart", async () => {
     fake.enqueue({ kind: "reply", reply: toolReply });
     const response = (await provider().chat(ask(false), new AbortController().signal)) as ChatResponse;
     expect(response).toMatchObject({
@@ -60,7 +60,7 @@ describe("anthropic provider", () => {
       reasoningSignature: FAKE_SIGNATURE,
       toolCalls: [{ id: "toolu_01", name: "get_weather", arguments: '{"city":"Paris"}' }],
       finishReason: "tool_calls",
-      usage: { inputTokens: 1200, outputTokens: 40, cachedInputTokens: 1000, cacheWriteTokens: 100 },
+      usage: { inputTokens: 1200, outputTokens: 40, cachedInputTokens: 1000, cacheWriteTokens: 100, cacheWrite1hTokens: 60 },
     });
   });
 
@@ -76,7 +76,7 @@ describe("anthropic provider", () => {
     expect(list.filter((e) => e.type === "tool_call_delta").length).toBeGreaterThan(1);
     expect(joined("tool_call_delta", "arguments")).toBe('{"city":"Paris"}');
     expect(list.slice(-2)).toEqual([
-      { type: "usage", usage: { inputTokens: 1200, outputTokens: 40, cachedInputTokens: 1000, cacheWriteTokens: 100 } },
+      { type: "usage", usage: { inputTokens: 1200, outputTokens: 40, cachedInputTokens: 1000, cacheWriteTokens: 100, cacheWrite1hTokens: 60 } },
       { type: "finish", reason: "tool_calls", native: "tool_use" },
     ]);
   });

@@ -60,7 +60,7 @@ describe("Anthropic request codec", () => {
     const { request } = decodeRequest(body as MessagesBody);
     expect(request.model).toBe("claude-sonnet");
     expect(request.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "tool", "user"]);
-    expect(request.messages[0]).toEqual({ role: "system", content: [{ type: "text", text: "You are a build engineer.", cacheControl: true }] });
+    expect(request.messages[0]).toEqual({ role: "system", content: [{ type: "text", text: "You are a build engineer.", cacheControl: {} }] });
     expect(request.messages[1]!.content[2]).toEqual({ type: "image", source: { kind: "url", url: "https://example.com/log.png" } });
     expect(request.messages[2]).toMatchObject({ reasoning: "Read the log first.", reasoningSignature: "sig-1", toolCalls: [{ id: "toolu_1", name: "read_file", arguments: '{"path":"build.log"}' }] });
     expect(request.messages[3]).toEqual({ role: "tool", toolCallId: "toolu_1", content: [{ type: "text", text: "error: missing semicolon" }], isError: true });
@@ -72,6 +72,37 @@ describe("Anthropic request codec", () => {
     const encoded = encodeRequest(request, { defaultMaxTokens: 4096 });
     expect(check.Check(encoded)).toBe(true);
     expect(decodeRequest(encoded as MessagesBody).request).toEqual(request);
+  });
+
+  test("every prompt-cache breakpoint survives decode then encode, where it was and with its ttl", () => {
+    // Where agents put them: the system prompt, the last tool, and the newest turn's last block,
+    // which in a tool loop is a tool result (or the call before it).
+    const ephemeral = { type: "ephemeral" };
+    const hour = { type: "ephemeral", ttl: "1h" };
+    const marked = {
+      model: "claude-sonnet",
+      max_tokens: 1024,
+      system: [{ type: "text", text: "You are a build engineer.", cache_control: hour }],
+      tools: [
+        { name: "read_file", input_schema: { type: "object" } },
+        { name: "run", description: "Runs a command", input_schema: { type: "object" }, cache_control: hour },
+      ],
+      messages: [
+        { role: "user", content: [{ type: "image", source: { type: "url", url: "https://example.com/a.png" }, cache_control: ephemeral }, { type: "text", text: "Build it." }] },
+        { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "run", input: { cmd: "make" }, cache_control: ephemeral }] },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "toolu_1", content: "ok", cache_control: ephemeral },
+            { type: "tool_result", tool_use_id: "toolu_2", content: [{ type: "text", text: "done", cache_control: ephemeral }] },
+          ],
+        },
+      ],
+    };
+    expect(check.Check(marked)).toBe(true);
+    const { request } = decodeRequest(marked as MessagesBody);
+    expect(request.tools!.map((tool) => tool.cacheControl)).toEqual([undefined, { ttl: "1h" }]);
+    expect(encodeRequest(request, { defaultMaxTokens: 4096 })).toEqual(marked);
   });
 
   test("encoding merges a tool result and the following user turn into one user message", () => {

@@ -44,6 +44,19 @@ describe("Anthropic response codec", () => {
     const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 300, cache_read_input_tokens: 200 };
     const response = decodeResponse({ content: [], usage });
     expect(response.usage).toEqual({ inputTokens: 510, outputTokens: 5, cachedInputTokens: 200, cacheWriteTokens: 300 });
+    expect(encodeResponse(response, { id: "a", model: "b" }).usage).toEqual({ ...usage, cache_creation: { ephemeral_5m_input_tokens: 300, ephemeral_1h_input_tokens: 0 } });
+  });
+
+  test("writes to the hour-long cache are told apart, both ways", () => {
+    const usage = {
+      input_tokens: 10,
+      output_tokens: 5,
+      cache_creation_input_tokens: 300,
+      cache_read_input_tokens: 0,
+      cache_creation: { ephemeral_5m_input_tokens: 120, ephemeral_1h_input_tokens: 180 },
+    };
+    const response = decodeResponse({ content: [], usage });
+    expect(response.usage).toEqual({ inputTokens: 310, outputTokens: 5, cacheWriteTokens: 300, cacheWrite1hTokens: 180 });
     expect(encodeResponse(response, { id: "a", model: "b" }).usage).toEqual(usage);
   });
 });

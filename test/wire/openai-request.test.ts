@@ -17,7 +17,7 @@ const codingTurn: ChatRequest = {
       role: "user",
       name: "dana",
       content: [
-        { type: "text", text: "What is in these screenshots?", cacheControl: true },
+        { type: "text", text: "What is in these screenshots?", cacheControl: { ttl: "1h" } },
         { type: "image", source: { kind: "url", url: "https://example.com/build.png" }, detail: "high" },
         { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } },
       ],

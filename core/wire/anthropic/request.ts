@@ -1,6 +1,7 @@
 // Anthropic Messages request bodies ⇄ canonical requests: decoded by the ingress, encoded by the provider.
 
-import type { ChatRequest, ContentPart, Message, ReasoningOptions, ToolChoice } from "../../kit/canonical.ts";
+import type { CacheControl, ChatRequest, ContentPart, Message, ReasoningOptions, ToolCall, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
+import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import type { ContentBlock, MessageParam, MessagesBody } from "./schema.ts";
 import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
@@ -8,12 +9,24 @@ type Block = Record<string, unknown>;
 type TextOrImage = Extract<ContentBlock, { type: "text" | "image" }>;
 
 function decodePart(block: TextOrImage): ContentPart {
-  if (block.type === "text") return block.cache_control ? { type: "text", text: block.text, cacheControl: true } : { type: "text", text: block.text };
-  const source = block.source;
-  return {
-    type: "image",
-    source: source.type === "base64" ? { kind: "base64", mediaType: source.media_type, data: source.data } : { kind: "url", url: source.url },
-  };
+  const source = block.type === "image" ? block.source : null;
+  const part: ContentPart = source
+    ? { type: "image", source: source.type === "base64" ? { kind: "base64", mediaType: source.media_type, data: source.data } : { kind: "url", url: source.url } }
+    : { type: "text", text: (block as { text: string }).text };
+  return withCacheControl(part, block);
+}
+
+/** `to` with the breakpoint `block` carries, if it carries one. */
+function withCacheControl<T extends { cacheControl?: CacheControl }>(to: T, block: CacheControlField): T {
+  const mark = decodeCacheControl(block.cache_control);
+  if (mark) to.cacheControl = mark;
+  return to;
+}
+
+/** `block` with the breakpoint `from` carries, if it carries one. */
+function markedBlock(block: Block, from: { cacheControl?: CacheControl }): Block {
+  if (from.cacheControl) block.cache_control = encodeCacheControl(from.cacheControl);
+  return block;
 }
 
 function decodeUser(content: ContentBlock[], out: Message[]): void {
@@ -27,7 +40,9 @@ function decodeUser(content: ContentBlock[], out: Message[]): void {
       flush();
       const inner = block.content ?? [];
       const content = typeof inner === "string" ? [{ type: "text" as const, text: inner }] : inner.map(decodePart);
-      out.push({ role: "tool", toolCallId: block.tool_use_id, content, ...(block.is_error ? { isError: true } : {}) });
+      const result: Message = { role: "tool", toolCallId: block.tool_use_id, content };
+      if (block.is_error) result.isError = true;
+      out.push(withCacheControl(result, block));
     } else if (block.type === "text" || block.type === "image") parts.push(decodePart(block));
   }
   flush();
@@ -40,7 +55,7 @@ function decodeAssistant(content: ContentBlock[]): Message {
     if (thinking.read(block)) continue;
     if (block.type === "text" || block.type === "image") message.content.push(decodePart(block));
     else if (block.type === "tool_use") {
-      (message.toolCalls ??= []).push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+      (message.toolCalls ??= []).push(withCacheControl<ToolCall>({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) }, block));
     }
   }
   thinking.into(message);
@@ -69,11 +84,11 @@ export function decodeRequest(body: MessagesBody): { request: ChatRequest } {
   for (const message of body.messages) decodeMessage(message, messages);
   const request: ChatRequest = { model: body.model, messages, maxTokens: body.max_tokens, stream: body.stream === true };
   if (body.tools) {
-    request.tools = body.tools.map((tool) => ({
-      name: tool.name,
-      ...(tool.description !== undefined ? { description: tool.description } : {}),
-      parameters: tool.input_schema,
-    }));
+    request.tools = body.tools.map((tool) => {
+      const definition: ToolDefinition = { name: tool.name, parameters: tool.input_schema };
+      if (tool.description !== undefined) definition.description = tool.description;
+      return withCacheControl(definition, tool);
+    });
   }
   if (body.tool_choice) {
     request.toolChoice = decodeToolChoice(body.tool_choice);
@@ -93,12 +108,12 @@ const MIN_THINKING_BUDGET = 1024;
 const EFFORT_BUDGET = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
 
 function encodePart(part: ContentPart): Block {
-  if (part.type === "text") return part.cacheControl ? { type: "text", text: part.text, cache_control: { type: "ephemeral" } } : { type: "text", text: part.text };
+  if (part.type === "text") return markedBlock({ type: "text", text: part.text }, part);
   const source = part.source;
-  return {
+  return markedBlock({
     type: "image",
     source: source.kind === "base64" ? { type: "base64", media_type: source.mediaType, data: source.data } : { type: "url", url: source.url },
-  };
+  }, part);
 }
 
 function parseArguments(text: string): unknown {
@@ -117,11 +132,11 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "use
     const content = only?.type === "text" && !only.cacheControl ? only.text : message.content.map(encodePart);
     const block: Block = { type: "tool_result", tool_use_id: message.toolCallId, content };
     if (message.isError) block.is_error = true;
-    return { role: "user", content: [block] };
+    return { role: "user", content: [markedBlock(block, message)] };
   }
   const content: Block[] = thinkingBlocks(message, { unsigned: false });
   for (const part of message.content) if (part.type !== "text" || part.text !== "") content.push(encodePart(part));
-  for (const call of message.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseArguments(call.arguments) });
+  for (const call of message.toolCalls ?? []) content.push(markedBlock({ type: "tool_use", id: call.id, name: call.name, input: parseArguments(call.arguments) }, call));
   return { role: "assistant", content };
 }
 
@@ -176,11 +191,12 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   if (system.length === 1 && !system[0]!.cache_control) body.system = system[0]!.text;
   else if (system.length > 0) body.system = system;
   if (request.tools?.length) {
-    body.tools = request.tools.map((tool) => ({
-      name: tool.name,
-      ...(tool.description !== undefined ? { description: tool.description } : {}),
-      input_schema: tool.parameters,
-    }));
+    body.tools = request.tools.map((tool) => {
+      const definition: Block = { name: tool.name };
+      if (tool.description !== undefined) definition.description = tool.description;
+      definition.input_schema = tool.parameters;
+      return markedBlock(definition, tool);
+    });
   }
   const toolChoice = request.tools?.length ? encodeToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
   if (toolChoice) body.tool_choice = toolChoice;

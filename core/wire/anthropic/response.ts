@@ -35,6 +35,8 @@ export interface AnthropicUsage {
   output_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
+  /** The cache writes by the lifetime the prompt's breakpoints asked for. */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
 }
 
 /** Anthropic reports uncached input only; canonical input counts every input token, cached included. */
@@ -44,18 +46,33 @@ export function decodeUsage(usage: AnthropicUsage): Usage {
   const result: Usage = { inputTokens: (usage.input_tokens ?? 0) + cached + written, outputTokens: usage.output_tokens ?? 0 };
   if (cached > 0) result.cachedInputTokens = cached;
   if (written > 0) result.cacheWriteTokens = written;
+  const forAnHour = Math.min(written, usage.cache_creation?.ephemeral_1h_input_tokens ?? 0);
+  if (forAnHour > 0) result.cacheWrite1hTokens = forAnHour;
   return result;
 }
 
-export function encodeUsage(usage: Usage | undefined): Required<{ [K in keyof AnthropicUsage]: number }> {
+export interface EncodedUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+}
+
+export function encodeUsage(usage: Usage | undefined): EncodedUsage {
   const cached = usage?.cachedInputTokens ?? 0;
   const written = usage?.cacheWriteTokens ?? 0;
-  return {
+  const encoded: EncodedUsage = {
     input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cached - written),
     output_tokens: usage?.outputTokens ?? 0,
     cache_creation_input_tokens: written,
     cache_read_input_tokens: cached,
   };
+  if (written > 0) {
+    const forAnHour = Math.min(written, usage?.cacheWrite1hTokens ?? 0);
+    encoded.cache_creation = { ephemeral_5m_input_tokens: written - forAnHour, ephemeral_1h_input_tokens: forAnHour };
+  }
+  return encoded;
 }
 
 interface MessageJson {

@@ -2,15 +2,14 @@
 
 import { Type, type Static } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
+import { CacheControlBody } from "../cache-control.ts";
 
 // Unknown fields are allowed everywhere: clients send newer fields (betas, container, mcp_servers)
 // that we ignore rather than reject.
 const open = { additionalProperties: true } as const;
 
-const CacheControl = Type.Object({ type: Type.String() }, open);
-
 const TextBlock = Type.Object(
-  { type: Type.Literal("text"), text: Type.String(), cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])) },
+  { type: Type.Literal("text"), text: Type.String(), cache_control: CacheControlBody },
   open,
 );
 
@@ -20,12 +19,12 @@ const ImageSource = Type.Union([
 ]);
 
 const ImageBlock = Type.Object(
-  { type: Type.Literal("image"), source: ImageSource, cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])) },
+  { type: Type.Literal("image"), source: ImageSource, cache_control: CacheControlBody },
   open,
 );
 
 const ToolUseBlock = Type.Object(
-  { type: Type.Literal("tool_use"), id: Type.String(), name: Type.String(), input: Type.Unknown() },
+  { type: Type.Literal("tool_use"), id: Type.String(), name: Type.String(), input: Type.Unknown(), cache_control: CacheControlBody },
   open,
 );
 
@@ -35,7 +34,7 @@ const ToolResultBlock = Type.Object(
     tool_use_id: Type.String(),
     content: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Union([TextBlock, ImageBlock]))])),
     is_error: Type.Optional(Type.Boolean()),
-    cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])),
+    cache_control: CacheControlBody,
   },
   open,
 );
@@ -64,7 +63,7 @@ const ToolParam = Type.Object(
     name: Type.String({ minLength: 1 }),
     description: Type.Optional(Type.String()),
     input_schema: AnyObject,
-    cache_control: Type.Optional(Type.Union([CacheControl, Type.Null()])),
+    cache_control: CacheControlBody,
   },
   open,
 );

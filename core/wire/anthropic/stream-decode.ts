@@ -30,6 +30,7 @@ class StreamState {
       const value = usage[key];
       if (typeof value === "number") this.usage[key] = value;
     }
+    if (usage.cache_creation) this.usage.cache_creation = usage.cache_creation;
   }
 }
 

@@ -9,6 +9,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from "../../kit/canonical.ts";
+import { decodeCacheControl, encodeCacheControl } from "../cache-control.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
 
 export interface DecodedRequest {
@@ -98,7 +99,8 @@ function decodeContent(content: string | ContentPartBody[] | null | undefined): 
   for (const part of content) {
     if (part.type === "text" && "text" in part && typeof part.text === "string") {
       const text: ContentPart = { type: "text", text: part.text };
-      if ("cache_control" in part && part.cache_control) text.cacheControl = true;
+      const mark = "cache_control" in part ? decodeCacheControl(part.cache_control) : undefined;
+      if (mark) text.cacheControl = mark;
       parts.push(text);
     } else if (part.type === "image_url" && "image_url" in part) {
       const { url, detail } = part.image_url as { url: string; detail?: "auto" | "low" | "high" };
@@ -208,7 +210,7 @@ function encodeContent(content: ContentPart[]): string | Record<string, unknown>
   if (content.length === 1 && only?.type === "text" && !only.cacheControl) return only.text;
   return content.map((part) => {
     if (part.type === "text") {
-      return part.cacheControl ? { type: "text", text: part.text, cache_control: { type: "ephemeral" } } : { type: "text", text: part.text };
+      return part.cacheControl ? { type: "text", text: part.text, cache_control: encodeCacheControl(part.cacheControl) } : { type: "text", text: part.text };
     }
     const url = part.source.kind === "url" ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`;
     return { type: "image_url", image_url: part.detail ? { url, detail: part.detail } : { url } };

@@ -2,6 +2,7 @@
 
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
+import { CacheControlBody } from "../cache-control.ts";
 
 // Clients send many fields we do not know; they are allowed through and ignored.
 const open = { additionalProperties: true } as const;
@@ -13,7 +14,7 @@ const TextPart = Type.Object(
   {
     type: Type.Literal("text"),
     text: Type.String(),
-    cache_control: Type.Optional(Type.Object({ type: Type.String() }, open)),
+    cache_control: CacheControlBody,
   },
   open,
 );

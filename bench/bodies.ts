@@ -60,6 +60,31 @@ export function agentBody(model: string, stream: boolean): string {
   });
 }
 
+/**
+ * The same turn as an Anthropic client (Claude Code and the like) sends it to /v1/messages: the
+ * system prompt as a block marked for the prompt cache, content as blocks, the cache's rolling
+ * breakpoint on the newest turn.
+ */
+export function anthropicAgentBody(model: string, stream: boolean): string {
+  const text = (value: string) => [{ type: "text", text: value }];
+  return JSON.stringify({
+    model,
+    max_tokens: 4096,
+    system: [{ type: "text", text: systemPrompt(30 * 1024), cache_control: { type: "ephemeral" } }],
+    messages: [
+      { role: "user", content: text("Please summarise what the ledger write queue does and where it flushes.") },
+      { role: "assistant", content: text("I will read the file first.") },
+      { role: "user", content: [{ type: "text", text: "Go ahead, and keep the answer short.", cache_control: { type: "ephemeral" } }] },
+    ],
+    tools: TOOL_NAMES.map((name) => {
+      const { description, parameters } = tool(name).function;
+      return { name, description, input_schema: parameters };
+    }),
+    metadata: { user_id: "user-42" },
+    stream,
+  });
+}
+
 /** With `tokens`, the question asks the fake upstream for an answer of that many token frames (see upstream.ts). */
 export function chatBody(model: string, stream: boolean, tokens?: number): string {
   const question = "What is the capital of Portugal?";

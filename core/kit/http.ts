@@ -11,6 +11,11 @@ export interface KitHttp {
   send(url: string, init: RequestInit, label?: string): Promise<Response>;
   /** A response's body as JSON when it parses, else its text ("" when it cannot be read). */
   body(response: Response): Promise<unknown>;
+  /**
+   * Whether `send` copies a byte body before it returns, as Bun's own fetch does: then a provider
+   * may hand it a buffer that it reuses for the next request (see the wire codecs' `requestBody`).
+   */
+  copiesBodies(): boolean;
 }
 
 const runtimeFetch = globalThis.fetch;

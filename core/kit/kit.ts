@@ -6,7 +6,7 @@ import { Value } from "@sinclair/typebox/value";
 import { DURATION_PATTERN, durationMs } from "../duration.ts";
 import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, SwitchyardError } from "../errors.ts";
 import { isStream, latestUserText } from "./canonical.ts";
-import { defaultFetch, readBody, send, type KitHttp } from "./http.ts";
+import { copyingFetch, defaultFetch, readBody, send, type KitHttp } from "./http.ts";
 import type { ChatRequest, ChatResponse } from "./canonical.ts";
 import type { Principal } from "./plugin.ts";
 import { decodeSse, formatSse, readSse } from "./sse.ts";
@@ -68,7 +68,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     Value,
     fetch: defaultFetch(),
     // Bound to the finished kit, so an overriding fetch (a test's) is the one it calls.
-    http: { send: (url, init, label) => send(kit, url, init, label), body: readBody },
+    http: { send: (url, init, label) => send(kit, url, init, label), body: readBody, copiesBodies: () => kit.fetch === copyingFetch },
     sse: { read: readSse, decode: decodeSse, format: formatSse },
     errors,
     SwitchyardError,

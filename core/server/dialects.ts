@@ -25,8 +25,9 @@ export const openaiDialect: Dialect = {
 export const anthropicDialect: Dialect = {
   name: "anthropic",
   validate: bodyValidator(anthropic.MessagesBody),
-  decode(body) {
+  decode(body, text) {
     const decoded = anthropic.decodeRequest(body as Parameters<typeof anthropic.decodeRequest>[0]);
+    if (text !== undefined) decoded.request[CLIENT_BODY] = { dialect: "anthropic", text, json: body as Record<string, unknown> };
     return { request: decoded.request, includeUsage: true };
   },
   encodeResponse: (response, info) => anthropic.encodeResponse(response, info),

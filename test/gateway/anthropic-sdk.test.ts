@@ -91,6 +91,19 @@ describe("Anthropic clients", () => {
     expect((sent.messages as { content: unknown }[])[2]!.content).toEqual(messages[2]!.content);
   });
 
+  test("a long Messages body goes to Anthropic as the SDK wrote it, with only the model swapped", async () => {
+    const params = {
+      model: "claude-sonnet",
+      max_tokens: 500,
+      system: [{ type: "text" as const, text: "Follow the house style. ".repeat(200), cache_control: { type: "ephemeral" as const } }],
+      messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Say hi" }] }],
+    };
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Hi." } });
+    const message = await client.messages.create(params);
+    expect(message.content[0]).toMatchObject({ type: "text", text: "Hi." });
+    expect(anthropicFake.requests.at(-1)!.text).toBe(JSON.stringify({ ...params, model: "claude-sonnet-4-5" }));
+  });
+
   describe("extended thinking through to Anthropic and back", () => {
     const REDACTED = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj";
     const reply = { reasoning: "The user wants a fact.", redactedThinking: REDACTED, text: "Lisbon.", usage: { input: 20, output: 9 } };

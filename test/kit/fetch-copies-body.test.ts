@@ -1,5 +1,5 @@
 // The OpenAI-compatible providers hand Bun's fetch an edited request body in a buffer they reuse
-// for the next request (core/wire/openai/forward.ts). That is safe only while fetch copies a byte
+// for the next request (core/wire/forward.ts). That is safe only while fetch copies a byte
 // body before it returns; this pins it, so a runtime that stops doing so fails here first.
 
 import { afterAll, expect, test } from "bun:test";

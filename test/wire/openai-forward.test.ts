@@ -1,14 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { openaiDialect } from "../../core/server/dialects.ts";
 import { encodeRequest, type EncodeRequestOptions } from "../../core/wire/openai/request.ts";
-import { forwardedBody, sameJson, uniqueKey } from "../../core/wire/openai/forward.ts";
+import { forwardedBody, OPENAI_FORWARD, sameJson, uniqueKey } from "../../core/wire/forward.ts";
 
 /** What the provider would send: the ingress decode, the endpoint's model and cap, the encoding. */
 function forward(text: string, options: EncodeRequestOptions = {}, endpoint: { model?: string; maxTokens?: number } = {}, reusable = false) {
   const { request } = openaiDialect.decode(JSON.parse(text), text);
   const routed = { ...request, model: endpoint.model ?? "upstream-model", ...(endpoint.maxTokens ? { maxTokens: endpoint.maxTokens } : {}) };
   const encoded = encodeRequest(routed, { includeUsage: true, ...options });
-  const out = forwardedBody(routed, encoded, reusable);
+  const out = forwardedBody(routed, encoded, OPENAI_FORWARD, reusable);
   return { out: out && new TextDecoder().decode(out), bytes: out, encoded: JSON.parse(JSON.stringify(encoded)) };
 }
 
@@ -21,7 +21,7 @@ describe("forwarding the client's Chat Completions body", () => {
     const second = chat({ temperature: 0.5, messages: [{ role: "user", content: "second" }] });
     const { request } = openaiDialect.decode(JSON.parse(first), first);
     const routed = { ...request, model: "upstream-model" };
-    const kept = forwardedBody(routed, encodeRequest(routed, { includeUsage: true }))!;
+    const kept = forwardedBody(routed, encodeRequest(routed, { includeUsage: true }), OPENAI_FORWARD)!;
     forward(second);
     expect(new TextDecoder().decode(kept)).toBe(first.replace('"client/model"', '"upstream-model"'));
   });

@@ -2,6 +2,7 @@
 
 import type { CacheControl, ChatRequest, ContentPart, Message, ReasoningOptions, ToolCall, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
+import { ANTHROPIC_FORWARD, vendorBody } from "../forward.ts";
 import type { ContentBlock, MessageParam, MessagesBody } from "./schema.ts";
 import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
@@ -172,6 +173,14 @@ function thinkingBudget(reasoning: ReasoningOptions | undefined, maxTokens: numb
   // The budget counts against max_tokens and must stay below it; too small a room means no thinking.
   const budget = Math.min(wanted, maxTokens - 1);
   return budget >= MIN_THINKING_BUDGET ? budget : undefined;
+}
+
+/**
+ * The body for the vendor: the client's own Messages text with the model swapped when it says
+ * what our encoding says (see ../forward.ts), else our encoding serialised.
+ */
+export function requestBody(request: ChatRequest, options: { defaultMaxTokens: number }, reusable = false): string | Uint8Array<ArrayBuffer> {
+  return vendorBody(request, encodeRequest(request, options), ANTHROPIC_FORWARD, reusable);
 }
 
 /** A canonical request as an Anthropic Messages body. */

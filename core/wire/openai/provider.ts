@@ -1,21 +1,13 @@
 // The OpenAI-compatible upstream client: one implementation behind the `openai` and
 // `openai-compatible` provider plugins, and any user plugin for a compatible vendor.
 
-import { CLIENT_BODY, type ChatRequest, type ChatResult } from "../../kit/canonical.ts";
-import { copyingFetch } from "../../kit/http.ts";
+import type { ChatRequest, ChatResult } from "../../kit/canonical.ts";
 import type { Kit } from "../../kit/kit.ts";
 import type { ProviderInstance } from "../../kit/plugin.ts";
 import { decodeError } from "./error.ts";
-import { forwardedBody } from "./forward.ts";
-import { encodeRequest, type EncodeRequestOptions } from "./request.ts";
+import { requestBody, type EncodeRequestOptions } from "./request.ts";
 import { decodeResponse } from "./response.ts";
 import { decodeStreamBody } from "./stream.ts";
-
-/**
- * Shorter client bodies are serialised anew: checking and editing one costs about 1 µs whatever
- * its size, more than serialising a few KB of it.
- */
-const FORWARD_MIN_CHARS = 4096;
 
 export interface ChatProviderOptions {
   /** Where `/chat/completions` is appended, e.g. `https://api.openai.com/v1`. */
@@ -54,9 +46,7 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
   const secrets = options.apiKey ? [options.apiKey] : [];
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
-    const encoded = encodeRequest(request, encodeOptions);
-    const forward = (request[CLIENT_BODY]?.text.length ?? 0) >= FORWARD_MIN_CHARS;
-    const body = (forward && forwardedBody(request, encoded, kit.fetch === copyingFetch)) || JSON.stringify(encoded);
+    const body = requestBody(request, encodeOptions, kit.http.copiesBodies());
     const response = await kit.http.send(url, { method: "POST", headers: request.stream ? streamHeaders : headers, body, signal });
     if (!response.ok) throw decodeError(response.status, await kit.http.body(response), response.headers, { secrets });
     if (!request.stream) return decodeResponse(await kit.http.body(response));

@@ -10,6 +10,7 @@ import type {
   ToolDefinition,
 } from "../../kit/canonical.ts";
 import { decodeCacheControl, encodeCacheControl } from "../cache-control.ts";
+import { OPENAI_FORWARD, vendorBody } from "../forward.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
 
 export interface DecodedRequest {
@@ -176,6 +177,14 @@ function decodeReasoning(body: ChatCompletionBody): ReasoningOptions | undefined
 }
 
 // ---- encode (canonical → vendor body) ----
+
+/**
+ * The body for the vendor: the client's own Chat Completions text with the model swapped when it
+ * says what our encoding says (see ../forward.ts), else our encoding serialised.
+ */
+export function requestBody(request: ChatRequest, options: EncodeRequestOptions, reusable = false): string | Uint8Array<ArrayBuffer> {
+  return vendorBody(request, encodeRequest(request, options), OPENAI_FORWARD, reusable);
+}
 
 export function encodeRequest(request: ChatRequest, options: EncodeRequestOptions = {}): Record<string, unknown> {
   const body: Record<string, unknown> = { model: request.model, messages: request.messages.map((m) => encodeMessage(m, options.reasoningField)) };

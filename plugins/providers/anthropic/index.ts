@@ -42,7 +42,7 @@ export default (kit: Kit) => {
 
       return {
         async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
-          const body = JSON.stringify(wire.encodeRequest(request, encodeOptions));
+          const body = wire.requestBody(request, encodeOptions, kit.http.copiesBodies());
           const response = await send(url, { method: "POST", headers, body, signal });
           if (!response.ok) return failure(response);
           if (!request.stream) return wire.decodeResponse(await response.json());

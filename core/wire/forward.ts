@@ -1,8 +1,9 @@
-// Forwarding the client's own Chat Completions body. Serialising a request costs more than
-// everything else the gateway does to it (about 20 µs for a 30 KB agent turn, far more under load),
-// and when the client already spoke this dialect its text usually says exactly what our encoding
-// would. Then the upstream gets that text with only the model swapped (and the max-tokens field
-// renamed, or a missing field added, when the vendor wants that): a few µs of searching instead.
+// Forwarding the client's own body to a vendor of its dialect (Chat Completions to an OpenAI-
+// compatible vendor, Messages to Anthropic). Serialising a request costs more than everything else
+// the gateway does to it (about 20 µs for a 30 KB agent turn, far more under load), and when the
+// client already spoke the vendor's dialect its text usually says exactly what our encoding would.
+// Then the vendor gets that text with only the model swapped (and the max-tokens field renamed, or
+// a missing field added, when the vendor wants that): a few µs of searching instead.
 //
 // The edits are made on the body's UTF-8 bytes: the byte search is native and several times faster
 // than a string search, and the vendor gets bytes either way (an edited string would be flattened
@@ -13,28 +14,55 @@
 // field, falls back to serialising. And each key edited must occur once in the whole text, so that
 // the one occurrence is the top-level key; a key spelled with a \u escape, which that search
 // cannot read, falls back too (escapes in values do not). A client field our encoding leaves out
-// because it says what leaving it out says (`n: 1`, `logprobs: false`, as some SDKs always send)
-// may stay in the text: every vendor of this dialect reads it so.
+// because it says what leaving it out says (`n: 1` in Chat Completions, `stream: false` in
+// Messages, as some SDKs always send) may stay in the text: every vendor of the dialect reads it so.
 
-import { CLIENT_BODY, type ChatRequest } from "../../kit/canonical.ts";
+import { CLIENT_BODY, type ChatRequest, type ClientBody } from "../kit/canonical.ts";
 
-const MAX_TOKENS_FIELDS = ["max_tokens", "max_completion_tokens"];
-/** Client fields whose value is the API's default: the encoding leaves them out, the forward may keep them. */
-const DEFAULTS = new Map<string, unknown>([["n", 1], ["logprobs", false]]);
+/** What forwarding needs to know of a dialect. */
+export interface ForwardRules {
+  dialect: ClientBody["dialect"];
+  /** Names of one field, any of which the vendor may want instead of the client's (the max-tokens field). */
+  aliases: readonly string[];
+  /** Client fields whose value is the API's default: the encoding leaves them out, the forward may keep them. */
+  defaults: ReadonlyMap<string, unknown>;
+}
+
+export const OPENAI_FORWARD: ForwardRules = {
+  dialect: "openai",
+  aliases: ["max_tokens", "max_completion_tokens"],
+  defaults: new Map<string, unknown>([["n", 1], ["logprobs", false]]),
+};
+
+export const ANTHROPIC_FORWARD: ForwardRules = { dialect: "anthropic", aliases: [], defaults: new Map([["stream", false]]) };
+
+/**
+ * Shorter client bodies are serialised anew: checking and editing one costs about 1 µs whatever
+ * its size, more than serialising a few KB of it.
+ */
+export const FORWARD_MIN_CHARS = 4096;
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COLON = 58;
 const OPEN_BRACE = 123;
 
 /**
- * The client's body edited to say what `encoded` says, as UTF-8, or null when it cannot be done
- * safely. With `reusable`, the bytes are in a buffer that the next call overwrites: only for a
- * sender that copies them before it returns, as Bun's fetch does.
+ * What goes to the vendor: the client's body edited to say what `encoded` says when that is safe
+ * and worth it, else `encoded` serialised. With `reusable`, forwarded bytes are in a buffer that
+ * the next call overwrites: only for a sender that copies them before it returns, as Bun's fetch does.
  */
-export function forwardedBody(request: ChatRequest, encoded: Record<string, unknown>, reusable = false): Uint8Array<ArrayBuffer> | null {
+export function vendorBody(request: ChatRequest, encoded: Record<string, unknown>, rules: ForwardRules, reusable = false): string | Uint8Array<ArrayBuffer> {
+  const forward = (request[CLIENT_BODY]?.text.length ?? 0) >= FORWARD_MIN_CHARS;
+  return (forward && forwardedBody(request, encoded, rules, reusable)) || JSON.stringify(encoded);
+}
+
+/** The client's body edited to say what `encoded` says, as UTF-8, or null when it cannot be done safely (see vendorBody). */
+export function forwardedBody(request: ChatRequest, encoded: Record<string, unknown>, rules: ForwardRules, reusable = false): Uint8Array<ArrayBuffer> | null {
   const client = request[CLIENT_BODY];
-  if (!client || client.dialect !== "openai") return null;
+  if (!client || client.dialect !== rules.dialect) return null;
   const { json, text } = client;
+  const { aliases, defaults } = rules;
   const renames: [from: string, to: string][] = [];
   const inserts: string[] = [];
   let matched = 0;
@@ -46,7 +74,7 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
       matched++;
       continue;
     }
-    const renamed = MAX_TOKENS_FIELDS.includes(key) ? MAX_TOKENS_FIELDS.find((field) => field !== key && field in json) : undefined;
+    const renamed = aliases.includes(key) ? aliases.find((field) => field !== key && field in json) : undefined;
     if (renamed !== undefined) {
       if (json[renamed] !== value) return null;
       renames.push([renamed, key]);
@@ -59,7 +87,8 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
   let clientFields = 0;
   for (const key in json) {
     const value = json[key];
-    if (value !== undefined && key !== "model" && DEFAULTS.get(key) !== value) clientFields++;
+    if (value === undefined || key === "model" || (defaults.get(key) === value && !(key in encoded))) continue;
+    clientFields++;
   }
   if (clientFields !== matched || typeof json.model !== "string") return null;
 

@@ -35,10 +35,11 @@ export const anthropicDialect: Dialect = {
 };
 
 /**
- * What the client asked for that the answer cannot carry back: refused, the field named, rather than
- * answered without it (several choices, log probabilities, audio, the deprecated function calls).
- * OpenAI's own steering fields go on to the vendors that take them (OPENAI_FIELDS); fields we do
- * not know at all are let through the validator and left out.
+ * What the client asked for that the answer cannot carry back (several choices, log probabilities,
+ * audio, the deprecated function calls) or that the ledger cannot price (a service tier other than
+ * the standard one): refused, the field named, rather than served without it. OpenAI's own
+ * steering fields go on to the vendors that take them (OPENAI_FIELDS); fields we do not know at
+ * all are let through the validator and left out.
  */
 function refuseUnrelayed(body: Record<string, unknown>): void {
   if (body.n != null && body.n !== 1) {
@@ -52,12 +53,20 @@ function refuseUnrelayed(body: Record<string, unknown>): void {
     const field = body.audio != null ? "audio" : "modalities";
     throw errors.badRequest(`invalid field \`${field}\`: only text answers are relayed; leave out audio output`, { field });
   }
+  if (body.service_tier != null && !STANDARD_TIERS.has(body.service_tier as string)) {
+    throw errors.badRequest("invalid field `service_tier`: the gateway prices the standard tier only; leave it out or send auto or default", {
+      field: "service_tier",
+    });
+  }
   for (const field of ["functions", "function_call"]) {
     if (body[field] != null) {
       throw errors.badRequest(`invalid field \`${field}\`: the deprecated function-calling fields are not relayed; send \`tools\` and \`tool_choice\``, { field });
     }
   }
 }
+
+/** Service tiers billed at the standard price, the one the config's prices are. */
+const STANDARD_TIERS = new Set(["auto", "default"]);
 
 const SORTS = ["price", "throughput", "latency"] as const;
 

@@ -70,7 +70,7 @@ describe("forwarding the client's body", () => {
   });
 
   test("OpenAI's own fields go, in the forwarded text, to a vendor set to take them; to others, our encoding without them", async () => {
-    const fields = { store: true, metadata: { ticket: "T-1" }, service_tier: "flex" as const, prompt_cache_key: "agent-7" };
+    const fields = { store: true, metadata: { ticket: "T-1" }, service_tier: "auto" as const, prompt_cache_key: "agent-7" };
     await client.chat.completions.create({ model: "fields-model", messages, ...fields });
     const taken = vendor.requests.at(-1)!;
     expect(taken.body).toMatchObject({ model: "upstream-fields", ...fields });

@@ -76,7 +76,7 @@ describe("OpenRouter compatibility", () => {
     expect(served.choices.map((choice) => choice.message.content)).toEqual(["one choice"]);
   });
 
-  test("audio output and the deprecated function fields are a 400 naming the field", async () => {
+  test("audio output, the deprecated function fields and an unpriced service tier are a 400 naming the field", async () => {
     const client = openaiClient(gateway);
     const messages = [{ role: "user" as const, content: "hi" }];
     const before = openaiFake.requests.length;
@@ -85,6 +85,8 @@ describe("OpenRouter compatibility", () => {
       [{ audio: { voice: "alloy", format: "mp3" } }, "`audio`"],
       [{ functions: [{ name: "lookup", parameters: { type: "object" } }] }, "`functions`"],
       [{ logit_bias: { "50256": "ban" } }, "`logit_bias"],
+      // Flex and priority processing cost another price than the one the config gives.
+      [{ service_tier: "priority" }, "`service_tier`"],
     ] as const;
     for (const [extra, field] of refusals) {
       const refused = await client.chat.completions.create({ model: "gpt-5-mini", messages, ...(extra as object) }).catch((error: unknown) => error);
@@ -101,7 +103,7 @@ describe("OpenRouter compatibility", () => {
       logit_bias: { "50256": -100 },
       metadata: { ticket: "T-1" },
       store: true,
-      service_tier: "flex" as const,
+      service_tier: "default" as const,
       prompt_cache_key: "agent-7",
       safety_identifier: "hash-42",
       verbosity: "low" as const,

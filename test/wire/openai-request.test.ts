@@ -125,14 +125,13 @@ describe("OpenAI request codec", () => {
       logit_bias: { "50256": -100 },
       metadata: { session: "abc" },
       store: true,
-      service_tier: "flex",
+      service_tier: "default",
       prompt_cache_key: "agent-7",
       safety_identifier: "hash-42",
       verbosity: "low",
       top_logprobs: null,
       modalities: ["text"],
       prediction: { type: "content", content: "const x = 1;" },
-      web_search_options: { search_context_size: "low" },
     };
     const body = { model: "m", messages: [{ role: "user", content: "hi" }], ...fields };
     expect(check.Check(body)).toBe(true);

@@ -40,8 +40,10 @@ export interface EncodeRequestOptions {
 /**
  * Chat Completions fields that only steer OpenAI's own service and have no counterpart in another
  * dialect: kept as the client sent them and passed on to vendors that take them, left out for the
- * rest. What would change the answer's shape (audio output, the deprecated `functions`) is refused
- * at the ingress instead: the answer could not carry it back.
+ * rest. None changes what a token costs: a tier other than the standard one is refused at the
+ * ingress, and `web_search_options` (searches billed per call, which the gateway cannot meter) is
+ * left out. What would change the answer's shape (audio output, the deprecated `functions`) is
+ * refused at the ingress too: the answer could not carry it back.
  */
 export const OPENAI_FIELDS = [
   "logit_bias",
@@ -55,7 +57,6 @@ export const OPENAI_FIELDS = [
   "top_logprobs",
   "modalities",
   "prediction",
-  "web_search_options",
 ] as const;
 
 const EFFORTS = new Set(["minimal", "low", "medium", "high"]);

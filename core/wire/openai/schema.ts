@@ -177,7 +177,6 @@ export const ChatCompletionBody = Type.Object(
     top_logprobs: nullable(Type.Integer()),
     modalities: nullable(Type.Array(Type.String())),
     prediction: nullable(Type.Object({ type: Type.String() }, open)),
-    web_search_options: nullable(AnyObject),
   },
   open,
 );

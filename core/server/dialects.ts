@@ -13,7 +13,7 @@ export const openaiDialect: Dialect = {
   name: "openai",
   validate: bodyValidator(openai.ChatCompletionBody),
   decode(body, text) {
-    refuseUnrelayed(body as Record<string, unknown>);
+    refuseUnserved(body as Record<string, unknown>);
     const decoded = openai.decodeRequest(body as openai.ChatCompletionBody);
     if (text !== undefined) decoded.request[CLIENT_BODY] = { dialect: "openai", text, json: body as Record<string, unknown> };
     return { request: decoded.request, models: decoded.models, provider: preferences(decoded.provider), includeUsage: decoded.includeUsage };
@@ -41,7 +41,7 @@ export const anthropicDialect: Dialect = {
  * steering fields go on to the vendors that take them (OPENAI_FIELDS); fields we do not know at
  * all are let through the validator and left out.
  */
-function refuseUnrelayed(body: Record<string, unknown>): void {
+function refuseUnserved(body: Record<string, unknown>): void {
   if (body.n != null && body.n !== 1) {
     throw errors.badRequest("invalid field `n`: the gateway answers with one choice; leave `n` out or send 1", { field: "n" });
   }

@@ -10,11 +10,12 @@ type Block = Record<string, unknown>;
 type TextOrImage = Extract<ContentBlock, { type: "text" | "image" }>;
 
 function decodePart(block: TextOrImage): ContentPart {
-  const source = block.type === "image" ? block.source : null;
-  const part: ContentPart = source
-    ? { type: "image", source: source.type === "base64" ? { kind: "base64", mediaType: source.media_type, data: source.data } : { kind: "url", url: source.url } }
-    : { type: "text", text: (block as { text: string }).text };
-  return withCacheControl(part, block);
+  if (block.type === "text") return withCacheControl<ContentPart>({ type: "text", text: block.text }, block);
+  const source = block.source;
+  return withCacheControl<ContentPart>({
+    type: "image",
+    source: source.type === "base64" ? { kind: "base64", mediaType: source.media_type, data: source.data } : { kind: "url", url: source.url },
+  }, block);
 }
 
 /** `to` with the breakpoint `block` carries, if it carries one. */

@@ -113,6 +113,13 @@ export interface ChatRequest {
    * Sent on only to vendors that take them: OpenAI itself, and compatible vendors set to.
    */
   openaiFields?: Record<string, unknown>;
+  /**
+   * The same for Anthropic's Messages API: the fields it alone has (`context_management`,
+   * `output_config`, a thinking mode other than a token budget…), as the client sent them, and the
+   * beta features its `anthropic-beta` header turned on for them. Sent on only to Anthropic.
+   */
+  anthropicFields?: Record<string, unknown>;
+  anthropicBetas?: string[];
 }
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error";

@@ -25,8 +25,9 @@ export const openaiDialect: Dialect = {
 export const anthropicDialect: Dialect = {
   name: "anthropic",
   validate: bodyValidator(anthropic.MessagesBody),
-  decode(body, text) {
-    const decoded = anthropic.decodeRequest(body as Parameters<typeof anthropic.decodeRequest>[0]);
+  decode(body, text, headers) {
+    refuseUnpricedMessages(body as Record<string, unknown>);
+    const decoded = anthropic.decodeRequest(body as Parameters<typeof anthropic.decodeRequest>[0], anthropicBetas(headers));
     if (text !== undefined) decoded.request[CLIENT_BODY] = { dialect: "anthropic", text, json: body as Record<string, unknown> };
     return { request: decoded.request, includeUsage: true };
   },
@@ -63,6 +64,46 @@ function refuseUnserved(body: Record<string, unknown>): void {
       throw errors.badRequest(`invalid field \`${field}\`: the deprecated function-calling fields are not relayed; send \`tools\` and \`tool_choice\``, { field });
     }
   }
+}
+
+/**
+ * What Anthropic prices apart from the config's prices (fast mode, inference held to one region):
+ * refused, the field named, rather than served at a price the ledger would not charge, or served
+ * without it.
+ */
+function refuseUnpricedMessages(body: Record<string, unknown>): void {
+  if (body.speed != null && body.speed !== "standard") {
+    throw errors.badRequest("invalid field `speed`: a faster mode is priced apart from the config's prices; leave it out", { field: "speed" });
+  }
+  if (body.inference_geo != null && body.inference_geo !== "global") {
+    throw errors.badRequest("invalid field `inference_geo`: inference held to one region is priced apart from the config's prices; leave it out", {
+      field: "inference_geo",
+    });
+  }
+}
+
+/** Beta features Anthropic prices apart: a context past 200K tokens, the faster mode. */
+const UNPRICED_BETAS = ["context-1m-", "fast-mode-"];
+/** Anthropic's own sign-in: the gateway calls Anthropic with its provider's key instead. */
+const SIGN_IN_BETA = "oauth-";
+
+/**
+ * The beta features an Anthropic client's `anthropic-beta` header turns on, to go to Anthropic
+ * with the fields that need them; one priced apart is refused, as its field would be.
+ */
+function anthropicBetas(headers: Headers | undefined): string[] | undefined {
+  const header = headers?.get("anthropic-beta");
+  if (!header) return undefined;
+  const betas: string[] = [];
+  for (const part of header.split(",")) {
+    const beta = part.trim();
+    if (!beta || beta.startsWith(SIGN_IN_BETA)) continue;
+    if (UNPRICED_BETAS.some((prefix) => beta.startsWith(prefix))) {
+      throw errors.badRequest(`invalid header \`anthropic-beta\`: ${beta} is priced apart from the config's prices; leave it out`, { field: "anthropic-beta" });
+    }
+    betas.push(beta);
+  }
+  return betas.length ? betas : undefined;
 }
 
 /** Service tiers billed at the standard price, the one the config's prices are. */

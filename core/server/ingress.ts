@@ -31,8 +31,8 @@ interface Decoded {
 export interface Dialect {
   name: "openai" | "anthropic";
   validate(body: unknown): void;
-  /** `body` parsed from `text`, the body as it came (absent when there was no wire body). */
-  decode(body: unknown, text?: string): Decoded;
+  /** `body` parsed from `text`, the body as it came (absent when there was no wire body), sent with `headers`. */
+  decode(body: unknown, text?: string, headers?: Headers): Decoded;
   encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd: number }): unknown;
   streamEncoder(info: { id: string; model: string; created: number; includeUsage: boolean }): StreamEncoder;
 }
@@ -44,7 +44,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
   try {
     const body = await readJson(request, runtime.snapshot.graph.server.bodyLimit);
     dialect.validate(body.json);
-    decoded = dialect.decode(body.json, body.text);
+    decoded = dialect.decode(body.json, body.text, request.headers);
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   }

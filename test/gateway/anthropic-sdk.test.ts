@@ -104,6 +104,46 @@ describe("Anthropic clients", () => {
     expect(anthropicFake.requests.at(-1)!.text).toBe(JSON.stringify({ ...params, model: "claude-sonnet-4-5" }));
   });
 
+  describe("what only Anthropic has, as a recent Claude Code turn asks for it", () => {
+    const own = {
+      thinking: { type: "adaptive" },
+      context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] },
+      output_config: { effort: "medium" },
+    };
+    const turn = { max_tokens: 8000, messages: [{ role: "user" as const, content: "Build it." }], ...own } as never as Anthropic.Beta.MessageCreateParamsNonStreaming;
+    const betas = ["claude-code-20250219", "oauth-2025-04-20", "context-management-2025-06-27", "effort-2025-11-24"];
+
+    test("reaches Anthropic with the betas it needs, the sign-in one left to the gateway's key", async () => {
+      anthropicFake.enqueue({ kind: "reply", reply: { text: "Built." } });
+      const message = await client.beta.messages.create({ ...turn, model: "claude-sonnet", betas });
+      expect(message.content[0]).toMatchObject({ type: "text", text: "Built." });
+      const sent = anthropicFake.requests.at(-1)!;
+      expect(sent.body).toMatchObject(own);
+      expect(sent.headers["anthropic-beta"]).toBe("claude-code-20250219,context-management-2025-06-27,effort-2025-11-24");
+    });
+
+    test("is left out for another vendor", async () => {
+      openaiFake.enqueue({ kind: "reply", reply: { text: "Built elsewhere." } });
+      await client.beta.messages.create({ ...turn, model: "gpt-5-mini", betas });
+      const sent = openaiFake.requests.at(-1)!.body as Record<string, unknown>;
+      for (const field of Object.keys(own)) expect(sent).not.toHaveProperty(field);
+    });
+
+    test("what Anthropic prices apart from the config's prices is a 400 naming it", async () => {
+      const before = anthropicFake.requests.length;
+      const refusals = [
+        [client.beta.messages.create({ ...turn, model: "claude-sonnet", speed: "fast" } as never), "`speed`"],
+        [client.beta.messages.create({ ...turn, model: "claude-sonnet", betas: ["context-1m-2025-08-07"] }), "context-1m-2025-08-07"],
+      ] as const;
+      for (const [call, named] of refusals) {
+        const refused = await (call as Promise<unknown>).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+        expect((refused as Error).message).toContain(named);
+      }
+      expect(anthropicFake.requests.length).toBe(before);
+    });
+  });
+
   describe("extended thinking through to Anthropic and back", () => {
     const REDACTED = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj";
     const reply = { reasoning: "The user wants a fact.", redactedThinking: REDACTED, text: "Lisbon.", usage: { input: 20, output: 9 } };

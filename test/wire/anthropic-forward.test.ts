@@ -35,13 +35,18 @@ describe("forwarding the client's Messages body", () => {
     expect(forward(turn)).toBe(JSON.stringify({ ...turn, model: "claude-sonnet-4-5" }));
   });
 
+  test("Anthropic's own fields, which our encoding passes on, are forwarded with the rest", () => {
+    const own = { thinking: { type: "adaptive" }, context_management: { edits: [] }, output_config: { effort: "low" } };
+    expect(forward({ ...turn, ...own })).toBe(JSON.stringify({ ...turn, ...own, model: "claude-sonnet-4-5" }));
+  });
+
   test("stream: false, which says what leaving it out says, is kept as it came", () => {
     expect(forward({ ...turn, stream: false })).toBe(JSON.stringify({ ...turn, model: "claude-sonnet-4-5", stream: false }));
   });
 
   test("what our encoding would say otherwise, or leave out, falls back to serialising", () => {
     // A field we do not know would be dropped by the encoding; string content becomes blocks.
-    expect(forward({ ...turn, context_management: { edits: [] } })).toBeNull();
+    expect(forward({ ...turn, container: "container_011" })).toBeNull();
     expect(forward({ ...turn, messages: [{ role: "user", content: "Build it." }] })).toBeNull();
   });
 

@@ -105,6 +105,23 @@ describe("Anthropic request codec", () => {
     expect(encodeRequest(request, { defaultMaxTokens: 4096 })).toEqual(marked);
   });
 
+  test("Anthropic's own fields and the betas they need are kept as sent, and encoded back", () => {
+    // What a recent Claude Code turn carries beside the conversation.
+    const own = {
+      thinking: { type: "adaptive" },
+      context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] },
+      output_config: { effort: "medium" },
+      service_tier: "standard_only",
+    };
+    const turn = { model: "claude-sonnet", max_tokens: 32000, messages: [{ role: "user", content: [{ type: "text", text: "Build it." }] }], ...own, stream: true };
+    expect(check.Check(turn)).toBe(true);
+    const { request } = decodeRequest(turn as MessagesBody, ["context-management-2025-06-27"]);
+    expect(request.reasoning).toBeUndefined();
+    expect(request.anthropicFields).toEqual(own);
+    expect(request.anthropicBetas).toEqual(["context-management-2025-06-27"]);
+    expect(encodeRequest(request, { defaultMaxTokens: 4096 })).toEqual(turn);
+  });
+
   test("encoding merges a tool result and the following user turn into one user message", () => {
     const encoded = encodeRequest(decodeRequest(body as MessagesBody).request, { defaultMaxTokens: 4096 });
     const messages = encoded.messages as { role: string; content: { type: string }[] }[];

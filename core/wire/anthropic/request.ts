@@ -76,8 +76,16 @@ function decodeToolChoice(choice: NonNullable<MessagesBody["tool_choice"]>): Too
   return choice.type;
 }
 
+/**
+ * Messages fields only Anthropic has and that change no token's price: kept as the client sent
+ * them and passed on to Anthropic, left out for other vendors. (A thinking mode other than a token
+ * budget goes the same way.) What Anthropic prices apart from the config's prices, a faster mode
+ * or inference held to one region, is refused at the ingress instead.
+ */
+export const ANTHROPIC_FIELDS = ["context_management", "output_config", "mcp_servers", "service_tier"] as const;
+
 /** An Anthropic Messages body as a canonical request; `model` is the public model the client named. */
-export function decodeRequest(body: MessagesBody): { request: ChatRequest } {
+export function decodeRequest(body: MessagesBody, betas?: string[]): { request: ChatRequest } {
   const messages: Message[] = [];
   if (body.system !== undefined) {
     const parts = typeof body.system === "string" ? [{ type: "text" as const, text: body.system }] : body.system.map(decodePart);
@@ -102,6 +110,11 @@ export function decodeRequest(body: MessagesBody): { request: ChatRequest } {
   if (body.stop_sequences?.length) request.stop = body.stop_sequences;
   if (body.metadata?.user_id) request.user = body.metadata.user_id;
   if (body.thinking?.type === "enabled") request.reasoning = { budgetTokens: body.thinking.budget_tokens };
+  let fields: Record<string, unknown> | undefined;
+  for (const field of ANTHROPIC_FIELDS) if (body[field] !== undefined) (fields ??= {})[field] = body[field];
+  if (body.thinking?.type === "adaptive") (fields ??= {}).thinking = body.thinking;
+  if (fields) request.anthropicFields = fields;
+  if (betas?.length) request.anthropicBetas = betas;
   return { request };
 }
 
@@ -219,6 +232,7 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stop?.length) body.stop_sequences = request.stop;
   if (request.user) body.metadata = { user_id: request.user };
+  if (request.anthropicFields) Object.assign(body, request.anthropicFields);
   if (request.stream) body.stream = true;
   return body;
 }

@@ -4,8 +4,8 @@ import { Type, type Static } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
 import { CacheControlBody } from "../cache-control.ts";
 
-// Unknown fields are allowed everywhere: clients send newer fields (betas, container, mcp_servers)
-// that we ignore rather than reject.
+// Unknown fields are allowed everywhere: clients send newer fields (container, and whatever comes
+// next) that we ignore rather than reject. Anthropic's own fields we know go on to Anthropic.
 const open = { additionalProperties: true } as const;
 
 const TextBlock = Type.Object(
@@ -93,8 +93,15 @@ export const MessagesBody = Type.Object(
       Type.Union([
         Type.Object({ type: Type.Literal("enabled"), budget_tokens: Type.Integer({ minimum: 1 }) }, open),
         Type.Object({ type: Type.Literal("disabled") }, open),
+        // The model decides how much to think (newer models; Claude Code sends it).
+        Type.Object({ type: Type.Literal("adaptive") }, open),
       ]),
     ),
+    // Anthropic's own fields (see ANTHROPIC_FIELDS): checked here, passed on to Anthropic untouched.
+    context_management: Type.Optional(AnyObject),
+    output_config: Type.Optional(Type.Object({ effort: Type.Optional(Type.String()) }, open)),
+    mcp_servers: Type.Optional(Type.Array(AnyObject)),
+    service_tier: Type.Optional(Type.String()),
   },
   open,
 );

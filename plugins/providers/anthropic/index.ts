@@ -43,7 +43,10 @@ export default (kit: Kit) => {
       return {
         async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
           const body = wire.requestBody(request, encodeOptions, kit.http.copiesBodies());
-          const response = await send(url, { method: "POST", headers, body, signal });
+          // The beta features the client's own fields need go with them.
+          const betas = request.anthropicBetas;
+          const sent = betas ? { ...headers, "anthropic-beta": betas.join(",") } : headers;
+          const response = await send(url, { method: "POST", headers: sent, body, signal });
           if (!response.ok) return failure(response);
           if (!request.stream) return wire.decodeResponse(await response.json());
           if (!response.body) throw kit.errors.upstream("Anthropic sent a stream response without a body", { retryable: true });

@@ -15,7 +15,8 @@
 // the one occurrence is the top-level key; a key spelled with a \u escape, which that search
 // cannot read, falls back too (escapes in values do not). A client field our encoding leaves out
 // because it says what leaving it out says (`n: 1` in Chat Completions, `stream: false` in
-// Messages, as some SDKs always send) may stay in the text: every vendor of the dialect reads it so.
+// Messages, as some SDKs always send) may stay in the text: every vendor of the dialect reads it so,
+// and so may a form the dialect reads as our encoding's (Messages' string for one text block).
 
 import { CLIENT_BODY, type ChatRequest, type ClientBody } from "../kit/canonical.ts";
 
@@ -26,6 +27,8 @@ export interface ForwardRules {
   aliases: readonly string[];
   /** Client fields whose value is the API's default: the encoding leaves them out, the forward may keep them. */
   defaults: ReadonlyMap<string, unknown>;
+  /** Forms of one value the dialect reads alike (see sameJson). */
+  equivalence?: Equivalence;
 }
 
 export const OPENAI_FORWARD: ForwardRules = {
@@ -34,7 +37,12 @@ export const OPENAI_FORWARD: ForwardRules = {
   defaults: new Map<string, unknown>([["n", 1], ["logprobs", false]]),
 };
 
-export const ANTHROPIC_FORWARD: ForwardRules = { dialect: "anthropic", aliases: [], defaults: new Map([["stream", false]]) };
+export const ANTHROPIC_FORWARD: ForwardRules = {
+  dialect: "anthropic",
+  aliases: [],
+  defaults: new Map([["stream", false]]),
+  equivalence: textShorthand,
+};
 
 /**
  * Shorter client bodies are serialised anew: checking and editing one costs about 1 µs whatever
@@ -70,7 +78,7 @@ export function forwardedBody(request: ChatRequest, encoded: Record<string, unkn
     const value = encoded[key];
     if (value === undefined || key === "model") continue;
     if (key in json) {
-      if (!sameJson(json[key], value)) return null;
+      if (!sameJson(json[key], value, rules.equivalence)) return null;
       matched++;
       continue;
     }
@@ -242,24 +250,44 @@ function skipSpace(bytes: Uint8Array, at: number): number {
   return at;
 }
 
-/** JSON equality: the same values, object keys in any order, undefined members absent. */
-export function sameJson(a: unknown, b: unknown): boolean {
+/**
+ * JSON equality: the same values, object keys in any order, undefined members absent. Where the
+ * values differ, `same` may still call them equal: two forms the dialect says mean one thing.
+ */
+export function sameJson(a: unknown, b: unknown, same?: Equivalence): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return same?.(a, b) ?? false;
   if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    if (!Array.isArray(b) || a.length !== b.length) return same?.(a, b) ?? false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], same)) return false;
     return true;
   }
-  if (Array.isArray(b)) return false;
+  if (Array.isArray(b)) return same?.(a, b) ?? false;
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
   let count = 0;
   for (const key in left) {
     if (left[key] === undefined) continue;
-    if (!sameJson(left[key], right[key])) return false;
+    if (!sameJson(left[key], right[key], same)) return false;
     count++;
   }
   for (const key in right) if (right[key] !== undefined) count--;
   return count === 0;
+}
+
+/** Two JSON values a dialect reads alike although they differ: asked only where they differ. */
+export type Equivalence = (a: unknown, b: unknown) => boolean;
+
+/**
+ * Messages' shorthand: a string says what one text block holding it, and nothing else, says. The
+ * encoding writes a string for such content in some places and the block in others (a system
+ * prompt, a message, a tool result), as clients do; only content can take either form.
+ */
+function textShorthand(a: unknown, b: unknown): boolean {
+  const [text, blocks] = typeof a === "string" ? [a, b] : [b, a];
+  if (typeof text !== "string" || !Array.isArray(blocks) || blocks.length !== 1) return false;
+  const block = blocks[0] as Record<string, unknown> | null;
+  if (typeof block !== "object" || block === null || block.type !== "text" || block.text !== text) return false;
+  for (const key in block) if (key !== "type" && key !== "text" && block[key] !== undefined) return false;
+  return true;
 }

@@ -44,10 +44,20 @@ describe("forwarding the client's Messages body", () => {
     expect(forward({ ...turn, stream: false })).toBe(JSON.stringify({ ...turn, model: "claude-sonnet-4-5", stream: false }));
   });
 
+  test("a string where our encoding writes one text block, and the block where it writes a string, are forwarded as they came", () => {
+    // Claude Code sends its first turn as a string; a tool result's text often comes as one block.
+    const messages = [
+      { role: "user", content: "Build it." },
+      { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "run", input: { cmd: "make" } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "ok" }] }] },
+    ];
+    expect(forward({ ...turn, messages })).toBe(JSON.stringify({ ...turn, messages, model: "claude-sonnet-4-5" }));
+  });
+
   test("what our encoding would say otherwise, or leave out, falls back to serialising", () => {
-    // A field we do not know would be dropped by the encoding; string content becomes blocks.
+    // A field we do not know would be dropped by the encoding, and a block's own field with it.
     expect(forward({ ...turn, container: "container_011" })).toBeNull();
-    expect(forward({ ...turn, messages: [{ role: "user", content: "Build it." }] })).toBeNull();
+    expect(forward({ ...turn, messages: [{ role: "user", content: [{ type: "text", text: "Build it.", citations: [] }] }] })).toBeNull();
   });
 
   test("a Messages body is never forwarded under Chat Completions rules", () => {

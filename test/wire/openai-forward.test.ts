@@ -191,5 +191,9 @@ describe("forwarding the client's Chat Completions body", () => {
     expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
     expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
     expect(sameJson("1", 1)).toBe(false);
+    // A dialect's equivalence is asked only where the values differ, at any depth.
+    const shorthand = (a: unknown, b: unknown) => a === "x" && JSON.stringify(b) === '[{"type":"text","text":"x"}]';
+    expect(sameJson({ c: ["x"] }, { c: [[{ type: "text", text: "x" }]] }, shorthand)).toBe(true);
+    expect(sameJson({ c: ["y"] }, { c: [[{ type: "text", text: "x" }]] }, shorthand)).toBe(false);
   });
 });

@@ -44,12 +44,13 @@ describe("forwarding the client's Messages body", () => {
     expect(forward({ ...turn, stream: false })).toBe(JSON.stringify({ ...turn, model: "claude-sonnet-4-5", stream: false }));
   });
 
-  test("a string where our encoding writes one text block, and the block where it writes a string, are forwarded as they came", () => {
-    // Claude Code sends its first turn as a string; a tool result's text often comes as one block.
+  test("a string where our encoding writes one text block, the block where it writes a string, and is_error: false are forwarded as they came", () => {
+    // Claude Code sends its first turn as a string; a tool result's text often comes as one block,
+    // and some clients say `is_error: false` outright.
     const messages = [
       { role: "user", content: "Build it." },
       { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "run", input: { cmd: "make" } }] },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "ok" }] }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "ok" }], is_error: false }] },
     ];
     expect(forward({ ...turn, messages })).toBe(JSON.stringify({ ...turn, messages, model: "claude-sonnet-4-5" }));
   });

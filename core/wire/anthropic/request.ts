@@ -43,7 +43,8 @@ function decodeUser(content: ContentBlock[], out: Message[]): void {
       const inner = block.content ?? [];
       const content = typeof inner === "string" ? [{ type: "text" as const, text: inner }] : inner.map(decodePart);
       const result: Message = { role: "tool", toolCallId: block.tool_use_id, content };
-      if (block.is_error) result.isError = true;
+      // Kept when false too: the client's `is_error: false` then goes back as it came.
+      if (block.is_error !== undefined) result.isError = block.is_error;
       out.push(withCacheControl(result, block));
     } else if (block.type === "text" || block.type === "image") parts.push(decodePart(block));
   }
@@ -146,7 +147,7 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "use
     const only = message.content.length === 1 ? message.content[0] : undefined;
     const content = only?.type === "text" && !only.cacheControl ? only.text : message.content.map(encodePart);
     const block: Block = { type: "tool_result", tool_use_id: message.toolCallId, content };
-    if (message.isError) block.is_error = true;
+    if (message.isError !== undefined) block.is_error = message.isError;
     return { role: "user", content: [markedBlock(block, message)] };
   }
   const content: Block[] = thinkingBlocks(message, { unsigned: false });

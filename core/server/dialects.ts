@@ -6,7 +6,7 @@ import { errors } from "../errors.ts";
 import { CLIENT_BODY } from "../kit/canonical.ts";
 import * as anthropic from "../wire/anthropic/index.ts";
 import * as openai from "../wire/openai/index.ts";
-import { bodyValidator } from "./http.ts";
+import { bodyValidator, invalidField } from "./http.ts";
 import type { Dialect } from "./ingress.ts";
 
 export const openaiDialect: Dialect = {
@@ -43,28 +43,21 @@ export const anthropicDialect: Dialect = {
  * all are let through the validator and left out.
  */
 function refuseUnserved(body: Record<string, unknown>): void {
-  if (body.n != null && body.n !== 1) {
-    throw errors.badRequest("invalid field `n`: the gateway answers with one choice; leave `n` out or send 1", { field: "n" });
-  }
-  if (body.logprobs === true) {
-    throw errors.badRequest("invalid field `logprobs`: log probabilities are not relayed; leave it out or send false", { field: "logprobs" });
-  }
-  const modalities = body.modalities;
-  if (body.audio != null || (Array.isArray(modalities) && modalities.some((modality) => modality !== "text"))) {
-    const field = body.audio != null ? "audio" : "modalities";
-    throw errors.badRequest(`invalid field \`${field}\`: only text answers are relayed; leave out audio output`, { field });
-  }
+  if (body.n != null && body.n !== 1) throw invalidField("n", "the gateway answers with one choice; leave `n` out or send 1");
+  if (body.logprobs === true) throw invalidField("logprobs", "log probabilities are not relayed; leave it out or send false");
+  if (body.audio != null) throw invalidField("audio", AUDIO_OUTPUT);
+  if (Array.isArray(body.modalities) && body.modalities.some((modality) => modality !== "text")) throw invalidField("modalities", AUDIO_OUTPUT);
   if (body.service_tier != null && !STANDARD_TIERS.has(body.service_tier as string)) {
-    throw errors.badRequest("invalid field `service_tier`: the gateway prices the standard tier only; leave it out or send auto or default", {
-      field: "service_tier",
-    });
+    throw invalidField("service_tier", "the gateway prices the standard tier only; leave it out or send auto or default");
   }
-  for (const field of ["functions", "function_call"]) {
-    if (body[field] != null) {
-      throw errors.badRequest(`invalid field \`${field}\`: the deprecated function-calling fields are not relayed; send \`tools\` and \`tool_choice\``, { field });
-    }
+  for (const field of FUNCTION_FIELDS) {
+    if (body[field] != null) throw invalidField(field, "the deprecated function-calling fields are not relayed; send `tools` and `tool_choice`");
   }
 }
+
+const AUDIO_OUTPUT = "only text answers are relayed; leave out audio output";
+/** Chat Completions' deprecated function calling, which `tools` replaced. */
+const FUNCTION_FIELDS = ["functions", "function_call"];
 
 /**
  * What Anthropic prices apart from the config's prices (fast mode, inference held to one region):
@@ -72,13 +65,9 @@ function refuseUnserved(body: Record<string, unknown>): void {
  * without it.
  */
 function refuseUnpricedMessages(body: Record<string, unknown>): void {
-  if (body.speed != null && body.speed !== "standard") {
-    throw errors.badRequest("invalid field `speed`: a faster mode is priced apart from the config's prices; leave it out", { field: "speed" });
-  }
+  if (body.speed != null && body.speed !== "standard") throw invalidField("speed", "a faster mode is priced apart from the config's prices; leave it out");
   if (body.inference_geo != null && body.inference_geo !== "global") {
-    throw errors.badRequest("invalid field `inference_geo`: inference held to one region is priced apart from the config's prices; leave it out", {
-      field: "inference_geo",
-    });
+    throw invalidField("inference_geo", "inference held to one region is priced apart from the config's prices; leave it out");
   }
 }
 
@@ -116,7 +105,7 @@ function preferences(raw: openai.DecodedRequest["provider"]): ProviderPreference
   if (!raw) return undefined;
   const { sort, ...rest } = raw;
   if (sort !== undefined && !SORTS.includes(sort as (typeof SORTS)[number])) {
-    throw errors.badRequest(`invalid field \`provider.sort\`: expected one of ${SORTS.join(", ")}`, { field: "provider.sort" });
+    throw invalidField("provider.sort", `expected one of ${SORTS.join(", ")}`);
   }
   return { ...rest, ...(sort ? { sort: sort as ProviderPreferences["sort"] } : {}) };
 }

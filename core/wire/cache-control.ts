@@ -1,7 +1,7 @@
 // Prompt-cache breakpoints as both dialects write them: Anthropic's `cache_control` on blocks and
 // tools, which OpenRouter takes on OpenAI text parts too. One shape on the wire, `ttl` kept.
 
-import { Type } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import type { CacheControl } from "../kit/canonical.ts";
 
 /** `{"type":"ephemeral","ttl":"1h"}`; null where a client writes it for no breakpoint. */
@@ -9,8 +9,9 @@ export const CacheControlBody = Type.Optional(
   Type.Union([Type.Object({ type: Type.String(), ttl: Type.Optional(Type.String()) }, { additionalProperties: true }), Type.Null()]),
 );
 
+/** A block or tool as the schemas above check it: `cache_control` is the one member read here. */
 export interface CacheControlField {
-  cache_control?: { type: string; ttl?: string } | null;
+  cache_control?: Static<typeof CacheControlBody>;
 }
 
 /** The breakpoint a block carries, if any. */

@@ -48,7 +48,7 @@ export const ANTHROPIC_FORWARD: ForwardRules = {
  * Shorter client bodies are serialised anew: checking and editing one costs about 1 µs whatever
  * its size, more than serialising a few KB of it.
  */
-export const FORWARD_MIN_CHARS = 4096;
+const FORWARD_MIN_CHARS = 4096;
 
 const QUOTE = 34;
 const BACKSLASH = 92;

@@ -3,6 +3,7 @@
 import type { CacheControl, ChatRequest, ContentPart, Message, ReasoningOptions, ToolCall, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { ANTHROPIC_FORWARD, vendorBody } from "../forward.ts";
+import { ownFields } from "../own-fields.ts";
 import type { ContentBlock, MessageParam, MessagesBody } from "./schema.ts";
 import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
@@ -111,8 +112,7 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
   if (body.stop_sequences?.length) request.stop = body.stop_sequences;
   if (body.metadata?.user_id) request.user = body.metadata.user_id;
   if (body.thinking?.type === "enabled") request.reasoning = { budgetTokens: body.thinking.budget_tokens };
-  let fields: Record<string, unknown> | undefined;
-  for (const field of ANTHROPIC_FIELDS) if (body[field] !== undefined) (fields ??= {})[field] = body[field];
+  let fields = ownFields(body, ANTHROPIC_FIELDS);
   if (body.thinking?.type === "adaptive") (fields ??= {}).thinking = body.thinking;
   if (fields) request.anthropicFields = fields;
   if (betas?.length) request.anthropicBetas = betas;

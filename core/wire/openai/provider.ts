@@ -20,7 +20,7 @@ export interface ChatProviderOptions {
   headers?: Record<string, string>;
   maxTokensField?: EncodeRequestOptions["maxTokensField"];
   openaiOnly?: boolean;
-  /** Pass OpenAI's own steering fields (`logit_bias`, `store`, `metadata`…) on: OpenAI, and vendors that take them. */
+  /** Pass OpenAI's own steering fields (`logit_bias`, `store`, `metadata`…) on; OpenAI itself (`openaiOnly`) always takes them. */
   openaiFields?: boolean;
 }
 
@@ -41,7 +41,7 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
     includeUsage: true,
     maxTokensField: options.maxTokensField,
     openaiOnly: options.openaiOnly,
-    openaiFields: options.openaiFields,
+    openaiFields: options.openaiFields ?? options.openaiOnly,
   };
   const secrets = options.apiKey ? [options.apiKey] : [];
 

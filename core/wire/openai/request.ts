@@ -11,6 +11,7 @@ import type {
 } from "../../kit/canonical.ts";
 import { decodeCacheControl, encodeCacheControl } from "../cache-control.ts";
 import { OPENAI_FORWARD, vendorBody } from "../forward.ts";
+import { ownFields } from "../own-fields.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
 
 export interface DecodedRequest {
@@ -82,8 +83,7 @@ export function decodeRequest(body: ChatCompletionBody): DecodedRequest {
   if (body.user !== undefined) request.user = body.user;
   const reasoning = decodeReasoning(body);
   if (reasoning) request.reasoning = reasoning;
-  let openaiFields: Record<string, unknown> | undefined;
-  for (const field of OPENAI_FIELDS) if (body[field] !== undefined) (openaiFields ??= {})[field] = body[field];
+  const openaiFields = ownFields(body, OPENAI_FIELDS);
   if (openaiFields) request.openaiFields = openaiFields;
   const decoded: DecodedRequest = {
     request,

@@ -35,7 +35,6 @@ export default (kit: Kit) => {
         // OpenAI's reasoning models refuse `max_tokens`; every OpenAI model takes the newer field.
         maxTokensField: "max_completion_tokens",
         openaiOnly: true,
-        openaiFields: true,
       });
     },
   } satisfies ProviderPlugin<typeof Settings>;

@@ -97,6 +97,8 @@ export function isSwitchyardError(value: unknown): value is SwitchyardError {
 
 export const errors = {
   badRequest: (message: string, metadata?: ErrorMetadata) => new SwitchyardError("bad_request", message, { metadata }),
+  /** The 400 naming a field of the body the gateway will not take, and why. */
+  invalidField: (field: string, why: string) => errors.badRequest(`invalid field \`${field}\`: ${why}`, { field }),
   unauthorized: (message = "missing or invalid API key") => new SwitchyardError("unauthorized", message),
   forbidden: (message: string) => new SwitchyardError("forbidden", message),
   insufficientCredit: (message: string, metadata?: ErrorMetadata) =>

@@ -19,14 +19,23 @@ export interface RequestFactsInput {
 /** Tokens an image costs on the input side, roughly (OpenAI's low-detail figure). */
 const IMAGE_TOKENS = 85;
 
-/** ceil(chars / 4) over every text the model reads, plus a flat figure per image. */
+/** Tokens a document page costs, roughly: Anthropic puts a PDF page of text at 1,500–3,000. */
+const PAGE_TOKENS = 2000;
+/** Bytes a PDF page takes, roughly, for one whose pages cannot be counted (they are compressed). */
+const PAGE_BYTES = 50_000;
+
+/** ceil(chars / 4) over every text the model reads, plus a flat figure per image and per document page. */
 export function estimateInputTokens(request: ChatRequest): number {
   let chars = 0;
   let images = 0;
+  let pages = 0;
   for (const message of request.messages) {
     for (const part of message.content) {
       if (part.type === "text") chars += part.text.length;
-      else images++;
+      else if (part.type === "image") images++;
+      else if (part.source.kind === "text") chars += part.source.text.length;
+      else if (part.source.kind === "base64" && part.source.mediaType.startsWith("text/")) chars += (part.source.data.length * 3) / 4;
+      else pages += part.source.kind === "base64" ? pdfPages(part.source.data) : 1;
     }
     if (message.role === "assistant" && message.toolCalls) {
       for (const call of message.toolCalls) chars += call.name.length + call.arguments.length;
@@ -38,8 +47,18 @@ export function estimateInputTokens(request: ChatRequest): number {
       chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.parameters).length;
     }
   }
-  return Math.ceil(chars / 4) + images * IMAGE_TOKENS;
+  return Math.ceil(chars / 4) + images * IMAGE_TOKENS + pages * PAGE_TOKENS;
 }
+
+/** A PDF's pages: its page objects counted, or, where they are compressed out of sight, its size in pages. */
+function pdfPages(base64: string): number {
+  const text = Buffer.from(base64, "base64").toString("latin1");
+  const counted = text.match(PAGE_OBJECT)?.length ?? 0;
+  return counted || Math.max(1, Math.ceil(text.length / PAGE_BYTES));
+}
+
+/** A page object's type; `/Pages` is the tree above them. */
+const PAGE_OBJECT = /\/Type\s*\/Page(?![a-zA-Z])/g;
 
 function countImages(request: ChatRequest): number {
   let images = 0;

@@ -14,9 +14,28 @@ export interface CacheControl {
   ttl?: string;
 }
 
+/**
+ * A document the model reads: a file's bytes with their media type (a PDF, as every vendor takes
+ * one), a URL the vendor fetches, or plain text. Never a vendor's stored file id: only the vendor
+ * holding the file could read one, and the ingress refuses it.
+ */
+export type DocumentSource =
+  | { kind: "base64"; mediaType: string; data: string }
+  | { kind: "url"; url: string }
+  | { kind: "text"; text: string };
+
 export type ContentPart =
   | { type: "text"; text: string; cacheControl?: CacheControl }
-  | { type: "image"; source: ImageSource; detail?: "auto" | "low" | "high"; cacheControl?: CacheControl };
+  | { type: "image"; source: ImageSource; detail?: "auto" | "low" | "high"; cacheControl?: CacheControl }
+  | {
+      type: "document";
+      source: DocumentSource;
+      /** The file's name (OpenAI's `filename`) or the document's title (Anthropic's `title`). */
+      title?: string;
+      /** What the client says about the document (Anthropic's `context`); other vendors get it as text after it. */
+      context?: string;
+      cacheControl?: CacheControl;
+    };
 
 export interface ToolCall {
   id: string;

@@ -6,8 +6,10 @@ import { errors } from "../errors.ts";
 import { CLIENT_BODY } from "../kit/canonical.ts";
 import * as anthropic from "../wire/anthropic/index.ts";
 import * as openai from "../wire/openai/index.ts";
-import { bodyValidator, invalidField } from "./http.ts";
+import { bodyValidator } from "./http.ts";
 import type { Dialect } from "./ingress.ts";
+
+const { invalidField } = errors;
 
 export const openaiDialect: Dialect = {
   name: "openai",

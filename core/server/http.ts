@@ -76,13 +76,8 @@ export function bodyValidator<T extends TSchema>(schema: T): (value: unknown) =>
     if (check.Check(value)) return;
     const first = check.Errors(value).First();
     const field = first?.path ? first.path.slice(1).replaceAll("/", ".") : "body";
-    throw invalidField(field || "body", first?.message ?? "does not match the schema");
+    throw errors.invalidField(field || "body", first?.message ?? "does not match the schema");
   };
-}
-
-/** The 400 naming a field of the body the gateway will not take, and why. */
-export function invalidField(field: string, why: string): SwitchyardError {
-  return errors.badRequest(`invalid field \`${field}\`: ${why}`, { field });
 }
 
 export function servedHeaders(id: string, served: Served | null): Record<string, string> {

@@ -39,6 +39,27 @@ describe("request facts", () => {
     expect(reader().get("tokens.input")).toBe(Math.ceil(61 / 4) + 85);
   });
 
+  test("a document counts its text, or 2,000 tokens a PDF page, its pages counted where they can be", () => {
+    const pages = (count: number) => Buffer.from(`%PDF-1.7 1 0 obj << /Type /Pages /Count ${count} >> ${"<< /Type /Page >> ".repeat(count)}`).toString("base64");
+    const compressed = Buffer.alloc(120_000, 7).toString("base64");
+    const withDocuments: ChatRequest = {
+      ...request,
+      messages: [{
+        role: "user",
+        content: [
+          { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: pages(3) } },
+          { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: compressed } },
+          { type: "document", source: { kind: "url", url: "https://example.com/q4.pdf" } },
+          { type: "document", source: { kind: "text", text: "c".repeat(40) } },
+        ],
+      }],
+    };
+    const facts = createRequestFacts({ request: withDocuments, model: "auto", principal: null, headers: new Headers(), classify: () => undefined });
+    // 3 counted pages, 120 KB of compressed ones as 3, one page for a URL; 40 chars of text.
+    expect(facts.get("tokens.input")).toBe((3 + 3 + 1) * 2000 + 10);
+    expect(facts.get("images")).toBe(0);
+  });
+
   test("stream, max_tokens, tools and images come from the request", () => {
     const facts = reader();
     expect([facts.get("stream"), facts.get("max_tokens"), facts.get("tools"), facts.get("images")]).toEqual([true, 512, 0, 1]);

@@ -67,6 +67,51 @@ describe("Anthropic clients", () => {
     expect(response.status).toBe(200);
   });
 
+  describe("documents", () => {
+    const data = Buffer.from("%PDF-1.7 /Type /Page").toString("base64");
+    const content: Anthropic.ContentBlockParam[] = [
+      { type: "document", source: { type: "base64", media_type: "application/pdf", data }, title: "q3.pdf", context: "The third quarter's report." },
+      { type: "document", source: { type: "text", media_type: "text/plain", data: "Revenue rose." }, title: "Notes" },
+      { type: "text", text: "Compare them." },
+    ];
+
+    test("reach Anthropic as the client wrote them", async () => {
+      anthropicFake.enqueue({ kind: "reply", reply: { text: "Both say it rose." } });
+      await client.messages.create({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content }] });
+      const sent = anthropicFake.requests.at(-1)!.body as { messages: { content: unknown[] }[] };
+      expect(sent.messages[0]!.content).toEqual(content);
+    });
+
+    test("reach OpenAI as a file part with its name, text as text, and what the client said about one after it", async () => {
+      openaiFake.enqueue({ kind: "reply", reply: { text: "Both say it rose." } });
+      const message = await client.messages.create({ model: "gpt-5-mini", max_tokens: 100, messages: [{ role: "user", content }] });
+      expect(message.content[0]).toMatchObject({ type: "text", text: "Both say it rose." });
+      const sent = openaiFake.requests.at(-1)!.body as { messages: { content: unknown[] }[] };
+      expect(sent.messages[0]!.content).toEqual([
+        { type: "file", file: { filename: "q3.pdf", file_data: `data:application/pdf;base64,${data}` } },
+        { type: "text", text: "The third quarter's report." },
+        { type: "text", text: "Notes\n\nRevenue rose." },
+        { type: "text", text: "Compare them." },
+      ]);
+    });
+
+    test("citations, which the answer could not carry back, and a stored file are a 400 naming the field", async () => {
+      const before = anthropicFake.requests.length;
+      const refusals = [
+        [{ type: "document", source: { type: "base64", media_type: "application/pdf", data }, citations: { enabled: true } }, "messages.0.content.0.citations"],
+        [{ type: "document", source: { type: "file", file_id: "file_011" } }, "messages.0.content.0.source.type"],
+      ] as const;
+      for (const [block, named] of refusals) {
+        const refused = await client.messages
+          .create({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: [block as Anthropic.ContentBlockParam] }] })
+          .catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+        expect((refused as Error).message).toContain(named);
+      }
+      expect(anthropicFake.requests.length).toBe(before);
+    });
+  });
+
   test("an agent's prompt-cache breakpoints reach Anthropic where the client set them, ttl and all", async () => {
     // A tool loop's turn: the cached prefix ends on the last tool and the system prompt (an hour),
     // and the rolling breakpoint sits on the newest tool result.

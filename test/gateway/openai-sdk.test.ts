@@ -118,6 +118,55 @@ describe("OpenAI clients", () => {
     expect(images[1]!.source!.url).toBe("https://images.example.com/cat.png");
   });
 
+  describe("documents", () => {
+    const pdf = `data:application/pdf;base64,${Buffer.from("%PDF-1.7 /Type /Page").toString("base64")}`;
+    const question = (model: string) => ({
+      model,
+      messages: [{
+        role: "user" as const,
+        content: [
+          { type: "text" as const, text: "Summarise the report." },
+          { type: "file" as const, file: { file_data: pdf, filename: "q3.pdf" } },
+        ],
+      }],
+    });
+
+    test("a PDF sent as a file part reaches Anthropic as a document block named by its file name", async () => {
+      anthropicFake.enqueue({ kind: "reply", reply: { text: "Revenue rose." } });
+      const completion = await client.chat.completions.create(question("claude-sonnet"));
+      expect(completion.choices[0]!.message.content).toBe("Revenue rose.");
+      const sent = anthropicFake.requests.at(-1)!.body as { messages: { content: Record<string, unknown>[] }[] };
+      expect(sent.messages[0]!.content[1]).toEqual({
+        type: "document",
+        source: { type: "base64", media_type: "application/pdf", data: pdf.slice(pdf.indexOf(",") + 1) },
+        title: "q3.pdf",
+      });
+    });
+
+    test("and reaches OpenAI as the file part it was", async () => {
+      openaiFake.enqueue({ kind: "reply", reply: { text: "Revenue rose." } });
+      await client.chat.completions.create(question("gpt-5-mini"));
+      const sent = openaiFake.requests.at(-1)!.body as { messages: { content: unknown[] }[] };
+      expect(sent.messages[0]!.content[1]).toEqual({ type: "file", file: { filename: "q3.pdf", file_data: pdf } });
+    });
+
+    test("audio input and a stored file's id are a 400 naming the part, not dropped", async () => {
+      const audio = await client.chat.completions
+        .create({
+          model: "gpt-5-mini",
+          messages: [{ role: "user", content: [{ type: "text", text: "Transcribe." }, { type: "input_audio", input_audio: { data: "UklGRg==", format: "wav" } }] }],
+        })
+        .catch((e: unknown) => e);
+      expect(audio).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((audio as Error).message).toContain("messages.0.content.1.type");
+      const stored = await client.chat.completions
+        .create({ model: "gpt-5-mini", messages: [{ role: "user", content: [{ type: "file", file: { file_id: "file-abc123" } }] }] })
+        .catch((e: unknown) => e);
+      expect(stored).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((stored as Error).message).toContain("messages.0.content.0.file.file_id");
+    });
+  });
+
   test("the model list shows the catalogue with prices per token", async () => {
     const models = await client.models.list();
     const ids = models.data.map((m) => m.id);

@@ -72,6 +72,31 @@ describe("gemini provider", () => {
     ]);
   });
 
+  test("documents go as inline data, a file URI or text, what the client said about one after it", async () => {
+    const request: ChatRequest = {
+      model: "gemini-2.5-flash",
+      stream: false,
+      messages: [{
+        role: "user",
+        content: [
+          { type: "text", text: "Compare these." },
+          { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0xLjc=" }, title: "q3.pdf", context: "The third quarter's report." },
+          { type: "document", source: { kind: "url", url: "https://example.com/q4.pdf" } },
+          { type: "document", source: { kind: "text", text: "Revenue rose." }, title: "Notes" },
+        ],
+      }],
+    };
+    await provider().chat(request, signal());
+    const contents = (fake.requests[0]!.body as { contents: { parts: unknown[] }[] }).contents;
+    expect(contents[0]!.parts).toEqual([
+      { text: "Compare these." },
+      { inlineData: { mimeType: "application/pdf", data: "JVBERi0xLjc=" } },
+      { text: "The third quarter's report." },
+      { fileData: { mimeType: "application/pdf", fileUri: "https://example.com/q4.pdf" } },
+      { text: "Notes\n\nRevenue rose." },
+    ]);
+  });
+
   test("a reply decodes thoughts, text, a tool call with a synthesized id, and usage with thoughts in output", async () => {
     fake.enqueue({ kind: "reply", reply: toolReply });
     const response = (await provider().chat(conversation, signal())) as ChatResponse;

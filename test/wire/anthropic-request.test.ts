@@ -74,6 +74,31 @@ describe("Anthropic request codec", () => {
     expect(decodeRequest(encoded as MessagesBody).request).toEqual(request);
   });
 
+  test("documents survive decode then encode, in a message and in a tool result; a text file's data goes as text", () => {
+    const pdf = { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0=" }, title: "q3.pdf", context: "Q3", cache_control: { type: "ephemeral", ttl: "1h" } };
+    const link = { type: "document", source: { type: "url", url: "https://example.com/q4.pdf" } };
+    const notes = { type: "document", source: { type: "text", media_type: "text/plain", data: "Revenue rose." } };
+    const documents = {
+      model: "claude-sonnet",
+      max_tokens: 100,
+      messages: [
+        { role: "user", content: [pdf, link] },
+        { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "read", input: {} }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [notes] }] },
+      ],
+    };
+    expect(check.Check(documents)).toBe(true);
+    const { request } = decodeRequest(documents as MessagesBody);
+    const encoded = encodeRequest(request, { defaultMaxTokens: 4096 }) as { messages: { content: unknown[] }[] };
+    expect(encoded.messages).toEqual(documents.messages);
+    const textFile: ChatRequest = {
+      model: "m",
+      stream: false,
+      messages: [{ role: "user", content: [{ type: "document", source: { kind: "base64", mediaType: "text/plain", data: Buffer.from("Revenue rose.").toString("base64") } }] }],
+    };
+    expect((encodeRequest(textFile, { defaultMaxTokens: 4096 }) as { messages: { content: unknown[] }[] }).messages[0]!.content).toEqual([notes]);
+  });
+
   test("every prompt-cache breakpoint survives decode then encode, where it was and with its ttl", () => {
     // Where agents put them: the system prompt, the last tool, and the newest turn's last block,
     // which in a tool loop is a tool result (or the call before it).

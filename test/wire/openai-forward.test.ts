@@ -96,6 +96,14 @@ describe("forwarding the client's Chat Completions body", () => {
     expect(JSON.parse(bare.out!)).toEqual(bare.encoded);
   });
 
+  test("a file part with its name is forwarded; one without is serialised with the name OpenAI requires", () => {
+    const named = chat({ messages: [{ role: "user", content: [{ type: "file", file: { filename: "q3.pdf", file_data: "data:application/pdf;base64,JVBERi0=" } }] }] });
+    expect(forward(named).out).toBe(named.replace('"client/model"', '"upstream-model"'));
+    const unnamed = forward(chat({ messages: [{ role: "user", content: [{ type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0=" } }] }] }));
+    expect(unnamed.out).toBeNull();
+    expect(unnamed.encoded.messages[0].content[0].file.filename).toBe("document.pdf");
+  });
+
   test("anything the encoding changes or drops falls back to serialising", () => {
     // A cap on the endpoint lowers max_tokens.
     expect(forward(chat({ max_tokens: 900 }), {}, { maxTokens: 100 }).out).toBeNull();

@@ -106,18 +106,55 @@ describe("OpenAI request codec", () => {
     expect(decodeRequest({ model: "m", messages: [], reasoning_effort: "xhigh" }).request.reasoning).toBeUndefined();
   });
 
-  test("the schema accepts unknown extra fields and unknown content parts", () => {
+  test("the schema accepts unknown extra fields; a part the model would not see is refused, named, not dropped", () => {
     const body = {
       model: "m",
-      messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }, { type: "text", text: "hi" }] }],
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }, { type: "input_audio", input_audio: { data: "", format: "wav" } }] }],
       transforms: ["middle-out"],
       x_trace: { span: 1 },
     };
     expect(check.Check(body)).toBe(true);
-    const { request } = decodeRequest(body as ChatCompletionBody);
-    expect(request.messages[0]!.content).toEqual([{ type: "text", text: "hi" }]);
+    expect(() => decodeRequest(body as ChatCompletionBody)).toThrow("messages.0.content.1.type");
+    const { request } = decodeRequest({ ...body, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] } as ChatCompletionBody);
     expect(request.openaiFields).toBeUndefined();
     expect(encodeRequest(request, { openaiFields: true })).not.toHaveProperty("transforms");
+  });
+
+  test("file parts are documents: a data URL, bare base64 typed by its file name, a URL; a refusal is the assistant's text", () => {
+    const body = {
+      model: "m",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "file", file: { filename: "q3.pdf", file_data: "data:application/pdf;base64,JVBERi0=" }, cache_control: { type: "ephemeral" } },
+            { type: "file", file: { filename: "notes.txt", file_data: "UmV2ZW51ZSByb3NlLg==" } },
+            { type: "file", file: { file_data: "https://example.com/q4.pdf" } },
+          ],
+        },
+        { role: "assistant", content: [{ type: "refusal", refusal: "I cannot help with that." }] },
+      ],
+    };
+    expect(check.Check(body)).toBe(true);
+    const { request } = decodeRequest(body as ChatCompletionBody);
+    expect(request.messages[0]!.content).toEqual([
+      { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0=" }, title: "q3.pdf", cacheControl: {} },
+      { type: "document", source: { kind: "base64", mediaType: "text/plain", data: "UmV2ZW51ZSByb3NlLg==" }, title: "notes.txt" },
+      { type: "document", source: { kind: "url", url: "https://example.com/q4.pdf" } },
+    ]);
+    expect(request.messages[1]!.content).toEqual([{ type: "text", text: "I cannot help with that." }]);
+    const encoded = encodeRequest(request) as { messages: { content: unknown }[] };
+    expect(encoded.messages[0]!.content).toEqual([
+      body.messages[0]!.content[0],
+      { type: "file", file: { filename: "notes.txt", file_data: "data:text/plain;base64,UmV2ZW51ZSByb3NlLg==" } },
+      { type: "file", file: { file_data: "https://example.com/q4.pdf" } },
+    ]);
+  });
+
+  test("a file part without its data is refused, naming what to send instead", () => {
+    const part = (file: object) => ({ model: "m", messages: [{ role: "user", content: [{ type: "file", file }] }] }) as ChatCompletionBody;
+    expect(() => decodeRequest(part({ file_id: "file-1" }))).toThrow("messages.0.content.0.file.file_id");
+    expect(() => decodeRequest(part({ filename: "a.pdf" }))).toThrow("messages.0.content.0.file");
   });
 
   test("OpenAI's own steering fields are kept as sent and encoded only for vendors that take them", () => {

@@ -1,6 +1,7 @@
 // Anthropic Messages request bodies ⇄ canonical requests: decoded by the ingress, encoded by the provider.
 
-import type { CacheControl, ChatRequest, ContentPart, Message, ReasoningOptions, ToolCall, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
+import { errors } from "../../errors.ts";
+import type { CacheControl, ChatRequest, ContentPart, DocumentSource, Message, ReasoningOptions, ToolCall, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { ANTHROPIC_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
@@ -8,15 +9,38 @@ import type { ContentBlock, MessageParam, MessagesBody } from "./schema.ts";
 import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
 type Block = Record<string, unknown>;
-type TextOrImage = Extract<ContentBlock, { type: "text" | "image" }>;
+type Part = Extract<ContentBlock, { type: "text" | "image" | "document" }>;
 
-function decodePart(block: TextOrImage): ContentPart {
+/** A text, image or document block as a part; `path` names it in a refusal. */
+function decodePart(block: Part, path: string): ContentPart {
   if (block.type === "text") return withCacheControl<ContentPart>({ type: "text", text: block.text }, block);
+  if (block.type === "document") return decodeDocument(block, path);
   const source = block.source;
   return withCacheControl<ContentPart>({
     type: "image",
     source: source.type === "base64" ? { kind: "base64", mediaType: source.media_type, data: source.data } : { kind: "url", url: source.url },
   }, block);
+}
+
+/**
+ * A document from its data, a URL or its text. A file stored at Anthropic, custom content, and
+ * citations (which the answer could not carry back) are refused, the field named.
+ */
+function decodeDocument(block: Extract<ContentBlock, { type: "document" }>, path: string): ContentPart {
+  if (block.citations?.enabled) throw errors.invalidField(`${path}.citations`, "citations are not relayed back; leave them out or send enabled: false");
+  const raw = block.source as { type: string; media_type?: string; data?: string; url?: string };
+  let source: DocumentSource;
+  if (raw.type === "base64") source = { kind: "base64", mediaType: raw.media_type!, data: raw.data! };
+  else if (raw.type === "url") source = { kind: "url", url: raw.url! };
+  else if (raw.type === "text") source = { kind: "text", text: raw.data! };
+  else {
+    const why = raw.type === "file" ? "a stored file's id names a file only Anthropic can read; send its content (base64)" : `a \`${raw.type}\` source is not relayed`;
+    throw errors.invalidField(`${path}.source.type`, `${why}; send base64, url or text`);
+  }
+  const document: ContentPart = { type: "document", source };
+  if (typeof block.title === "string") document.title = block.title;
+  if (typeof block.context === "string") document.context = block.context;
+  return withCacheControl(document, block);
 }
 
 /** `to` with the breakpoint `block` carries, if it carries one. */
@@ -32,32 +56,34 @@ function markedBlock(block: Block, from: { cacheControl?: CacheControl }): Block
   return block;
 }
 
-function decodeUser(content: ContentBlock[], out: Message[]): void {
+function decodeUser(content: ContentBlock[], path: string, out: Message[]): void {
   let parts: ContentPart[] = [];
   const flush = () => {
     if (parts.length > 0) out.push({ role: "user", content: parts });
     parts = [];
   };
-  for (const block of content) {
+  for (let at = 0; at < content.length; at++) {
+    const block = content[at]!;
     if (block.type === "tool_result") {
       flush();
       const inner = block.content ?? [];
-      const content = typeof inner === "string" ? [{ type: "text" as const, text: inner }] : inner.map(decodePart);
+      const content = typeof inner === "string" ? [{ type: "text" as const, text: inner }] : inner.map((part, i) => decodePart(part, `${path}.${at}.content.${i}`));
       const result: Message = { role: "tool", toolCallId: block.tool_use_id, content };
       // Kept when false too: the client's `is_error: false` then goes back as it came.
       if (block.is_error !== undefined) result.isError = block.is_error;
       out.push(withCacheControl(result, block));
-    } else if (block.type === "text" || block.type === "image") parts.push(decodePart(block));
+    } else if (block.type === "text" || block.type === "image" || block.type === "document") parts.push(decodePart(block, `${path}.${at}`));
   }
   flush();
 }
 
-function decodeAssistant(content: ContentBlock[]): Message {
+function decodeAssistant(content: ContentBlock[], path: string): Message {
   const message: Extract<Message, { role: "assistant" }> = { role: "assistant", content: [] };
   const thinking = new ThinkingReader();
-  for (const block of content) {
+  for (let at = 0; at < content.length; at++) {
+    const block = content[at]!;
     if (thinking.read(block)) continue;
-    if (block.type === "text" || block.type === "image") message.content.push(decodePart(block));
+    if (block.type === "text" || block.type === "image" || block.type === "document") message.content.push(decodePart(block, `${path}.${at}`));
     else if (block.type === "tool_use") {
       (message.toolCalls ??= []).push(withCacheControl<ToolCall>({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) }, block));
     }
@@ -66,10 +92,10 @@ function decodeAssistant(content: ContentBlock[]): Message {
   return message;
 }
 
-function decodeMessage(message: MessageParam, out: Message[]): void {
+function decodeMessage(message: MessageParam, path: string, out: Message[]): void {
   const blocks: ContentBlock[] = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
-  if (message.role === "user") decodeUser(blocks, out);
-  else out.push(decodeAssistant(blocks));
+  if (message.role === "user") decodeUser(blocks, path, out);
+  else out.push(decodeAssistant(blocks, path));
 }
 
 function decodeToolChoice(choice: NonNullable<MessagesBody["tool_choice"]>): ToolChoice {
@@ -90,10 +116,10 @@ export const ANTHROPIC_FIELDS = ["context_management", "output_config", "mcp_ser
 export function decodeRequest(body: MessagesBody, betas?: string[]): { request: ChatRequest } {
   const messages: Message[] = [];
   if (body.system !== undefined) {
-    const parts = typeof body.system === "string" ? [{ type: "text" as const, text: body.system }] : body.system.map(decodePart);
+    const parts = typeof body.system === "string" ? [{ type: "text" as const, text: body.system }] : body.system.map((block, at) => decodePart(block, `system.${at}`));
     if (parts.length > 0) messages.push({ role: "system", content: parts });
   }
-  for (const message of body.messages) decodeMessage(message, messages);
+  body.messages.forEach((message, at) => decodeMessage(message, `messages.${at}.content`, messages));
   const request: ChatRequest = { model: body.model, messages, maxTokens: body.max_tokens, stream: body.stream === true };
   if (body.tools) {
     request.tools = body.tools.map((tool) => {
@@ -125,11 +151,25 @@ const EFFORT_BUDGET = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as
 
 function encodePart(part: ContentPart): Block {
   if (part.type === "text") return markedBlock({ type: "text", text: part.text }, part);
+  if (part.type === "document") return markedBlock(encodeDocument(part), part);
   const source = part.source;
   return markedBlock({
     type: "image",
     source: source.kind === "base64" ? { type: "base64", media_type: source.mediaType, data: source.data } : { type: "url", url: source.url },
   }, part);
+}
+
+/** A document block. Anthropic reads base64 data as a PDF only: a text file's data goes as its text. */
+function encodeDocument(part: Extract<ContentPart, { type: "document" }>): Block {
+  const { source } = part;
+  const block: Block = { type: "document" };
+  if (source.kind === "url") block.source = { type: "url", url: source.url };
+  else if (source.kind === "text") block.source = { type: "text", media_type: "text/plain", data: source.text };
+  else if (source.mediaType.startsWith("text/")) block.source = { type: "text", media_type: "text/plain", data: Buffer.from(source.data, "base64").toString("utf8") };
+  else block.source = { type: "base64", media_type: source.mediaType, data: source.data };
+  if (part.title !== undefined) block.title = part.title;
+  if (part.context !== undefined) block.context = part.context;
+  return block;
 }
 
 function parseArguments(text: string): unknown {

@@ -23,6 +23,26 @@ const ImageBlock = Type.Object(
   open,
 );
 
+/** Sources a document may come from; a stored file or custom content are refused by the decoder, named. */
+const DocumentSource = Type.Union([
+  Type.Object({ type: Type.Literal("base64"), media_type: Type.String(), data: Type.String() }, open),
+  Type.Object({ type: Type.Literal("url"), url: Type.String() }, open),
+  Type.Object({ type: Type.Literal("text"), media_type: Type.Optional(Type.String()), data: Type.String() }, open),
+  Type.Object({ type: Type.String() }, open),
+]);
+
+const DocumentBlock = Type.Object(
+  {
+    type: Type.Literal("document"),
+    source: DocumentSource,
+    title: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    context: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    citations: Type.Optional(Type.Union([Type.Object({ enabled: Type.Optional(Type.Boolean()) }, open), Type.Null()])),
+    cache_control: CacheControlBody,
+  },
+  open,
+);
+
 const ToolUseBlock = Type.Object(
   { type: Type.Literal("tool_use"), id: Type.String(), name: Type.String(), input: Type.Unknown(), cache_control: CacheControlBody },
   open,
@@ -32,7 +52,7 @@ const ToolResultBlock = Type.Object(
   {
     type: Type.Literal("tool_result"),
     tool_use_id: Type.String(),
-    content: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Union([TextBlock, ImageBlock]))])),
+    content: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Union([TextBlock, ImageBlock, DocumentBlock]))])),
     is_error: Type.Optional(Type.Boolean()),
     cache_control: CacheControlBody,
   },
@@ -46,7 +66,7 @@ const ThinkingBlock = Type.Object(
 
 const RedactedThinkingBlock = Type.Object({ type: Type.Literal("redacted_thinking"), data: Type.String() }, open);
 
-export const ContentBlock = Type.Union([TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
+export const ContentBlock = Type.Union([TextBlock, ImageBlock, DocumentBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
 export type ContentBlock = Static<typeof ContentBlock>;
 
 export const MessageParam = Type.Object(

@@ -1,15 +1,17 @@
 // Chat Completions request bodies ⇄ canonical ChatRequest, both directions in one place.
 
+import { errors } from "../../errors.ts";
 import type {
   ChatRequest,
   ContentPart,
+  DocumentSource,
   Message,
   ReasoningOptions,
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
 } from "../../kit/canonical.ts";
-import { decodeCacheControl, encodeCacheControl } from "../cache-control.ts";
+import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { OPENAI_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
@@ -94,16 +96,14 @@ export function decodeRequest(body: ChatCompletionBody): DecodedRequest {
   return decoded;
 }
 
-function decodeContent(content: string | ContentPartBody[] | null | undefined): ContentPart[] {
+function decodeContent(content: string | ContentPartBody[] | null | undefined, path: string): ContentPart[] {
   if (content == null) return [];
   if (typeof content === "string") return [{ type: "text", text: content }];
   const parts: ContentPart[] = [];
-  for (const part of content) {
+  for (let at = 0; at < content.length; at++) {
+    const part = content[at]!;
     if (part.type === "text" && "text" in part && typeof part.text === "string") {
-      const text: ContentPart = { type: "text", text: part.text };
-      const mark = "cache_control" in part ? decodeCacheControl(part.cache_control) : undefined;
-      if (mark) text.cacheControl = mark;
-      parts.push(text);
+      parts.push(withCacheControl({ type: "text", text: part.text }, part));
     } else if (part.type === "image_url" && "image_url" in part) {
       const { url, detail } = part.image_url as { url: string; detail?: "auto" | "low" | "high" };
       const match = DATA_URL.exec(url);
@@ -113,26 +113,74 @@ function decodeContent(content: string | ContentPartBody[] | null | undefined): 
       };
       if (detail) image.detail = detail;
       parts.push(image);
+    } else if (part.type === "refusal" && "refusal" in part && typeof part.refusal === "string") {
+      // An assistant's refusal is what it said: any vendor reads it back as its text.
+      parts.push({ type: "text", text: part.refusal });
+    } else {
+      parts.push(decodeFile(part, `${path}.${at}`));
     }
   }
   return parts;
 }
 
-function decodeMessage(message: MessageBody): Message {
+/** `to` with the breakpoint `part` carries, if it carries one. */
+function withCacheControl<T extends ContentPart>(to: T, part: ContentPartBody): T {
+  const mark = decodeCacheControl((part as CacheControlField).cache_control);
+  if (mark) to.cacheControl = mark;
+  return to;
+}
+
+/**
+ * A file part as a document. Anything else the model would have to hear or read (input audio, a
+ * part type we do not know) is refused, the part named, rather than dropped unseen.
+ */
+function decodeFile(part: ContentPartBody, path: string): ContentPart {
+  if (part.type !== "file") {
+    const why = part.type === "input_audio" ? "audio input is not relayed" : `a \`${part.type}\` part is not relayed`;
+    throw errors.invalidField(`${path}.type`, `${why}; send text, image_url or file parts`);
+  }
+  const file = (part as { file?: { file_data?: string; file_id?: string; filename?: string } }).file;
+  if (typeof file?.file_data !== "string") {
+    const why = file?.file_id !== undefined
+      ? "a stored file's id names a file only the vendor holding it can read; send its content as `file_data` (a data: URL)"
+      : "expected `file_data`, the file's content as a data: URL";
+    throw errors.invalidField(`${path}.file${file?.file_id !== undefined ? ".file_id" : ""}`, why);
+  }
+  const data = file.file_data;
+  const match = DATA_URL.exec(data);
+  const source: DocumentSource = match
+    ? { kind: "base64", mediaType: match[1]!, data: match[2]! }
+    : /^https?:\/\//i.test(data)
+      ? { kind: "url", url: data }
+      : { kind: "base64", mediaType: mediaTypeOf(file.filename) ?? "application/pdf", data };
+  const document: ContentPart = { type: "document", source };
+  if (file.filename !== undefined) document.title = file.filename;
+  return withCacheControl(document, part);
+}
+
+const DOCUMENT_TYPES: Record<string, string> = { pdf: "application/pdf", txt: "text/plain", md: "text/markdown", csv: "text/csv", html: "text/html" };
+
+function mediaTypeOf(filename: string | undefined): string | undefined {
+  const extension = filename && /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase();
+  return extension ? DOCUMENT_TYPES[extension] : undefined;
+}
+
+function decodeMessage(message: MessageBody, index: number): Message {
+  const path = `messages.${index}.content`;
   switch (message.role) {
     case "system":
     case "developer": {
-      const system: Message = { role: "system", content: decodeContent(message.content) };
+      const system: Message = { role: "system", content: decodeContent(message.content, path) };
       if (message.role === "developer") system.developer = true;
       return system;
     }
     case "user": {
-      const user: Message = { role: "user", content: decodeContent(message.content) };
+      const user: Message = { role: "user", content: decodeContent(message.content, path) };
       if (message.name !== undefined) user.name = message.name;
       return user;
     }
     case "assistant": {
-      const assistant: Message = { role: "assistant", content: decodeContent(message.content) };
+      const assistant: Message = { role: "assistant", content: decodeContent(message.content, path) };
       if (message.tool_calls?.length) {
         assistant.toolCalls = message.tool_calls.map((call) => ({
           id: call.id,
@@ -145,7 +193,7 @@ function decodeMessage(message: MessageBody): Message {
       return assistant;
     }
     case "tool":
-      return { role: "tool", toolCallId: message.tool_call_id, content: decodeContent(message.content) };
+      return { role: "tool", toolCallId: message.tool_call_id, content: decodeContent(message.content, path) };
   }
 }
 
@@ -218,13 +266,46 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
 function encodeContent(content: ContentPart[]): string | Record<string, unknown>[] {
   const only = content[0];
   if (content.length === 1 && only?.type === "text" && !only.cacheControl) return only.text;
-  return content.map((part) => {
-    if (part.type === "text") {
-      return part.cacheControl ? { type: "text", text: part.text, cache_control: encodeCacheControl(part.cacheControl) } : { type: "text", text: part.text };
-    }
-    const url = part.source.kind === "url" ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`;
-    return { type: "image_url", image_url: part.detail ? { url, detail: part.detail } : { url } };
-  });
+  const parts: Record<string, unknown>[] = [];
+  for (const part of content) {
+    if (part.type === "text") parts.push(markedPart({ type: "text", text: part.text }, part));
+    else if (part.type === "image") parts.push(encodeImage(part));
+    else encodeDocument(part, parts);
+  }
+  return parts;
+}
+
+function encodeImage(part: Extract<ContentPart, { type: "image" }>): Record<string, unknown> {
+  const url = part.source.kind === "url" ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`;
+  return { type: "image_url", image_url: part.detail ? { url, detail: part.detail } : { url } };
+}
+
+/**
+ * A document as a file part: its data as a data: URL with a file name, both of which OpenAI
+ * requires (a URL goes as it is, which OpenRouter takes). Plain text has no file part of its own
+ * and goes as text; what the client said about a document follows it as text.
+ */
+function encodeDocument(part: Extract<ContentPart, { type: "document" }>, out: Record<string, unknown>[]): void {
+  const { source, title, context } = part;
+  if (source.kind === "text") {
+    out.push(markedPart({ type: "text", text: title === undefined ? source.text : `${title}\n\n${source.text}` }, part));
+  } else {
+    const data = source.kind === "url" ? source.url : `data:${source.mediaType};base64,${source.data}`;
+    const filename = title ?? (source.kind === "base64" ? `document.${extensionOf(source.mediaType)}` : undefined);
+    out.push(markedPart({ type: "file", file: filename === undefined ? { file_data: data } : { filename, file_data: data } }, part));
+  }
+  if (context !== undefined) out.push({ type: "text", text: context });
+}
+
+function extensionOf(mediaType: string): string {
+  for (const extension in DOCUMENT_TYPES) if (DOCUMENT_TYPES[extension] === mediaType) return extension;
+  return "bin";
+}
+
+/** `encoded` with the breakpoint `part` carries, if it carries one (OpenRouter reads them on text and file parts). */
+function markedPart(encoded: Record<string, unknown>, part: ContentPart): Record<string, unknown> {
+  if (part.cacheControl) encoded.cache_control = encodeCacheControl(part.cacheControl);
+  return encoded;
 }
 
 function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["reasoningField"]): Record<string, unknown> {

@@ -34,10 +34,23 @@ const ImagePart = Type.Object(
   open,
 );
 
-/** Parts we do not translate (input_audio, file, refusal): accepted, then dropped. */
+/** A document: its data (a data URL, as OpenAI's guide sends a PDF, or bare base64), or a stored file's id. */
+const FilePart = Type.Object(
+  {
+    type: Type.Literal("file"),
+    file: Type.Object(
+      { file_data: Type.Optional(Type.String()), file_id: Type.Optional(Type.String()), filename: Type.Optional(Type.String()) },
+      open,
+    ),
+    cache_control: CacheControlBody,
+  },
+  open,
+);
+
+/** Any other part (input_audio, an assistant's refusal): named here, and refused or translated by the decoder. */
 const OtherPart = Type.Object({ type: Type.String() }, open);
 
-export const ContentPartBody = Type.Union([TextPart, ImagePart, OtherPart]);
+export const ContentPartBody = Type.Union([TextPart, ImagePart, FilePart, OtherPart]);
 export type ContentPartBody = Static<typeof ContentPartBody>;
 
 const Content = Type.Union([Type.String(), Type.Array(ContentPartBody)]);

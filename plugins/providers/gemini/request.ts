@@ -9,9 +9,9 @@ interface Content {
 }
 
 const EFFORT_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
-const MIME_BY_EXTENSION: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif", heic: "image/heic", pdf: "application/pdf" };
+const MIME_BY_EXTENSION: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif", heic: "image/heic", pdf: "application/pdf", txt: "text/plain" };
 
-function imageMime(url: string): string | undefined {
+function mediaTypeOf(url: string): string | undefined {
   const match = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(url);
   return match ? MIME_BY_EXTENSION[match[1]!.toLowerCase()] : undefined;
 }
@@ -19,10 +19,22 @@ function imageMime(url: string): string | undefined {
 function encodePart(part: ContentPart): Part {
   if (part.type === "text") return { text: part.text };
   const source = part.source;
+  if (source.kind === "text") return { text: part.type === "document" && part.title !== undefined ? `${part.title}\n\n${source.text}` : source.text };
   if (source.kind === "base64") return { inlineData: { mimeType: source.mediaType, data: source.data } };
   // URLs go to the vendor as URLs: the gateway never fetches what a client names.
-  const mimeType = imageMime(source.url);
+  const mimeType = mediaTypeOf(source.url);
   return { fileData: { ...(mimeType ? { mimeType } : {}), fileUri: source.url } };
+}
+
+/** A turn's parts, without empty texts (which Gemini refuses); what a client said about a document follows it as text. */
+function encodeParts(content: ContentPart[]): Part[] {
+  const parts: Part[] = [];
+  for (const part of content) {
+    if (part.type === "text" && part.text === "") continue;
+    parts.push(encodePart(part));
+    if (part.type === "document" && part.context !== undefined) parts.push({ text: part.context });
+  }
+  return parts;
 }
 
 /** Gemini has no tool-call ids; ours are `call_<n>_<name>`, so a result maps back to its function by name. */
@@ -47,10 +59,9 @@ function functionResponse(message: Extract<Message, { role: "tool" }>, name: str
 }
 
 function encodeTurn(message: Exclude<Message, { role: "system" }>, names: Map<string, string>): Content {
-  if (message.role === "user") return { role: "user", parts: message.content.map(encodePart) };
+  if (message.role === "user") return { role: "user", parts: encodeParts(message.content) };
   if (message.role === "tool") return { role: "user", parts: [functionResponse(message, names.get(message.toolCallId) ?? nameFromId(message.toolCallId))] };
-  const parts: Part[] = [];
-  for (const part of message.content) if (part.type !== "text" || part.text !== "") parts.push(encodePart(part));
+  const parts = encodeParts(message.content);
   (message.toolCalls ?? []).forEach((call, i) => {
     names.set(call.id, call.name);
     let args: unknown = {};

@@ -99,6 +99,13 @@ describe("Anthropic request codec", () => {
     expect((encodeRequest(textFile, { defaultMaxTokens: 4096 }) as { messages: { content: unknown[] }[] }).messages[0]!.content).toEqual([notes]);
   });
 
+  test("a document source missing its data, or of a type not relayed, is refused naming it", () => {
+    const withSource = (source: object) => ({ model: "m", max_tokens: 10, messages: [{ role: "user", content: [{ type: "document", source }] }] }) as MessagesBody;
+    expect(check.Check(withSource({ type: "base64", media_type: "application/pdf" }))).toBe(true);
+    expect(() => decodeRequest(withSource({ type: "base64", media_type: "application/pdf" }))).toThrow("messages.0.content.0.source`");
+    expect(() => decodeRequest(withSource({ type: "content", content: [] }))).toThrow("messages.0.content.0.source.type");
+  });
+
   test("every prompt-cache breakpoint survives decode then encode, where it was and with its ttl", () => {
     // Where agents put them: the system prompt, the last tool, and the newest turn's last block,
     // which in a tool loop is a tool result (or the call before it).

@@ -157,6 +157,12 @@ describe("OpenAI request codec", () => {
     expect(() => decodeRequest(part({ filename: "a.pdf" }))).toThrow("messages.0.content.0.file");
   });
 
+  test("a part of a type the gateway reads, without its member, is refused naming the member", () => {
+    const body = { model: "m", messages: [{ role: "user", content: [{ type: "text", text: "hi" }, { type: "image_url" }] }] };
+    expect(check.Check(body)).toBe(true);
+    expect(() => decodeRequest(body as ChatCompletionBody)).toThrow("messages.0.content.1.image_url");
+  });
+
   test("OpenAI's own steering fields are kept as sent and encoded only for vendors that take them", () => {
     const fields = {
       logit_bias: { "50256": -100 },

@@ -28,19 +28,24 @@ function decodePart(block: Part, path: string): ContentPart {
  */
 function decodeDocument(block: Extract<ContentBlock, { type: "document" }>, path: string): ContentPart {
   if (block.citations?.enabled) throw errors.invalidField(`${path}.citations`, "citations are not relayed back; leave them out or send enabled: false");
-  const raw = block.source as { type: string; media_type?: string; data?: string; url?: string };
-  let source: DocumentSource;
-  if (raw.type === "base64") source = { kind: "base64", mediaType: raw.media_type!, data: raw.data! };
-  else if (raw.type === "url") source = { kind: "url", url: raw.url! };
-  else if (raw.type === "text") source = { kind: "text", text: raw.data! };
-  else {
-    const why = raw.type === "file" ? "a stored file's id names a file only Anthropic can read; send its content (base64)" : `a \`${raw.type}\` source is not relayed`;
-    throw errors.invalidField(`${path}.source.type`, `${why}; send base64, url or text`);
-  }
+  const source = documentSource(block.source as Record<string, unknown>, `${path}.source`);
   const document: ContentPart = { type: "document", source };
   if (typeof block.title === "string") document.title = block.title;
   if (typeof block.context === "string") document.context = block.context;
   return withCacheControl(document, block);
+}
+
+/** The schema lets any source type through, so that this can name what is wrong with one. */
+function documentSource(raw: Record<string, unknown>, path: string): DocumentSource {
+  const { type, media_type: mediaType, data, url } = raw;
+  if (type === "base64" && typeof mediaType === "string" && typeof data === "string") return { kind: "base64", mediaType, data };
+  if (type === "url" && typeof url === "string") return { kind: "url", url };
+  if (type === "text" && typeof data === "string") return { kind: "text", text: data };
+  if (type === "base64" || type === "url" || type === "text") {
+    throw errors.invalidField(path, type === "url" ? "a url source needs its `url`" : `a ${type} source needs its \`data\`${type === "base64" ? " and `media_type`" : ""}`);
+  }
+  const why = type === "file" ? "a stored file's id names a file only Anthropic can read; send its content (base64)" : `a \`${String(type)}\` source is not relayed`;
+  throw errors.invalidField(`${path}.type`, `${why}; send base64, url or text`);
 }
 
 /** `to` with the breakpoint `block` carries, if it carries one. */

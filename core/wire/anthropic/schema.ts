@@ -23,13 +23,11 @@ const ImageBlock = Type.Object(
   open,
 );
 
-/** Sources a document may come from; a stored file or custom content are refused by the decoder, named. */
-const DocumentSource = Type.Union([
-  Type.Object({ type: Type.Literal("base64"), media_type: Type.String(), data: Type.String() }, open),
-  Type.Object({ type: Type.Literal("url"), url: Type.String() }, open),
-  Type.Object({ type: Type.Literal("text"), media_type: Type.Optional(Type.String()), data: Type.String() }, open),
-  Type.Object({ type: Type.String() }, open),
-]);
+/**
+ * Where a document comes from: base64 data, a URL or text. Any type passes here, so that the
+ * decoder can name what is wrong: a stored file, custom content, or a source missing its member.
+ */
+const DocumentSource = Type.Object({ type: Type.String() }, open);
 
 const DocumentBlock = Type.Object(
   {

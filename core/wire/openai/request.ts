@@ -136,6 +136,8 @@ function withCacheControl<T extends ContentPart>(to: T, part: ContentPartBody): 
  */
 function decodeFile(part: ContentPartBody, path: string): ContentPart {
   if (part.type !== "file") {
+    // A part of a type we read lacks its member of that name (`text`, `image_url`, `refusal`).
+    if (OWN_MEMBER_PARTS.has(part.type)) throw errors.invalidField(`${path}.${part.type}`, `a ${part.type} part needs its \`${part.type}\``);
     const why = part.type === "input_audio" ? "audio input is not relayed" : `a \`${part.type}\` part is not relayed`;
     throw errors.invalidField(`${path}.type`, `${why}; send text, image_url or file parts`);
   }
@@ -157,6 +159,8 @@ function decodeFile(part: ContentPartBody, path: string): ContentPart {
   if (file.filename !== undefined) document.title = file.filename;
   return withCacheControl(document, part);
 }
+
+const OWN_MEMBER_PARTS = new Set(["text", "image_url", "refusal"]);
 
 const DOCUMENT_TYPES: Record<string, string> = { pdf: "application/pdf", txt: "text/plain", md: "text/markdown", csv: "text/csv", html: "text/html" };
 

@@ -106,7 +106,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
 
   if (result.success.kind === "response") {
     const response = result.success.response;
-    const usage = response.usage ?? estimateUsage(inputTokens(), response.text.length + (response.reasoning?.length ?? 0));
+    const usage = response.usage ?? estimateUsage(inputTokens(), response.text.length + (response.reasoning?.length ?? 0) + (response.refusal?.length ?? 0));
     const metered = safeMeter(usage, result.endpoint, fee, principal, deps.log);
     row.succeeded(metered, result.success.ttftMs);
     return { kind: "response", response: { ...response, usage }, served, metered };

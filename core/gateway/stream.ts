@@ -106,7 +106,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     const events = step.value ?? [];
     for (const event of events) {
       if (event.type === "usage") this.usage = event.usage;
-      else if (event.type === "text" || event.type === "reasoning") this.outputChars += event.text.length;
+      else if (event.type === "text" || event.type === "reasoning" || event.type === "refusal") this.outputChars += event.text.length;
       else if (event.type === "tool_call_delta") this.outputChars += event.arguments.length;
     }
     if (step.done) {

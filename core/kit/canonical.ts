@@ -168,6 +168,8 @@ export interface ChatResponse {
   /** As on an assistant message: the vendor's blocks when one signature or one text cannot carry them. */
   reasoningBlocks?: ReasoningBlock[];
   toolCalls: ToolCall[];
+  /** What the model said in declining the request (OpenAI's `refusal`), apart from its text. */
+  refusal?: string;
   finishReason: FinishReason;
   /** The vendor's own finish reason, kept as it was. */
   nativeFinishReason?: string;
@@ -177,6 +179,8 @@ export interface ChatResponse {
 export type StreamEvent =
   | { type: "start"; id: string; model: string }
   | { type: "text"; text: string }
+  /** A piece of the model's refusal (OpenAI's `delta.refusal`). */
+  | { type: "refusal"; text: string }
   | { type: "reasoning"; text: string; signature?: string }
   /** A reasoning block the vendor sent encrypted: passed on whole to clients that can replay it. */
   | { type: "redacted_reasoning"; data: string }

@@ -15,6 +15,8 @@ export interface RecordedRequest {
 export interface FakeReply {
   text?: string;
   reasoning?: string;
+  /** OpenAI only: what the model said in declining, sent as `refusal` with no content. */
+  refusal?: string;
   /** Anthropic only: a redacted_thinking block's encrypted data, sent after the thinking block. */
   redactedThinking?: string;
   toolCalls?: { id: string; name: string; arguments: string }[];

@@ -37,7 +37,7 @@ function usageOf(reply: FakeReply) {
 }
 
 function completion(reply: FakeReply, request: RecordedRequest): unknown {
-  const message: Record<string, unknown> = { role: "assistant", content: reply.text ?? null, refusal: null, annotations: [] };
+  const message: Record<string, unknown> = { role: "assistant", content: reply.text ?? null, refusal: reply.refusal ?? null, annotations: [] };
   // OpenAI keeps reasoning hidden; compatible vendors (DeepSeek) return it in this field.
   if (reply.reasoning) message.reasoning_content = reply.reasoning;
   if (reply.toolCalls?.length) {
@@ -88,6 +88,7 @@ function chunks(reply: FakeReply, request: RecordedRequest): string[] {
   frames.push(delta({ role: "assistant", content: toolsFirst ? null : "", ...(toolsFirst ? { tool_calls: [start(0)] } : {}), refusal: null }));
   for (const piece of pieces(reply.reasoning ?? "", 3)) frames.push(delta({ reasoning_content: piece }));
   for (const word of (reply.text ?? "").match(WORD_PIECES) ?? []) frames.push(delta({ content: word }));
+  for (const word of (reply.refusal ?? "").match(WORD_PIECES) ?? []) frames.push(delta({ refusal: word }));
   calls.forEach((call, i) => {
     if (!(toolsFirst && i === 0)) frames.push(delta({ tool_calls: [start(i)] }));
     for (const part of pieces(call.arguments, 3)) frames.push(delta({ tool_calls: [{ index: i, function: { arguments: part } }] }));

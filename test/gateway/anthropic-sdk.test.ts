@@ -67,6 +67,18 @@ describe("Anthropic clients", () => {
     expect(response.status).toBe(200);
   });
 
+  test("a vendor's refusal reaches an Anthropic client as what the model said, JSON and stream", async () => {
+    const refusal = "I'm sorry, I cannot help with that.";
+    const ask = { model: "gpt-5-mini", max_tokens: 100, messages: [{ role: "user" as const, content: "Describe the vault's combination." }] };
+    openaiFake.enqueue({ kind: "reply", reply: { refusal } });
+    const message = await client.messages.create(ask);
+    expect(message.content).toMatchObject([{ type: "text", text: refusal }]);
+    expect(message.content).toHaveLength(1);
+    openaiFake.enqueue({ kind: "reply", reply: { refusal } });
+    const streamed = await client.messages.stream(ask).finalMessage();
+    expect(streamed.content).toMatchObject([{ type: "text", text: refusal }]);
+  });
+
   describe("documents", () => {
     const data = Buffer.from("%PDF-1.7 /Type /Page").toString("base64");
     const content: Anthropic.ContentBlockParam[] = [

@@ -118,6 +118,24 @@ describe("OpenAI clients", () => {
     expect(images[1]!.source!.url).toBe("https://images.example.com/cat.png");
   });
 
+  test("a refusal reaches the client as its refusal, JSON and stream, where it used to arrive as empty content", async () => {
+    const refusal = "I'm sorry, I cannot help with that.";
+    const ask = {
+      model: "gpt-5-mini",
+      messages: [{ role: "user" as const, content: "Describe the vault's combination." }],
+      response_format: { type: "json_schema" as const, json_schema: { name: "answer", strict: true, schema: { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false } } },
+    };
+    openaiFake.enqueue({ kind: "reply", reply: { refusal } });
+    const parsed = await client.chat.completions.parse(ask);
+    expect(parsed.choices[0]!.message.refusal).toBe(refusal);
+    expect(parsed.choices[0]!.message.content).toBeNull();
+    expect(parsed.choices[0]!.message.parsed).toBeNull();
+    openaiFake.enqueue({ kind: "reply", reply: { refusal } });
+    const streamed = await client.chat.completions.stream(ask).finalChatCompletion();
+    expect(streamed.choices[0]!.message.refusal).toBe(refusal);
+    expect(streamed.choices[0]!.message.content ?? "").toBe("");
+  });
+
   describe("documents", () => {
     const pdf = `data:application/pdf;base64,${Buffer.from("%PDF-1.7 /Type /Page").toString("base64")}`;
     const question = (model: string) => ({

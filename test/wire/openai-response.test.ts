@@ -8,6 +8,7 @@ import keyFixture from "../fixtures/openai/error-invalid-api-key.json";
 import rateFixture from "../fixtures/openai/error-rate-limit.json";
 import completionFixture from "../fixtures/openai/chat-completion.json";
 import toolFixture from "../fixtures/openai/chat-completion-tool-calls.json";
+import refusalFixture from "../fixtures/openai/chat-completion-refusal.json";
 
 const toolResponse: ChatResponse = {
   id: "gen-1",
@@ -33,6 +34,14 @@ describe("OpenAI response codec", () => {
   test("a plain text response survives encode then decode", () => {
     const response: ChatResponse = { id: "gen-2", model: "m", created: 1, text: "Hi", toolCalls: [], finishReason: "length", nativeFinishReason: "max_tokens" };
     expect(decodeResponse(encodeResponse(response, { id: "gen-2", model: "m" }))).toEqual(response);
+  });
+
+  test("a structured-output refusal keeps its refusal, and goes back with no content", () => {
+    const response = decodeResponse(refusalFixture);
+    expect(response.refusal).toBe("I'm sorry, I cannot assist with that request.");
+    expect(response.text).toBe("");
+    const message = (encodeResponse(response, { id: "gen-3", model: "gpt-4o" }).choices as { message: Record<string, unknown> }[])[0]!.message;
+    expect(message).toEqual({ role: "assistant", content: null, refusal: "I'm sorry, I cannot assist with that request." });
   });
 
   test("encodeResponse adds the cost in USD to usage when given", () => {

@@ -139,6 +139,17 @@ describe("OpenAI stream codec", () => {
     expect(error).toMatchObject({ code: "upstream_error", retryable: true });
   });
 
+  test("refusal deltas become refusal events and go out as refusal deltas", async () => {
+    const frame = (delta: object) => `data: ${JSON.stringify({ id: "g", model: "m", choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+    const vendor = frame({ role: "assistant", refusal: "" }) + frame({ refusal: "I'm sorry," }) + frame({ refusal: " no." }) + "data: [DONE]\n\n";
+    const events = await collect(vendor);
+    expect(events.slice(1)).toEqual([{ type: "refusal", text: "I'm sorry," }, { type: "refusal", text: " no." }]);
+    const encoder = new StreamEncoder({ ...info, includeUsage: false });
+    const out = events.map((event) => encoder.encode(event)).join("");
+    const deltas = out.split("\n\n").filter(Boolean).map((line) => JSON.parse(line.slice(6)).choices[0].delta);
+    expect(deltas).toEqual([{ role: "assistant", content: "" }, { refusal: "I'm sorry," }, { refusal: " no." }]);
+  });
+
   test("reasoning deltas from DeepSeek and OpenRouter both become reasoning events", async () => {
     const frame = (delta: object) => `data: ${JSON.stringify({ id: "g", model: "m", choices: [{ index: 0, delta }] })}\n\n`;
     const events = await collect(frame({ reasoning_content: "one" }) + frame({ reasoning: "two" }) + "data: [DONE]\n\n");

@@ -121,7 +121,9 @@ function parseInput(text: string): unknown {
 /** A canonical response as Anthropic message JSON, for clients of POST /v1/messages. */
 export function encodeResponse(response: ChatResponse, info: { id: string; model: string }): Record<string, unknown> {
   const content = thinkingBlocks(response, { unsigned: true });
-  if (response.text !== "" || response.toolCalls.length === 0) content.push({ type: "text", text: response.text });
+  // Messages has no refusal of its own: it is what the model said.
+  const text = response.refusal ? (response.text ? `${response.text}\n\n${response.refusal}` : response.refusal) : response.text;
+  if (text !== "" || response.toolCalls.length === 0) content.push({ type: "text", text });
   for (const call of response.toolCalls) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseInput(call.arguments) });
   return {
     id: info.id,

@@ -33,6 +33,7 @@ export class StreamEncoder {
       case "start":
         return this.start();
       case "text":
+      case "refusal": // Messages has no refusal of its own: it is what the model said
         if (event.text === "") return "";
         return this.start() + this.openBlock("text", { type: "text", text: "" }) + this.delta({ type: "text_delta", text: event.text });
       case "reasoning": {

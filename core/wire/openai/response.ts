@@ -95,6 +95,8 @@ export function decodeResponse(json: unknown): ChatResponse {
   };
   const reasoning = str(message.reasoning_content) ?? str(message.reasoning);
   if (reasoning) response.reasoning = reasoning;
+  const refusal = str(message.refusal);
+  if (refusal) response.refusal = refusal;
   if (native) response.nativeFinishReason = native;
   const usage = decodeUsage(json.usage);
   if (usage) response.usage = usage;
@@ -103,7 +105,9 @@ export function decodeResponse(json: unknown): ChatResponse {
 
 /** Canonical → chat.completion JSON for our clients. */
 export function encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd?: number }): Json {
-  const message: Json = { role: "assistant", content: response.text || (response.toolCalls.length ? null : "") };
+  // A refusal comes with no content, as OpenAI sends it: the SDK's `parse()` reads `refusal` then.
+  const message: Json = { role: "assistant", content: response.text || (response.toolCalls.length || response.refusal ? null : "") };
+  if (response.refusal) message.refusal = response.refusal;
   if (response.reasoning) message.reasoning = response.reasoning;
   if (response.toolCalls.length) {
     message.tool_calls = response.toolCalls.map((call) => ({

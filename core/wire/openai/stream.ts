@@ -154,6 +154,7 @@ function decodeDelta(delta: Json, calls: ToolCalls, out: StreamEvent[]): void {
   const reasoning = delta.reasoning_content ?? delta.reasoning;
   if (typeof reasoning === "string" && reasoning) out.push({ type: "reasoning", text: reasoning });
   if (typeof delta.content === "string" && delta.content) out.push({ type: "text", text: delta.content });
+  if (typeof delta.refusal === "string" && delta.refusal) out.push({ type: "refusal", text: delta.refusal });
   if (!Array.isArray(delta.tool_calls)) return;
   const toolIndexes = (calls.toolIndexes ??= new Set());
   for (let position = 0; position < delta.tool_calls.length; position++) {
@@ -191,9 +192,10 @@ const ARGUMENTS_CLOSE = `}}]${DELTA_CLOSE}`;
 /** Canonical events → OpenAI SSE text for one client stream. */
 export class StreamEncoder {
   private readonly head: string;
-  /** A text and a reasoning token's frame up to the string's literal, made once a stream (the latter at its first reasoning). */
+  /** A text, reasoning and refusal token's frame up to the string's literal, made once a stream (the latter two at their first). */
   private readonly textOpening: string;
   private reasoningOpening: string | null = null;
+  private refusalOpening: string | null = null;
   /** The same for the arguments of the last tool call written: a call's arguments come as many tokens in a row. */
   private argumentsOpening = { index: -1, text: "" };
   private started = false;
@@ -249,6 +251,8 @@ export class StreamEncoder {
         return event.text ? this.stringDelta(this.textOpening, event.text, DELTA_CLOSE) : "";
       case "reasoning":
         return event.text ? this.stringDelta((this.reasoningOpening ??= this.deltaOpening('"reasoning":')), event.text, DELTA_CLOSE) : "";
+      case "refusal":
+        return event.text ? this.stringDelta((this.refusalOpening ??= this.deltaOpening('"refusal":')), event.text, DELTA_CLOSE) : "";
       case "tool_call_start":
         return this.delta({
           tool_calls: [{ index: event.index, id: event.id, type: "function", function: { name: event.name, arguments: "" } }],

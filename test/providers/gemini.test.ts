@@ -97,6 +97,35 @@ describe("gemini provider", () => {
     ]);
   });
 
+  test("a tool result's images and documents go as its function response's own parts, not dropped", async () => {
+    const request: ChatRequest = {
+      model: "gemini-3-pro",
+      stream: false,
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Screenshot the page." }] },
+        { role: "assistant", content: [], toolCalls: [{ id: "call_0_screenshot", name: "screenshot", arguments: "{}" }] },
+        {
+          role: "tool",
+          toolCallId: "call_0_screenshot",
+          content: [
+            { type: "text", text: "Taken." },
+            { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } },
+            { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0=" } },
+          ],
+        },
+      ],
+    };
+    await provider().chat(request, signal());
+    const contents = (fake.requests[0]!.body as { contents: { parts: unknown[] }[] }).contents;
+    expect(contents[2]!.parts).toEqual([{
+      functionResponse: {
+        name: "screenshot",
+        response: { output: "Taken." },
+        parts: [{ inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } }, { inlineData: { mimeType: "application/pdf", data: "JVBERi0=" } }],
+      },
+    }]);
+  });
+
   test("a reply decodes thoughts, text, a tool call with a synthesized id, and usage with thoughts in output", async () => {
     fake.enqueue({ kind: "reply", reply: toolReply });
     const response = (await provider().chat(conversation, signal())) as ChatResponse;

@@ -46,8 +46,19 @@ function nameFromId(id: string): string {
   return id.replace(/^call_\d+_/, "");
 }
 
+/**
+ * A tool result: its text as the response object, and its images and documents as the response's
+ * own parts (Gemini 3's multimodal function responses), not dropped. A text document is text.
+ */
 function functionResponse(message: Extract<Message, { role: "tool" }>, name: string): Part {
-  const text = message.content.map((p) => (p.type === "text" ? p.text : "")).join("");
+  let text = "";
+  const media: Part[] = [];
+  for (const part of message.content) {
+    if (part.type === "text") text += part.text;
+    else if (part.source.kind === "text") text += part.source.text;
+    else if (part.source.kind === "base64") media.push({ inlineData: { mimeType: part.source.mediaType, data: part.source.data } });
+    else media.push(encodePart(part));
+  }
   let response: unknown;
   try {
     response = JSON.parse(text);
@@ -55,7 +66,7 @@ function functionResponse(message: Extract<Message, { role: "tool" }>, name: str
   // The API wants an object: "output" holds a result, "error" a failure, per the FunctionResponse reference.
   if (message.isError) response = { error: text };
   else if (typeof response !== "object" || response === null || Array.isArray(response)) response = { output: text };
-  return { functionResponse: { name, response } };
+  return { functionResponse: media.length ? { name, response, parts: media } : { name, response } };
 }
 
 function encodeTurn(message: Exclude<Message, { role: "system" }>, names: Map<string, string>): Content {

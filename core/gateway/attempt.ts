@@ -67,6 +67,24 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
 }
 
 /**
+ * One count of a request's input tokens at the vendor, under the endpoint's timeout and the
+ * client's cancellation, as a chat attempt is. Throws a SwitchyardError as `attempt` does.
+ */
+export async function countAttempt(input: AttemptInput & { count: NonNullable<ProviderInstance["countTokens"]> }): Promise<number> {
+  const call = new UpstreamCall(input.endpoint, input.client);
+  try {
+    const counted = await call.guarded(input.count.call(input.provider, input.request, call.signal));
+    call.done();
+    return counted;
+  } catch (error) {
+    call.done();
+    const failure = asGatewayError(error, input.endpoint.provider, call.signal, "countTokens");
+    call.abort(failure);
+    throw failure;
+  }
+}
+
+/**
  * One upstream call's abort: by the client going away, by its timeouts, or by the gateway. A class,
  * not closures over locals: every request makes one, and its timers and client link need no
  * function of their own (the timers get the call as an argument).
@@ -151,7 +169,7 @@ function batchesOf(stream: AsyncIterable<StreamEvent>): EventBatches {
 }
 
 /** A provider's failure as a gateway error: the abort's reason, its own, or one naming the plugin. */
-export function asGatewayError(error: unknown, providerName: string, signal?: AbortSignal): SwitchyardError {
+export function asGatewayError(error: unknown, providerName: string, signal?: AbortSignal, hook = "chat"): SwitchyardError {
   if (signal?.aborted && isSwitchyardError(signal.reason)) return signal.reason;
   if (isSwitchyardError(error)) return error;
   if (error instanceof TypeError || (error instanceof Error && /ECONN|socket|network|fetch failed/i.test(error.message))) {
@@ -162,7 +180,7 @@ export function asGatewayError(error: unknown, providerName: string, signal?: Ab
       metadata: { provider: providerName },
     });
   }
-  return errors.pluginFailed(providerName, "chat", error, { retryable: true });
+  return errors.pluginFailed(providerName, hook, error, { retryable: true });
 }
 
 function timedOut(endpoint: EndpointSpec, setting: string, ms: number): SwitchyardError {

@@ -39,6 +39,11 @@ export interface ProviderInstance {
   chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult>;
   /** The vendor's model ids, if it can list them. */
   models?(signal: AbortSignal): Promise<string[]>;
+  /**
+   * The input tokens the vendor counts for this request, without generating (Anthropic's
+   * count_tokens). Without it, `POST /v1/messages/count_tokens` answers with the gateway's estimate.
+   */
+  countTokens?(request: ChatRequest, signal: AbortSignal): Promise<number>;
   close?(): void | Promise<void>;
 }
 

@@ -3,7 +3,7 @@
 
 import type { ProviderPreferences } from "../dispatch/index.ts";
 import { errors } from "../errors.ts";
-import { CLIENT_BODY } from "../kit/canonical.ts";
+import { CLIENT_BODY, type ChatRequest } from "../kit/canonical.ts";
 import * as anthropic from "../wire/anthropic/index.ts";
 import * as openai from "../wire/openai/index.ts";
 import { bodyValidator } from "./http.ts";
@@ -35,6 +35,12 @@ export const anthropicDialect: Dialect = {
   },
   encodeResponse: (response, info) => anthropic.encodeResponse(response, info),
   streamEncoder: (info) => new anthropic.StreamEncoder({ id: info.id, model: info.model }),
+};
+
+/** POST /v1/messages/count_tokens: a Messages body without its output cap, decoded as a chat's. */
+export const anthropicCount = {
+  validate: bodyValidator(anthropic.CountTokensBody),
+  decode: (body: unknown, headers: Headers): ChatRequest => anthropic.decodeRequest(body as anthropic.MessagesBody, anthropicBetas(headers)).request,
 };
 
 /**

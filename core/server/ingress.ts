@@ -89,7 +89,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
  * away; everything downstream uses the cheap Cancellation. An object rather than closures, as
  * every request makes one.
  */
-class InFlight implements StreamedRequest {
+export class InFlight implements StreamedRequest {
   readonly snapshot: Snapshot;
   readonly client = new Cancellation();
 

@@ -104,15 +104,21 @@ export function anthropicError(type: string, message: string) {
   return { type: "error", error: { type, message } };
 }
 
+const COUNT_TOKENS = "/v1/messages/count_tokens";
+
 export function startFakeAnthropic(fallback?: Behaviour<FakeReply>): FakeServer<FakeReply> {
   return startFakeServer<FakeReply>(
     {
-      matches: (method, path) => (method === "POST" && path === "/v1/messages") || (method === "GET" && path === "/v1/models"),
+      matches: (method, path) =>
+        (method === "POST" && (path === "/v1/messages" || path === COUNT_TOKENS)) || (method === "GET" && path === "/v1/models"),
       isStream: (request) => (request.body as { stream?: unknown } | undefined)?.stream === true,
-      json: (reply, request) =>
-        request.path === "/v1/models"
-          ? { data: [{ type: "model", id: reply.model ?? "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" }], has_more: false, first_id: null, last_id: null }
-          : messageJson(reply, request),
+      json: (reply, request) => {
+        if (request.path === "/v1/models") {
+          return { data: [{ type: "model", id: reply.model ?? "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" }], has_more: false, first_id: null, last_id: null };
+        }
+        // count_tokens answers with the count alone; a reply's input usage stands for it.
+        return request.path === COUNT_TOKENS ? { input_tokens: reply.usage?.input ?? 25 } : messageJson(reply, request);
+      },
       frames: streamFrames,
     },
     fallback ?? { kind: "reply", reply: { text: "Hello from the fake vendor." } },

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { vendorSuite } from "./configs.ts";
-import { FAKE_SIGNATURE } from "../fakes/anthropic.ts";
+import { anthropicError, FAKE_SIGNATURE } from "../fakes/anthropic.ts";
 import { postJson } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
@@ -77,6 +77,62 @@ describe("Anthropic clients", () => {
     openaiFake.enqueue({ kind: "reply", reply: { refusal } });
     const streamed = await client.messages.stream(ask).finalMessage();
     expect(streamed.content).toMatchObject([{ type: "text", text: refusal }]);
+  });
+
+  describe("count_tokens, as Claude Code calls it every turn", () => {
+    const turn = {
+      system: "You are a careful engineer.",
+      messages: [{ role: "user" as const, content: "Read the build log." }],
+      tools: [{ name: "read_file", description: "Reads a file", input_schema: { type: "object" as const, properties: { path: { type: "string" } } } }],
+    };
+
+    test("is counted by Anthropic for a Claude model, with the prompt's fields only", async () => {
+      anthropicFake.enqueue({ kind: "reply", reply: { usage: { input: 2095, output: 0 } } });
+      const { data, response } = await client.beta.messages
+        .countTokens({ ...turn, model: "claude-sonnet", betas: ["context-management-2025-06-27"] })
+        .withResponse();
+      expect(data.input_tokens).toBe(2095);
+      expect(response.headers.get("x-switchyard-provider")).toBe("anthropic");
+      expect(response.headers.get("x-switchyard-estimated")).toBeNull();
+      // Nothing was generated: no usage, no ledger row.
+      await gateway.runtime.ledger.flush();
+      expect(await gateway.runtime.ledger.generation(response.headers.get("x-request-id")!)).toBeNull();
+      const sent = anthropicFake.requests.at(-1)!;
+      expect(sent.path).toBe("/v1/messages/count_tokens");
+      expect(sent.headers["x-api-key"]).toBe("sk-ant-test-secret");
+      // The SDK adds the counting beta of its own; both go on to Anthropic.
+      expect(sent.headers["anthropic-beta"]!.split(",")).toContain("context-management-2025-06-27");
+      expect(sent.body).toEqual({
+        model: "claude-sonnet-4-5",
+        system: turn.system,
+        messages: [{ role: "user", content: [{ type: "text", text: "Read the build log." }] }],
+        tools: turn.tools,
+      });
+    });
+
+    test("is the gateway's estimate, said so, for a vendor that cannot count, and when Anthropic is down", async () => {
+      const before = openaiFake.requests.length;
+      const { data, response } = await client.messages.countTokens({ ...turn, model: "gpt-5-mini" }).withResponse();
+      expect(response.headers.get("x-switchyard-estimated")).toBe("true");
+      expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+      const chars = turn.system.length + turn.messages[0]!.content.length + "read_file".length + "Reads a file".length + JSON.stringify(turn.tools[0]!.input_schema).length;
+      expect(data.input_tokens).toBe(Math.ceil(chars / 4));
+      expect(openaiFake.requests.length).toBe(before);
+      anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
+      const fellBack = await client.messages.countTokens({ ...turn, model: "claude-sonnet" }).withResponse();
+      expect(fellBack.response.headers.get("x-switchyard-provider")).toBe("openai");
+      expect(fellBack.response.headers.get("x-switchyard-attempts")).toBe("1");
+      expect(fellBack.data.input_tokens).toBe(data.input_tokens);
+    });
+
+    test("a vendor's refusal and an unknown model reach the client as typed errors", async () => {
+      anthropicFake.enqueue({ kind: "error", status: 400, body: anthropicError("invalid_request_error", "messages: at least one message is required") });
+      const refused = await client.messages.countTokens({ ...turn, model: "claude-sonnet" }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((refused as Error).message).toContain("at least one message");
+      const unknown = await client.messages.countTokens({ ...turn, model: "no-such-model" }).catch((error: unknown) => error);
+      expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+    });
   });
 
   describe("documents", () => {

@@ -128,6 +128,10 @@ for (const storage of storages) {
         expect(wrong.status).toBe(401);
         const missing = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"));
         expect(missing.status).toBe(401);
+        // Counting tokens asks for a key as a chat does.
+        const count = { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] };
+        expect((await postJson(`${gateway.url}/v1/messages/count_tokens`, count, { "x-api-key": key })).status).toBe(200);
+        expect((await postJson(`${gateway.url}/v1/messages/count_tokens`, count)).status).toBe(401);
         const list = (await (await fetch(`${gateway.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { data: { id: string; name: string }[] };
         const id = list.data.find((k) => k.name === "to-disable")!.id;
         const disabled = await postJson(`${gateway.url}/admin/keys/${id}/disable`, {}, { authorization: `Bearer ${ADMIN}` });

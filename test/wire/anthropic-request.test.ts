@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { ChatRequest } from "../../core/kit/canonical.ts";
-import { decodeRequest, encodeRequest, MessagesBody } from "../../core/wire/anthropic/index.ts";
+import { countTokensBody, decodeRequest, encodeRequest, MessagesBody } from "../../core/wire/anthropic/index.ts";
 
 const check = TypeCompiler.Compile(MessagesBody);
 
@@ -104,6 +104,14 @@ describe("Anthropic request codec", () => {
     expect(check.Check(withSource({ type: "base64", media_type: "application/pdf" }))).toBe(true);
     expect(() => decodeRequest(withSource({ type: "base64", media_type: "application/pdf" }))).toThrow("messages.0.content.0.source`");
     expect(() => decodeRequest(withSource({ type: "content", content: [] }))).toThrow("messages.0.content.0.source.type");
+  });
+
+  test("a count_tokens body is the prompt alone: no output cap, sampling, metadata or stream", () => {
+    const { request } = decodeRequest({ ...body, stream: true, temperature: 0.5, top_p: 0.9, metadata: { user_id: "u-1" }, context_management: { edits: [] } } as MessagesBody);
+    const counted = countTokensBody(request, { defaultMaxTokens: 4096 });
+    expect(Object.keys(counted).sort()).toEqual(["context_management", "messages", "model", "system", "thinking", "tool_choice", "tools"]);
+    expect(counted.messages).toEqual(encodeRequest(request, { defaultMaxTokens: 4096 }).messages);
+    expect(counted.context_management).toEqual({ edits: [] });
   });
 
   test("every prompt-cache breakpoint survives decode then encode, where it was and with its ttl", () => {

@@ -243,6 +243,17 @@ export function requestBody(request: ChatRequest, options: { defaultMaxTokens: n
   return vendorBody(request, encodeRequest(request, options), ANTHROPIC_FORWARD, reusable);
 }
 
+/** The fields of a Messages body that count_tokens takes: what the prompt is made of, no sampling or output settings. */
+const COUNTED_FIELDS = ["model", "messages", "system", "tools", "tool_choice", "thinking", "context_management", "output_config", "mcp_servers"];
+
+/** The body of POST /v1/messages/count_tokens for a canonical request: its Messages body's prompt. */
+export function countTokensBody(request: ChatRequest, options: { defaultMaxTokens: number }): Record<string, unknown> {
+  const body = encodeRequest(request, options);
+  const counted: Record<string, unknown> = {};
+  for (const field of COUNTED_FIELDS) if (body[field] !== undefined) counted[field] = body[field];
+  return counted;
+}
+
 /** A canonical request as an Anthropic Messages body. */
 export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens: number }): Record<string, unknown> {
   const messages: { role: "user" | "assistant"; content: Block[] }[] = [];

@@ -93,34 +93,37 @@ const ToolChoiceParam = Type.Union([
   Type.Object({ type: Type.Literal("none") }, open),
 ]);
 
-export const MessagesBody = Type.Object(
-  {
-    model: Type.String({ minLength: 1 }),
-    max_tokens: Type.Integer({ minimum: 1 }),
-    system: Type.Optional(Type.Union([Type.String(), Type.Array(TextBlock)])),
-    messages: Type.Array(MessageParam),
-    tools: Type.Optional(Type.Array(ToolParam)),
-    tool_choice: Type.Optional(ToolChoiceParam),
-    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    top_k: Type.Optional(Type.Integer({ minimum: 0 })),
-    stop_sequences: Type.Optional(Type.Array(Type.String())),
-    stream: Type.Optional(Type.Boolean()),
-    metadata: Type.Optional(Type.Object({ user_id: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, open)),
-    thinking: Type.Optional(
-      Type.Union([
-        Type.Object({ type: Type.Literal("enabled"), budget_tokens: Type.Integer({ minimum: 1 }) }, open),
-        Type.Object({ type: Type.Literal("disabled") }, open),
-        // The model decides how much to think (newer models; Claude Code sends it).
-        Type.Object({ type: Type.Literal("adaptive") }, open),
-      ]),
-    ),
-    // Anthropic's own fields (see ANTHROPIC_FIELDS): checked here, passed on to Anthropic untouched.
-    context_management: Type.Optional(AnyObject),
-    output_config: Type.Optional(Type.Object({ effort: Type.Optional(Type.String()) }, open)),
-    mcp_servers: Type.Optional(Type.Array(AnyObject)),
-    service_tier: Type.Optional(Type.String()),
-  },
-  open,
-);
+/** The fields of a Messages body, shared by the two schemas below. */
+const messagesFields = {
+  model: Type.String({ minLength: 1 }),
+  max_tokens: Type.Integer({ minimum: 1 }),
+  system: Type.Optional(Type.Union([Type.String(), Type.Array(TextBlock)])),
+  messages: Type.Array(MessageParam),
+  tools: Type.Optional(Type.Array(ToolParam)),
+  tool_choice: Type.Optional(ToolChoiceParam),
+  temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  top_k: Type.Optional(Type.Integer({ minimum: 0 })),
+  stop_sequences: Type.Optional(Type.Array(Type.String())),
+  stream: Type.Optional(Type.Boolean()),
+  metadata: Type.Optional(Type.Object({ user_id: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, open)),
+  thinking: Type.Optional(
+    Type.Union([
+      Type.Object({ type: Type.Literal("enabled"), budget_tokens: Type.Integer({ minimum: 1 }) }, open),
+      Type.Object({ type: Type.Literal("disabled") }, open),
+      // The model decides how much to think (newer models; Claude Code sends it).
+      Type.Object({ type: Type.Literal("adaptive") }, open),
+    ]),
+  ),
+  // Anthropic's own fields (see ANTHROPIC_FIELDS): checked here, passed on to Anthropic untouched.
+  context_management: Type.Optional(AnyObject),
+  output_config: Type.Optional(Type.Object({ effort: Type.Optional(Type.String()) }, open)),
+  mcp_servers: Type.Optional(Type.Array(AnyObject)),
+  service_tier: Type.Optional(Type.String()),
+};
+
+export const MessagesBody = Type.Object(messagesFields, open);
 export type MessagesBody = Static<typeof MessagesBody>;
+
+/** POST /v1/messages/count_tokens: a Messages body that needs no output cap. */
+export const CountTokensBody = Type.Object({ ...messagesFields, max_tokens: Type.Optional(messagesFields.max_tokens) }, open);

@@ -27,6 +27,7 @@ export default (kit: Kit) => {
       const wire = kit.wire.anthropic;
       const base = settings.base_url.replace(/\/+$/, "");
       const url = `${base}/v1/messages`;
+      const countUrl = `${base}/v1/messages/count_tokens`;
       const modelsUrl = `${base}/v1/models?limit=1000`;
       const headers = {
         "content-type": "application/json",
@@ -39,18 +40,25 @@ export default (kit: Kit) => {
         throw wire.decodeError(response.status, await kit.http.body(response), response.headers);
       }
       const send = (target: string, init: RequestInit) => kit.http.send(target, init, "Anthropic");
+      // The beta features the client's own fields need go with them.
+      const headersFor = (request: ChatRequest) => (request.anthropicBetas ? { ...headers, "anthropic-beta": request.anthropicBetas.join(",") } : headers);
 
       return {
         async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
           const body = wire.requestBody(request, encodeOptions, kit.http.copiesBodies());
-          // The beta features the client's own fields need go with them.
-          const betas = request.anthropicBetas;
-          const sent = betas ? { ...headers, "anthropic-beta": betas.join(",") } : headers;
-          const response = await send(url, { method: "POST", headers: sent, body, signal });
+          const response = await send(url, { method: "POST", headers: headersFor(request), body, signal });
           if (!response.ok) return failure(response);
           if (!request.stream) return wire.decodeResponse(await response.json());
           if (!response.body) throw kit.errors.upstream("Anthropic sent a stream response without a body", { retryable: true });
           return wire.decodeStreamBody(response.body);
+        },
+        async countTokens(request: ChatRequest, signal: AbortSignal): Promise<number> {
+          const body = JSON.stringify(wire.countTokensBody(request, encodeOptions));
+          const response = await send(countUrl, { method: "POST", headers: headersFor(request), body, signal });
+          if (!response.ok) return failure(response);
+          const counted = ((await response.json()) as { input_tokens?: unknown }).input_tokens;
+          if (typeof counted !== "number") throw kit.errors.upstream("Anthropic counted no input_tokens", { retryable: true });
+          return counted;
         },
         async models(signal: AbortSignal): Promise<string[]> {
           const response = await send(modelsUrl, { headers, signal });

@@ -106,6 +106,14 @@ describe("Anthropic request codec", () => {
     expect(() => decodeRequest(withSource({ type: "content", content: [] }))).toThrow("messages.0.content.0.source.type");
   });
 
+  test("Anthropic's own tools, which have no input schema, are refused naming the tool", () => {
+    const withTool = (tool: object) => ({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }], tools: [tool] }) as MessagesBody;
+    const search = withTool({ type: "web_search_20250305", name: "web_search", max_uses: 5 });
+    expect(check.Check(search)).toBe(true);
+    expect(() => decodeRequest(search)).toThrow("`tools.0`: Anthropic's own tool `web_search_20250305` is not relayed");
+    expect(() => decodeRequest(withTool({ name: "read_file" }))).toThrow("tools.0.input_schema");
+  });
+
   test("a count_tokens body is the prompt alone: no output cap, sampling, metadata or stream", () => {
     const { request } = decodeRequest({ ...body, stream: true, temperature: 0.5, top_p: 0.9, metadata: { user_id: "u-1" }, context_management: { edits: [] } } as MessagesBody);
     const counted = countTokensBody(request, { defaultMaxTokens: 4096 });

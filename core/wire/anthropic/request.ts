@@ -127,7 +127,8 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
   body.messages.forEach((message, at) => decodeMessage(message, `messages.${at}.content`, messages));
   const request: ChatRequest = { model: body.model, messages, maxTokens: body.max_tokens, stream: body.stream === true };
   if (body.tools) {
-    request.tools = body.tools.map((tool) => {
+    request.tools = body.tools.map((tool, at) => {
+      if (!tool.input_schema) throw unrelayedTool(tool as { type?: unknown }, `tools.${at}`);
       const definition: ToolDefinition = { name: tool.name, parameters: tool.input_schema };
       if (tool.description !== undefined) definition.description = tool.description;
       return withCacheControl(definition, tool);
@@ -148,6 +149,15 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
   if (fields) request.anthropicFields = fields;
   if (betas?.length) request.anthropicBetas = betas;
   return { request };
+}
+
+/**
+ * A tool without its input schema: one of Anthropic's own (web search and the other server tools,
+ * the text editor, bash), whose calls and results have no canonical form to be relayed in.
+ */
+function unrelayedTool(tool: { type?: unknown }, path: string): Error {
+  if (typeof tool.type !== "string" || tool.type === "custom") return errors.invalidField(`${path}.input_schema`, "a tool needs its input schema");
+  return errors.invalidField(path, `Anthropic's own tool \`${tool.type}\` is not relayed: its calls and results have no form the gateway carries; leave it out or define the tool with an input_schema`);
 }
 
 // Anthropic's smallest thinking budget is 1024 tokens; efforts map onto budgets in that scale.

@@ -76,11 +76,12 @@ export const MessageParam = Type.Object(
 );
 export type MessageParam = Static<typeof MessageParam>;
 
+/** A tool the client runs; one without `input_schema` (Anthropic's own tools) is refused by the decoder, named. */
 const ToolParam = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
     description: Type.Optional(Type.String()),
-    input_schema: AnyObject,
+    input_schema: Type.Optional(AnyObject),
     cache_control: CacheControlBody,
   },
   open,

@@ -153,11 +153,11 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
 
 /**
  * A tool without its input schema: one of Anthropic's own (web search and the other server tools,
- * the text editor, bash), whose calls and results have no canonical form to be relayed in.
+ * the text editor, bash), which has no canonical form: the gateway carries tools by their schema.
  */
 function unrelayedTool(tool: { type?: unknown }, path: string): Error {
   if (typeof tool.type !== "string" || tool.type === "custom") return errors.invalidField(`${path}.input_schema`, "a tool needs its input schema");
-  return errors.invalidField(path, `Anthropic's own tool \`${tool.type}\` is not relayed: its calls and results have no form the gateway carries; leave it out or define the tool with an input_schema`);
+  return errors.invalidField(path, `Anthropic's own tool \`${tool.type}\` is not relayed, as the gateway carries tools by their input_schema; leave it out or define the tool with one`);
 }
 
 // Anthropic's smallest thinking budget is 1024 tokens; efforts map onto budgets in that scale.

@@ -117,7 +117,7 @@ function decodeContent(content: string | ContentPartBody[] | null | undefined, p
       // An assistant's refusal is what it said: any vendor reads it back as its text.
       parts.push({ type: "text", text: part.refusal });
     } else {
-      parts.push(decodeFile(part, `${path}.${at}`));
+      parts.push(decodeOtherPart(part, `${path}.${at}`));
     }
   }
   return parts;
@@ -131,10 +131,11 @@ function withCacheControl<T extends ContentPart>(to: T, part: ContentPartBody): 
 }
 
 /**
- * A file part as a document. Anything else the model would have to hear or read (input audio, a
- * part type we do not know) is refused, the part named, rather than dropped unseen.
+ * A part neither text, image nor refusal: a file part is a document. Anything else the model
+ * would have to hear or read (input audio, a part type we do not know) is refused, the part
+ * named, rather than dropped unseen.
  */
-function decodeFile(part: ContentPartBody, path: string): ContentPart {
+function decodeOtherPart(part: ContentPartBody, path: string): ContentPart {
   if (part.type !== "file") {
     // A part of a type we read lacks its member of that name (`text`, `image_url`, `refusal`).
     if (OWN_MEMBER_PARTS.has(part.type)) throw errors.invalidField(`${path}.${part.type}`, `a ${part.type} part needs its \`${part.type}\``);

@@ -56,7 +56,6 @@ function functionResponse(message: Extract<Message, { role: "tool" }>, name: str
   for (const part of message.content) {
     if (part.type === "text") text += part.text;
     else if (part.source.kind === "text") text += part.source.text;
-    else if (part.source.kind === "base64") media.push({ inlineData: { mimeType: part.source.mediaType, data: part.source.data } });
     else media.push(encodePart(part));
   }
   let response: unknown;

@@ -10,7 +10,7 @@ import { errorResponse, plainHeaders, toGatewayError } from "./http.ts";
 import { handleCountTokens } from "./count-tokens.ts";
 import { handleChat, type Dialect } from "./ingress.ts";
 import { Metrics } from "./metrics.ts";
-import { modelList } from "./models.ts";
+import { modelEntry, modelList } from "./models.ts";
 
 const API_PREFIXES = ["/v1", "/api/v1"] as const;
 
@@ -36,6 +36,7 @@ export function createApp(runtime: Runtime) {
       .post("/messages", ({ request }) => anthropicChat(request))
       .post("/messages/count_tokens", ({ request }) => countTokens(request))
       .get("/models", () => Response.json(modelList(runtime.snapshot.graph), { headers: plainHeaders() }))
+      .get("/models/*", ({ params, request }) => modelResponse(runtime.snapshot.graph, params["*"], request.headers))
       .use(accountRoutes(runtime));
 
   return new Elysia({ serve: { routes: direct } })
@@ -51,6 +52,21 @@ export function createApp(runtime: Runtime) {
       runtime.log.error("unhandled error", { error: error instanceof Error ? error.message : String(error) });
       return errorResponse(toGatewayError(error), headers);
     });
+}
+
+/**
+ * One model (OpenAI's and Anthropic's `models.retrieve`); an unknown one is a 404 in the error
+ * shape of the SDK that asked. The id may hold slashes (`openai/gpt-5`), so it is the rest of the path.
+ */
+function modelResponse(graph: Parameters<typeof modelEntry>[0], path: string, headers: Headers): Response {
+  let id = path;
+  try {
+    id = decodeURIComponent(path);
+  } catch {} // not percent-encoded text: the id as it came, which names no model
+  const model = modelEntry(graph, id);
+  if (model) return Response.json(model, { headers: plainHeaders() });
+  const dialect = headers.has("anthropic-version") ? "anthropic" : "openai";
+  return errorResponse(errors.notFound(`no model named "${id}" in the catalogue`), plainHeaders(), dialect);
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,37 +1,48 @@
-// GET /v1/models: the config's catalogue in OpenRouter's model-list shape, which OpenAI clients
-// also read (`object`, `owned_by`).
+// GET /v1/models and /v1/models/{id}: the config's catalogue in OpenRouter's model-list shape, which
+// OpenAI clients also read (`object`, `owned_by`), with the members Anthropic's SDKs read beside
+// them (`type`, `display_name`, `created_at`, and the list's `has_more`, `first_id`, `last_id`).
 
 import type { RoutingGraph } from "../config/graph.ts";
 import { priceToUsdPerMillion } from "../money.ts";
 
 export function modelList(graph: RoutingGraph) {
   const data = [];
-  for (const [id, endpoints] of graph.models) {
-    const primary = endpoints.find((e) => e.available) ?? endpoints[0];
-    if (!primary) continue;
-    const perToken = (micro: number | undefined) => (micro === undefined ? undefined : (priceToUsdPerMillion(micro) / 1e6).toFixed(12).replace(/\.?0+$/, ""));
-    data.push({
-      id,
-      object: "model",
-      created: 0,
-      owned_by: primary.provider,
-      name: id,
-      context_length: primary.context ?? null,
-      pricing: {
-        prompt: perToken(primary.price.input),
-        completion: perToken(primary.price.output),
-        ...(primary.price.cachedInput !== undefined ? { input_cache_read: perToken(primary.price.cachedInput) } : {}),
-        ...(primary.price.cacheWrite !== undefined ? { input_cache_write: perToken(primary.price.cacheWrite) } : {}),
-        ...(primary.price.reasoning !== undefined ? { internal_reasoning: perToken(primary.price.reasoning) } : {}),
-        request: "0",
-      },
-      top_provider: {
-        context_length: primary.context ?? null,
-        max_completion_tokens: primary.maxOutput ?? null,
-        is_moderated: false,
-      },
-      endpoints: endpoints.map((e) => ({ provider: e.provider, model: e.model, available: e.available })),
-    });
+  for (const id of graph.models.keys()) {
+    const model = modelEntry(graph, id);
+    if (model) data.push(model);
   }
-  return { object: "list", data };
+  return { object: "list", data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}
+
+/** One public model's entry, or null when the config has no such model. */
+export function modelEntry(graph: RoutingGraph, id: string) {
+  const endpoints = graph.models.get(id);
+  const primary = endpoints && (endpoints.find((e) => e.available) ?? endpoints[0]);
+  if (!endpoints || !primary) return null;
+  const perToken = (micro: number | undefined) => (micro === undefined ? undefined : (priceToUsdPerMillion(micro) / 1e6).toFixed(12).replace(/\.?0+$/, ""));
+  return {
+    id,
+    object: "model",
+    type: "model",
+    created: 0,
+    created_at: "1970-01-01T00:00:00Z",
+    owned_by: primary.provider,
+    name: id,
+    display_name: id,
+    context_length: primary.context ?? null,
+    pricing: {
+      prompt: perToken(primary.price.input),
+      completion: perToken(primary.price.output),
+      ...(primary.price.cachedInput !== undefined ? { input_cache_read: perToken(primary.price.cachedInput) } : {}),
+      ...(primary.price.cacheWrite !== undefined ? { input_cache_write: perToken(primary.price.cacheWrite) } : {}),
+      ...(primary.price.reasoning !== undefined ? { internal_reasoning: perToken(primary.price.reasoning) } : {}),
+      request: "0",
+    },
+    top_provider: {
+      context_length: primary.context ?? null,
+      max_completion_tokens: primary.maxOutput ?? null,
+      is_moderated: false,
+    },
+    endpoints: endpoints.map((e) => ({ provider: e.provider, model: e.model, available: e.available })),
+  };
 }

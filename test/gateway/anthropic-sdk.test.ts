@@ -58,6 +58,15 @@ describe("Anthropic clients", () => {
     expect(error).toBeInstanceOf(Anthropic.NotFoundError);
   });
 
+  test("the model list and one model read as Anthropic's SDK reads them; an unknown one is a typed 404", async () => {
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(["claude-sonnet", "gpt-5-mini"]);
+    const model = await client.models.retrieve("claude-sonnet");
+    expect(model).toMatchObject({ id: "claude-sonnet", type: "model", display_name: "claude-sonnet" });
+    expect(await client.models.retrieve("no-such-model").catch((e: unknown) => e)).toBeInstanceOf(Anthropic.NotFoundError);
+  });
+
   test("the x-api-key header Anthropic clients send is read as the client key", async () => {
     const response = await postJson(
       `${gateway.url}/v1/messages`,

@@ -195,6 +195,14 @@ describe("OpenAI clients", () => {
     expect(claude.context_length).toBe(200000);
   });
 
+  test("one model is retrieved by its id; an unknown one is a 404", async () => {
+    const model = await client.models.retrieve("claude-sonnet");
+    expect(model).toMatchObject({ id: "claude-sonnet", object: "model", owned_by: "anthropic" });
+    const missing = await client.models.retrieve("gpt-9").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((missing as Error).message).toContain("gpt-9");
+  });
+
   test("an unknown model is a 404 in the OpenAI error shape", async () => {
     const error = await client.chat.completions
       .create({ model: "gpt-9", messages: [{ role: "user", content: "hi" }] })

@@ -31,6 +31,9 @@ describe("OpenRouter compatibility", () => {
     const generation = await fetch(`${gateway.url}/api/v1/generation?id=${completion.id}`);
     expect(generation.status).toBe(200);
     expect((await (await fetch(`${gateway.url}/api/v1/models`)).json()) as { data: unknown[] }).toMatchObject({ object: "list" });
+    expect(((await (await fetch(`${gateway.url}/api/v1/models/gpt-5-mini`)).json()) as { id: string }).id).toBe("gpt-5-mini");
+    // An id that is not percent-encoded text is a 404 like any unknown one, not a failure.
+    for (const id of ["openai%2Fgpt-9", "%E0%A4%A"]) expect((await fetch(`${gateway.url}/v1/models/${id}`)).status).toBe(404);
   });
 
   test("provider.ignore narrows the candidates the route chose", async () => {

@@ -3,7 +3,7 @@
 import { startFakeServer, type Behaviour, type FakeReply, type FakeServer, type RecordedRequest } from "./base.ts";
 
 const FINISH = { stop: "STOP", length: "MAX_TOKENS", tool_calls: "STOP", content_filter: "SAFETY" } as const;
-const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 export const FAKE_THOUGHT_SIGNATURE = "CiQB0e2Kb3dQ1fakeThoughtSignature";
 
 function modelOf(reply: FakeReply, request: RecordedRequest): string {
@@ -64,6 +64,8 @@ export function startFakeGemini(fallback?: Behaviour<FakeReply>): FakeServer<Fak
       matches: (method, path) => method === "POST" && ROUTE.test(path),
       isStream: (request) => request.path.endsWith(":streamGenerateContent"),
       json: (reply, request) => {
+        // countTokens answers with the count alone; a reply's input usage stands for it.
+        if (request.path.endsWith(":countTokens")) return { totalTokens: reply.usage?.input ?? 12, promptTokensDetails: [{ modality: "TEXT", tokenCount: reply.usage?.input ?? 12 }] };
         const parts = partsOf(reply).flat();
         // A whole reply carries its text as one part, as the non-streaming API does.
         const merged = parts.filter((p) => p.thought || p.functionCall);

@@ -5,6 +5,7 @@ import { createKit } from "../../core/kit/kit.ts";
 import type { ChatRequest, ChatResponse, StreamEvent } from "../../core/kit/canonical.ts";
 import type { ProviderInstance } from "../../core/kit/plugin.ts";
 import geminiPlugin from "../../plugins/providers/gemini/index.ts";
+import { encodeRequest } from "../../plugins/providers/gemini/request.ts";
 import { decodeStream } from "../../plugins/providers/gemini/response.ts";
 import { FAKE_THOUGHT_SIGNATURE, googleError, startFakeGemini } from "../fakes/gemini.ts";
 import { collect as events } from "./results.ts";
@@ -124,6 +125,16 @@ describe("gemini provider", () => {
         parts: [{ inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } }, { inlineData: { mimeType: "application/pdf", data: "JVBERi0=" } }],
       },
     }]);
+  });
+
+  test("countTokens posts the whole request to countTokens, its model named as a resource, and reads totalTokens", async () => {
+    fake.enqueue({ kind: "reply", reply: { usage: { input: 1210, output: 0 } } });
+    expect(await provider().countTokens!(conversation, signal())).toBe(1210);
+    const sent = fake.requests[0]!;
+    expect(sent.path).toBe("/v1beta/models/gemini-2.5-flash:countTokens");
+    const body = sent.body as { generateContentRequest: Record<string, unknown> };
+    expect(body.generateContentRequest.model).toBe("models/gemini-2.5-flash");
+    expect(body.generateContentRequest.contents).toEqual((JSON.parse(JSON.stringify(encodeRequest(conversation))) as { contents: unknown }).contents);
   });
 
   test("a reply decodes thoughts, text, a tool call with a synthesized id, and usage with thoughts in output", async () => {

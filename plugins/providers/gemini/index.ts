@@ -42,6 +42,15 @@ export default (kit: Kit) => {
           if (!response.body) throw kit.errors.upstream("Gemini sent a stream response without a body", { retryable: true });
           return decodeStream(response.body, request.model, kit);
         },
+        // countTokens takes the whole request, its model named as a resource, and counts its prompt.
+        async countTokens(request: ChatRequest, signal: AbortSignal): Promise<number> {
+          const model = encodeURIComponent(request.model);
+          const generateContentRequest = { model: `models/${request.model}`, ...encodeRequest(request) };
+          const response = await send(`${base}/models/${model}:countTokens`, { method: "POST", headers, body: JSON.stringify({ generateContentRequest }), signal });
+          const counted = ((await response.json()) as { totalTokens?: unknown }).totalTokens;
+          if (typeof counted !== "number") throw kit.errors.upstream("Gemini counted no totalTokens", { retryable: true });
+          return counted;
+        },
         async models(signal: AbortSignal): Promise<string[]> {
           const response = await send(`${base}/models?pageSize=1000`, { headers, signal });
           const json = (await response.json()) as { models?: { name?: string }[] };

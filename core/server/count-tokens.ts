@@ -1,7 +1,7 @@
 // POST /v1/messages/count_tokens, which Claude Code calls every turn to manage its context window:
 // the input tokens of a Messages body, counted by the vendor the request would be routed to (its
-// provider's `countTokens`: Anthropic's and Gemini's), or
-// estimated by the gateway (and said so in `x-switchyard-estimated`) when that vendor cannot count.
+// provider's `countTokens`: Anthropic's and Gemini's), or estimated by the gateway (and said so in
+// `x-switchyard-estimated`) when that vendor cannot count.
 
 import { countTokens } from "../gateway/count.ts";
 import type { ChatRequest } from "../kit/canonical.ts";

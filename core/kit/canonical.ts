@@ -238,6 +238,11 @@ export function isStream(result: ChatResult): result is AsyncIterable<StreamEven
   return typeof (result as AsyncIterable<StreamEvent>)[Symbol.asyncIterator] === "function";
 }
 
+/** A plain-text document as the text of a vendor that has no text documents: its title, then its text. */
+export function documentText(document: { title?: string }, text: string): string {
+  return document.title === undefined ? text : `${document.title}\n\n${text}`;
+}
+
 /** The latest user turn's text: what classifiers judge (a long system prompt must not decide). */
 export function latestUserText(request: Pick<ChatRequest, "messages">): string {
   for (let i = request.messages.length - 1; i >= 0; i--) {

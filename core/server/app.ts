@@ -1,6 +1,7 @@
 // The HTTP surface: every route of DESIGN.md's contract, under /v1 and /api/v1 alike.
 
 import { Elysia } from "elysia";
+import type { RoutingGraph } from "../config/graph.ts";
 import { errors } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { adminRoutes } from "./admin.ts";
@@ -58,7 +59,7 @@ export function createApp(runtime: Runtime) {
  * One model (OpenAI's and Anthropic's `models.retrieve`); an unknown one is a 404 in the error
  * shape of the SDK that asked. The id may hold slashes (`openai/gpt-5`), so it is the rest of the path.
  */
-function modelResponse(graph: Parameters<typeof modelEntry>[0], path: string, headers: Headers): Response {
+function modelResponse(graph: RoutingGraph, path: string, headers: Headers): Response {
   let id = path;
   try {
     id = decodeURIComponent(path);

@@ -11,10 +11,27 @@ import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 type Block = Record<string, unknown>;
 type Part = Extract<ContentBlock, { type: "text" | "image" | "document" }>;
 
-/** A text, image or document block as a part; `path` names it in a refusal. */
-function decodePart(block: Part, path: string): ContentPart {
+/**
+ * Where the decoder is in the body: kept as numbers, one object a request, and spelled out only in
+ * a refusal that names a block (a path string per block would be built for nothing on every turn).
+ */
+class Place {
+  /** The message's index; -1 for the system prompt. */
+  message = -1;
+  block = 0;
+  /** A tool result's part, or -1. */
+  part = -1;
+
+  toString(): string {
+    const block = this.message < 0 ? `system.${this.block}` : `messages.${this.message}.content.${this.block}`;
+    return this.part < 0 ? block : `${block}.content.${this.part}`;
+  }
+}
+
+/** A text, image or document block as a part; `place` names it in a refusal. */
+function decodePart(block: Part, place: Place): ContentPart {
   if (block.type === "text") return withCacheControl<ContentPart>({ type: "text", text: block.text }, block);
-  if (block.type === "document") return decodeDocument(block, path);
+  if (block.type === "document") return decodeDocument(block, place);
   const source = block.source;
   return withCacheControl<ContentPart>({
     type: "image",
@@ -26,9 +43,9 @@ function decodePart(block: Part, path: string): ContentPart {
  * A document from its data, a URL or its text. A file stored at Anthropic, custom content, and
  * citations (which the answer could not carry back) are refused, the field named.
  */
-function decodeDocument(block: Extract<ContentBlock, { type: "document" }>, path: string): ContentPart {
-  if (block.citations?.enabled) throw errors.invalidField(`${path}.citations`, "citations are not relayed back; leave them out or send enabled: false");
-  const source = documentSource(block.source as Record<string, unknown>, `${path}.source`);
+function decodeDocument(block: Extract<ContentBlock, { type: "document" }>, place: Place): ContentPart {
+  if (block.citations?.enabled) throw errors.invalidField(`${place}.citations`, "citations are not relayed back; leave them out or send enabled: false");
+  const source = documentSource(block.source as Record<string, unknown>, place);
   const document: ContentPart = { type: "document", source };
   if (typeof block.title === "string") document.title = block.title;
   if (typeof block.context === "string") document.context = block.context;
@@ -36,16 +53,16 @@ function decodeDocument(block: Extract<ContentBlock, { type: "document" }>, path
 }
 
 /** The schema lets any source type through, so that this can name what is wrong with one. */
-function documentSource(raw: Record<string, unknown>, path: string): DocumentSource {
+function documentSource(raw: Record<string, unknown>, place: Place): DocumentSource {
   const { type, media_type: mediaType, data, url } = raw;
   if (type === "base64" && typeof mediaType === "string" && typeof data === "string") return { kind: "base64", mediaType, data };
   if (type === "url" && typeof url === "string") return { kind: "url", url };
   if (type === "text" && typeof data === "string") return { kind: "text", text: data };
   if (type === "base64" || type === "url" || type === "text") {
-    throw errors.invalidField(path, type === "url" ? "a url source needs its `url`" : `a ${type} source needs its \`data\`${type === "base64" ? " and `media_type`" : ""}`);
+    throw errors.invalidField(`${place}.source`, type === "url" ? "a url source needs its `url`" : `a ${type} source needs its \`data\`${type === "base64" ? " and `media_type`" : ""}`);
   }
   const why = type === "file" ? "a stored file's id names a file only Anthropic can read; send its content (base64)" : `a \`${String(type)}\` source is not relayed`;
-  throw errors.invalidField(`${path}.type`, `${why}; send base64, url or text`);
+  throw errors.invalidField(`${place}.source.type`, `${why}; send base64, url or text`);
 }
 
 /** `to` with the breakpoint `block` carries, if it carries one. */
@@ -61,7 +78,7 @@ function markedBlock(block: Block, from: { cacheControl?: CacheControl }): Block
   return block;
 }
 
-function decodeUser(content: ContentBlock[], path: string, out: Message[]): void {
+function decodeUser(content: ContentBlock[], place: Place, out: Message[]): void {
   let parts: ContentPart[] = [];
   const flush = () => {
     if (parts.length > 0) out.push({ role: "user", content: parts });
@@ -69,26 +86,39 @@ function decodeUser(content: ContentBlock[], path: string, out: Message[]): void
   };
   for (let at = 0; at < content.length; at++) {
     const block = content[at]!;
+    place.block = at;
     if (block.type === "tool_result") {
       flush();
       const inner = block.content ?? [];
-      const content = typeof inner === "string" ? [{ type: "text" as const, text: inner }] : inner.map((part, i) => decodePart(part, `${path}.${at}.content.${i}`));
+      const content = typeof inner === "string" ? [{ type: "text" as const, text: inner }] : resultParts(inner, place);
       const result: Message = { role: "tool", toolCallId: block.tool_use_id, content };
       // Kept when false too: the client's `is_error: false` then goes back as it came.
       if (block.is_error !== undefined) result.isError = block.is_error;
       out.push(withCacheControl(result, block));
-    } else if (block.type === "text" || block.type === "image" || block.type === "document") parts.push(decodePart(block, `${path}.${at}`));
+    } else if (block.type === "text" || block.type === "image" || block.type === "document") parts.push(decodePart(block, place));
   }
   flush();
 }
 
-function decodeAssistant(content: ContentBlock[], path: string): Message {
+/** A tool result's parts. */
+function resultParts(blocks: Part[], place: Place): ContentPart[] {
+  const parts: ContentPart[] = [];
+  for (let at = 0; at < blocks.length; at++) {
+    place.part = at;
+    parts.push(decodePart(blocks[at]!, place));
+  }
+  place.part = -1;
+  return parts;
+}
+
+function decodeAssistant(content: ContentBlock[], place: Place): Message {
   const message: Extract<Message, { role: "assistant" }> = { role: "assistant", content: [] };
   const thinking = new ThinkingReader();
   for (let at = 0; at < content.length; at++) {
     const block = content[at]!;
+    place.block = at;
     if (thinking.read(block)) continue;
-    if (block.type === "text" || block.type === "image" || block.type === "document") message.content.push(decodePart(block, `${path}.${at}`));
+    if (block.type === "text" || block.type === "image" || block.type === "document") message.content.push(decodePart(block, place));
     else if (block.type === "tool_use") {
       (message.toolCalls ??= []).push(withCacheControl<ToolCall>({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) }, block));
     }
@@ -97,10 +127,10 @@ function decodeAssistant(content: ContentBlock[], path: string): Message {
   return message;
 }
 
-function decodeMessage(message: MessageParam, path: string, out: Message[]): void {
+function decodeMessage(message: MessageParam, place: Place, out: Message[]): void {
   const blocks: ContentBlock[] = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
-  if (message.role === "user") decodeUser(blocks, path, out);
-  else out.push(decodeAssistant(blocks, path));
+  if (message.role === "user") decodeUser(blocks, place, out);
+  else out.push(decodeAssistant(blocks, place));
 }
 
 function decodeToolChoice(choice: NonNullable<MessagesBody["tool_choice"]>): ToolChoice {
@@ -120,11 +150,15 @@ export const ANTHROPIC_FIELDS = ["context_management", "output_config", "mcp_ser
 /** An Anthropic Messages body as a canonical request; `model` is the public model the client named. */
 export function decodeRequest(body: MessagesBody, betas?: string[]): { request: ChatRequest } {
   const messages: Message[] = [];
+  const place = new Place();
   if (body.system !== undefined) {
-    const parts = typeof body.system === "string" ? [{ type: "text" as const, text: body.system }] : body.system.map((block, at) => decodePart(block, `system.${at}`));
+    const parts = typeof body.system === "string" ? [{ type: "text" as const, text: body.system }] : body.system.map((block) => decodePart(block, place));
     if (parts.length > 0) messages.push({ role: "system", content: parts });
   }
-  body.messages.forEach((message, at) => decodeMessage(message, `messages.${at}.content`, messages));
+  for (let at = 0; at < body.messages.length; at++) {
+    place.message = at;
+    decodeMessage(body.messages[at]!, place, messages);
+  }
   const request: ChatRequest = { model: body.model, messages, maxTokens: body.max_tokens, stream: body.stream === true };
   if (body.tools) {
     request.tools = body.tools.map((tool, at) => {
@@ -258,10 +292,8 @@ const COUNTED_FIELDS = ["model", "messages", "system", "tools", "tool_choice", "
 
 /** The body of POST /v1/messages/count_tokens for a canonical request: its Messages body's prompt. */
 export function countTokensBody(request: ChatRequest, options: { defaultMaxTokens: number }): Record<string, unknown> {
-  const body = encodeRequest(request, options);
-  const counted: Record<string, unknown> = {};
-  for (const field of COUNTED_FIELDS) if (body[field] !== undefined) counted[field] = body[field];
-  return counted;
+  // Never empty: every encoding holds its model and messages.
+  return ownFields(encodeRequest(request, options), COUNTED_FIELDS)!;
 }
 
 /** A canonical request as an Anthropic Messages body. */

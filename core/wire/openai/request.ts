@@ -1,15 +1,16 @@
 // Chat Completions request bodies ⇄ canonical ChatRequest, both directions in one place.
 
 import { errors } from "../../errors.ts";
-import type {
-  ChatRequest,
-  ContentPart,
-  DocumentSource,
-  Message,
-  ReasoningOptions,
-  ResponseFormat,
-  ToolChoice,
-  ToolDefinition,
+import {
+  documentText,
+  type ChatRequest,
+  type ContentPart,
+  type DocumentSource,
+  type Message,
+  type ReasoningOptions,
+  type ResponseFormat,
+  type ToolChoice,
+  type ToolDefinition,
 } from "../../kit/canonical.ts";
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { OPENAI_FORWARD, vendorBody } from "../forward.ts";
@@ -96,7 +97,8 @@ export function decodeRequest(body: ChatCompletionBody): DecodedRequest {
   return decoded;
 }
 
-function decodeContent(content: string | ContentPartBody[] | null | undefined, path: string): ContentPart[] {
+/** A message's content; `message` is its index, to name a part in a refusal. */
+function decodeContent(content: string | ContentPartBody[] | null | undefined, message: number): ContentPart[] {
   if (content == null) return [];
   if (typeof content === "string") return [{ type: "text", text: content }];
   const parts: ContentPart[] = [];
@@ -117,7 +119,7 @@ function decodeContent(content: string | ContentPartBody[] | null | undefined, p
       // An assistant's refusal is what it said: any vendor reads it back as its text.
       parts.push({ type: "text", text: part.refusal });
     } else {
-      parts.push(decodeOtherPart(part, `${path}.${at}`));
+      parts.push(decodeOtherPart(part, message, at));
     }
   }
   return parts;
@@ -135,19 +137,19 @@ function withCacheControl<T extends ContentPart>(to: T, part: ContentPartBody): 
  * would have to hear or read (input audio, a part type we do not know) is refused, the part
  * named, rather than dropped unseen.
  */
-function decodeOtherPart(part: ContentPartBody, path: string): ContentPart {
+function decodeOtherPart(part: ContentPartBody, message: number, at: number): ContentPart {
   if (part.type !== "file") {
     // A part of a type we read lacks its member of that name (`text`, `image_url`, `refusal`).
-    if (OWN_MEMBER_PARTS.has(part.type)) throw errors.invalidField(`${path}.${part.type}`, `a ${part.type} part needs its \`${part.type}\``);
+    if (OWN_MEMBER_PARTS.has(part.type)) throw errors.invalidField(`${partPath(message, at)}.${part.type}`, `a ${part.type} part needs its \`${part.type}\``);
     const why = part.type === "input_audio" ? "audio input is not relayed" : `a \`${part.type}\` part is not relayed`;
-    throw errors.invalidField(`${path}.type`, `${why}; send text, image_url or file parts`);
+    throw errors.invalidField(`${partPath(message, at)}.type`, `${why}; send text, image_url or file parts`);
   }
   const file = (part as { file?: { file_data?: string; file_id?: string; filename?: string } }).file;
   if (typeof file?.file_data !== "string") {
     const why = file?.file_id !== undefined
       ? "a stored file's id names a file only the vendor holding it can read; send its content as `file_data` (a data: URL)"
       : "expected `file_data`, the file's content as a data: URL";
-    throw errors.invalidField(`${path}.file${file?.file_id !== undefined ? ".file_id" : ""}`, why);
+    throw errors.invalidField(`${partPath(message, at)}.file${file?.file_id !== undefined ? ".file_id" : ""}`, why);
   }
   const data = file.file_data;
   const match = DATA_URL.exec(data);
@@ -161,6 +163,11 @@ function decodeOtherPart(part: ContentPartBody, path: string): ContentPart {
   return withCacheControl(document, part);
 }
 
+/** A part's place in the body, spelled out only for a refusal. */
+function partPath(message: number, at: number): string {
+  return `messages.${message}.content.${at}`;
+}
+
 const OWN_MEMBER_PARTS = new Set(["text", "image_url", "refusal"]);
 
 const DOCUMENT_TYPES: Record<string, string> = { pdf: "application/pdf", txt: "text/plain", md: "text/markdown", csv: "text/csv", html: "text/html" };
@@ -171,21 +178,20 @@ function mediaTypeOf(filename: string | undefined): string | undefined {
 }
 
 function decodeMessage(message: MessageBody, index: number): Message {
-  const path = `messages.${index}.content`;
   switch (message.role) {
     case "system":
     case "developer": {
-      const system: Message = { role: "system", content: decodeContent(message.content, path) };
+      const system: Message = { role: "system", content: decodeContent(message.content, index) };
       if (message.role === "developer") system.developer = true;
       return system;
     }
     case "user": {
-      const user: Message = { role: "user", content: decodeContent(message.content, path) };
+      const user: Message = { role: "user", content: decodeContent(message.content, index) };
       if (message.name !== undefined) user.name = message.name;
       return user;
     }
     case "assistant": {
-      const assistant: Message = { role: "assistant", content: decodeContent(message.content, path) };
+      const assistant: Message = { role: "assistant", content: decodeContent(message.content, index) };
       if (message.tool_calls?.length) {
         assistant.toolCalls = message.tool_calls.map((call) => ({
           id: call.id,
@@ -198,7 +204,7 @@ function decodeMessage(message: MessageBody, index: number): Message {
       return assistant;
     }
     case "tool":
-      return { role: "tool", toolCallId: message.tool_call_id, content: decodeContent(message.content, path) };
+      return { role: "tool", toolCallId: message.tool_call_id, content: decodeContent(message.content, index) };
   }
 }
 
@@ -293,7 +299,7 @@ function encodeImage(part: Extract<ContentPart, { type: "image" }>): Record<stri
 function encodeDocument(part: Extract<ContentPart, { type: "document" }>, out: Record<string, unknown>[]): void {
   const { source, title, context } = part;
   if (source.kind === "text") {
-    out.push(markedPart({ type: "text", text: title === undefined ? source.text : `${title}\n\n${source.text}` }, part));
+    out.push(markedPart({ type: "text", text: documentText(part, source.text) }, part));
   } else {
     const data = source.kind === "url" ? source.url : `data:${source.mediaType};base64,${source.data}`;
     const filename = title ?? (source.kind === "base64" ? `document.${extensionOf(source.mediaType)}` : undefined);

@@ -1,6 +1,6 @@
 // Canonical requests → Gemini GenerateContentRequest bodies (contents/parts, generationConfig, tools).
 
-import type { ChatRequest, ContentPart, Message, ReasoningOptions, ToolChoice } from "../../../core/kit/index.ts";
+import { documentText, type ChatRequest, type ContentPart, type Message, type ReasoningOptions, type ToolChoice } from "../../../core/kit/index.ts";
 
 type Part = Record<string, unknown>;
 interface Content {
@@ -19,7 +19,8 @@ function mediaTypeOf(url: string): string | undefined {
 function encodePart(part: ContentPart): Part {
   if (part.type === "text") return { text: part.text };
   const source = part.source;
-  if (source.kind === "text") return { text: part.type === "document" && part.title !== undefined ? `${part.title}\n\n${source.text}` : source.text };
+  // Only a document has a text source.
+  if (source.kind === "text") return { text: documentText(part as { title?: string }, source.text) };
   if (source.kind === "base64") return { inlineData: { mimeType: source.mediaType, data: source.data } };
   // URLs go to the vendor as URLs: the gateway never fetches what a client names.
   const mimeType = mediaTypeOf(source.url);

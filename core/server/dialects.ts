@@ -46,7 +46,7 @@ export const anthropicCount = {
 /**
  * What the client asked for that the answer cannot carry back (several choices, log probabilities,
  * audio, the deprecated function calls) or that the ledger cannot price (a service tier other than
- * the standard one): refused, the field named, rather than served without it. OpenAI's own
+ * the standard one, web search): refused, the field named, rather than served without it. OpenAI's own
  * steering fields go on to the vendors that take them (OPENAI_FIELDS); fields we do not know at
  * all are let through the validator and left out.
  */
@@ -54,6 +54,9 @@ function refuseUnserved(body: Record<string, unknown>): void {
   if (body.n != null && body.n !== 1) throw invalidField("n", "the gateway answers with one choice; leave `n` out or send 1");
   if (body.logprobs === true) throw invalidField("logprobs", "log probabilities are not relayed; leave it out or send false");
   if (body.audio != null) throw invalidField("audio", AUDIO_OUTPUT);
+  if (body.web_search_options != null) {
+    throw invalidField("web_search_options", "web searches are billed per call, which the gateway cannot price, and their citations are not relayed; leave it out");
+  }
   if (Array.isArray(body.modalities) && body.modalities.some((modality) => modality !== "text")) throw invalidField("modalities", AUDIO_OUTPUT);
   if (body.service_tier != null && !STANDARD_TIERS.has(body.service_tier as string)) {
     throw invalidField("service_tier", "the gateway prices the standard tier only; leave it out or send auto or default");

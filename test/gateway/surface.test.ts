@@ -79,7 +79,7 @@ describe("OpenRouter compatibility", () => {
     expect(served.choices.map((choice) => choice.message.content)).toEqual(["one choice"]);
   });
 
-  test("audio output, the deprecated function fields and an unpriced service tier are a 400 naming the field", async () => {
+  test("audio output, the deprecated function fields, an unpriced service tier and web search are a 400 naming the field", async () => {
     const client = openaiClient(gateway);
     const messages = [{ role: "user" as const, content: "hi" }];
     const before = openaiFake.requests.length;
@@ -90,6 +90,8 @@ describe("OpenRouter compatibility", () => {
       [{ logit_bias: { "50256": "ban" } }, "`logit_bias"],
       // Flex and priority processing cost another price than the one the config gives.
       [{ service_tier: "priority" }, "`service_tier`"],
+      // Searches are billed per call, and the model would answer without one if the field were dropped.
+      [{ web_search_options: { search_context_size: "low" } }, "`web_search_options`"],
     ] as const;
     for (const [extra, field] of refusals) {
       const refused = await client.chat.completions.create({ model: "gpt-5-mini", messages, ...(extra as object) }).catch((error: unknown) => error);

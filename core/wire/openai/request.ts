@@ -45,8 +45,8 @@ export interface EncodeRequestOptions {
  * Chat Completions fields that only steer OpenAI's own service and have no counterpart in another
  * dialect: kept as the client sent them and passed on to vendors that take them, left out for the
  * rest. None changes what a token costs: a tier other than the standard one is refused at the
- * ingress, and `web_search_options` (searches billed per call, which the gateway cannot meter) is
- * left out. What would change the answer's shape (audio output, the deprecated `functions`) is
+ * ingress, and so is `web_search_options` (searches billed per call, which the gateway cannot
+ * meter). What would change the answer's shape (audio output, the deprecated `functions`) is
  * refused at the ingress too: the answer could not carry it back.
  */
 export const OPENAI_FIELDS = [

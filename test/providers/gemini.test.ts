@@ -111,7 +111,7 @@ describe("gemini provider", () => {
           content: [
             { type: "text", text: "Taken." },
             { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } },
-            { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0=" } },
+            { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0=" }, context: "The page as printed." },
           ],
         },
       ],
@@ -121,10 +121,25 @@ describe("gemini provider", () => {
     expect(contents[2]!.parts).toEqual([{
       functionResponse: {
         name: "screenshot",
-        response: { output: "Taken." },
+        response: { output: "Taken.\n\nThe page as printed." },
         parts: [{ inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } }, { inlineData: { mimeType: "application/pdf", data: "JVBERi0=" } }],
       },
     }]);
+  });
+
+  test("a tool result's text document keeps its title, as a turn's does", async () => {
+    const request: ChatRequest = {
+      model: "gemini-3-pro",
+      stream: false,
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Read the notes." }] },
+        { role: "assistant", content: [], toolCalls: [{ id: "call_0_read", name: "read", arguments: "{}" }] },
+        { role: "tool", toolCallId: "call_0_read", content: [{ type: "document", source: { kind: "text", text: "Revenue rose." }, title: "Notes" }] },
+      ],
+    };
+    await provider().chat(request, signal());
+    const contents = (fake.requests[0]!.body as { contents: { parts: unknown[] }[] }).contents;
+    expect(contents[2]!.parts).toEqual([{ functionResponse: { name: "read", response: { output: "Notes\n\nRevenue rose." } } }]);
   });
 
   test("countTokens posts the whole request to countTokens, its model named as a resource, and reads totalTokens", async () => {

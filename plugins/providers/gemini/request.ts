@@ -49,15 +49,17 @@ function nameFromId(id: string): string {
 
 /**
  * A tool result: its text as the response object, and its images and documents as the response's
- * own parts (Gemini 3's multimodal function responses), not dropped. A text document is text.
+ * own parts (Gemini 3's multimodal function responses), not dropped. A text document is text, under
+ * its title; what the client said about a document follows in the text, as it follows a turn's.
  */
 function functionResponse(message: Extract<Message, { role: "tool" }>, name: string): Part {
   let text = "";
   const media: Part[] = [];
   for (const part of message.content) {
     if (part.type === "text") text += part.text;
-    else if (part.source.kind === "text") text += part.source.text;
+    else if (part.source.kind === "text") text += documentText(part as { title?: string }, part.source.text);
     else media.push(encodePart(part));
+    if (part.type === "document" && part.context !== undefined) text += text ? `\n\n${part.context}` : part.context;
   }
   let response: unknown;
   try {

@@ -6,7 +6,7 @@ import { errors } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { adminRoutes } from "./admin.ts";
 import { accountRoutes } from "./account.ts";
-import { anthropicDialect, openaiDialect } from "./dialects.ts";
+import { anthropicDialect, openaiDialect, responsesDialect } from "./dialects.ts";
 import { errorResponse, plainHeaders, toGatewayError } from "./http.ts";
 import { handleCountTokens } from "./count-tokens.ts";
 import { handleChat, type Dialect } from "./ingress.ts";
@@ -20,6 +20,7 @@ export function createApp(runtime: Runtime) {
   const chat = (dialect: Dialect) => (request: Request) => handleChat(dialect, request, runtime, metrics);
   const openaiChat = chat(openaiDialect);
   const anthropicChat = chat(anthropicDialect);
+  const responsesChat = chat(responsesDialect);
   const countTokens = (request: Request) => handleCountTokens(request, runtime);
   // The chat endpoints, as Bun's router calls them when the app listens: straight to the handler,
   // without the framework's per-request context and response mapping, which cost 2–5% of a small
@@ -28,12 +29,14 @@ export function createApp(runtime: Runtime) {
   const direct: Record<string, { POST: (request: Request) => Promise<Response> }> = {};
   for (const prefix of API_PREFIXES) {
     direct[`${prefix}/chat/completions`] = { POST: openaiChat };
+    direct[`${prefix}/responses`] = { POST: responsesChat };
     direct[`${prefix}/messages`] = { POST: anthropicChat };
     direct[`${prefix}/messages/count_tokens`] = { POST: countTokens };
   }
   const api = (prefix: string) =>
     new Elysia({ prefix })
       .post("/chat/completions", ({ request }) => openaiChat(request))
+      .post("/responses", ({ request }) => responsesChat(request))
       .post("/messages", ({ request }) => anthropicChat(request))
       .post("/messages/count_tokens", ({ request }) => countTokens(request))
       .get("/models", () => Response.json(modelList(runtime.snapshot.graph), { headers: plainHeaders() }))

@@ -1,11 +1,12 @@
-// The two client dialects, as the ingress sees them: OpenAI Chat Completions (with OpenRouter's
-// extras) and Anthropic Messages. Validators are compiled once, here.
+// The client dialects, as the ingress sees them: OpenAI Chat Completions (with OpenRouter's
+// extras), OpenAI's Responses API and Anthropic Messages. Validators are compiled once, here.
 
 import type { ProviderPreferences } from "../dispatch/index.ts";
 import { errors } from "../errors.ts";
 import { CLIENT_BODY, type ChatRequest } from "../kit/canonical.ts";
 import * as anthropic from "../wire/anthropic/index.ts";
 import * as openai from "../wire/openai/index.ts";
+import * as responses from "../wire/responses/index.ts";
 import { bodyValidator } from "./http.ts";
 import type { Dialect } from "./ingress.ts";
 
@@ -22,6 +23,21 @@ export const openaiDialect: Dialect = {
   },
   encodeResponse: (response, info) => openai.encodeResponse(response, info),
   streamEncoder: (info) => new openai.StreamEncoder(info),
+};
+
+/**
+ * The Responses API, stateless: the whole conversation comes in `input`, and each answer is made
+ * by whichever vendor the route picks, as a chat's is. Its usage always comes with the response.
+ */
+export const responsesDialect: Dialect = {
+  name: "responses",
+  validate: bodyValidator(responses.ResponsesBody),
+  decode(body) {
+    refuseUnpricedTier(body as Record<string, unknown>);
+    return { request: responses.decodeRequest(body as responses.ResponsesBody), includeUsage: true };
+  },
+  encodeResponse: (response, info) => responses.encodeResponse(response, { ...info, created: response.created || Math.floor(Date.now() / 1000) }),
+  streamEncoder: (info) => new responses.StreamEncoder(info),
 };
 
 export const anthropicDialect: Dialect = {
@@ -58,11 +74,16 @@ function refuseUnserved(body: Record<string, unknown>): void {
     throw invalidField("web_search_options", "web searches are billed per call, which the gateway cannot price, and their citations are not relayed; leave it out");
   }
   if (Array.isArray(body.modalities) && body.modalities.some((modality) => modality !== "text")) throw invalidField("modalities", AUDIO_OUTPUT);
-  if (body.service_tier != null && !STANDARD_TIERS.has(body.service_tier as string)) {
-    throw invalidField("service_tier", "the gateway prices the standard tier only; leave it out or send auto or default");
-  }
+  refuseUnpricedTier(body);
   for (const field of FUNCTION_FIELDS) {
     if (body[field] != null) throw invalidField(field, "the deprecated function-calling fields are not relayed; send `tools` and `tool_choice`");
+  }
+}
+
+/** A service tier other than the standard one costs another price than the config gives. */
+function refuseUnpricedTier(body: Record<string, unknown>): void {
+  if (body.service_tier != null && !STANDARD_TIERS.has(body.service_tier as string)) {
+    throw invalidField("service_tier", "the gateway prices the standard tier only; leave it out or send auto or default");
   }
 }
 

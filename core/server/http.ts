@@ -113,11 +113,11 @@ export function jsonRoute(handler: (request: Request, params: Record<string, str
   };
 }
 
-/** The error body: OpenAI's shape, and on /v1/messages Anthropic's too (both parse it). */
+/** The error body: OpenAI's shape (the Responses API's too), and on /v1/messages Anthropic's as well (both parse it). */
 export function errorResponse(
   error: SwitchyardError,
   headers: Record<string, string>,
-  dialect: "openai" | "anthropic" = "openai",
+  dialect: "openai" | "responses" | "anthropic" = "openai",
 ): Response {
   const body = error.toJSON() as { error: Record<string, unknown>; type?: string };
   if (dialect === "anthropic") {

@@ -1,4 +1,4 @@
-// The chat endpoints of both dialects: decode the client's body into the canonical request, run
+// The chat endpoints of every dialect: decode the client's body into the canonical request, run
 // the gateway pipeline, and encode its outcome back as JSON or SSE in the client's own format.
 
 import type { ProviderPreferences } from "../dispatch/index.ts";
@@ -29,7 +29,7 @@ interface Decoded {
 
 /** What differs between the OpenAI and the Anthropic endpoint. */
 export interface Dialect {
-  name: "openai" | "anthropic";
+  name: "openai" | "responses" | "anthropic";
   validate(body: unknown): void;
   /** `body` parsed from `text`, the body as it came (absent when there was no wire body), sent with `headers`. */
   decode(body: unknown, text?: string, headers?: Headers): Decoded;

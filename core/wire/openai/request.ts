@@ -6,6 +6,7 @@ import {
   type ChatRequest,
   type ContentPart,
   type DocumentSource,
+  type ImageSource,
   type Message,
   type ReasoningOptions,
   type ResponseFormat,
@@ -63,7 +64,7 @@ export const OPENAI_FIELDS = [
   "prediction",
 ] as const;
 
-const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
+export const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 // ---- decode (client body → canonical) ----
@@ -108,11 +109,7 @@ function decodeContent(content: string | ContentPartBody[] | null | undefined, m
       parts.push(withCacheControl({ type: "text", text: part.text }, part));
     } else if (part.type === "image_url" && "image_url" in part) {
       const { url, detail } = part.image_url as { url: string; detail?: "auto" | "low" | "high" };
-      const match = DATA_URL.exec(url);
-      const image: ContentPart = {
-        type: "image",
-        source: match ? { kind: "base64", mediaType: match[1]!, data: match[2]! } : { kind: "url", url },
-      };
+      const image: ContentPart = { type: "image", source: imageSource(url) };
       if (detail) image.detail = detail;
       parts.push(image);
     } else if (part.type === "refusal" && "refusal" in part && typeof part.refusal === "string") {
@@ -151,16 +148,26 @@ function decodeOtherPart(part: ContentPartBody, message: number, at: number): Co
       : "expected `file_data`, the file's content as a data: URL";
     throw errors.invalidField(`${partPath(message, at)}.file${file?.file_id !== undefined ? ".file_id" : ""}`, why);
   }
-  const data = file.file_data;
-  const match = DATA_URL.exec(data);
-  const source: DocumentSource = match
-    ? { kind: "base64", mediaType: match[1]!, data: match[2]! }
-    : /^https?:\/\//i.test(data)
-      ? { kind: "url", url: data }
-      : { kind: "base64", mediaType: mediaTypeOf(file.filename) ?? "application/pdf", data };
-  const document: ContentPart = { type: "document", source };
+  const document: ContentPart = { type: "document", source: fileDataSource(file.file_data, file.filename) };
   if (file.filename !== undefined) document.title = file.filename;
   return withCacheControl(document, part);
+}
+
+/**
+ * A file's content as a client sends it (a data: URL as OpenAI's guide does, a URL, or bare
+ * base64 whose media type the file name tells, a PDF when it does not).
+ */
+export function fileDataSource(data: string, filename: string | undefined): DocumentSource {
+  const match = DATA_URL.exec(data);
+  if (match) return { kind: "base64", mediaType: match[1]!, data: match[2]! };
+  if (/^https?:\/\//i.test(data)) return { kind: "url", url: data };
+  return { kind: "base64", mediaType: mediaTypeOf(filename) ?? "application/pdf", data };
+}
+
+/** An image's URL as a client sends it: a data: URL is the image itself, any other one is the vendor's to fetch. */
+export function imageSource(url: string): ImageSource {
+  const match = DATA_URL.exec(url);
+  return match ? { kind: "base64", mediaType: match[1]!, data: match[2]! } : { kind: "url", url };
 }
 
 /** A part's place in the body, spelled out only for a refusal. */

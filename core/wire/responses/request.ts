@@ -1,0 +1,165 @@
+// Responses API request bodies → canonical ChatRequest. The conversation comes whole in `input`
+// (the gateway keeps no state between calls): messages, the model's function calls and their
+// outputs, in order; `instructions` is the system message.
+
+import { errors } from "../../errors.ts";
+import type { ChatRequest, ContentPart, Message, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
+import { EFFORTS, fileDataSource, imageSource } from "../openai/request.ts";
+import { ownFields } from "../own-fields.ts";
+import type { ItemBody, PartBody, ResponsesBody, ToolBody } from "./schema.ts";
+
+const { invalidField } = errors;
+
+/**
+ * The Responses fields Chat Completions has too, under the same names, that steer only OpenAI's
+ * service: passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
+ */
+const STEERING_FIELDS = ["metadata", "store", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier"] as const;
+
+/**
+ * What only a stateful or hosted Responses service could do: refused, the field named, rather
+ * than served as if the client had not asked.
+ */
+const STATEFUL: Record<string, string> = {
+  previous_response_id: "the gateway keeps no responses to continue; send the whole conversation in `input`",
+  conversation: "the gateway keeps no conversations; send the whole conversation in `input`",
+  prompt: "stored prompts are OpenAI's own; send the prompt's text in `instructions` and `input`",
+};
+
+export function decodeRequest(body: ResponsesBody): ChatRequest {
+  for (const [field, why] of Object.entries(STATEFUL)) if ((body as Record<string, unknown>)[field] != null) throw invalidField(field, why);
+  if ((body as { background?: unknown }).background === true) throw invalidField("background", "responses are served while the client waits; leave it out or send false");
+  const messages: Message[] = [];
+  if (body.instructions) messages.push({ role: "system", content: [{ type: "text", text: body.instructions }] });
+  if (typeof body.input === "string") messages.push({ role: "user", content: [{ type: "text", text: body.input }] });
+  else for (let at = 0; at < body.input.length; at++) decodeItem(body.input[at]!, at, messages);
+
+  const request: ChatRequest = { model: body.model, messages, stream: body.stream === true };
+  if (body.tools?.length) request.tools = body.tools.map(decodeTool);
+  if (body.tool_choice !== undefined) request.toolChoice = decodeToolChoice(body.tool_choice);
+  if (body.parallel_tool_calls != null) request.parallelToolCalls = body.parallel_tool_calls;
+  if (body.text?.format) request.responseFormat = decodeFormat(body.text.format);
+  if (body.temperature != null) request.temperature = body.temperature;
+  if (body.top_p != null) request.topP = body.top_p;
+  if (body.max_output_tokens != null) request.maxTokens = body.max_output_tokens;
+  if (body.user != null) request.user = body.user;
+  const effort = body.reasoning?.effort;
+  if (effort && EFFORTS.has(effort)) request.reasoning = { effort: effort as NonNullable<ReasoningOptions["effort"]> };
+  const steering = ownFields(body, STEERING_FIELDS) ?? {};
+  if (body.text?.verbosity != null) steering.verbosity = body.text.verbosity;
+  for (const field of Object.keys(steering)) if (steering[field] === null) delete steering[field];
+  if (Object.keys(steering).length) request.openaiFields = steering;
+  return request;
+}
+
+/**
+ * One input item, appended to `messages`. A function call joins the assistant turn just before it
+ * (the model's text and its calls are separate items here, one message in every other dialect); a
+ * reasoning item is left out: it is the vendor's own, encrypted or summarised, and no vendor reads
+ * another's back, as a Chat Completions client never sends it.
+ */
+function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
+  const type = item.type ?? "message";
+  switch (type) {
+    case "message":
+      messages.push(decodeMessage(item, at));
+      return;
+    case "function_call": {
+      if (item.call_id === undefined || item.name === undefined) throw invalidField(`input.${at}`, "a function_call item needs its `call_id` and `name`");
+      const last = messages.at(-1);
+      const turn = last?.role === "assistant" ? last : (messages[messages.push({ role: "assistant", content: [] }) - 1] as Extract<Message, { role: "assistant" }>);
+      (turn.toolCalls ??= []).push({ id: item.call_id, name: item.name, arguments: item.arguments ?? "" });
+      return;
+    }
+    case "function_call_output": {
+      if (item.call_id === undefined || item.output === undefined) throw invalidField(`input.${at}`, "a function_call_output item needs its `call_id` and `output`");
+      messages.push({ role: "tool", toolCallId: item.call_id, content: decodeContent(item.output, `input.${at}.output`) });
+      return;
+    }
+    case "reasoning":
+      return;
+    default:
+      throw invalidField(`input.${at}.type`, `a \`${type}\` item is not relayed; send message, function_call and function_call_output items`);
+  }
+}
+
+function decodeMessage(item: ItemBody, at: number): Message {
+  const content = decodeContent(item.content ?? [], `input.${at}.content`);
+  switch (item.role) {
+    case "user":
+      return { role: "user", content };
+    case "assistant":
+      return { role: "assistant", content };
+    case "system":
+      return { role: "system", content };
+    case "developer":
+      return { role: "system", content, developer: true };
+    default:
+      throw invalidField(`input.${at}.role`, "expected user, assistant, system or developer");
+  }
+}
+
+/** A message's content or a function's output: text, or parts. `path` names a part in a refusal. */
+function decodeContent(content: string | PartBody[], path: string): ContentPart[] {
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  return content.map((part, at) => decodePart(part, `${path}.${at}`));
+}
+
+function decodePart(part: PartBody, path: string): ContentPart {
+  switch (part.type) {
+    case "input_text":
+    case "output_text":
+      if (part.text === undefined) throw invalidField(`${path}.text`, `an ${part.type} part needs its \`text\``);
+      return { type: "text", text: part.text };
+    case "refusal":
+      // An assistant's refusal is what it said: any vendor reads it back as its text.
+      if (part.refusal === undefined) throw invalidField(`${path}.refusal`, "a refusal part needs its `refusal`");
+      return { type: "text", text: part.refusal };
+    case "input_image": {
+      if (part.image_url == null) throw invalidField(`${path}.${part.file_id != null ? "file_id" : "image_url"}`, STORED_FILE);
+      const image: ContentPart = { type: "image", source: imageSource(part.image_url) };
+      if (part.detail === "auto" || part.detail === "low" || part.detail === "high") image.detail = part.detail;
+      return image;
+    }
+    case "input_file": {
+      const data = part.file_data ?? part.file_url;
+      if (data === undefined) throw invalidField(`${path}.${part.file_id != null ? "file_id" : "file_data"}`, STORED_FILE);
+      const document: ContentPart = { type: "document", source: fileDataSource(data, part.filename) };
+      if (part.filename !== undefined) document.title = part.filename;
+      return document;
+    }
+    default: {
+      const why = part.type === "input_audio" ? "audio input is not relayed" : `a \`${part.type}\` part is not relayed`;
+      throw invalidField(`${path}.type`, `${why}; send input_text, input_image or input_file parts`);
+    }
+  }
+}
+
+const STORED_FILE = "a stored file's id names a file only the vendor holding it can read; send its content (`image_url` or `file_data` as a data: URL) or a URL";
+
+/** A function tool; OpenAI's own tools run inside OpenAI's service and have no form the gateway relays. */
+function decodeTool(tool: ToolBody, at: number): ToolDefinition {
+  if (tool.type !== "function") {
+    throw invalidField(`tools.${at}.type`, `OpenAI's own tool \`${tool.type}\` is not relayed; send function tools`);
+  }
+  if (tool.name === undefined) throw invalidField(`tools.${at}.name`, "a function tool needs its `name`");
+  const definition: ToolDefinition = { name: tool.name, parameters: tool.parameters ?? { type: "object", properties: {} } };
+  if (tool.description != null) definition.description = tool.description;
+  if (tool.strict != null) definition.strict = tool.strict;
+  return definition;
+}
+
+function decodeToolChoice(choice: NonNullable<ResponsesBody["tool_choice"]>): ToolChoice {
+  if (typeof choice === "string") return choice;
+  if (choice.type === "function" && choice.name !== undefined) return { name: choice.name };
+  throw invalidField("tool_choice", "expected auto, none, required or a function by its name");
+}
+
+function decodeFormat(format: NonNullable<NonNullable<ResponsesBody["text"]>["format"]>): ResponseFormat {
+  if (format.type !== "json_schema") return { type: format.type };
+  if (format.name === undefined) throw invalidField("text.format.name", "a json_schema format needs its `name`");
+  const decoded: ResponseFormat = { type: "json_schema", name: format.name, schema: format.schema ?? {} };
+  if (format.strict != null) decoded.strict = format.strict;
+  if (format.description !== undefined) decoded.description = format.description;
+  return decoded;
+}

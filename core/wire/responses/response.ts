@@ -1,0 +1,100 @@
+// Canonical answers → Responses API `response` objects: the model's reasoning, its message and its
+// function calls as output items, in that order, and the usage with its cost.
+
+import type { ChatResponse, FinishReason, Usage } from "../../kit/canonical.ts";
+
+type Json = Record<string, unknown>;
+
+/** What every response object of one request shares. */
+export interface ResponseInfo {
+  id: string;
+  model: string;
+  /** Unix seconds. */
+  created: number;
+}
+
+export function encodeResponse(response: ChatResponse, info: ResponseInfo & { costUsd?: number }): Json {
+  const output: Json[] = [];
+  if (response.reasoning) output.push(reasoningItem(info.id, output.length, [reasoningPart(response.reasoning)]));
+  const parts: Json[] = [];
+  if (response.text) parts.push(textPart(response.text));
+  if (response.refusal) parts.push(refusalPart(response.refusal));
+  if (parts.length) output.push(messageItem(info.id, output.length, parts));
+  for (const call of response.toolCalls) output.push(functionCallItem(info.id, output.length, call));
+  return responseObject(info, finalStatus(response.finishReason), output, response.usage && encodeUsage(response.usage, info.costUsd));
+}
+
+/** The response object at any point of its life: `in_progress` with no output yet, or as it ended. */
+export function responseObject(info: ResponseInfo, status: Status, output: Json[], usage?: Json): Json {
+  const object: Json = {
+    id: info.id,
+    object: "response",
+    created_at: info.created,
+    status: status.status,
+    error: null,
+    incomplete_details: status.incomplete ? { reason: status.incomplete } : null,
+    model: info.model,
+    output,
+  };
+  if (usage) object.usage = usage;
+  return object;
+}
+
+export interface Status {
+  status: "in_progress" | "completed" | "incomplete";
+  incomplete?: "max_output_tokens" | "content_filter";
+}
+
+/** An answer cut short by its token cap or by a filter is `incomplete`, and says why. */
+export function finalStatus(reason: FinishReason | undefined): Status {
+  if (reason === "length") return { status: "incomplete", incomplete: "max_output_tokens" };
+  if (reason === "content_filter") return { status: "incomplete", incomplete: "content_filter" };
+  return { status: "completed" };
+}
+
+/** Responses usage: input and output tokens with their details, their total, and our cost in USD. */
+export function encodeUsage(usage: Usage, costUsd?: number): Json {
+  const encoded: Json = {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+  if (costUsd !== undefined) encoded.cost = costUsd;
+  return encoded;
+}
+
+// Output items. Each one's id is the request's with the item's place in the output, so that a
+// stream's events and its final response name each item alike.
+
+function itemId(prefix: string, id: string, at: number): string {
+  return `${prefix}_${id}_${at}`;
+}
+
+export function textPart(text: string): Json {
+  return { type: "output_text", text, annotations: [], logprobs: [] };
+}
+
+export function refusalPart(refusal: string): Json {
+  return { type: "refusal", refusal };
+}
+
+export function reasoningPart(text: string): Json {
+  return { type: "reasoning_text", text };
+}
+
+type ItemStatus = "in_progress" | "completed";
+
+export function messageItem(id: string, at: number, parts: Json[], status: ItemStatus = "completed"): Json {
+  return { type: "message", id: itemId("msg", id, at), status, role: "assistant", content: parts };
+}
+
+/** The model's reasoning as it came, readable: raw reasoning text, as OpenAI's open-weight models give it. */
+export function reasoningItem(id: string, at: number, parts: Json[]): Json {
+  return { type: "reasoning", id: itemId("rs", id, at), summary: [], content: parts };
+}
+
+export function functionCallItem(id: string, at: number, call: { id: string; name: string; arguments: string }, status: ItemStatus = "completed"): Json {
+  return { type: "function_call", id: itemId("fc", id, at), call_id: call.id, name: call.name, arguments: call.arguments, status };
+}

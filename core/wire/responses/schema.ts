@@ -1,0 +1,107 @@
+// TypeBox schema of POST /v1/responses bodies (OpenAI's Responses API): the ingress validates with it.
+
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { AnyObject } from "../any-object.ts";
+
+// Clients send many fields we do not know; they are allowed through and ignored.
+const open = { additionalProperties: true } as const;
+
+/** OpenAI's reference lets most optional fields be null as well as absent. */
+const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+
+/** Every input part names its type; the decoder reads the types it relays and refuses the rest, named. */
+const PartBody = Type.Object(
+  {
+    type: Type.String(),
+    text: Type.Optional(Type.String()),
+    refusal: Type.Optional(Type.String()),
+    image_url: nullable(Type.String()),
+    detail: Type.Optional(Type.String()),
+    file_id: nullable(Type.String()),
+    file_data: Type.Optional(Type.String()),
+    file_url: Type.Optional(Type.String()),
+    filename: Type.Optional(Type.String()),
+  },
+  open,
+);
+export type PartBody = Static<typeof PartBody>;
+
+const Content = Type.Union([Type.String(), Type.Array(PartBody)]);
+
+/**
+ * One input item. A message may leave out its `type` (the "easy" input message); the other kinds
+ * name theirs. The members each kind needs are checked by the decoder, which names the item.
+ */
+const ItemBody = Type.Object(
+  {
+    type: Type.Optional(Type.String()),
+    role: Type.Optional(Type.String()),
+    content: Type.Optional(Type.Union([Content, Type.Null()])),
+    call_id: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String()),
+    arguments: Type.Optional(Type.String()),
+    output: Type.Optional(Content),
+  },
+  open,
+);
+export type ItemBody = Static<typeof ItemBody>;
+
+/** A tool: a function, or one of OpenAI's own (web search, file search…), which the decoder refuses by name. */
+const ToolBody = Type.Object(
+  {
+    type: Type.String(),
+    name: Type.Optional(Type.String()),
+    description: nullable(Type.String()),
+    parameters: nullable(AnyObject),
+    strict: nullable(Type.Boolean()),
+  },
+  open,
+);
+export type ToolBody = Static<typeof ToolBody>;
+
+const ToolChoiceBody = Type.Union([
+  Type.Literal("auto"),
+  Type.Literal("none"),
+  Type.Literal("required"),
+  Type.Object({ type: Type.String(), name: Type.Optional(Type.String()) }, open),
+]);
+
+/** `text.format`: the json_schema format's members sit beside its type, not under a `json_schema` key. */
+const FormatBody = Type.Object(
+  {
+    type: Type.Union([Type.Literal("text"), Type.Literal("json_object"), Type.Literal("json_schema")]),
+    name: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    schema: Type.Optional(AnyObject),
+    strict: nullable(Type.Boolean()),
+  },
+  open,
+);
+
+export const ResponsesBody = Type.Object(
+  {
+    model: Type.String(),
+    input: Type.Union([Type.String(), Type.Array(ItemBody)]),
+    instructions: nullable(Type.String()),
+    tools: Type.Optional(Type.Array(ToolBody)),
+    tool_choice: Type.Optional(ToolChoiceBody),
+    parallel_tool_calls: nullable(Type.Boolean()),
+    max_output_tokens: nullable(Type.Integer()),
+    temperature: nullable(Type.Number()),
+    top_p: nullable(Type.Number()),
+    text: nullable(Type.Object({ format: Type.Optional(FormatBody), verbosity: nullable(Type.String()) }, open)),
+    /** Kept a plain string, as in Chat Completions: levels we do not know are left out on decode. */
+    reasoning: nullable(Type.Object({ effort: nullable(Type.String()), summary: nullable(Type.String()) }, open)),
+    stream: nullable(Type.Boolean()),
+    user: nullable(Type.String()),
+    // OpenAI's own steering fields, as Chat Completions has them too: checked here, passed on untouched.
+    metadata: nullable(Type.Record(Type.String(), Type.String())),
+    store: nullable(Type.Boolean()),
+    service_tier: nullable(Type.String()),
+    prompt_cache_key: nullable(Type.String()),
+    prompt_cache_retention: nullable(Type.String()),
+    safety_identifier: nullable(Type.String()),
+  },
+  open,
+);
+export type ResponsesBody = Static<typeof ResponsesBody>;

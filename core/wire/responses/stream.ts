@@ -1,0 +1,164 @@
+// Canonical events → the Responses API's semantic SSE events for one client stream: the response
+// created, each output item added, its deltas, its part and the item done, then the response
+// completed (or incomplete) with its usage and cost. Each event is numbered; there is no [DONE].
+
+import type { SwitchyardError } from "../../errors.ts";
+import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import {
+  encodeUsage,
+  finalStatus,
+  functionCallItem,
+  messageItem,
+  reasoningItem,
+  reasoningPart,
+  refusalPart,
+  responseObject,
+  textPart,
+  type ResponseInfo,
+} from "./response.ts";
+
+type Json = Record<string, unknown>;
+
+/** An item of one string, streamed as deltas into its one content part: the message's text or refusal, or reasoning. */
+interface TextItem {
+  kind: "text" | "refusal" | "reasoning";
+  at: number;
+  text: string;
+}
+
+interface CallItem {
+  at: number;
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+const PART: Record<TextItem["kind"], (text: string) => Json> = { text: textPart, refusal: refusalPart, reasoning: reasoningPart };
+/** Each kind's delta and done events, and the member its done event carries the whole string in. */
+const EVENTS: Record<TextItem["kind"], { delta: string; done: string; member: string }> = {
+  text: { delta: "response.output_text.delta", done: "response.output_text.done", member: "text" },
+  refusal: { delta: "response.refusal.delta", done: "response.refusal.done", member: "refusal" },
+  reasoning: { delta: "response.reasoning_text.delta", done: "response.reasoning_text.done", member: "text" },
+};
+
+export class StreamEncoder {
+  private sequence = 0;
+  private started = false;
+  /** The output by place: each item as it was added, replaced by its final form when done. */
+  private readonly output: Json[] = [];
+  /** The message or reasoning item being written; another item's start ends it. */
+  private current: TextItem | null = null;
+  /** Function calls by their canonical index, open until the stream ends (a vendor may interleave their arguments). */
+  private readonly calls = new Map<number, CallItem>();
+  private finish: FinishReason | undefined;
+
+  constructor(private readonly info: ResponseInfo) {}
+
+  encode(event: StreamEvent): string {
+    let text = this.open();
+    switch (event.type) {
+      case "text":
+      case "refusal":
+      case "reasoning": {
+        if (!event.text) return text;
+        const kind = event.type;
+        if (this.current?.kind !== kind) text += this.startText(kind);
+        const item = this.current!;
+        item.text += event.text;
+        const delta: Json = { item_id: this.itemId(item.at), output_index: item.at, content_index: 0, delta: event.text };
+        if (kind === "text") delta.logprobs = [];
+        return text + this.event(EVENTS[kind].delta, delta);
+      }
+      case "tool_call_start":
+        return text + this.startCall(event.index, event.id, event.name);
+      case "tool_call_delta": {
+        // A vendor that never named the call still gets it opened, as the Chat Completions decoder opens one.
+        if (!this.calls.has(event.index)) text += this.startCall(event.index, `call_${event.index}`, "");
+        const call = this.calls.get(event.index)!;
+        call.arguments += event.arguments;
+        return text + this.event("response.function_call_arguments.delta", { item_id: this.itemId(call.at), output_index: call.at, delta: event.arguments });
+      }
+      case "finish":
+        this.finish = event.reason;
+        return text;
+      case "start":
+      case "usage": // metered by the gateway, sent with the response completed
+      case "redacted_reasoning": // encrypted for the vendor that made it: nothing a client can read
+        return text;
+    }
+  }
+
+  end(usage: Usage | undefined, costUsd?: number): string {
+    let text = this.open() + this.endText();
+    for (const call of this.calls.values()) {
+      const itemId = this.itemId(call.at);
+      text += this.event("response.function_call_arguments.done", { item_id: itemId, output_index: call.at, name: call.name, arguments: call.arguments });
+      text += this.itemDone(call.at, functionCallItem(this.info.id, call.at, call));
+    }
+    this.calls.clear();
+    const status = finalStatus(this.finish);
+    const type = status.status === "completed" ? "response.completed" : "response.incomplete";
+    return text + this.event(type, { response: responseObject(this.info, status, this.output, usage && encodeUsage(usage, costUsd)) });
+  }
+
+  /** The error event, with the `error` member the openai SDK throws on. */
+  error(error: SwitchyardError): string {
+    const { error: body } = error.toJSON();
+    return this.event("error", { code: body.code, message: body.message, param: null, error: body });
+  }
+
+  private open(): string {
+    if (this.started) return "";
+    this.started = true;
+    const response = responseObject(this.info, { status: "in_progress" }, []);
+    return this.event("response.created", { response }) + this.event("response.in_progress", { response });
+  }
+
+  private startText(kind: TextItem["kind"]): string {
+    let text = this.endText();
+    const at = this.output.length;
+    const item = kind === "reasoning" ? reasoningItem(this.info.id, at, []) : messageItem(this.info.id, at, [], "in_progress");
+    this.output.push(item);
+    this.current = { kind, at, text: "" };
+    text += this.event("response.output_item.added", { output_index: at, item });
+    return text + this.event("response.content_part.added", { item_id: item.id, output_index: at, content_index: 0, part: PART[kind]("") });
+  }
+
+  /** The message or reasoning item being written, done: its string whole, its part, the item. */
+  private endText(): string {
+    const item = this.current;
+    if (!item) return "";
+    this.current = null;
+    const itemId = this.itemId(item.at);
+    const { done, member } = EVENTS[item.kind];
+    const part = PART[item.kind](item.text);
+    const whole: Json = { item_id: itemId, output_index: item.at, content_index: 0, [member]: item.text };
+    if (item.kind === "text") whole.logprobs = [];
+    let text = this.event(done, whole);
+    text += this.event("response.content_part.done", { item_id: itemId, output_index: item.at, content_index: 0, part });
+    const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part]);
+    return text + this.itemDone(item.at, final);
+  }
+
+  private startCall(index: number, id: string, name: string): string {
+    const text = this.endText();
+    const call: CallItem = { at: this.output.length, id, name, arguments: "" };
+    const item = functionCallItem(this.info.id, call.at, call, "in_progress");
+    this.output.push(item);
+    this.calls.set(index, call);
+    return text + this.event("response.output_item.added", { output_index: call.at, item });
+  }
+
+  private itemDone(at: number, item: Json): string {
+    this.output[at] = item;
+    return this.event("response.output_item.done", { output_index: at, item });
+  }
+
+  private itemId(at: number): string {
+    return this.output[at]!.id as string;
+  }
+
+  private event(type: string, data: Json): string {
+    return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.sequence++, ...data })}\n\n`;
+  }
+}

@@ -8,7 +8,7 @@ import { CacheControlBody } from "../cache-control.ts";
 const open = { additionalProperties: true } as const;
 
 /** OpenAI's reference lets most optional fields be null as well as absent. */
-const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+export const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
 const TextPart = Type.Object(
   {
@@ -146,6 +146,19 @@ export const ProviderPreferences = Type.Object(
 );
 export type ProviderPreferences = Static<typeof ProviderPreferences>;
 
+/**
+ * OpenAI's own steering fields that Chat Completions and the Responses API both have, under the
+ * same names (see OPENAI_FIELDS): checked by either schema, passed on untouched.
+ */
+export const SteeringFields = {
+  metadata: nullable(Type.Record(Type.String(), Type.String())),
+  store: nullable(Type.Boolean()),
+  service_tier: nullable(Type.String()),
+  prompt_cache_key: nullable(Type.String()),
+  prompt_cache_retention: nullable(Type.String()),
+  safety_identifier: nullable(Type.String()),
+};
+
 export const ChatCompletionBody = Type.Object(
   {
     model: Type.String(),
@@ -180,12 +193,7 @@ export const ChatCompletionBody = Type.Object(
     usage: Type.Optional(Type.Object({ include: Type.Optional(Type.Boolean()) }, open)),
     // OpenAI's own steering fields (see OPENAI_FIELDS): checked here, passed on untouched.
     logit_bias: nullable(Type.Record(Type.String(), Type.Number())),
-    metadata: nullable(Type.Record(Type.String(), Type.String())),
-    store: nullable(Type.Boolean()),
-    service_tier: nullable(Type.String()),
-    prompt_cache_key: nullable(Type.String()),
-    prompt_cache_retention: nullable(Type.String()),
-    safety_identifier: nullable(Type.String()),
+    ...SteeringFields,
     verbosity: nullable(Type.String()),
     top_logprobs: nullable(Type.Integer()),
     modalities: nullable(Type.Array(Type.String())),

@@ -5,6 +5,7 @@
 import { errors } from "../../errors.ts";
 import type { ChatRequest, ContentPart, Message, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { EFFORTS, fileDataSource, imageSource } from "../openai/request.ts";
+import { SteeringFields } from "../openai/schema.ts";
 import { ownFields } from "../own-fields.ts";
 import type { ItemBody, PartBody, ResponsesBody, ToolBody } from "./schema.ts";
 
@@ -14,7 +15,7 @@ const { invalidField } = errors;
  * The Responses fields Chat Completions has too, under the same names, that steer only OpenAI's
  * service: passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
  */
-const STEERING_FIELDS = ["metadata", "store", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier"] as const;
+const STEERING_FIELDS = Object.keys(SteeringFields);
 
 /**
  * What only a stateful or hosted Responses service could do: refused, the field named, rather

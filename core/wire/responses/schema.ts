@@ -1,13 +1,11 @@
 // TypeBox schema of POST /v1/responses bodies (OpenAI's Responses API): the ingress validates with it.
 
-import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
+import { nullable, SteeringFields } from "../openai/schema.ts";
 
 // Clients send many fields we do not know; they are allowed through and ignored.
 const open = { additionalProperties: true } as const;
-
-/** OpenAI's reference lets most optional fields be null as well as absent. */
-const nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
 /** Every input part names its type; the decoder reads the types it relays and refuses the rest, named. */
 const PartBody = Type.Object(
@@ -94,13 +92,7 @@ export const ResponsesBody = Type.Object(
     reasoning: nullable(Type.Object({ effort: nullable(Type.String()), summary: nullable(Type.String()) }, open)),
     stream: nullable(Type.Boolean()),
     user: nullable(Type.String()),
-    // OpenAI's own steering fields, as Chat Completions has them too: checked here, passed on untouched.
-    metadata: nullable(Type.Record(Type.String(), Type.String())),
-    store: nullable(Type.Boolean()),
-    service_tier: nullable(Type.String()),
-    prompt_cache_key: nullable(Type.String()),
-    prompt_cache_retention: nullable(Type.String()),
-    safety_identifier: nullable(Type.String()),
+    ...SteeringFields,
   },
   open,
 );

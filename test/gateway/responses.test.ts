@@ -104,7 +104,8 @@ describe("Responses API clients", () => {
   });
 
   test("a streamed function call's arguments arrive as deltas, the item done with them whole", async () => {
-    openaiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_9", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+    // In one read, as a fast vendor's short answer arrives: the gateway sends the events as one body.
+    openaiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_9", name: "get_weather", arguments: '{"city":"Lima"}' }] }, inOneRead: true });
     const stream = await client.responses.create({ model: "gpt-5-mini", input: "Weather in Lima?", tools: [weatherTool], stream: true });
     let args = "";
     let done: OpenAI.Responses.ResponseOutputItem | undefined;

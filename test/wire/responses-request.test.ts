@@ -104,5 +104,9 @@ describe("Responses request decoding", () => {
     expect(() => decode({ input: [{ type: "function_call", name: "f" }] })).toThrow("`input.0`");
     expect(() => decode({ tools: [{ type: "file_search" }] })).toThrow("OpenAI's own tool `file_search` is not relayed");
     expect(() => decode({ conversation: "conv_1" })).toThrow("`conversation`");
+    // What the answer could not carry back; an include it can leave out costs nothing.
+    expect(() => decode({ include: ["message.output_text.logprobs"] })).toThrow("`include`: log probabilities are not relayed");
+    expect(() => decode({ top_logprobs: 3 })).toThrow("`top_logprobs`");
+    expect(decode({ include: ["reasoning.encrypted_content"], top_logprobs: 0 }).messages).toHaveLength(1);
   });
 });

@@ -27,9 +27,15 @@ const STATEFUL: Record<string, string> = {
   prompt: "stored prompts are OpenAI's own; send the prompt's text in `instructions` and `input`",
 };
 
+const LOGPROBS = "message.output_text.logprobs";
+
 export function decodeRequest(body: ResponsesBody): ChatRequest {
   for (const [field, why] of Object.entries(STATEFUL)) if ((body as Record<string, unknown>)[field] != null) throw invalidField(field, why);
-  if ((body as { background?: unknown }).background === true) throw invalidField("background", "responses are served while the client waits; leave it out or send false");
+  const { background, include, top_logprobs } = body as { background?: unknown; include?: unknown; top_logprobs?: unknown };
+  if (background === true) throw invalidField("background", "responses are served while the client waits; leave it out or send false");
+  // As `logprobs` in Chat Completions: the answer could not carry them back.
+  if (Array.isArray(include) && include.includes(LOGPROBS)) throw invalidField("include", `log probabilities are not relayed; leave out ${LOGPROBS}`);
+  if (typeof top_logprobs === "number" && top_logprobs > 0) throw invalidField("top_logprobs", "log probabilities are not relayed; leave it out or send 0");
   const messages: Message[] = [];
   if (body.instructions) messages.push({ role: "system", content: [{ type: "text", text: body.instructions }] });
   if (typeof body.input === "string") messages.push({ role: "user", content: [{ type: "text", text: body.input }] });

@@ -14,6 +14,8 @@ export interface Price {
   /** Writes to the hour-long cache (Anthropic's `ttl: "1h"`, twice the input price there); `cacheWrite` when unset. */
   cacheWrite1h?: number;
   reasoning?: number;
+  /** One of Anthropic's web searches, in nano-USD (the config's `web_search` is USD per thousand). */
+  webSearch?: number;
 }
 
 /** USD per million tokens as written in the config (a decimal) → micro-USD per million tokens. */
@@ -46,7 +48,8 @@ export function tokenCost(tokens: number, price: number): number {
 /**
  * Upstream cost of one request in nano-USD. Cached input and cache writes are priced at their own
  * rates when the endpoint gives them (else at the input rate); reasoning tokens at the reasoning
- * rate when given (else they are ordinary output).
+ * rate when given (else they are ordinary output); web searches at their price each (a request
+ * that may search reaches only endpoints that price them).
  */
 export function usageCost(usage: Usage, price: Price): number {
   const cached = usage.cachedInputTokens ?? 0;
@@ -61,6 +64,7 @@ export function usageCost(usage: Usage, price: Price): number {
     tokenCost(written - writtenForAnHour, price.cacheWrite ?? price.input) +
     tokenCost(writtenForAnHour, price.cacheWrite1h ?? price.cacheWrite ?? price.input) +
     tokenCost(plainOutput, price.output) +
-    tokenCost(reasoning, price.reasoning ?? price.output)
+    tokenCost(reasoning, price.reasoning ?? price.output) +
+    (usage.webSearches ?? 0) * (price.webSearch ?? 0)
   );
 }

@@ -3,7 +3,7 @@
 import { durationMs } from "../duration.ts";
 import { endpointCatalogue } from "../expr/catalogue.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
-import { priceFromUsdPerMillion, type Price } from "../money.ts";
+import { priceFromUsdPerMillion, usdToNano, type Price } from "../money.ts";
 import type { EndpointSpec, PoolSpec, ProviderSpec, Target } from "./graph.ts";
 import { compileAt, type Context, isRecord } from "./context.ts";
 import type { Providers } from "./plugins-section.ts";
@@ -25,6 +25,7 @@ function price(entry: EndpointEntry["price"]): Price {
   if (entry.cache_write !== undefined) out.cacheWrite = priceFromUsdPerMillion(entry.cache_write);
   if (entry.cache_write_1h !== undefined) out.cacheWrite1h = priceFromUsdPerMillion(entry.cache_write_1h);
   if (entry.reasoning !== undefined) out.reasoning = priceFromUsdPerMillion(entry.reasoning);
+  if (entry.web_search !== undefined) out.webSearch = usdToNano(entry.web_search / 1000);
   return out;
 }
 

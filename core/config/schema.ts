@@ -39,8 +39,9 @@ export const PriceSchema = Type.Object(
     cache_write: Type.Optional(Type.Number({ minimum: 0 })),
     cache_write_1h: Type.Optional(Type.Number({ minimum: 0, description: "writes to the hour-long cache; cache_write when unset" })),
     reasoning: Type.Optional(Type.Number({ minimum: 0 })),
+    web_search: Type.Optional(Type.Number({ minimum: 0, description: "USD per thousand of Anthropic's web searches (its own web_search tool); a request with that tool goes only to endpoints that set it" })),
   },
-  { ...closed, description: "USD per million tokens" },
+  { ...closed, description: "USD per million tokens (web_search: per thousand searches)" },
 );
 
 export const EndpointSchema = Type.Object(

@@ -67,6 +67,12 @@ export type Message =
        * block or a redacted one: replayed as they are. `reasoning` still holds their text.
        */
       reasoningBlocks?: ReasoningBlock[];
+      /**
+       * The turn's blocks as Anthropic sent them, when they hold its own tools' calls and results
+       * (a web search and what it found) or citations: replayed to Anthropic as they are. `content`
+       * and `toolCalls` still hold the turn's text and calls.
+       */
+      anthropicContent?: Record<string, unknown>[];
     }
   | { role: "tool"; toolCallId: string; content: ContentPart[]; isError?: boolean; /** On the result block itself. */ cacheControl?: CacheControl };
 
@@ -139,6 +145,16 @@ export interface ChatRequest {
    */
   anthropicFields?: Record<string, unknown>;
   anthropicBetas?: string[];
+  /**
+   * Anthropic's own tools (web search, web fetch…), as the client sent them: they run inside
+   * Anthropic's service, so they go to Anthropic beside `tools`, and to no other vendor.
+   */
+  anthropicTools?: Record<string, unknown>[];
+  /**
+   * Set when only Anthropic can serve the request (its own tools asked for, or their calls and
+   * results in the conversation), saying why: the gateway tries no other vendor's endpoint.
+   */
+  anthropicOnly?: string;
 }
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error";
@@ -153,6 +169,8 @@ export interface Usage {
   /** Of `cacheWriteTokens`, those written to the hour-long cache (priced apart, see Price.cacheWrite1h). */
   cacheWrite1hTokens?: number;
   reasoningTokens?: number;
+  /** Anthropic's web searches, priced apart from tokens (Price.webSearch). */
+  webSearches?: number;
   /** True when the vendor reported no usage and the gateway estimated it. */
   estimated?: boolean;
 }
@@ -168,6 +186,8 @@ export interface ChatResponse {
   /** As on an assistant message: the vendor's blocks when one signature or one text cannot carry them. */
   reasoningBlocks?: ReasoningBlock[];
   toolCalls: ToolCall[];
+  /** As on an assistant message: Anthropic's blocks as they came, when they hold its own tools' calls and results or citations. */
+  anthropicContent?: Record<string, unknown>[];
   /** What the model said in declining the request (OpenAI's `refusal`), apart from its text. */
   refusal?: string;
   finishReason: FinishReason;
@@ -186,6 +206,10 @@ export type StreamEvent =
   | { type: "redacted_reasoning"; data: string }
   | { type: "tool_call_start"; index: number; id: string; name: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
+  /** A block of Anthropic's own (a server tool's call or result) as it began: for Anthropic clients, as it came. */
+  | { type: "anthropic_block"; block: Record<string, unknown> }
+  /** A delta of Anthropic's own for the block being written (a server tool's input, a citation): for Anthropic clients. */
+  | { type: "anthropic_delta"; delta: Record<string, unknown> }
   | { type: "usage"; usage: Usage }
   | { type: "finish"; reason: FinishReason; native?: string };
 

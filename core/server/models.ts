@@ -3,7 +3,7 @@
 // them (`type`, `display_name`, `created_at`, and the list's `has_more`, `first_id`, `last_id`).
 
 import type { RoutingGraph } from "../config/graph.ts";
-import { priceToUsdPerMillion } from "../money.ts";
+import { nanoToUsd, priceToUsdPerMillion } from "../money.ts";
 
 export function modelList(graph: RoutingGraph) {
   const data = [];
@@ -36,6 +36,8 @@ export function modelEntry(graph: RoutingGraph, id: string) {
       ...(primary.price.cachedInput !== undefined ? { input_cache_read: perToken(primary.price.cachedInput) } : {}),
       ...(primary.price.cacheWrite !== undefined ? { input_cache_write: perToken(primary.price.cacheWrite) } : {}),
       ...(primary.price.reasoning !== undefined ? { internal_reasoning: perToken(primary.price.reasoning) } : {}),
+      // OpenRouter's `web_search` is USD per search, as a decimal string like the others.
+      ...(primary.price.webSearch !== undefined ? { web_search: String(nanoToUsd(primary.price.webSearch)) } : {}),
       request: "0",
     },
     top_provider: {

@@ -24,6 +24,7 @@ function usageOf(reply: FakeReply) {
     cache_read_input_tokens: usage.cached ?? 0,
     cache_creation: { ephemeral_5m_input_tokens: written - forAnHour, ephemeral_1h_input_tokens: forAnHour },
     output_tokens: usage.output,
+    ...(reply.webSearches !== undefined ? { server_tool_use: { web_search_requests: reply.webSearches, web_fetch_requests: 0 } } : {}),
   };
 }
 
@@ -35,6 +36,7 @@ function contentOf(reply: FakeReply): Record<string, unknown>[] {
   if (reply.reasoning !== undefined) content.push({ type: "thinking", thinking: reply.reasoning, signature: FAKE_SIGNATURE });
   if (reply.redactedThinking !== undefined) content.push({ type: "redacted_thinking", data: reply.redactedThinking });
   if (reply.text !== undefined) content.push({ type: "text", text: reply.text });
+  content.push(...(reply.blocks ?? []));
   for (const call of reply.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: JSON.parse(call.arguments || "{}") });
   return content;
 }
@@ -73,7 +75,15 @@ function blockFrames(index: number, block: Record<string, unknown>): string[] {
     frames.push(frame({ type: "content_block_start", index, content_block: block }));
   } else if (block.type === "text") {
     frames.push(frame({ type: "content_block_start", index, content_block: { type: "text", text: "" } }));
+    // A cited text's citations come first, one delta each, as Anthropic streams web search answers.
+    for (const citation of (block.citations as unknown[] | undefined) ?? []) frames.push(delta({ type: "citations_delta", citation }));
     for (const piece of pieces(String(block.text), 6)) frames.push(delta({ type: "text_delta", text: piece }));
+  } else if (block.type === "server_tool_use") {
+    frames.push(frame({ type: "content_block_start", index, content_block: { ...block, input: {} } }));
+    for (const piece of pieces(JSON.stringify(block.input), 8)) frames.push(delta({ type: "input_json_delta", partial_json: piece }));
+  } else if (block.type !== "tool_use") {
+    // A server tool's result arrives whole in its start event.
+    frames.push(frame({ type: "content_block_start", index, content_block: block }));
   } else {
     frames.push(frame({ type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } }));
     frames.push(delta({ type: "input_json_delta", partial_json: "" }));
@@ -94,7 +104,8 @@ function streamFrames(reply: FakeReply, request: RecordedRequest): string[] {
     if (index === 0) frames.push(frame({ type: "ping" }));
     frames.push(...rest);
   });
-  frames.push(frame({ type: "message_delta", delta: { stop_reason: stopReason(reply), stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  const final = { output_tokens: usage.output_tokens, ...(usage.server_tool_use ? { server_tool_use: usage.server_tool_use } : {}) };
+  frames.push(frame({ type: "message_delta", delta: { stop_reason: stopReason(reply), stop_sequence: null }, usage: final }));
   frames.push(frame({ type: "message_stop" }));
   return frames;
 }

@@ -20,6 +20,13 @@ export interface FakeReply {
   /** Anthropic only: a redacted_thinking block's encrypted data, sent after the thinking block. */
   redactedThinking?: string;
   toolCalls?: { id: string; name: string; arguments: string }[];
+  /**
+   * Anthropic only: content blocks sent as they are after the text (a server tool's call and
+   * result, text with citations), streamed as Anthropic streams them.
+   */
+  blocks?: Record<string, unknown>[];
+  /** Anthropic only: the web searches its usage reports (`server_tool_use`). */
+  webSearches?: number;
   usage?: { input: number; output: number; cached?: number; cacheWrite?: number; /** Of cacheWrite, those for an hour. */ cacheWrite1h?: number; reasoning?: number };
   /** Canonical finish reason; the fake sends the vendor's native one. Default: stop, or tool_calls. */
   finish?: "stop" | "length" | "tool_calls" | "content_filter";

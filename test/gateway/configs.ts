@@ -22,7 +22,7 @@ providers:
   ${urls.gemini ? `gemini: { use: gemini, api_key: "gemini-test-secret", base_url: "${urls.gemini}/v1beta" }` : ""}
 models:
   claude-sonnet:
-    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, context: 200000, timeout: 2s }
+    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15, web_search: 10 }, context: 200000, timeout: 2s }
   gpt-5-mini:
     - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 }, context: 400000, timeout: 2s }
   ${urls.gemini ? "gemini-flash:\n    - { provider: gemini, model: gemini-2.5-flash, price: { input: 0.3, output: 2.5 } }" : ""}

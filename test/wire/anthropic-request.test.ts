@@ -106,12 +106,29 @@ describe("Anthropic request codec", () => {
     expect(() => decodeRequest(withSource({ type: "content", content: [] }))).toThrow("messages.0.content.0.source.type");
   });
 
-  test("Anthropic's own tools, which have no input schema, are refused naming the tool", () => {
-    const withTool = (tool: object) => ({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }], tools: [tool] }) as MessagesBody;
-    const search = withTool({ type: "web_search_20250305", name: "web_search", max_uses: 5 });
-    expect(check.Check(search)).toBe(true);
-    expect(() => decodeRequest(search)).toThrow("`tools.0`: Anthropic's own tool `web_search_20250305` is not relayed");
-    expect(() => decodeRequest(withTool({ name: "read_file" }))).toThrow("tools.0.input_schema");
+  test("Anthropic's own tools, which have no input schema, go on to Anthropic beside the client's, as sent", () => {
+    const withTools = (...tools: object[]) => ({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }], tools }) as MessagesBody;
+    const search = { type: "web_search_20250305", name: "web_search", max_uses: 5, cache_control: { type: "ephemeral" } };
+    const readFile = { name: "read_file", input_schema: { type: "object" } };
+    const body = withTools(search, readFile);
+    expect(check.Check(body)).toBe(true);
+    const { request } = decodeRequest(body);
+    expect(request.tools!.map((tool) => tool.name)).toEqual(["read_file"]);
+    expect(request.anthropicTools).toEqual([search]);
+    expect(request.anthropicOnly).toBe("Anthropic's own tool `web_search_20250305`");
+    expect(encodeRequest(request, { defaultMaxTokens: 4096 }).tools).toEqual([readFile, search]);
+    // A client's tool without its schema, and code execution (billed by container time), are refused.
+    expect(() => decodeRequest(withTools({ name: "read_file" }))).toThrow("tools.0.input_schema");
+    expect(() => decodeRequest(withTools({ type: "code_execution_20250825", name: "code_execution" }))).toThrow("`tools.0`: Anthropic's own tool `code_execution_20250825` is billed");
+  });
+
+  test("a block of the model's own in a user turn, or an unknown one in an assistant turn, is refused naming it", () => {
+    const turn = (role: string, block: object) => ({ model: "m", max_tokens: 10, messages: [{ role, content: [block] }] }) as MessagesBody;
+    const result = { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] };
+    expect(check.Check(turn("user", result))).toBe(true);
+    expect(() => decodeRequest(turn("user", result))).toThrow("`messages.0.content.0.type`: a `web_search_tool_result` block is the model's");
+    expect(decodeRequest(turn("assistant", result)).request.anthropicOnly).toBe("Anthropic's own tools' calls and results in the conversation");
+    expect(check.Check(turn("assistant", { type: "container_upload", file_id: "f" }))).toBe(false);
   });
 
   test("a count_tokens body is the prompt alone: no output cap, sampling, metadata or stream", () => {

@@ -32,6 +32,19 @@ describe("Anthropic response codec", () => {
     expect({ ...again, created: 0 }).toEqual({ ...original, created: 0 });
   });
 
+  test("a recorded web search answer keeps its blocks as they came, its text read and its searches counted", async () => {
+    const recorded = (await fixture("message-web-search.json").json()) as { content: unknown[] };
+    const response = decodeResponse(recorded);
+    expect(response.anthropicContent).toEqual(recorded.content as Record<string, unknown>[]);
+    expect(response.text).toBe("I'll search for when Claude Shannon was born.Claude Shannon was born on April 30, 1916, in Petoskey, Michigan");
+    expect(response.usage).toEqual({ inputTokens: 6039, outputTokens: 931, webSearches: 1 });
+    const encoded = encodeResponse(response, { id: "a", model: "b" });
+    expect(encoded.content).toEqual(recorded.content);
+    expect(encoded.usage).toMatchObject({ server_tool_use: { web_search_requests: 1 } });
+    // An answer of text and client tool calls alone is built from the canonical fields, as before.
+    expect(decodeResponse({ content: [{ type: "text", text: "plain" }] }).anthropicContent).toBeUndefined();
+  });
+
   test("stop reasons map both ways and keep the native one", () => {
     const base = { id: "m", model: "x", created: 0, text: "t", toolCalls: [] };
     expect(encodeResponse({ ...base, finishReason: "stop", nativeFinishReason: "stop_sequence" }, { id: "a", model: "b" }).stop_reason).toBe("stop_sequence");

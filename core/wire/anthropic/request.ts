@@ -5,7 +5,7 @@ import type { CacheControl, ChatRequest, ContentPart, DocumentSource, Message, R
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { ANTHROPIC_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
-import type { ContentBlock, MessageParam, MessagesBody } from "./schema.ts";
+import { SERVER_BLOCK, type ContentBlock, type MessageParam, type MessagesBody } from "./schema.ts";
 import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
 type Block = Record<string, unknown>;
@@ -21,6 +21,8 @@ class Place {
   block = 0;
   /** A tool result's part, or -1. */
   part = -1;
+  /** An assistant turn held Anthropic's own tools' calls and results, or citations. */
+  serverContent = false;
 
   toString(): string {
     const block = this.message < 0 ? `system.${this.block}` : `messages.${this.message}.content.${this.block}`;
@@ -96,6 +98,9 @@ function decodeUser(content: ContentBlock[], place: Place, out: Message[]): void
       if (block.is_error !== undefined) result.isError = block.is_error;
       out.push(withCacheControl(result, block));
     } else if (block.type === "text" || block.type === "image" || block.type === "document") parts.push(decodePart(block, place));
+    else if (block.type !== "thinking" && block.type !== "redacted_thinking" && block.type !== "tool_use") {
+      throw errors.invalidField(`${place}.type`, `a \`${block.type}\` block is the model's: it belongs to an assistant turn`);
+    }
   }
   flush();
 }
@@ -111,20 +116,39 @@ function resultParts(blocks: Part[], place: Place): ContentPart[] {
   return parts;
 }
 
+/**
+ * An assistant turn. One that holds Anthropic's own tools' calls and results (a web search and
+ * what it found) or text with citations keeps its blocks as they came, to be replayed to Anthropic
+ * as they are; its text and calls are read as any turn's.
+ */
 function decodeAssistant(content: ContentBlock[], place: Place): Message {
   const message: Extract<Message, { role: "assistant" }> = { role: "assistant", content: [] };
   const thinking = new ThinkingReader();
+  let server = false;
   for (let at = 0; at < content.length; at++) {
     const block = content[at]!;
     place.block = at;
     if (thinking.read(block)) continue;
-    if (block.type === "text" || block.type === "image" || block.type === "document") message.content.push(decodePart(block, place));
-    else if (block.type === "tool_use") {
+    if (block.type === "text" || block.type === "image" || block.type === "document") {
+      if (block.type === "text" && hasCitations(block)) server = true;
+      message.content.push(decodePart(block, place));
+    } else if (block.type === "tool_use") {
       (message.toolCalls ??= []).push(withCacheControl<ToolCall>({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) }, block));
-    }
+    } else if (SERVER_BLOCK.test(block.type)) server = true;
+    else throw errors.invalidField(`${place}.type`, `a \`${block.type}\` block is not relayed in an assistant turn`);
   }
   thinking.into(message);
+  if (server) {
+    message.anthropicContent = content as Record<string, unknown>[];
+    place.serverContent = true;
+  }
   return message;
+}
+
+/** A text block that cites what a server tool found (web search results): Anthropic alone reads such citations. */
+function hasCitations(block: object): boolean {
+  const citations = (block as { citations?: unknown }).citations;
+  return Array.isArray(citations) && citations.length > 0;
 }
 
 function decodeMessage(message: MessageParam, place: Place, out: Message[]): void {
@@ -161,13 +185,20 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
   }
   const request: ChatRequest = { model: body.model, messages, maxTokens: body.max_tokens, stream: body.stream === true };
   if (body.tools) {
-    request.tools = body.tools.map((tool, at) => {
-      if (!tool.input_schema) throw unrelayedTool(tool as { type?: unknown }, `tools.${at}`);
+    const tools: ToolDefinition[] = (request.tools = []);
+    for (let at = 0; at < body.tools.length; at++) {
+      const tool = body.tools[at]!;
+      if (!tool.input_schema) {
+        (request.anthropicTools ??= []).push(anthropicTool(tool, `tools.${at}`));
+        request.anthropicOnly ??= `Anthropic's own tool \`${tool.type}\``;
+        continue;
+      }
       const definition: ToolDefinition = { name: tool.name, parameters: tool.input_schema };
       if (tool.description !== undefined) definition.description = tool.description;
-      return withCacheControl(definition, tool);
-    });
+      tools.push(withCacheControl(definition, tool));
+    }
   }
+  if (place.serverContent) request.anthropicOnly ??= "Anthropic's own tools' calls and results in the conversation";
   if (body.tool_choice) {
     request.toolChoice = decodeToolChoice(body.tool_choice);
     if ("disable_parallel_tool_use" in body.tool_choice && body.tool_choice.disable_parallel_tool_use) request.parallelToolCalls = false;
@@ -186,12 +217,17 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
 }
 
 /**
- * A tool without its input schema: one of Anthropic's own (web search and the other server tools,
- * the text editor, bash), which has no canonical form: the gateway carries tools by their schema.
+ * A tool without its input schema: one of Anthropic's own (web search, web fetch, the text editor,
+ * bash…), named by its versioned type, which goes to Anthropic as it came. Code execution is
+ * billed by its container's time, which the config cannot price: refused, as is a client tool
+ * without its schema.
  */
-function unrelayedTool(tool: { type?: unknown }, path: string): Error {
-  if (typeof tool.type !== "string" || tool.type === "custom") return errors.invalidField(`${path}.input_schema`, "a tool needs its input schema");
-  return errors.invalidField(path, `Anthropic's own tool \`${tool.type}\` is not relayed, as the gateway carries tools by their input_schema; leave it out or define the tool with one`);
+function anthropicTool(tool: { type?: string }, path: string): Record<string, unknown> {
+  if (tool.type === undefined || tool.type === "custom") throw errors.invalidField(`${path}.input_schema`, "a tool needs its input schema");
+  if (tool.type.startsWith("code_execution")) {
+    throw errors.invalidField(path, `Anthropic's own tool \`${tool.type}\` is billed by its container's time, which the gateway cannot price; leave it out`);
+  }
+  return tool as Record<string, unknown>;
 }
 
 // Anthropic's smallest thinking budget is 1024 tokens; efforts map onto budgets in that scale.
@@ -239,6 +275,7 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "use
     if (message.isError !== undefined) block.is_error = message.isError;
     return { role: "user", content: [markedBlock(block, message)] };
   }
+  if (message.anthropicContent) return { role: "assistant", content: message.anthropicContent };
   const content: Block[] = thinkingBlocks(message, { unsigned: false });
   for (const part of message.content) if (part.type !== "text" || part.text !== "") content.push(encodePart(part));
   for (const call of message.toolCalls ?? []) content.push(markedBlock({ type: "tool_use", id: call.id, name: call.name, input: parseArguments(call.arguments) }, call));
@@ -312,15 +349,16 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   const system = encodeSystem(request);
   if (system.length === 1 && !system[0]!.cache_control) body.system = system[0]!.text;
   else if (system.length > 0) body.system = system;
-  if (request.tools?.length) {
-    body.tools = request.tools.map((tool) => {
-      const definition: Block = { name: tool.name };
-      if (tool.description !== undefined) definition.description = tool.description;
-      definition.input_schema = tool.parameters;
-      return markedBlock(definition, tool);
-    });
-  }
-  const toolChoice = request.tools?.length ? encodeToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
+  const tools: Block[] = (request.tools ?? []).map((tool) => {
+    const definition: Block = { name: tool.name };
+    if (tool.description !== undefined) definition.description = tool.description;
+    definition.input_schema = tool.parameters;
+    return markedBlock(definition, tool);
+  });
+  // Anthropic's own tools follow the client's, as they came.
+  if (request.anthropicTools) tools.push(...request.anthropicTools);
+  if (tools.length) body.tools = tools;
+  const toolChoice = tools.length ? encodeToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
   if (toolChoice) body.tool_choice = toolChoice;
   const budget = thinkingBudget(request.reasoning, maxTokens);
   if (budget !== undefined) body.thinking = { type: "enabled", budget_tokens: budget };

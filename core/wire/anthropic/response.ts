@@ -37,6 +37,8 @@ export interface AnthropicUsage {
   cache_creation_input_tokens?: number | null;
   /** The cache writes by the lifetime the prompt's breakpoints asked for. */
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
+  /** What Anthropic's own tools did: its web searches are priced apart. */
+  server_tool_use?: { web_search_requests?: number | null; web_fetch_requests?: number | null } | null;
 }
 
 /** Anthropic reports uncached input only; canonical input counts every input token, cached included. */
@@ -48,6 +50,8 @@ export function decodeUsage(usage: AnthropicUsage): Usage {
   if (written > 0) result.cacheWriteTokens = written;
   const forAnHour = Math.min(written, usage.cache_creation?.ephemeral_1h_input_tokens ?? 0);
   if (forAnHour > 0) result.cacheWrite1hTokens = forAnHour;
+  const searches = usage.server_tool_use?.web_search_requests ?? 0;
+  if (searches > 0) result.webSearches = searches;
   return result;
 }
 
@@ -57,6 +61,7 @@ export interface EncodedUsage {
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
   cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+  server_tool_use?: { web_search_requests: number };
 }
 
 export function encodeUsage(usage: Usage | undefined): EncodedUsage {
@@ -72,13 +77,14 @@ export function encodeUsage(usage: Usage | undefined): EncodedUsage {
     const forAnHour = Math.min(written, usage?.cacheWrite1hTokens ?? 0);
     encoded.cache_creation = { ephemeral_5m_input_tokens: written - forAnHour, ephemeral_1h_input_tokens: forAnHour };
   }
+  if (usage?.webSearches) encoded.server_tool_use = { web_search_requests: usage.webSearches };
   return encoded;
 }
 
 interface MessageJson {
   id?: string;
   model?: string;
-  content?: { type: string; text?: string; thinking?: string; signature?: string; data?: string; id?: string; name?: string; input?: unknown }[];
+  content?: { type: string; text?: string; thinking?: string; signature?: string; data?: string; id?: string; name?: string; input?: unknown; citations?: unknown }[];
   stop_reason?: string | null;
   usage?: AnthropicUsage;
 }
@@ -89,12 +95,16 @@ export function decodeResponse(json: unknown): ChatResponse {
   let text = "";
   const thinking = new ThinkingReader();
   const toolCalls: ToolCall[] = [];
+  // Blocks of Anthropic's own tools, or citations: the answer's blocks then go to Anthropic clients as they came.
+  let server = false;
   for (const block of message.content ?? []) {
     if (thinking.read(block)) continue;
-    if (block.type === "text") text += block.text ?? "";
-    else if (block.type === "tool_use") {
+    if (block.type === "text") {
+      text += block.text ?? "";
+      if (Array.isArray(block.citations) && block.citations.length > 0) server = true;
+    } else if (block.type === "tool_use") {
       toolCalls.push({ id: block.id ?? "", name: block.name ?? "", arguments: JSON.stringify(block.input ?? {}) });
-    }
+    } else server = true;
   }
   const response: ChatResponse = {
     id: message.id ?? "",
@@ -106,6 +116,7 @@ export function decodeResponse(json: unknown): ChatResponse {
   };
   if (message.stop_reason) response.nativeFinishReason = message.stop_reason;
   thinking.into(response);
+  if (server) response.anthropicContent = message.content as Record<string, unknown>[];
   if (message.usage) response.usage = decodeUsage(message.usage);
   return response;
 }
@@ -118,19 +129,23 @@ function parseInput(text: string): unknown {
   }
 }
 
-/** A canonical response as Anthropic message JSON, for clients of POST /v1/messages. */
-export function encodeResponse(response: ChatResponse, info: { id: string; model: string }): Record<string, unknown> {
+function contentOf(response: ChatResponse): Record<string, unknown>[] {
   const content = thinkingBlocks(response, { unsigned: true });
   // Messages has no refusal of its own: it is what the model said.
   const text = response.refusal ? (response.text ? `${response.text}\n\n${response.refusal}` : response.refusal) : response.text;
   if (text !== "" || response.toolCalls.length === 0) content.push({ type: "text", text });
   for (const call of response.toolCalls) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseInput(call.arguments) });
+  return content;
+}
+
+/** A canonical response as Anthropic message JSON, for clients of POST /v1/messages: Anthropic's own blocks as they came. */
+export function encodeResponse(response: ChatResponse, info: { id: string; model: string }): Record<string, unknown> {
   return {
     id: info.id,
     type: "message",
     role: "assistant",
     model: info.model,
-    content,
+    content: response.anthropicContent ?? contentOf(response),
     stop_reason: stopReasonFor(response.finishReason, response.nativeFinishReason),
     stop_sequence: null,
     usage: encodeUsage(response.usage),

@@ -64,8 +64,18 @@ const ThinkingBlock = Type.Object(
 
 const RedactedThinkingBlock = Type.Object({ type: Type.Literal("redacted_thinking"), data: Type.String() }, open);
 
-export const ContentBlock = Type.Union([TextBlock, ImageBlock, DocumentBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
-export type ContentBlock = Static<typeof ContentBlock>;
+/**
+ * A call or result of Anthropic's own tools (`server_tool_use`, `web_search_tool_result`,
+ * `mcp_tool_use`…), in an assistant turn sent back: replayed to Anthropic as it came.
+ */
+export const SERVER_BLOCK = /^(?:server_tool_use|mcp_tool_use|[a-z]+(?:_[a-z]+)*_tool_result)$/;
+const ServerBlock = Type.Object({ type: Type.String({ pattern: SERVER_BLOCK.source }) }, open);
+
+const KnownBlock = Type.Union([TextBlock, ImageBlock, DocumentBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock]);
+export const ContentBlock = Type.Union([KnownBlock, ServerBlock]);
+/** The server block's type spelled so that a check for a known block's type leaves it out. */
+export type ServerBlockBody = { type: `${string}_tool_use` | `${string}_tool_result`; [member: string]: unknown };
+export type ContentBlock = Static<typeof KnownBlock> | ServerBlockBody;
 
 export const MessageParam = Type.Object(
   {
@@ -74,11 +84,13 @@ export const MessageParam = Type.Object(
   },
   open,
 );
-export type MessageParam = Static<typeof MessageParam>;
+export type MessageParam = Omit<Static<typeof MessageParam>, "content"> & { content: string | ContentBlock[] };
 
-/** A tool the client runs; one without `input_schema` (Anthropic's own tools) is refused by the decoder, named. */
+/** A tool the client runs, or one of Anthropic's own (no `input_schema`, a versioned `type`), which goes on to Anthropic. */
 const ToolParam = Type.Object(
   {
+    /** `custom` or absent for the client's tools; Anthropic's own name their versioned type (`web_search_20250305`). */
+    type: Type.Optional(Type.String()),
     name: Type.String({ minLength: 1 }),
     description: Type.Optional(Type.String()),
     input_schema: Type.Optional(AnyObject),
@@ -124,7 +136,7 @@ const messagesFields = {
 };
 
 export const MessagesBody = Type.Object(messagesFields, open);
-export type MessagesBody = Static<typeof MessagesBody>;
+export type MessagesBody = Omit<Static<typeof MessagesBody>, "messages"> & { messages: MessageParam[] };
 
 /** POST /v1/messages/count_tokens: a Messages body that needs no output cap. */
 export const CountTokensBody = Type.Object({ ...messagesFields, max_tokens: Type.Optional(messagesFields.max_tokens) }, open);

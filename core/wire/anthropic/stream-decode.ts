@@ -11,7 +11,7 @@ interface StreamData {
   index?: number;
   message?: { id?: string; model?: string; usage?: AnthropicUsage };
   content_block?: { type?: string; id?: string; name?: string; text?: string; thinking?: string; data?: string };
-  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null };
+  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null; citation?: unknown };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
@@ -22,6 +22,8 @@ class StreamState {
   /** Anthropic content-block index → canonical tool-call index. */
   toolIndex = new Map<number, number>();
   tools = 0;
+  /** The index of the block of Anthropic's own being written (a server tool's call, whose input streams), or -1. */
+  serverBlock = -1;
 
   mergeUsage(usage: AnthropicUsage | undefined): void {
     // message_delta usage counters are cumulative totals: overwrite what is present, never add.
@@ -31,6 +33,7 @@ class StreamState {
       if (typeof value === "number") this.usage[key] = value;
     }
     if (usage.cache_creation) this.usage.cache_creation = usage.cache_creation;
+    if (usage.server_tool_use) this.usage.server_tool_use = usage.server_tool_use;
   }
 }
 
@@ -43,6 +46,10 @@ function blockStart(data: StreamData, state: StreamState, out: StreamEvent[]): v
     const index = state.tools++;
     state.toolIndex.set(data.index ?? 0, index);
     out.push({ type: "tool_call_start", index, id: block.id ?? "", name: block.name ?? "" });
+  } else if (block.type !== "text" && block.type !== "thinking" && block.type !== "redacted_thinking") {
+    // Anthropic's own (a server tool's call or result): passed on as it began, its input deltas after it.
+    state.serverBlock = data.index ?? 0;
+    out.push({ type: "anthropic_block", block: block as Record<string, unknown> });
   }
 }
 
@@ -61,8 +68,12 @@ function blockDelta(data: StreamData, state: StreamState, out: StreamEvent[]): v
     case "input_json_delta": {
       const index = state.toolIndex.get(data.index ?? 0);
       if (index !== undefined && delta.partial_json) out.push({ type: "tool_call_delta", index, arguments: delta.partial_json });
+      else if (state.serverBlock === (data.index ?? 0) && delta.partial_json) out.push({ type: "anthropic_delta", delta });
       return;
     }
+    case "citations_delta":
+      out.push({ type: "anthropic_delta", delta });
+      return;
   }
 }
 

@@ -6,7 +6,8 @@ import { formatSse } from "../../kit/sse.ts";
 import { encodeError } from "./errors.ts";
 import { encodeUsage, stopReasonFor } from "./response.ts";
 
-type BlockKind = "text" | "thinking" | "redacted_thinking" | "tool_use";
+/** `server`: a block of Anthropic's own (a server tool's call or result), as the vendor began it. */
+type BlockKind = "text" | "thinking" | "redacted_thinking" | "tool_use" | "server";
 
 function frame(event: string, data: Record<string, unknown>): string {
   return `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
@@ -59,6 +60,12 @@ export class StreamEncoder {
         if (index === undefined || event.arguments === "") return "";
         return frame("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: event.arguments } });
       }
+      case "anthropic_block":
+        return this.start() + this.newBlock("server", event.block);
+      case "anthropic_delta":
+        // A citation belongs to a text block: it may come before the block's first text.
+        if (event.delta.type === "citations_delta") return this.start() + this.openBlock("text", { type: "text", text: "" }) + this.delta(event.delta);
+        return this.open?.kind === "server" ? this.delta(event.delta) : "";
       case "finish":
         this.finish = event.reason;
         this.native = event.native;

@@ -268,6 +268,9 @@ export class StreamEncoder {
         return ""; // the gateway meters usage and sends it once, in end()
       case "redacted_reasoning":
         return ""; // encrypted for the vendor that made it: nothing a Chat Completions client can read
+      case "anthropic_block":
+      case "anthropic_delta":
+        return ""; // Anthropic's own blocks: only its clients can send the tools that make them
     }
   }
 

@@ -84,6 +84,8 @@ export class StreamEncoder {
       case "start":
       case "usage": // metered by the gateway, sent with the response completed
       case "redacted_reasoning": // encrypted for the vendor that made it: nothing a client can read
+      case "anthropic_block": // Anthropic's own blocks: only its clients can send the tools that make them
+      case "anthropic_delta":
         return text;
     }
   }

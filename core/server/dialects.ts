@@ -62,9 +62,9 @@ export const anthropicCount = {
 /**
  * What the client asked for that the answer cannot carry back (several choices, log probabilities,
  * audio, the deprecated function calls) or that the ledger cannot price (a service tier other than
- * the standard one, web search): refused, the field named, rather than served without it. OpenAI's own
- * steering fields go on to the vendors that take them (OPENAI_FIELDS); fields we do not know at
- * all are let through the validator and left out.
+ * the standard one, web search): refused, the field named, rather than served without it. OpenAI's
+ * own steering fields go on to the vendors that take them (OPENAI_FIELDS); fields we do not know
+ * at all are let through the validator and left out.
  */
 function refuseUnserved(body: Record<string, unknown>): void {
   if (body.n != null && body.n !== 1) throw invalidField("n", "the gateway answers with one choice; leave `n` out or send 1");

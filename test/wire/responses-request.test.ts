@@ -93,7 +93,8 @@ describe("Responses request decoding", () => {
       reasoning: { effort: "high" },
       stream: true,
     });
-    expect(request.openaiFields).toEqual({ store: false, prompt_cache_key: "agent-7", verbosity: "low" });
+    // As Chat Completions passes them: a null is the client's, and OpenAI takes it.
+    expect(request.openaiFields).toEqual({ store: false, prompt_cache_key: "agent-7", metadata: null, verbosity: "low" });
   });
 
   test("an item or part the gateway does not relay is refused, named by its place", () => {

@@ -52,10 +52,9 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
   if (body.user != null) request.user = body.user;
   const effort = body.reasoning?.effort;
   if (effort && EFFORTS.has(effort)) request.reasoning = { effort: effort as NonNullable<ReasoningOptions["effort"]> };
-  const steering = ownFields(body, STEERING_FIELDS) ?? {};
-  if (body.text?.verbosity != null) steering.verbosity = body.text.verbosity;
-  for (const field of Object.keys(steering)) if (steering[field] === null) delete steering[field];
-  if (Object.keys(steering).length) request.openaiFields = steering;
+  let steering = ownFields(body, STEERING_FIELDS);
+  if (body.text?.verbosity != null) (steering ??= {}).verbosity = body.text.verbosity;
+  if (steering) request.openaiFields = steering;
   return request;
 }
 
@@ -73,9 +72,7 @@ function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
       return;
     case "function_call": {
       if (item.call_id === undefined || item.name === undefined) throw invalidField(`input.${at}`, "a function_call item needs its `call_id` and `name`");
-      const last = messages.at(-1);
-      const turn = last?.role === "assistant" ? last : (messages[messages.push({ role: "assistant", content: [] }) - 1] as Extract<Message, { role: "assistant" }>);
-      (turn.toolCalls ??= []).push({ id: item.call_id, name: item.name, arguments: item.arguments ?? "" });
+      (assistantTurn(messages).toolCalls ??= []).push({ id: item.call_id, name: item.name, arguments: item.arguments ?? "" });
       return;
     }
     case "function_call_output": {
@@ -88,6 +85,15 @@ function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
     default:
       throw invalidField(`input.${at}.type`, `a \`${type}\` item is not relayed; send message, function_call and function_call_output items`);
   }
+}
+
+/** The assistant turn a function call joins: the last message when it is one, else a new one. */
+function assistantTurn(messages: Message[]): Extract<Message, { role: "assistant" }> {
+  const last = messages.at(-1);
+  if (last?.role === "assistant") return last;
+  const turn: Extract<Message, { role: "assistant" }> = { role: "assistant", content: [] };
+  messages.push(turn);
+  return turn;
 }
 
 function decodeMessage(item: ItemBody, at: number): Message {

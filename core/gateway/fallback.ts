@@ -83,17 +83,17 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
  * Whether an endpoint can serve a request that only Anthropic can: an Anthropic endpoint, and one
  * priced for web searches when the request may search (the ledger must price every search).
  */
-function servesAnthropicOnly(endpoint: EndpointSpec, request: ChatRequest): boolean {
+export function servesAnthropicOnly(endpoint: EndpointSpec, request: ChatRequest): boolean {
   if (endpoint.providerUse !== "anthropic") return false;
   return endpoint.price.webSearch !== undefined || !request.anthropicTools?.some(isWebSearch);
 }
 
-function isWebSearch(tool: Record<string, unknown>): boolean {
+export function isWebSearch(tool: Record<string, unknown>): boolean {
   return typeof tool.type === "string" && tool.type.startsWith("web_search");
 }
 
 /** No candidate could serve what only Anthropic can: the client's to change (its tools or its model), so a 400. */
-function onlyAnthropic(request: ChatRequest, passed: string[]): SwitchyardError {
+export function onlyAnthropic(request: ChatRequest, passed: string[]): SwitchyardError {
   const where = request.anthropicTools?.some(isWebSearch) ? "an Anthropic endpoint priced for web searches (`price.web_search`)" : "an Anthropic endpoint";
   return errors.badRequest(`${request.anthropicOnly} needs ${where}, and the route's candidates (${passed.join(", ")}) have none; name a model served by one`);
 }

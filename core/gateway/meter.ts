@@ -3,9 +3,10 @@
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors } from "../errors.ts";
-import type { Usage } from "../kit/canonical.ts";
+import type { ChatRequest, Usage } from "../kit/canonical.ts";
 import type { FeeInstance, Principal } from "../kit/plugin.ts";
 import { usageCost } from "../money.ts";
+import { isWebSearch } from "./fallback.ts";
 
 export interface Metered {
   usage: Usage;
@@ -47,15 +48,16 @@ export function meter(
 /** The most a request can cost on any of its candidates: what a credit-limited key must hold. */
 export function maximumCharge(
   candidates: readonly EndpointSpec[],
+  request: Pick<ChatRequest, "maxTokens" | "anthropicTools">,
   inputTokens: number,
-  maxTokens: number | undefined,
   fee: { instance: FeeInstance; name: string },
   principal: Principal,
 ): number {
+  const webSearches = searchesToHold(request);
   let most = 0;
   for (const endpoint of candidates) {
-    const output = maxTokens ?? endpoint.maxOutput ?? DEFAULT_MAX_OUTPUT;
-    const worst = meter({ inputTokens, outputTokens: output }, endpoint, fee, principal);
+    const output = request.maxTokens ?? endpoint.maxOutput ?? DEFAULT_MAX_OUTPUT;
+    const worst = meter({ inputTokens, outputTokens: output, webSearches }, endpoint, fee, principal);
     most = Math.max(most, worst.cost + worst.fee);
   }
   return most;
@@ -63,3 +65,15 @@ export function maximumCharge(
 
 /** Output cap assumed for reservations when neither the request nor the endpoint sets one. */
 const DEFAULT_MAX_OUTPUT = 8192;
+
+/** Searches assumed for reservations when a web search tool sets no `max_uses` (Claude Code sends 8). */
+const DEFAULT_MAX_SEARCHES = 10;
+
+/** The web searches a request may make: its web search tools' `max_uses`. */
+function searchesToHold(request: Pick<ChatRequest, "anthropicTools">): number {
+  let searches = 0;
+  for (const tool of request.anthropicTools ?? []) {
+    if (isWebSearch(tool)) searches += typeof tool.max_uses === "number" ? tool.max_uses : DEFAULT_MAX_SEARCHES;
+  }
+  return searches;
+}

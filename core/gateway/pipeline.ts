@@ -90,7 +90,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   served.route = row.route = dispatched.route.name;
   const fee = snapshot.fee;
   if (principal.keyId !== null && principal.creditLimit !== null) {
-    const maximum = maximumCharge(dispatched.candidates, inputTokens(), input.request.maxTokens, fee, principal);
+    const maximum = maximumCharge(dispatched.candidates, input.request, inputTokens(), fee, principal);
     const held = await holdCredit(deps.ledger, principal.keyId, principal.name, maximum);
     if (isSwitchyardError(held)) return fail(row.failed(held));
     row.reservation = held;

@@ -34,6 +34,8 @@ export type ContentPart =
       title?: string;
       /** What the client says about the document (Anthropic's `context`); other vendors get it as text after it. */
       context?: string;
+      /** Anthropic's citations asked for (`citations: {enabled: true}`): only Anthropic gives them, so only it serves the request. */
+      citations?: boolean;
       cacheControl?: CacheControl;
     };
 

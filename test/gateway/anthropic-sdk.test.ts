@@ -172,20 +172,36 @@ describe("Anthropic clients", () => {
       ]);
     });
 
-    test("citations, which the answer could not carry back, and a stored file are a 400 naming the field", async () => {
+    test("a stored file is a 400 naming the field", async () => {
       const before = anthropicFake.requests.length;
-      const refusals = [
-        [{ type: "document", source: { type: "base64", media_type: "application/pdf", data }, citations: { enabled: true } }, "messages.0.content.0.citations"],
-        [{ type: "document", source: { type: "file", file_id: "file_011" } }, "messages.0.content.0.source.type"],
-      ] as const;
-      for (const [block, named] of refusals) {
-        const refused = await client.messages
-          .create({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: [block as Anthropic.ContentBlockParam] }] })
-          .catch((error: unknown) => error);
-        expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
-        expect((refused as Error).message).toContain(named);
-      }
+      const block = { type: "document", source: { type: "file", file_id: "file_011" } } as unknown as Anthropic.ContentBlockParam;
+      const refused = await client.messages
+        .create({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: [block] }] })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((refused as Error).message).toContain("messages.0.content.0.source.type");
       expect(anthropicFake.requests.length).toBe(before);
+    });
+
+    test("citations asked for on a document go to Anthropic alone, and the cited answer comes back as it came", async () => {
+      const document = { type: "document" as const, source: { type: "base64" as const, media_type: "application/pdf" as const, data }, title: "q3.pdf", citations: { enabled: true } };
+      const messages = [{ role: "user" as const, content: [document, { type: "text" as const, text: "What rose?" }] }];
+      const cited = {
+        type: "text",
+        text: "Revenue rose.",
+        citations: [{ type: "page_location", cited_text: "Revenue rose 12%.", document_index: 0, document_title: "q3.pdf", start_page_number: 1, end_page_number: 2 }],
+      };
+      anthropicFake.enqueue({ kind: "reply", reply: { blocks: [cited] } });
+      const message = await client.messages.create({ model: "claude-sonnet", max_tokens: 100, messages });
+      expect(message.content).toEqual([cited] as never);
+      const sent = anthropicFake.requests.at(-1)!.body as { messages: { content: Record<string, unknown>[] }[] };
+      expect(sent.messages[0]!.content[0]).toMatchObject({ type: "document", citations: { enabled: true } });
+      // No other vendor cites: a route to one is a 400 that says so.
+      const before = openaiFake.requests.length;
+      const refused = await client.messages.create({ model: "gpt-5-mini", max_tokens: 100, messages }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((refused as Error).message).toContain("citations asked for on a document");
+      expect(openaiFake.requests.length).toBe(before);
     });
   });
 

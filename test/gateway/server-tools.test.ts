@@ -69,6 +69,16 @@ describe("Anthropic's own tools", () => {
     expect({ openai: openaiFake.requests.length, anthropic: anthropicFake.requests.length }).toEqual(before);
   });
 
+  test("count_tokens counts such a prompt where it would be answered: at Anthropic, or a 400 as the chat would get", async () => {
+    anthropicFake.enqueue({ kind: "reply", reply: { usage: { input: 2107, output: 0 } } });
+    const counted = await client.messages.countTokens({ model: "claude-sonnet", messages: question, tools: [webSearch] });
+    expect(counted.input_tokens).toBe(2107);
+    expect(anthropicFake.requests.at(-1)!.path).toBe("/v1/messages/count_tokens");
+    const elsewhere = await client.messages.countTokens({ model: "gpt-5-mini", messages: question, tools: [webSearch] }).catch((error: unknown) => error);
+    expect(elsewhere).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((elsewhere as Error).message).toContain("web_search_20250305");
+  });
+
   test("code execution, billed by its container's time, is a 400 naming the tool", async () => {
     const tools = [{ type: "code_execution_20250825", name: "code_execution" }];
     const response = await postJson(`${gateway.url}/v1/messages`, { model: "claude-sonnet", max_tokens: 100, messages: question, tools });

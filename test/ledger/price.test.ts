@@ -1,9 +1,13 @@
 // Usage priced by kind of token, exactly in nano-USD: cache reads, the two lifetimes of cache
-// writes and reasoning each at their own price, falling back as the config reference says.
+// writes and reasoning each at their own price, falling back as the config reference says; web
+// searches at their price each, and held for before a credit-limited key's request.
 
 import { describe, expect, test } from "bun:test";
 import type { Usage } from "../../core/kit/canonical.ts";
-import { priceFromUsdPerMillion, usageCost, type Price } from "../../core/money.ts";
+import type { EndpointSpec } from "../../core/config/graph.ts";
+import { maximumCharge } from "../../core/gateway/meter.ts";
+import type { FeeInstance, Principal } from "../../core/kit/plugin.ts";
+import { priceFromUsdPerMillion, usageCost, usdToNano, type Price } from "../../core/money.ts";
 
 const usd = (perMillion: number) => priceFromUsdPerMillion(perMillion);
 /** Claude Sonnet's list prices: input 3, output 15, cache reads 0.3, 5-minute writes 3.75, hour writes 6. */
@@ -25,5 +29,25 @@ describe("usage cost", () => {
 
   test("an hour's writes never count beyond the writes themselves", () => {
     expect(usageCost({ ...turn, cacheWrite1hTokens: 900 }, sonnet)).toBe(usageCost({ ...turn, cacheWrite1hTokens: 300 }, sonnet));
+  });
+});
+
+describe("web searches", () => {
+  /** $10 per thousand searches, as the config's `web_search: 10` is read. */
+  const searching: Price = { ...sonnet, webSearch: usdToNano(10 / 1000) };
+
+  test("each search costs a cent on top of the tokens", () => {
+    expect(usageCost({ ...turn, webSearches: 3 }, searching)).toBe(4_590_000 + 30_000_000);
+  });
+
+  test("a credit hold counts the searches a web search tool may make: its max_uses, else ten", () => {
+    const endpoint = { id: "anthropic/claude-sonnet-4-5", provider: "anthropic", model: "claude-sonnet-4-5", publicModel: "claude-sonnet", price: searching } as EndpointSpec;
+    const fee = { instance: { quote: () => 0 } as FeeInstance, name: "none" };
+    const principal: Principal = { keyId: "key_a", name: "team-a", tags: [], creditLimit: 1_000_000_000 };
+    const hold = (tools?: Record<string, unknown>[]) => maximumCharge([endpoint], { maxTokens: 100, anthropicTools: tools }, 1000, fee, principal);
+    const tokens = hold();
+    expect(hold([{ type: "web_search_20250305", name: "web_search", max_uses: 3 }]) - tokens).toBe(30_000_000);
+    expect(hold([{ type: "web_search_20250305", name: "web_search" }]) - tokens).toBe(100_000_000);
+    expect(hold([{ type: "web_fetch_20250910", name: "web_fetch" }])).toBe(tokens);
   });
 });

@@ -122,6 +122,17 @@ describe("Anthropic request codec", () => {
     expect(() => decodeRequest(withTools({ type: "code_execution_20250825", name: "code_execution" }))).toThrow("`tools.0`: Anthropic's own tool `code_execution_20250825` is billed");
   });
 
+  test("citations asked for on a document make the request Anthropic's alone, and go back to it as asked", () => {
+    const source = { type: "base64", media_type: "application/pdf", data: "JVBERi0=" };
+    const cited = { model: "m", max_tokens: 10, messages: [{ role: "user", content: [{ type: "document", source, citations: { enabled: true } }] }] } as MessagesBody;
+    const { request } = decodeRequest(cited);
+    expect(request.messages[0]!.content[0]).toMatchObject({ type: "document", citations: true });
+    expect(request.anthropicOnly).toBe("citations asked for on a document");
+    expect((encodeRequest(request, { defaultMaxTokens: 4096 }).messages as { content: unknown[] }[])[0]!.content[0]).toEqual({ type: "document", source, citations: { enabled: true } });
+    const plain = { ...cited, messages: [{ role: "user", content: [{ type: "document", source, citations: { enabled: false } }] }] } as MessagesBody;
+    expect(decodeRequest(plain).request.anthropicOnly).toBeUndefined();
+  });
+
   test("a block of the model's own in a user turn, or an unknown one in an assistant turn, is refused naming it", () => {
     const turn = (role: string, block: object) => ({ model: "m", max_tokens: 10, messages: [{ role, content: [block] }] }) as MessagesBody;
     const result = { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] };

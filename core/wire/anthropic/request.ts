@@ -21,8 +21,8 @@ class Place {
   block = 0;
   /** A tool result's part, or -1. */
   part = -1;
-  /** An assistant turn held Anthropic's own tools' calls and results, or citations. */
-  serverContent = false;
+  /** Why only Anthropic can serve the body, once a block says so: its tools' calls and results in a turn, or citations asked for. */
+  anthropicOnly: string | undefined = undefined;
 
   toString(): string {
     const block = this.message < 0 ? `system.${this.block}` : `messages.${this.message}.content.${this.block}`;
@@ -42,13 +42,17 @@ function decodePart(block: Part, place: Place): ContentPart {
 }
 
 /**
- * A document from its data, a URL or its text. A file stored at Anthropic, custom content, and
- * citations (which the answer could not carry back) are refused, the field named.
+ * A document from its data, a URL or its text. A file stored at Anthropic and custom content are
+ * refused, the field named. Citations asked for make the request Anthropic's alone: no other
+ * vendor cites, and the answer's cited text reaches the client as Anthropic sent it.
  */
 function decodeDocument(block: Extract<ContentBlock, { type: "document" }>, place: Place): ContentPart {
-  if (block.citations?.enabled) throw errors.invalidField(`${place}.citations`, "citations are not relayed back; leave them out or send enabled: false");
   const source = documentSource(block.source as Record<string, unknown>, place);
   const document: ContentPart = { type: "document", source };
+  if (block.citations?.enabled) {
+    document.citations = true;
+    place.anthropicOnly ??= "citations asked for on a document";
+  }
   if (typeof block.title === "string") document.title = block.title;
   if (typeof block.context === "string") document.context = block.context;
   return withCacheControl(document, block);
@@ -140,7 +144,7 @@ function decodeAssistant(content: ContentBlock[], place: Place): Message {
   thinking.into(message);
   if (server) {
     message.anthropicContent = content as Record<string, unknown>[];
-    place.serverContent = true;
+    place.anthropicOnly ??= "Anthropic's own tools' calls and results in the conversation";
   }
   return message;
 }
@@ -198,7 +202,7 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
       tools.push(withCacheControl(definition, tool));
     }
   }
-  if (place.serverContent) request.anthropicOnly ??= "Anthropic's own tools' calls and results in the conversation";
+  if (place.anthropicOnly) request.anthropicOnly ??= place.anthropicOnly;
   if (body.tool_choice) {
     request.toolChoice = decodeToolChoice(body.tool_choice);
     if ("disable_parallel_tool_use" in body.tool_choice && body.tool_choice.disable_parallel_tool_use) request.parallelToolCalls = false;
@@ -254,6 +258,7 @@ function encodeDocument(part: Extract<ContentPart, { type: "document" }>): Block
   else block.source = { type: "base64", media_type: source.mediaType, data: source.data };
   if (part.title !== undefined) block.title = part.title;
   if (part.context !== undefined) block.context = part.context;
+  if (part.citations) block.citations = { enabled: true };
   return block;
 }
 

@@ -66,7 +66,7 @@ export function maximumCharge(
 /** Output cap assumed for reservations when neither the request nor the endpoint sets one. */
 const DEFAULT_MAX_OUTPUT = 8192;
 
-/** Searches assumed for reservations when a web search tool sets no `max_uses` (Claude Code sends 8). */
+/** Searches assumed for reservations when a web search tool sets no `max_uses`: the charge itself counts what was made. */
 const DEFAULT_MAX_SEARCHES = 10;
 
 /** The web searches a request may make: its web search tools' `max_uses`. */

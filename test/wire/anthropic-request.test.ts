@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import type { ChatRequest } from "../../core/kit/canonical.ts";
+import type { ChatRequest, Message } from "../../core/kit/canonical.ts";
 import { countTokensBody, decodeRequest, encodeRequest, MessagesBody } from "../../core/wire/anthropic/index.ts";
 
 const check = TypeCompiler.Compile(MessagesBody);
@@ -237,6 +237,22 @@ describe("Anthropic request codec", () => {
     );
     expect(encoded.thinking).toEqual({ type: "enabled", budget_tokens: 4999 });
     expect(encoded.temperature).toBeUndefined();
+  });
+
+  test("a tool loop continued without its turn's signed thinking goes without thinking; a fresh turn thinks", () => {
+    const ask = { role: "user" as const, content: [{ type: "text" as const, text: "Weather in Oslo?" }] };
+    const call = { id: "toolu_1", name: "get_weather", arguments: '{"city":"Oslo"}' };
+    const result = { role: "tool" as const, toolCallId: "toolu_1", content: [{ type: "text" as const, text: "-3" }] };
+    const thinking = (messages: Message[]) =>
+      encodeRequest({ model: "m", stream: false, maxTokens: 5000, reasoning: { effort: "medium" }, messages }, { defaultMaxTokens: 1000 }).thinking;
+    // A Chat Completions or Responses client sends the call back without the signature it never got.
+    expect(thinking([ask, { role: "assistant", content: [], toolCalls: [call] }, result])).toBeUndefined();
+    // An Anthropic client sends it back: the loop thinks on.
+    const signed: Message = { role: "assistant", content: [], toolCalls: [call], reasoning: "Look it up.", reasoningSignature: "sig" };
+    expect(thinking([ask, signed, result])).toEqual({ type: "enabled", budget_tokens: 4999 });
+    // The loop over, the next question is a fresh turn.
+    const answered: Message = { role: "assistant", content: [{ type: "text", text: "Cold." }] };
+    expect(thinking([ask, { role: "assistant", content: [], toolCalls: [call] }, result, answered, ask])).toEqual({ type: "enabled", budget_tokens: 4999 });
   });
 
   test("tool choice none and parallel tool calls off map to Anthropic's tool_choice", () => {

@@ -312,6 +312,24 @@ function encodeToolChoice(choice: ToolChoice | undefined, parallel: boolean | un
   return { ...(base ?? { type: "auto" }), disable_parallel_tool_use: true };
 }
 
+/**
+ * Whether the request continues a tool loop whose assistant turn has no signed thinking. With
+ * thinking on, Anthropic wants that turn to begin with its thinking block, which a client of
+ * another dialect cannot send back (it never got the signature): such a request goes without
+ * thinking, and the next turn, a fresh one, thinks again.
+ */
+function continuesUnsignedToolLoop(messages: Message[]): boolean {
+  let results = false;
+  for (let at = messages.length - 1; at >= 0; at--) {
+    const message = messages[at]!;
+    if (message.role === "tool") results = true;
+    else if (message.role === "assistant") {
+      return results && !!message.toolCalls?.length && !message.anthropicContent && thinkingBlocks(message, { unsigned: false }).length === 0;
+    }
+  }
+  return false;
+}
+
 function thinkingBudget(reasoning: ReasoningOptions | undefined, maxTokens: number): number | undefined {
   if (!reasoning) return undefined;
   const wanted = reasoning.budgetTokens ?? (reasoning.effort ? EFFORT_BUDGET[reasoning.effort] : undefined);
@@ -365,7 +383,7 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   if (tools.length) body.tools = tools;
   const toolChoice = tools.length ? encodeToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
   if (toolChoice) body.tool_choice = toolChoice;
-  const budget = thinkingBudget(request.reasoning, maxTokens);
+  const budget = continuesUnsignedToolLoop(request.messages) ? undefined : thinkingBudget(request.reasoning, maxTokens);
   if (budget !== undefined) body.thinking = { type: "enabled", budget_tokens: budget };
   // With thinking on, the vendor refuses a changed temperature or top_k, so they are left out then;
   // OpenAI-style temperatures above 1 are clamped to Anthropic's 0–1 range.

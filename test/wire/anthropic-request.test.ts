@@ -239,6 +239,13 @@ describe("Anthropic request codec", () => {
     expect(encoded.temperature).toBeUndefined();
   });
 
+  test("with no cap from the client, the answer keeps the default room beside the thinking budget", () => {
+    const messages: Message[] = [{ role: "user", content: [{ type: "text", text: "Prove it." }] }];
+    const encoded = encodeRequest({ model: "m", stream: false, reasoning: { effort: "medium" }, messages }, { defaultMaxTokens: 4096 });
+    expect(encoded).toMatchObject({ max_tokens: 4096 + 8192, thinking: { type: "enabled", budget_tokens: 8192 } });
+    expect(encodeRequest({ model: "m", stream: false, messages }, { defaultMaxTokens: 4096 }).max_tokens).toBe(4096);
+  });
+
   test("a tool loop continued without its turn's signed thinking goes without thinking; a fresh turn thinks", () => {
     const ask = { role: "user" as const, content: [{ type: "text" as const, text: "Weather in Oslo?" }] };
     const call = { id: "toolu_1", name: "get_weather", arguments: '{"city":"Oslo"}' };

@@ -330,11 +330,13 @@ function continuesUnsignedToolLoop(messages: Message[]): boolean {
   return false;
 }
 
-function thinkingBudget(reasoning: ReasoningOptions | undefined, maxTokens: number): number | undefined {
-  if (!reasoning) return undefined;
-  const wanted = reasoning.budgetTokens ?? (reasoning.effort ? EFFORT_BUDGET[reasoning.effort] : undefined);
-  if (wanted === undefined) return undefined;
-  // The budget counts against max_tokens and must stay below it; too small a room means no thinking.
+/** The thinking budget the request asks for: its own, or its effort's. */
+function wantedBudget(reasoning: ReasoningOptions | undefined): number | undefined {
+  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_BUDGET[reasoning.effort] : undefined);
+}
+
+/** The budget counts against max_tokens and must stay below it; too small a room means no thinking. */
+function fittedBudget(wanted: number, maxTokens: number): number | undefined {
   const budget = Math.min(wanted, maxTokens - 1);
   return budget >= MIN_THINKING_BUDGET ? budget : undefined;
 }
@@ -367,7 +369,10 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
     if (last && last.role === turn.role) last.content.push(...turn.content);
     else messages.push(turn);
   }
-  const maxTokens = request.maxTokens ?? options.defaultMaxTokens;
+  const wanted = continuesUnsignedToolLoop(request.messages) ? undefined : wantedBudget(request.reasoning);
+  // A client that set no cap (an OpenAI client asking for an effort) leaves the answer the default
+  // room beside the thinking, rather than the one token a budget of the default cap would leave.
+  const maxTokens = request.maxTokens ?? options.defaultMaxTokens + (wanted ?? 0);
   const body: Record<string, unknown> = { model: request.model, max_tokens: maxTokens, messages };
   const system = encodeSystem(request);
   if (system.length === 1 && !system[0]!.cache_control) body.system = system[0]!.text;
@@ -383,7 +388,7 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   if (tools.length) body.tools = tools;
   const toolChoice = tools.length ? encodeToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
   if (toolChoice) body.tool_choice = toolChoice;
-  const budget = continuesUnsignedToolLoop(request.messages) ? undefined : thinkingBudget(request.reasoning, maxTokens);
+  const budget = wanted === undefined ? undefined : fittedBudget(wanted, maxTokens);
   if (budget !== undefined) body.thinking = { type: "enabled", budget_tokens: budget };
   // With thinking on, the vendor refuses a changed temperature or top_k, so they are left out then;
   // OpenAI-style temperatures above 1 are clamped to Anthropic's 0–1 range.

@@ -12,6 +12,7 @@ import type { Principal } from "./plugin.ts";
 import { decodeSse, formatSse, readSse } from "./sse.ts";
 import * as anthropicWire from "../wire/anthropic/index.ts";
 import * as openaiWire from "../wire/openai/index.ts";
+import * as responsesWire from "../wire/responses/index.ts";
 
 export interface KitLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -50,8 +51,8 @@ export interface Kit {
   latestUserText: typeof latestUserText;
   /** Durations written as the config writes them (`250ms`, `2s`): the settings `pattern`, and their milliseconds. */
   duration: { pattern: string; ms: typeof durationMs };
-  /** Codecs of the OpenAI and Anthropic wire formats, shared by ingress and providers. */
-  wire: { openai: typeof openaiWire; anthropic: typeof anthropicWire };
+  /** Codecs of the OpenAI (Chat Completions and Responses) and Anthropic wire formats, shared by ingress and providers. */
+  wire: { openai: typeof openaiWire; responses: typeof responsesWire; anthropic: typeof anthropicWire };
   log: KitLogger;
   now(): number;
   /** Present when the host can route a plugin's own model calls (set after the table compiles). */
@@ -78,7 +79,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     isStream,
     latestUserText,
     duration: { pattern: DURATION_PATTERN, ms: durationMs },
-    wire: { openai: openaiWire, anthropic: anthropicWire },
+    wire: { openai: openaiWire, responses: responsesWire, anthropic: anthropicWire },
     log: silent,
     now: Date.now,
     ...overrides,

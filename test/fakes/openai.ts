@@ -1,5 +1,6 @@
-// Fake OpenAI Chat Completions vendor: chat.completion JSON and chat.completion.chunk SSE as the API
-// reference shows them (see test/fixtures/openai/), on a real loopback server.
+// Fake OpenAI vendor: chat.completion JSON and chat.completion.chunk SSE as the API reference shows
+// them (see test/fixtures/openai/), and the Responses API's response and its events, on a real
+// loopback server.
 
 import { startFakeServer, type Behaviour, type FakeReply, type FakeServer, type RecordedRequest, type VendorWire } from "./base.ts";
 
@@ -99,11 +100,92 @@ function chunks(reply: FakeReply, request: RecordedRequest): string[] {
   return frames;
 }
 
+// ---- the Responses API (POST /v1/responses), as its reference shows a response and its events ----
+
+const RESPONSES = "/v1/responses";
+
+function responsesUsage(reply: FakeReply) {
+  const usage = usageOf(reply);
+  return {
+    input_tokens: usage.prompt_tokens,
+    input_tokens_details: { cached_tokens: usage.prompt_tokens_details.cached_tokens },
+    output_tokens: usage.completion_tokens,
+    output_tokens_details: { reasoning_tokens: usage.completion_tokens_details.reasoning_tokens },
+    total_tokens: usage.total_tokens,
+  };
+}
+
+/** The output items of a reply, as they stand when done: a reasoning summary, the message, the calls. */
+function outputItems(reply: FakeReply, id: string): Record<string, unknown>[] {
+  const items: Record<string, unknown>[] = [];
+  if (reply.reasoning) items.push({ type: "reasoning", id: `rs_${id}`, summary: [{ type: "summary_text", text: reply.reasoning }] });
+  const content = reply.refusal !== undefined ? { type: "refusal", refusal: reply.refusal } : reply.text !== undefined ? { type: "output_text", text: reply.text, annotations: [], logprobs: [] } : null;
+  if (content) items.push({ type: "message", id: `msg_${id}`, status: "completed", role: "assistant", content: [content] });
+  (reply.toolCalls ?? []).forEach((call, i) => items.push({ type: "function_call", id: `fc_${id}_${i}`, call_id: call.id, name: call.name, arguments: call.arguments, status: "completed" }));
+  return items;
+}
+
+function responseObject(reply: FakeReply, request: RecordedRequest, id: string, status: string, output: unknown[]): Record<string, unknown> {
+  const incomplete = status === "incomplete" ? { reason: reply.finish === "content_filter" ? "content_filter" : "max_output_tokens" } : null;
+  return {
+    id: `resp_${id}`, object: "response", created_at: CREATED, status, error: null, incomplete_details: incomplete,
+    model: reply.model ?? bodyOf(request).model ?? "gpt-5", output, parallel_tool_calls: true, store: false, tools: [],
+    ...(status === "in_progress" ? {} : { usage: responsesUsage(reply) }),
+  };
+}
+
+function finalStatus(reply: FakeReply): string {
+  return reply.finish === "length" || reply.finish === "content_filter" ? "incomplete" : "completed";
+}
+
+function response(reply: FakeReply, request: RecordedRequest): unknown {
+  const id = `fake${fakeSequence++}`;
+  return responseObject(reply, request, id, finalStatus(reply), outputItems(reply, id));
+}
+
+function responseEvents(reply: FakeReply, request: RecordedRequest): string[] {
+  const id = `fake${fakeSequence++}`;
+  let sequence = 0;
+  const frames: string[] = [];
+  const event = (type: string, data: Record<string, unknown>) => frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
+  event("response.created", { response: responseObject(reply, request, id, "in_progress", []) });
+  event("response.in_progress", { response: responseObject(reply, request, id, "in_progress", []) });
+  const items = outputItems(reply, id);
+  items.forEach((item, at) => {
+    const base = { item_id: item.id, output_index: at };
+    if (item.type === "reasoning") {
+      event("response.output_item.added", { output_index: at, item: { ...item, summary: [] } });
+      const text = reply.reasoning ?? "";
+      event("response.reasoning_summary_part.added", { ...base, summary_index: 0, part: { type: "summary_text", text: "" } });
+      for (const piece of pieces(text, 3)) event("response.reasoning_summary_text.delta", { ...base, summary_index: 0, delta: piece });
+      event("response.reasoning_summary_text.done", { ...base, summary_index: 0, text });
+      event("response.reasoning_summary_part.done", { ...base, summary_index: 0, part: { type: "summary_text", text } });
+    } else if (item.type === "message") {
+      const part = (item.content as Record<string, unknown>[])[0]!;
+      const refusal = part.type === "refusal";
+      event("response.output_item.added", { output_index: at, item: { ...item, status: "in_progress", content: [] } });
+      event("response.content_part.added", { ...base, content_index: 0, part: refusal ? { type: "refusal", refusal: "" } : { type: "output_text", text: "", annotations: [] } });
+      const whole = String(refusal ? part.refusal : part.text);
+      for (const word of whole.match(WORD_PIECES) ?? []) event(refusal ? "response.refusal.delta" : "response.output_text.delta", { ...base, content_index: 0, delta: word, ...(refusal ? {} : { logprobs: [] }) });
+      event(refusal ? "response.refusal.done" : "response.output_text.done", { ...base, content_index: 0, ...(refusal ? { refusal: whole } : { text: whole, logprobs: [] }) });
+      event("response.content_part.done", { ...base, content_index: 0, part });
+    } else {
+      event("response.output_item.added", { output_index: at, item: { ...item, arguments: "", status: "in_progress" } });
+      for (const piece of pieces(String(item.arguments), 3)) event("response.function_call_arguments.delta", { ...base, delta: piece });
+      event("response.function_call_arguments.done", { ...base, name: item.name, arguments: item.arguments });
+    }
+    event("response.output_item.done", { output_index: at, item });
+  });
+  const status = finalStatus(reply);
+  event(status === "completed" ? "response.completed" : "response.incomplete", { response: responseObject(reply, request, id, status, items) });
+  return frames;
+}
+
 const wire: VendorWire<FakeReply> = {
-  matches: (method, path) => method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions"),
+  matches: (method, path) => method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || path === RESPONSES),
   isStream: (request) => bodyOf(request).stream === true,
-  json: completion,
-  frames: chunks,
+  json: (reply, request) => (request.path === RESPONSES ? response(reply, request) : completion(reply, request)),
+  frames: (reply, request) => (request.path === RESPONSES ? responseEvents(reply, request) : chunks(reply, request)),
 };
 
 export function startFakeOpenAI(

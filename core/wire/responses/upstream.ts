@@ -1,0 +1,252 @@
+// Canonical requests → OpenAI Responses API bodies, and its answers (a `response` object or its
+// semantic SSE events) → canonical, for models OpenAI serves only through the Responses API.
+
+import { errors, fromUpstreamStatus } from "../../errors.ts";
+import { documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type StreamEvent, type Usage } from "../../kit/canonical.ts";
+import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
+import { readVendorError } from "../openai/error.ts";
+
+type Json = Record<string, unknown>;
+
+/**
+ * Chat Completions settings with no Responses counterpart: refused by name for this vendor rather
+ * than sent without them (the canonical field, and the Chat Completions name a client knows).
+ */
+const UNSUPPORTED: [keyof ChatRequest, string][] = [
+  ["stop", "stop"],
+  ["seed", "seed"],
+  ["presencePenalty", "presence_penalty"],
+  ["frequencyPenalty", "frequency_penalty"],
+  ["topK", "top_k"],
+];
+
+/** OpenAI's own fields that the Responses API takes under the same name at the top of its body. */
+const SHARED_FIELDS = ["metadata", "store", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier"];
+
+export function encodeUpstreamRequest(request: ChatRequest): Json {
+  for (const [field, name] of UNSUPPORTED) {
+    if (request[field] !== undefined) throw errors.badRequest(`\`${name}\` has no counterpart in OpenAI's Responses API, which serves ${request.model}; leave it out`);
+  }
+  const input: Json[] = [];
+  for (const message of request.messages) {
+    switch (message.role) {
+      case "system":
+        input.push({ role: message.developer ? "developer" : "system", content: message.content.map(inputPart) });
+        break;
+      case "user":
+        input.push({ role: "user", content: message.content.map(inputPart) });
+        break;
+      case "assistant": {
+        const text = message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+        if (text) input.push({ role: "assistant", content: [{ type: "output_text", text }] });
+        for (const call of message.toolCalls ?? []) input.push({ type: "function_call", call_id: call.id, name: call.name, arguments: call.arguments });
+        break;
+      }
+      case "tool": {
+        const textOnly = message.content.every((part) => part.type === "text");
+        const output = textOnly ? message.content.map((part) => (part as { text: string }).text).join("") : message.content.map(inputPart);
+        input.push({ type: "function_call_output", call_id: message.toolCallId, output });
+        break;
+      }
+    }
+  }
+  // Stateless, as the gateway is: nothing is kept at OpenAI unless the client asked for it.
+  const body: Json = { model: request.model, input, store: false };
+  if (request.tools?.length) {
+    // Responses tools are strict unless told otherwise; Chat Completions', as the canonical ones, are not.
+    body.tools = request.tools.map((tool) => ({ type: "function", name: tool.name, description: tool.description, parameters: tool.parameters, strict: tool.strict ?? false }));
+  }
+  if (request.toolChoice !== undefined) body.tool_choice = typeof request.toolChoice === "string" ? request.toolChoice : { type: "function", name: request.toolChoice.name };
+  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
+  const text: Json = {};
+  const format = request.responseFormat;
+  if (format) text.format = format.type === "json_schema" ? { type: "json_schema", name: format.name, schema: format.schema, strict: format.strict, description: format.description } : { type: format.type };
+  if (request.maxTokens !== undefined) body.max_output_tokens = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.reasoning?.effort) body.reasoning = { effort: request.reasoning.effort };
+  if (request.user !== undefined) body.user = request.user;
+  const own = request.openaiFields ?? {};
+  for (const field of SHARED_FIELDS) if (own[field] !== undefined) body[field] = own[field];
+  if (own.verbosity !== undefined) text.verbosity = own.verbosity;
+  if (Object.keys(text).length) body.text = text;
+  if (request.stream) body.stream = true;
+  return body;
+}
+
+function inputPart(part: ContentPart): Json {
+  if (part.type === "text") return { type: "input_text", text: part.text };
+  if (part.type === "image") {
+    const { source } = part;
+    const image: Json = { type: "input_image", image_url: source.kind === "url" ? source.url : `data:${source.mediaType};base64,${source.data}` };
+    image.detail = part.detail ?? "auto";
+    return image;
+  }
+  const { source } = part;
+  if (source.kind === "text") return { type: "input_text", text: documentText(part, source.text) };
+  if (source.kind === "url") return { type: "input_file", file_url: source.url };
+  return { type: "input_file", filename: part.title ?? "document.pdf", file_data: `data:${source.mediaType};base64,${source.data}` };
+}
+
+// ---- answers ----
+
+interface Item {
+  type?: string;
+  call_id?: string;
+  name?: string;
+  arguments?: string;
+  content?: { type?: string; text?: string; refusal?: string }[];
+  summary?: { text?: string }[];
+}
+
+interface ResponseJson {
+  id?: string;
+  model?: string;
+  created_at?: number;
+  status?: string;
+  incomplete_details?: { reason?: string } | null;
+  output?: Item[];
+  usage?: UsageJson;
+  error?: { code?: string; message?: string } | null;
+}
+
+interface UsageJson {
+  input_tokens?: number;
+  output_tokens?: number;
+  input_tokens_details?: { cached_tokens?: number };
+  output_tokens_details?: { reasoning_tokens?: number };
+}
+
+export function decodeUpstreamUsage(usage: UsageJson | undefined): Usage | undefined {
+  if (!usage) return undefined;
+  const decoded: Usage = { inputTokens: usage.input_tokens ?? 0, outputTokens: usage.output_tokens ?? 0 };
+  const cached = usage.input_tokens_details?.cached_tokens ?? 0;
+  if (cached > 0) decoded.cachedInputTokens = cached;
+  const reasoning = usage.output_tokens_details?.reasoning_tokens ?? 0;
+  if (reasoning > 0) decoded.reasoningTokens = reasoning;
+  return decoded;
+}
+
+/** How a response ended: cut short says why; otherwise its function calls, or a stop. */
+function finishOf(response: ResponseJson, calls: boolean): FinishReason {
+  if (response.status === "incomplete") return response.incomplete_details?.reason === "content_filter" ? "content_filter" : "length";
+  return calls ? "tool_calls" : "stop";
+}
+
+export function decodeUpstreamResponse(json: unknown): ChatResponse {
+  const response = (json ?? {}) as ResponseJson;
+  if (response.status === "failed") throw failed(response);
+  let text = "";
+  let refusal = "";
+  let reasoning = "";
+  const toolCalls: ChatResponse["toolCalls"] = [];
+  for (const item of response.output ?? []) {
+    if (item.type === "message") {
+      for (const part of item.content ?? []) {
+        if (part.type === "output_text") text += part.text ?? "";
+        else if (part.type === "refusal") refusal += part.refusal ?? "";
+      }
+    } else if (item.type === "function_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: item.arguments ?? "" });
+    else if (item.type === "reasoning") reasoning += reasoningText(item);
+  }
+  const decoded: ChatResponse = {
+    id: response.id ?? "",
+    model: response.model ?? "",
+    created: response.created_at ?? Math.floor(Date.now() / 1000),
+    text,
+    toolCalls,
+    finishReason: finishOf(response, toolCalls.length > 0),
+  };
+  if (reasoning) decoded.reasoning = reasoning;
+  if (refusal) decoded.refusal = refusal;
+  if (response.status === "incomplete" && response.incomplete_details?.reason) decoded.nativeFinishReason = response.incomplete_details.reason;
+  const usage = decodeUpstreamUsage(response.usage);
+  if (usage) decoded.usage = usage;
+  return decoded;
+}
+
+/** A reasoning item's readable text: its summary, or the raw reasoning an open-weight model gives. */
+function reasoningText(item: Item): string {
+  const summary = (item.summary ?? []).map((part) => part.text ?? "").join("\n\n");
+  return summary || (item.content ?? []).map((part) => part.text ?? "").join("");
+}
+
+function failed(response: ResponseJson): Error {
+  const message = response.error?.message ?? "OpenAI's response failed";
+  return errors.upstream(message, { retryable: true, metadata: { upstream: { code: response.error?.code ?? null, message } } });
+}
+
+/** The Responses API's semantic events → canonical events, one SSE message at a time. */
+export class UpstreamStreamDecoder implements StreamDecoder {
+  done = false;
+  /** Output index of each function call → its canonical index, in the order they were added. */
+  private readonly calls = new Map<number, number>();
+
+  message(message: SseMessage, out: StreamEvent[]): void {
+    if (this.done) return;
+    let event: Json;
+    try {
+      event = JSON.parse(message.data) as Json;
+    } catch {
+      return; // a keep-alive comment some proxies send
+    }
+    const type = typeof event.type === "string" ? event.type : message.event;
+    switch (type) {
+      case "response.created": {
+        const response = (event.response ?? {}) as ResponseJson;
+        out.push({ type: "start", id: response.id ?? "", model: response.model ?? "" });
+        return;
+      }
+      case "response.output_item.added": {
+        const item = (event.item ?? {}) as Item;
+        if (item.type !== "function_call") return;
+        const index = this.calls.size;
+        this.calls.set(event.output_index as number, index);
+        out.push({ type: "tool_call_start", index, id: item.call_id ?? "", name: item.name ?? "" });
+        if (item.arguments) out.push({ type: "tool_call_delta", index, arguments: item.arguments });
+        return;
+      }
+      case "response.function_call_arguments.delta": {
+        const index = this.calls.get(event.output_index as number);
+        if (index !== undefined && event.delta) out.push({ type: "tool_call_delta", index, arguments: event.delta as string });
+        return;
+      }
+      case "response.output_text.delta":
+        if (event.delta) out.push({ type: "text", text: event.delta as string });
+        return;
+      case "response.refusal.delta":
+        if (event.delta) out.push({ type: "refusal", text: event.delta as string });
+        return;
+      case "response.reasoning_summary_text.delta":
+      case "response.reasoning_text.delta":
+        if (event.delta) out.push({ type: "reasoning", text: event.delta as string });
+        return;
+      case "response.reasoning_summary_part.added":
+        // Summary parts are paragraphs: the second and later start on a new one.
+        if ((event.summary_index as number) > 0) out.push({ type: "reasoning", text: "\n\n" });
+        return;
+      case "response.completed":
+      case "response.incomplete": {
+        const response = (event.response ?? {}) as ResponseJson;
+        const usage = decodeUpstreamUsage(response.usage);
+        if (usage) out.push({ type: "usage", usage });
+        const reason = finishOf(response, this.calls.size > 0);
+        const native = response.status === "incomplete" ? response.incomplete_details?.reason : undefined;
+        out.push(native ? { type: "finish", reason, native } : { type: "finish", reason });
+        this.done = true;
+        return;
+      }
+      case "response.failed":
+        throw failed((event.response ?? {}) as ResponseJson);
+      case "error": {
+        // `{type: "error", code, message, param}`: the event is its own error object.
+        const vendor = readVendorError(event, 502);
+        throw fromUpstreamStatus(502, vendor.message, { metadata: { upstream: { status: 502, ...vendor } } });
+      }
+    }
+  }
+
+  end(): void {
+    if (!this.done) throw errors.upstream("OpenAI's response stream ended before the response completed", { retryable: true });
+  }
+}

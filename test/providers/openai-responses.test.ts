@@ -1,0 +1,171 @@
+// OpenAI's Responses API as an upstream (`use: openai, api: responses`), for models OpenAI serves
+// only there: clients of either dialect, driven by the official SDKs, against the fake vendor's
+// /v1/responses, which answers as the API reference shows.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { decodeUpstreamResponse, encodeUpstreamRequest } from "../../core/wire/responses/index.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { openaiClient, startGateway, type Gateway } from "../gateway/harness.ts";
+
+const fake = startFakeOpenAI();
+let gateway: Gateway;
+let client: OpenAI;
+
+beforeAll(async () => {
+  gateway = await startGateway(`
+version: 1
+auth: { use: none }
+providers:
+  openai-responses: { use: openai, api: responses, api_key: "sk-openai-responses-secret", base_url: "${fake.url}/v1" }
+models:
+  gpt-5-pro:
+    - { provider: openai-responses, model: gpt-5-pro, price: { input: 15, output: 120 }, timeout: 2s }
+routes:
+  - name: direct
+    to: $model
+`);
+  client = openaiClient(gateway);
+});
+afterAll(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const weather = { type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
+
+describe("the Responses API upstream", () => {
+  test("a recorded response decodes: summary as reasoning, text, the call, cached and reasoning tokens", async () => {
+    const response = decodeUpstreamResponse(await Bun.file(new URL("../fixtures/openai/response.json", import.meta.url)).json());
+    expect(response).toMatchObject({
+      id: "resp_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b",
+      model: "gpt-5-2025-08-07",
+      reasoning: "**Checking the weather**\n\nThe user wants Paris; I should call the tool.",
+      text: "Let me check the weather in Paris.",
+      toolCalls: [{ id: "call_TSnFDCOEHadWsz5wwWS5ROiX", name: "get_weather", arguments: '{"location":"Paris, France"}' }],
+      finishReason: "tool_calls",
+      usage: { inputTokens: 326, outputTokens: 147, cachedInputTokens: 128, reasoningTokens: 64 },
+    });
+  });
+
+  test("a Chat Completions turn goes as input items, statelessly, and its answer comes back with reasoning and cost", async () => {
+    fake.enqueue({ kind: "reply", reply: { reasoning: "Simple.", text: "Paris.", usage: { input: 20, output: 10, reasoning: 4 } } });
+    const completion = await client.chat.completions.create({
+      model: "gpt-5-pro",
+      messages: [{ role: "developer", content: "Be brief." }, { role: "user", content: "Capital of France?" }],
+      max_completion_tokens: 300,
+      reasoning_effort: "high",
+      tools: [weather],
+    });
+    expect(completion.choices[0]!.message).toMatchObject({ content: "Paris.", reasoning: "Simple." });
+    expect(completion.usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 10, completion_tokens_details: { reasoning_tokens: 4 } });
+    // 20 × $15/M + 10 × $120/M
+    expect((completion.usage as unknown as { cost: number }).cost).toBeCloseTo(0.0015, 12);
+    const sent = fake.requests.at(-1)!;
+    expect(sent.path).toBe("/v1/responses");
+    expect(sent.headers.authorization).toBe("Bearer sk-openai-responses-secret");
+    expect(sent.body).toEqual({
+      model: "gpt-5-pro",
+      input: [
+        { role: "developer", content: [{ type: "input_text", text: "Be brief." }] },
+        { role: "user", content: [{ type: "input_text", text: "Capital of France?" }] },
+      ],
+      store: false,
+      tools: [{ type: "function", name: "get_weather", parameters: weather.function.parameters, strict: false }],
+      max_output_tokens: 300,
+      reasoning: { effort: "high" },
+    });
+  });
+
+  test("a tool loop: the call comes back, and the call and its output go as items in the next turn", async () => {
+    fake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Oslo"}' }] } });
+    const first = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Oslo?" }], tools: [weather] });
+    expect(first.choices[0]!.finish_reason).toBe("tool_calls");
+    const call = first.choices[0]!.message.tool_calls![0]!;
+    fake.enqueue({ kind: "reply", reply: { text: "Cold." } });
+    await client.chat.completions.create({
+      model: "gpt-5-pro",
+      tools: [weather],
+      messages: [{ role: "user", content: "Oslo?" }, first.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: "-3" }],
+    });
+    expect((fake.requests.at(-1)!.body as { input: unknown[] }).input).toEqual([
+      { role: "user", content: [{ type: "input_text", text: "Oslo?" }] },
+      { type: "function_call", call_id: "call_1", name: "get_weather", arguments: '{"city":"Oslo"}' },
+      { type: "function_call_output", call_id: "call_1", output: "-3" },
+    ]);
+  });
+
+  test("streamed, its events reach a Chat Completions client as chunks and an Anthropic client as its events", async () => {
+    fake.enqueue({ kind: "reply", reply: { reasoning: "Count.", text: "one two three", usage: { input: 5, output: 3 } } });
+    const stream = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Count" }], stream: true, stream_options: { include_usage: true } });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe("one two three");
+    expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 3 });
+
+    fake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_2", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+    const final = await anthropic.messages
+      .stream({ model: "gpt-5-pro", max_tokens: 100, messages: [{ role: "user", content: "Lima?" }], tools: [{ name: "get_weather", input_schema: { type: "object" } }] })
+      .finalMessage();
+    expect(final.content).toEqual([{ type: "tool_use", id: "call_2", name: "get_weather", input: { city: "Lima" } }] as never);
+    expect(final.stop_reason).toBe("tool_use");
+  });
+
+  test("an answer cut at its cap is `length`, streamed or not", async () => {
+    fake.enqueue({ kind: "reply", reply: { text: "It was a dark and", finish: "length" } });
+    const cut = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Story" }], max_completion_tokens: 5 });
+    expect(cut.choices[0]!.finish_reason).toBe("length");
+    fake.enqueue({ kind: "reply", reply: { text: "It was a dark and", finish: "length" } });
+    const stream = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Story" }], max_completion_tokens: 5, stream: true });
+    const reasons: (string | null)[] = [];
+    for await (const chunk of stream) reasons.push(chunk.choices[0]?.finish_reason ?? null);
+    expect(reasons).toContain("length");
+  });
+
+  test("a setting the Responses API has no counterpart for is a 400 naming it, and no vendor call", async () => {
+    const before = fake.requests.length;
+    const refused = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "hi" }], stop: ["END"] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as Error).message).toContain("`stop`");
+    expect(fake.requests.length).toBe(before);
+  });
+
+  test("documents and images go as input parts; a tool result with an image goes as parts", () => {
+    const body = encodeUpstreamRequest({
+      model: "gpt-5-pro",
+      stream: false,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" }, detail: "low" },
+            { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0=" }, title: "q3.pdf" },
+            { type: "document", source: { kind: "text", text: "Revenue rose." }, title: "Notes" },
+          ],
+        },
+        { role: "tool", toolCallId: "call_3", content: [{ type: "text", text: "shot" }, { type: "image", source: { kind: "url", url: "https://example.com/s.png" } }] },
+      ],
+    });
+    expect(body.input).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "input_image", image_url: "data:image/png;base64,iVBORw0KGgo=", detail: "low" },
+          { type: "input_file", filename: "q3.pdf", file_data: "data:application/pdf;base64,JVBERi0=" },
+          { type: "input_text", text: "Notes\n\nRevenue rose." },
+        ],
+      },
+      {
+        type: "function_call_output",
+        call_id: "call_3",
+        output: [{ type: "input_text", text: "shot" }, { type: "input_image", image_url: "https://example.com/s.png", detail: "auto" }],
+      },
+    ]);
+  });
+});

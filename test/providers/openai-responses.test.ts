@@ -133,6 +133,8 @@ describe("the Responses API upstream", () => {
     const refused = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "hi" }], stop: ["END"] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
     expect((refused as Error).message).toContain("`stop`");
+    const biased = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "hi" }], logit_bias: { "50256": -100 } }).catch((error: unknown) => error);
+    expect((biased as Error).message).toContain("`logit_bias`");
     expect(fake.requests.length).toBe(before);
   });
 

@@ -22,10 +22,12 @@ const UNSUPPORTED: [keyof ChatRequest, string][] = [
 
 /** OpenAI's own fields that the Responses API takes under the same name at the top of its body. */
 const SHARED_FIELDS = ["metadata", "store", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier"];
+/** Chat Completions' own fields the Responses API has none of (`modalities` can only be text by now, which it is). */
+const CHAT_ONLY_FIELDS = ["logit_bias", "top_logprobs", "prediction"];
 
 export function encodeUpstreamRequest(request: ChatRequest): Json {
   for (const [field, name] of UNSUPPORTED) {
-    if (request[field] !== undefined) throw errors.badRequest(`\`${name}\` has no counterpart in OpenAI's Responses API, which serves ${request.model}; leave it out`);
+    if (request[field] !== undefined) throw noCounterpart(name, request.model);
   }
   const input: Json[] = [];
   for (const message of request.messages) {
@@ -67,11 +69,18 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   if (request.reasoning?.effort) body.reasoning = { effort: request.reasoning.effort };
   if (request.user !== undefined) body.user = request.user;
   const own = request.openaiFields ?? {};
+  for (const field of CHAT_ONLY_FIELDS) {
+    if (own[field] !== undefined) throw noCounterpart(field, request.model);
+  }
   for (const field of SHARED_FIELDS) if (own[field] !== undefined) body[field] = own[field];
   if (own.verbosity !== undefined) text.verbosity = own.verbosity;
   if (Object.keys(text).length) body.text = text;
   if (request.stream) body.stream = true;
   return body;
+}
+
+function noCounterpart(field: string, model: string): Error {
+  return errors.badRequest(`\`${field}\` has no counterpart in OpenAI's Responses API, which serves ${model}; leave it out`);
 }
 
 function inputPart(part: ContentPart): Json {

@@ -52,7 +52,11 @@ export interface ToolCall {
  * A reasoning block as its vendor must get it back on the next turn: signed thinking, or thinking
  * the vendor returned encrypted. Only the vendor that made it can read it.
  */
-export type ReasoningBlock = { type: "thinking"; text: string; signature: string } | { type: "redacted"; data: string };
+export type ReasoningBlock =
+  | { type: "thinking"; text: string; signature: string }
+  | { type: "redacted"; data: string }
+  /** OpenAI's reasoning item as its Responses API returns it to a stateless client: encrypted, with its id. */
+  | { type: "openai"; id: string; encrypted: string };
 
 export type Message =
   | { role: "system"; content: ContentPart[]; /** OpenAI's `developer` role. */ developer?: boolean }
@@ -206,6 +210,8 @@ export type StreamEvent =
   | { type: "reasoning"; text: string; signature?: string }
   /** A reasoning block the vendor sent encrypted: passed on whole to clients that can replay it. */
   | { type: "redacted_reasoning"; data: string }
+  /** OpenAI's encrypted reasoning item, whole: for Responses API clients, which send it back on the next turn. */
+  | { type: "reasoning_item"; id: string; encrypted: string }
   | { type: "tool_call_start"; index: number; id: string; name: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
   /** A block of Anthropic's own (a server tool's call or result) as it began: for Anthropic clients, as it came. */

@@ -115,10 +115,18 @@ function responsesUsage(reply: FakeReply) {
   };
 }
 
-/** The output items of a reply, as they stand when done: a reasoning summary, the message, the calls. */
-function outputItems(reply: FakeReply, id: string): Record<string, unknown>[] {
+/**
+ * The output items of a reply, as they stand when done: a reasoning summary (its reasoning
+ * encrypted when the request included it, as a stateless client must), the message, the calls.
+ */
+function outputItems(reply: FakeReply, id: string, request: RecordedRequest): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
-  if (reply.reasoning) items.push({ type: "reasoning", id: `rs_${id}`, summary: [{ type: "summary_text", text: reply.reasoning }] });
+  const encrypted = (request.body as { include?: string[] }).include?.includes("reasoning.encrypted_content");
+  if (reply.reasoning) {
+    const reasoning: Record<string, unknown> = { type: "reasoning", id: `rs_${id}`, summary: [{ type: "summary_text", text: reply.reasoning }] };
+    if (encrypted) reasoning.encrypted_content = `gAAAAAB${Buffer.from(reply.reasoning).toString("base64")}`;
+    items.push(reasoning);
+  }
   const content = reply.refusal !== undefined ? { type: "refusal", refusal: reply.refusal } : reply.text !== undefined ? { type: "output_text", text: reply.text, annotations: [], logprobs: [] } : null;
   if (content) items.push({ type: "message", id: `msg_${id}`, status: "completed", role: "assistant", content: [content] });
   (reply.toolCalls ?? []).forEach((call, i) => items.push({ type: "function_call", id: `fc_${id}_${i}`, call_id: call.id, name: call.name, arguments: call.arguments, status: "completed" }));
@@ -140,7 +148,7 @@ function finalStatus(reply: FakeReply): string {
 
 function response(reply: FakeReply, request: RecordedRequest): unknown {
   const id = `fake${fakeSequence++}`;
-  return responseObject(reply, request, id, finalStatus(reply), outputItems(reply, id));
+  return responseObject(reply, request, id, finalStatus(reply), outputItems(reply, id, request));
 }
 
 function responseEvents(reply: FakeReply, request: RecordedRequest): string[] {
@@ -150,11 +158,12 @@ function responseEvents(reply: FakeReply, request: RecordedRequest): string[] {
   const event = (type: string, data: Record<string, unknown>) => frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
   event("response.created", { response: responseObject(reply, request, id, "in_progress", []) });
   event("response.in_progress", { response: responseObject(reply, request, id, "in_progress", []) });
-  const items = outputItems(reply, id);
+  const items = outputItems(reply, id, request);
   items.forEach((item, at) => {
     const base = { item_id: item.id, output_index: at };
     if (item.type === "reasoning") {
-      event("response.output_item.added", { output_index: at, item: { ...item, summary: [] } });
+      const { encrypted_content: _, ...opening } = item;
+      event("response.output_item.added", { output_index: at, item: { ...opening, summary: [] } });
       const text = reply.reasoning ?? "";
       event("response.reasoning_summary_part.added", { ...base, summary_index: 0, part: { type: "summary_text", text: "" } });
       for (const piece of pieces(text, 3)) event("response.reasoning_summary_text.delta", { ...base, summary_index: 0, delta: piece });

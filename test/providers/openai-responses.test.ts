@@ -75,6 +75,7 @@ describe("the Responses API upstream", () => {
       tools: [{ type: "function", name: "get_weather", parameters: weather.function.parameters, strict: false }],
       max_output_tokens: 300,
       reasoning: { effort: "high" },
+      include: ["reasoning.encrypted_content"],
     });
   });
 
@@ -115,6 +116,31 @@ describe("the Responses API upstream", () => {
       .finalMessage();
     expect(final.content).toEqual([{ type: "tool_use", id: "call_2", name: "get_weather", input: { city: "Lima" } }] as never);
     expect(final.stop_reason).toBe("tool_use");
+  });
+
+  test("a Responses client keeps OpenAI's encrypted reasoning across a tool loop, JSON or streamed", async () => {
+    const responses = client.responses;
+    for (const stream of [false, true]) {
+      fake.enqueue({ kind: "reply", reply: { reasoning: "Look it up.", toolCalls: [{ id: "call_9", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+      const tools = [{ type: "function" as const, name: "get_weather", parameters: weather.function.parameters, strict: false }];
+      const ask = { role: "user" as const, content: "Lima?" };
+      const first = stream
+        ? await responses.stream({ model: "gpt-5-pro", input: [ask], tools, reasoning: { effort: "low" } }).finalResponse()
+        : await responses.create({ model: "gpt-5-pro", input: [ask], tools, reasoning: { effort: "low" } });
+      const encrypted = first.output.find((item) => item.type === "reasoning" && item.encrypted_content) as OpenAI.Responses.ResponseReasoningItem;
+      expect(encrypted.id).toStartWith("rs_fake");
+      expect(encrypted.encrypted_content).toStartWith("gAAAAAB");
+      fake.enqueue({ kind: "reply", reply: { text: "Warm." } });
+      await responses.create({
+        model: "gpt-5-pro",
+        tools,
+        reasoning: { effort: "low" },
+        input: [ask, ...(first.output as OpenAI.Responses.ResponseInputItem[]), { type: "function_call_output", call_id: "call_9", output: "24" }],
+      });
+      const input = (fake.requests.at(-1)!.body as { input: Record<string, unknown>[] }).input;
+      expect(input.map((item) => item.type ?? item.role)).toEqual(["user", "reasoning", "function_call", "function_call_output"]);
+      expect(input[1]).toEqual({ type: "reasoning", id: encrypted.id, summary: [], encrypted_content: encrypted.encrypted_content });
+    }
   });
 
   test("an answer cut at its cap is `length`, streamed or not", async () => {

@@ -239,6 +239,12 @@ describe("Anthropic request codec", () => {
     expect(encoded.temperature).toBeUndefined();
   });
 
+  test("OpenAI's encrypted reasoning on a turn never reaches Anthropic", () => {
+    const turn: Message = { role: "assistant", content: [{ type: "text", text: "Listing." }], reasoning: "Look.", reasoningBlocks: [{ type: "openai", id: "rs_1", encrypted: "gAAAA" }] };
+    const encoded = encodeRequest({ model: "m", stream: false, messages: [{ role: "user", content: [{ type: "text", text: "ls" }] }, turn] }, { defaultMaxTokens: 10 });
+    expect((encoded.messages as { content: unknown[] }[])[1]!.content).toEqual([{ type: "text", text: "Listing." }]);
+  });
+
   test("with no cap from the client, the answer keeps the default room beside the thinking budget", () => {
     const messages: Message[] = [{ role: "user", content: [{ type: "text", text: "Prove it." }] }];
     const encoded = encodeRequest({ model: "m", stream: false, reasoning: { effort: "medium" }, messages }, { defaultMaxTokens: 4096 });

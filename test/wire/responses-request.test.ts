@@ -13,7 +13,7 @@ function decode(body: Record<string, unknown>) {
 }
 
 describe("Responses request decoding", () => {
-  test("a coding agent's turn: its messages, its calls joined to the assistant turn before them, their outputs", () => {
+  test("a coding agent's turn: its messages, its reasoning and calls joined to their assistant turn, their outputs", () => {
     const request = decode({
       instructions: "You are a coding agent.",
       input: [
@@ -34,6 +34,8 @@ describe("Responses request decoding", () => {
       { role: "user", content: [{ type: "text", text: "List the files." }] },
       {
         role: "assistant",
+        // OpenAI's encrypted reasoning opened the turn: it stays with it, for OpenAI alone.
+        reasoningBlocks: [{ type: "openai", id: "rs_1", encrypted: "gAAAA…" }],
         content: [{ type: "text", text: "Listing them." }],
         toolCalls: [
           { id: "call_1", name: "shell", arguments: '{"cmd":"ls"}' },

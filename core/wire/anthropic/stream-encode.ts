@@ -60,6 +60,8 @@ export class StreamEncoder {
         if (index === undefined || event.arguments === "") return "";
         return frame("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: event.arguments } });
       }
+      case "reasoning_item":
+        return ""; // OpenAI's, encrypted for it alone
       case "anthropic_block":
         return this.start() + this.newBlock("server", event.block);
       case "anthropic_delta":

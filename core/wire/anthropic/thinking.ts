@@ -5,6 +5,8 @@
 
 import type { ReasoningBlock } from "../../kit/canonical.ts";
 
+type AnthropicBlock = Exclude<ReasoningBlock, { type: "openai" }>;
+
 interface Reasoning {
   reasoning?: string;
   reasoningSignature?: string;
@@ -46,8 +48,10 @@ export class ThinkingReader {
  * with no signature: our own clients accept one, the vendor refuses it (so it is dropped there).
  */
 export function thinkingBlocks(source: Reasoning, options: { unsigned: boolean }): Record<string, unknown>[] {
-  if (source.reasoningBlocks) {
-    return source.reasoningBlocks.map((block) =>
+  // Another vendor's blocks (OpenAI's encrypted reasoning) mean nothing here: its text is all that goes.
+  const own = source.reasoningBlocks?.filter((block): block is AnthropicBlock => block.type !== "openai");
+  if (own?.length) {
+    return own.map((block) =>
       block.type === "thinking"
         ? { type: "thinking", thinking: block.text, signature: block.signature }
         : { type: "redacted_thinking", data: block.data },

@@ -267,6 +267,7 @@ export class StreamEncoder {
       case "usage":
         return ""; // the gateway meters usage and sends it once, in end()
       case "redacted_reasoning":
+      case "reasoning_item":
         return ""; // encrypted for the vendor that made it: nothing a Chat Completions client can read
       case "anthropic_block":
       case "anthropic_delta":

@@ -60,16 +60,22 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
 
 /**
  * One input item, appended to `messages`. A function call joins the assistant turn just before it
- * (the model's text and its calls are separate items here, one message in every other dialect); a
- * reasoning item is left out: it is the vendor's own, encrypted or summarised, and no vendor reads
- * another's back, as a Chat Completions client never sends it.
+ * (the model's text and its calls are separate items here, one message in every other dialect).
+ * So does a reasoning item's encrypted reasoning, which only OpenAI reads back (its Responses API
+ * upstream sends it on; other vendors leave it out); a summary alone is left out, as the
+ * vendor's own words, which a Chat Completions client never sends back either.
  */
 function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
   const type = item.type ?? "message";
   switch (type) {
-    case "message":
-      messages.push(decodeMessage(item, at));
+    case "message": {
+      const message = decodeMessage(item, at);
+      const last = messages.at(-1);
+      // The text of a turn its reasoning opened.
+      if (message.role === "assistant" && last?.role === "assistant" && last.content.length === 0 && !last.toolCalls) last.content = message.content;
+      else messages.push(message);
       return;
+    }
     case "function_call": {
       if (item.call_id === undefined || item.name === undefined) throw invalidField(`input.${at}`, "a function_call item needs its `call_id` and `name`");
       (assistantTurn(messages).toolCalls ??= []).push({ id: item.call_id, name: item.name, arguments: item.arguments ?? "" });
@@ -81,13 +87,14 @@ function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
       return;
     }
     case "reasoning":
+      if (item.encrypted_content) (assistantTurn(messages).reasoningBlocks ??= []).push({ type: "openai", id: item.id ?? "", encrypted: item.encrypted_content });
       return;
     default:
       throw invalidField(`input.${at}.type`, `a \`${type}\` item is not relayed; send message, function_call and function_call_output items`);
   }
 }
 
-/** The assistant turn a function call joins: the last message when it is one, else a new one. */
+/** The assistant turn a function call or reasoning joins: the last message when it is one, else a new one. */
 function assistantTurn(messages: Message[]): Extract<Message, { role: "assistant" }> {
   const last = messages.at(-1);
   if (last?.role === "assistant") return last;

@@ -16,6 +16,7 @@ export interface ResponseInfo {
 export function encodeResponse(response: ChatResponse, info: ResponseInfo & { costUsd?: number }): Json {
   const output: Json[] = [];
   if (response.reasoning) output.push(reasoningItem(info.id, output.length, [reasoningPart(response.reasoning)]));
+  for (const block of response.reasoningBlocks ?? []) if (block.type === "openai") output.push(encryptedReasoningItem(block));
   const parts: Json[] = [];
   if (response.text) parts.push(textPart(response.text));
   if (response.refusal) parts.push(refusalPart(response.refusal));
@@ -93,6 +94,11 @@ export function messageItem(id: string, at: number, parts: Json[], status: ItemS
 /** The model's reasoning as it came, readable: raw reasoning text, as OpenAI's open-weight models give it. */
 export function reasoningItem(id: string, at: number, parts: Json[]): Json {
   return { type: "reasoning", id: itemId("rs", id, at), summary: [], content: parts };
+}
+
+/** OpenAI's encrypted reasoning item, under its own id: a client of the Responses API sends it back as it came. */
+export function encryptedReasoningItem(block: { id: string; encrypted: string }): Json {
+  return { type: "reasoning", id: block.id, summary: [], encrypted_content: block.encrypted };
 }
 
 export function functionCallItem(id: string, at: number, call: { id: string; name: string; arguments: string }, status: ItemStatus = "completed"): Json {

@@ -39,6 +39,9 @@ const ItemBody = Type.Object(
     name: Type.Optional(Type.String()),
     arguments: Type.Optional(Type.String()),
     output: Type.Optional(Content),
+    id: Type.Optional(Type.String()),
+    /** A reasoning item's encrypted reasoning, which OpenAI alone reads back. */
+    encrypted_content: nullable(Type.String()),
   },
   open,
 );

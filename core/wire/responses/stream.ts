@@ -6,6 +6,7 @@ import type { SwitchyardError } from "../../errors.ts";
 import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
 import {
   encodeUsage,
+  encryptedReasoningItem,
   finalStatus,
   functionCallItem,
   messageItem,
@@ -77,6 +78,14 @@ export class StreamEncoder {
         const call = this.calls.get(event.index)!;
         call.arguments += event.arguments;
         return text + this.event("response.function_call_arguments.delta", { item_id: this.itemId(call.at), output_index: call.at, delta: event.arguments });
+      }
+      case "reasoning_item": {
+        // OpenAI's encrypted reasoning, whole and under its own id: the client sends it back as it came.
+        text += this.endText();
+        const at = this.output.length;
+        const item = encryptedReasoningItem(event);
+        this.output.push(item);
+        return text + this.event("response.output_item.added", { output_index: at, item }) + this.itemDone(at, item);
       }
       case "finish":
         this.finish = event.reason;

@@ -2,7 +2,7 @@
 // semantic SSE events) → canonical, for models OpenAI serves only through the Responses API.
 
 import { errors, fromUpstreamStatus } from "../../errors.ts";
-import { documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type StreamEvent, type Usage } from "../../kit/canonical.ts";
+import { documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type ReasoningBlock, type StreamEvent, type Usage } from "../../kit/canonical.ts";
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
 
@@ -39,6 +39,10 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
         input.push({ role: "user", content: message.content.map(inputPart) });
         break;
       case "assistant": {
+        // OpenAI's encrypted reasoning goes back before the turn's text and calls, as it came.
+        for (const block of message.reasoningBlocks ?? []) {
+          if (block.type === "openai") input.push({ type: "reasoning", id: block.id, summary: [], encrypted_content: block.encrypted });
+        }
         const text = message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
         if (text) input.push({ role: "assistant", content: [{ type: "output_text", text }] });
         for (const call of message.toolCalls ?? []) input.push({ type: "function_call", call_id: call.id, name: call.name, arguments: call.arguments });
@@ -67,6 +71,8 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.reasoning?.effort) body.reasoning = { effort: request.reasoning.effort };
+  // Stateless, a reasoning model's reasoning reaches the next turn only encrypted, through the client.
+  if (request.reasoning || input.some((item) => item.type === "reasoning")) body.include = ["reasoning.encrypted_content"];
   if (request.user !== undefined) body.user = request.user;
   const own = request.openaiFields ?? {};
   for (const field of CHAT_ONLY_FIELDS) {
@@ -101,6 +107,8 @@ function inputPart(part: ContentPart): Json {
 
 interface Item {
   type?: string;
+  id?: string;
+  encrypted_content?: string | null;
   call_id?: string;
   name?: string;
   arguments?: string;
@@ -149,6 +157,7 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
   let refusal = "";
   let reasoning = "";
   const toolCalls: ChatResponse["toolCalls"] = [];
+  const blocks: ReasoningBlock[] = [];
   for (const item of response.output ?? []) {
     if (item.type === "message") {
       for (const part of item.content ?? []) {
@@ -156,7 +165,10 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
         else if (part.type === "refusal") refusal += part.refusal ?? "";
       }
     } else if (item.type === "function_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: item.arguments ?? "" });
-    else if (item.type === "reasoning") reasoning += reasoningText(item);
+    else if (item.type === "reasoning") {
+      reasoning += reasoningText(item);
+      if (item.encrypted_content) blocks.push({ type: "openai", id: item.id ?? "", encrypted: item.encrypted_content });
+    }
   }
   const decoded: ChatResponse = {
     id: response.id ?? "",
@@ -167,6 +179,7 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
     finishReason: finishOf(response, toolCalls.length > 0),
   };
   if (reasoning) decoded.reasoning = reasoning;
+  if (blocks.length) decoded.reasoningBlocks = blocks;
   if (refusal) decoded.refusal = refusal;
   if (response.status === "incomplete" && response.incomplete_details?.reason) decoded.nativeFinishReason = response.incomplete_details.reason;
   const usage = decodeUpstreamUsage(response.usage);
@@ -213,6 +226,11 @@ export class UpstreamStreamDecoder implements StreamDecoder {
         this.calls.set(event.output_index as number, index);
         out.push({ type: "tool_call_start", index, id: item.call_id ?? "", name: item.name ?? "" });
         if (item.arguments) out.push({ type: "tool_call_delta", index, arguments: item.arguments });
+        return;
+      }
+      case "response.output_item.done": {
+        const item = (event.item ?? {}) as Item;
+        if (item.type === "reasoning" && item.encrypted_content) out.push({ type: "reasoning_item", id: item.id ?? "", encrypted: item.encrypted_content });
         return;
       }
       case "response.function_call_arguments.delta": {

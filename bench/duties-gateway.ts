@@ -193,9 +193,9 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
       }
       if (answer.kind === "response") {
         const response = { ...answer.response, usage: metered.usage };
-        return Response.json(openaiDialect.encodeResponse(response, { id, model: endpoint.publicModel, costUsd }), { headers });
+        return Response.json(openaiDialect.encodeResponse(response, { id, model: endpoint.publicModel, costUsd, request: decoded.request }), { headers });
       }
-      const encoder = openaiDialect.streamEncoder({ id, model: endpoint.publicModel, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
+      const encoder = openaiDialect.streamEncoder({ id, model: endpoint.publicModel, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage, request: decoded.request });
       const text = withClosingFrames(encoder, framesOf(encoder, answer.events, ""), { usage: metered.usage, costUsd });
       return new Response(text, { headers: withStreamHeaders(headers) });
     },

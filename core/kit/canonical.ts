@@ -90,6 +90,12 @@ export interface ToolDefinition {
   strict?: boolean;
   /** A breakpoint on the definition: the tools up to it are cached. */
   cacheControl?: CacheControl;
+  /**
+   * A freeform tool (OpenAI's `custom` tool, as Codex's apply_patch is): the model writes its input
+   * as plain text, held to `format` (a grammar) where the vendor enforces one. Every vendor gets it
+   * as a function whose one string parameter, `input`, carries that text, as its calls do.
+   */
+  freeform?: { format?: Record<string, unknown> };
 }
 
 export type ToolChoice = "auto" | "none" | "required" | { name: string };

@@ -33,8 +33,9 @@ export interface Dialect {
   validate(body: unknown): void;
   /** `body` parsed from `text`, the body as it came (absent when there was no wire body), sent with `headers`. */
   decode(body: unknown, text?: string, headers?: Headers): Decoded;
-  encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd: number }): unknown;
-  streamEncoder(info: { id: string; model: string; created: number; includeUsage: boolean }): StreamEncoder;
+  /** `request` is the client's, decoded: what an encoder needs to know of it (a Responses client's freeform tools). */
+  encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd: number; request: ChatRequest }): unknown;
+  streamEncoder(info: { id: string; model: string; created: number; includeUsage: boolean; request: ChatRequest }): StreamEncoder;
 }
 
 export async function handleChat(dialect: Dialect, request: Request, runtime: Runtime, metrics: Metrics): Promise<Response> {
@@ -67,9 +68,9 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
     if (outcome.kind === "error") return errorResponse(outcome.error, headers, dialect.name);
     if (outcome.kind === "response") {
       const costUsd = nanoToUsd(outcome.metered.cost + outcome.metered.fee);
-      return Response.json(dialect.encodeResponse(outcome.response, { id, model, costUsd }), { headers });
+      return Response.json(dialect.encodeResponse(outcome.response, { id, model, costUsd, request: decoded.request }), { headers });
     }
-    const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage });
+    const stream = dialect.streamEncoder({ id, model, created: Math.floor(Date.now() / 1000), includeUsage: decoded.includeUsage, request: decoded.request });
     withStreamHeaders(headers);
     const whole = wholeSseText(outcome, stream);
     if (whole !== null) return new Response(whole, { headers });

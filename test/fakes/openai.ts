@@ -129,7 +129,15 @@ function outputItems(reply: FakeReply, id: string, request: RecordedRequest): Re
   }
   const content = reply.refusal !== undefined ? { type: "refusal", refusal: reply.refusal } : reply.text !== undefined ? { type: "output_text", text: reply.text, annotations: [], logprobs: [] } : null;
   if (content) items.push({ type: "message", id: `msg_${id}`, status: "completed", role: "assistant", content: [content] });
-  (reply.toolCalls ?? []).forEach((call, i) => items.push({ type: "function_call", id: `fc_${id}_${i}`, call_id: call.id, name: call.name, arguments: call.arguments, status: "completed" }));
+  // A call to a custom (freeform) tool of the request carries its text as `input`.
+  const custom = new Set(((request.body as { tools?: { type?: string; name?: string }[] }).tools ?? []).filter((tool) => tool.type === "custom").map((tool) => tool.name));
+  (reply.toolCalls ?? []).forEach((call, i) =>
+    items.push(
+      custom.has(call.name)
+        ? { type: "custom_tool_call", id: `ctc_${id}_${i}`, call_id: call.id, name: call.name, input: call.arguments }
+        : { type: "function_call", id: `fc_${id}_${i}`, call_id: call.id, name: call.name, arguments: call.arguments, status: "completed" },
+    ),
+  );
   return items;
 }
 
@@ -178,6 +186,10 @@ function responseEvents(reply: FakeReply, request: RecordedRequest): string[] {
       for (const word of whole.match(WORD_PIECES) ?? []) event(refusal ? "response.refusal.delta" : "response.output_text.delta", { ...base, content_index: 0, delta: word, ...(refusal ? {} : { logprobs: [] }) });
       event(refusal ? "response.refusal.done" : "response.output_text.done", { ...base, content_index: 0, ...(refusal ? { refusal: whole } : { text: whole, logprobs: [] }) });
       event("response.content_part.done", { ...base, content_index: 0, part });
+    } else if (item.type === "custom_tool_call") {
+      event("response.output_item.added", { output_index: at, item: { ...item, input: "" } });
+      for (const piece of pieces(String(item.input), 3)) event("response.custom_tool_call_input.delta", { ...base, delta: piece });
+      event("response.custom_tool_call_input.done", { ...base, input: item.input });
     } else {
       event("response.output_item.added", { output_index: at, item: { ...item, arguments: "", status: "in_progress" } });
       for (const piece of pieces(String(item.arguments), 3)) event("response.function_call_arguments.delta", { ...base, delta: piece });

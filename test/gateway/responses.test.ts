@@ -120,6 +120,31 @@ describe("Responses API clients", () => {
     expect(completed?.output).toEqual([done!]);
   });
 
+  test("a freeform tool, as Codex's apply_patch, reaches Anthropic as a function of one string and its call comes back as text", async () => {
+    const applyPatch = { type: "custom" as const, name: "apply_patch", description: "Edit files", format: { type: "grammar" as const, syntax: "lark" as const, definition: "start: begin_patch hunk+ end_patch" } };
+    const patch = "*** Begin Patch\n*** Delete File: old.txt\n*** End Patch";
+    for (const stream of [false, true]) {
+      anthropicFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "toolu_p", name: "apply_patch", arguments: JSON.stringify({ input: patch }) }] } });
+      const ask = { role: "user" as const, content: "Delete old.txt" };
+      const first = stream
+        ? await client.responses.stream({ model: "claude-sonnet", input: [ask], tools: [applyPatch] }).finalResponse()
+        : await client.responses.create({ model: "claude-sonnet", input: [ask], tools: [applyPatch] });
+      const tool = (anthropicFake.requests.at(-1)!.body as { tools: { name: string; input_schema: { properties: { input: { description: string } } } }[] }).tools[0]!;
+      expect(tool.name).toBe("apply_patch");
+      expect(tool.input_schema.properties.input.description).toContain("start: begin_patch hunk+ end_patch");
+      expect(first.output).toEqual([{ type: "custom_tool_call", id: `ctc_${first.id}_0`, call_id: "toolu_p", name: "apply_patch", input: patch }]);
+    }
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Deleted." } });
+    await client.responses.create({
+      model: "claude-sonnet",
+      tools: [applyPatch],
+      input: [{ role: "user", content: "Delete old.txt" }, { type: "custom_tool_call", call_id: "toolu_p", name: "apply_patch", input: patch }, { type: "custom_tool_call_output", call_id: "toolu_p", output: "Done" }],
+    });
+    const messages = (anthropicFake.requests.at(-1)!.body as { messages: { content: unknown[] }[] }).messages;
+    expect(messages[1]!.content).toEqual([{ type: "tool_use", id: "toolu_p", name: "apply_patch", input: { input: patch } }]);
+    expect(messages[2]!.content).toEqual([{ type: "tool_result", tool_use_id: "toolu_p", content: "Done" }]);
+  });
+
   test("an answer cut at its token cap is incomplete, and says why", async () => {
     openaiFake.enqueue({ kind: "reply", reply: { text: "It was a dark and", finish: "length" } });
     const cut = await client.responses.create({ model: "gpt-5-mini", input: "Tell a story", max_output_tokens: 5 });

@@ -143,6 +143,32 @@ describe("the Responses API upstream", () => {
     }
   });
 
+  test("a freeform (custom) tool goes to OpenAI as one, and its call's text comes back and goes back as it was", async () => {
+    const applyPatch = { type: "custom" as const, name: "apply_patch", description: "Edit files", format: { type: "grammar" as const, syntax: "lark" as const, definition: "start: /(.|\\n)+/" } };
+    const patch = "*** Begin Patch\n*** Add File: a.txt\n+\"hi\"\n*** End Patch";
+    for (const stream of [false, true]) {
+      fake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_p", name: "apply_patch", arguments: patch }] } });
+      const ask = { role: "user" as const, content: "Add a.txt" };
+      const first = stream
+        ? await client.responses.stream({ model: "gpt-5-pro", input: [ask], tools: [applyPatch] }).finalResponse()
+        : await client.responses.create({ model: "gpt-5-pro", input: [ask], tools: [applyPatch] });
+      expect((fake.requests.at(-1)!.body as { tools: unknown[] }).tools).toEqual([applyPatch]);
+      const call = first.output.find((item) => item.type === "custom_tool_call") as OpenAI.Responses.ResponseCustomToolCall;
+      expect(call.input).toBe(patch);
+      expect(call.call_id).toBe("call_p");
+      fake.enqueue({ kind: "reply", reply: { text: "Done." } });
+      await client.responses.create({
+        model: "gpt-5-pro",
+        tools: [applyPatch],
+        input: [ask, { type: "custom_tool_call", call_id: "call_p", name: "apply_patch", input: patch }, { type: "custom_tool_call_output", call_id: "call_p", output: "ok" }],
+      });
+      expect((fake.requests.at(-1)!.body as { input: unknown[] }).input.slice(1)).toEqual([
+        { type: "custom_tool_call", call_id: "call_p", name: "apply_patch", input: patch },
+        { type: "custom_tool_call_output", call_id: "call_p", output: "ok" },
+      ]);
+    }
+  });
+
   test("an answer cut at its cap is `length`, streamed or not", async () => {
     fake.enqueue({ kind: "reply", reply: { text: "It was a dark and", finish: "length" } });
     const cut = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Story" }], max_completion_tokens: 5 });

@@ -6,6 +6,7 @@ import { errors } from "../../errors.ts";
 import type { ChatRequest, ContentPart, Message, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { EFFORTS, fileDataSource, imageSource } from "../openai/request.ts";
 import { SteeringFields } from "../openai/schema.ts";
+import { freeformArguments, freeformParameters } from "./freeform.ts";
 import { ownFields } from "../own-fields.ts";
 import type { ItemBody, PartBody, ResponsesBody, ToolBody } from "./schema.ts";
 
@@ -81,8 +82,17 @@ function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
       (assistantTurn(messages).toolCalls ??= []).push({ id: item.call_id, name: item.name, arguments: item.arguments ?? "" });
       return;
     }
-    case "function_call_output": {
-      if (item.call_id === undefined || item.output === undefined) throw invalidField(`input.${at}`, "a function_call_output item needs its `call_id` and `output`");
+    case "custom_tool_call": {
+      // A freeform tool's call: its text is the canonical call's one argument.
+      if (item.call_id === undefined || item.name === undefined || typeof item.input !== "string") {
+        throw invalidField(`input.${at}`, "a custom_tool_call item needs its `call_id`, `name` and `input`");
+      }
+      (assistantTurn(messages).toolCalls ??= []).push({ id: item.call_id, name: item.name, arguments: freeformArguments(item.input) });
+      return;
+    }
+    case "function_call_output":
+    case "custom_tool_call_output": {
+      if (item.call_id === undefined || item.output === undefined) throw invalidField(`input.${at}`, `a ${type} item needs its \`call_id\` and \`output\``);
       messages.push({ role: "tool", toolCallId: item.call_id, content: decodeContent(item.output, `input.${at}.output`) });
       return;
     }
@@ -157,12 +167,21 @@ function decodePart(part: PartBody, path: string): ContentPart {
 
 const STORED_FILE = "a stored file's id names a file only the vendor holding it can read; send its content (`image_url` or `file_data` as a data: URL) or a URL";
 
-/** A function tool; OpenAI's own tools run inside OpenAI's service and have no form the gateway relays. */
+/**
+ * A function tool, or a freeform (`custom`) one as a function of one string. OpenAI's own tools run
+ * inside OpenAI's service and have no form the gateway relays.
+ */
 function decodeTool(tool: ToolBody, at: number): ToolDefinition {
-  if (tool.type !== "function") {
-    throw invalidField(`tools.${at}.type`, `OpenAI's own tool \`${tool.type}\` is not relayed; send function tools`);
+  if (tool.type !== "function" && tool.type !== "custom") {
+    throw invalidField(`tools.${at}.type`, `OpenAI's own tool \`${tool.type}\` is not relayed; send function or custom tools`);
   }
-  if (tool.name === undefined) throw invalidField(`tools.${at}.name`, "a function tool needs its `name`");
+  if (tool.name === undefined) throw invalidField(`tools.${at}.name`, `a ${tool.type} tool needs its \`name\``);
+  if (tool.type === "custom") {
+    const format = tool.format ?? undefined;
+    const freeform: ToolDefinition = { name: tool.name, parameters: freeformParameters(format), freeform: format ? { format } : {} };
+    if (tool.description != null) freeform.description = tool.description;
+    return freeform;
+  }
   const definition: ToolDefinition = { name: tool.name, parameters: tool.parameters ?? { type: "object", properties: {} } };
   if (tool.description != null) definition.description = tool.description;
   if (tool.strict != null) definition.strict = tool.strict;
@@ -171,8 +190,8 @@ function decodeTool(tool: ToolBody, at: number): ToolDefinition {
 
 function decodeToolChoice(choice: NonNullable<ResponsesBody["tool_choice"]>): ToolChoice {
   if (typeof choice === "string") return choice;
-  if (choice.type === "function" && choice.name !== undefined) return { name: choice.name };
-  throw invalidField("tool_choice", "expected auto, none, required or a function by its name");
+  if ((choice.type === "function" || choice.type === "custom") && choice.name !== undefined) return { name: choice.name };
+  throw invalidField("tool_choice", "expected auto, none, required or a function or custom tool by its name");
 }
 
 function decodeFormat(format: NonNullable<NonNullable<ResponsesBody["text"]>["format"]>): ResponseFormat {

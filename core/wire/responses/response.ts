@@ -1,7 +1,8 @@
 // Canonical answers → Responses API `response` objects: the model's reasoning, its message and its
 // function calls as output items, in that order, and the usage with its cost.
 
-import type { ChatResponse, FinishReason, Usage } from "../../kit/canonical.ts";
+import type { ChatRequest, ChatResponse, FinishReason, Usage } from "../../kit/canonical.ts";
+import { freeformInput, freeformNames } from "./freeform.ts";
 
 type Json = Record<string, unknown>;
 
@@ -13,7 +14,8 @@ export interface ResponseInfo {
   created: number;
 }
 
-export function encodeResponse(response: ChatResponse, info: ResponseInfo & { costUsd?: number }): Json {
+export function encodeResponse(response: ChatResponse, info: ResponseInfo & { costUsd?: number; request?: ChatRequest }): Json {
+  const freeform = freeformNames(info.request?.tools);
   const output: Json[] = [];
   if (response.reasoning) output.push(reasoningItem(info.id, output.length, [reasoningPart(response.reasoning)]));
   for (const block of response.reasoningBlocks ?? []) if (block.type === "openai") output.push(encryptedReasoningItem(block));
@@ -21,7 +23,9 @@ export function encodeResponse(response: ChatResponse, info: ResponseInfo & { co
   if (response.text) parts.push(textPart(response.text));
   if (response.refusal) parts.push(refusalPart(response.refusal));
   if (parts.length) output.push(messageItem(info.id, output.length, parts));
-  for (const call of response.toolCalls) output.push(functionCallItem(info.id, output.length, call));
+  for (const call of response.toolCalls) {
+    output.push(freeform?.has(call.name) ? customToolCallItem(info.id, output.length, call) : functionCallItem(info.id, output.length, call));
+  }
   return responseObject(info, finalStatus(response.finishReason), output, response.usage && encodeUsage(response.usage, info.costUsd));
 }
 
@@ -94,6 +98,11 @@ export function messageItem(id: string, at: number, parts: Json[], status: ItemS
 /** The model's reasoning as it came, readable: raw reasoning text, as OpenAI's open-weight models give it. */
 export function reasoningItem(id: string, at: number, parts: Json[]): Json {
   return { type: "reasoning", id: itemId("rs", id, at), summary: [], content: parts };
+}
+
+/** A freeform tool's call: its text, as the Responses API gives a `custom` tool's input. */
+export function customToolCallItem(id: string, at: number, call: { id: string; name: string; arguments: string }, input = freeformInput(call.arguments)): Json {
+  return { type: "custom_tool_call", id: itemId("ctc", id, at), call_id: call.id, name: call.name, input };
 }
 
 /** OpenAI's encrypted reasoning item, under its own id: a client of the Responses API sends it back as it came. */

@@ -38,6 +38,8 @@ const ItemBody = Type.Object(
     call_id: Type.Optional(Type.String()),
     name: Type.Optional(Type.String()),
     arguments: Type.Optional(Type.String()),
+    /** A custom (freeform) tool call's text. */
+    input: Type.Optional(Type.String()),
     output: Type.Optional(Content),
     id: Type.Optional(Type.String()),
     /** A reasoning item's encrypted reasoning, which OpenAI alone reads back. */
@@ -55,6 +57,8 @@ const ToolBody = Type.Object(
     description: nullable(Type.String()),
     parameters: nullable(AnyObject),
     strict: nullable(Type.Boolean()),
+    /** A custom tool's input format: free text, or a grammar. */
+    format: nullable(AnyObject),
   },
   open,
 );

@@ -3,8 +3,10 @@
 // completed (or incomplete) with its usage and cost. Each event is numbered; there is no [DONE].
 
 import type { SwitchyardError } from "../../errors.ts";
-import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import type { ChatRequest, FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
+import { freeformInput, freeformNames } from "./freeform.ts";
 import {
+  customToolCallItem,
   encodeUsage,
   encryptedReasoningItem,
   finalStatus,
@@ -32,6 +34,8 @@ interface CallItem {
   id: string;
   name: string;
   arguments: string;
+  /** A freeform tool's call: its text is sent whole when the stream ends, taken out of the canonical JSON arguments. */
+  freeform: boolean;
 }
 
 const PART: Record<TextItem["kind"], (text: string) => Json> = { text: textPart, refusal: refusalPart, reasoning: reasoningPart };
@@ -52,8 +56,11 @@ export class StreamEncoder {
   /** Function calls by their canonical index, open until the stream ends (a vendor may interleave their arguments). */
   private readonly calls = new Map<number, CallItem>();
   private finish: FinishReason | undefined;
+  private readonly freeform: ReadonlySet<string> | null;
 
-  constructor(private readonly info: ResponseInfo) {}
+  constructor(private readonly info: ResponseInfo & { request?: ChatRequest }) {
+    this.freeform = freeformNames(info.request?.tools);
+  }
 
   encode(event: StreamEvent): string {
     let text = this.open();
@@ -77,6 +84,7 @@ export class StreamEncoder {
         if (!this.calls.has(event.index)) text += this.startCall(event.index, `call_${event.index}`, "");
         const call = this.calls.get(event.index)!;
         call.arguments += event.arguments;
+        if (call.freeform) return text;
         return text + this.event("response.function_call_arguments.delta", { item_id: this.itemId(call.at), output_index: call.at, delta: event.arguments });
       }
       case "reasoning_item": {
@@ -102,9 +110,16 @@ export class StreamEncoder {
   end(usage: Usage | undefined, costUsd?: number): string {
     let text = this.open() + this.endText();
     for (const call of this.calls.values()) {
-      const itemId = this.itemId(call.at);
-      text += this.event("response.function_call_arguments.done", { item_id: itemId, output_index: call.at, name: call.name, arguments: call.arguments });
-      text += this.itemDone(call.at, functionCallItem(this.info.id, call.at, call));
+      const item_id = this.itemId(call.at);
+      if (call.freeform) {
+        const input = freeformInput(call.arguments);
+        if (input) text += this.event("response.custom_tool_call_input.delta", { item_id, output_index: call.at, delta: input });
+        text += this.event("response.custom_tool_call_input.done", { item_id, output_index: call.at, input });
+        text += this.itemDone(call.at, customToolCallItem(this.info.id, call.at, call, input));
+      } else {
+        text += this.event("response.function_call_arguments.done", { item_id, output_index: call.at, name: call.name, arguments: call.arguments });
+        text += this.itemDone(call.at, functionCallItem(this.info.id, call.at, call));
+      }
     }
     this.calls.clear();
     const status = finalStatus(this.finish);
@@ -153,8 +168,8 @@ export class StreamEncoder {
 
   private startCall(index: number, id: string, name: string): string {
     const text = this.endText();
-    const call: CallItem = { at: this.output.length, id, name, arguments: "" };
-    const item = functionCallItem(this.info.id, call.at, call, "in_progress");
+    const call: CallItem = { at: this.output.length, id, name, arguments: "", freeform: this.freeform?.has(name) === true };
+    const item = call.freeform ? customToolCallItem(this.info.id, call.at, call, "") : functionCallItem(this.info.id, call.at, call, "in_progress");
     this.output.push(item);
     this.calls.set(index, call);
     return text + this.event("response.output_item.added", { output_index: call.at, item });

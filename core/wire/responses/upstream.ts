@@ -5,6 +5,7 @@ import { errors, fromUpstreamStatus } from "../../errors.ts";
 import { documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type ReasoningBlock, type StreamEvent, type Usage } from "../../kit/canonical.ts";
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
+import { freeformArguments, freeformInput, freeformNames } from "./freeform.ts";
 
 type Json = Record<string, unknown>;
 
@@ -30,6 +31,9 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
     if (request[field] !== undefined) throw noCounterpart(name, request.model);
   }
   const input: Json[] = [];
+  const freeform = freeformNames(request.tools);
+  // Calls to a freeform tool, whose outputs go back as a custom tool's.
+  let freeformCalls: Set<string> | null = null;
   for (const message of request.messages) {
     switch (message.role) {
       case "system":
@@ -45,13 +49,18 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
         }
         const text = message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
         if (text) input.push({ role: "assistant", content: [{ type: "output_text", text }] });
-        for (const call of message.toolCalls ?? []) input.push({ type: "function_call", call_id: call.id, name: call.name, arguments: call.arguments });
+        for (const call of message.toolCalls ?? []) {
+          if (freeform?.has(call.name)) {
+            (freeformCalls ??= new Set()).add(call.id);
+            input.push({ type: "custom_tool_call", call_id: call.id, name: call.name, input: freeformInput(call.arguments) });
+          } else input.push({ type: "function_call", call_id: call.id, name: call.name, arguments: call.arguments });
+        }
         break;
       }
       case "tool": {
         const textOnly = message.content.every((part) => part.type === "text");
         const output = textOnly ? message.content.map((part) => (part as { text: string }).text).join("") : message.content.map(inputPart);
-        input.push({ type: "function_call_output", call_id: message.toolCallId, output });
+        input.push({ type: freeformCalls?.has(message.toolCallId) ? "custom_tool_call_output" : "function_call_output", call_id: message.toolCallId, output });
         break;
       }
     }
@@ -60,9 +69,14 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   const body: Json = { model: request.model, input, store: false };
   if (request.tools?.length) {
     // Responses tools are strict unless told otherwise; Chat Completions', as the canonical ones, are not.
-    body.tools = request.tools.map((tool) => ({ type: "function", name: tool.name, description: tool.description, parameters: tool.parameters, strict: tool.strict ?? false }));
+    body.tools = request.tools.map((tool) =>
+      tool.freeform
+        ? { type: "custom", name: tool.name, description: tool.description, format: tool.freeform.format }
+        : { type: "function", name: tool.name, description: tool.description, parameters: tool.parameters, strict: tool.strict ?? false },
+    );
   }
-  if (request.toolChoice !== undefined) body.tool_choice = typeof request.toolChoice === "string" ? request.toolChoice : { type: "function", name: request.toolChoice.name };
+  const choice = request.toolChoice;
+  if (choice !== undefined) body.tool_choice = typeof choice === "string" ? choice : { type: freeform?.has(choice.name) ? "custom" : "function", name: choice.name };
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   const text: Json = {};
   const format = request.responseFormat;
@@ -83,6 +97,11 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   if (Object.keys(text).length) body.text = text;
   if (request.stream) body.stream = true;
   return body;
+}
+
+/** Text as it stands inside a JSON string literal. */
+function jsonText(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }
 
 function noCounterpart(field: string, model: string): Error {
@@ -109,6 +128,8 @@ interface Item {
   type?: string;
   id?: string;
   encrypted_content?: string | null;
+  /** A custom tool call's text. */
+  input?: string;
   call_id?: string;
   name?: string;
   arguments?: string;
@@ -165,6 +186,7 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
         else if (part.type === "refusal") refusal += part.refusal ?? "";
       }
     } else if (item.type === "function_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: item.arguments ?? "" });
+    else if (item.type === "custom_tool_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: freeformArguments(item.input ?? "") });
     else if (item.type === "reasoning") {
       reasoning += reasoningText(item);
       if (item.encrypted_content) blocks.push({ type: "openai", id: item.id ?? "", encrypted: item.encrypted_content });
@@ -203,6 +225,8 @@ export class UpstreamStreamDecoder implements StreamDecoder {
   done = false;
   /** Output index of each function call → its canonical index, in the order they were added. */
   private readonly calls = new Map<number, number>();
+  /** Output indexes of the custom (freeform) tool calls among them: their text streams into `{"input":"…"}`. */
+  private readonly custom = new Set<number>();
 
   message(message: SseMessage, out: StreamEvent[]): void {
     if (this.done) return;
@@ -221,16 +245,27 @@ export class UpstreamStreamDecoder implements StreamDecoder {
       }
       case "response.output_item.added": {
         const item = (event.item ?? {}) as Item;
-        if (item.type !== "function_call") return;
+        if (item.type !== "function_call" && item.type !== "custom_tool_call") return;
+        const at = event.output_index as number;
         const index = this.calls.size;
-        this.calls.set(event.output_index as number, index);
+        this.calls.set(at, index);
         out.push({ type: "tool_call_start", index, id: item.call_id ?? "", name: item.name ?? "" });
-        if (item.arguments) out.push({ type: "tool_call_delta", index, arguments: item.arguments });
+        if (item.type === "custom_tool_call") {
+          this.custom.add(at);
+          out.push({ type: "tool_call_delta", index, arguments: `{"input":"${jsonText(item.input ?? "")}` });
+        } else if (item.arguments) out.push({ type: "tool_call_delta", index, arguments: item.arguments });
+        return;
+      }
+      case "response.custom_tool_call_input.delta": {
+        const index = this.calls.get(event.output_index as number);
+        if (index !== undefined && event.delta) out.push({ type: "tool_call_delta", index, arguments: jsonText(event.delta as string) });
         return;
       }
       case "response.output_item.done": {
         const item = (event.item ?? {}) as Item;
+        const at = event.output_index as number;
         if (item.type === "reasoning" && item.encrypted_content) out.push({ type: "reasoning_item", id: item.id ?? "", encrypted: item.encrypted_content });
+        else if (this.custom.delete(at)) out.push({ type: "tool_call_delta", index: this.calls.get(at)!, arguments: '"}' });
         return;
       }
       case "response.function_call_arguments.delta": {

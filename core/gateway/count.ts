@@ -6,7 +6,8 @@ import { estimateInputTokens } from "../dispatch/facts.ts";
 import { errors, isSwitchyardError, type SwitchyardError } from "../errors.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { countAttempt, isClientGone } from "./attempt.ts";
-import { forEndpoint, onlyAnthropic, servesAnthropicOnly } from "./fallback.ts";
+import { servingCandidates } from "./anthropic-only.ts";
+import { forEndpoint } from "./fallback.ts";
 import { authenticate, route, type GatewayDeps, type IncomingChat, type Served } from "./pipeline.ts";
 
 export type CountOutcome =
@@ -44,8 +45,8 @@ export async function countTokens(snapshot: Snapshot, deps: Pick<GatewayDeps, "s
   };
   let failure: SwitchyardError | null = null;
   // A prompt only Anthropic can serve is counted by Anthropic, as it would be answered.
-  const candidates = input.request.anthropicOnly === undefined ? dispatched.candidates : dispatched.candidates.filter((endpoint) => servesAnthropicOnly(endpoint, input.request));
-  if (candidates.length === 0) return outcome(onlyAnthropic(input.request, dispatched.candidates.map((endpoint) => endpoint.id)));
+  const candidates = servingCandidates(input.request, dispatched.candidates);
+  if (isSwitchyardError(candidates)) return outcome(candidates);
   for (const endpoint of candidates) {
     const provider = snapshot.providers.get(endpoint.provider);
     if (!provider || !deps.stats.available(endpoint.id)) continue;

@@ -3,10 +3,11 @@
 // everywhere), except a context-length refusal, which moves on to endpoints with a larger context.
 
 import type { EndpointSpec } from "../config/graph.ts";
-import { errors, SwitchyardError } from "../errors.ts";
+import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { ChatRequest } from "../kit/canonical.ts";
 import type { AttemptRecord } from "../ledger/types.ts";
 import type { StatsRegistry } from "../stats/index.ts";
+import { servingCandidates } from "./anthropic-only.ts";
 import { attempt, isClientGone, type AttemptSuccess } from "./attempt.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { redactValue } from "../redact.ts";
@@ -30,16 +31,10 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
   let upstreamMs = 0;
   let minContext = -1;
   let last: EndpointSpec | null = null;
-  // Endpoints passed over as unable to serve what only Anthropic can (see servesAnthropicOnly).
-  let passed: string[] | null = null;
-  let eligible = 0;
-  for (const endpoint of input.candidates) {
+  const candidates = servingCandidates(input.request, input.candidates);
+  if (isSwitchyardError(candidates)) return { ok: false, error: candidates, attempts, upstreamMs, endpoint: null };
+  for (const endpoint of candidates) {
     if (minContext >= 0 && (endpoint.context ?? 0) <= minContext) continue;
-    if (input.request.anthropicOnly !== undefined && !servesAnthropicOnly(endpoint, input.request)) {
-      (passed ??= []).push(endpoint.id);
-      continue;
-    }
-    eligible++;
     const provider = input.snapshot.providers.get(endpoint.provider);
     // available() and begin() in the same tick: a half-open circuit lets one probe through.
     if (!provider || !input.stats.available(endpoint.id) || !input.stats.begin(endpoint.id)) continue;
@@ -75,27 +70,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
       failures.push(error);
     }
   }
-  if (passed && eligible === 0) return { ok: false, error: onlyAnthropic(input.request, passed), attempts, upstreamMs, endpoint: null };
   return { ok: false, error: exhausted(failures, attempts, input.snapshot), attempts, upstreamMs, endpoint: last };
-}
-
-/**
- * Whether an endpoint can serve a request that only Anthropic can: an Anthropic endpoint, and one
- * priced for web searches when the request may search (the ledger must price every search).
- */
-export function servesAnthropicOnly(endpoint: EndpointSpec, request: ChatRequest): boolean {
-  if (endpoint.providerUse !== "anthropic") return false;
-  return endpoint.price.webSearch !== undefined || !request.anthropicTools?.some(isWebSearch);
-}
-
-export function isWebSearch(tool: Record<string, unknown>): boolean {
-  return typeof tool.type === "string" && tool.type.startsWith("web_search");
-}
-
-/** No candidate could serve what only Anthropic can: the client's to change (its tools or its model), so a 400. */
-export function onlyAnthropic(request: ChatRequest, passed: string[]): SwitchyardError {
-  const where = request.anthropicTools?.some(isWebSearch) ? "an Anthropic endpoint priced for web searches (`price.web_search`)" : "an Anthropic endpoint";
-  return errors.badRequest(`${request.anthropicOnly} needs ${where}, and the route's candidates (${passed.join(", ")}) have none; name a model served by one`);
 }
 
 /** The request as this endpoint receives it: its upstream model id, its output cap. */

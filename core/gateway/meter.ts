@@ -6,7 +6,7 @@ import { errors } from "../errors.ts";
 import type { ChatRequest, Usage } from "../kit/canonical.ts";
 import type { FeeInstance, Principal } from "../kit/plugin.ts";
 import { usageCost } from "../money.ts";
-import { isWebSearch } from "./fallback.ts";
+import { isWebSearch } from "./anthropic-only.ts";
 
 export interface Metered {
   usage: Usage;

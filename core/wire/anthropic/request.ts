@@ -369,7 +369,9 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
     if (last && last.role === turn.role) last.content.push(...turn.content);
     else messages.push(turn);
   }
-  const wanted = continuesUnsignedToolLoop(request.messages) ? undefined : wantedBudget(request.reasoning);
+  // The tool loop is looked into only when thinking is asked for: nearly no request asks.
+  const asked = wantedBudget(request.reasoning);
+  const wanted = asked === undefined || continuesUnsignedToolLoop(request.messages) ? undefined : asked;
   // A client that set no cap (an OpenAI client asking for an effort) leaves the answer the default
   // room beside the thinking, rather than the one token a budget of the default cap would leave.
   const maxTokens = request.maxTokens ?? options.defaultMaxTokens + (wanted ?? 0);

@@ -164,6 +164,16 @@ export function fileDataSource(data: string, filename: string | undefined): Docu
   return { kind: "base64", mediaType: mediaTypeOf(filename) ?? "application/pdf", data };
 }
 
+/** An image's or a file's source as OpenAI's APIs take it: its URL, or its data as a data: URL. */
+export function sourceUrl(source: ImageSource | Exclude<DocumentSource, { kind: "text" }>): string {
+  return source.kind === "url" ? source.url : `data:${source.mediaType};base64,${source.data}`;
+}
+
+/** A document's file name, which OpenAI requires with a file's data: its title, else one its media type names. */
+export function documentFilename(part: Extract<ContentPart, { type: "document" }>): string | undefined {
+  return part.title ?? (part.source.kind === "base64" ? `document.${extensionOf(part.source.mediaType)}` : undefined);
+}
+
 /** An image's URL as a client sends it: a data: URL is the image itself, any other one is the vendor's to fetch. */
 export function imageSource(url: string): ImageSource {
   const match = DATA_URL.exec(url);
@@ -294,7 +304,7 @@ function encodeContent(content: ContentPart[]): string | Record<string, unknown>
 }
 
 function encodeImage(part: Extract<ContentPart, { type: "image" }>): Record<string, unknown> {
-  const url = part.source.kind === "url" ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`;
+  const url = sourceUrl(part.source);
   return { type: "image_url", image_url: part.detail ? { url, detail: part.detail } : { url } };
 }
 
@@ -304,12 +314,12 @@ function encodeImage(part: Extract<ContentPart, { type: "image" }>): Record<stri
  * and goes as text; what the client said about a document follows it as text.
  */
 function encodeDocument(part: Extract<ContentPart, { type: "document" }>, out: Record<string, unknown>[]): void {
-  const { source, title, context } = part;
+  const { source, context } = part;
   if (source.kind === "text") {
     out.push(markedPart({ type: "text", text: documentText(part, source.text) }, part));
   } else {
-    const data = source.kind === "url" ? source.url : `data:${source.mediaType};base64,${source.data}`;
-    const filename = title ?? (source.kind === "base64" ? `document.${extensionOf(source.mediaType)}` : undefined);
+    const data = sourceUrl(source);
+    const filename = documentFilename(part);
     out.push(markedPart({ type: "file", file: filename === undefined ? { file_data: data } : { filename, file_data: data } }, part));
   }
   if (context !== undefined) out.push({ type: "text", text: context });

@@ -22,16 +22,16 @@ const STEERING_FIELDS = Object.keys(SteeringFields);
  * What only a stateful or hosted Responses service could do: refused, the field named, rather
  * than served as if the client had not asked.
  */
-const STATEFUL: Record<string, string> = {
-  previous_response_id: "the gateway keeps no responses to continue; send the whole conversation in `input`",
-  conversation: "the gateway keeps no conversations; send the whole conversation in `input`",
-  prompt: "stored prompts are OpenAI's own; send the prompt's text in `instructions` and `input`",
-};
+const STATEFUL: [field: string, why: string][] = [
+  ["previous_response_id", "the gateway keeps no responses to continue; send the whole conversation in `input`"],
+  ["conversation", "the gateway keeps no conversations; send the whole conversation in `input`"],
+  ["prompt", "stored prompts are OpenAI's own; send the prompt's text in `instructions` and `input`"],
+];
 
 const LOGPROBS = "message.output_text.logprobs";
 
 export function decodeRequest(body: ResponsesBody): ChatRequest {
-  for (const [field, why] of Object.entries(STATEFUL)) if ((body as Record<string, unknown>)[field] != null) throw invalidField(field, why);
+  for (const [field, why] of STATEFUL) if ((body as Record<string, unknown>)[field] != null) throw invalidField(field, why);
   const { background, include, top_logprobs } = body as { background?: unknown; include?: unknown; top_logprobs?: unknown };
   if (background === true) throw invalidField("background", "responses are served while the client waits; leave it out or send false");
   // As `logprobs` in Chat Completions: the answer could not carry them back.

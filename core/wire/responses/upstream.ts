@@ -5,6 +5,7 @@ import { errors, fromUpstreamStatus } from "../../errors.ts";
 import { documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type ReasoningBlock, type StreamEvent, type Usage } from "../../kit/canonical.ts";
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
+import { documentFilename, sourceUrl } from "../openai/request.ts";
 import { freeformArguments, freeformInput, freeformNames } from "./freeform.ts";
 
 type Json = Record<string, unknown>;
@@ -110,16 +111,11 @@ function noCounterpart(field: string, model: string): Error {
 
 function inputPart(part: ContentPart): Json {
   if (part.type === "text") return { type: "input_text", text: part.text };
-  if (part.type === "image") {
-    const { source } = part;
-    const image: Json = { type: "input_image", image_url: source.kind === "url" ? source.url : `data:${source.mediaType};base64,${source.data}` };
-    image.detail = part.detail ?? "auto";
-    return image;
-  }
+  if (part.type === "image") return { type: "input_image", image_url: sourceUrl(part.source), detail: part.detail ?? "auto" };
   const { source } = part;
   if (source.kind === "text") return { type: "input_text", text: documentText(part, source.text) };
   if (source.kind === "url") return { type: "input_file", file_url: source.url };
-  return { type: "input_file", filename: part.title ?? "document.pdf", file_data: `data:${source.mediaType};base64,${source.data}` };
+  return { type: "input_file", filename: documentFilename(part), file_data: sourceUrl(source) };
 }
 
 // ---- answers ----

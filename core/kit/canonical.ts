@@ -220,7 +220,10 @@ export type StreamEvent =
   | { type: "reasoning_item"; id: string; encrypted: string }
   | { type: "tool_call_start"; index: number; id: string; name: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
-  /** A block of Anthropic's own (a server tool's call or result) as it began: for Anthropic clients, as it came. */
+  /**
+   * A block of Anthropic's own (a server tool's call or result) as it began: for Anthropic clients, as it came.
+   * An empty `text` block here starts a text block after another: the text before it was a block of its own.
+   */
   | { type: "anthropic_block"; block: Record<string, unknown> }
   /** A delta of Anthropic's own for the block being written (a server tool's input, a citation): for Anthropic clients. */
   | { type: "anthropic_delta"; delta: Record<string, unknown> }

@@ -46,6 +46,20 @@ describe("Anthropic's own tools", () => {
     expect(final.usage.server_tool_use).toMatchObject({ web_search_requests: 2 });
   });
 
+  test("streamed: a cited sentence between plain ones stays a text block of its own, its citations on it alone", async () => {
+    // As Anthropic answers after a search: the text split into blocks where citations begin and end.
+    const answer = [
+      ...searchBlocks.slice(0, 2),
+      { type: "text", text: "Based on the search results, " },
+      searchBlocks[2]!,
+      { type: "text", text: ". He is known as the father of information theory." },
+    ];
+    anthropicFake.enqueue({ kind: "reply", reply: { blocks: answer, webSearches: 1 } });
+    const stream = client.messages.stream({ model: "claude-sonnet", max_tokens: 1024, messages: question, tools: [webSearch] });
+    const final = await stream.finalMessage();
+    expect(final.content).toEqual(answer as never);
+  });
+
   test("a conversation holding a search's blocks goes back to Anthropic with them as they were", async () => {
     anthropicFake.enqueue({ kind: "reply", reply: { text: "In Petoskey." } });
     const turn = [...question, { role: "assistant", content: recorded.content }, { role: "user", content: "Where?" }] as Anthropic.MessageParam[];

@@ -24,6 +24,8 @@ class StreamState {
   tools = 0;
   /** The index of the block of Anthropic's own being written (a server tool's call, whose input streams), or -1. */
   serverBlock = -1;
+  /** The last block begun was text: a text block after it is a block of its own (see blockStart). */
+  inText = false;
 
   mergeUsage(usage: AnthropicUsage | undefined): void {
     // message_delta usage counters are cumulative totals: overwrite what is present, never add.
@@ -39,6 +41,10 @@ class StreamState {
 
 function blockStart(data: StreamData, state: StreamState, out: StreamEvent[]): void {
   const block = data.content_block ?? {};
+  // Canonical text runs on across blocks; Anthropic splits an answer's text where citations begin
+  // and end, and a citation marks its whole block, so an Anthropic client is told where one ends.
+  if (block.type === "text" && state.inText) out.push({ type: "anthropic_block", block: { type: "text", text: "" } });
+  state.inText = block.type === "text";
   if (block.type === "text" && block.text) out.push({ type: "text", text: block.text });
   else if (block.type === "thinking" && block.thinking) out.push({ type: "reasoning", text: block.thinking });
   else if (block.type === "redacted_thinking" && block.data) out.push({ type: "redacted_reasoning", data: block.data });

@@ -63,7 +63,8 @@ export class StreamEncoder {
       case "reasoning_item":
         return ""; // OpenAI's, encrypted for it alone
       case "anthropic_block":
-        return this.start() + this.newBlock("server", event.block);
+        // A text block's start only says that the text before it was a block of its own.
+        return this.start() + this.newBlock(event.block.type === "text" ? "text" : "server", event.block);
       case "anthropic_delta":
         // A citation belongs to a text block: it may come before the block's first text.
         if (event.delta.type === "citations_delta") return this.start() + this.openBlock("text", { type: "text", text: "" }) + this.delta(event.delta);

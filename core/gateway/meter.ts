@@ -48,15 +48,17 @@ export function meter(
 /** The most a request can cost on any of its candidates: what a credit-limited key must hold. */
 export function maximumCharge(
   candidates: readonly EndpointSpec[],
-  request: Pick<ChatRequest, "maxTokens" | "anthropicTools">,
+  request: Pick<ChatRequest, "maxTokens" | "anthropicTools" | "reasoning">,
   inputTokens: number,
   fee: { instance: FeeInstance; name: string },
   principal: Principal,
 ): number {
   const webSearches = searchesToHold(request);
+  // Uncapped, a vendor that thinks writes its thinking beside the default room for the answer.
+  const uncapped = DEFAULT_MAX_OUTPUT + thinkingToHold(request);
   let most = 0;
   for (const endpoint of candidates) {
-    const output = request.maxTokens ?? endpoint.maxOutput ?? DEFAULT_MAX_OUTPUT;
+    const output = request.maxTokens ?? endpoint.maxOutput ?? uncapped;
     const worst = meter({ inputTokens, outputTokens: output, webSearches }, endpoint, fee, principal);
     most = Math.max(most, worst.cost + worst.fee);
   }
@@ -65,6 +67,15 @@ export function maximumCharge(
 
 /** Output cap assumed for reservations when neither the request nor the endpoint sets one. */
 const DEFAULT_MAX_OUTPUT = 8192;
+
+/** The thinking an uncapped request asks for: its budget, or the largest its effort means to any vendor. */
+function thinkingToHold(request: Pick<ChatRequest, "reasoning">): number {
+  const reasoning = request.reasoning;
+  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING[reasoning.effort] : 0);
+}
+
+/** An effort's thinking budget at Anthropic and Gemini, the larger where they differ. */
+const EFFORT_THINKING = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
 
 /** Searches assumed for reservations when a web search tool sets no `max_uses`: the charge itself counts what was made. */
 const DEFAULT_MAX_SEARCHES = 10;

@@ -51,3 +51,25 @@ describe("web searches", () => {
     expect(hold([{ type: "web_fetch_20250910", name: "web_fetch" }])).toBe(tokens);
   });
 });
+
+describe("credit hold", () => {
+  const endpoint = { id: "anthropic/claude-sonnet-4-5", provider: "anthropic", model: "claude-sonnet-4-5", publicModel: "claude-sonnet", price: sonnet } as EndpointSpec;
+  const fee = { instance: { quote: () => 0 } as FeeInstance, name: "none" };
+  const principal: Principal = { keyId: "key_a", name: "team-a", tags: [], creditLimit: 1_000_000_000 };
+  const hold = (request: Parameters<typeof maximumCharge>[1], on = endpoint) => maximumCharge([on], request, 1000, fee, principal);
+  /** What `tokens` more output tokens cost at Sonnet's $15 per million. */
+  const output = (tokens: number) => tokens * 15_000;
+
+  test("an uncapped request that asks for thinking holds its budget beside the default room for the answer", () => {
+    const plain = hold({});
+    expect(hold({ reasoning: { budgetTokens: 16_000 } }) - plain).toBe(output(16_000));
+    // An effort holds the most it means to a vendor: 24,576 thinking tokens for `high`.
+    expect(hold({ reasoning: { effort: "high" } }) - plain).toBe(output(24_576));
+  });
+
+  test("a cap, the client's or the model's, bounds the thinking too: it holds no more than the cap", () => {
+    expect(hold({ maxTokens: 2000, reasoning: { effort: "high" } })).toBe(hold({ maxTokens: 2000 }));
+    const capped = { ...endpoint, maxOutput: 2000 };
+    expect(hold({ reasoning: { budgetTokens: 16_000 } }, capped)).toBe(hold({}, capped));
+  });
+});

@@ -95,11 +95,12 @@ export class InFlight implements StreamedRequest {
   readonly client = new Cancellation();
 
   constructor(
-    private readonly request: Request,
+    request: Request,
     private readonly runtime: Runtime,
   ) {
     this.snapshot = runtime.acquire();
-    request.signal.addEventListener("abort", this, { once: true });
+    // Never removed: a server aborts a request's signal only while its response is pending.
+    request.signal.addEventListener("abort", this);
   }
 
   handleEvent(): void {
@@ -108,7 +109,6 @@ export class InFlight implements StreamedRequest {
 
   /** The request is over (a stream's body has ended): the snapshot may retire. */
   release(): void {
-    this.request.signal.removeEventListener("abort", this);
     this.runtime.release(this.snapshot);
   }
 }

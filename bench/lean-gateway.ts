@@ -31,12 +31,12 @@ export function watchedCall(request: Request): { signal: AbortSignal; done(): vo
   const abort = () => call.abort();
   // The gateway's own default for an endpoint that sets no timeout.
   const timer = setTimeout(abort, DEFAULT_TIMEOUT_MS);
-  request.signal.addEventListener("abort", abort, { once: true });
+  // Never removed: a server aborts a request's signal only while its response is pending.
+  request.signal.addEventListener("abort", abort);
   return {
     signal: call.signal,
     done() {
       clearTimeout(timer);
-      request.signal.removeEventListener("abort", abort);
     },
   };
 }

@@ -6,7 +6,8 @@ export interface KitHttp {
   /**
    * `kit.fetch`, with a network failure as a retryable `upstream` error, "could not reach
    * <label>: <reason>" (label: the URL's host by default). A failure after `init.signal` aborted
-   * is rethrown as it is: the gateway aborted the call and already knows why.
+   * is rethrown as it is: the gateway aborted the call and already knows why. Unlike `kit.fetch`,
+   * it waits on a silent vendor as long as the endpoint's timeouts allow, not the runtime's five minutes.
    */
   send(url: string, init: RequestInit, label?: string): Promise<Response>;
   /** A response's body as JSON when it parses, else its text ("" when it cannot be read). */
@@ -30,10 +31,15 @@ export function defaultFetch(): typeof fetch {
   return globalThis.fetch === runtimeFetch ? copyingFetch : globalThis.fetch.bind(globalThis);
 }
 
-/** `send` for a kit: reads `kit.fetch` on each call, so the kit's final fetch is the one used. */
+/**
+ * `send` for a kit: reads `kit.fetch` on each call, so the kit's final fetch is the one used. Bun's
+ * fetch drops a connection that has been silent for about five minutes, whatever the signal says;
+ * a vendor thinking before its first byte can be, and an endpoint's own timeouts bound the call,
+ * so `timeout: false` lifts the runtime's limit.
+ */
 export async function send(kit: Pick<Kit, "fetch" | "errors">, url: string, init: RequestInit, label?: string): Promise<Response> {
   try {
-    return await kit.fetch(url, init);
+    return await kit.fetch(url, { ...init, timeout: false } as RequestInit);
   } catch (cause) {
     if (init.signal?.aborted) throw cause;
     throw kit.errors.upstream(`could not reach ${label ?? new URL(url).host}: ${cause instanceof Error ? cause.message : String(cause)}`, {

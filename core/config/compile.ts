@@ -30,6 +30,8 @@ export interface CompileResult {
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+/** Under the 60 s idle limit of common load balancers, with room for one interval's lag. */
+const DEFAULT_KEEPALIVE_MS = 15_000;
 const serverValidator = validatorOf(ServerSchema);
 const ledgerValidator = validatorOf(LedgerSchema);
 
@@ -39,6 +41,7 @@ function server(raw: unknown): ServerSettings {
     host: entry.host ?? "127.0.0.1",
     port: entry.port ?? 8787,
     bodyLimit: entry.body_limit === undefined ? DEFAULT_BODY_LIMIT : sizeBytes(entry.body_limit),
+    keepaliveMs: entry.keepalive === undefined ? DEFAULT_KEEPALIVE_MS : durationMs(entry.keepalive),
   };
 }
 

@@ -86,6 +86,8 @@ export interface ServerSettings {
   port: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Silence after which a streamed answer gets an SSE keep-alive comment; 0 for never. */
+  keepaliveMs: number;
 }
 
 export interface RoutingGraph {

@@ -22,6 +22,8 @@ export const ServerSchema = Type.Object(
     host: Type.Optional(Type.String({ default: "127.0.0.1" })),
     port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, default: 8787 })),
     body_limit: Type.Optional(SizeSchema),
+    /** A streamed answer silent this long gets an SSE comment (default 15s; 0 sends none). */
+    keepalive: Type.Optional(DurationSchema),
   },
   closed,
 );

@@ -107,6 +107,10 @@ export class InFlight implements StreamedRequest {
     this.client.abort(clientGone());
   }
 
+  get keepaliveMs(): number {
+    return this.snapshot.graph.server.keepaliveMs;
+  }
+
   /** The request is over (a stream's body has ended): the snapshot may retire. */
   release(): void {
     this.runtime.release(this.snapshot);

@@ -7,8 +7,11 @@ import type { ChatOutcome, Settlement } from "../gateway/pipeline.ts";
 import type { StreamEvent } from "../kit/canonical.ts";
 import { toGatewayError } from "./http.ts";
 import type { StreamEncoder } from "./ingress.ts";
+import { KeepAlive, type KeptStream } from "./keepalive.ts";
 
 const utf8 = new TextEncoder();
+/** The streams of every request of this process, kept open while their vendors are quiet. */
+const keeper = new KeepAlive();
 
 /**
  * A direct stream: each batch's frames are written straight into the response, with no queue
@@ -39,6 +42,8 @@ export interface StreamedRequest {
   readonly client: Cancellation;
   /** Called once, when the body has ended whichever way: the request is over. */
   release(): void;
+  /** How long the stream may be silent before it gets a keep-alive comment; 0 for never. */
+  readonly keepaliveMs: number;
 }
 
 /**
@@ -76,10 +81,13 @@ export function sseSource(
  * before the stream was committed to) is written before anything is awaited: the response head
  * then leaves with it in one packet instead of alone.
  */
-class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
+class SseSource implements Bun.DirectUnderlyingSource<Uint8Array>, KeptStream {
   readonly type = "direct";
   private readonly iterator: AsyncIterator<StreamEvent[]>;
   private finished = false;
+  /** The controller of the pull under way, for the keeper's comments. */
+  private controller: ReadableStreamDirectController | null = null;
+  wrote = true;
 
   constructor(
     private readonly outcome: Extract<ChatOutcome, { kind: "stream" }>,
@@ -91,6 +99,8 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
 
   async pull(controller: ReadableStreamDirectController): Promise<void> {
     const { iterator, stream, outcome } = this;
+    this.controller = controller;
+    if (this.request.keepaliveMs > 0) keeper.add(this, this.request.keepaliveMs);
     // What is encoded and not yet written: complete frames, sent before any error frame.
     let text = "";
     try {
@@ -104,6 +114,7 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
         if (!text || outcome.settlement()) continue;
         let delivered = deliver(controller, text);
         text = "";
+        this.wrote = true;
         if (typeof delivered !== "boolean") delivered = await delivered;
         if (!delivered) return await this.cancel();
       }
@@ -124,9 +135,15 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array> {
     this.finish();
   }
 
+  /** The keeper's comment, between two of the stream's own writes. */
+  writeComment(bytes: Uint8Array): void {
+    if (!this.finished && this.controller) quietly(this.controller, bytes);
+  }
+
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    keeper.delete(this);
     this.request.release();
   }
 }

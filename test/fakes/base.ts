@@ -44,7 +44,9 @@ export type Behaviour<Reply> =
   /** Never answers; the test observes the client giving up (`aborted`). */
   | { kind: "hang" }
   /** Sends the stream's first frames, then waits forever: lets a test watch a client disconnect. */
-  | { kind: "stall"; reply: Reply; afterFrames: number };
+  | { kind: "stall"; reply: Reply; afterFrames: number }
+  /** Sends the stream's first frames, falls silent until `until` resolves, then sends the rest: a vendor thinking. */
+  | { kind: "pause"; reply: Reply; afterFrames: number; until: Promise<void> };
 
 export interface FakeServer<Reply> {
   url: string;
@@ -134,12 +136,16 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "drop", signal);
       case "stall":
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "stall", signal);
+      case "pause":
+        return sse(wire.frames(behaviour.reply, request), "end", signal, { at: behaviour.afterFrames, until: behaviour.until });
     }
   }
 
-  function sse(frames: string[], ending: "end" | "drop" | "stall", signal: AbortSignal): Response {
+  function sse(frames: string[], ending: "end" | "drop" | "stall", signal: AbortSignal, pause?: { at: number; until: Promise<void> }): Response {
+    let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
+        if (sent++ === pause?.at) await pause.until;
         const frame = frames.shift();
         if (frame !== undefined) return controller.enqueue(encoder.encode(frame));
         // "drop": the connection ends without the stream's terminator, as when a proxy or the vendor

@@ -51,7 +51,7 @@ const encoder = (failOn?: string): StreamEncoder => ({
 test("every batch is written in order, then the end frame, and the request is released once", async () => {
   const { outcome, state } = relay([[text("a"), text("b")], [text("c")]]);
   let released = 0;
-  const body = await new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => released++ })).text();
+  const body = await new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => released++, keepaliveMs: 0 })).text();
   expect(body).toBe("[a][b][c][end 2 0.5]");
   expect(state.ended).toBe(true);
   expect(released).toBe(1);
@@ -60,7 +60,7 @@ test("every batch is written in order, then the end frame, and the request is re
 test("an encoder that fails mid-stream ends the stream with an error frame and ends the relay", async () => {
   const { outcome, state } = relay([[text("a")], [text("b")], [text("c")]]);
   let released = 0;
-  const body = await new Response(sseBody(outcome, encoder("b"), { client: new Cancellation(), release: () => released++ })).text();
+  const body = await new Response(sseBody(outcome, encoder("b"), { client: new Cancellation(), release: () => released++, keepaliveMs: 0 })).text();
   expect(body).toBe(`[a][error ${errors.internal("x").code}]`);
   expect(state.ended).toBe(true);
   expect(released).toBe(1);
@@ -77,7 +77,7 @@ async function writesOf(outcome: Extract<ChatOutcome, { kind: "stream" }>): Prom
 function pull(outcome: Extract<ChatOutcome, { kind: "stream" }>) {
   const writes: string[] = [];
   const controller = { write: (chunk: Uint8Array) => writes.push(new TextDecoder().decode(chunk)), close: () => {} };
-  const pulled = sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {} }).pull(controller as unknown as ReadableStreamDirectController);
+  const pulled = sseSource(outcome, encoder(), { client: new Cancellation(), release: () => {}, keepaliveMs: 0 }).pull(controller as unknown as ReadableStreamDirectController);
   return { pulled, writes };
 }
 
@@ -107,7 +107,7 @@ test("a batch written while the vendor's next read is pending reaches the client
   const { outcome, second } = secondPending();
   const server = Bun.serve({
     port: 0,
-    fetch: () => new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {} })),
+    fetch: () => new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {}, keepaliveMs: 0 })),
   });
   try {
     const reader = (await fetch(server.url)).body!.getReader();
@@ -126,4 +126,26 @@ test("a batch ready when the body starts is written before anything is awaited, 
   second.resolve({ done: false, value: [text("b")] });
   await pulled;
   expect(writes).toEqual(["[a]", "[b]", "[end undefined undefined]"]);
+});
+
+test("while the vendor's next read is pending, the body writes keep-alive comments, and none once the stream goes on", async () => {
+  const { outcome, second } = secondPending();
+  const server = Bun.serve({
+    port: 0,
+    fetch: () => new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {}, keepaliveMs: 5 })),
+  });
+  try {
+    const reader = (await fetch(server.url)).body!.getReader();
+    const decoder = new TextDecoder();
+    expect(decoder.decode((await reader.read()).value)).toBe("[a]");
+    expect(decoder.decode((await reader.read()).value)).toBe(": keep-alive\n\n");
+    second.resolve({ done: false, value: [text("b")] });
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    // Comments written before [b] may still be on their way; after it, only the end.
+    expect(rest).toEndWith("[b][end undefined undefined]");
+    expect(rest.replaceAll(": keep-alive\n\n", "")).toBe("[b][end undefined undefined]");
+  } finally {
+    await server.stop(true);
+  }
 });

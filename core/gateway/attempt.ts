@@ -23,8 +23,10 @@ export type AttemptSuccess =
     };
 
 export interface StreamingCall {
-  /** Aborts the upstream call (client gone, or total timeout). */
+  /** Aborts the upstream call (client gone, or timed out). */
   abort(reason: SwitchyardError): void;
+  /** The relay read from the vendor: a stream still sending outlives its `timeout`. */
+  heard(): void;
   /** Stops the timers and unlinks the client once the stream has ended. */
   done(): void;
 }
@@ -88,22 +90,30 @@ export async function countAttempt(input: AttemptInput & { count: NonNullable<Pr
  * One upstream call's abort: by the client going away, by its timeouts, or by the gateway. A class,
  * not closures over locals: every request makes one, and its timers and client link need no
  * function of their own (the timers get the call as an argument).
+ *
+ * `timeout` bounds an answer, and a stream's silence: a relayed stream that read from its vendor
+ * since the timer was set gets another `timeout` when it fires, so a long answer still being
+ * written is never cut, and one silent for a whole `timeout` (up to two) is. A count per read,
+ * not a timer reset per token.
  */
 class UpstreamCall implements StreamingCall {
   private readonly controller = new AbortController();
   /** The one pending wait: rejected when the call is aborted, so a plugin that ignores its signal cannot hold us. */
   private rejectWaiting: ((reason: SwitchyardError) => void) | null = null;
-  private readonly totalTimer: ReturnType<typeof setTimeout>;
+  private timer: ReturnType<typeof setTimeout>;
   private firstTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Reads the relay made, and their count when the timer was last set. */
+  private reads = 0;
+  private readsAtTimer = 0;
 
   constructor(
     readonly endpoint: EndpointSpec,
     private readonly client: Cancellation,
   ) {
-    const totalMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const firstMs = Math.min(endpoint.firstTokenTimeoutMs ?? totalMs, totalMs);
-    this.totalTimer = setTimeout(expire, totalMs, this, "timeout", totalMs);
-    if (firstMs < totalMs) this.firstTimer = setTimeout(expire, firstMs, this, "first_token_timeout", firstMs);
+    const timeoutMs = endpoint.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const firstMs = Math.min(endpoint.firstTokenTimeoutMs ?? timeoutMs, timeoutMs);
+    this.timer = setTimeout(expire, timeoutMs, this, "timeout", timeoutMs);
+    if (firstMs < timeoutMs) this.firstTimer = setTimeout(expire, firstMs, this, "first_token_timeout", firstMs);
     client.onAbort(this);
   }
 
@@ -139,16 +149,34 @@ class UpstreamCall implements StreamingCall {
     if (this.firstTimer) clearTimeout(this.firstTimer);
   }
 
+  heard(): void {
+    this.reads++;
+  }
+
+  /** Whether the relay has read from the vendor: a timeout now means the stream went silent. */
+  get relayed(): boolean {
+    return this.reads > 0;
+  }
+
+  /** At the timeout: true, with the timer set again, when the stream has read since it was set. */
+  stillSending(ms: number): boolean {
+    if (this.reads === this.readsAtTimer) return false;
+    this.readsAtTimer = this.reads;
+    this.timer = setTimeout(expire, ms, this, "timeout", ms);
+    return true;
+  }
+
   /** Stops the timers and unlinks the client: the call has ended, or is about to be aborted. */
   done(): void {
-    clearTimeout(this.totalTimer);
+    clearTimeout(this.timer);
     if (this.firstTimer) clearTimeout(this.firstTimer);
     this.client.off(this);
   }
 }
 
 function expire(call: UpstreamCall, setting: string, ms: number): void {
-  call.abort(timedOut(call.endpoint, setting, ms));
+  if (setting === "timeout" && call.stillSending(ms)) return;
+  call.abort(timedOut(call.endpoint, setting, ms, call.relayed));
 }
 
 /** A stream's events in batches: its own when it offers them, else one event a batch. */
@@ -183,8 +211,9 @@ export function asGatewayError(error: unknown, providerName: string, signal?: Ab
   return errors.pluginFailed(providerName, hook, error, { retryable: true });
 }
 
-function timedOut(endpoint: EndpointSpec, setting: string, ms: number): SwitchyardError {
-  return errors.timeout(`endpoint ${endpoint.id} exceeded its ${setting} of ${ms} ms`, {
+function timedOut(endpoint: EndpointSpec, setting: string, ms: number, silent = false): SwitchyardError {
+  const what = silent ? `sent nothing for its ${setting} of ${ms} ms` : `exceeded its ${setting} of ${ms} ms`;
+  return errors.timeout(`endpoint ${endpoint.id} ${what}`, {
     metadata: { endpoint: endpoint.id },
   });
 }

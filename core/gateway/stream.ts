@@ -103,6 +103,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
   private take(step: Step): IteratorResult<StreamEvent[]> | Promise<IteratorResult<StreamEvent[]>> {
     // Returned while this read was pending: the relay has ended already.
     if (this.ended) return DONE;
+    this.input.success.call.heard();
     const events = step.value ?? [];
     for (const event of events) {
       if (event.type === "usage") this.usage = event.usage;

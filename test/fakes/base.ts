@@ -36,8 +36,11 @@ export interface FakeReply {
 
 /** What the fake does for one request. Vendor fakes turn these into their own wire format. */
 export type Behaviour<Reply> =
-  /** `inOneRead`: a stream's frames as one body of known length, as a fast vendor's short answer arrives. */
-  | { kind: "reply"; reply: Reply; delayMs?: number; inOneRead?: boolean }
+  /**
+   * `inOneRead`: a stream's frames as one body of known length, as a fast vendor's short answer arrives.
+   * `frameGapMs`: the vendor's pace, a pause before each frame after the first.
+   */
+  | { kind: "reply"; reply: Reply; delayMs?: number; inOneRead?: boolean; frameGapMs?: number }
   | { kind: "error"; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
   /** Streams `afterFrames` SSE frames then ends the connection without the stream's terminator. */
   | { kind: "break"; reply: Reply; afterFrames: number }
@@ -131,7 +134,7 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
       case "reply":
         if (!wire.isStream(request)) return Response.json(wire.json(behaviour.reply, request));
         if (behaviour.inOneRead) return new Response(wire.frames(behaviour.reply, request).join(""), { headers: SSE_HEADERS });
-        return sse(wire.frames(behaviour.reply, request), "end", signal);
+        return sse(wire.frames(behaviour.reply, request), "end", signal, undefined, behaviour.frameGapMs);
       case "break":
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "drop", signal);
       case "stall":
@@ -141,11 +144,12 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
     }
   }
 
-  function sse(frames: string[], ending: "end" | "drop" | "stall", signal: AbortSignal, pause?: { at: number; until: Promise<void> }): Response {
+  function sse(frames: string[], ending: "end" | "drop" | "stall", signal: AbortSignal, pause?: { at: number; until: Promise<void> }, gapMs = 0): Response {
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        if (sent++ === pause?.at) await pause.until;
+        if (sent === pause?.at) await pause.until;
+        if (sent++ > 0 && gapMs > 0 && frames.length > 0) await Bun.sleep(gapMs);
         const frame = frames.shift();
         if (frame !== undefined) return controller.enqueue(encoder.encode(frame));
         // "drop": the connection ends without the stream's terminator, as when a proxy or the vendor

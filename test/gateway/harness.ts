@@ -77,6 +77,17 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return fetch(url, { ...init, method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 }
 
+/** What an OpenAI SDK stream said: its text, and the usage of its last chunk that had one. */
+export async function readChatStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<{ text: string; usage?: OpenAI.CompletionUsage }> {
+  let text = "";
+  let usage: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? "";
+    usage = chunk.usage ?? usage;
+  }
+  return { text, usage };
+}
+
 /** An OpenAI SDK client of the gateway, without the SDK's retries: each test sees the first answer. */
 export function openaiClient(gateway: { url: string }, apiKey = "unused"): OpenAI {
   return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });

@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { vendorConfig } from "./configs.ts";
-import { startGateway } from "./harness.ts";
+import { readChatStream, startGateway } from "./harness.ts";
 
 const COMMENT = ": keep-alive\n\n";
 const openaiFake = startFakeOpenAI();
@@ -57,12 +57,7 @@ describe("keep-alive comments", () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = "";
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? "";
-      usage = chunk.usage ?? usage;
-    }
+    const { text, usage } = await readChatStream(stream);
     expect(text).toBe("thought it through");
     expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 4 });
     // The comments came between the role chunk and the answer's first word, each a whole line of its own.

@@ -7,7 +7,7 @@ import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeGemini } from "../fakes/gemini.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { vendorConfig } from "./configs.ts";
-import { chatBody, openaiClient, postJson, startGateway, type Gateway } from "./harness.ts";
+import { chatBody, openaiClient, postJson, readChatStream, startGateway, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -143,12 +143,7 @@ describe("Gemini behind an OpenAI client", () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = "";
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? "";
-      usage = chunk.usage ?? usage;
-    }
+    const { text, usage } = await readChatStream(stream);
     expect(text).toBe("Gemini says hello");
     expect(usage).toMatchObject({ prompt_tokens: 6, completion_tokens: 4 });
     const sent = geminiFake.requests.at(-1)!;

@@ -7,7 +7,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { decodeUpstreamResponse, encodeUpstreamRequest } from "../../core/wire/responses/index.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { openaiClient, startGateway, type Gateway } from "../gateway/harness.ts";
+import { openaiClient, readChatStream, startGateway, type Gateway } from "../gateway/harness.ts";
 
 const fake = startFakeOpenAI();
 let gateway: Gateway;
@@ -100,12 +100,7 @@ describe("the Responses API upstream", () => {
   test("streamed, its events reach a Chat Completions client as chunks and an Anthropic client as its events", async () => {
     fake.enqueue({ kind: "reply", reply: { reasoning: "Count.", text: "one two three", usage: { input: 5, output: 3 } } });
     const stream = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Count" }], stream: true, stream_options: { include_usage: true } });
-    let text = "";
-    let usage: OpenAI.CompletionUsage | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? "";
-      usage = chunk.usage ?? usage;
-    }
+    const { text, usage } = await readChatStream(stream);
     expect(text).toBe("one two three");
     expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 3 });
 

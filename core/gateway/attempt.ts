@@ -10,12 +10,17 @@ import type { Cancellation } from "./cancellation.ts";
 /** Defaults when an endpoint sets no timeout: long generations are normal, silence is not. */
 export const DEFAULT_TIMEOUT_MS = 300_000;
 
+/** One read of a stream's event batches; the one that ends the stream may hold its last batch. */
+export type Step = IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
+
 export type AttemptSuccess =
   | { kind: "response"; response: ChatResponse; ttftMs: number }
   | {
       kind: "stream";
       /** The first batch holding an event, or the end (which may hold the whole stream). */
-      first: IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
+      first: Step;
+      /** The read under way when an opening's hold ran out (see OPENING_HOLD_MS): the relay's next. */
+      pending?: Promise<Step>;
       iterator: EventBatches;
       ttftMs: number;
       /** The upstream call, still open while the stream is relayed. */
@@ -37,7 +42,18 @@ export interface AttemptInput {
   request: ChatRequest;
   /** The client's cancellation: when it aborts, the upstream call is aborted at once. */
   client: Cancellation;
+  /** The longest a stream's opening is held for its first content (see OPENING_HOLD_MS); the default when absent. */
+  openingHoldMs?: number;
 }
+
+/**
+ * How long a stream that has only opened (its `start`, nothing said yet) is held for its first
+ * content before it is committed to: a vendor that fails in that time (Anthropic's overloaded_error
+ * right after message_start) still moves on to the next candidate. The client waits for no token,
+ * only for the response head; a vendor silent for longer (a model thinking) is committed to when
+ * the hold runs out, and the read under way goes on in the relay.
+ */
+export const OPENING_HOLD_MS = 1_000;
 
 /**
  * Runs one attempt. Throws a SwitchyardError on failure (its `retryable` says whether the next
@@ -54,11 +70,19 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
     const iterator = batchesOf(result);
-    let first: IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
+    let first: Step;
     do first = await call.guarded(iterator.next());
     while (!first.done && first.value.length === 0);
+    const openedAt = performance.now();
+    if (first.done || !opensOnly(first.value)) {
+      call.firstArrived();
+      return { kind: "stream", first, iterator, ttftMs: openedAt - started, call };
+    }
+    const held = await afterOpening(call, iterator, first.value, input.openingHoldMs ?? OPENING_HOLD_MS);
     call.firstArrived();
-    return { kind: "stream", first, iterator, ttftMs: performance.now() - started, call };
+    // The first token's time, when it came in the hold; else the opening's, as a stream's first event.
+    const ttftMs = (held.pending ? openedAt : performance.now()) - started;
+    return { kind: "stream", first: held.first, pending: held.pending, iterator, ttftMs, call };
   } catch (error) {
     call.done();
     const failure = asGatewayError(error, endpoint.provider, call.signal);
@@ -177,6 +201,54 @@ class UpstreamCall implements StreamingCall {
 function expire(call: UpstreamCall, setting: string, ms: number): void {
   if (setting === "timeout" && call.stillSending(ms)) return;
   call.abort(timedOut(call.endpoint, setting, ms, call.relayed));
+}
+
+/** Whether a batch only opens the stream: its `start`, and nothing a client is told. */
+function opensOnly(events: readonly StreamEvent[]): boolean {
+  for (const event of events) if (event.type !== "start") return false;
+  return true;
+}
+
+const HOLD_OVER = Symbol("hold over");
+
+/**
+ * Reads on after a stream's opening until it says something, ends or fails, for at most `holdMs`:
+ * the opening and what followed as the first batch, or, when the hold runs out, the opening and
+ * the read under way.
+ */
+async function afterOpening(call: UpstreamCall, iterator: EventBatches, opening: StreamEvent[], holdMs: number): Promise<{ first: Step; pending?: Promise<Step> }> {
+  const deadline = performance.now() + holdMs;
+  let events = opening;
+  while (true) {
+    const read = iterator.next();
+    const step = await call.guarded(within(read, deadline - performance.now()));
+    if (step === HOLD_OVER) {
+      // The relay takes it up; until then its failure must not go unhandled.
+      read.catch(() => {});
+      return { first: { done: false, value: events }, pending: read };
+    }
+    if (step.done) return { first: { done: true, value: step.value ? events.concat(step.value) : events } };
+    events = events.concat(step.value);
+    if (!opensOnly(step.value)) return { first: { done: false, value: events } };
+  }
+}
+
+/** `read`, or HOLD_OVER if `ms` pass first. */
+function within(read: Promise<Step>, ms: number): Promise<Step | typeof HOLD_OVER> {
+  if (ms <= 0) return Promise.resolve(HOLD_OVER);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms, HOLD_OVER);
+    read.then(
+      (step) => {
+        clearTimeout(timer);
+        resolve(step);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** A stream's events in batches: its own when it offers them, else one event a batch. */

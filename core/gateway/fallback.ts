@@ -8,7 +8,7 @@ import type { ChatRequest } from "../kit/canonical.ts";
 import type { AttemptRecord } from "../ledger/types.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { servingCandidates } from "./anthropic-only.ts";
-import { attempt, isClientGone, type AttemptSuccess } from "./attempt.ts";
+import { attempt, isClientGone, OPENING_HOLD_MS, type AttemptSuccess } from "./attempt.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { redactValue } from "../redact.ts";
 import type { Cancellation } from "./cancellation.ts";
@@ -33,6 +33,9 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
   let last: EndpointSpec | null = null;
   const candidates = servingCandidates(input.request, input.candidates);
   if (isSwitchyardError(candidates)) return { ok: false, error: candidates, attempts, upstreamMs, endpoint: null };
+  // A stream's opening is held no longer than the silence after which the client hears a keep-alive.
+  const keepaliveMs = input.snapshot.graph.server.keepaliveMs;
+  const openingHoldMs = keepaliveMs > 0 ? Math.min(OPENING_HOLD_MS, keepaliveMs) : OPENING_HOLD_MS;
   for (const endpoint of candidates) {
     if (minContext >= 0 && (endpoint.context ?? 0) <= minContext) continue;
     const provider = input.snapshot.providers.get(endpoint.provider);
@@ -41,7 +44,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
     last = endpoint;
     const started = performance.now();
     try {
-      const success = await attempt({ provider, endpoint, request: forEndpoint(input.request, endpoint), client: input.client });
+      const success = await attempt({ provider, endpoint, request: forEndpoint(input.request, endpoint), client: input.client, openingHoldMs });
       const elapsed = performance.now() - started;
       upstreamMs += success.ttftMs;
       if (success.kind === "response") {

@@ -6,7 +6,7 @@ import { SwitchyardError } from "../errors.ts";
 import type { StreamEvent, Usage } from "../kit/canonical.ts";
 import { nanoToUsd } from "../money.ts";
 import type { StatsRegistry } from "../stats/index.ts";
-import { asGatewayError, clientGone, isClientGone, type AttemptSuccess } from "./attempt.ts";
+import { asGatewayError, clientGone, isClientGone, type AttemptSuccess, type Step } from "./attempt.ts";
 import { estimateUsage, type Metered } from "./meter.ts";
 import type { ChatOutcome, Served, Settlement } from "./pipeline.ts";
 import type { RowBuilder } from "./row.ts";
@@ -29,9 +29,6 @@ export function relayStream(input: RelayInput): Extract<ChatOutcome, { kind: "st
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-/** An upstream step: the one that ends the stream may hold its last batch. */
-type Step = IteratorResult<StreamEvent[], StreamEvent[] | undefined>;
-
 /**
  * The relay as a plain iterator, not an async generator: a vendor's read reaches the client's
  * write through one promise here instead of a generator's queue and a wrapper's, and a real
@@ -46,6 +43,8 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
   private outputChars = 0;
   /** The attempt's first batch, read before the stream was committed to. */
   private first: Step | null;
+  /** The attempt's read still under way when it committed (its opening's hold ran out). */
+  private pending: Promise<Step> | null;
   private ended = false;
   /**
    * `take` and `fail` as the reads' callbacks: made once a stream, not twice a read (a read a
@@ -56,6 +55,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
 
   constructor(private readonly input: RelayInput) {
     this.first = input.success.first;
+    this.pending = input.success.pending ?? null;
     this.served = input.served;
   }
 
@@ -82,7 +82,9 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     }
     this.taken ??= (step) => this.take(step);
     this.failed ??= (error) => this.fail(error);
-    return this.input.success.iterator.next().then(this.taken, this.failed);
+    const pending = this.pending;
+    this.pending = null;
+    return (pending ?? this.input.success.iterator.next()).then(this.taken, this.failed);
   }
 
   /** Every event, when the attempt's first read ended the stream: the relay ends now. Null if more is to come. */

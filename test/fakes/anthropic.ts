@@ -115,6 +115,11 @@ export function anthropicError(type: string, message: string) {
   return { type: "error", error: { type, message } };
 }
 
+/** The same error as a stream's `error` event, as Anthropic sends one after a 200 under load. */
+export function anthropicErrorEvent(type: string, message: string): string {
+  return frame(anthropicError(type, message));
+}
+
 const COUNT_TOKENS = "/v1/messages/count_tokens";
 
 export function startFakeAnthropic(fallback?: Behaviour<FakeReply>): FakeServer<FakeReply> {

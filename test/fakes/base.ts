@@ -49,7 +49,12 @@ export type Behaviour<Reply> =
   /** Sends the stream's first frames, then waits forever: lets a test watch a client disconnect. */
   | { kind: "stall"; reply: Reply; afterFrames: number }
   /** Sends the stream's first frames, falls silent until `until` resolves, then sends the rest: a vendor thinking. */
-  | { kind: "pause"; reply: Reply; afterFrames: number; until: Promise<void> };
+  | { kind: "pause"; reply: Reply; afterFrames: number; until: Promise<void> }
+  /**
+   * Sends the stream's first frames, then `frame` (the vendor's error event, already framed), and
+   * ends; with `until`, waits for it before the error; `frameGapMs` as for a reply.
+   */
+  | { kind: "fail"; reply: Reply; afterFrames: number; frame: string; until?: Promise<void>; frameGapMs?: number };
 
 export interface FakeServer<Reply> {
   url: string;
@@ -139,6 +144,10 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "drop", signal);
       case "stall":
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "stall", signal);
+      case "fail": {
+        const frames = [...wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), behaviour.frame];
+        return sse(frames, "end", signal, behaviour.until && { at: behaviour.afterFrames, until: behaviour.until }, behaviour.frameGapMs);
+      }
       case "pause":
         return sse(wire.frames(behaviour.reply, request), "end", signal, { at: behaviour.afterFrames, until: behaviour.until });
     }

@@ -2,8 +2,9 @@
 // errors that must not be retried elsewhere.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { anthropicError, startFakeAnthropic } from "../fakes/anthropic.ts";
+import { anthropicError, anthropicErrorEvent, startFakeAnthropic } from "../fakes/anthropic.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
 import { openaiClient, postJson, startGateway, chatBody, type Gateway } from "./harness.ts";
 
@@ -63,6 +64,45 @@ describe("fallbacks", () => {
       ["anthropic/claude-sonnet-4-5", 529],
       ["openai/gpt-5-mini", 200],
     ]);
+  });
+
+  test("a stream Anthropic opens and then reports overloaded falls back, and the Anthropic client reads the fallback's answer", async () => {
+    // message_start, then, a read later, the error event Anthropic sends instead of content under load.
+    const frame = anthropicErrorEvent("overloaded_error", "Overloaded");
+    anthropicFake.enqueue({ kind: "fail", reply: { text: "never said" }, afterFrames: 1, frame, frameGapMs: 30 });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback", usage: { input: 4, output: 4 } } });
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+    const { data: stream, response } = await anthropic.messages
+      .stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "hello" }] })
+      .withResponse();
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([{ type: "text", text: "served by the fallback" }] as never);
+    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+    const row = await generation(response.headers.get("x-request-id")!);
+    expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
+      ["anthropic/claude-sonnet-4-5", 529],
+      ["openai/gpt-5-mini", 200],
+    ]);
+  });
+
+  test("an error once the answer has reached the client is the client's to see: the stream ends with it, with no second vendor", async () => {
+    const begun = Promise.withResolvers<void>();
+    // message_start, the text block's start, a ping and a first piece; overloaded once the client has that piece.
+    const frame = anthropicErrorEvent("overloaded_error", "Overloaded");
+    anthropicFake.enqueue({ kind: "fail", reply: { text: "half an answer" }, afterFrames: 4, frame, until: begun.promise });
+    const openaiCalls = openaiFake.requests.length;
+    const stream = await client.chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hello" }], stream: true });
+    let text = "";
+    const error = await (async () => {
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? "";
+        if (text) begun.resolve();
+      }
+    })().catch((e: unknown) => e);
+    expect(text).toBe("half a");
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).toContain("Overloaded");
+    expect(openaiFake.requests.length).toBe(openaiCalls);
   });
 
   test("a vendor that does not answer within the endpoint timeout falls back", async () => {

@@ -1,5 +1,6 @@
 // One upstream attempt: calls a provider with the endpoint's timeouts and, for streams, waits for
-// the first event, so that every failure before the first byte can still move on to a fallback.
+// the first event (and an opening alone, briefly, for what follows it), so that every failure
+// before the client is told anything can still move on to a fallback.
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";

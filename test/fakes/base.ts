@@ -139,26 +139,27 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
       case "reply":
         if (!wire.isStream(request)) return Response.json(wire.json(behaviour.reply, request));
         if (behaviour.inOneRead) return new Response(wire.frames(behaviour.reply, request).join(""), { headers: SSE_HEADERS });
-        return sse(wire.frames(behaviour.reply, request), "end", signal, undefined, behaviour.frameGapMs);
+        return sse(wire.frames(behaviour.reply, request), "end", signal, { gapMs: behaviour.frameGapMs });
       case "break":
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "drop", signal);
       case "stall":
         return sse(wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), "stall", signal);
       case "fail": {
         const frames = [...wire.frames(behaviour.reply, request).slice(0, behaviour.afterFrames), behaviour.frame];
-        return sse(frames, "end", signal, behaviour.until && { at: behaviour.afterFrames, until: behaviour.until }, behaviour.frameGapMs);
+        return sse(frames, "end", signal, { pauseAt: behaviour.afterFrames, until: behaviour.until, gapMs: behaviour.frameGapMs });
       }
       case "pause":
-        return sse(wire.frames(behaviour.reply, request), "end", signal, { at: behaviour.afterFrames, until: behaviour.until });
+        return sse(wire.frames(behaviour.reply, request), "end", signal, { pauseAt: behaviour.afterFrames, until: behaviour.until });
     }
   }
 
-  function sse(frames: string[], ending: "end" | "drop" | "stall", signal: AbortSignal, pause?: { at: number; until: Promise<void> }, gapMs = 0): Response {
+  /** `until` holds the frame at `pauseAt` back; `gapMs` paces every frame after the first. */
+  function sse(frames: string[], ending: "end" | "drop" | "stall", signal: AbortSignal, pace: { pauseAt?: number; until?: Promise<void>; gapMs?: number } = {}): Response {
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        if (sent === pause?.at) await pause.until;
-        if (sent++ > 0 && gapMs > 0 && frames.length > 0) await Bun.sleep(gapMs);
+        if (sent === pace.pauseAt && pace.until) await pace.until;
+        if (sent++ > 0 && pace.gapMs && frames.length > 0) await Bun.sleep(pace.gapMs);
         const frame = frames.shift();
         if (frame !== undefined) return controller.enqueue(encoder.encode(frame));
         // "drop": the connection ends without the stream's terminator, as when a proxy or the vendor

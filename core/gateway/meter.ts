@@ -3,7 +3,7 @@
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors } from "../errors.ts";
-import type { ChatRequest, Usage } from "../kit/canonical.ts";
+import { EFFORT_THINKING_TOKENS, type ChatRequest, type Usage } from "../kit/canonical.ts";
 import type { FeeInstance, Principal } from "../kit/plugin.ts";
 import { usageCost } from "../money.ts";
 import { isWebSearch } from "./anthropic-only.ts";
@@ -71,11 +71,8 @@ const DEFAULT_MAX_OUTPUT = 8192;
 /** The thinking an uncapped request asks for: its budget, or the largest its effort means to any vendor. */
 function thinkingToHold(request: Pick<ChatRequest, "reasoning">): number {
   const reasoning = request.reasoning;
-  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING[reasoning.effort] : 0);
+  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING_TOKENS[reasoning.effort] : 0);
 }
-
-/** An effort's thinking budget at Anthropic and Gemini, the larger where they differ. */
-const EFFORT_THINKING = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
 
 /** Searches assumed for reservations when a web search tool sets no `max_uses`: the charge itself counts what was made. */
 const DEFAULT_MAX_SEARCHES = 10;

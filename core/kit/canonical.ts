@@ -111,6 +111,12 @@ export interface ReasoningOptions {
 }
 
 /**
+ * An effort as a thinking budget in tokens, on Anthropic's scale (whose smallest budget is 1024):
+ * what the Anthropic encoder asks for, and the most any vendor thinks for it.
+ */
+export const EFFORT_THINKING_TOKENS = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
+
+/**
  * The body the client sent, kept beside the canonical request under a symbol key (copied with the
  * request, never serialised with it). A provider that speaks the same dialect may forward `text`
  * instead of serialising its own encoding again, when both say the same thing.

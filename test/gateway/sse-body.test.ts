@@ -103,20 +103,31 @@ function secondPending() {
   return { outcome: streamOutcome(events, () => null), second };
 }
 
-test("a batch written while the vendor's next read is pending reaches the client before that read ends", async () => {
-  const { outcome, second } = secondPending();
+/** The body served over a real socket, read by `client` chunk by chunk as the client receives it. */
+async function overSocket(outcome: Extract<ChatOutcome, { kind: "stream" }>, keepaliveMs: number, client: (read: () => Promise<string | null>) => Promise<void>) {
   const server = Bun.serve({
     port: 0,
-    fetch: () => new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {}, keepaliveMs: 0 })),
+    fetch: () => new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {}, keepaliveMs })),
   });
   try {
     const reader = (await fetch(server.url)).body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toBe("[a]");
-    second.resolve({ done: false, value: [text("b")] });
-    expect(new TextDecoder().decode((await reader.read()).value)).toStartWith("[b]");
+    const decoder = new TextDecoder();
+    await client(async () => {
+      const chunk = await reader.read();
+      return chunk.done ? null : decoder.decode(chunk.value);
+    });
   } finally {
     await server.stop(true);
   }
+}
+
+test("a batch written while the vendor's next read is pending reaches the client before that read ends", async () => {
+  const { outcome, second } = secondPending();
+  await overSocket(outcome, 0, async (read) => {
+    expect(await read()).toBe("[a]");
+    second.resolve({ done: false, value: [text("b")] });
+    expect(await read()).toStartWith("[b]");
+  });
 });
 
 test("a batch ready when the body starts is written before anything is awaited, so the response head leaves with it", async () => {
@@ -130,22 +141,14 @@ test("a batch ready when the body starts is written before anything is awaited, 
 
 test("while the vendor's next read is pending, the body writes keep-alive comments, and none once the stream goes on", async () => {
   const { outcome, second } = secondPending();
-  const server = Bun.serve({
-    port: 0,
-    fetch: () => new Response(sseBody(outcome, encoder(), { client: new Cancellation(), release: () => {}, keepaliveMs: 5 })),
-  });
-  try {
-    const reader = (await fetch(server.url)).body!.getReader();
-    const decoder = new TextDecoder();
-    expect(decoder.decode((await reader.read()).value)).toBe("[a]");
-    expect(decoder.decode((await reader.read()).value)).toBe(": keep-alive\n\n");
+  await overSocket(outcome, 5, async (read) => {
+    expect(await read()).toBe("[a]");
+    expect(await read()).toBe(": keep-alive\n\n");
     second.resolve({ done: false, value: [text("b")] });
     let rest = "";
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    for (let chunk = await read(); chunk !== null; chunk = await read()) rest += chunk;
     // Comments written before [b] may still be on their way; after it, only the end.
     expect(rest).toEndWith("[b][end undefined undefined]");
     expect(rest.replaceAll(": keep-alive\n\n", "")).toBe("[b][end undefined undefined]");
-  } finally {
-    await server.stop(true);
-  }
+  });
 });

@@ -2,7 +2,7 @@
 
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { createKit } from "../../core/kit/kit.ts";
-import type { ChatRequest, ChatResponse, StreamEvent } from "../../core/kit/canonical.ts";
+import type { ChatRequest, ChatResponse, ContentPart, StreamEvent } from "../../core/kit/canonical.ts";
 import type { ProviderInstance } from "../../core/kit/plugin.ts";
 import geminiPlugin from "../../plugins/providers/gemini/index.ts";
 import { encodeRequest } from "../../plugins/providers/gemini/request.ts";
@@ -18,6 +18,22 @@ beforeEach(() => (fake.requests.length = 0));
 
 const provider = () => plugin.create({ api_key: "AIza-test", base_url: `${fake.url}/v1beta` }, kit) as ProviderInstance;
 const signal = () => new AbortController().signal;
+
+/** The parts Gemini gets for a tool's result: a user's ask, the model's call of `tool`, and `content` as its result. */
+async function toolResultParts(ask: string, tool: string, content: ContentPart[]): Promise<unknown[]> {
+  const id = `call_0_${tool}`;
+  const request: ChatRequest = {
+    model: "gemini-3-pro",
+    stream: false,
+    messages: [
+      { role: "user", content: [{ type: "text", text: ask }] },
+      { role: "assistant", content: [], toolCalls: [{ id, name: tool, arguments: "{}" }] },
+      { role: "tool", toolCallId: id, content },
+    ],
+  };
+  await provider().chat(request, signal());
+  return (fake.requests[0]!.body as { contents: { parts: unknown[] }[] }).contents[2]!.parts;
+}
 
 const conversation: ChatRequest = {
   model: "gemini-2.5-flash",
@@ -99,26 +115,12 @@ describe("gemini provider", () => {
   });
 
   test("a tool result's images and documents go as its function response's own parts, not dropped", async () => {
-    const request: ChatRequest = {
-      model: "gemini-3-pro",
-      stream: false,
-      messages: [
-        { role: "user", content: [{ type: "text", text: "Screenshot the page." }] },
-        { role: "assistant", content: [], toolCalls: [{ id: "call_0_screenshot", name: "screenshot", arguments: "{}" }] },
-        {
-          role: "tool",
-          toolCallId: "call_0_screenshot",
-          content: [
-            { type: "text", text: "Taken." },
-            { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } },
-            { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0=" }, context: "The page as printed." },
-          ],
-        },
-      ],
-    };
-    await provider().chat(request, signal());
-    const contents = (fake.requests[0]!.body as { contents: { parts: unknown[] }[] }).contents;
-    expect(contents[2]!.parts).toEqual([{
+    const parts = await toolResultParts("Screenshot the page.", "screenshot", [
+      { type: "text", text: "Taken." },
+      { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } },
+      { type: "document", source: { kind: "base64", mediaType: "application/pdf", data: "JVBERi0=" }, context: "The page as printed." },
+    ]);
+    expect(parts).toEqual([{
       functionResponse: {
         name: "screenshot",
         response: { output: "Taken.\n\nThe page as printed." },
@@ -128,18 +130,8 @@ describe("gemini provider", () => {
   });
 
   test("a tool result's text document keeps its title, as a turn's does", async () => {
-    const request: ChatRequest = {
-      model: "gemini-3-pro",
-      stream: false,
-      messages: [
-        { role: "user", content: [{ type: "text", text: "Read the notes." }] },
-        { role: "assistant", content: [], toolCalls: [{ id: "call_0_read", name: "read", arguments: "{}" }] },
-        { role: "tool", toolCallId: "call_0_read", content: [{ type: "document", source: { kind: "text", text: "Revenue rose." }, title: "Notes" }] },
-      ],
-    };
-    await provider().chat(request, signal());
-    const contents = (fake.requests[0]!.body as { contents: { parts: unknown[] }[] }).contents;
-    expect(contents[2]!.parts).toEqual([{ functionResponse: { name: "read", response: { output: "Notes\n\nRevenue rose." } } }]);
+    const parts = await toolResultParts("Read the notes.", "read", [{ type: "document", source: { kind: "text", text: "Revenue rose." }, title: "Notes" }]);
+    expect(parts).toEqual([{ functionResponse: { name: "read", response: { output: "Notes\n\nRevenue rose." } } }]);
   });
 
   test("countTokens posts the whole request to countTokens, its model named as a resource, and reads totalTokens", async () => {

@@ -1,7 +1,18 @@
 // Anthropic Messages request bodies ⇄ canonical requests: decoded by the ingress, encoded by the provider.
 
 import { errors } from "../../errors.ts";
-import type { CacheControl, ChatRequest, ContentPart, DocumentSource, Message, ReasoningOptions, ToolCall, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
+import {
+  EFFORT_THINKING_TOKENS,
+  type CacheControl,
+  type ChatRequest,
+  type ContentPart,
+  type DocumentSource,
+  type Message,
+  type ReasoningOptions,
+  type ToolCall,
+  type ToolChoice,
+  type ToolDefinition,
+} from "../../kit/canonical.ts";
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { ANTHROPIC_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
@@ -236,7 +247,6 @@ function anthropicTool(tool: { type?: string }, path: string): Record<string, un
 
 // Anthropic's smallest thinking budget is 1024 tokens; efforts map onto budgets in that scale.
 const MIN_THINKING_BUDGET = 1024;
-const EFFORT_BUDGET = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
 
 function encodePart(part: ContentPart): Block {
   if (part.type === "text") return markedBlock({ type: "text", text: part.text }, part);
@@ -332,7 +342,7 @@ function continuesUnsignedToolLoop(messages: Message[]): boolean {
 
 /** The thinking budget the request asks for: its own, or its effort's. */
 function wantedBudget(reasoning: ReasoningOptions | undefined): number | undefined {
-  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_BUDGET[reasoning.effort] : undefined);
+  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING_TOKENS[reasoning.effort] : undefined);
 }
 
 /** The budget counts against max_tokens and must stay below it; too small a room means no thinking. */

@@ -29,13 +29,7 @@ export interface ChatProviderOptions {
  * does not change per request (URL, headers) is fixed here, at construction.
  */
 export function createChatProvider(kit: Kit, options: ChatProviderOptions): ProviderInstance {
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
-  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
-  if (options.apiKey) {
-    const scheme = options.authScheme ?? "Bearer";
-    headers[(options.authHeader ?? "authorization").toLowerCase()] = scheme ? `${scheme} ${options.apiKey}` : options.apiKey;
-  }
-  const streamHeaders = { ...headers, accept: "text/event-stream" };
+  const { url, headers, streamHeaders, secrets } = vendorCall(options, "/chat/completions");
   const encodeOptions: EncodeRequestOptions = {
     // Always ask for the usage chunk: the gateway meters every stream, whatever the client asked.
     includeUsage: true,
@@ -43,7 +37,6 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
     openaiOnly: options.openaiOnly,
     openaiFields: options.openaiFields ?? options.openaiOnly,
   };
-  const secrets = options.apiKey ? [options.apiKey] : [];
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
     const body = requestBody(request, encodeOptions, kit.http.copiesBodies());
@@ -55,4 +48,20 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
   }
 
   return { chat };
+}
+
+/**
+ * What every call to one OpenAI-style vendor account shares: the endpoint's URL under the base,
+ * the headers with the key (JSON, and the same asking for a stream), and the key as a secret to
+ * redact from the vendor's errors.
+ */
+export function vendorCall(options: Pick<ChatProviderOptions, "baseUrl" | "apiKey" | "authHeader" | "authScheme" | "headers">, path: string) {
+  const url = `${options.baseUrl.replace(/\/+$/, "")}${path}`;
+  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
+  if (options.apiKey) {
+    const scheme = options.authScheme ?? "Bearer";
+    headers[(options.authHeader ?? "authorization").toLowerCase()] = scheme ? `${scheme} ${options.apiKey}` : options.apiKey;
+  }
+  const streamHeaders = { ...headers, accept: "text/event-stream" };
+  return { url, headers, streamHeaders, secrets: options.apiKey ? [options.apiKey] : [] };
 }

@@ -18,6 +18,21 @@ export function freeformArguments(input: string): string {
   return JSON.stringify({ input });
 }
 
+/**
+ * The same arguments written as the text streams: the opening with the text so far, each piece
+ * after it, and the close, which together are `freeformArguments` of the whole text.
+ */
+export const freeformStream = {
+  open: (input: string) => `{"input":"${jsonText(input)}`,
+  piece: (text: string) => jsonText(text),
+  close: '"}',
+};
+
+/** Text as it stands inside a JSON string literal. */
+function jsonText(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
 /** A canonical call's text for a freeform tool: its `input`, or the arguments as they came when a vendor wrote something else. */
 export function freeformInput(args: string): string {
   try {

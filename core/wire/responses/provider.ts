@@ -5,15 +5,11 @@ import type { ChatRequest, ChatResult } from "../../kit/canonical.ts";
 import type { Kit } from "../../kit/kit.ts";
 import type { ProviderInstance } from "../../kit/plugin.ts";
 import { decodeError } from "../openai/error.ts";
-import type { ChatProviderOptions } from "../openai/provider.ts";
+import { vendorCall, type ChatProviderOptions } from "../openai/provider.ts";
 import { decodeUpstreamResponse, encodeUpstreamRequest, UpstreamStreamDecoder } from "./upstream.ts";
 
 export function createResponsesProvider(kit: Kit, options: Pick<ChatProviderOptions, "baseUrl" | "apiKey" | "headers">): ProviderInstance {
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/responses`;
-  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
-  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  const streamHeaders = { ...headers, accept: "text/event-stream" };
-  const secrets = options.apiKey ? [options.apiKey] : [];
+  const { url, headers, streamHeaders, secrets } = vendorCall(options, "/responses");
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
     const body = JSON.stringify(encodeUpstreamRequest(request));

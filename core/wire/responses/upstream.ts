@@ -6,7 +6,7 @@ import { documentText, type ChatRequest, type ChatResponse, type ContentPart, ty
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
 import { documentFilename, sourceUrl } from "../openai/request.ts";
-import { freeformArguments, freeformInput, freeformNames } from "./freeform.ts";
+import { freeformArguments, freeformInput, freeformNames, freeformStream } from "./freeform.ts";
 
 type Json = Record<string, unknown>;
 
@@ -98,11 +98,6 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   if (Object.keys(text).length) body.text = text;
   if (request.stream) body.stream = true;
   return body;
-}
-
-/** Text as it stands inside a JSON string literal. */
-function jsonText(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
 }
 
 function noCounterpart(field: string, model: string): Error {
@@ -248,20 +243,20 @@ export class UpstreamStreamDecoder implements StreamDecoder {
         out.push({ type: "tool_call_start", index, id: item.call_id ?? "", name: item.name ?? "" });
         if (item.type === "custom_tool_call") {
           this.custom.add(at);
-          out.push({ type: "tool_call_delta", index, arguments: `{"input":"${jsonText(item.input ?? "")}` });
+          out.push({ type: "tool_call_delta", index, arguments: freeformStream.open(item.input ?? "") });
         } else if (item.arguments) out.push({ type: "tool_call_delta", index, arguments: item.arguments });
         return;
       }
       case "response.custom_tool_call_input.delta": {
         const index = this.calls.get(event.output_index as number);
-        if (index !== undefined && event.delta) out.push({ type: "tool_call_delta", index, arguments: jsonText(event.delta as string) });
+        if (index !== undefined && event.delta) out.push({ type: "tool_call_delta", index, arguments: freeformStream.piece(event.delta as string) });
         return;
       }
       case "response.output_item.done": {
         const item = (event.item ?? {}) as Item;
         const at = event.output_index as number;
         if (item.type === "reasoning" && item.encrypted_content) out.push({ type: "reasoning_item", id: item.id ?? "", encrypted: item.encrypted_content });
-        else if (this.custom.delete(at)) out.push({ type: "tool_call_delta", index: this.calls.get(at)!, arguments: '"}' });
+        else if (this.custom.delete(at)) out.push({ type: "tool_call_delta", index: this.calls.get(at)!, arguments: freeformStream.close });
         return;
       }
       case "response.function_call_arguments.delta": {

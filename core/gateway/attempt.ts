@@ -43,7 +43,7 @@ export interface AttemptInput {
   request: ChatRequest;
   /** The client's cancellation: when it aborts, the upstream call is aborted at once. */
   client: Cancellation;
-  /** The longest a stream's opening is held for its first content (see OPENING_HOLD_MS); the default when absent. */
+  /** How long a stream's opening is held for its first content (OPENING_HOLD_MS when absent); the endpoint's `first_token_timeout` may hold it longer. */
   openingHoldMs?: number;
 }
 
@@ -52,7 +52,8 @@ export interface AttemptInput {
  * content before it is committed to: a vendor that fails in that time (Anthropic's overloaded_error
  * right after message_start) still moves on to the next candidate. The client waits for no token,
  * only for the response head; a vendor silent for longer (a model thinking) is committed to when
- * the hold runs out, and the read under way goes on in the relay.
+ * the hold runs out, and the read under way goes on in the relay. An endpoint's
+ * `first_token_timeout` holds it longer (see openingHoldMs).
  */
 export const OPENING_HOLD_MS = 1_000;
 
@@ -79,9 +80,9 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
       call.firstArrived();
       return { kind: "stream", first, iterator, ttftMs: openedAt - started, call };
     }
-    const held = await afterOpening(call, iterator, first.value, input.openingHoldMs ?? OPENING_HOLD_MS);
+    const held = await afterOpening(call, iterator, first.value, openingHoldMs(input));
     call.firstArrived();
-    // The first token's time, when it came in the hold; else the opening's, as a stream's first event.
+    // The first token's time, when it came in the hold; else the opening's, until the relay hears the first token.
     const ttftMs = (held.pending ? openedAt : performance.now()) - started;
     return { kind: "stream", first: held.first, pending: held.pending, iterator, ttftMs, call };
   } catch (error) {
@@ -202,6 +203,18 @@ class UpstreamCall implements StreamingCall {
 function expire(call: UpstreamCall, setting: string, ms: number): void {
   if (setting === "timeout" && call.stillSending(ms)) return;
   call.abort(timedOut(call.endpoint, setting, ms, call.relayed));
+}
+
+/**
+ * How long an opening is held for its first content: the default, or, for an endpoint with a
+ * `first_token_timeout`, until that has passed, so that a vendor which opens at once and stays
+ * silent (its model still thinking, or stuck) moves on to the next candidate as one that sends
+ * nothing does. The timeout's timer ends the hold: the deadline here comes after it.
+ */
+function openingHoldMs(input: AttemptInput): number {
+  const hold = input.openingHoldMs ?? OPENING_HOLD_MS;
+  const firstTokenMs = input.endpoint.firstTokenTimeoutMs;
+  return firstTokenMs === undefined ? hold : Math.max(hold, firstTokenMs);
 }
 
 /** Whether a batch only opens the stream: its `start`, and nothing a client is told. */

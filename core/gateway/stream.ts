@@ -46,6 +46,9 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
   /** The attempt's read still under way when it committed (its opening's hold ran out). */
   private pending: Promise<Step> | null;
   private ended = false;
+  /** The first token's time: the attempt's, or, for a stream committed on its opening alone, set when that token comes. */
+  private ttftMs: number;
+  private awaitingFirstToken: boolean;
   /**
    * `take` and `fail` as the reads' callbacks: made once a stream, not twice a read (a read a
    * token), and only by a stream that reads past its first batch.
@@ -57,6 +60,8 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     this.first = input.success.first;
     this.pending = input.success.pending ?? null;
     this.served = input.served;
+    this.ttftMs = input.success.ttftMs;
+    this.awaitingFirstToken = this.pending !== null;
   }
 
   /** The outcome's events: the relay itself. */
@@ -112,12 +117,23 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
       else if (event.type === "text" || event.type === "reasoning" || event.type === "refusal") this.outputChars += event.text.length;
       else if (event.type === "tool_call_delta") this.outputChars += event.arguments.length;
     }
+    if (this.awaitingFirstToken && step !== this.input.success.first) this.firstToken(events);
     if (step.done) {
       // Ended (and settled) before the last batch is handed on: the body sends it with the closing frames.
       this.end(null, true);
       return events.length ? { done: false, value: events } : DONE;
     }
     return events.length ? step : this.next();
+  }
+
+  /** The stream's first token, if these events hold it: the endpoint's time to first token is measured to it, not to the opening. */
+  private firstToken(events: StreamEvent[]): void {
+    for (const event of events) {
+      if (event.type === "start") continue;
+      this.awaitingFirstToken = false;
+      this.ttftMs = performance.now() - this.input.startedAt;
+      return;
+    }
   }
 
   private fail(error: unknown): IteratorResult<StreamEvent[]> {
@@ -140,14 +156,14 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
       void success.iterator.return?.().catch(() => {});
     }
     const elapsed = performance.now() - this.input.startedAt;
-    if (completed) stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: success.ttftMs });
+    if (completed) stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: this.ttftMs });
     else if (failure && !isClientGone(failure)) stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
     else stats.cancel(endpoint.id);
     const final = this.usage ?? estimateUsage(this.input.inputTokens(), this.outputChars);
     const metered = this.input.meter(final, endpoint);
     this.settled = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
-    if (reason) row.failed(reason, metered, success.ttftMs);
-    else row.succeeded(metered, success.ttftMs);
+    if (reason) row.failed(reason, metered, this.ttftMs);
+    else row.succeeded(metered, this.ttftMs);
   }
 }
 

@@ -1,0 +1,113 @@
+// An endpoint's first_token_timeout and time to first token: both are measured to the first thing
+// the model says, not to the stream's opening, which vendors send at once (message_start, a chunk
+// with only the role). The keep-alive of 100 ms makes the default opening hold 100 ms, so every
+// vendor here opens and falls silent well past it.
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
+import { startFakeAnthropic } from "../fakes/anthropic.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { openaiClient, readChatStream, startGateway, type Gateway } from "./harness.ts";
+
+const openaiFake = startFakeOpenAI();
+const anthropicFake = startFakeAnthropic();
+let gateway: Gateway;
+
+const config = () => `
+version: 1
+server: { keepalive: 100ms }
+auth: { use: none }
+providers:
+  anthropic: { use: anthropic, api_key: "sk-ant-first-token", base_url: "${anthropicFake.url}" }
+  openai: { use: openai, api_key: "sk-openai-first-token", base_url: "${openaiFake.url}/v1" }
+models:
+  claude-sonnet:
+    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, first_token_timeout: 400ms }
+  gpt-5-mini:
+    - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 } }
+routes:
+  - name: claude-first
+    when: model == "claude-sonnet"
+    to: claude-sonnet
+    fallback: [gpt-5-mini]
+  - name: direct
+    to: $model
+`;
+
+/** Resolved when the test is over: a vendor held silent on it is let go then, whatever happened. */
+const over = Promise.withResolvers<void>();
+
+beforeAll(async () => {
+  gateway = await startGateway(config(), { stats: { failureThreshold: 1000 } });
+});
+afterAll(async () => {
+  over.resolve();
+  await gateway.close();
+  await openaiFake.close();
+  await anthropicFake.close();
+});
+
+/** A silence that starts when the fake vendor reaches it, after its opening, not when the test builds it. */
+function silence(ms: number): Promise<void> {
+  return { then: (resolve: () => void) => void setTimeout(resolve, ms) } as unknown as Promise<void>;
+}
+
+async function generation(id: string) {
+  const response = await fetch(`${gateway.url}/v1/generation?id=${id}`);
+  return ((await response.json()) as { data: { attempts: { endpoint: string; status: number }[]; ttft: number | null; provider_name: string } }).data;
+}
+
+describe("first token", () => {
+  test("a stream that opens at once and then says nothing within the endpoint's first_token_timeout falls back", async () => {
+    // message_start, then silence until the test is over: the model never starts.
+    anthropicFake.enqueue({ kind: "pause", reply: { text: "too late" }, afterFrames: 1, until: over.promise });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback", usage: { input: 4, output: 4 } } });
+    const { data: stream, response } = await openaiClient(gateway)
+      .chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }], stream: true })
+      .withResponse();
+    expect((await readChatStream(stream)).text).toBe("served by the fallback");
+    expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+    const row = await generation(response.headers.get("x-request-id")!);
+    expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
+      ["anthropic/claude-sonnet-4-5", 408],
+      ["openai/gpt-5-mini", 200],
+    ]);
+  });
+
+  test("a first token within the first_token_timeout is served, however long the opening came before it", async () => {
+    // Past the default hold, within the endpoint's 400 ms.
+    anthropicFake.enqueue({ kind: "pause", reply: { text: "worth the wait", usage: { input: 5, output: 3 } }, afterFrames: 1, until: silence(250) });
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+    const { data: stream, response } = await anthropic.messages
+      .stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([{ type: "text", text: "worth the wait" }] as never);
+    const row = await generation(response.headers.get("x-request-id")!);
+    expect(row.attempts.map((a) => a.status)).toEqual([200]);
+    expect(row.ttft).toBeGreaterThanOrEqual(240);
+  });
+
+  test("a stream committed on its opening alone records its time to first token when that token comes", async () => {
+    // The role-only chunk OpenAI opens with, then silence past the 100 ms hold.
+    openaiFake.enqueue({ kind: "pause", reply: { text: "thought it over", usage: { input: 4, output: 3 } }, afterFrames: 1, until: silence(300) });
+    const { data: stream, response } = await openaiClient(gateway)
+      .chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], stream: true })
+      .withResponse();
+    expect((await readChatStream(stream)).text).toBe("thought it over");
+    const row = await generation(response.headers.get("x-request-id")!);
+    expect(row.ttft).toBeGreaterThanOrEqual(290);
+  });
+
+  test("a non-streamed answer, which comes whole, must come within the first_token_timeout", async () => {
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "too slow" }, delayMs: 600 });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "in time" } });
+    const completion = await openaiClient(gateway).chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }] });
+    expect(completion.choices[0]!.message.content).toBe("in time");
+    const row = await generation(completion.id);
+    expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
+      ["anthropic/claude-sonnet-4-5", 408],
+      ["openai/gpt-5-mini", 200],
+    ]);
+  });
+});

@@ -6,7 +6,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { anthropicError, anthropicErrorEvent, startFakeAnthropic } from "../fakes/anthropic.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
-import { openaiClient, postJson, startGateway, chatBody, type Gateway } from "./harness.ts";
+import { attemptsOf, chatBody, generation, openaiClient, postJson, startGateway, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -44,11 +44,6 @@ afterAll(async () => {
   await anthropicFake.close();
 });
 
-async function generation(id: string) {
-  const response = await fetch(`${gateway.url}/v1/generation?id=${id}`);
-  return ((await response.json()) as { data: { attempts: { endpoint: string; status: number }[]; provider_name: string; status: number } }).data;
-}
-
 describe("fallbacks", () => {
   test("Anthropic's 529 overloaded falls back to OpenAI and both attempts are reported", async () => {
     anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
@@ -59,7 +54,7 @@ describe("fallbacks", () => {
     expect(data.choices[0]!.message.content).toBe("served by the fallback");
     expect(response.headers.get("x-switchyard-attempts")).toBe("2");
     expect(response.headers.get("x-switchyard-provider")).toBe("openai");
-    const row = await generation(data.id);
+    const row = await generation(gateway, data.id);
     expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
       ["anthropic/claude-sonnet-4-5", 529],
       ["openai/gpt-5-mini", 200],
@@ -78,8 +73,7 @@ describe("fallbacks", () => {
     const message = await stream.finalMessage();
     expect(message.content).toEqual([{ type: "text", text: "served by the fallback" }] as never);
     expect(response.headers.get("x-switchyard-provider")).toBe("openai");
-    const row = await generation(response.headers.get("x-request-id")!);
-    expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
+    expect(await attemptsOf(gateway, response)).toEqual([
       ["anthropic/claude-sonnet-4-5", 529],
       ["openai/gpt-5-mini", 200],
     ]);
@@ -110,7 +104,7 @@ describe("fallbacks", () => {
     openaiFake.enqueue({ kind: "reply", reply: { text: "on time" } });
     const completion = await client.chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }] });
     expect(completion.choices[0]!.message.content).toBe("on time");
-    const row = await generation(completion.id);
+    const row = await generation(gateway, completion.id);
     expect(row.attempts[0]).toMatchObject({ endpoint: "anthropic/claude-sonnet-4-5", status: 408 });
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { openaiClient, readChatStream, startGateway, type Gateway } from "./harness.ts";
+import { attemptsOf, generation, openaiClient, readChatStream, startGateway, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -52,11 +52,6 @@ function silence(ms: number): Promise<void> {
   return { then: (resolve: () => void) => void setTimeout(resolve, ms) } as unknown as Promise<void>;
 }
 
-async function generation(id: string) {
-  const response = await fetch(`${gateway.url}/v1/generation?id=${id}`);
-  return ((await response.json()) as { data: { attempts: { endpoint: string; status: number }[]; ttft: number | null; provider_name: string } }).data;
-}
-
 describe("first token", () => {
   test("a stream that opens at once and then says nothing within the endpoint's first_token_timeout falls back", async () => {
     // message_start, then silence until the test is over: the model never starts.
@@ -67,8 +62,7 @@ describe("first token", () => {
       .withResponse();
     expect((await readChatStream(stream)).text).toBe("served by the fallback");
     expect(response.headers.get("x-switchyard-provider")).toBe("openai");
-    const row = await generation(response.headers.get("x-request-id")!);
-    expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
+    expect(await attemptsOf(gateway, response)).toEqual([
       ["anthropic/claude-sonnet-4-5", 408],
       ["openai/gpt-5-mini", 200],
     ]);
@@ -83,7 +77,7 @@ describe("first token", () => {
       .withResponse();
     const message = await stream.finalMessage();
     expect(message.content).toEqual([{ type: "text", text: "worth the wait" }] as never);
-    const row = await generation(response.headers.get("x-request-id")!);
+    const row = await generation(gateway, response.headers.get("x-request-id")!);
     expect(row.attempts.map((a) => a.status)).toEqual([200]);
     expect(row.ttft).toBeGreaterThanOrEqual(240);
   });
@@ -95,7 +89,7 @@ describe("first token", () => {
       .chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], stream: true })
       .withResponse();
     expect((await readChatStream(stream)).text).toBe("thought it over");
-    const row = await generation(response.headers.get("x-request-id")!);
+    const row = await generation(gateway, response.headers.get("x-request-id")!);
     expect(row.ttft).toBeGreaterThanOrEqual(290);
   });
 
@@ -104,7 +98,7 @@ describe("first token", () => {
     openaiFake.enqueue({ kind: "reply", reply: { text: "in time" } });
     const completion = await openaiClient(gateway).chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }] });
     expect(completion.choices[0]!.message.content).toBe("in time");
-    const row = await generation(completion.id);
+    const row = await generation(gateway, completion.id);
     expect(row.attempts.map((a) => [a.endpoint, a.status])).toEqual([
       ["anthropic/claude-sonnet-4-5", 408],
       ["openai/gpt-5-mini", 200],

@@ -88,6 +88,27 @@ export async function readChatStream(stream: AsyncIterable<OpenAI.ChatCompletion
   return { text, usage };
 }
 
+/** A request's ledger row as `GET /v1/generation` shows it: the fields tests read. */
+export interface GenerationRow {
+  attempts: { endpoint: string; status: number }[];
+  provider_name: string;
+  status: number;
+  ttft: number | null;
+  tokens_prompt: number;
+  total_cost: number;
+}
+
+export async function generation(gateway: { url: string }, id: string): Promise<GenerationRow> {
+  const response = await fetch(`${gateway.url}/v1/generation?id=${id}`);
+  return ((await response.json()) as { data: GenerationRow }).data;
+}
+
+/** The attempts the ledger recorded for the request `response` answered, as [endpoint, status] pairs. */
+export async function attemptsOf(gateway: { url: string }, response: Response): Promise<[string, number][]> {
+  const row = await generation(gateway, response.headers.get("x-request-id")!);
+  return row.attempts.map((a) => [a.endpoint, a.status]);
+}
+
 /** An OpenAI SDK client of the gateway, without the SDK's retries: each test sees the first answer. */
 export function openaiClient(gateway: { url: string }, apiKey = "unused"): OpenAI {
   return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });

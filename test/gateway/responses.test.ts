@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { vendorSuite } from "./configs.ts";
-import { openaiClient, postJson } from "./harness.ts";
+import { generation, openaiClient, postJson } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
 const client = openaiClient(gateway);
@@ -45,8 +45,7 @@ describe("Responses API clients", () => {
       ],
       max_completion_tokens: 50,
     });
-    const generation = (await (await fetch(`${gateway.url}/v1/generation?id=${data.id}`)).json()) as { data: { tokens_prompt: number } };
-    expect(generation.data.tokens_prompt).toBe(12);
+    expect((await generation(gateway, data.id)).tokens_prompt).toBe(12);
   });
 
   test("a function call comes back as an item, and its output goes back in the next turn's input", async () => {

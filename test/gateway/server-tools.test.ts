@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { vendorSuite } from "./configs.ts";
-import { postJson } from "./harness.ts";
+import { generation, postJson } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
 const client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
@@ -19,8 +19,7 @@ const webSearch = { type: "web_search_20250305" as const, name: "web_search" as 
 const question = [{ role: "user" as const, content: "When was Claude Shannon born?" }];
 
 async function costOf(id: string): Promise<number> {
-  const generation = (await (await fetch(`${gateway.url}/v1/generation?id=${id}`)).json()) as { data: { total_cost: number } };
-  return generation.data.total_cost;
+  return (await generation(gateway, id)).total_cost;
 }
 
 describe("Anthropic's own tools", () => {

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { vendorSuite } from "./configs.ts";
-import { chatBody, openaiClient, postJson } from "./harness.ts";
+import { chatBody, generation, openaiClient, postJson } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
 const client = openaiClient(gateway);
@@ -43,13 +43,12 @@ describe("streams", () => {
     const frames = body.split("\n\n").filter(Boolean);
     expect(frames.at(-1)).toBe("data: [DONE]");
     const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame.slice("data: ".length)));
-    const id = response.headers.get("x-request-id");
+    const id = response.headers.get("x-request-id")!;
     expect(chunks.every((chunk) => chunk.id === id && chunk.model === "gpt-5-mini")).toBe(true);
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe("short and whole");
     expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 4, cost: expect.any(Number) });
     // The relay ended before the answer left: its row is there at once, with the vendor's usage.
-    const row = (await (await fetch(`${gateway.url}/v1/generation?id=${id}`)).json()) as { data: { status: number; tokens_prompt: number } };
-    expect(row.data).toMatchObject({ status: 200, tokens_prompt: 12 });
+    expect(await generation(gateway, id)).toMatchObject({ status: 200, tokens_prompt: 12 });
   });
 
   test("a whole stream reads like any other in both SDKs", async () => {

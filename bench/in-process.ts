@@ -25,8 +25,8 @@
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { writeFileSync } from "node:fs";
-import { heapStats } from "bun:jsc";
 import { bodyOf } from "./bodies.ts";
+import { objectsPerRequest } from "./heap.ts";
 import { SCENARIOS, type Scenario } from "./compare.ts";
 import { BENCH_KEY, BENCH_MODEL, benchConfig } from "./gateway-config.ts";
 import { runCommand } from "./processes.ts";
@@ -147,20 +147,6 @@ async function measure(spec: RunSpec): Promise<number | Record<string, number>> 
   }
   await target.close();
   return percentile(slices, 0.5);
-}
-
-/** Objects per request by type: `count` requests one at a time, between two reads of the heap. */
-async function objectsPerRequest(send: () => Promise<void>, count: number): Promise<Record<string, number>> {
-  Bun.gc(true);
-  const before = heapStats().objectTypeCounts;
-  // Cleared by any collection: if it is gone, objects the requests made were swept before the count.
-  const canary = new WeakRef({});
-  for (let i = 0; i < count; i++) await send();
-  const after = heapStats().objectTypeCounts;
-  if (!canary.deref()) throw new Error(`a collection ran during the ${count} counted requests: give a smaller --objects`);
-  const perRequest: Record<string, number> = {};
-  for (const [type, total] of Object.entries(after)) perRequest[type] = (total - (before[type] ?? 0)) / count;
-  return perRequest;
 }
 
 function parse(argv: string[]) {

@@ -207,14 +207,13 @@ function expire(call: UpstreamCall, setting: string, ms: number): void {
 
 /**
  * How long an opening is held for its first content: the default, or, for an endpoint with a
- * `first_token_timeout`, until that has passed, so that a vendor which opens at once and stays
- * silent (its model still thinking, or stuck) moves on to the next candidate as one that sends
- * nothing does. The timeout's timer ends the hold: the deadline here comes after it.
+ * `first_token_timeout`, with no deadline of its own, so that a vendor which opens at once and
+ * stays silent (its model still thinking, or stuck) moves on to the next candidate as one that
+ * sends nothing does. The call's first-token timer (or its `timeout`, when that is shorter) ends
+ * the hold; a deadline here, due in the same millisecond as that timer, could fire first.
  */
 function openingHoldMs(input: AttemptInput): number {
-  const hold = input.openingHoldMs ?? OPENING_HOLD_MS;
-  const firstTokenMs = input.endpoint.firstTokenTimeoutMs;
-  return firstTokenMs === undefined ? hold : Math.max(hold, firstTokenMs);
+  return input.endpoint.firstTokenTimeoutMs === undefined ? (input.openingHoldMs ?? OPENING_HOLD_MS) : Infinity;
 }
 
 /** Whether a batch only opens the stream: its `start`, and nothing a client is told. */
@@ -247,8 +246,9 @@ async function afterOpening(call: UpstreamCall, iterator: EventBatches, opening:
   }
 }
 
-/** `read`, or HOLD_OVER if `ms` pass first. */
+/** `read`, or HOLD_OVER if `ms` pass first (never, for Infinity). */
 function within(read: Promise<Step>, ms: number): Promise<Step | typeof HOLD_OVER> {
+  if (ms === Infinity) return read;
   if (ms <= 0) return Promise.resolve(HOLD_OVER);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms, HOLD_OVER);

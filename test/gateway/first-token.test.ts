@@ -22,7 +22,7 @@ providers:
   openai: { use: openai, api_key: "sk-openai-first-token", base_url: "${openaiFake.url}/v1" }
 models:
   claude-sonnet:
-    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, first_token_timeout: 400ms }
+    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, first_token_timeout: 600ms }
   gpt-5-mini:
     - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 } }
 routes:
@@ -69,7 +69,7 @@ describe("first token", () => {
   });
 
   test("a first token within the first_token_timeout is served, however long the opening came before it", async () => {
-    // Past the default hold, within the endpoint's 400 ms.
+    // Past the default hold, well within the endpoint's 600 ms.
     anthropicFake.enqueue({ kind: "pause", reply: { text: "worth the wait", usage: { input: 5, output: 3 } }, afterFrames: 1, until: silence(250) });
     const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
     const { data: stream, response } = await anthropic.messages
@@ -94,7 +94,7 @@ describe("first token", () => {
   });
 
   test("a non-streamed answer, which comes whole, must come within the first_token_timeout", async () => {
-    anthropicFake.enqueue({ kind: "reply", reply: { text: "too slow" }, delayMs: 600 });
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "too slow" }, delayMs: 1000 });
     openaiFake.enqueue({ kind: "reply", reply: { text: "in time" } });
     const completion = await openaiClient(gateway).chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }] });
     expect(completion.choices[0]!.message.content).toBe("in time");

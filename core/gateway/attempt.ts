@@ -43,7 +43,7 @@ export interface AttemptInput {
   request: ChatRequest;
   /** The client's cancellation: when it aborts, the upstream call is aborted at once. */
   client: Cancellation;
-  /** How long a stream's opening is held for its first content (OPENING_HOLD_MS when absent); the endpoint's `first_token_timeout` may hold it longer. */
+  /** How long a stream's opening is held for its first content (OPENING_HOLD_MS when absent), unless the endpoint sets a `first_token_timeout`. */
   openingHoldMs?: number;
 }
 
@@ -53,7 +53,7 @@ export interface AttemptInput {
  * right after message_start) still moves on to the next candidate. The client waits for no token,
  * only for the response head; a vendor silent for longer (a model thinking) is committed to when
  * the hold runs out, and the read under way goes on in the relay. An endpoint's
- * `first_token_timeout` holds it longer (see openingHoldMs).
+ * `first_token_timeout` holds it until that passes instead (see openingHoldMs).
  */
 export const OPENING_HOLD_MS = 1_000;
 

@@ -33,5 +33,5 @@ test("the objects each request leaves are counted by type", async () => {
 });
 
 test("a collection during the requests fails the count instead of under-counting", async () => {
-  expect(objectsPerRequest(() => garbage(2_000_000), 5)).rejects.toThrow("a collection ran during the 5 counted requests");
+  await expect(objectsPerRequest(() => garbage(2_000_000), 5)).rejects.toThrow("a collection ran during the 5 counted requests");
 });

@@ -43,8 +43,8 @@ export interface AttemptInput {
   request: ChatRequest;
   /** The client's cancellation: when it aborts, the upstream call is aborted at once. */
   client: Cancellation;
-  /** How long a stream's opening is held for its first content (OPENING_HOLD_MS when absent), unless the endpoint sets a `first_token_timeout`. */
-  openingHoldMs?: number;
+  /** The config's `server.keepalive`: a stream's opening is held no longer than that silence (see openingHoldMs). */
+  keepaliveMs?: number;
 }
 
 /**
@@ -55,7 +55,7 @@ export interface AttemptInput {
  * the hold runs out, and the read under way goes on in the relay. An endpoint's
  * `first_token_timeout` holds it until that passes instead (see openingHoldMs).
  */
-export const OPENING_HOLD_MS = 1_000;
+const OPENING_HOLD_MS = 1_000;
 
 /**
  * Runs one attempt. Throws a SwitchyardError on failure (its `retryable` says whether the next
@@ -86,11 +86,7 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
     const ttftMs = (held.pending ? openedAt : performance.now()) - started;
     return { kind: "stream", first: held.first, pending: held.pending, iterator, ttftMs, call };
   } catch (error) {
-    call.done();
-    const failure = asGatewayError(error, endpoint.provider, call.signal);
-    // Make sure the upstream connection is released whatever the plugin did.
-    call.abort(failure);
-    throw failure;
+    throw failedCall(call, error, endpoint.provider, "chat");
   }
 }
 
@@ -105,11 +101,16 @@ export async function countAttempt(input: AttemptInput & { count: NonNullable<Pr
     call.done();
     return counted;
   } catch (error) {
-    call.done();
-    const failure = asGatewayError(error, input.endpoint.provider, call.signal, "countTokens");
-    call.abort(failure);
-    throw failure;
+    throw failedCall(call, error, input.endpoint.provider, "countTokens");
   }
+}
+
+/** A call's failure as a gateway error, with the call stopped and aborted: its connection is released whatever the plugin did. */
+function failedCall(call: UpstreamCall, error: unknown, provider: string, hook: string): SwitchyardError {
+  call.done();
+  const failure = asGatewayError(error, provider, call.signal, hook);
+  call.abort(failure);
+  return failure;
 }
 
 /**
@@ -206,14 +207,17 @@ function expire(call: UpstreamCall, setting: string, ms: number): void {
 }
 
 /**
- * How long an opening is held for its first content: the default, or, for an endpoint with a
- * `first_token_timeout`, with no deadline of its own, so that a vendor which opens at once and
- * stays silent (its model still thinking, or stuck) moves on to the next candidate as one that
+ * How long an opening is held for its first content. By default OPENING_HOLD_MS, or the keep-alive
+ * silence if shorter: no longer than a client would wait to hear from the gateway. For an endpoint
+ * with a `first_token_timeout`, with no deadline of its own, so that a vendor which opens at once
+ * and stays silent (its model still thinking, or stuck) moves on to the next candidate as one that
  * sends nothing does. The call's first-token timer (or its `timeout`, when that is shorter) ends
  * the hold; a deadline here, due in the same millisecond as that timer, could fire first.
  */
 function openingHoldMs(input: AttemptInput): number {
-  return input.endpoint.firstTokenTimeoutMs === undefined ? (input.openingHoldMs ?? OPENING_HOLD_MS) : Infinity;
+  if (input.endpoint.firstTokenTimeoutMs !== undefined) return Infinity;
+  const keepaliveMs = input.keepaliveMs ?? 0;
+  return keepaliveMs > 0 ? Math.min(OPENING_HOLD_MS, keepaliveMs) : OPENING_HOLD_MS;
 }
 
 /** Whether a batch only opens the stream: its `start`, and nothing a client is told. */

@@ -3,11 +3,11 @@
 // by the gateway when it cannot. Nothing is generated, so nothing is metered or written to the ledger.
 
 import { estimateInputTokens } from "../dispatch/facts.ts";
-import { errors, isSwitchyardError, type SwitchyardError } from "../errors.ts";
+import { isSwitchyardError, type SwitchyardError } from "../errors.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { countAttempt, isClientGone } from "./attempt.ts";
 import { servingCandidates } from "./anthropic-only.ts";
-import { forEndpoint } from "./fallback.ts";
+import { attemptRecord, forEndpoint, noneAvailable } from "./fallback.ts";
 import { authenticate, route, type GatewayDeps, type IncomingChat, type Served } from "./pipeline.ts";
 
 export type CountOutcome =
@@ -33,15 +33,10 @@ export async function countTokens(snapshot: Snapshot, deps: Pick<GatewayDeps, "s
   if (!dispatched.ok) return outcome(dispatched.error);
   served.route = dispatched.route.name;
 
-  const record = (endpoint: string, started: number, error?: SwitchyardError) => {
+  const record = (endpoint: string, started: number, error: SwitchyardError | null = null) => {
     const duration = performance.now() - started;
     upstreamMs += duration;
-    served.attempts.push({
-      endpoint,
-      status: error ? (error.upstreamStatus ?? error.status) : 200,
-      duration_ms: Math.round(duration),
-      error: error ? `${error.code}: ${snapshot.redact(error.message)}` : null,
-    });
+    served.attempts.push(attemptRecord(endpoint, duration, error, snapshot.redact));
   };
   let failure: SwitchyardError | null = null;
   // A prompt only Anthropic can serve is counted by Anthropic, as it would be answered.
@@ -65,5 +60,5 @@ export async function countTokens(snapshot: Snapshot, deps: Pick<GatewayDeps, "s
       failure = error;
     }
   }
-  return outcome(failure ?? errors.noEndpoint("no candidate endpoint is available right now (circuit open or rate limited)"));
+  return outcome(failure ?? noneAvailable());
 }

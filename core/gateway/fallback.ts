@@ -8,7 +8,7 @@ import type { ChatRequest } from "../kit/canonical.ts";
 import type { AttemptRecord } from "../ledger/types.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { servingCandidates } from "./anthropic-only.ts";
-import { attempt, isClientGone, OPENING_HOLD_MS, type AttemptSuccess } from "./attempt.ts";
+import { attempt, isClientGone, type AttemptSuccess } from "./attempt.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { redactValue } from "../redact.ts";
 import type { Cancellation } from "./cancellation.ts";
@@ -33,9 +33,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
   let last: EndpointSpec | null = null;
   const candidates = servingCandidates(input.request, input.candidates);
   if (isSwitchyardError(candidates)) return { ok: false, error: candidates, attempts, upstreamMs, endpoint: null };
-  // A stream's opening is held no longer than the silence after which the client hears a keep-alive.
   const keepaliveMs = input.snapshot.graph.server.keepaliveMs;
-  const openingHoldMs = keepaliveMs > 0 ? Math.min(OPENING_HOLD_MS, keepaliveMs) : OPENING_HOLD_MS;
   for (const endpoint of candidates) {
     if (minContext >= 0 && (endpoint.context ?? 0) <= minContext) continue;
     const provider = input.snapshot.providers.get(endpoint.provider);
@@ -44,24 +42,19 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
     last = endpoint;
     const started = performance.now();
     try {
-      const success = await attempt({ provider, endpoint, request: forEndpoint(input.request, endpoint), client: input.client, openingHoldMs });
+      const success = await attempt({ provider, endpoint, request: forEndpoint(input.request, endpoint), client: input.client, keepaliveMs });
       const elapsed = performance.now() - started;
       upstreamMs += success.ttftMs;
       if (success.kind === "response") {
         input.stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: elapsed });
       }
-      attempts.push({ endpoint: endpoint.id, status: 200, duration_ms: Math.round(elapsed), error: null });
+      attempts.push(attemptRecord(endpoint.id, elapsed, null, input.snapshot.redact));
       return { ok: true, endpoint, success, attempts, upstreamMs, startedAt: started };
     } catch (caught) {
       const error = caught as SwitchyardError;
       const elapsed = performance.now() - started;
       upstreamMs += elapsed;
-      attempts.push({
-        endpoint: endpoint.id,
-        status: error.upstreamStatus ?? error.status,
-        duration_ms: Math.round(elapsed),
-        error: `${error.code}: ${input.snapshot.redact(error.message)}`,
-      });
+      attempts.push(attemptRecord(endpoint.id, elapsed, error, input.snapshot.redact));
       if (isClientGone(error)) {
         input.stats.cancel(endpoint.id);
         return { ok: false, error, attempts, upstreamMs, endpoint };
@@ -76,6 +69,18 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
   return { ok: false, error: exhausted(failures, attempts, input.snapshot), attempts, upstreamMs, endpoint: last };
 }
 
+/** What the ledger keeps of one attempt: its endpoint, status and time, and a failure's error with configured secrets redacted. */
+export function attemptRecord(endpointId: string, elapsedMs: number, error: SwitchyardError | null, redact: (text: string) => string): AttemptRecord {
+  const duration = Math.round(elapsedMs);
+  if (!error) return { endpoint: endpointId, status: 200, duration_ms: duration, error: null };
+  return { endpoint: endpointId, status: error.upstreamStatus ?? error.status, duration_ms: duration, error: `${error.code}: ${redact(error.message)}` };
+}
+
+/** No candidate could be tried: each was skipped for its circuit or its rate limit. */
+export function noneAvailable(attempts?: AttemptRecord[]): SwitchyardError {
+  return errors.noEndpoint("no candidate endpoint is available right now (circuit open or rate limited)", attempts ? { attempts } : undefined);
+}
+
 /** The request as this endpoint receives it: its upstream model id, its output cap. */
 export function forEndpoint(request: ChatRequest, endpoint: EndpointSpec): ChatRequest {
   const cap = endpoint.maxOutput;
@@ -85,7 +90,7 @@ export function forEndpoint(request: ChatRequest, endpoint: EndpointSpec): ChatR
 
 function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snapshot: Snapshot): SwitchyardError {
   if (failures.length === 0) {
-    return errors.noEndpoint("no candidate endpoint is available right now (circuit open or rate limited)", { attempts });
+    return noneAvailable(attempts);
   }
   const last = failures[failures.length - 1]!;
   const summary = `all ${failures.length} candidate endpoint(s) failed; last: ${snapshot.redact(last.message)}`;

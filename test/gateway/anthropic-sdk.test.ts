@@ -4,10 +4,10 @@ import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { vendorSuite } from "./configs.ts";
 import { anthropicError, FAKE_SIGNATURE } from "../fakes/anthropic.ts";
-import { postJson } from "./harness.ts";
+import { anthropicClient, postJson } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
-const client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+const client = anthropicClient(gateway);
 
 describe("Anthropic clients", () => {
   test("a Messages request is served by the OpenAI fake and answered in Anthropic's shape", async () => {

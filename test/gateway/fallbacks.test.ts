@@ -6,7 +6,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { anthropicError, anthropicErrorEvent, startFakeAnthropic } from "../fakes/anthropic.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
-import { attemptsOf, chatBody, generation, openaiClient, postJson, startGateway, type Gateway } from "./harness.ts";
+import { anthropicClient, attemptsOf, chatBody, generation, openaiClient, postJson, startGateway, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -66,7 +66,7 @@ describe("fallbacks", () => {
     const frame = anthropicErrorEvent("overloaded_error", "Overloaded");
     anthropicFake.enqueue({ kind: "fail", reply: { text: "never said" }, afterFrames: 1, frame, frameGapMs: 30 });
     openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback", usage: { input: 4, output: 4 } } });
-    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+    const anthropic = anthropicClient(gateway);
     const { data: stream, response } = await anthropic.messages
       .stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "hello" }] })
       .withResponse();

@@ -4,10 +4,9 @@
 // vendor here opens and falls silent well past it.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import Anthropic from "@anthropic-ai/sdk";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { attemptsOf, generation, openaiClient, readChatStream, startGateway, type Gateway } from "./harness.ts";
+import { anthropicClient, attemptsOf, generation, openaiClient, readChatStream, startGateway, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -71,7 +70,7 @@ describe("first token", () => {
   test("a first token within the first_token_timeout is served, however long the opening came before it", async () => {
     // Past the default hold, well within the endpoint's 600 ms.
     anthropicFake.enqueue({ kind: "pause", reply: { text: "worth the wait", usage: { input: 5, output: 3 } }, afterFrames: 1, until: silence(250) });
-    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+    const anthropic = anthropicClient(gateway);
     const { data: stream, response } = await anthropic.messages
       .stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
       .withResponse();

@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { createKit } from "../../core/kit/kit.ts";
 import { createLogger } from "../../core/log.ts";
@@ -112,4 +113,9 @@ export async function attemptsOf(gateway: { url: string }, response: Response): 
 /** An OpenAI SDK client of the gateway, without the SDK's retries: each test sees the first answer. */
 export function openaiClient(gateway: { url: string }, apiKey = "unused"): OpenAI {
   return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
+}
+
+/** An Anthropic SDK client of the gateway, as openaiClient; `options` adds to its settings (a fetch that watches the bytes). */
+export function anthropicClient(gateway: { url: string }, options: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}): Anthropic {
+  return new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0, ...options });
 }

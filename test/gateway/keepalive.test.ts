@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { vendorConfig } from "./configs.ts";
-import { readChatStream, startGateway } from "./harness.ts";
+import { anthropicClient, readChatStream, startGateway } from "./harness.ts";
 
 const COMMENT = ": keep-alive\n\n";
 const openaiFake = startFakeOpenAI();
@@ -69,7 +69,7 @@ describe("keep-alive comments", () => {
     const { fetch: watch, heard } = watchingFetch();
     // message_start and the text block's start, then silence.
     anthropicFake.enqueue({ kind: "pause", reply: { text: "considered", usage: { input: 7, output: 2 } }, afterFrames: 2, until: heard });
-    const client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0, fetch: watch });
+    const client = anthropicClient(gateway, { fetch: watch });
     const message = await client.messages.stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "think hard" }] }).finalMessage();
     expect(message.content).toEqual([{ type: "text", text: "considered" }] as never);
     expect(message.usage).toMatchObject({ input_tokens: 7, output_tokens: 2 });

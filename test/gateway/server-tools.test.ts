@@ -5,10 +5,10 @@
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { vendorSuite } from "./configs.ts";
-import { generation, postJson } from "./harness.ts";
+import { anthropicClient, generation, postJson } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
-const client = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+const client = anthropicClient(gateway);
 
 const recorded = (await Bun.file(new URL("../fixtures/anthropic/message-web-search.json", import.meta.url)).json()) as {
   content: Record<string, unknown>[];

@@ -1,10 +1,9 @@
 // Streams that go wrong: an upstream that breaks mid-answer, and a client that walks away.
 
 import { describe, expect, test } from "bun:test";
-import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { vendorSuite } from "./configs.ts";
-import { chatBody, generation, openaiClient, postJson } from "./harness.ts";
+import { anthropicClient, chatBody, generation, openaiClient, postJson } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
 const client = openaiClient(gateway);
@@ -65,7 +64,7 @@ describe("streams", () => {
     expect(text).toBe("one read");
     expect(cost).toBeGreaterThan(0);
     anthropicFake.enqueue({ kind: "reply", reply: { text: "also whole", usage: { input: 3, output: 2 } }, inOneRead: true });
-    const messages = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 }).messages.stream({
+    const messages = anthropicClient(gateway).messages.stream({
       model: "claude-sonnet", max_tokens: 64, messages: [{ role: "user", content: "hi" }],
     });
     const final = await messages.finalMessage();
@@ -76,7 +75,7 @@ describe("streams", () => {
   test("a whole stream carries tool calls and crosses dialects like any other", async () => {
     const toolCalls = [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }];
     openaiFake.enqueue({ kind: "reply", reply: { toolCalls, usage: { input: 9, output: 5 } }, inOneRead: true });
-    const messages = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 }).messages.stream({
+    const messages = anthropicClient(gateway).messages.stream({
       model: "gpt-5-mini", max_tokens: 64, messages: [{ role: "user", content: "weather?" }],
       tools: [{ name: "get_weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }],
     });

@@ -7,7 +7,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { decodeUpstreamResponse, encodeUpstreamRequest } from "../../core/wire/responses/index.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { openaiClient, readChatStream, startGateway, type Gateway } from "../gateway/harness.ts";
+import { anthropicClient, openaiClient, readChatStream, startGateway, type Gateway } from "../gateway/harness.ts";
 
 const fake = startFakeOpenAI();
 let gateway: Gateway;
@@ -105,7 +105,7 @@ describe("the Responses API upstream", () => {
     expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 3 });
 
     fake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_2", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
-    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0 });
+    const anthropic = anthropicClient(gateway);
     const final = await anthropic.messages
       .stream({ model: "gpt-5-pro", max_tokens: 100, messages: [{ role: "user", content: "Lima?" }], tools: [{ name: "get_weather", input_schema: { type: "object" } }] })
       .finalMessage();

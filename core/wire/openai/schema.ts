@@ -158,6 +158,8 @@ export const SteeringFields = {
   prompt_cache_retention: nullable(Type.String()),
   safety_identifier: nullable(Type.String()),
 };
+/** Their names. */
+export const STEERING_FIELD_NAMES = Object.keys(SteeringFields);
 
 export const ChatCompletionBody = Type.Object(
   {

@@ -5,18 +5,12 @@
 import { errors } from "../../errors.ts";
 import type { ChatRequest, ContentPart, Message, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { EFFORTS, fileDataSource, imageSource } from "../openai/request.ts";
-import { SteeringFields } from "../openai/schema.ts";
+import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformParameters } from "./freeform.ts";
 import { ownFields } from "../own-fields.ts";
 import type { ItemBody, PartBody, ResponsesBody, ToolBody } from "./schema.ts";
 
 const { invalidField } = errors;
-
-/**
- * The Responses fields Chat Completions has too, under the same names, that steer only OpenAI's
- * service: passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
- */
-const STEERING_FIELDS = Object.keys(SteeringFields);
 
 /**
  * What only a stateful or hosted Responses service could do: refused, the field named, rather
@@ -53,7 +47,9 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
   if (body.user != null) request.user = body.user;
   const effort = body.reasoning?.effort;
   if (effort && EFFORTS.has(effort)) request.reasoning = { effort: effort as NonNullable<ReasoningOptions["effort"]> };
-  let steering = ownFields(body, STEERING_FIELDS);
+  // The fields Chat Completions has too, under the same names, that steer only OpenAI's service:
+  // passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
+  let steering = ownFields(body, STEERING_FIELD_NAMES);
   if (body.text?.verbosity != null) (steering ??= {}).verbosity = body.text.verbosity;
   if (steering) request.openaiFields = steering;
   return request;

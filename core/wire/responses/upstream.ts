@@ -6,6 +6,7 @@ import { documentText, type ChatRequest, type ChatResponse, type ContentPart, ty
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
 import { documentFilename, sourceUrl } from "../openai/request.ts";
+import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformInput, freeformNames, freeformStream } from "./freeform.ts";
 
 type Json = Record<string, unknown>;
@@ -22,8 +23,6 @@ const UNSUPPORTED: [keyof ChatRequest, string][] = [
   ["topK", "top_k"],
 ];
 
-/** OpenAI's own fields that the Responses API takes under the same name at the top of its body. */
-const SHARED_FIELDS = ["metadata", "store", "service_tier", "prompt_cache_key", "prompt_cache_retention", "safety_identifier"];
 /** Chat Completions' own fields the Responses API has none of (`modalities` can only be text by now, which it is). */
 const CHAT_ONLY_FIELDS = ["logit_bias", "top_logprobs", "prediction"];
 
@@ -93,7 +92,8 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   for (const field of CHAT_ONLY_FIELDS) {
     if (own[field] !== undefined) throw noCounterpart(field, request.model);
   }
-  for (const field of SHARED_FIELDS) if (own[field] !== undefined) body[field] = own[field];
+  // OpenAI's own fields that the Responses API takes under the same name at the top of its body.
+  for (const field of STEERING_FIELD_NAMES) if (own[field] !== undefined) body[field] = own[field];
   if (own.verbosity !== undefined) text.verbosity = own.verbosity;
   if (Object.keys(text).length) body.text = text;
   if (request.stream) body.stream = true;

@@ -8,10 +8,12 @@
 
 /** Phrases that by themselves say "this is about programming" (+1 each, distinct). */
 export const STRONG: readonly string[] = [
-  "write (me)? (a|an|the|some)? (_|_ _)? (function*|method*|program*|script*|class*|query*|queries*|regex*|unit test*|code*|snippet*|module*|api*|endpoint*|parser*|dockerfile*|workflow*|one-liner*|struct*|data class*|playbook*|manifest*)",
+  "write (me)? (a|an|the|some)? (_|_ _)? (function*|method*|program*|script*|class*|query*|queries*|regex*|unit test*|code*|snippet*|module*|api*|endpoint*|parser*|dockerfile*|workflow*|one-liner*|struct*|data class*|playbook*|manifest*|generator*|decorator*|iterator*|algorithm*|shader*|scraper*|crawler*|middleware*|plugin*|bot)",
+  "implement (a|an|the)? (_|_ _)? (function*|algorithm*|cache*|stack|heap|trie|parser*|interface*|api*|endpoint*|iterator*)",
   "(in|en|em|mit|con|avec|на) (python|java|javascript|c|go|golang|rust|ruby|kotlin|swift|php|typescript|bash|sql|haskell|elixir|scala|numpy|pandas|code) !(indonesia|island|bali|and bali|and sumatra)",
   // Shapes of programming-task statements, as code benchmarks and interview sites phrase them.
-  "(return|returns) (true|false|none|null)",
+  "(return|returns) (true|false|none|null)", "(let|const|var) (and|vs|versus|or) (let|const|var)",
+  "(integer|integers|int|char|string|strings|boolean|float) (array|arrays)", "array of (integers|strings|ints|characters|objects|numbers)",
   "given (a|an|two|the)? (array*|string*|list of integers*|list of numbers*|list of strings*|binary tree*|linked list*|integer array*|sorted*|grid of*)",
   "(min|max) heap*", "(min|max)-heap*", "(minheap*|maxheap*)", "priority queue*", "trie", "(stack|stacks) and (a)? queue*",
   "lru cache*", "adjacency list*", "dynamic programming*", "memoiz*", "(if statement*|if-statement*|if/else)",
@@ -22,13 +24,24 @@ export const STRONG: readonly string[] = [
   "(javascript|typescript|node.js|nodejs|golang|kotlin|haskell|php|perl|scala|elixir|clojure|sql|mysql|postgres|postgresql|sqlite|mongodb|redis|html|css|react|vue|angular|svelte|next.js|django|flask|fastapi|laravel|pandas|numpy|pytorch|tensorflow|pygame|jquery|junit|pytest|jest|selenium|webpack|vite|eslint)",
   "spring boot",
   "(docker|dockerfile|docker-compose|kubernetes|k8s|terraform|ansible|nginx|systemd|gitlab|git|npm|powershell|sed|awk|grep|chmod|sudo|ssh|crontab|localhost|stdin|stdout|stderr|jvm|jdk|vscode|cli|sdk|graphql|oauth|jwt|cors|websocket|websockets|http|https|tcp|ci/cd|devops|repo|repository|rebase)",
+  // Tools, platforms and libraries whose names have no everyday sense.
+  "(kubectl|minikube|kubeconfig|crashloopbackoff|oomkilled|vercel|netlify|heroku|supabase|firebase|prisma|nestjs|nuxt|expressjs|tailwindcss|jupyter|matplotlib|seaborn|scikit-learn|sklearn|keras|huggingface|langchain|wget|zsh|neovim|emacs|intellij|pycharm|xcode|swiftui|cmake|makefile|gradle|rustc|pnpm|npx|nodemon|gunicorn|uvicorn|rabbitmq|elasticsearch|dynamodb|ec2|cloudformation|vba|arduino|esp32|micropython|dotnet|matlab|verilog|vhdl)",
+  "(github|bitbucket|stackblitz|codepen|replit)", "(environment variable*|env var*|env file*|config file*|status code*|exit code*)",
+  "(discord|telegram|slack|twitch|reddit|whatsapp) (bot|bots)", "(chrome|browser|vscode|firefox) (extension|extensions)", "vs code",
+  "(excel|spreadsheet|sheets|outlook|word) (macro|macros|vba)", "apps script", "(in|on) ci",
+  // Problem statements as programming contests and benchmarks write them.
+  "(sample|example) (input|output)*", "(input|output) format", "time limit exceeded", "(all|the|hidden|failing|edge) test cases", "2d (grid|grids|array|arrays|matrix|list|lists)",
+  // Version control: a commit or a branch as things, not the everyday verbs.
+  "(the|a|my|this|that|each|every|one|last|latest|previous|initial) (last|latest|previous)? (commit|commits)", "(feature|master|develop|remote|git|upstream) (branch|branches)",
+  "(squash|squashing|cherry-pick|revert|reverting|amend|amending|stash|stashing) (my|the|these|those|all|a|an|last)? (_|_ _)? (commit|commits)", "(force push*|force-push*|detached head)",
+  "(login|log-in|sign-in|signin|signup|sign-up|registration|checkout) (form|forms|page|pages|screen|screens|flow|endpoint|modal|component)",
   "(helm chart|github actions|pip install|brew install|apt install|apt-get install|bash script|bash one-liner|shell script|cron job|cron expression|pull request|merge conflict)",
   "(regex|regexes|regular expression|regular expressions|api|apis|rest api|json|yaml|xml|endpoint|endpoints|webhook|webhooks|backend|frontend|front-end|back-end|microservice|microservices|codebase|source code|snippet|refactor*|compiler)",
   "(compile|compilation) (error|errors)", "(syntax|runtime) error",
-  "(segfault|nullptr|mutex|race condition|recursion|recursive|recursively|linked list|binary tree|binary search|hashmap|hash map|hashtable|hash table|hashset|hash set|big-o|big o|bigo|time complexity|leetcode|data structure|data structures|boolean)",
+  "(segfault|nullptr|mutex|race condition|recursion|recursive|recursively|linked list*|binary tree*|binary search*|hashmap*|hash map*|hashtable*|hash table*|hashset*|hash set*|big-o|big o|bigo|time complexity|space complexity|leetcode|data structure*|boolean)",
   "(static method|abstract class|constructor|polymorphism|dependency injection|namespace|async|async/await|iterator|lambda|unit test|unit tests|unit-test|unit-tests|stack overflow|memory leak|garbage collect*|thread-safe|multithread*)",
   "(stack trace|stacktrace|traceback|backtrace|unicode|utf8|utf-8|orm|virtualenv|venv|conda|programming|programmer|coding|web app|web apps|webapp|webapps|single page app|usestate|useeffect)",
-  "(my|our) (web|mobile|ios|android|react|flask|node|django)? (app|site|website|web page|webpage|page|api|server|backend|frontend|game|dashboard|endpoint|service|bot|extension|plugin|code|program|script|repo|database|form|build|query|migration|migrations|nightly job|nightly import|ci|cron|container|deploy|deployment|component|schema) !(of my|of our|of the|about my|about our|about the|for my|for our|for the)",
+  "(my|our) (web|mobile|ios|android|react|flask|node|django|next|nextjs|vue|rails|expo|electron|flutter|shopify|wordpress|unity)? (app|site|website|web page|webpage|page|api|server|backend|frontend|game|dashboard|endpoint|service|bot|extension|plugin|code|program|script|repo|database|form|build|query|migration|migrations|nightly job|nightly import|ci|cron|container|deploy|deployment|component|schema) !(of my|of our|of the|about my|about our|about the|for my|for our|for the)",
   "(escribe|escreva|écris|écrire|schreibe|schreib|напиши|написать) (una|un|um|une|eine|ein|einen)? (función+|funcion+|função+|fonction+|funktion+|функци+|script+|programa+|programme+|programm+|consulta+|requête+|abfrage+)",
   "(base de datos|banco de dados|base de données|datenbank+|база данных|базы данных|базу данных|consulta sql|requête sql|sql-запрос|liste chaînée|chaîne de caractères|falha de segmentação|endlosschleife+|unit-test|связн+ спис+|массив+|переменн+|página web|page web|webseite+)",
 ];
@@ -68,11 +81,14 @@ export const NEGATIVE: readonly string[] = [
   "(student|students|teacher|teachers|field trip|yoga|pottery|middle class|bake sale|homework|school|daughter|daughters|sons|son's|toddler|tantrum|tantrums)",
   "(snake|snakes|reptile|reptiles|ball python|burmese|reticulated|pythons|monty python|insect|insects|beetle|beetles|basil|tomatoes|garden*)",
   "(pesticide|pesticides|plant|plants|stomach bug|rabbit|rabbits|cat|cats|dog|dogs|pet|pets)",
-  "compile (a|the|my|our|these|all)", "compil* (a list|the key points|notes|recipe|recipes|a cookbook)", "cookbook",
+  "compile (a|the|my|our|these|all)", "compil* (evidence|information|research|sources|references|receipts|documents|statistics|quotes|photos|testimonials)", "compil* (a list|the key points|notes|recipe|recipes|a cookbook)", "cookbook",
   "(relationship|mother|sister|boyfriend|girlfriend|marriage|prenuptial|morning routine|sleep schedule|attitude)",
   "(table setting|formal dinner|restaurant|book table|book a table|book club|book fair|novel|novels|gerund|grammar|napoleonic|da vinci)",
   "(dress code|black tie|emmy|emmys|tv program|program director|board game|periodic table|guitar|necklace|furniture|living room)",
   "(derivative|integral|solve for|equation|equations|probability|parabola|vertex|eigenvalue|eigenvalues|domain and range|inverse function|prove that)",
+  "(linear algebra|vector space*|calculus|lemma|irrational|differentiable|injective|surjective|bijective)",
+  // Word problems: how many things a person in the story has or does.
+  "how (many|much) (_|_ _|_ _ _)? (does|did|do|will|would|can) (he|she|they|it|each)", "altogether",
   "(the|a|an)? function of (the|a|an|chlorophyll)", "function of _ cells",
   "(hígado+|riñones+|rins+|fígado+|globules+|schilddrüse+|immunsystem+|печени+|indonésie+|indonesia+|giftig+|afrika+)",
 ];

@@ -17,6 +17,8 @@ const tag = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?>/y;
 const indexAssign = /(?:\[\w*\])+\s*=[^=]/y;
 const bigO = /\((?:n(?: log n|\^2|²)?|1)\)/iy;
 const signatureEnd = /\)\s*(?:->\s*[\w\[\], ]+)?:\s*$/;
+/** The longest `code span` counted as code; a stray backtick rarely closes this soon on the same line. */
+const INLINE_CODE_MAX = 120;
 
 
 /** What the characters of a word were: capitals, small letters, underscores, letters beyond ASCII. */
@@ -231,6 +233,7 @@ export class Scan {
     if (code === 96) {
       while (text.charCodeAt(i + length) === 96) length++;
       if (length >= 3) this.fence = true;
+      else if (length === 1 && this.isInlineCode(i)) this.codeTokens++;
     } else if (code === 36) {
       const kind = CLASS[next];
       if (kind === LOWER || kind === UPPER || kind === UNDER || next === 123 || next === 40) this.codeTokens++;
@@ -251,6 +254,15 @@ export class Scan {
   private tryAt(pattern: RegExp, at: number): void {
     pattern.lastIndex = at;
     if (pattern.test(this.text)) this.codeTokens++;
+  }
+
+  /** A Markdown code span opened at `i`: its closing backtick on the same line, something between. */
+  private isInlineCode(i: number): boolean {
+    const text = this.text;
+    const close = text.indexOf("`", i + 1);
+    if (close <= i + 1 || close - i > INLINE_CODE_MAX) return false;
+    const newline = text.indexOf("\n", i + 1);
+    return newline < 0 || newline > close;
   }
 
   /** `-x`/`--name` after whitespace: a command-line flag. */

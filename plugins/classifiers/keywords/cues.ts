@@ -10,7 +10,7 @@
 export const STRONG: readonly string[] = [
   "write (me)? (a|an|the|some)? (_|_ _)? (function*|method*|program*|script*|class*|query*|queries*|regex*|unit test*|code*|snippet*|module*|api*|endpoint*|parser*|dockerfile*|workflow*|one-liner*|struct*|data class*|playbook*|manifest*|generator*|decorator*|iterator*|algorithm*|shader*|scraper*|crawler*|middleware*|plugin*|bot)",
   "implement (a|an|the)? (_|_ _)? (function*|algorithm*|cache*|stack|heap|trie|parser*|interface*|api*|endpoint*|iterator*)",
-  "(in|en|em|mit|con|avec|на) (python|java|javascript|c|go|golang|rust|ruby|kotlin|swift|php|typescript|bash|sql|haskell|elixir|scala|numpy|pandas|code) !(indonesia|island|bali|and bali|and sumatra)",
+  "(in|en|em|mit|con|avec|на|в) (python|java|javascript|c|go|golang|rust|ruby|kotlin|swift|php|typescript|bash|sql|haskell|elixir|scala|numpy|pandas|code) !(indonesia|island|bali|and bali|and sumatra)",
   // Shapes of programming-task statements, as code benchmarks and interview sites phrase them.
   "(return|returns) (true|false|none|null)", "(let|const|var) (and|vs|versus|or) (let|const|var)",
   "(integer|integers|int|char|string|strings|boolean|float) (array|arrays)", "array of (integers|strings|ints|characters|objects|numbers)",

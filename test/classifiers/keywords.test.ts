@@ -170,6 +170,22 @@ describe("keywords classifier word tables", () => {
     expect(await (await createIntent()).classify(userRequest("用Python写一个函数，计算列表的平均值"), signal)).toBe("coding");
   });
 
+  test("a Markdown code span counts as code; a backtick left open or closed on another line does not", async () => {
+    const intent = await createIntent();
+    // One operator alone is too little to call a question code; with the span it is enough.
+    expect(await intent.classify(userRequest("Why does `[] == ![]` evaluate to true?"), signal)).toBe("coding");
+    expect(await intent.classify(userRequest("Why does [] == ![] evaluate to true?"), signal)).toBe("other");
+    expect(await intent.classify(userRequest("Why does `[] == ![] evaluate\nto true?`"), signal)).toBe("other");
+    expect(await intent.classify(userRequest("Why does `[] == ![] evaluate to true?"), signal)).toBe("other");
+  });
+
+  test("a word problem's quantities are not a bug report", async () => {
+    const intent = await createIntent();
+    const problem = "James writes a 3-page letter to 2 different friends twice a week. How many pages does he write a year?";
+    expect(await intent.classify(userRequest(problem), signal)).toBe("other");
+    expect(await intent.classify(userRequest("The export writes every page twice and the report never finishes"), signal)).toBe("coding");
+  });
+
   test("a stack trace in the middle of a long turn, outside the prose window, is found", async () => {
     const prose = "The committee reviewed the budget and the calendar for spring. ".repeat(50);
     const trace = "\nTraceback (most recent call last):\n  File \"report.py\", line 12, in main\nKeyError: 'total'\n";

@@ -16,7 +16,9 @@ export const STRONG: readonly string[] = [
   "(integer|integers|int|char|string|strings|boolean|float) (array|arrays)", "array of (integers|strings|ints|characters|objects|numbers)",
   "given (a|an|two|the)? (array*|string*|list of integers*|list of numbers*|list of strings*|binary tree*|linked list*|integer array*|sorted*|grid of*)",
   "(min|max) heap*", "(min|max)-heap*", "(minheap*|maxheap*)", "priority queue*", "trie", "(stack|stacks) and (a)? queue*",
-  "lru cache*", "adjacency list*", "dynamic programming*", "memoiz*", "(if statement*|if-statement*|if/else)",
+  "lru cache*", "adjacency list*", "dynamic programming*", "(substring*|subarray*|palindromic)",
+  "(dijkstra*|bellman-ford|floyd-warshall|kruskal*|breadth-first|depth-first|bfs|dfs|topological sort*|union-find|backtracking|sliding window|two pointers|bitwise|bit manipulation)",
+  "using (a|one|two)? (stack|stacks|queue|queues|heap|heaps|hash map|hashmap|linked list)", "memoiz*", "(if statement*|if-statement*|if/else)",
   "switch statement*", "(for|while) loop*", "(for|while)-loop*", "(process|processes) (and|vs|versus) (a)? thread*",
   "(div|flexbox*|sortable*|paginat*|debounc*)", "infinite scroll*", "(lazy load*|lazy-load*|lazyload*)",
   "(ci|ci/cd) (pipeline|pipelines|job|jobs|build|builds|step|steps|run|runs|config|configs|workflow|workflows)",
@@ -26,7 +28,7 @@ export const STRONG: readonly string[] = [
   "(docker|dockerfile|docker-compose|kubernetes|k8s|terraform|ansible|nginx|systemd|gitlab|git|npm|powershell|sed|awk|grep|chmod|sudo|ssh|crontab|localhost|stdin|stdout|stderr|jvm|jdk|vscode|cli|sdk|graphql|oauth|jwt|cors|websocket|websockets|http|https|tcp|ci/cd|devops|repo|repository|rebase)",
   // Tools, platforms and libraries whose names have no everyday sense.
   "(kubectl|minikube|kubeconfig|crashloopbackoff|oomkilled|vercel|netlify|heroku|supabase|firebase|prisma|nestjs|nuxt|expressjs|tailwindcss|jupyter|matplotlib|seaborn|scikit-learn|sklearn|keras|huggingface|langchain|wget|zsh|neovim|emacs|intellij|pycharm|xcode|swiftui|cmake|makefile|gradle|rustc|pnpm|npx|nodemon|gunicorn|uvicorn|rabbitmq|elasticsearch|dynamodb|ec2|cloudformation|vba|arduino|esp32|micropython|dotnet|matlab|verilog|vhdl)",
-  "(github|bitbucket|stackblitz|codepen|replit)", "(environment variable*|env var*|env file*|config file*|status code*|exit code*)",
+  "(github|bitbucket|stackblitz|codepen|replit)", "(environment variable*|env var*|env file*|config file*|status code*|exit code*|rate limit*|rate-limit*)",
   "(discord|telegram|slack|twitch|reddit|whatsapp) (bot|bots)", "(chrome|browser|vscode|firefox) (extension|extensions)", "vs code",
   "(excel|spreadsheet|sheets|outlook|word) (macro|macros|vba)", "apps script", "(in|on) ci",
   // Problem statements as programming contests and benchmarks write them.
@@ -61,6 +63,7 @@ export const WEAK: readonly string[] = [
   "(object|objects|script|scripts|program|programs|memory|thread|threads|shell|ruby|swift|rust|go|debug*|code|server|servers)",
   "(query|queries|array|arrays|string|strings|integer|integers|variable|variables|algorithm|algorithms|tree|trees|graph|graphs)",
   "(node|nodes|deploy*|cache*|token|tokens|session|sessions|cookie|cookies|implement*|interface|interfaces|exception|exceptions)",
+  "(subsequence|subsequences|password|passwords|hash|hashing|dropdown|dropdowns)",
   "(import*|generator|generators|callback|callbacks|closure|closures|promise|promises|parameter|parameters|argument|arguments)",
   "(index|indexes|schema|schemas|migration|migrations|commit|commits|branch|branches|merge|pipeline|pipelines|container|containers)",
   "(bash|express|yarn|rails|dns|encoding|concurren*|deadlock|dataframe|csv|palindrome|palindromes|anagram|anagrams|fibonacci|render*)",
@@ -108,7 +111,7 @@ export const SYMPTOMS: readonly string[] = [
   "(log|logs) (me|users|them) out", "(hang|hangs|time out|times out|timeout|weird characters|sideways|fall through|falls through)",
   "(survive|spam|securely|even though|longer every|first few requests|washed out)",
   "how (do|can|should) (i|we) (let|stop|store|handle|prevent|cut|make)", "(show|shows) (the)? (wrong|yesterday)",
-  "(work|works) (for|on|in|locally)",
+  "(work|works) (for|on|in|locally)", "(close|closes|reset|resets|reload|reloads|refresh|refreshes) (as soon as|whenever|every time|immediately)",
 ];
 
 /** Words after which a stack trace may follow: only then are the trace shapes below looked for. */

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { isSwitchyardError } from "../../core/errors.ts";
 import type { ChatRequest } from "../../core/kit/index.ts";
+import { Scan } from "../../plugins/classifiers/keywords/scanner.ts";
 import { createIntent, evaluate, formatEvaluation, loadPrompts, userRequest } from "./intent-corpus.ts";
 
 const signal = new AbortController().signal;
@@ -177,6 +178,14 @@ describe("keywords classifier word tables", () => {
     expect(await intent.classify(userRequest("Why does [] == ![] evaluate to true?"), signal)).toBe("other");
     expect(await intent.classify(userRequest("Why does `[] == ![] evaluate\nto true?`"), signal)).toBe("other");
     expect(await intent.classify(userRequest("Why does `[] == ![] evaluate to true?"), signal)).toBe("other");
+  });
+
+  test("code spans are paired: a span's closing backtick opens none", () => {
+    const scan = new Scan();
+    scan.run("Compare `map` with `filter` here");
+    expect(scan.codeTokens).toBe(2);
+    scan.run("` a".repeat(5_000));
+    expect(scan.codeTokens).toBe(2_500);
   });
 
   test("a word problem's quantities are not a bug report", async () => {

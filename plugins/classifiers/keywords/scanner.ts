@@ -54,6 +54,8 @@ export class Scan {
   private lineFirst = 0;
   private lineLast = 0;
   private selectEnd = -1;
+  /** Where the code span being read closes: that backtick ends a span, it does not open one. */
+  private spanClose = -1;
 
   run(text: string): void {
     this.reset(text);
@@ -82,7 +84,7 @@ export class Scan {
     this.traceTrigger = false;
     this.strong.length = this.weak.length = this.negative.length = this.cjkRuns.length = 0;
     this.lineStart = this.lineNonSpace = 0;
-    this.selectEnd = -1;
+    this.selectEnd = this.spanClose = -1;
   }
 
   private see(first: number, last: number, count: number): void {
@@ -233,7 +235,10 @@ export class Scan {
     if (code === 96) {
       while (text.charCodeAt(i + length) === 96) length++;
       if (length >= 3) this.fence = true;
-      else if (length === 1 && this.isInlineCode(i)) this.codeTokens++;
+      else if (length === 1 && i !== this.spanClose) {
+        this.spanClose = this.inlineCodeEnd(i);
+        if (this.spanClose >= 0) this.codeTokens++;
+      }
     } else if (code === 36) {
       const kind = CLASS[next];
       if (kind === LOWER || kind === UPPER || kind === UNDER || next === 123 || next === 40) this.codeTokens++;
@@ -256,13 +261,19 @@ export class Scan {
     if (pattern.test(this.text)) this.codeTokens++;
   }
 
-  /** A Markdown code span opened at `i`: its closing backtick on the same line, something between. */
-  private isInlineCode(i: number): boolean {
+  /**
+   * Where the Markdown code span opened at `i` closes: a backtick on the same line, something
+   * between, within INLINE_CODE_MAX; -1 if none. Looks no further, so a long line costs no more.
+   */
+  private inlineCodeEnd(i: number): number {
     const text = this.text;
-    const close = text.indexOf("`", i + 1);
-    if (close <= i + 1 || close - i > INLINE_CODE_MAX) return false;
-    const newline = text.indexOf("\n", i + 1);
-    return newline < 0 || newline > close;
+    const last = Math.min(text.length, i + INLINE_CODE_MAX + 1);
+    for (let j = i + 1; j < last; j++) {
+      const code = text.charCodeAt(j);
+      if (code === 96) return j > i + 1 ? j : -1;
+      if (code === 10 || code === 13) return -1;
+    }
+    return -1;
   }
 
   /** `-x`/`--name` after whitespace: a command-line flag. */

@@ -32,7 +32,11 @@ export const STRONG: readonly string[] = [
   "(discord|telegram|slack|twitch|reddit|whatsapp) (bot|bots)", "(chrome|browser|vscode|firefox) (extension|extensions)", "vs code",
   "(excel|spreadsheet|sheets|outlook|word) (macro|macros|vba)", "apps script", "(in|on) ci",
   // Problem statements as programming contests and benchmarks write them.
-  "(sample|example) (input|output)*", "(input|output) format", "time limit exceeded", "(all|the|hidden|failing|edge) test cases", "2d (grid|grids|array|arrays|matrix|list|lists)",
+  "(return|returns|print|prints|output|outputs) (the|an|a)? (_)? (number|length|sum|minimum|maximum|index|indices|count|kth|k-th) of",
+  "return all possible", "(print|output) (yes|no|-1|a single integer|one integer|the answer)",
+  "(the|each) (first|second|next|only|third|last) line (of input|of the input)? contains", "reverse polish notation",
+  "(each|every|hidden|failing|edge|sample) test (case|cases)", "(kth|k-th) (largest|smallest|element|most)", "(sorted|unsorted|rotated) (array|arrays|list|lists)",
+  "(sample|example) (input|output)*", "(input|output) format", "time limit exceeded", "2d (grid|grids|array|arrays|matrix|list|lists)",
   // Version control: a commit or a branch as things, not the everyday verbs.
   "(the|a|my|this|that|each|every|one|last|latest|previous|initial) (last|latest|previous)? (commit|commits)", "(feature|master|develop|remote|git|upstream) (branch|branches)",
   "(squash|squashing|cherry-pick|revert|reverting|amend|amending|stash|stashing) (my|the|these|those|all|a|an|last)? (_|_ _)? (commit|commits)", "(force push*|force-push*|detached head)",

@@ -40,10 +40,18 @@ describe("intent accuracy with the shipped settings", () => {
     expect(result.recall).toBeGreaterThanOrEqual(0.93);
   });
 
-  test("the held-out prompts, never tuned on, stay above 0.93 accuracy", async () => {
+  // Held-out sets are scored, never tuned on: a cue written after seeing one of their misses ends
+  // the set's use as a measure (two prompts of the first set moved so), and a new set is written.
+  test("the first held-out prompts stay above 0.93 accuracy", async () => {
     const result = await evaluate(await createIntent(), await loadPrompts("intent-holdout.jsonl"));
     console.log(formatEvaluation("intent-holdout.jsonl", result));
     expect(result.accuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  test("the second held-out prompts, in the mix DESIGN.md names, meet the 0.95 goal", async () => {
+    const result = await evaluate(await createIntent(), await loadPrompts("intent-holdout-2.jsonl"));
+    console.log(formatEvaluation("intent-holdout-2.jsonl", result));
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   test("the corpus has at least 400 prompts and 30 of each hard kind", async () => {

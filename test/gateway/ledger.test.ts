@@ -108,6 +108,10 @@ for (const storage of storages) {
         expect(statuses).toEqual([200, 200, 200, 429]);
         // Three a minute: the next token comes in 20 s.
         expect(retryAfter).toBe("20");
+        // Counting a prompt's tokens (Claude Code does it every turn) generates nothing, and the
+        // spent limit does not refuse it: Anthropic, too, limits counting apart from messages.
+        const count = { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] };
+        expect((await postJson(`${gateway.url}/v1/messages/count_tokens`, count, { "x-api-key": key })).status).toBe(200);
         expect(fake.requests.length - before).toBe(3);
         const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { rate_limit: unknown } };
         expect(keyInfo.data.rate_limit).toEqual({ requests: 3, interval: "1m" });

@@ -3,7 +3,7 @@
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors } from "../errors.ts";
-import { EFFORT_THINKING_TOKENS, type ChatRequest, type Usage } from "../kit/canonical.ts";
+import { thinkingTokens, type ChatRequest, type Usage } from "../kit/canonical.ts";
 import type { FeeInstance, Principal } from "../kit/plugin.ts";
 import { usageCost } from "../money.ts";
 import { isWebSearch } from "./anthropic-only.ts";
@@ -55,7 +55,7 @@ export function maximumCharge(
 ): number {
   const webSearches = searchesToHold(request);
   // Uncapped, a vendor that thinks writes its thinking beside the default room for the answer.
-  const uncapped = DEFAULT_MAX_OUTPUT + thinkingToHold(request);
+  const uncapped = DEFAULT_MAX_OUTPUT + (thinkingTokens(request.reasoning) ?? 0);
   let most = 0;
   for (const endpoint of candidates) {
     const output = request.maxTokens ?? endpoint.maxOutput ?? uncapped;
@@ -67,12 +67,6 @@ export function maximumCharge(
 
 /** Output cap assumed for reservations when neither the request nor the endpoint sets one. */
 const DEFAULT_MAX_OUTPUT = 8192;
-
-/** The thinking an uncapped request asks for: its budget, or the largest its effort means to any vendor. */
-function thinkingToHold(request: Pick<ChatRequest, "reasoning">): number {
-  const reasoning = request.reasoning;
-  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING_TOKENS[reasoning.effort] : 0);
-}
 
 /** Searches assumed for reservations when a web search tool sets no `max_uses`: the charge itself counts what was made. */
 const DEFAULT_MAX_SEARCHES = 10;

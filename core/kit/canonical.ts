@@ -116,6 +116,11 @@ export interface ReasoningOptions {
  */
 export const EFFORT_THINKING_TOKENS = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
 
+/** The thinking a request asks for, in tokens: its own budget, or its effort's; undefined when it asks for none. */
+export function thinkingTokens(reasoning: ReasoningOptions | undefined): number | undefined {
+  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING_TOKENS[reasoning.effort] : undefined);
+}
+
 /**
  * The body the client sent, kept beside the canonical request under a symbol key (copied with the
  * request, never serialised with it). A provider that speaks the same dialect may forward `text`

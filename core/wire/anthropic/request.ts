@@ -2,13 +2,12 @@
 
 import { errors } from "../../errors.ts";
 import {
-  EFFORT_THINKING_TOKENS,
+  thinkingTokens,
   type CacheControl,
   type ChatRequest,
   type ContentPart,
   type DocumentSource,
   type Message,
-  type ReasoningOptions,
   type ToolCall,
   type ToolChoice,
   type ToolDefinition,
@@ -340,11 +339,6 @@ function continuesUnsignedToolLoop(messages: Message[]): boolean {
   return false;
 }
 
-/** The thinking budget the request asks for: its own, or its effort's. */
-function wantedBudget(reasoning: ReasoningOptions | undefined): number | undefined {
-  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING_TOKENS[reasoning.effort] : undefined);
-}
-
 /** The budget counts against max_tokens and must stay below it; too small a room means no thinking. */
 function fittedBudget(wanted: number, maxTokens: number): number | undefined {
   const budget = Math.min(wanted, maxTokens - 1);
@@ -380,7 +374,7 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
     else messages.push(turn);
   }
   // The tool loop is looked into only when thinking is asked for: nearly no request asks.
-  const asked = wantedBudget(request.reasoning);
+  const asked = thinkingTokens(request.reasoning);
   const wanted = asked === undefined || continuesUnsignedToolLoop(request.messages) ? undefined : asked;
   // A client that set no cap (an OpenAI client asking for an effort) leaves the answer the default
   // room beside the thinking, rather than the one token a budget of the default cap would leave.

@@ -8,6 +8,7 @@ import { readVendorError } from "../openai/error.ts";
 import { documentFilename, sourceUrl } from "../openai/request.ts";
 import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformInput, freeformNames, freeformStream } from "./freeform.ts";
+import { encryptedReasoningItem } from "./response.ts";
 
 type Json = Record<string, unknown>;
 
@@ -45,7 +46,7 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
       case "assistant": {
         // OpenAI's encrypted reasoning goes back before the turn's text and calls, as it came.
         for (const block of message.reasoningBlocks ?? []) {
-          if (block.type === "openai") input.push({ type: "reasoning", id: block.id, summary: [], encrypted_content: block.encrypted });
+          if (block.type === "openai") input.push(encryptedReasoningItem(block));
         }
         const text = message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
         if (text) input.push({ role: "assistant", content: [{ type: "output_text", text }] });

@@ -1,5 +1,6 @@
 // The HTTP surface: every route of DESIGN.md's contract, under /v1 and /api/v1 alike.
 
+import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { RoutingGraph } from "../config/graph.ts";
 import { errors } from "../errors.ts";
@@ -9,15 +10,18 @@ import { accountRoutes } from "./account.ts";
 import { anthropicDialect, openaiDialect, responsesDialect } from "./dialects.ts";
 import { errorResponse, plainHeaders, toGatewayError } from "./http.ts";
 import { handleCountTokens } from "./count-tokens.ts";
-import { handleChat, type Dialect } from "./ingress.ts";
+import { IDLE_TIMEOUT_S, IdleTimeout } from "./idle.ts";
+import { handleChat, type ChatContext, type Dialect } from "./ingress.ts";
 import { Metrics } from "./metrics.ts";
 import { modelEntry, modelList } from "./models.ts";
 
 const API_PREFIXES = ["/v1", "/api/v1"] as const;
 
-export function createApp(runtime: Runtime) {
-  const metrics = new Metrics();
-  const chat = (dialect: Dialect) => (request: Request) => handleChat(dialect, request, runtime, metrics);
+/** `idleTimeoutS` is the server's idle timeout, which a chat request lifts while its answer is pending (idle.ts). */
+export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
+  const context: ChatContext = { runtime, metrics: new Metrics(), idle: new IdleTimeout(idleTimeoutS) };
+  const { metrics } = context;
+  const chat = (dialect: Dialect) => (request: Request, server?: Server<unknown>) => handleChat(dialect, request, context, server);
   const openaiChat = chat(openaiDialect);
   const anthropicChat = chat(anthropicDialect);
   const responsesChat = chat(responsesDialect);
@@ -26,7 +30,7 @@ export function createApp(runtime: Runtime) {
   // without the framework's per-request context and response mapping, which cost 2–5% of a small
   // chat's CPU under load (bench/ab.ts: 0.953–0.977 over four runs). The framework's own routes
   // below serve the same handlers to `app.handle`.
-  const direct: Record<string, { POST: (request: Request) => Promise<Response> }> = {};
+  const direct: Record<string, { POST: (request: Request, server?: Server<unknown>) => Promise<Response> }> = {};
   for (const prefix of API_PREFIXES) {
     direct[`${prefix}/chat/completions`] = { POST: openaiChat };
     direct[`${prefix}/responses`] = { POST: responsesChat };
@@ -35,9 +39,9 @@ export function createApp(runtime: Runtime) {
   }
   const api = (prefix: string) =>
     new Elysia({ prefix })
-      .post("/chat/completions", ({ request }) => openaiChat(request))
-      .post("/responses", ({ request }) => responsesChat(request))
-      .post("/messages", ({ request }) => anthropicChat(request))
+      .post("/chat/completions", ({ request, server }) => openaiChat(request, server ?? undefined))
+      .post("/responses", ({ request, server }) => responsesChat(request, server ?? undefined))
+      .post("/messages", ({ request, server }) => anthropicChat(request, server ?? undefined))
       .post("/messages/count_tokens", ({ request }) => countTokens(request))
       .get("/models", () => Response.json(modelList(runtime.snapshot.graph), { headers: plainHeaders() }))
       .get("/models/*", ({ params, request }) => modelResponse(runtime.snapshot.graph, params["*"], request.headers))

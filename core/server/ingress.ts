@@ -1,6 +1,7 @@
 // The chat endpoints of every dialect: decode the client's body into the canonical request, run
 // the gateway pipeline, and encode its outcome back as JSON or SSE in the client's own format.
 
+import type { Server } from "bun";
 import type { ProviderPreferences } from "../dispatch/index.ts";
 import type { SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
@@ -11,6 +12,7 @@ import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
+import type { IdleTimeout } from "./idle.ts";
 import type { Metrics } from "./metrics.ts";
 import { sseBody, wholeSseText, withStreamHeaders, type StreamedRequest } from "./sse-body.ts";
 
@@ -38,7 +40,16 @@ export interface Dialect {
   streamEncoder(info: { id: string; model: string; created: number; includeUsage: boolean; request: ChatRequest }): StreamEncoder;
 }
 
-export async function handleChat(dialect: Dialect, request: Request, runtime: Runtime, metrics: Metrics): Promise<Response> {
+/** What every chat request is served with, made once per app. */
+export interface ChatContext {
+  runtime: Runtime;
+  metrics: Metrics;
+  idle: IdleTimeout;
+}
+
+/** `server` is the one the request came to (none when the app handles a request in process). */
+export async function handleChat(dialect: Dialect, request: Request, context: ChatContext, server?: Server<unknown>): Promise<Response> {
+  const { runtime, metrics, idle } = context;
   const arrivedAt = performance.now();
   const id = newRequestId();
   let decoded: Decoded;
@@ -49,6 +60,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   }
+  idle.lift(server, request);
   const inFlight = new InFlight(request, runtime);
   let streaming = false;
   try {
@@ -79,6 +91,7 @@ export async function handleChat(dialect: Dialect, request: Request, runtime: Ru
   } catch (error) {
     return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
   } finally {
+    idle.restore(server, request);
     // A stream releases when its body ends.
     if (!streaming) inFlight.release();
   }

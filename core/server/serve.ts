@@ -5,6 +5,7 @@ import type { Logger } from "../log.ts";
 import { Runtime, type RuntimeOptions } from "../runtime/runtime.ts";
 import { watchConfig } from "../runtime/watch.ts";
 import { createApp } from "./app.ts";
+import { IDLE_TIMEOUT_S } from "./idle.ts";
 import { trimMemory } from "./memory.ts";
 
 /** Above this resident size the server asks the engine for full collections (see memory.ts). */
@@ -16,6 +17,8 @@ export interface ServeOptions extends RuntimeOptions {
   port?: number;
   host?: string;
   watch?: boolean;
+  /** The server's idle timeout in seconds (idle.ts; Bun's most unless a test wants it short). */
+  idleTimeoutS?: number;
   /** Install SIGHUP/SIGTERM/SIGINT handlers (off in tests that run several servers). */
   signals?: boolean;
 }
@@ -31,7 +34,8 @@ export interface RunningServer {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const runtime = await Runtime.start(options);
   options.log.setRedactor((text) => runtime.snapshot.redact(text));
-  const app = createApp(runtime);
+  const idleTimeoutS = options.idleTimeoutS ?? IDLE_TIMEOUT_S;
+  const app = createApp(runtime, idleTimeoutS);
   const { host, port, bodyLimit } = runtime.snapshot.graph.server;
   // Elysia's listen hands each route to Bun's native router with its compiled handler.
   app.listen({
@@ -39,7 +43,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     port: options.port ?? port,
     // Bun refuses bodies past this with an empty 413; ours (with an error body) must come first.
     maxRequestBodySize: bodyLimit + 1024 * 1024,
-    idleTimeout: 255,
+    idleTimeout: idleTimeoutS,
     development: false,
     // Two gateways on one port is a mistake to report, not a load-balancing setup to allow.
     reusePort: false,

@@ -23,6 +23,8 @@ export interface GatewayOptions {
   storage?: string;
   watch?: boolean;
   stats?: StatsOptions;
+  /** The server's idle timeout in seconds (Bun's most, 255, by default). */
+  idleTimeoutS?: number;
   /** Files to write beside the config before the gateway starts, as for `writeConfigDir`. */
   files?: Record<string, string>;
 }
@@ -54,6 +56,7 @@ export async function startGateway(config: string, options: GatewayOptions = {})
     port: 0,
     watch: options.watch ?? false,
     stats: options.stats,
+    idleTimeoutS: options.idleTimeoutS,
     signals: false,
   });
   return {

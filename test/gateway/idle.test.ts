@@ -20,10 +20,13 @@ const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
 const config = vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }).replaceAll("timeout: 2s", "timeout: 30s");
 const gateway = await startGateway(config, { idleTimeoutS: 1 });
+// The tests run at once; the quick answer has a vendor of its own, so no test takes another's answer.
+const quickFake = startFakeOpenAI();
+const quickGateway = await startGateway(vendorConfig({ openai: quickFake.url, anthropic: quickFake.url }), { idleTimeoutS: 1 });
 afterAll(async () => {
   await gateway.close();
-  await openaiFake.close();
-  await anthropicFake.close();
+  await quickGateway.close();
+  for (const fake of [openaiFake, anthropicFake, quickFake]) await fake.close();
 });
 
 describe("the server's idle timeout", () => {
@@ -60,7 +63,7 @@ describe("the server's idle timeout", () => {
       const closed = Promise.withResolvers<void>();
       const answered = Promise.withResolvers<void>();
       let heard = "";
-      const { port } = new URL(gateway.url);
+      const { port } = new URL(quickGateway.url);
       const socket = await Bun.connect({
         hostname: "127.0.0.1",
         port: Number(port),
@@ -73,7 +76,7 @@ describe("the server's idle timeout", () => {
           error: (_socket, error) => closed.reject(error),
         },
       });
-      openaiFake.enqueue({ kind: "reply", reply: { text: "took no time", usage: { input: 1, output: 3 } } });
+      quickFake.enqueue({ kind: "reply", reply: { text: "took no time", usage: { input: 1, output: 3 } } });
       const body = JSON.stringify({ model: "gpt-5-mini", messages: [{ role: "user", content: "quick one" }] });
       socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
       await answered.promise;

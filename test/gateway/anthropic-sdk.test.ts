@@ -141,6 +141,14 @@ describe("Anthropic clients", () => {
       expect((refused as Error).message).toContain("at least one message");
       const unknown = await client.messages.countTokens({ ...turn, model: "no-such-model" }).catch((error: unknown) => error);
       expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+      // A body the gateway cannot read is refused before any vendor hears of it.
+      const asked = anthropicFake.requests.length;
+      const malformed = await client.messages
+        .countTokens({ model: "claude-sonnet", messages: [{ role: "user", content: 5 }] } as never)
+        .catch((error: unknown) => error);
+      expect(malformed).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((malformed as Error).message).toContain("messages");
+      expect(anthropicFake.requests.length).toBe(asked);
     });
   });
 

@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ReloadReport } from "../../core/runtime/runtime.ts";
 import { chatBody, postJson, startGateway, type Gateway } from "../gateway/harness.ts";
-import { BROKEN_PLUGIN, cannedProvider } from "./plugin-files.ts";
+import { BROKEN_PLUGIN, CHATLESS_PROVIDER, cannedProvider, refusingProvider } from "./plugin-files.ts";
 
 const ADMIN = "reload-admin-key";
 const BASE = `
@@ -120,6 +120,28 @@ describe("reload triggers", () => {
     expect(applied.result).toBe("applied");
     const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("echo", "hi"));
     expect(response.headers.get("x-switchyard-route")).toBe("renamed");
+  });
+
+  test("a plugin whose create() throws, or returns no chat(), fails the reload by name and the old table keeps serving", async () => {
+    gateway = await startGateway(ECHO_ONLY, {
+      files: { "plugins/regional.ts": refusingProvider("no such region: "), "plugins/chatless.ts": CHATLESS_PROVIDER },
+    });
+    const reload = async () =>
+      (await (await fetch(`${gateway!.url}/admin/reload`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } })).json()) as ReloadReport;
+    const using = (providers: string) => ECHO_ONLY.replace("providers: { demo: { use: echo } }", `providers: { demo: { use: echo }, ${providers} }`);
+
+    await writeFile(gateway.configPath, using('far: { use: regional, region: "mars" }, bare: { use: chatless }'));
+    const report = await reload();
+    expect(report.result).toBe("failed");
+    const text = report.diagnostics.join("\n");
+    expect(text).toContain('provider "far": plugin "regional" failed in create: no such region: mars');
+    expect(text).toContain('provider "bare": plugin "chatless": create() returned no `chat` function');
+    expect(await ask(gateway, "echo")).toMatchObject({ status: 200 });
+    expect((await status(gateway)).config_version).toBe(1);
+
+    await writeFile(gateway.configPath, using('far: { use: regional, region: "eu" }'));
+    expect((await reload()).result).toBe("applied");
+    expect((await status(gateway)).config_version).toBe(2);
   });
 
   test("/admin/reload answers 401 without the admin key", async () => {

@@ -28,3 +28,25 @@ export default (kit: Kit) => ({
 }
 
 export const BROKEN_PLUGIN = `export default { kind: "provider", settings: {}, create() { return {}; } };\n`;
+
+/** A provider plugin whose settings pass its schema but whose `create` refuses them, as a real one may (a region it does not know). */
+export function refusingProvider(message: string): string {
+  return `import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({
+  kind: "provider",
+  name: "regional",
+  settings: kit.Type.Object({ region: kit.Type.String() }),
+  create(settings: { region: string }) {
+    if (settings.region !== "eu") throw kit.errors.badRequest(${JSON.stringify(message)} + settings.region);
+    return { async chat() { throw new Error("not called"); } };
+  },
+});
+`;
+}
+
+/** A provider plugin whose \`create\` returns an object with no \`chat\`. */
+export const CHATLESS_PROVIDER = `import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({ kind: "provider", name: "chatless", settings: kit.Type.Object({}), create: () => ({ models: () => [] }) });
+`;

@@ -21,12 +21,31 @@ export function estimateUsage(inputTokens: number, outputChars: number): Usage {
   return { inputTokens, outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN), estimated: true };
 }
 
+const COUNTS = ["inputTokens", "outputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens", "webSearches"] as const;
+
+/**
+ * A vendor's counts as whole non-negative numbers: a broken server's −3 or 12.5 tokens would take
+ * money off the key, or fail the ledger's row (PostgreSQL's columns are integers). Counts as they
+ * should be come back as they are, with no copy.
+ */
+export function countedUsage(usage: Usage): Usage {
+  let fixed: Usage | null = null;
+  for (const field of COUNTS) {
+    const value = usage[field];
+    if (value === undefined || (Number.isSafeInteger(value) && value >= 0)) continue;
+    fixed ??= { ...usage };
+    fixed[field] = Number.isFinite(value) && value > 0 ? Math.min(Math.round(value), Number.MAX_SAFE_INTEGER) : 0;
+  }
+  return fixed ?? usage;
+}
+
 export function meter(
-  usage: Usage,
+  reported: Usage,
   endpoint: EndpointSpec,
   fee: { instance: FeeInstance; name: string },
   principal: Principal,
 ): Metered {
+  const usage = countedUsage(reported);
   const cost = usageCost(usage, endpoint.price);
   let charged: number;
   try {

@@ -13,6 +13,12 @@ export interface LedgerDriver {
   migrate(): Promise<void>;
   /** One transaction: insert the rows, charge their keys, release the reservations they settle. */
   writeBatch(records: readonly RequestRecord[]): Promise<void>;
+  /**
+   * Whether a failed write was the database refusing the rows' data (a value out of a column's
+   * range, say), which writing the same rows again cannot change; not a database that is down,
+   * locked or full.
+   */
+  refuses(error: unknown): boolean;
   /** Atomic conditional increment of `reserved`; false when the key is missing, disabled or out of credit. */
   reserve(keyId: string, amount: number): Promise<boolean>;
   release(keyId: string, amount: number): Promise<void>;

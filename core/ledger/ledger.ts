@@ -17,7 +17,9 @@ export interface LedgerSettings extends LedgerOptions {
 
 export function createLedger(driver: LedgerDriver, options: LedgerSettings = {}): Ledger {
   const log = options.log ?? silent;
-  const queue = new WriteQueue((rows) => driver.writeBatch(rows), options.flushIntervalMs ?? 250, options.maxBatch ?? 500, log);
+  const queue = new WriteQueue((rows) => driver.writeBatch(rows), options.flushIntervalMs ?? 250, options.maxBatch ?? 500, log, (error) =>
+    driver.refuses(error),
+  );
   let closed = false;
 
   return {

@@ -36,6 +36,7 @@ export function openPostgres(url: string): LedgerDriver {
       });
     },
     writeBatch: statements.writeBatch,
+    refuses: refusedByPostgres,
     reserve: statements.reserve,
     release: statements.release,
     async insertKey(row) {
@@ -82,4 +83,13 @@ export function openPostgres(url: string): LedgerDriver {
       await client.end({ timeout: 5 });
     },
   };
+}
+
+/**
+ * PostgreSQL's SQLSTATE classes for a row's data: 22 (data exception: a value out of range, a NUL
+ * in text), 23 (integrity constraint violation) and 54 (program limit exceeded: a value too large).
+ */
+function refusedByPostgres(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
 }

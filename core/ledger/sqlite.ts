@@ -44,6 +44,7 @@ export function openSqlite(path: string): LedgerDriver {
     async writeBatch(records) {
       prepared().writeBatch(records);
     },
+    refuses: refusedBySqlite,
     async reserve(keyId, amount) {
       return prepared().reserve(keyId, amount);
     },
@@ -96,4 +97,10 @@ export function openSqlite(path: string): LedgerDriver {
       client.close();
     },
   };
+}
+
+/** SQLite's result codes for a row's data: a constraint it breaks, a value too big or of the wrong type. */
+function refusedBySqlite(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_CONSTRAINT") || code === "SQLITE_TOOBIG" || code === "SQLITE_MISMATCH");
 }

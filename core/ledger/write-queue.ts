@@ -1,11 +1,26 @@
 // Batches ledger rows off the request path: record() only appends; a timer (or a full batch) writes
 // them one transaction per batch. A failed write keeps the rows at the head of the queue, logs, and
-// retries with backoff, so rows are never dropped silently.
+// retries with backoff, so rows are never dropped silently. A batch the database refuses for one
+// row's data (a vendor's token count past PostgreSQL's integer, say) would fail every retry and hold
+// back every row after it: its rows are written one at a time instead, and a refused row is stored
+// without what the gateway did not make itself (see salvaged), so its key is still charged.
 
 import type { KitLogger } from "../kit/kit.ts";
 import type { RequestRecord } from "./types.ts";
 
 const MAX_BACKOFF_MS = 30_000;
+
+/** The placeholder for a refused row's requested model, the one text column a client fills. */
+export const REFUSED_MODEL = "(refused by the database)";
+
+/**
+ * A refused row without the values that come from outside the gateway (the client's model name, the
+ * vendor's usage and its attempts' messages): its id, key, route, status, cost and fee are the
+ * gateway's own, so the key is charged and its reservation released as for any row.
+ */
+export function salvaged(row: RequestRecord): RequestRecord {
+  return { ...row, requestedModel: REFUSED_MODEL, usage: null, attempts: [] };
+}
 
 export class WriteQueue {
   private pending: RequestRecord[] = [];
@@ -23,6 +38,8 @@ export class WriteQueue {
     private readonly intervalMs: number,
     private readonly maxBatch: number,
     private readonly log: KitLogger,
+    /** Whether a failed write was the database refusing the rows' data, which no retry can change. */
+    private readonly refuses: (error: unknown) => boolean = () => false,
   ) {}
 
   get size(): number {
@@ -75,8 +92,15 @@ export class WriteQueue {
         try {
           await this.write(batch);
           this.failures = 0;
-        } catch (error) {
-          this.pending.unshift(...batch);
+        } catch (failure) {
+          let error = failure;
+          let kept: readonly RequestRecord[] = batch;
+          if (this.refuses(failure)) ({ kept, error } = await this.oneByOne(batch, failure));
+          if (kept.length === 0) {
+            this.failures = 0;
+            continue;
+          }
+          this.pending.unshift(...kept);
           this.failures += 1;
           const retryInMs = Math.min(MAX_BACKOFF_MS, this.intervalMs * 2 ** this.failures);
           this.log.error("ledger write failed; rows kept for retry", {
@@ -93,5 +117,31 @@ export class WriteQueue {
       this.writing = [];
       this.draining = false;
     }
+  }
+
+  /**
+   * A refused batch, a row at a time: rows the database takes are written, a row it refuses is
+   * written salvaged (its whole record logged), and at a failure of any other kind (the database
+   * gone) that row and the rest are kept, with that failure, for the retry.
+   */
+  private async oneByOne(batch: readonly RequestRecord[], failure: unknown): Promise<{ kept: readonly RequestRecord[]; error: unknown }> {
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      try {
+        await this.write([row]);
+        continue;
+      } catch (error) {
+        if (!this.refuses(error)) return { kept: batch.slice(i), error };
+        const refusal = error instanceof Error ? error.message : String(error);
+        try {
+          await this.write([salvaged(row)]);
+          this.log.error("ledger row refused by the database; stored without its model name, usage and attempts", { id: row.id, error: refusal, record: row });
+        } catch (again) {
+          if (!this.refuses(again)) return { kept: batch.slice(i), error: again };
+          this.log.error("ledger row refused by the database even salvaged; not stored", { id: row.id, error: refusal, record: row });
+        }
+      }
+    }
+    return { kept: [], error: failure };
   }
 }

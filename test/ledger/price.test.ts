@@ -1,11 +1,12 @@
 // Usage priced by kind of token, exactly in nano-USD: cache reads, the two lifetimes of cache
 // writes and reasoning each at their own price, falling back as the config reference says; web
-// searches at their price each, and held for before a credit-limited key's request.
+// searches at their price each, and held for before a credit-limited key's request; a vendor's
+// counts metered as whole non-negative numbers.
 
 import { describe, expect, test } from "bun:test";
 import type { Usage } from "../../core/kit/canonical.ts";
 import type { EndpointSpec } from "../../core/config/graph.ts";
-import { maximumCharge } from "../../core/gateway/meter.ts";
+import { maximumCharge, meter } from "../../core/gateway/meter.ts";
 import type { FeeInstance, Principal } from "../../core/kit/plugin.ts";
 import { priceFromUsdPerMillion, usageCost, usdToNano, type Price } from "../../core/money.ts";
 
@@ -71,5 +72,22 @@ describe("credit hold", () => {
     expect(hold({ maxTokens: 2000, reasoning: { effort: "high" } })).toBe(hold({ maxTokens: 2000 }));
     const capped = { ...endpoint, maxOutput: 2000 };
     expect(hold({ reasoning: { budgetTokens: 16_000 } }, capped)).toBe(hold({}, capped));
+  });
+});
+
+describe("a vendor's counts", () => {
+  const endpoint = { id: "anthropic/claude-sonnet-4-5", provider: "anthropic", model: "claude-sonnet-4-5", publicModel: "claude-sonnet", price: sonnet } as EndpointSpec;
+  const fee = { instance: { quote: () => 0 } as FeeInstance, name: "none" };
+  const principal: Principal = { keyId: "key_a", name: "team-a", tags: [], creditLimit: null };
+
+  test("negative, fractional and non-finite counts are metered as whole non-negative ones, never as a credit", () => {
+    // A broken server's cache count below zero would otherwise price 5,000 tokens at minus $0.30 per million.
+    const metered = meter({ inputTokens: 1000.4, outputTokens: -50, cachedInputTokens: -5000, reasoningTokens: Number.NaN }, endpoint, fee, principal);
+    expect(metered.usage).toEqual({ inputTokens: 1000, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 });
+    expect(metered.cost).toBe(1000 * 3000);
+  });
+
+  test("counts as they should be are metered as reported, with no copy", () => {
+    expect(meter(turn, endpoint, fee, principal).usage).toBe(turn);
   });
 });

@@ -176,6 +176,33 @@ export function ledgerSuite(dialect: string, harness: TestStorage | null): void 
       expect(await ledger.generation(row.id)).toMatchObject({ route: "NULL", errorCode: 'a"b\\c', requestedModel: "{x,y}", attempts });
     });
 
+    it("stores text holding a NUL character with U+FFFD in its place, and the rest of its batch", async () => {
+      const { ledger } = await fresh();
+      const attempts = [{ endpoint: "openai/gpt-5-mini", status: 400, duration_ms: 30, error: "bad\u0000byte" }];
+      const odd = requestRecord({ requestedModel: "gpt\u00005", attempts, status: 404, usage: null, cost: 0, fee: 0 });
+      const plain = requestRecord();
+      ledger.record(odd);
+      ledger.record(plain);
+      await ledger.flush();
+      expect(await ledger.generation(odd.id)).toMatchObject({ requestedModel: "gpt\uFFFD5", attempts: [{ ...attempts[0], error: "bad\uFFFDbyte" }] });
+      expect(await ledger.generation(plain.id)).toMatchObject({ requestedModel: plain.requestedModel, status: 200 });
+    });
+
+    it("charges a row whose count the database cannot hold to its key, without holding back its batch", async () => {
+      const { ledger } = await fresh();
+      const { record } = await ledger.keys.create({ name: "odd-vendor" });
+      // Past PostgreSQL's integer: that dialect refuses the row as it came and stores it without the
+      // vendor's usage; SQLite stores it as it came. Either way the key pays and the batch goes in.
+      const odd = requestRecord({ keyId: record.id, cost: 100, fee: 5, usage: { inputTokens: 3_000_000_000, outputTokens: 1 } });
+      const rows = [requestRecord({ keyId: record.id, cost: 10, fee: 1 }), odd, requestRecord({ keyId: record.id, cost: 1000, fee: 50 })];
+      for (const row of rows) ledger.record(row);
+      await ledger.flush();
+      for (const row of rows) expect(await ledger.generation(row.id)).toMatchObject({ keyId: record.id, status: 200, cost: row.cost, fee: row.fee });
+      expect((await ledger.keys.get(record.id))?.spent).toBe(1166);
+      const stored = await ledger.generation(odd.id);
+      expect([odd.usage, null]).toContainEqual(stored!.usage);
+    });
+
     it("charges a key once for a row written twice", async () => {
       const { ledger } = await fresh();
       const { record } = await ledger.keys.create({ name: "retried" });

@@ -1,7 +1,8 @@
-// The ledger's write queue: batching, ordering, and keeping rows through a failed write.
+// The ledger's write queue: batching, ordering, keeping rows through a failed write, and getting past
+// a row the database refuses.
 
 import { describe, expect, it } from "bun:test";
-import { WriteQueue } from "../../core/ledger/write-queue.ts";
+import { REFUSED_MODEL, WriteQueue } from "../../core/ledger/write-queue.ts";
 import type { RequestRecord } from "../../core/ledger/index.ts";
 import { requestRecord } from "./suite.ts";
 
@@ -79,5 +80,50 @@ describe("ledger write queue", () => {
     await flushed;
     queue.stop();
     expect(queue.find(row.id)).toBeUndefined();
+  });
+
+  describe("a row the database refuses", () => {
+    /** The database's refusal of a row's data, as a driver's `refuses` tells it from an outage. */
+    class Refusal extends Error {}
+    const refuses = (error: unknown) => error instanceof Refusal;
+
+    /** Refuses any write holding a row whose model is "poison"; `down` makes every write after the first fail as an outage. */
+    function pickyWriter(down = false) {
+      const batches: string[][] = [];
+      let writes = 0;
+      return {
+        batches,
+        async write(rows: readonly RequestRecord[]) {
+          if (down && writes++ > 0) throw new Error("connection refused");
+          if (rows.some((row) => row.requestedModel === "poison")) throw new Refusal("value out of range");
+          batches.push(rows.map((row) => `${row.id}:${row.requestedModel}`));
+        },
+      };
+    }
+
+    it("does not hold back its batch: the others are written, it is stored salvaged and its record logged", async () => {
+      const writer = pickyWriter();
+      const logged: [string, unknown][] = [];
+      const queue = new WriteQueue(writer.write, 60_000, 100, { ...quiet, error: (message, fields) => void logged.push([message, fields]) }, refuses);
+      const rows = [requestRecord(), requestRecord({ requestedModel: "poison" }), requestRecord()];
+      for (const row of rows) queue.push(row);
+      await queue.flush();
+      queue.stop();
+      expect(queue.size).toBe(0);
+      expect(writer.batches).toEqual([[`${rows[0]!.id}:claude-sonnet`], [`${rows[1]!.id}:${REFUSED_MODEL}`], [`${rows[2]!.id}:claude-sonnet`]]);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]![1]).toMatchObject({ id: rows[1]!.id, error: "value out of range", record: rows[1] });
+    });
+
+    it("keeps the rest for the retry when the database goes away while the rows are written one at a time", async () => {
+      const writer = pickyWriter(true);
+      const queue = new WriteQueue(writer.write, 60_000, 100, quiet, refuses);
+      const rows = [requestRecord({ requestedModel: "poison" }), requestRecord(), requestRecord()];
+      for (const row of rows) queue.push(row);
+      await expect(queue.flush()).rejects.toThrow("connection refused");
+      queue.stop();
+      expect(queue.size).toBe(3);
+      expect(writer.batches).toEqual([]);
+    });
   });
 });

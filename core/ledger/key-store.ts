@@ -8,6 +8,9 @@ import type { KeyRow, LedgerDriver } from "./driver.ts";
 import { hashSecret, newSecret, visiblePrefix } from "./secrets.ts";
 import type { KeyRecord, KeyStore } from "./types.ts";
 
+// C0 and C1 controls and DEL: none has a place in a name.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 const CACHE_TTL_MS = 1000;
 /** Bounds the cache against clients sending many distinct wrong keys. */
 const CACHE_MAX = 10_000;
@@ -46,6 +49,10 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
     async create(input) {
       const name = input.name.trim();
       if (!name) throw errors.badRequest("a key needs a name");
+      const tags = input.tags ?? [];
+      // A name or tag shows up in listings, logs and `key.tags` rules, and PostgreSQL refuses a NUL.
+      if (CONTROL.test(name)) throw errors.badRequest("a key's name must not hold control characters");
+      if (tags.some((tag) => CONTROL.test(tag))) throw errors.badRequest("a key's tags must not hold control characters");
       const creditLimit = input.creditLimit ?? null;
       if (creditLimit !== null && (!Number.isSafeInteger(creditLimit) || creditLimit < 0)) {
         throw errors.badRequest("credit limit must be a non-negative integer of nano-USD");
@@ -60,7 +67,7 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
         secretHash: hashSecret(key),
         prefix: visiblePrefix(key),
         name,
-        tags: input.tags ?? [],
+        tags,
         creditLimit,
         rateLimit,
         spent: 0,

@@ -76,6 +76,15 @@ export function ledgerSuite(dialect: string, harness: TestStorage | null): void 
       expect(stored).toContain(createHash("sha256").update(key).digest("hex"));
     });
 
+    it("refuses a key name or tag holding a control character, a NUL included, with a 400", async () => {
+      const { ledger } = await fresh();
+      for (const input of [{ name: "team\u0000a" }, { name: "team-a", tags: ["be\nta"] }]) {
+        const refused = await ledger.keys.create(input).catch((error: unknown) => error);
+        expect(refused).toMatchObject({ status: 400, message: expect.stringContaining("control characters") });
+      }
+      expect(await ledger.keys.list()).toEqual([]);
+    });
+
     it("lists keys in creation order and finds one by id", async () => {
       let clock = JAN_1;
       const { ledger } = await fresh({ now: () => (clock += 1000) });

@@ -8,7 +8,7 @@ import type { KeyRow, LedgerDriver } from "./driver.ts";
 import { hashSecret, newSecret, visiblePrefix } from "./secrets.ts";
 import type { KeyRecord, KeyStore } from "./types.ts";
 
-// C0 and C1 controls and DEL: none has a place in a name.
+// C0 and C1 controls and DEL: none has a place in a name, an id or a prefix.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const CACHE_TTL_MS = 1000;
@@ -82,10 +82,13 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
       return (await driver.listKeys()).map(toKeyRecord);
     },
     async get(id) {
+      if (CONTROL.test(id)) return null;
       const row = await driver.keyById(id);
       return row ? toKeyRecord(row) : null;
     },
     async disable(idOrPrefix) {
+      // No key's id or prefix holds a control character, and PostgreSQL refuses a NUL in a query.
+      if (CONTROL.test(idOrPrefix)) return null;
       const row = await driver.disableKey(idOrPrefix);
       epoch += 1;
       cache.clear();

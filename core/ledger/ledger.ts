@@ -46,6 +46,8 @@ export function createLedger(driver: LedgerDriver, options: LedgerSettings = {})
     release: (reservation) => driver.release(reservation.keyId, reservation.amount),
     keys: createKeyStore(driver, options.now ?? Date.now),
     async generation(id) {
+      // No id the gateway makes holds a NUL, and PostgreSQL refuses one in a query.
+      if (id.includes("\u0000")) return null;
       const queued = queue.find(id);
       if (queued) return toGeneration(toRequestRow(queued));
       const row = await driver.request(id);

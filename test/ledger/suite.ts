@@ -85,6 +85,13 @@ export function ledgerSuite(dialect: string, harness: TestStorage | null): void 
       expect(await ledger.keys.list()).toEqual([]);
     });
 
+    it("finds no generation and no key for an id holding a NUL, where PostgreSQL would refuse the query", async () => {
+      const { ledger } = await fresh();
+      expect(await ledger.generation("gen-\u0000x")).toBeNull();
+      expect(await ledger.keys.get("key_\u0000")).toBeNull();
+      expect(await ledger.keys.disable("sk-sy-\u0000")).toBeNull();
+    });
+
     it("lists keys in creation order and finds one by id", async () => {
       let clock = JAN_1;
       const { ledger } = await fresh({ now: () => (clock += 1000) });

@@ -17,9 +17,9 @@ export interface LedgerSettings extends LedgerOptions {
 
 export function createLedger(driver: LedgerDriver, options: LedgerSettings = {}): Ledger {
   const log = options.log ?? silent;
-  const queue = new WriteQueue((rows) => driver.writeBatch(rows), options.flushIntervalMs ?? 250, options.maxBatch ?? 500, log, (error) =>
-    driver.refuses(error),
-  );
+  const write = (rows: readonly RequestRecord[]) => driver.writeBatch(rows);
+  const refuses = (error: unknown) => driver.refuses(error);
+  const queue = new WriteQueue(write, options.flushIntervalMs ?? 250, options.maxBatch ?? 500, log, refuses);
   let closed = false;
 
   return {

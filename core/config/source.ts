@@ -2,7 +2,7 @@
 // to its YAML node and byte range, which every diagnostic's position comes from. Positions come from
 // the `yaml` library's document, built only when a diagnostic needs one (or the fast parse declines).
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLMap } from "yaml";
 import type { Diagnostic, DiagnosticCode } from "./diagnostics.ts";
 import { substituteEnv } from "./env.ts";
 import { fastParse } from "./fast-parse.ts";
@@ -43,6 +43,40 @@ function setOwn(out: Record<string, unknown>, name: string, value: unknown): voi
   Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** One entry of a map: its key's name, and the key's and the value's nodes. */
+type Entry = [name: string, key: YamlNode | null, value: YamlNode | null];
+
+const MERGE_KEY = "<<";
+
+/**
+ * A map's entries with YAML's merge key applied (`<<: *defaults`, or a list of such maps): the
+ * map's own keys win, then each merged map's in turn. A `<<` whose value is not a map, or a list
+ * of maps, stays an ordinary key, which validation then names.
+ */
+function entriesOf(doc: Document, map: YAMLMap): Entry[] {
+  const entries = new Map<string, Entry>();
+  const merged: YamlNode[] = [];
+  for (const pair of map.items) {
+    const key = pair.key as YamlNode | null;
+    const value = pair.value as YamlNode | null;
+    const sources = isScalar(key) && key.value === MERGE_KEY ? mergeSources(doc, value) : null;
+    if (sources) merged.push(...sources);
+    else entries.set(keyName(key), [keyName(key), key, value]);
+  }
+  for (const source of merged) {
+    for (const entry of entriesOf(doc, source as YAMLMap)) if (!entries.has(entry[0])) entries.set(entry[0], entry);
+  }
+  return [...entries.values()];
+}
+
+/** The maps a merge key's value names, or null when it is not a map or a list of maps. */
+function mergeSources(doc: Document, value: YamlNode | null): YamlNode[] | null {
+  const resolve = (node: unknown) => (isAlias(node) ? (node.resolve(doc) as YamlNode | undefined) : (node as YamlNode | undefined));
+  const target = resolve(value);
+  const sources = isSeq(target) ? target.items.map(resolve) : [target];
+  return sources.every((source) => isMap(source)) ? (sources as YamlNode[]) : null;
+}
+
 /** Fills the pointer → node maps; an alias's pointers map to the nodes of what it names. */
 function index(layout: Layout, node: YamlNode, pointer: string): void {
   if (isAlias(node)) {
@@ -52,11 +86,10 @@ function index(layout: Layout, node: YamlNode, pointer: string): void {
   }
   layout.valueNodes.set(pointer, node);
   if (isMap(node)) {
-    for (const pair of node.items) {
-      const keyNode = pair.key as YamlNode | null;
-      const child = pointer + segment(keyName(keyNode));
+    for (const [name, keyNode, value] of entriesOf(layout.doc, node)) {
+      const child = pointer + segment(name);
       if (keyNode) layout.keyNodes.set(child, keyNode);
-      if (pair.value) index(layout, pair.value as YamlNode, child);
+      if (value) index(layout, value, child);
       else if (keyNode) layout.valueNodes.set(child, keyNode);
     }
   } else if (isSeq(node)) {
@@ -72,7 +105,7 @@ function plainOf(doc: Document, node: YamlNode): unknown {
   }
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
-    for (const pair of node.items) setOwn(out, keyName(pair.key as YamlNode | null), pair.value ? plainOf(doc, pair.value as YamlNode) : null);
+    for (const [name, , value] of entriesOf(doc, node)) setOwn(out, name, value ? plainOf(doc, value) : null);
     return out;
   }
   if (isSeq(node)) return node.items.map((item) => (item ? plainOf(doc, item as YamlNode) : null));

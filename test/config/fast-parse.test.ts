@@ -137,4 +137,41 @@ describe("files read by the fast parse", () => {
     expect(result.diagnostics).toEqual([]);
     expect(result.graph?.models.get("b")?.[0]?.price).toEqual(result.graph?.models.get("a")?.[0]?.price);
   });
+
+  test("a merge key takes a shared endpoint's settings, the map's own keys winning", () => {
+    const text = [
+      "providers:",
+      "  openai: { use: openai, api_key: sk-x }",
+      "models:",
+      "  small: [&base { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 }, timeout: 30s }]",
+      "  large: [{ <<: *base, model: gpt-5, price: { input: 1.25, output: 10 } }]",
+      "  listed: [{ <<: [*base, { context: 8000 }], model: gpt-5-nano }]",
+      "routes:",
+      "  - { name: direct, to: $model }",
+    ].join("\n");
+    const result = compile(text);
+    expect(result.diagnostics).toEqual([]);
+    const [small, large, listed] = ["small", "large", "listed"].map((name) => result.graph?.models.get(name)?.[0]);
+    expect(large).toMatchObject({ provider: "openai", model: "gpt-5", timeoutMs: small!.timeoutMs });
+    expect(large!.price).not.toEqual(small!.price);
+    expect(listed).toMatchObject({ model: "gpt-5-nano", context: 8000, timeoutMs: small!.timeoutMs, price: small!.price });
+  });
+
+  test("a key misspelt beside a merge key is named where it is written; a merge of no map is an unknown key", () => {
+    const text = [
+      "providers:",
+      "  openai: { use: openai, api_key: sk-x }",
+      "models:",
+      "  small: [&base { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 } }]",
+      "  large: [{ <<: *base, modle: gpt-5 }]",
+      "  odd: [{ <<: 5, provider: openai, model: x, price: { input: 1, output: 1 } }]",
+      "routes:",
+      "  - { name: direct, to: $model }",
+    ].join("\n");
+    const found = compile(text).diagnostics.map((d) => [d.code, d.line, d.col, d.message]);
+    expect(found).toEqual([
+      ["unknown-key", 5, 24, 'unknown key "modle"'],
+      ["unknown-key", 6, 11, 'unknown key "<<"'],
+    ]);
+  });
 });

@@ -51,22 +51,41 @@ export function clientKey(headers: Headers): string | null {
 }
 
 /**
- * Reads a JSON body no larger than `limit` bytes: a declared length is checked before reading;
- * a chunked body is bounded by the server's own hard limit, then checked here. Returns the text
- * too: a provider speaking the client's dialect may forward it as it came.
+ * Reads a JSON body no larger than `limit` bytes: a declared length is checked before reading, a
+ * body of no declared length (chunked) as it is read, so a body past the limit is a 413 with an
+ * error body however large it is, and is never held whole. Returns the text too: a provider
+ * speaking the client's dialect may forward it as it came.
  */
 export async function readJson(request: Request, limit: number): Promise<{ text: string; json: unknown }> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw errors.payloadTooLarge(limit);
-  const text = await request.text();
-  // Characters never outnumber bytes: only a body near the limit needs its bytes counted.
-  if (text.length > limit / 4 && Buffer.byteLength(text) > limit) throw errors.payloadTooLarge(limit);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw errors.payloadTooLarge(limit);
+  const text = declared !== null ? await request.text() : await readBounded(request, limit);
   if (text.length === 0) throw errors.badRequest("the request body is empty; expected a JSON object");
   try {
     return { text, json: JSON.parse(text) };
   } catch (error) {
     throw errors.badRequest(`the request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** A body of no declared length, read up to `limit` bytes; past them the rest is left unread. */
+async function readBounded(request: Request, limit: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      throw errors.payloadTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  // As request.text() decodes: UTF-8, a byte-order mark dropped, a malformed sequence replaced.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** A TypeBox validator compiled once, whose failure names the first offending field. */

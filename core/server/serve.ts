@@ -36,13 +36,15 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   options.log.setRedactor((text) => runtime.snapshot.redact(text));
   const idleTimeoutS = options.idleTimeoutS ?? IDLE_TIMEOUT_S;
   const app = createApp(runtime, idleTimeoutS);
-  const { host, port, bodyLimit } = runtime.snapshot.graph.server;
+  const { host, port } = runtime.snapshot.graph.server;
   // Elysia's listen hands each route to Bun's native router with its compiled handler.
   app.listen({
     hostname: options.host ?? host,
     port: options.port ?? port,
-    // Bun refuses bodies past this with an empty 413; ours (with an error body) must come first.
-    maxRequestBodySize: bodyLimit + 1024 * 1024,
+    // Bun refuses a body past its own limit with an empty 413. Every body is bounded by readJson
+    // instead (a declared length before reading, a chunked body as it is read), whose 413 names the
+    // limit, and whose limit a reload may raise.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     idleTimeout: idleTimeoutS,
     development: false,
     // Two gateways on one port is a mistake to report, not a load-balancing setup to allow.

@@ -93,6 +93,28 @@ server: { body_limit: 2048 }
       expect(tooLarge.status).toBe(413);
       expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
 
+      // Far past the limit, and with no declared length, the refusal still names the limit.
+      const farTooLarge = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("echo", "x".repeat(8 * 1024 * 1024)));
+      expect(farTooLarge.status).toBe(413);
+      expect(((await farTooLarge.json()) as { error: { message: string } }).error.message).toContain("2048");
+      const chunks = (count: number) =>
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"model":"echo","messages":[{"role":"user","content":"'));
+            for (let i = 0; i < count; i++) controller.enqueue(new Uint8Array(1024).fill(120));
+            controller.enqueue(new TextEncoder().encode('"}]}'));
+            controller.close();
+          },
+        });
+      const post = (body: ReadableStream<Uint8Array>) =>
+        fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+      const chunked = await post(chunks(4096));
+      expect(chunked.status).toBe(413);
+      expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+      // A chunked body within the limit is read whole.
+      const small = await post(chunks(1));
+      expect(small.status).toBe(200);
+
       // The same refusal on the Anthropic endpoint carries Anthropic's type for it.
       const tooLargeMessages = await postJson(`${gateway.url}/v1/messages`, { model: "echo", max_tokens: 5, messages: [{ role: "user", content: "x".repeat(4096) }] });
       expect(tooLargeMessages.status).toBe(413);

@@ -29,6 +29,10 @@ routes:
     when: model == "claude-sonnet"
     to: claude-sonnet
     fallback: [gpt-5-mini]
+  - name: gpt-first
+    when: model == "gpt-first"
+    to: gpt-5-mini
+    fallback: [claude-sonnet]
   - name: direct
     to: $model
 `;
@@ -45,6 +49,21 @@ afterAll(async () => {
 });
 
 describe("fallbacks", () => {
+  test("an OpenAI-compatible stream with no chunk in it falls back, rather than passing for an empty answer", async () => {
+    openaiFake.enqueue({ kind: "fail", reply: { text: "never sent" }, afterFrames: 0, frame: "data: [DONE]\n\n" });
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "served after an empty stream" } });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: "gpt-first", messages: [{ role: "user", content: "hello" }], stream: true })
+      .withResponse();
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("served after an empty stream");
+    expect(await attemptsOf(gateway, response)).toEqual([
+      ["openai/gpt-5-mini", 502],
+      ["anthropic/claude-sonnet-4-5", 200],
+    ]);
+  });
+
   test("Anthropic's 529 overloaded falls back to OpenAI and both attempts are reported", async () => {
     anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
     openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback" } });

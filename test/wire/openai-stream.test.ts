@@ -139,6 +139,13 @@ describe("OpenAI stream codec", () => {
     expect(error).toMatchObject({ code: "upstream_error", retryable: true });
   });
 
+  test("a stream with no chunk in it, [DONE] or not, is a retryable upstream error, not an empty answer", async () => {
+    for (const text of ["data: {not json}\n\ndata: [DONE]\n\n", "data: [DONE]\n\n", ": just a comment\n\n"]) {
+      const error = await collect(text).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "upstream_error", retryable: true, message: expect.stringContaining("without a single chunk") });
+    }
+  });
+
   test("refusal deltas become refusal events and go out as refusal deltas", async () => {
     const frame = (delta: object) => `data: ${JSON.stringify({ id: "g", model: "m", choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
     const vendor = frame({ role: "assistant", refusal: "" }) + frame({ refusal: "I'm sorry," }) + frame({ refusal: " no." }) + "data: [DONE]\n\n";

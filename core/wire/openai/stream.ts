@@ -106,8 +106,11 @@ class ChunkDecoder implements StreamDecoder {
     return events.length === 1 && events[0]!.type === type ? carriedString(events[0]!) : undefined;
   }
 
-  /** The stream ended: the held usage and finish, or an error if the answer was cut short. */
+  /** The stream ended: the held usage and finish, or an error if the answer was cut short or never came. */
   end(out: StreamEvent[]): void {
+    // Text that is no chunk is skipped as some servers' keep-alive; a stream of nothing else,
+    // [DONE] or not, carried no answer, and must not pass for an empty one.
+    if (!this.started) throw fromUpstreamStatus(502, "the vendor's stream ended without a single chunk of an answer");
     // Some servers omit [DONE], but none ends a complete answer without a finish reason.
     if (!this.done && !this.finish) throw fromUpstreamStatus(502, "the vendor's stream ended before the answer finished");
     if (this.usage) out.push({ type: "usage", usage: this.usage });

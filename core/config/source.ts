@@ -2,7 +2,7 @@
 // to its YAML node and byte range, which every diagnostic's position comes from. Positions come from
 // the `yaml` library's document, built only when a diagnostic needs one (or the fast parse declines).
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLMap } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLMap } from "yaml";
 import type { Diagnostic, DiagnosticCode } from "./diagnostics.ts";
 import { substituteEnv } from "./env.ts";
 import { fastParse } from "./fast-parse.ts";
@@ -34,6 +34,8 @@ interface Layout {
   lines: string[];
   valueNodes: Map<string, YamlNode>;
   keyNodes: Map<string, YamlNode>;
+  /** Aliases naming a map or list that holds them: followed, they would never end (see recursiveAliases). */
+  recursive: Set<YamlNode>;
 }
 
 const keyName = (key: YamlNode | null) => (isScalar(key) ? String(key.value) : String(key));
@@ -53,40 +55,74 @@ const MERGE_KEY = "<<";
  * map's own keys win, then each merged map's in turn. A `<<` whose value is not a map, or a list
  * of maps, stays an ordinary key, which validation then names.
  */
-function entriesOf(doc: Document, map: YAMLMap): Entry[] {
+function entriesOf(layout: Layout, map: YAMLMap): Entry[] {
   const entries = new Map<string, Entry>();
   const merged: YamlNode[] = [];
   for (const pair of map.items) {
     const key = pair.key as YamlNode | null;
     const value = pair.value as YamlNode | null;
-    const sources = isScalar(key) && key.value === MERGE_KEY ? mergeSources(doc, value) : null;
+    const sources = isScalar(key) && key.value === MERGE_KEY ? mergeSources(layout, value) : null;
     if (sources) merged.push(...sources);
     else entries.set(keyName(key), [keyName(key), key, value]);
   }
   for (const source of merged) {
-    for (const entry of entriesOf(doc, source as YAMLMap)) if (!entries.has(entry[0])) entries.set(entry[0], entry);
+    for (const entry of entriesOf(layout, source as YAMLMap)) if (!entries.has(entry[0])) entries.set(entry[0], entry);
   }
   return [...entries.values()];
 }
 
-/** The maps a merge key's value names, or null when it is not a map or a list of maps. */
-function mergeSources(doc: Document, value: YamlNode | null): YamlNode[] | null {
-  const resolve = (node: unknown) => (isAlias(node) ? (node.resolve(doc) as YamlNode | undefined) : (node as YamlNode | undefined));
+/**
+ * The maps a merge key's value names, or null when it is not a map or a list of maps; a recursive
+ * alias merges nothing (its own diagnostic says why).
+ */
+function mergeSources(layout: Layout, value: YamlNode | null): YamlNode[] | null {
+  const resolve = (node: unknown): unknown => (isAlias(node) ? (layout.recursive.has(node) ? null : node.resolve(layout.doc)) : node);
   const target = resolve(value);
-  const sources = isSeq(target) ? target.items.map(resolve) : [target];
+  const sources = (isSeq(target) ? target.items.map(resolve) : [target]).filter((source) => source !== null);
   return sources.every((source) => isMap(source)) ? (sources as YamlNode[]) : null;
+}
+
+/**
+ * The aliases that name a map or list holding them (`a: &x { b: *x }`). YAML allows them; a
+ * config cannot be one, and following one would never end. Each node is walked once.
+ */
+function recursiveAliases(doc: Document): Set<YamlNode> {
+  const found = new Set<YamlNode>();
+  const open = new Set<unknown>();
+  const walked = new Set<unknown>();
+  const walk = (node: unknown): void => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (open.has(target)) found.add(node);
+      else walk(target);
+      return;
+    }
+    if ((!isMap(node) && !isSeq(node)) || walked.has(node)) return;
+    walked.add(node);
+    open.add(node);
+    for (const item of node.items) {
+      if (isPair(item)) {
+        walk(item.key);
+        walk(item.value);
+      } else walk(item);
+    }
+    open.delete(node);
+  };
+  walk(doc.contents);
+  return found;
 }
 
 /** Fills the pointer → node maps; an alias's pointers map to the nodes of what it names. */
 function index(layout: Layout, node: YamlNode, pointer: string): void {
   if (isAlias(node)) {
-    const target = node.resolve(layout.doc);
+    const target = layout.recursive.has(node) ? undefined : node.resolve(layout.doc);
     if (target) index(layout, target as YamlNode, pointer);
+    else layout.valueNodes.set(pointer, node);
     return;
   }
   layout.valueNodes.set(pointer, node);
   if (isMap(node)) {
-    for (const [name, keyNode, value] of entriesOf(layout.doc, node)) {
+    for (const [name, keyNode, value] of entriesOf(layout, node)) {
       const child = pointer + segment(name);
       if (keyNode) layout.keyNodes.set(child, keyNode);
       if (value) index(layout, value, child);
@@ -98,17 +134,17 @@ function index(layout: Layout, node: YamlNode, pointer: string): void {
 }
 
 /** The plain value of a node, as the fast parse would have built it. */
-function plainOf(doc: Document, node: YamlNode): unknown {
+function plainOf(layout: Layout, node: YamlNode): unknown {
   if (isAlias(node)) {
-    const target = node.resolve(doc);
-    return target ? plainOf(doc, target as YamlNode) : null;
+    const target = layout.recursive.has(node) ? undefined : node.resolve(layout.doc);
+    return target ? plainOf(layout, target as YamlNode) : null;
   }
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
-    for (const [name, , value] of entriesOf(doc, node)) setOwn(out, name, value ? plainOf(doc, value) : null);
+    for (const [name, , value] of entriesOf(layout, node)) setOwn(out, name, value ? plainOf(layout, value) : null);
     return out;
   }
-  if (isSeq(node)) return node.items.map((item) => (item ? plainOf(doc, item as YamlNode) : null));
+  if (isSeq(node)) return node.items.map((item) => (item ? plainOf(layout, item as YamlNode) : null));
   return isScalar(node) ? node.value : null;
 }
 
@@ -132,13 +168,20 @@ export class ConfigSource {
     let raw: unknown;
     if (fast) raw = fast.value;
     else {
-      const { doc } = this.layout();
+      const layout = this.layout();
+      const { doc } = layout;
       for (const error of doc.errors) {
         const code: DiagnosticCode = error.code === "DUPLICATE_KEY" ? "duplicate-name" : "yaml-syntax";
         const [start, end] = error.pos;
         this.report(code, error.message.split("\n")[0]!, { offset: start, length: Math.max(1, end - start) });
       }
-      raw = doc.contents ? plainOf(doc, doc.contents as YamlNode) : {};
+      for (const alias of layout.recursive) {
+        const [start, end] = alias.range ?? [0, 0];
+        this.report("yaml-syntax", "this alias names a map or list that holds it: a config cannot be recursive", { offset: start, length: Math.max(1, end - start) }, {
+          hint: "repeat the values, or anchor a part that does not hold the alias",
+        });
+      }
+      raw = doc.contents ? plainOf(layout, doc.contents as YamlNode) : {};
     }
     this.value = this.substituteAll(raw, "", "");
   }
@@ -201,7 +244,7 @@ export class ConfigSource {
     if (!this.parsed) {
       const lineCounter = new LineCounter();
       const doc = parseDocument(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-      const layout: Layout = { doc, lineCounter, lines: this.text.split(/\r?\n/), valueNodes: new Map(), keyNodes: new Map() };
+      const layout: Layout = { doc, lineCounter, lines: this.text.split(/\r?\n/), valueNodes: new Map(), keyNodes: new Map(), recursive: recursiveAliases(doc) };
       if (doc.contents) index(layout, doc.contents as YamlNode, "");
       this.parsed = layout;
     }

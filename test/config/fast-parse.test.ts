@@ -174,4 +174,11 @@ describe("files read by the fast parse", () => {
       ["unknown-key", 6, 11, 'unknown key "<<"'],
     ]);
   });
+
+  test("an alias that names a map holding it is an error at the alias, not an endless expansion", () => {
+    for (const text of ["server: &x { port: 1, host: *x }\n", "server: &x { <<: *x, port: 1 }\n"]) {
+      const found = compile(text).diagnostics.map((d) => [d.code, d.line, d.message]);
+      expect(found).toContainEqual(["yaml-syntax", 1, "this alias names a map or list that holds it: a config cannot be recursive"]);
+    }
+  });
 });

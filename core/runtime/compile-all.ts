@@ -5,8 +5,9 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { compileConfig } from "../config/compile.ts";
-import type { Diagnostic } from "../config/diagnostics.ts";
+import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
 import type { RoutingGraph } from "../config/graph.ts";
+import { unreadableDiagnostic } from "../config/load.ts";
 import { pluginFolders } from "../config/plugin-folders.ts";
 import type { Kit } from "../kit/kit.ts";
 import { pluginFiles } from "../plugins/load-folder.ts";
@@ -27,6 +28,13 @@ export interface CompiledConfig {
   fingerprint: string;
 }
 
+/** A config that did not compile (or could not be read): its diagnostics, formatted as the message. */
+export class ConfigError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => formatDiagnostic(d)).join("\n\n"));
+  }
+}
+
 /** What a reload gets back when the fingerprint equals the one it passed: nothing was compiled. */
 export interface Unchanged {
   unchanged: true;
@@ -36,7 +44,9 @@ export function compileAll(options: CompileAllOptions): Promise<CompiledConfig>;
 export function compileAll(options: CompileAllOptions, previous: string): Promise<CompiledConfig | Unchanged>;
 export async function compileAll(options: CompileAllOptions, previous?: string): Promise<CompiledConfig | Unchanged> {
   const file = resolve(options.configPath);
-  const text = await readFile(file, "utf8");
+  const text = await readFile(file, "utf8").catch((error: unknown) => {
+    throw new ConfigError([unreadableDiagnostic(options.configPath, error)]);
+  });
   const folders = pluginFolders(text, file, options.env);
   const fingerprint = await fingerprintOf(text, folders);
   if (fingerprint === previous) return { unchanged: true };

@@ -10,7 +10,9 @@ import { openLedger } from "../ledger/index.ts";
 import type { Ledger } from "../ledger/types.ts";
 import type { BuiltinPlugin } from "../plugins/registry.ts";
 import { StatsRegistry, type StatsOptions } from "../stats/index.ts";
-import { compileAll } from "./compile-all.ts";
+import { compileAll, ConfigError } from "./compile-all.ts";
+
+export { ConfigError };
 import { closeSnapshot, createSnapshot, SnapshotError, type Snapshot } from "./snapshot.ts";
 
 export interface RuntimeOptions {
@@ -35,11 +37,6 @@ export interface ReloadReport {
   diagnostics: string[];
 }
 
-export class ConfigError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => formatDiagnostic(d)).join("\n\n"));
-  }
-}
 
 const HISTORY = 50;
 const RETENTION_EVERY_MS = 3_600_000;
@@ -135,6 +132,8 @@ export class Runtime implements GatewayDeps {
     try {
       compiled = await compileAll(this.options, this.fingerprint);
     } catch (error) {
+      // A config file gone (an editor saving by rename) is a diagnostic like any other.
+      if (error instanceof ConfigError) return this.note(trigger, "failed", started, error.diagnostics);
       return this.note(trigger, "failed", started, [], [(error as Error).message]);
     }
     if ("unchanged" in compiled) return this.note(trigger, "unchanged", started, []);

@@ -68,6 +68,18 @@ routes:
     // The unknown key sits on the line holding the API key: the line is shown with the key redacted.
     expect(result.err).toContain('api_key: "[redacted]", organisation: acme');
   });
+
+  test("a config that cannot be read is a file-unreadable diagnostic that says what to do, for check and serve alike", () => {
+    for (const command of ["check", "serve"]) {
+      const missing = cli([command, "--config", "no-such.yaml"]);
+      expect(missing.code).toBe(1);
+      expect(missing.err).toContain("no-such.yaml:1:1 file-unreadable: cannot read the config file: there is no such file");
+      expect(missing.err).toContain("pass --config FILE, or run where router.config.yaml is");
+    }
+    // Run in a folder without one, the default name is the one it names.
+    expect(cli(["check"]).err).toContain("router.config.yaml:1:1 file-unreadable");
+    expect(cli(["check", "--config", "."]).err).toContain("cannot read the config file: it is a folder");
+  });
 });
 
 describe("switchyard explain", () => {

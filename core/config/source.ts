@@ -186,6 +186,11 @@ export class ConfigSource {
     this.value = this.substituteAll(raw, "", "");
   }
 
+  /** Whether the string at `pointer` was filled in by a `${...}` substitution. */
+  wasSubstituted(pointer: string): boolean {
+    return this.substituted.has(pointer);
+  }
+
   /** Builds a diagnostic at `range`; line and column come from the file's line table. */
   diagnostic(code: DiagnosticCode, message: string, range: Range, report: Report = {}): Diagnostic {
     const layout = this.layout();

@@ -89,6 +89,42 @@ function report(source: ConfigSource, error: ValueError, pointer: string): void 
   }
 }
 
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A substituted string read as YAML reads the same text written in place, when it is what the schema wants. */
+function typedAs(kind: unknown, text: string): number | boolean | undefined {
+  if ((kind === "Number" || kind === "Integer") && NUMBER.test(text)) return Number(text);
+  if (kind === "Boolean" && (text === "true" || text === "false")) return text === "true";
+  return undefined;
+}
+
+/** Sets the value at JSON pointer `path` inside `root` (whose parents exist); false if there is none to set. */
+function setAt(root: unknown, path: string, value: unknown): boolean {
+  const keys = path.split("/").slice(1).map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const last = keys.pop();
+  let parent = root;
+  for (const key of keys) parent = (parent as Record<string, unknown> | null)?.[key];
+  if (last === undefined || typeof parent !== "object" || parent === null) return false;
+  (parent as Record<string, unknown>)[last] = value;
+  return true;
+}
+
+/**
+ * A `${VAR}` fills in a string, but a port, a price or a flag wants a number or a boolean: where the
+ * schema wants one, a substituted string is read as YAML reads the same text written in place
+ * (`port: ${PORT:-8787}` is the port 8787). Only substituted strings: a quoted "8787" written in the
+ * file stays the string it says it is. Returns whether anything changed.
+ */
+function typeSubstituted(source: ConfigSource, validator: Validator<TSchema>, value: unknown, base: string): boolean {
+  let changed = false;
+  for (const error of validator.errors(value)) {
+    if (typeof error.value !== "string" || !source.wasSubstituted(base + error.path)) continue;
+    const typed = typedAs(error.schema[Kind], error.value.trim());
+    if (typed !== undefined && setAt(value, error.path, typed)) changed = true;
+  }
+  return changed;
+}
+
 /**
  * Reports every schema error of `value` (which sits at `base` in the file), at most one per
  * location and none below a location already reported. Returns whether the value is valid.
@@ -96,6 +132,7 @@ function report(source: ConfigSource, error: ValueError, pointer: string): void 
 export function validateAt(source: ConfigSource, schema: TSchema, value: unknown, base: string): boolean {
   const validator = validatorOf(schema);
   if (validator.check(value)) return true;
+  if (typeSubstituted(source, validator, value, base) && validator.check(value)) return true;
   const seen: string[] = [];
   for (const error of validator.errors(value)) {
     const pointer = base + error.path;

@@ -158,3 +158,35 @@ describe("a large config", () => {
     expect(result.graph?.routes.length).toBe(1000);
   });
 });
+
+describe("environment variables where a number or a boolean is wanted", () => {
+  const text = [
+    "server:",
+    "  port: ${PORT:-8787}",
+    "fees: { use: percentage, rate: \"${FEE_RATE:-0.05}\" }",
+    "providers: { demo: { use: echo } }",
+    "models:",
+    "  echo: [{ provider: demo, model: echo, price: { input: \"${PRICE}\", output: 1 }, context: CONTEXT }]",
+    "routes: [{ name: direct, to: $model }]",
+  ].join("\n");
+  const compile = (env: Record<string, string>, context = "8000") =>
+    compileConfig(text.replace("CONTEXT", context), { file: "router.config.yaml", env, plugins: testCatalog });
+  const errorsOf = (result: ReturnType<typeof compile>) => result.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.line, d.message]);
+
+  test("a substituted number is the number, as if written in place, in the config and in a plugin's settings", () => {
+    const result = compile({ PORT: "9000", PRICE: "2.5" });
+    expect(errorsOf(result)).toEqual([]);
+    expect(result.graph?.server.port).toBe(9000);
+    expect(result.graph?.fees.settings).toMatchObject({ rate: 0.05 });
+    const written = compileConfig(text.replace("CONTEXT", "8000").replace('"${PRICE}"', "2.5"), { file: "router.config.yaml", env: {}, plugins: testCatalog });
+    expect(result.graph?.models.get("echo")?.[0]?.price).toEqual(written.graph!.models.get("echo")![0]!.price);
+  });
+
+  test("a number written quoted in the file stays the string it says it is", () => {
+    expect(errorsOf(compile({ PRICE: "2.5" }, '"8000"'))).toEqual([["wrong-type", 6, 'expected an integer at least 1, got the string "8000"']]);
+  });
+
+  test("a substituted value that is no number is still a wrong type, at the line that substitutes it", () => {
+    expect(errorsOf(compile({ PORT: "eighty", PRICE: "2.5" }))).toEqual([["wrong-type", 2, 'expected an integer at least 0 at most 65535, got the string "eighty"']]);
+  });
+});

@@ -100,6 +100,14 @@ describe("Anthropic stream codec", () => {
     await expect(decodeBoth(anthropicStream, text)).rejects.toMatchObject({ code: "upstream_error" });
   });
 
+  test("a stream with no message_start, or an answer with no content list, is a retryable upstream error, not an empty answer", async () => {
+    const stopOnly = 'event: message_stop\ndata: {"type":"message_stop"}\n\n';
+    await expect(decodeBoth(anthropicStream, stopOnly)).rejects.toMatchObject({ code: "upstream_error", retryable: true, message: "Anthropic stream ended with no message_start" });
+    const noContent = { id: "msg_1", type: "message", role: "assistant", model: "m", stop_reason: "end_turn", usage: { input_tokens: 5, output_tokens: 1 } };
+    expect(() => decodeResponse(noContent)).toThrow("no content list");
+    expect(decodeResponse({ ...noContent, content: [] }).text).toBe("");
+  });
+
   test("StreamEncoder output decodes back to the same events", async () => {
     const source = await decodeBoth(anthropicStream, await fixture("stream.sse").text());
     const encoder = new StreamEncoder({ id: "msg_gateway", model: "claude-sonnet", inputTokens: 1496 });

@@ -1,5 +1,6 @@
 // Anthropic message JSON ⇄ canonical responses, with the stop-reason and usage mappings shared by streams.
 
+import { errors } from "../../errors.ts";
 import type { ChatResponse, FinishReason, ToolCall, Usage } from "../../kit/canonical.ts";
 import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
@@ -92,6 +93,9 @@ interface MessageJson {
 /** An Anthropic message (non-streamed reply) as a canonical response. */
 export function decodeResponse(json: unknown): ChatResponse {
   const message = (json ?? {}) as MessageJson;
+  // Anthropic's own API always sends the list, empty or not; a server that only claims its format
+  // and sends none has sent no answer, which must not pass for an empty one.
+  if (!Array.isArray(message.content)) throw errors.upstream("the vendor's answer is no message: it has no content list", { retryable: true });
   let text = "";
   const thinking = new ThinkingReader();
   const toolCalls: ToolCall[] = [];

@@ -94,6 +94,7 @@ function parse(message: SseMessage): StreamData {
 /** Anthropic stream events as canonical events, one message at a time; `event: error` throws. */
 class MessageStreamDecoder implements StreamDecoder {
   private readonly state = new StreamState();
+  private started = false;
   done = false;
 
   message(message: SseMessage, out: StreamEvent[]): void {
@@ -101,6 +102,7 @@ class MessageStreamDecoder implements StreamDecoder {
     const state = this.state;
     switch (data.type ?? message.event) {
       case "message_start":
+        this.started = true;
         state.mergeUsage(data.message?.usage);
         out.push({ type: "start", id: data.message?.id ?? "", model: data.message?.model ?? "" });
         return;
@@ -128,6 +130,9 @@ class MessageStreamDecoder implements StreamDecoder {
 
   end(): void {
     if (!this.done) throw errors.upstream("Anthropic stream ended before message_stop", { retryable: true });
+    // Anthropic opens every stream with message_start; a server claiming its format that does not
+    // has sent no answer, which must not pass for an empty one.
+    if (!this.started) throw errors.upstream("Anthropic stream ended with no message_start", { retryable: true });
   }
 }
 

@@ -7,6 +7,7 @@ import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import { EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type EventBatches, type StreamEvent } from "../kit/canonical.ts";
 import type { ProviderInstance } from "../kit/plugin.ts";
 import type { Cancellation } from "./cancellation.ts";
+import { wholeAsStream } from "./whole-stream.ts";
 
 /** Defaults when an endpoint sets no timeout: long generations are normal, silence is not. */
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -67,11 +68,11 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
   const call = new UpstreamCall(endpoint, input.client);
   try {
     const result = await call.guarded(input.provider.chat(input.request, call.signal));
-    if (!isStream(result)) {
+    if (!isStream(result) && !input.request.stream) {
       call.done();
       return { kind: "response", response: result, ttftMs: performance.now() - started };
     }
-    const iterator = batchesOf(result);
+    const iterator = batchesOf(isStream(result) ? result : wholeAsStream(result));
     let first: Step;
     do first = await call.guarded(iterator.next());
     while (!first.done && first.value.length === 0);

@@ -44,6 +44,9 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
     if (!response.ok) throw decodeError(response.status, await kit.http.body(response), response.headers, { secrets });
     if (!request.stream) return decodeResponse(await kit.http.body(response));
     if (!response.body) throw kit.errors.upstream("vendor answered a stream request with no body", { retryable: true });
+    // Some OpenAI-compatible servers ignore `stream` and answer whole: the answer is as good, and
+    // the gateway streams it to the client (core/gateway/whole-stream.ts).
+    if (response.headers.get("content-type")?.includes("json")) return decodeResponse(await kit.http.body(response));
     return decodeStreamBody(response.body);
   }
 

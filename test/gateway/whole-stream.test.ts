@@ -1,0 +1,76 @@
+// A stream request answered whole: by a user's provider plugin that cannot stream, or by an
+// OpenAI-compatible server that ignores `stream`. The client asked for SSE and gets SSE, with the
+// whole answer in it, and the ledger meters it as any stream.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import OpenAI from "openai";
+import { cannedProvider } from "../reload/plugin-files.ts";
+import { anthropicClient, generation, openaiClient, readChatStream, startGateway } from "./harness.ts";
+
+/** An OpenAI-compatible server that answers every request as chat.completion JSON, streamed or not. */
+const wholeServer = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  async fetch(request) {
+    const body = (await request.json()) as { model: string };
+    return Response.json({
+      id: "chatcmpl-whole",
+      object: "chat.completion",
+      created: 1_741_569_952,
+      model: body.model,
+      choices: [{ index: 0, message: { role: "assistant", content: "answered whole" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 11, completion_tokens: 2, total_tokens: 13 },
+    });
+  },
+});
+
+const gateway = await startGateway(
+  `
+plugins: [./plugins]
+providers:
+  mine: { use: canned }
+  local: { use: openai-compatible, base_url: "http://127.0.0.1:${wholeServer.port}/v1", api_key: "unused" }
+models:
+  canned: [{ provider: mine, model: c, price: { input: 1, output: 1 } }]
+  local: [{ provider: local, model: whole-model, price: { input: 1, output: 1 } }]
+routes: [{ name: direct, to: $model }]
+`,
+  { files: { "plugins/canned.ts": cannedProvider("hello from a plugin") } },
+);
+afterAll(async () => {
+  await gateway.close();
+  await wholeServer.stop(true);
+});
+
+describe("a stream request answered whole", () => {
+  test("a plugin that returns a whole answer streams it to the OpenAI SDK, and the ledger meters it", async () => {
+    const { data: stream, response } = await openaiClient(gateway)
+      .chat.completions.create({ model: "canned", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const { text, usage } = await readChatStream(stream);
+    expect(text).toBe("hello from a plugin");
+    expect(usage).toMatchObject({ prompt_tokens: 1, completion_tokens: 1 });
+    const row = await generation(gateway, response.headers.get("x-request-id")!);
+    expect(row).toMatchObject({ status: 200, tokens_prompt: 1 });
+  });
+
+  test("and to the Anthropic SDK as Anthropic's events", async () => {
+    const message = await anthropicClient(gateway)
+      .messages.stream({ model: "canned", max_tokens: 50, messages: [{ role: "user", content: "hi" }] })
+      .finalMessage();
+    expect(message.content).toEqual([{ type: "text", text: "hello from a plugin" }] as never);
+    expect(message.stop_reason).toBe("end_turn");
+  });
+
+  test("an OpenAI-compatible server that ignores `stream` and answers JSON is streamed on, not failed over", async () => {
+    const client: OpenAI = openaiClient(gateway);
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: "local", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const { text, usage } = await readChatStream(stream);
+    expect(text).toBe("answered whole");
+    expect(usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 2 });
+    expect(response.headers.get("x-switchyard-attempts")).toBe("1");
+  });
+});

@@ -4,10 +4,10 @@
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
-import { EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type EventBatches, type StreamEvent } from "../kit/canonical.ts";
+import { EVENT_BATCHES, isStream, type BatchedEvents, type ChatRequest, type ChatResponse, type ChatResult, type EventBatches, type StreamEvent } from "../kit/canonical.ts";
 import type { ProviderInstance } from "../kit/plugin.ts";
 import type { Cancellation } from "./cancellation.ts";
-import { wholeAsStream } from "./whole-stream.ts";
+import { WholeAnswer, wholeAsStream } from "./whole-stream.ts";
 
 /** Defaults when an endpoint sets no timeout: long generations are normal, silence is not. */
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -67,10 +67,13 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
   const started = performance.now();
   const call = new UpstreamCall(endpoint, input.client);
   try {
-    const result = await call.guarded(input.provider.chat(input.request, call.signal));
-    if (!isStream(result) && !input.request.stream) {
+    // A plugin written as `async *chat` (or a plain `chat`) returns its answer itself, not a promise of one.
+    const called: unknown = input.provider.chat(input.request, call.signal);
+    const result = isThenable(called) ? await call.guarded(called as Promise<ChatResult>) : (called as ChatResult);
+    if (!input.request.stream) {
+      const response = isStream(result) ? await gathered(call, batchesOf(result)) : result;
       call.done();
-      return { kind: "response", response: result, ttftMs: performance.now() - started };
+      return { kind: "response", response, ttftMs: performance.now() - started };
     }
     const iterator = batchesOf(isStream(result) ? result : wholeAsStream(result));
     let first: Step;
@@ -271,6 +274,17 @@ function within(read: Promise<Step>, ms: number): Promise<Step | typeof HOLD_OVE
 }
 
 /** A stream's events in batches: its own when it offers them, else one event a batch. */
+const isThenable = (value: unknown): boolean => typeof (value as PromiseLike<unknown> | null)?.then === "function";
+
+/** A stream answered to a request asked for whole (a plugin that only streams), read to its end under the call's timeouts. */
+async function gathered(call: UpstreamCall, iterator: EventBatches): Promise<ChatResponse> {
+  const answer = new WholeAnswer();
+  for (let step = await call.guarded(iterator.next()); ; step = await call.guarded(iterator.next())) {
+    for (const event of step.value ?? []) answer.add(event);
+    if (step.done) return answer.build();
+  }
+}
+
 function batchesOf(stream: AsyncIterable<StreamEvent>): EventBatches {
   const own = (stream as Partial<BatchedEvents>)[EVENT_BATCHES];
   if (own) return own.call(stream);

@@ -1,8 +1,9 @@
-// A whole answer to a stream request, as a stream. A provider may answer a stream request whole: a
-// user's plugin that cannot stream, or an OpenAI-compatible server that ignores `stream`. Its
-// client asked for SSE and reads SSE; sent JSON, an SDK's stream reads nothing and says nothing.
+// A provider's answer in the shape its client asked for. A provider may answer a stream request
+// whole (a user's plugin that cannot stream, an OpenAI-compatible server that ignores `stream`), or
+// stream an answer asked for whole (a plugin that only streams). The client asked for SSE, or for
+// JSON, and reads only that: sent the other, an SDK reads nothing, or fails to parse.
 
-import { batchedEvents, type BatchedEvents, type ChatResponse, type StreamEvent } from "../kit/canonical.ts";
+import { batchedEvents, type BatchedEvents, type ChatResponse, type ReasoningBlock, type StreamEvent } from "../kit/canonical.ts";
 
 /** The answer as the events a vendor streaming it would have sent, in one batch. */
 export function wholeAsStream(response: ChatResponse): BatchedEvents {
@@ -43,4 +44,67 @@ export function eventsOf(response: ChatResponse): StreamEvent[] {
   if (response.usage) events.push({ type: "usage", usage: response.usage });
   events.push({ type: "finish", reason: response.finishReason, ...(response.nativeFinishReason ? { native: response.nativeFinishReason } : {}) });
   return events;
+}
+
+/** A stream's events gathered into the whole answer they make: eventsOf, the other way. */
+export class WholeAnswer {
+  private readonly response: ChatResponse;
+  private readonly blocks: ReasoningBlock[] = [];
+
+  constructor(now = Date.now()) {
+    this.response = { id: "", model: "", created: Math.floor(now / 1000), text: "", toolCalls: [], finishReason: "stop" };
+  }
+
+  add(event: StreamEvent): void {
+    const response = this.response;
+    switch (event.type) {
+      case "start":
+        response.id = event.id;
+        response.model = event.model;
+        return;
+      case "text":
+        response.text += event.text;
+        return;
+      case "refusal":
+        response.refusal = (response.refusal ?? "") + event.text;
+        return;
+      case "reasoning":
+        response.reasoning = (response.reasoning ?? "") + event.text;
+        if (event.signature !== undefined) response.reasoningSignature = event.signature;
+        return;
+      case "redacted_reasoning":
+        this.blocks.push({ type: "redacted", data: event.data });
+        return;
+      case "reasoning_item":
+        this.blocks.push({ type: "openai", id: event.id, encrypted: event.encrypted });
+        return;
+      case "tool_call_start":
+        response.toolCalls[event.index] = { id: event.id, name: event.name, arguments: "" };
+        return;
+      case "tool_call_delta": {
+        const call = response.toolCalls[event.index];
+        if (call) call.arguments += event.arguments;
+        return;
+      }
+      case "usage":
+        response.usage = event.usage;
+        return;
+      case "finish":
+        response.finishReason = event.reason;
+        if (event.native !== undefined) response.nativeFinishReason = event.native;
+        return;
+      // Anthropic's own blocks come only from its provider, which answers whole when asked to.
+    }
+  }
+
+  build(): ChatResponse {
+    const response = this.response;
+    response.toolCalls = response.toolCalls.filter((call) => call !== undefined);
+    if (this.blocks.length > 0) {
+      // A signed reasoning text goes first, as a block of its own, beside the encrypted ones.
+      const thinking: ReasoningBlock[] = response.reasoningSignature !== undefined ? [{ type: "thinking", text: response.reasoning ?? "", signature: response.reasoningSignature }] : [];
+      response.reasoningBlocks = [...thinking, ...this.blocks];
+    }
+    return response;
+  }
 }

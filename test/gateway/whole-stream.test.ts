@@ -1,10 +1,10 @@
-// A stream request answered whole: by a user's provider plugin that cannot stream, or by an
-// OpenAI-compatible server that ignores `stream`. The client asked for SSE and gets SSE, with the
-// whole answer in it, and the ledger meters it as any stream.
+// A stream request answered whole (a user's provider plugin that cannot stream, an OpenAI-compatible
+// server that ignores `stream`), and a whole answer asked of a plugin that only streams. The client
+// gets what it asked for, SSE or JSON, with the whole answer in it, and the ledger meters it.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { cannedProvider } from "../reload/plugin-files.ts";
+import { cannedProvider, streamOnlyProvider } from "../reload/plugin-files.ts";
 import { anthropicClient, generation, openaiClient, readChatStream, startGateway } from "./harness.ts";
 
 /** An OpenAI-compatible server that answers every request as chat.completion JSON, streamed or not. */
@@ -29,13 +29,15 @@ const gateway = await startGateway(
 plugins: [./plugins]
 providers:
   mine: { use: canned }
+  streamer: { use: streamer }
   local: { use: openai-compatible, base_url: "http://127.0.0.1:${wholeServer.port}/v1", api_key: "unused" }
 models:
   canned: [{ provider: mine, model: c, price: { input: 1, output: 1 } }]
+  streamed: [{ provider: streamer, model: s, price: { input: 1, output: 1 } }]
   local: [{ provider: local, model: whole-model, price: { input: 1, output: 1 } }]
 routes: [{ name: direct, to: $model }]
 `,
-  { files: { "plugins/canned.ts": cannedProvider("hello from a plugin") } },
+  { files: { "plugins/canned.ts": cannedProvider("hello from a plugin"), "plugins/streamer.ts": streamOnlyProvider(["streamed ", "word ", "by word"]) } },
 );
 afterAll(async () => {
   await gateway.close();
@@ -72,5 +74,29 @@ describe("a stream request answered whole", () => {
     expect(text).toBe("answered whole");
     expect(usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 2 });
     expect(response.headers.get("x-switchyard-attempts")).toBe("1");
+  });
+});
+
+describe("a whole answer asked of a plugin that only streams", () => {
+  test("reaches the OpenAI SDK as one chat.completion, its text and tool call gathered, and the ledger meters it", async () => {
+    const { data, response } = await openaiClient(gateway)
+      .chat.completions.create({ model: "streamed", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    expect(response.headers.get("content-type")).toStartWith("application/json");
+    expect(data.choices[0]).toMatchObject({
+      finish_reason: "tool_calls",
+      message: { content: "streamed word by word", tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }] },
+    });
+    expect(data.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 6 });
+    expect(await generation(gateway, data.id)).toMatchObject({ status: 200, tokens_prompt: 4 });
+  });
+
+  test("and the Anthropic SDK as one message", async () => {
+    const message = await anthropicClient(gateway).messages.create({ model: "streamed", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    expect(message.content).toEqual([
+      { type: "text", text: "streamed word by word" },
+      { type: "tool_use", id: "call_1", name: "lookup", input: { q: "x" } },
+    ] as never);
+    expect(message.stop_reason).toBe("tool_use");
   });
 });

@@ -50,3 +50,28 @@ export const CHATLESS_PROVIDER = `import type { Kit } from "switchyard/kit";
 
 export default (kit: Kit) => ({ kind: "provider", name: "chatless", settings: kit.Type.Object({}), create: () => ({ models: () => [] }) });
 `;
+
+/** A provider plugin that always streams, whether its request asked for a stream or not: its text a word at a time, then one tool call. */
+export function streamOnlyProvider(words: string[]): string {
+  return `import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({
+  kind: "provider",
+  name: "streamer",
+  settings: kit.Type.Object({}),
+  create() {
+    return {
+      async *chat(request: { model: string }) {
+        yield { type: "start", id: "streamed-1", model: request.model };
+        for (const word of ${JSON.stringify(words)}) yield { type: "text", text: word };
+        yield { type: "tool_call_start", index: 0, id: "call_1", name: "lookup" };
+        yield { type: "tool_call_delta", index: 0, arguments: '{"q":' };
+        yield { type: "tool_call_delta", index: 0, arguments: '"x"}' };
+        yield { type: "usage", usage: { inputTokens: 4, outputTokens: 6 } };
+        yield { type: "finish", reason: "tool_calls" };
+      },
+    };
+  },
+});
+`;
+}

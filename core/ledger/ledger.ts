@@ -32,6 +32,7 @@ export function createLedger(driver: LedgerDriver, options: LedgerSettings = {})
       queue.push(row);
     },
     flush: () => queue.flush(),
+    writes: () => ({ unwritten: queue.unwritten, ...queue.counts }),
     async close() {
       if (closed) return;
       closed = true;

@@ -109,6 +109,8 @@ export interface Ledger {
   record(row: RequestRecord): void;
   /** Writes everything queued so far. */
   flush(): Promise<void>;
+  /** For /metrics: rows not yet written, and since start the batch writes that failed and the rows the database refused. */
+  writes(): { unwritten: number; writeFailures: number; refusedRows: number };
   /** Flushes, then closes the database. */
   close(): Promise<void>;
   /** Holds `amount` on the key if its credit allows; null when refused (or unknown, or disabled). */

@@ -32,6 +32,8 @@ export class WriteQueue {
   /** A full batch has asked for a flush that has not started yet: later pushes need not ask again. */
   private flushQueued = false;
   private failures = 0;
+  /** Since start, for /metrics: batch writes that failed, and rows the database refused. */
+  readonly counts = { writeFailures: 0, refusedRows: 0 };
 
   constructor(
     private readonly write: (rows: readonly RequestRecord[]) => Promise<void>,
@@ -44,6 +46,11 @@ export class WriteQueue {
 
   get size(): number {
     return this.pending.length;
+  }
+
+  /** Rows recorded and not yet in the database: queued, or in the batch being written. */
+  get unwritten(): number {
+    return this.pending.length + this.writing.length;
   }
 
   /** On the request path: an append, plus at most one timer or flush request per batch. */
@@ -102,6 +109,7 @@ export class WriteQueue {
           }
           this.pending.unshift(...kept);
           this.failures += 1;
+          this.counts.writeFailures += 1;
           const retryInMs = Math.min(MAX_BACKOFF_MS, this.intervalMs * 2 ** this.failures);
           this.log.error("ledger write failed; rows kept for retry", {
             rows: this.pending.length,
@@ -132,6 +140,7 @@ export class WriteQueue {
         continue;
       } catch (error) {
         if (!this.refuses(error)) return { kept: batch.slice(i), error };
+        this.counts.refusedRows += 1;
         const refusal = error instanceof Error ? error.message : String(error);
         try {
           await this.write([salvaged(row)]);

@@ -49,6 +49,7 @@ export class Metrics {
     lines.push("# TYPE switchyard_overhead_seconds histogram");
     renderHistogram(lines, "switchyard_overhead_seconds", "", this.overhead);
     renderEndpoints(lines, runtime);
+    renderLedger(lines, runtime);
     renderMemory(lines);
     lines.push("# HELP switchyard_config_version Version of the config snapshot serving requests.");
     lines.push("# TYPE switchyard_config_version gauge");
@@ -74,6 +75,22 @@ function renderEndpoints(lines: string[], runtime: Runtime): void {
       if (value !== undefined) lines.push(`${name}{endpoint="${esc(id)}"} ${value}`);
     }
   }
+}
+
+/** The ledger's writes: a database that is down or refusing rows shows here before usage goes missing from reports. */
+function renderLedger(lines: string[], runtime: Runtime): void {
+  const writes = runtime.ledger.writes();
+  lines.push(
+    "# HELP switchyard_ledger_unwritten_rows Request rows recorded and not yet in the database.",
+    "# TYPE switchyard_ledger_unwritten_rows gauge",
+    `switchyard_ledger_unwritten_rows ${writes.unwritten}`,
+    "# HELP switchyard_ledger_write_failures_total Batch writes that failed and were kept for a retry.",
+    "# TYPE switchyard_ledger_write_failures_total counter",
+    `switchyard_ledger_write_failures_total ${writes.writeFailures}`,
+    "# HELP switchyard_ledger_refused_rows_total Rows the database refused for their data (stored salvaged, their record logged).",
+    "# TYPE switchyard_ledger_refused_rows_total counter",
+    `switchyard_ledger_refused_rows_total ${writes.refusedRows}`,
+  );
 }
 
 /** Resident size next to the JS heap: tells a leak in our objects from memory the allocator keeps. */

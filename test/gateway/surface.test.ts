@@ -196,4 +196,12 @@ describe("operations", () => {
     expect(heapUsed).toBeGreaterThan(0);
     expect(text).toMatch(/^switchyard_external_memory_bytes \d+$/m);
   });
+
+  test("/metrics reports the ledger's unwritten rows, failed writes and refused rows", async () => {
+    await gateway.runtime.ledger.flush();
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(text).toMatch(/^switchyard_ledger_unwritten_rows 0$/m);
+    expect(text).toMatch(/^switchyard_ledger_write_failures_total 0$/m);
+    expect(text).toMatch(/^switchyard_ledger_refused_rows_total 0$/m);
+  });
 });

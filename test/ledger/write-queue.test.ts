@@ -44,6 +44,8 @@ describe("ledger write queue", () => {
     for (const row of rows) queue.push(row);
     await expect(queue.flush()).rejects.toThrow("database is locked");
     expect(queue.size).toBe(2);
+    expect(queue.unwritten).toBe(2);
+    expect(queue.counts).toEqual({ writeFailures: 1, refusedRows: 0 });
     expect(logged).toEqual(["ledger write failed; rows kept for retry"]);
     await queue.flush();
     queue.stop();
@@ -113,6 +115,7 @@ describe("ledger write queue", () => {
       expect(writer.batches).toEqual([[`${rows[0]!.id}:claude-sonnet`], [`${rows[1]!.id}:${REFUSED_MODEL}`], [`${rows[2]!.id}:claude-sonnet`]]);
       expect(logged).toHaveLength(1);
       expect(logged[0]![1]).toMatchObject({ id: rows[1]!.id, error: "value out of range", record: rows[1] });
+      expect(queue.counts).toEqual({ writeFailures: 0, refusedRows: 1 });
     });
 
     it("keeps the rest for the retry when the database goes away while the rows are written one at a time", async () => {

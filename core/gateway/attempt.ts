@@ -1,6 +1,7 @@
 // One upstream attempt: calls a provider with the endpoint's timeouts and, for streams, waits for
 // the first event (and an opening alone, briefly, for what follows it), so that every failure
-// before the client is told anything can still move on to a fallback.
+// before the client is told anything can still move on to a fallback. The answer comes back in the
+// kind the request asked for, whichever the provider gave (see whole-stream.ts).
 
 import type { EndpointSpec } from "../config/graph.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
@@ -273,7 +274,6 @@ function within(read: Promise<Step>, ms: number): Promise<Step | typeof HOLD_OVE
   });
 }
 
-/** A stream's events in batches: its own when it offers them, else one event a batch. */
 const isThenable = (value: unknown): boolean => typeof (value as PromiseLike<unknown> | null)?.then === "function";
 
 /** A stream answered to a request asked for whole (a plugin that only streams), read to its end under the call's timeouts. */
@@ -285,6 +285,7 @@ async function gathered(call: UpstreamCall, iterator: EventBatches): Promise<Cha
   }
 }
 
+/** A stream's events in batches: its own when it offers them, else one event a batch. */
 function batchesOf(stream: AsyncIterable<StreamEvent>): EventBatches {
   const own = (stream as Partial<BatchedEvents>)[EVENT_BATCHES];
   if (own) return own.call(stream);

@@ -15,7 +15,9 @@ export async function pluginFiles(folder: string): Promise<string[]> {
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
-    throw new Error(`cannot read plugin folder ${folder}: ${describe(error)}`);
+    const code = (error as { code?: unknown }).code;
+    const reason = code === "ENOENT" ? "there is no such folder (create it, or take it out of `plugins:`)" : code === "ENOTDIR" ? "it is a file, not a folder" : describe(error);
+    throw new Error(`cannot read plugin folder ${folder}: ${reason}`);
   }
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {

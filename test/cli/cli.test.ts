@@ -80,6 +80,13 @@ routes:
     expect(cli(["check"]).err).toContain("router.config.yaml:1:1 file-unreadable");
     expect(cli(["check", "--config", "."]).err).toContain("cannot read the config file: it is a folder");
   });
+
+  test("a plugin folder that does not exist is named, with what to do", async () => {
+    await writeFile(join(dir, "missing-plugins.yaml"), `plugins: [./no-such-folder]\n${ECHO_ONLY}`);
+    const result = cli(["check", "--config", "missing-plugins.yaml"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("no-such-folder: there is no such folder (create it, or take it out of `plugins:`)");
+  });
 });
 
 describe("switchyard explain", () => {

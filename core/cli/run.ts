@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { createKit } from "../kit/kit.ts";
 import { createLogger } from "../log.ts";
 import type { BuiltinPlugin } from "../plugins/registry.ts";
-import { ConfigError } from "../runtime/runtime.ts";
+import { ConfigError } from "../runtime/compile-all.ts";
 import { serve } from "../server/serve.ts";
 import { flag, parseArgs, UsageError } from "./args.ts";
 import { check } from "./check.ts";

@@ -11,8 +11,6 @@ import type { Ledger } from "../ledger/types.ts";
 import type { BuiltinPlugin } from "../plugins/registry.ts";
 import { StatsRegistry, type StatsOptions } from "../stats/index.ts";
 import { compileAll, ConfigError } from "./compile-all.ts";
-
-export { ConfigError };
 import { closeSnapshot, createSnapshot, SnapshotError, type Snapshot } from "./snapshot.ts";
 
 export interface RuntimeOptions {
@@ -36,7 +34,6 @@ export interface ReloadReport {
   version: number;
   diagnostics: string[];
 }
-
 
 const HISTORY = 50;
 const RETENTION_EVERY_MS = 3_600_000;

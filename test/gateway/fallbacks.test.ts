@@ -6,7 +6,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { anthropicError, anthropicErrorEvent, startFakeAnthropic } from "../fakes/anthropic.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
-import { anthropicClient, attemptsOf, chatBody, generation, openaiClient, postJson, startGateway, type Gateway } from "./harness.ts";
+import { attemptsOf, chatBody, generation, openaiClient, postJson, startGateway, streamedMessage, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -85,11 +85,7 @@ describe("fallbacks", () => {
     const frame = anthropicErrorEvent("overloaded_error", "Overloaded");
     anthropicFake.enqueue({ kind: "fail", reply: { text: "never said" }, afterFrames: 1, frame, frameGapMs: 30 });
     openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback", usage: { input: 4, output: 4 } } });
-    const anthropic = anthropicClient(gateway);
-    const { data: stream, response } = await anthropic.messages
-      .stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "hello" }] })
-      .withResponse();
-    const message = await stream.finalMessage();
+    const { message, response } = await streamedMessage(gateway, "claude-sonnet", "hello");
     expect(message.content).toEqual([{ type: "text", text: "served by the fallback" }] as never);
     expect(response.headers.get("x-switchyard-provider")).toBe("openai");
     expect(await attemptsOf(gateway, response)).toEqual([

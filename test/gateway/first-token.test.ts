@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { anthropicClient, attemptsOf, generation, openaiClient, readChatStream, startGateway, type Gateway } from "./harness.ts";
+import { attemptsOf, generation, openaiClient, readChatStream, startGateway, streamedMessage, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -70,11 +70,7 @@ describe("first token", () => {
   test("a first token within the first_token_timeout is served, however long the opening came before it", async () => {
     // Past the default hold, well within the endpoint's 600 ms.
     anthropicFake.enqueue({ kind: "pause", reply: { text: "worth the wait", usage: { input: 5, output: 3 } }, afterFrames: 1, until: silence(250) });
-    const anthropic = anthropicClient(gateway);
-    const { data: stream, response } = await anthropic.messages
-      .stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "hi" }] })
-      .withResponse();
-    const message = await stream.finalMessage();
+    const { message, response } = await streamedMessage(gateway, "claude-sonnet", "hi");
     expect(message.content).toEqual([{ type: "text", text: "worth the wait" }] as never);
     const row = await generation(gateway, response.headers.get("x-request-id")!);
     expect(row.attempts.map((a) => a.status)).toEqual([200]);

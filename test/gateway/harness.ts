@@ -122,3 +122,11 @@ export function openaiClient(gateway: { url: string }, apiKey = "unused"): OpenA
 export function anthropicClient(gateway: { url: string }, options: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}): Anthropic {
   return new Anthropic({ baseURL: gateway.url, apiKey: "unused", maxRetries: 0, ...options });
 }
+
+/** One user turn streamed through the Anthropic SDK and read to its final message, with the response it came on. */
+export async function streamedMessage(gateway: { url: string }, model: string, content: string, options: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}) {
+  const { data: stream, response } = await anthropicClient(gateway, options)
+    .messages.stream({ model, max_tokens: 100, messages: [{ role: "user", content }] })
+    .withResponse();
+  return { message: await stream.finalMessage(), response };
+}

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { vendorConfig } from "./configs.ts";
-import { anthropicClient, generation, openaiClient, startGateway } from "./harness.ts";
+import { generation, openaiClient, startGateway, streamedMessage } from "./harness.ts";
 
 /** Past the moment Bun closes a connection silent since the request came, 4 s on at its shortest timeout. */
 const SLOWER_THAN_IDLE_MS = 5_500;
@@ -48,9 +48,7 @@ describe("the server's idle timeout", () => {
     "a stream whose first event comes after the idle timeout reaches the Anthropic SDK whole",
     async () => {
       anthropicFake.enqueue({ kind: "reply", reply: { text: "late but whole", usage: { input: 8, output: 3 } }, delayMs: SLOWER_THAN_IDLE_MS });
-      const message = await anthropicClient(gateway)
-        .messages.stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "think for a while" }] })
-        .finalMessage();
+      const { message } = await streamedMessage(gateway, "claude-sonnet", "think for a while");
       expect(message.content).toEqual([{ type: "text", text: "late but whole" }] as never);
       expect(message.usage).toMatchObject({ input_tokens: 8, output_tokens: 3 });
     },

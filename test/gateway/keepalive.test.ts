@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { vendorConfig } from "./configs.ts";
-import { anthropicClient, readChatStream, startGateway } from "./harness.ts";
+import { readChatStream, startGateway, streamedMessage } from "./harness.ts";
 
 const COMMENT = ": keep-alive\n\n";
 const openaiFake = startFakeOpenAI();
@@ -69,8 +69,7 @@ describe("keep-alive comments", () => {
     const { fetch: watch, heard } = watchingFetch();
     // message_start and the text block's start, then silence.
     anthropicFake.enqueue({ kind: "pause", reply: { text: "considered", usage: { input: 7, output: 2 } }, afterFrames: 2, until: heard });
-    const client = anthropicClient(gateway, { fetch: watch });
-    const message = await client.messages.stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "think hard" }] }).finalMessage();
+    const { message } = await streamedMessage(gateway, "claude-sonnet", "think hard", { fetch: watch });
     expect(message.content).toEqual([{ type: "text", text: "considered" }] as never);
     expect(message.usage).toMatchObject({ input_tokens: 7, output_tokens: 2 });
   });

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { cannedProvider, streamOnlyProvider } from "../reload/plugin-files.ts";
-import { anthropicClient, generation, openaiClient, readChatStream, startGateway } from "./harness.ts";
+import { anthropicClient, generation, openaiClient, readChatStream, startGateway, streamedMessage } from "./harness.ts";
 
 /** An OpenAI-compatible server that answers every request as chat.completion JSON, streamed or not. */
 const wholeServer = Bun.serve({
@@ -58,9 +58,7 @@ describe("a stream request answered whole", () => {
   });
 
   test("and to the Anthropic SDK as Anthropic's events", async () => {
-    const message = await anthropicClient(gateway)
-      .messages.stream({ model: "canned", max_tokens: 50, messages: [{ role: "user", content: "hi" }] })
-      .finalMessage();
+    const { message } = await streamedMessage(gateway, "canned", "hi");
     expect(message.content).toEqual([{ type: "text", text: "hello from a plugin" }] as never);
     expect(message.stop_reason).toBe("end_turn");
   });

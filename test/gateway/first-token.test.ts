@@ -6,32 +6,19 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
+import { vendorConfig } from "./configs.ts";
 import { attemptsOf, generation, openaiClient, readChatStream, startGateway, streamedMessage, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
 let gateway: Gateway;
 
-const config = () => `
-version: 1
-server: { keepalive: 100ms }
-auth: { use: none }
-providers:
-  anthropic: { use: anthropic, api_key: "sk-ant-first-token", base_url: "${anthropicFake.url}" }
-  openai: { use: openai, api_key: "sk-openai-first-token", base_url: "${openaiFake.url}/v1" }
-models:
-  claude-sonnet:
-    - { provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 }, first_token_timeout: 600ms }
-  gpt-5-mini:
-    - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 } }
-routes:
-  - name: claude-first
-    when: model == "claude-sonnet"
-    to: claude-sonnet
-    fallback: [gpt-5-mini]
-  - name: direct
-    to: $model
-`;
+/** The shared two-vendor config, with a first_token_timeout on the Claude endpoint. */
+const config = () =>
+  vendorConfig({ openai: openaiFake.url, anthropic: anthropicFake.url }, "server: { keepalive: 100ms }").replace(
+    "context: 200000, timeout: 2s }",
+    "context: 200000, timeout: 2s, first_token_timeout: 600ms }",
+  );
 
 /** Resolved when the test is over: a vendor held silent on it is let go then, whatever happened. */
 const over = Promise.withResolvers<void>();

@@ -71,8 +71,11 @@ export function validatorOf<T extends TSchema>(schema: T): Validator<T> {
   return validator;
 }
 
+/** A JSON pointer's segment as the key it names (`~1` is a slash, `~0` a tilde). */
+const unescaped = (segment: string) => segment.replace(/~1/g, "/").replace(/~0/g, "~");
+
 function report(source: ConfigSource, error: ValueError, pointer: string): void {
-  const key = pointer.slice(pointer.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
+  const key = unescaped(pointer.slice(pointer.lastIndexOf("/") + 1));
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
     const known = Object.keys((error.schema as { properties?: object }).properties ?? {});
     const hint = suggestion(key, known) ?? (known.length ? `allowed keys: ${known.join(", ")}` : undefined);
@@ -100,7 +103,7 @@ function typedAs(kind: unknown, text: string): number | boolean | undefined {
 
 /** Sets the value at JSON pointer `path` inside `root` (whose parents exist); false if there is none to set. */
 function setAt(root: unknown, path: string, value: unknown): boolean {
-  const keys = path.split("/").slice(1).map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const keys = path.split("/").slice(1).map(unescaped);
   const last = keys.pop();
   let parent = root;
   for (const key of keys) parent = (parent as Record<string, unknown> | null)?.[key];

@@ -182,6 +182,16 @@ describe("gemini provider", () => {
     expect(((await provider().chat(conversation, signal())) as ChatResponse).finishReason).toBe("content_filter");
   });
 
+  test("a blocked prompt is content_filter; a reply with no candidate and no block reason is a retryable error", async () => {
+    const usageMetadata = { promptTokenCount: 12, totalTokenCount: 12 };
+    fake.enqueue(
+      { kind: "error", status: 200, body: { promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata, modelVersion: "gemini-2.5-flash" } },
+      { kind: "error", status: 200, body: { usageMetadata, modelVersion: "gemini-2.5-flash" } },
+    );
+    expect(await provider().chat(conversation, signal())).toMatchObject({ text: "", finishReason: "content_filter", nativeFinishReason: "PROHIBITED_CONTENT", usage: { inputTokens: 12 } });
+    expect(await provider().chat(conversation, signal()).catch((e: unknown) => e)).toMatchObject({ code: "upstream_error", retryable: true });
+  });
+
   test("429 RESOURCE_EXHAUSTED becomes rate_limited with the RetryInfo delay", async () => {
     const body = await Bun.file(new URL("../fixtures/gemini/error-429.json", import.meta.url)).json();
     fake.enqueue({ kind: "error", status: 429, body });

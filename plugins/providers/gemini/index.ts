@@ -38,7 +38,7 @@ export default (kit: Kit) => {
           const model = encodeURIComponent(request.model);
           const url = request.stream ? `${base}/models/${model}:streamGenerateContent?alt=sse` : `${base}/models/${model}:generateContent`;
           const response = await send(url, { method: "POST", headers, body: JSON.stringify(encodeRequest(request)), signal });
-          if (!request.stream) return decodeResponse((await response.json()) as GeminiResponse, request.model, kit.now());
+          if (!request.stream) return decodeResponse((await response.json()) as GeminiResponse, request.model, kit);
           if (!response.body) throw kit.errors.upstream("Gemini sent a stream response without a body", { retryable: true });
           return decodeStream(response.body, request.model, kit);
         },

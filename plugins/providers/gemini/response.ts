@@ -57,8 +57,11 @@ function toolCall(part: GeminiPart, index: number): ToolCall {
 }
 
 /** A generateContent reply as a canonical response. */
-export function decodeResponse(json: GeminiResponse, model: string, now: number): ChatResponse {
+export function decodeResponse(json: GeminiResponse, model: string, kit: Kit): ChatResponse {
   const candidate = json.candidates?.[0];
+  // A blocked prompt comes with no candidate and a block reason; with neither there is no answer to pass on.
+  if (!candidate && !json.promptFeedback?.blockReason) throw kit.errors.upstream("Gemini sent no candidate and no block reason", { retryable: true });
+  const now = kit.now();
   let text = "";
   let reasoning: string | undefined;
   let signature: string | undefined;
@@ -76,7 +79,7 @@ export function decodeResponse(json: GeminiResponse, model: string, now: number)
     created: Math.floor(now / 1000),
     text,
     toolCalls,
-    finishReason: candidate ? finishOf(native, toolCalls.length > 0) : json.promptFeedback?.blockReason ? "content_filter" : "error",
+    finishReason: candidate ? finishOf(native, toolCalls.length > 0) : "content_filter",
   };
   if (native) response.nativeFinishReason = native;
   if (reasoning !== undefined) response.reasoning = reasoning;

@@ -6,7 +6,7 @@ import type { ChatRequest, ChatResponse, ContentPart, StreamEvent } from "../../
 import type { ProviderInstance } from "../../core/kit/plugin.ts";
 import geminiPlugin from "../../plugins/providers/gemini/index.ts";
 import { encodeRequest } from "../../plugins/providers/gemini/request.ts";
-import { decodeStream } from "../../plugins/providers/gemini/response.ts";
+import { decodeResponse, decodeStream } from "../../plugins/providers/gemini/response.ts";
 import { FAKE_THOUGHT_SIGNATURE, googleError, startFakeGemini } from "../fakes/gemini.ts";
 import { collect as events } from "./results.ts";
 
@@ -182,14 +182,11 @@ describe("gemini provider", () => {
     expect(((await provider().chat(conversation, signal())) as ChatResponse).finishReason).toBe("content_filter");
   });
 
-  test("a blocked prompt is content_filter; a reply with no candidate and no block reason is a retryable error", async () => {
+  test("a blocked prompt is content_filter; a reply with no candidate and no block reason is a retryable error", () => {
     const usageMetadata = { promptTokenCount: 12, totalTokenCount: 12 };
-    fake.enqueue(
-      { kind: "error", status: 200, body: { promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata, modelVersion: "gemini-2.5-flash" } },
-      { kind: "error", status: 200, body: { usageMetadata, modelVersion: "gemini-2.5-flash" } },
-    );
-    expect(await provider().chat(conversation, signal())).toMatchObject({ text: "", finishReason: "content_filter", nativeFinishReason: "PROHIBITED_CONTENT", usage: { inputTokens: 12 } });
-    expect(await provider().chat(conversation, signal()).catch((e: unknown) => e)).toMatchObject({ code: "upstream_error", retryable: true });
+    const blocked = decodeResponse({ promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata }, "gemini-2.5-flash", kit);
+    expect(blocked).toMatchObject({ text: "", finishReason: "content_filter", nativeFinishReason: "PROHIBITED_CONTENT", usage: { inputTokens: 12 } });
+    expect(() => decodeResponse({ usageMetadata }, "gemini-2.5-flash", kit)).toThrow(expect.objectContaining({ code: "upstream_error", retryable: true }));
   });
 
   test("429 RESOURCE_EXHAUSTED becomes rate_limited with the RetryInfo delay", async () => {

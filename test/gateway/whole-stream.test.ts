@@ -1,9 +1,12 @@
 // A stream request answered whole (a user's provider plugin that cannot stream, an OpenAI-compatible
 // server that ignores `stream`), and a whole answer asked of a plugin that only streams. The client
-// gets what it asked for, SSE or JSON, with the whole answer in it, and the ledger meters it.
+// gets what it asked for, SSE or JSON, with the whole answer in it, and the ledger meters it. Last,
+// the two conversions on their own, with the events no plugin of these tests sends.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
+import { EVENT_BATCHES, type ChatResponse } from "../../core/kit/canonical.ts";
+import { eventsOf, WholeAnswer, wholeAsStream } from "../../core/gateway/whole-stream.ts";
 import { cannedProvider, streamOnlyProvider } from "../reload/plugin-files.ts";
 import { anthropicClient, generation, openaiClient, readChatStream, startGateway, streamedMessage } from "./harness.ts";
 
@@ -96,5 +99,57 @@ describe("a whole answer asked of a plugin that only streams", () => {
       { type: "tool_use", id: "call_1", name: "lookup", input: { q: "x" } },
     ] as never);
     expect(message.stop_reason).toBe("tool_use");
+  });
+});
+
+describe("a whole answer and its events", () => {
+  const gather = (response: ChatResponse) => {
+    const answer = new WholeAnswer();
+    for (const event of eventsOf(response)) answer.add(event);
+    return answer.build();
+  };
+  const base = { id: "resp-1", model: "m", created: 1_741_569_952, text: "", toolCalls: [], finishReason: "stop" } satisfies ChatResponse;
+
+  test("reasoning blocks, a refusal, tool calls, usage and the native finish survive the way there and back", () => {
+    const response: ChatResponse = {
+      ...base,
+      text: "partly",
+      refusal: "I can't help with the rest.",
+      reasoningBlocks: [
+        { type: "thinking", text: "weighing it", signature: "sig-1" },
+        { type: "redacted", data: "opaque" },
+        { type: "openai", id: "rs_1", encrypted: "enc" },
+      ],
+      toolCalls: [{ id: "call_a", name: "look", arguments: '{"q":1}' }, { id: "call_b", name: "fetch", arguments: "{}" }],
+      usage: { inputTokens: 10, outputTokens: 7, reasoningTokens: 3 },
+      finishReason: "tool_calls",
+      nativeFinishReason: "tool_use",
+    };
+    expect(gather(response)).toMatchObject({
+      id: "resp-1",
+      model: "m",
+      text: "partly",
+      refusal: "I can't help with the rest.",
+      reasoningBlocks: response.reasoningBlocks,
+      toolCalls: response.toolCalls,
+      usage: response.usage,
+      finishReason: "tool_calls",
+      nativeFinishReason: "tool_use",
+    });
+  });
+
+  test("a plain reasoning text keeps its signature, and one without blocks makes none", () => {
+    const gathered = gather({ ...base, text: "4", reasoning: "2 + 2", reasoningSignature: "sig-2" });
+    expect(gathered).toMatchObject({ text: "4", reasoning: "2 + 2", reasoningSignature: "sig-2" });
+    expect(gathered.reasoningBlocks).toBeUndefined();
+  });
+
+  test("as a stream it is one batch, and a stream returned early sends nothing more", async () => {
+    const batches = wholeAsStream({ ...base, text: "hi" })[EVENT_BATCHES]();
+    expect((await batches.next()).value?.map((event) => event.type)).toEqual(["start", "text", "finish"]);
+    expect(await batches.next()).toEqual({ done: true, value: undefined });
+    const early = wholeAsStream({ ...base, text: "hi" })[EVENT_BATCHES]();
+    expect(await early.return!()).toEqual({ done: true, value: undefined });
+    expect(await early.next()).toEqual({ done: true, value: undefined });
   });
 });

@@ -1,10 +1,10 @@
 // Finds and imports the plugin modules of one folder: `*.ts|js|mjs` files and `*/index.ts|js` folders.
 
-import { readdir, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { describe } from "./validate.ts";
+import { describe, type PluginProblem } from "./validate.ts";
 
-export type LoadedModule = { file: string; exported: unknown } | { file: string; error: string };
+export type LoadedModule = { file: string; exported: unknown } | { file: string; problem: PluginProblem };
 
 const MODULE = /\.(ts|js|mjs)$/;
 const SKIP = /\.(test|spec|d)\.(ts|js|mjs)$/;
@@ -45,18 +45,54 @@ export async function loadPluginFolder(folder: string): Promise<LoadedModule[]> 
   try {
     files = await pluginFiles(folder);
   } catch (error) {
-    return [{ file: folder, error: describe(error) }];
+    return [{ file: folder, problem: { file: folder, message: describe(error) } }];
   }
   const loaded: LoadedModule[] = [];
   for (const file of files) {
     try {
       const info = await stat(file);
       const module = (await import(`${file}?v=${info.mtimeMs}-${info.size}`)) as { default?: unknown };
-      if (module.default === undefined) loaded.push({ file, error: "the module has no default export" });
+      if (module.default === undefined) loaded.push({ file, problem: { file, message: "the module has no default export" } });
       else loaded.push({ file, exported: module.default });
     } catch (error) {
-      loaded.push({ file, error: `failed to load: ${describe(error)}` });
+      loaded.push({ file, problem: { file, message: `failed to load: ${withoutVersion(describe(error))}`, ...(await failurePoint(error, file)) } });
     }
   }
   return loaded;
+}
+
+/** A module's path as the runtime names it, without the query that imports an edited file afresh (see loadPluginFolder). */
+const withoutVersion = (text: string) => text.replace(/\?v=[\d.]+-\d+/g, "");
+
+const PACKAGE_HINT = "a plugin imports only types from packages; the kit gives it TypeBox, the SSE parser, errors and fetch";
+
+/**
+ * Where a module that failed to load went wrong, for the diagnostic's line and caret: a syntax
+ * error's position (Bun's BuildMessage carries one), or the import that could not be resolved (a
+ * ResolveMessage carries none: its specifier is looked for in the file that imported it).
+ */
+async function failurePoint(error: unknown, file: string): Promise<Partial<PluginProblem>> {
+  const { position, specifier, referrer } = error as {
+    position?: { file?: unknown; line?: unknown; column?: unknown; offset?: unknown; length?: unknown; lineText?: unknown } | null;
+    specifier?: unknown;
+    referrer?: unknown;
+  };
+  if (position && typeof position.line === "number" && typeof position.column === "number") {
+    return {
+      file: typeof position.file === "string" && position.file ? withoutVersion(position.file) : file,
+      at: { line: position.line, col: position.column, offset: Number(position.offset) || 0, length: Number(position.length) || 1, sourceLine: String(position.lineText ?? "") },
+    };
+  }
+  if (typeof specifier !== "string" || !specifier) return {};
+  const importer = typeof referrer === "string" && referrer ? withoutVersion(referrer) : file;
+  const hint = /^[./]/.test(specifier) ? {} : { hint: PACKAGE_HINT };
+  const text = await readFile(importer, "utf8").catch(() => "");
+  const found = [`"${specifier}"`, `'${specifier}'`].map((quoted) => text.indexOf(quoted)).filter((at) => at >= 0);
+  if (found.length === 0) return { file: importer, ...hint };
+  const offset = Math.min(...found);
+  const start = text.lastIndexOf("\n", offset) + 1;
+  const end = text.indexOf("\n", offset);
+  const line = text.slice(0, start).split("\n").length;
+  const at = { line, col: offset - start + 1, offset, length: specifier.length + 2, sourceLine: text.slice(start, end < 0 ? undefined : end) };
+  return { file: importer, at, ...hint };
 }

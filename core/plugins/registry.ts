@@ -52,7 +52,7 @@ export class PluginRegistry {
 
   async addFolder(folder: string): Promise<void> {
     for (const entry of await loadPluginFolder(folder)) {
-      if ("error" in entry) this.problems.push({ file: entry.file, message: entry.error });
+      if ("problem" in entry) this.problems.push(entry.problem);
       else this.add(entry.exported, entry.file);
     }
   }

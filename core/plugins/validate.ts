@@ -9,6 +9,9 @@ const KINDS: readonly PluginKind[] = ["provider", "auth", "fee", "classifier"];
 export interface PluginProblem {
   file: string;
   message: string;
+  /** Where in `file` the problem is, when the runtime said (a syntax error, an import it could not resolve). */
+  at?: { line: number; col: number; offset: number; length: number; sourceLine: string };
+  hint?: string;
 }
 
 export type ValidationResult = { ok: true; plugin: PluginDefinition } | { ok: false; problem: PluginProblem };

@@ -11,6 +11,7 @@ import { unreadableDiagnostic } from "../config/load.ts";
 import { pluginFolders } from "../config/plugin-folders.ts";
 import type { Kit } from "../kit/kit.ts";
 import { pluginFiles } from "../plugins/load-folder.ts";
+import type { PluginProblem } from "../plugins/validate.ts";
 import { buildRegistry, type BuiltinPlugin, type PluginRegistry } from "../plugins/registry.ts";
 
 export interface CompileAllOptions {
@@ -69,16 +70,18 @@ async function fingerprintOf(text: string, folders: string[]): Promise<string> {
   return hash.digest("hex");
 }
 
-function pluginDiagnostic(problem: { file: string; message: string }): Diagnostic {
+function pluginDiagnostic(problem: PluginProblem): Diagnostic {
+  const at = problem.at ?? { line: 1, col: 1, offset: 0, length: 0, sourceLine: "" };
   return {
     code: "invalid-plugin",
     severity: "error",
     message: problem.message,
+    ...(problem.hint ? { hint: problem.hint } : {}),
     file: problem.file,
-    line: 1,
-    col: 1,
-    offset: 0,
-    length: 0,
-    sourceLine: "",
+    line: at.line,
+    col: at.col,
+    offset: at.offset,
+    length: at.length,
+    sourceLine: at.sourceLine,
   };
 }

@@ -1,7 +1,7 @@
 // The command line as a user runs it: check, explain, keys and usage, in their own processes.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatedConfig } from "../config/generated.ts";
@@ -86,6 +86,28 @@ routes:
     const result = cli(["check", "--config", "missing-plugins.yaml"]);
     expect(result.code).toBe(1);
     expect(result.err).toContain("no-such-folder: there is no such folder (create it, or take it out of `plugins:`)");
+  });
+});
+
+describe("switchyard check on plugin files that do not load", () => {
+  test("each is named at its line and column, with the line, and a package import with what a plugin may import", async () => {
+    const folder = join(dir, "broken-plugins");
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, "syntax.ts"), 'export default {\n  kind: "provider",\n  name: "broken" +,\n};\n');
+    await writeFile(join(folder, "package.ts"), '// needs a package\nimport OpenAI from "openai-not-installed";\nexport default OpenAI;\n');
+    await writeFile(join(folder, "helper.ts"), 'import helper from "./no-such-helper.ts";\nexport default helper;\n');
+    await writeFile(join(folder, "nothing.ts"), "export const x = 1;\n");
+    await writeFile(join(dir, "broken-plugins.yaml"), `plugins: [./broken-plugins]\n${ECHO_ONLY}`);
+    const result = cli(["check", "--config", "broken-plugins.yaml"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${join(folder, "syntax.ts")}:3:19 invalid-plugin: failed to load: Unexpected ,`);
+    expect(result.err).toContain('  3 |   name: "broken" +,\n    |                   ^');
+    expect(result.err).toContain(`${join(folder, "package.ts")}:2:20 invalid-plugin: failed to load: Cannot find package 'openai-not-installed'`);
+    expect(result.err).toContain("^ a plugin imports only types from packages");
+    expect(result.err).toContain(`${join(folder, "helper.ts")}:1:20 invalid-plugin: failed to load: Cannot find module './no-such-helper.ts'`);
+    expect(result.err).toContain(`${join(folder, "nothing.ts")}:1:1 invalid-plugin: the module has no default export`);
+    // The query that imports an edited file afresh is the loader's own business.
+    expect(result.err).not.toContain("?v=");
   });
 });
 

@@ -100,7 +100,7 @@ test("the examples folder loads as a plugin folder and the plugin passes validat
   const loaded = await loadPluginFolder(EXAMPLES);
   expect(loaded.map((entry) => entry.file)).toEqual([join(EXAMPLES, "provider-acme", "index.ts")]);
   const entry = loaded[0]!;
-  if ("error" in entry) throw new Error(entry.error);
+  if ("problem" in entry) throw new Error(entry.problem.message);
   const result = validatePlugin(entry.exported, entry.file, createKit());
   expect(result.ok && `${result.plugin.kind}:${result.plugin.name}`).toBe("provider:acme");
 });

@@ -68,14 +68,16 @@ const PACKAGE_HINT = "a plugin imports only types from packages; the kit gives i
 
 /**
  * Where a module that failed to load went wrong, for the diagnostic's line and caret: a syntax
- * error's position (Bun's BuildMessage carries one), or the import that could not be resolved (a
- * ResolveMessage carries none: its specifier is looked for in the file that imported it).
+ * error's position (Bun's BuildMessage carries one), the import that could not be resolved (a
+ * ResolveMessage carries none: its specifier is looked for in the file that imported it), or the
+ * top frame of an error thrown while the module ran.
  */
 async function failurePoint(error: unknown, file: string): Promise<Partial<PluginProblem>> {
-  const { position, specifier, referrer } = error as {
+  const { position, specifier, referrer, stack } = error as {
     position?: { file?: unknown; line?: unknown; column?: unknown; offset?: unknown; length?: unknown; lineText?: unknown } | null;
     specifier?: unknown;
     referrer?: unknown;
+    stack?: unknown;
   };
   if (position && typeof position.line === "number" && typeof position.column === "number") {
     return {
@@ -83,16 +85,26 @@ async function failurePoint(error: unknown, file: string): Promise<Partial<Plugi
       at: { line: position.line, col: position.column, offset: Number(position.offset) || 0, length: Number(position.length) || 1, sourceLine: String(position.lineText ?? "") },
     };
   }
-  if (typeof specifier !== "string" || !specifier) return {};
-  const importer = typeof referrer === "string" && referrer ? withoutVersion(referrer) : file;
-  const hint = /^[./]/.test(specifier) ? {} : { hint: PACKAGE_HINT };
-  const text = await readFile(importer, "utf8").catch(() => "");
-  const found = [`"${specifier}"`, `'${specifier}'`].map((quoted) => text.indexOf(quoted)).filter((at) => at >= 0);
-  if (found.length === 0) return { file: importer, ...hint };
-  const offset = Math.min(...found);
-  const start = text.lastIndexOf("\n", offset) + 1;
+  if (typeof specifier === "string" && specifier) {
+    const importer = typeof referrer === "string" && referrer ? withoutVersion(referrer) : file;
+    const text = await readFile(importer, "utf8").catch(() => "");
+    const found = [`"${specifier}"`, `'${specifier}'`].map((quoted) => text.indexOf(quoted)).filter((at) => at >= 0);
+    const hint = /^[./]/.test(specifier) ? {} : { hint: PACKAGE_HINT };
+    return { file: importer, ...(found.length ? { at: pointIn(text, Math.min(...found), specifier.length + 2) } : {}), ...hint };
+  }
+  const frame = typeof stack === "string" ? /^\s*at (?:.*\()?(\/[^()]*?):(\d+):(\d+)\)?$/m.exec(stack) : null;
+  if (!frame) return {};
+  const thrower = withoutVersion(frame[1]!);
+  const text = await readFile(thrower, "utf8").catch(() => null);
+  if (text === null) return {};
+  const lineStart = text.split("\n").slice(0, Number(frame[2]) - 1).reduce((at, line) => at + line.length + 1, 0);
+  return { file: thrower, at: pointIn(text, lineStart + Number(frame[3]) - 1, 1) };
+}
+
+/** The line and column of `offset` in `text`, with its line. */
+function pointIn(text: string, offset: number, length: number): NonNullable<PluginProblem["at"]> {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
   const end = text.indexOf("\n", offset);
   const line = text.slice(0, start).split("\n").length;
-  const at = { line, col: offset - start + 1, offset, length: specifier.length + 2, sourceLine: text.slice(start, end < 0 ? undefined : end) };
-  return { file: importer, at, ...hint };
+  return { line, col: offset - start + 1, offset, length, sourceLine: text.slice(start, end < 0 ? undefined : end) };
 }

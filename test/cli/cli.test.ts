@@ -91,12 +91,14 @@ routes:
 
 describe("switchyard check on plugin files that do not load", () => {
   test("each is named at its line and column, with the line, and a package import with what a plugin may import", async () => {
+    // A syntax error, a package and a file that cannot be found, no default export, and a throw as the module runs.
     const folder = join(dir, "broken-plugins");
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, "syntax.ts"), 'export default {\n  kind: "provider",\n  name: "broken" +,\n};\n');
     await writeFile(join(folder, "package.ts"), '// needs a package\nimport OpenAI from "openai-not-installed";\nexport default OpenAI;\n');
     await writeFile(join(folder, "helper.ts"), 'import helper from "./no-such-helper.ts";\nexport default helper;\n');
     await writeFile(join(folder, "nothing.ts"), "export const x = 1;\n");
+    await writeFile(join(folder, "throws.ts"), '// runs at import\nconst ready = false;\nif (!ready) throw new Error("not ready at import");\nexport default {};\n');
     await writeFile(join(dir, "broken-plugins.yaml"), `plugins: [./broken-plugins]\n${ECHO_ONLY}`);
     const result = cli(["check", "--config", "broken-plugins.yaml"]);
     expect(result.code).toBe(1);
@@ -106,6 +108,8 @@ describe("switchyard check on plugin files that do not load", () => {
     expect(result.err).toContain("^ a plugin imports only types from packages");
     expect(result.err).toContain(`${join(folder, "helper.ts")}:1:20 invalid-plugin: failed to load: Cannot find module './no-such-helper.ts'`);
     expect(result.err).toContain(`${join(folder, "nothing.ts")}:1:1 invalid-plugin: the module has no default export`);
+    expect(result.err).toContain(`${join(folder, "throws.ts")}:3:23 invalid-plugin: failed to load: not ready at import`);
+    expect(result.err).toContain('  3 | if (!ready) throw new Error("not ready at import");');
     // The query that imports an edited file afresh is the loader's own business.
     expect(result.err).not.toContain("?v=");
   });

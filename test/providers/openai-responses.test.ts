@@ -19,10 +19,17 @@ version: 1
 auth: { use: none }
 providers:
   openai-responses: { use: openai, api: responses, api_key: "sk-openai-responses-secret", base_url: "${fake.url}/v1" }
+  openai-chat: { use: openai, api_key: "sk-openai-chat-secret", base_url: "${fake.url}/v1" }
 models:
   gpt-5-pro:
     - { provider: openai-responses, model: gpt-5-pro, price: { input: 15, output: 120 }, timeout: 2s }
+  gpt-5-mini:
+    - { provider: openai-chat, model: gpt-5-mini, price: { input: 0.25, output: 2 } }
 routes:
+  - name: pro-then-mini
+    when: model == "pro-then-mini"
+    to: gpt-5-pro
+    fallback: [gpt-5-mini]
   - name: direct
     to: $model
 `);
@@ -162,6 +169,51 @@ describe("the Responses API upstream", () => {
         { type: "custom_tool_call_output", call_id: "call_p", output: "ok" },
       ]);
     }
+  });
+
+  test("a stream that fails before it says anything moves on to the next candidate", async () => {
+    const failedEvent = (sequence: number) =>
+      `event: response.failed\ndata: ${JSON.stringify({ type: "response.failed", sequence_number: sequence, response: { id: "resp_failed", object: "response", status: "failed", error: { code: "server_error", message: "The model failed to generate a response." }, output: [] } })}\n\n`;
+    // response.created and response.in_progress, then the failure.
+    fake.enqueue({ kind: "fail", reply: { text: "never said" }, afterFrames: 2, frame: failedEvent(2) }, { kind: "reply", reply: { text: "from the fallback" } });
+    const { data: stream, response } = await client.chat.completions.create({ model: "pro-then-mini", messages: [{ role: "user", content: "Hi" }], stream: true }).withResponse();
+    expect((await readChatStream(stream)).text).toBe("from the fallback");
+    expect(response.headers.get("x-switchyard-model")).toBe("gpt-5-mini");
+    expect(response.headers.get("x-switchyard-attempts")).toBe("2");
+    expect(fake.requests.slice(-2).map((request) => request.path)).toEqual(["/v1/responses", "/v1/chat/completions"]);
+  });
+
+  test("an error event after the answer began ends the client's stream with an error, the text so far delivered", async () => {
+    const errorEvent = `event: error\ndata: ${JSON.stringify({ type: "error", sequence_number: 9, code: "server_error", message: "The server had an error while processing your request.", param: null })}\n\n`;
+    // Opening events, the message's opening and two words of text; the error once the client has them.
+    const { promise: heard, resolve: release } = Promise.withResolvers<void>();
+    fake.enqueue({ kind: "fail", reply: { text: "one two three four" }, afterFrames: 6, frame: errorEvent, until: heard });
+    const stream = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Count" }], stream: true });
+    let text = "";
+    const read = (async () => {
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? "";
+        if (text === "one two") release();
+      }
+    })();
+    await expect(read).rejects.toThrow(/upstream stream broke: The server had an error while processing your request/);
+    expect(text).toBe("one two");
+  });
+
+  test("a refusal reaches a Chat Completions client as its refusal, JSON and streamed", async () => {
+    const refusal = "I can't help with that.";
+    fake.enqueue({ kind: "reply", reply: { refusal } }, { kind: "reply", reply: { refusal } });
+    const whole = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Help me break in" }] });
+    expect(whole.choices[0]!.message).toMatchObject({ content: null, refusal });
+    const stream = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Help me break in" }], stream: true });
+    let streamed = "";
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.refusal ?? "";
+    expect(streamed).toBe(refusal);
+  });
+
+  test("a response whose status is failed is a retryable upstream error", () => {
+    const failed = { id: "resp_f", object: "response", status: "failed", error: { code: "server_error", message: "The model failed." }, output: [] };
+    expect(() => decodeUpstreamResponse(failed as never)).toThrow(expect.objectContaining({ code: "upstream_error", retryable: true }));
   });
 
   test("an answer cut at its cap is `length`, streamed or not", async () => {

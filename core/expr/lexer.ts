@@ -67,6 +67,8 @@ function readString(source: string, start: number): Token {
   return { kind: "string", text: value, offset: start, length: i + 1 - start };
 }
 
+const COUNT_SUFFIX: Record<string, number> = { k: 1_000, K: 1_000, M: 1_000_000 };
+
 function readNumber(source: string, start: number): Token {
   let i = start;
   while (isDigit(source[i])) i++;
@@ -81,6 +83,9 @@ function readNumber(source: string, start: number): Token {
   const unit = source.slice(i, unitEnd);
   const factor = DURATION_UNIT_MS[unit];
   if (factor === undefined) {
+    // "10k tokens": a count's shorthand, which durations' "m" (minutes) makes ambiguous, so not one of ours.
+    const count = COUNT_SUFFIX[unit];
+    if (count !== undefined) throw syntax(`"${unit}" after a number is not a unit`, start, unitEnd - start, `write the number in full: ${Number((value * count).toPrecision(12))}`);
     throw syntax(`unknown duration unit "${unit}"`, start, unitEnd - start, "durations are written like 250ms, 2s, 1.5s or 1m");
   }
   const text = source.slice(start, unitEnd);

@@ -4,6 +4,9 @@
 import { LexError, tokenize, type Token } from "./lexer.ts";
 import type { ExpressionError } from "./types.ts";
 
+/** Words other languages test a list with, where ours writes `x in list`. */
+const MEMBERSHIP_WORDS = new Set(["contains", "includes", "has"]);
+
 export interface Span {
   offset: number;
   length: number;
@@ -57,7 +60,8 @@ class Parser {
     if (this.kind() === "end") this.fail("expression is empty");
     const node = this.parseOr();
     if (this.kind() !== "end") {
-      this.fail(`unexpected "${this.current.text}"`, this.current, 'join conditions with "and" / "or"');
+      const membership = MEMBERSHIP_WORDS.has(this.current.text);
+      this.fail(`unexpected "${this.current.text}"`, this.current, membership ? 'test a list with "in": "vip" in key.tags' : 'join conditions with "and" / "or"');
     }
     return node;
   }

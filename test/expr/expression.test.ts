@@ -100,6 +100,17 @@ describe("errors carry a code and their place in the source", () => {
     expect(errorsOf('model = "a"')[0]).toMatchObject({ code: "expr-syntax", offset: 6, length: 1, hint: 'compare with "=="' });
   });
 
+  test("a count written 10k or 1.2M is a syntax error that writes it in full", () => {
+    expect(errorsOf("tokens.input > 10k")[0]).toMatchObject({ code: "expr-syntax", offset: 15, length: 3, message: '"k" after a number is not a unit', hint: "write the number in full: 10000" });
+    expect(errorsOf("tokens.input > 1.1M")[0]).toMatchObject({ hint: "write the number in full: 1100000" });
+    expect(errorsOf("tokens.input > 2x")[0]).toMatchObject({ message: 'unknown duration unit "x"' });
+  });
+
+  test("a list tested with contains suggests in", () => {
+    expect(errorsOf('key.tags contains "vip"')[0]).toMatchObject({ code: "expr-syntax", offset: 9, length: 8, hint: 'test a list with "in": "vip" in key.tags' });
+    expect(errorsOf('model == "a" stream')[0]?.hint).toBe('join conditions with "and" / "or"');
+  });
+
   test("an unclosed string is a syntax error", () => {
     expect(errorsOf('model == "a')[0]).toMatchObject({ code: "expr-syntax", offset: 9, length: 2 });
   });

@@ -87,9 +87,17 @@ function report(source: ConfigSource, error: ValueError, pointer: string): void 
     const options = literals(error.schema);
     const got = kindOf(error.value);
     const message = options ? `expected one of ${options.join(", ")}, got ${got}` : `expected ${expected(error.schema)}, got ${got}`;
-    const hint = options && typeof error.value === "string" ? suggestion(error.value, options) : undefined;
+    const hint = options && typeof error.value === "string" ? suggestion(error.value, options) : shapeHint(error.schema, error.value, key);
     source.report("wrong-type", message, source.at(pointer), { hint });
   }
+}
+
+/** What to write when the value is one item where a list belongs, or a list where one target does. */
+function shapeHint(schema: TSchema, value: unknown, key: string): string | undefined {
+  if (schema[Kind] === "Array" && typeof value === "string") return `write it as a list: [${value}]`;
+  if (schema[Kind] === "Array" && kindOf(value) === "a map") return "write it as a list of one: [{ ... }]";
+  if (key === "to" && Array.isArray(value)) return "name one target here, and the ones to try after it in fallback: [...]";
+  return undefined;
 }
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;

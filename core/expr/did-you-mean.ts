@@ -54,8 +54,16 @@ export function didYouMean(word: string, candidates: Iterable<string>, atLeast =
   return best;
 }
 
-/** `did you mean "x"?` or undefined, for hints. */
+/** `did you mean "x"?` or undefined, for hints: a typo's nearest name, else the one name the word begins ("cached" for "cached_input"). */
 export function suggestion(word: string, candidates: Iterable<string>): string | undefined {
-  const best = didYouMean(word, candidates);
+  const names = [...candidates];
+  const best = didYouMean(word, names) ?? onlyStartingWith(word, names);
   return best === undefined ? undefined : `did you mean "${best}"?`;
+}
+
+function onlyStartingWith(word: string, names: readonly string[]): string | undefined {
+  if (word.length < 3) return undefined;
+  const lower = word.toLowerCase();
+  const starting = names.filter((name) => name.length > word.length && name.toLowerCase().startsWith(lower));
+  return starting.length === 1 ? starting[0] : undefined;
 }

@@ -45,6 +45,20 @@ describe("diagnostics", () => {
     expect([d.code, d.message, d.hint, where(d)]).toEqual(["unknown-key", 'unknown key "base_ulr"', 'did you mean "base_url"?', "2:38"]);
   });
 
+  test("a key that begins exactly one allowed key suggests it", () => {
+    const d = only("models:\n  m: [{ provider: p, model: m, price: { input: 1, output: 1, cached: 0.1 } }]\nproviders: { p: { use: openai, api_key: x } }\n");
+    expect([d.code, d.hint]).toEqual(["unknown-key", 'did you mean "cached_input"?']);
+  });
+
+  test("one item where a list belongs, and a list where one target belongs, say what to write", () => {
+    const fallback = only(`${PROVIDERS}routes:\n  - { name: a, to: gpt-5-mini, fallback: gpt-5-mini }\n`);
+    expect([fallback.code, fallback.hint, where(fallback)]).toEqual(["wrong-type", "write it as a list: [gpt-5-mini]", "6:42"]);
+    const endpoint = only(`${PROVIDERS}  gpt-5: { provider: openai, model: gpt-5, price: { input: 1, output: 8 } }\n`);
+    expect([endpoint.code, endpoint.hint]).toEqual(["wrong-type", "write it as a list of one: [{ ... }]"]);
+    const to = only(`${PROVIDERS}routes:\n  - { name: a, to: [gpt-5-mini, gpt-5-mini] }\n`);
+    expect([to.code, to.hint]).toEqual(["wrong-type", "name one target here, and the ones to try after it in fallback: [...]"]);
+  });
+
   test("a wrong type names the expected type", () => {
     const d = only("server: { port: eighty }\n");
     expect([d.code, d.message, where(d)]).toEqual(["wrong-type", 'expected an integer at least 0 at most 65535, got the string "eighty"', "1:17"]);

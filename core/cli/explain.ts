@@ -9,12 +9,30 @@ import { priceToUsdPerMillion } from "../money.ts";
 import { compileAll } from "../runtime/compile-all.ts";
 import { anthropicDialect, openaiDialect } from "../server/dialects.ts";
 import { StatsRegistry } from "../stats/index.ts";
+import { describe } from "../plugins/validate.ts";
 import type { CliContext } from "./context.ts";
 
 /** Optional extras in the request file, to explain requests from a given key or with headers. */
 interface ExplainExtras {
   $key?: { name?: string; tags?: string[] };
   $headers?: Record<string, string>;
+}
+
+/** The request to explain; an error names the file and what is wrong with it. */
+async function readRequest(ctx: CliContext, path: string): Promise<Record<string, unknown> & ExplainExtras> {
+  const name = path === "-" ? "the request on standard input" : `the request file ${path}`;
+  const text = await ctx.readInput(path).catch((error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new Error(`cannot read ${name}: ${code === "ENOENT" ? "there is no such file" : code === "EISDIR" ? "it is a folder" : describe(error)}`);
+  });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${name} is not valid JSON: ${describe(error)}`);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`${name} must be a JSON object: a chat request, OpenAI's or Anthropic's`);
+  return body as Record<string, unknown> & ExplainExtras;
 }
 
 export async function explain(ctx: CliContext, requestPath: string): Promise<number> {
@@ -24,7 +42,7 @@ export async function explain(ctx: CliContext, requestPath: string): Promise<num
     for (const d of compiled.diagnostics) ctx.err(formatDiagnostic(d) + "\n");
     return 1;
   }
-  const body = JSON.parse(await ctx.readInput(requestPath)) as Record<string, unknown> & ExplainExtras;
+  const body = await readRequest(ctx, requestPath);
   const { $key, $headers, ...wire } = body;
   const dialect = isAnthropic(wire) ? anthropicDialect : openaiDialect;
   dialect.validate(wire);

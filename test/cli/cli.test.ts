@@ -136,6 +136,20 @@ describe("switchyard explain", () => {
     expect(result.out).toMatch(/route coding: skipped, when intent == "coding" is false/);
     expect(result.out).toContain("route: auto");
   });
+
+  test("a request it cannot read, or that is not a JSON object, is named with what is wrong", async () => {
+    const config = join(ROOT, "router.config.yaml");
+    const cases: [args: string[], stdin: string | undefined, said: string][] = [
+      [["no-such-request.json"], undefined, "cannot read the request file no-such-request.json: there is no such file"],
+      [["-"], '{"model":"auto"', "the request on standard input is not valid JSON"],
+      [["-"], "[1, 2]", "the request on standard input must be a JSON object"],
+    ];
+    for (const [args, stdin, said] of cases) {
+      const result = cli(["explain", "--config", config, ...args], { stdin });
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(`switchyard: ${said}`);
+    }
+  });
 });
 
 describe("switchyard keys and usage", () => {

@@ -10,6 +10,7 @@ import { compileAll } from "../runtime/compile-all.ts";
 import { anthropicDialect, openaiDialect } from "../server/dialects.ts";
 import { StatsRegistry } from "../stats/index.ts";
 import { describe } from "../plugins/validate.ts";
+import { unreadableReason } from "../unreadable.ts";
 import type { CliContext } from "./context.ts";
 
 /** Optional extras in the request file, to explain requests from a given key or with headers. */
@@ -22,8 +23,7 @@ interface ExplainExtras {
 async function readRequest(ctx: CliContext, path: string): Promise<Record<string, unknown> & ExplainExtras> {
   const name = path === "-" ? "the request on standard input" : `the request file ${path}`;
   const text = await ctx.readInput(path).catch((error: unknown) => {
-    const code = (error as { code?: unknown } | null)?.code;
-    throw new Error(`cannot read ${name}: ${code === "ENOENT" ? "there is no such file" : code === "EISDIR" ? "it is a folder" : describe(error)}`);
+    throw new Error(`cannot read ${name}: ${unreadableReason(error)}`);
   });
   let body: unknown;
   try {

@@ -1,18 +1,15 @@
 // Reads a config file from disk and compiles it; an unreadable file is a diagnostic, not a throw.
 
 import { compileConfig, type CompileOptions, type CompileResult } from "./compile.ts";
+import { unreadableReason } from "../unreadable.ts";
 import type { Diagnostic } from "./diagnostics.ts";
-
-const REASONS: Record<string, string> = { ENOENT: "there is no such file", EISDIR: "it is a folder", EACCES: "permission denied" };
 
 /** A config file that could not be read, as a diagnostic that says why and what to do. */
 export function unreadableDiagnostic(path: string, error: unknown): Diagnostic {
-  const code = (error as { code?: unknown } | null)?.code;
-  const reason = (typeof code === "string" && REASONS[code]) || (error instanceof Error ? error.message : String(error));
   return {
     code: "file-unreadable",
     severity: "error",
-    message: `cannot read the config file: ${reason}`,
+    message: `cannot read the config file: ${unreadableReason(error)}`,
     hint: "pass --config FILE, or run where router.config.yaml is",
     file: path,
     line: 1,

@@ -2,6 +2,7 @@
 
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { unreadableReason } from "../unreadable.ts";
 import { describe, type PluginProblem } from "./validate.ts";
 
 export type LoadedModule = { file: string; exported: unknown } | { file: string; problem: PluginProblem };
@@ -15,8 +16,7 @@ export async function pluginFiles(folder: string): Promise<string[]> {
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const reason = code === "ENOENT" ? "there is no such folder (create it, or take it out of `plugins:`)" : code === "ENOTDIR" ? "it is a file, not a folder" : describe(error);
+    const reason = unreadableReason(error, { ENOENT: "there is no such folder (create it, or take it out of `plugins:`)" });
     throw new Error(`cannot read plugin folder ${folder}: ${reason}`);
   }
   const files: string[] = [];

@@ -2,12 +2,11 @@
 
 import { timingSafeEqual, createHash } from "node:crypto";
 import { Elysia } from "elysia";
-import { errors } from "../errors.ts";
+import { errors, type SwitchyardError } from "../errors.ts";
 import { usdToNano } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bearerToken, jsonRoute, readJson } from "./http.ts";
 import { keyView, usageGroup, usageView } from "./views.ts";
-
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
@@ -23,11 +22,16 @@ function isAdmin(runtime: Runtime, request: Request): boolean {
 
 type Handler = (request: Request, params: Record<string, string>) => Promise<unknown>;
 
+/** The 401 a request without the admin key gets anywhere under /admin (a path or method it does not serve included), or null. */
+export function adminRefusal(runtime: Runtime, request: Request): SwitchyardError | null {
+  if (isAdmin(runtime, request)) return null;
+  return errors.unauthorized(runtime.snapshot.graph.adminKey ? "missing or wrong admin key" : "the admin API is off: set admin_key in the config");
+}
+
 function admin(runtime: Runtime, handler: Handler) {
   return jsonRoute(async (request, params) => {
-    if (!isAdmin(runtime, request)) {
-      throw errors.unauthorized(runtime.snapshot.graph.adminKey ? "missing or wrong admin key" : "the admin API is off: set admin_key in the config");
-    }
+    const refusal = adminRefusal(runtime, request);
+    if (refusal) throw refusal;
     return handler(request, params);
   });
 }

@@ -3,9 +3,9 @@
 import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { RoutingGraph } from "../config/graph.ts";
-import { errors } from "../errors.ts";
+import { errors, SwitchyardError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { adminRoutes } from "./admin.ts";
+import { adminRefusal, adminRoutes } from "./admin.ts";
 import { accountRoutes } from "./account.ts";
 import { anthropicDialect, openaiDialect, responsesDialect } from "./dialects.ts";
 import { errorResponse, plainHeaders, toGatewayError } from "./http.ts";
@@ -47,19 +47,36 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
       .get("/models/*", ({ params, request }) => modelResponse(runtime.snapshot.graph, params["*"], request.headers))
       .use(accountRoutes(runtime));
 
-  return new Elysia({ serve: { routes: direct } })
+  // The methods each fixed path answers, read from the routes once they are all declared: a known
+  // path asked with another method is a 405 naming them, not a "no such endpoint".
+  const methods = new Map<string, string[]>();
+  const app = new Elysia({ serve: { routes: direct } })
     .use(api(API_PREFIXES[0]))
     .use(api(API_PREFIXES[1]))
     .get("/health", () => Response.json({ status: "ok", config_version: runtime.snapshot.version }, { headers: plainHeaders() }))
     .get("/metrics", () => new Response(metrics.render(runtime), { headers: { ...plainHeaders(), "content-type": "text/plain; version=0.0.4" } }))
     .use(adminRoutes(runtime))
-    .onError(({ code, error }) => {
+    .onError(({ code, error, request }) => {
       const headers = plainHeaders();
-      if (code === "NOT_FOUND") return errorResponse(errors.notFound("no such endpoint"), headers);
+      if (code === "NOT_FOUND") {
+        const path = new URL(request.url).pathname;
+        const refusal = path === "/admin" || path.startsWith("/admin/") ? adminRefusal(runtime, request) : null;
+        if (refusal) return errorResponse(refusal, headers);
+        const allowed = methods.get(path);
+        if (!allowed) return errorResponse(errors.notFound("no such endpoint"), headers);
+        const message = `${request.method} is not served at ${path}: use ${allowed.join(" or ")}`;
+        return errorResponse(new SwitchyardError("bad_request", message, { status: 405 }), { ...headers, allow: allowed.join(", ") });
+      }
       if (code === "PARSE") return errorResponse(errors.badRequest("the request body could not be parsed"), headers);
       runtime.log.error("unhandled error", { error: error instanceof Error ? error.message : String(error) });
       return errorResponse(toGatewayError(error), headers);
     });
+  for (const route of app.routes) {
+    if (/[:*]/.test(route.path)) continue;
+    const known = methods.get(route.path) ?? [];
+    if (!known.includes(route.method)) methods.set(route.path, [...known, route.method]);
+  }
+  return app;
 }
 
 /**

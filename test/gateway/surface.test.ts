@@ -169,12 +169,18 @@ describe("operations", () => {
     }
   });
 
-  test("a chat endpoint asked with another method is a 404 in the error shape, under both prefixes", async () => {
+  test("an endpoint asked with another method is a 405 in the error shape naming the one it takes, under both prefixes", async () => {
     for (const path of ["/v1/chat/completions", "/api/v1/chat/completions", "/v1/messages", "/api/v1/messages"]) {
       const response = await fetch(`${gateway.url}${path}`);
-      expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: { message: "no such endpoint", type: "not_found_error", code: "not_found" } });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+      expect(await response.json()).toEqual({ error: { message: `GET is not served at ${path}: use POST`, type: "invalid_request_error", code: "bad_request" } });
     }
+    const models = await fetch(`${gateway.url}/v1/models`, { method: "POST", body: "{}" });
+    expect([models.status, models.headers.get("allow")]).toEqual([405, "GET"]);
+    // A path that is served by no method stays a 404.
+    const nowhere = await fetch(`${gateway.url}/v1/nowhere`);
+    expect([nowhere.status, ((await nowhere.json()) as { error: { message: string } }).error.message]).toEqual([404, "no such endpoint"]);
   });
 
   test("/metrics counts requests by route, model, provider and status, with no secret in it", async () => {

@@ -149,5 +149,17 @@ describe("reload triggers", () => {
     const response = await fetch(`${gateway.url}/admin/reload`, { method: "POST" });
     expect(response.status).toBe(401);
   });
+
+  test("anywhere under /admin, a path or method it does not serve included, is a 401 without the admin key", async () => {
+    gateway = await startGateway(ECHO_ONLY, { files: { "plugins/": "" } });
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    for (const [method, path] of [["GET", "/admin/reload"], ["DELETE", "/admin/keys"], ["GET", "/admin/nowhere"], ["GET", "/admin"]] as const) {
+      expect((await fetch(`${gateway.url}${path}`, { method })).status).toBe(401);
+    }
+    // With the key, the admin learns what is there.
+    const wrongMethod = await fetch(`${gateway.url}/admin/reload`, { headers: admin });
+    expect([wrongMethod.status, wrongMethod.headers.get("allow")]).toEqual([405, "POST"]);
+    expect((await fetch(`${gateway.url}/admin/nowhere`, { headers: admin })).status).toBe(404);
+  });
 });
 

@@ -42,6 +42,7 @@ function server(raw: unknown): ServerSettings {
     port: entry.port ?? 8787,
     bodyLimit: entry.body_limit === undefined ? DEFAULT_BODY_LIMIT : sizeBytes(entry.body_limit),
     keepaliveMs: entry.keepalive === undefined ? DEFAULT_KEEPALIVE_MS : durationMs(entry.keepalive),
+    corsOrigins: entry.cors ?? [],
   };
 }
 

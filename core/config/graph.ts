@@ -88,6 +88,8 @@ export interface ServerSettings {
   bodyLimit: number;
   /** Silence after which a streamed answer gets an SSE keep-alive comment; 0 for never. */
   keepaliveMs: number;
+  /** Origins browsers may call from (CORS); "*" for any, none for no CORS headers at all. */
+  corsOrigins: readonly string[];
 }
 
 export interface RoutingGraph {

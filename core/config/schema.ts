@@ -24,6 +24,8 @@ export const ServerSchema = Type.Object(
     body_limit: Type.Optional(SizeSchema),
     /** A streamed answer silent this long gets an SSE comment (default 15s; 0 sends none). */
     keepalive: Type.Optional(DurationSchema),
+    /** Origins a browser may call the gateway from (CORS), or ["*"] for any; none by default. */
+    cors: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'origins a browser may call from, like https://app.example.com, or ["*"]' })),
   },
   closed,
 );

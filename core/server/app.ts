@@ -6,6 +6,7 @@ import type { RoutingGraph } from "../config/graph.ts";
 import { errors, SwitchyardError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { adminRefusal, adminRoutes } from "./admin.ts";
+import { allowedOrigin, preflight, withCors } from "./cors.ts";
 import { accountRoutes } from "./account.ts";
 import { anthropicDialect, openaiDialect, responsesDialect } from "./dialects.ts";
 import { errorResponse, plainHeaders, toGatewayError } from "./http.ts";
@@ -21,11 +22,21 @@ const API_PREFIXES = ["/v1", "/api/v1"] as const;
 export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
   const context: ChatContext = { runtime, metrics: new Metrics(), idle: new IdleTimeout(idleTimeoutS) };
   const { metrics } = context;
-  const chat = (dialect: Dialect) => (request: Request, server?: Server<unknown>) => handleChat(dialect, request, context, server);
+  const origins = () => runtime.snapshot.graph.server.corsOrigins;
+  // With no CORS configured the handler's own promise goes back as it is: nothing more per request.
+  const chat = (dialect: Dialect) => (request: Request, server?: Server<unknown>) => {
+    const origin = allowedOrigin(origins(), request);
+    const answer = handleChat(dialect, request, context, server);
+    return origin === null ? answer : answer.then((response) => withCors(response, origin));
+  };
   const openaiChat = chat(openaiDialect);
   const anthropicChat = chat(anthropicDialect);
   const responsesChat = chat(responsesDialect);
-  const countTokens = (request: Request) => handleCountTokens(request, runtime);
+  const countTokens = (request: Request) => {
+    const origin = allowedOrigin(origins(), request);
+    const answer = handleCountTokens(request, runtime);
+    return origin === null ? answer : answer.then((response) => withCors(response, origin));
+  };
   // The chat endpoints, as Bun's router calls them when the app listens: straight to the handler,
   // without the framework's per-request context and response mapping, which cost 2–5% of a small
   // chat's CPU under load (bench/ab.ts: 0.953–0.977 over four runs). The framework's own routes
@@ -47,29 +58,44 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
       .get("/models/*", ({ params, request }) => modelResponse(runtime.snapshot.graph, params["*"], request.headers))
       .use(accountRoutes(runtime));
 
+  /** The answer to a request the routes did not serve, or whose handler threw. */
+  const errorFor = (code: unknown, error: unknown, request: Request): Response => {
+    const headers = plainHeaders();
+    if (code === "NOT_FOUND") {
+      const path = new URL(request.url).pathname;
+      const refusal = path === "/admin" || path.startsWith("/admin/") ? adminRefusal(runtime, request) : null;
+      if (refusal) return errorResponse(refusal, headers);
+      const allowed = methods.get(path);
+      if (!allowed) return errorResponse(errors.notFound("no such endpoint"), headers);
+      const message = `${request.method} is not served at ${path}: use ${allowed.join(" or ")}`;
+      return errorResponse(new SwitchyardError("bad_request", message, { status: 405 }), { ...headers, allow: allowed.join(", ") });
+    }
+    if (code === "PARSE") return errorResponse(errors.badRequest("the request body could not be parsed"), headers);
+    runtime.log.error("unhandled error", { error: error instanceof Error ? error.message : String(error) });
+    return errorResponse(toGatewayError(error), headers);
+  };
   // The methods each fixed path answers, read from the routes once they are all declared: a known
   // path asked with another method is a 405 naming them, not a "no such endpoint".
   const methods = new Map<string, string[]>();
   const app = new Elysia({ serve: { routes: direct } })
+    // A browser's preflight, from an allowed origin, to any path; the framework's routes' answers get the origin after.
+    .onRequest(({ request }) => {
+      const origin = request.method === "OPTIONS" ? allowedOrigin(origins(), request) : null;
+      if (origin !== null) return preflight(request, origin);
+    })
+    .onAfterHandle({ as: "global" }, ({ request, response }) => {
+      const origin = allowedOrigin(origins(), request);
+      if (origin !== null && response instanceof Response) withCors(response, origin);
+    })
     .use(api(API_PREFIXES[0]))
     .use(api(API_PREFIXES[1]))
     .get("/health", () => Response.json({ status: "ok", config_version: runtime.snapshot.version }, { headers: plainHeaders() }))
     .get("/metrics", () => new Response(metrics.render(runtime), { headers: { ...plainHeaders(), "content-type": "text/plain; version=0.0.4" } }))
     .use(adminRoutes(runtime))
     .onError(({ code, error, request }) => {
-      const headers = plainHeaders();
-      if (code === "NOT_FOUND") {
-        const path = new URL(request.url).pathname;
-        const refusal = path === "/admin" || path.startsWith("/admin/") ? adminRefusal(runtime, request) : null;
-        if (refusal) return errorResponse(refusal, headers);
-        const allowed = methods.get(path);
-        if (!allowed) return errorResponse(errors.notFound("no such endpoint"), headers);
-        const message = `${request.method} is not served at ${path}: use ${allowed.join(" or ")}`;
-        return errorResponse(new SwitchyardError("bad_request", message, { status: 405 }), { ...headers, allow: allowed.join(", ") });
-      }
-      if (code === "PARSE") return errorResponse(errors.badRequest("the request body could not be parsed"), headers);
-      runtime.log.error("unhandled error", { error: error instanceof Error ? error.message : String(error) });
-      return errorResponse(toGatewayError(error), headers);
+      const origin = allowedOrigin(origins(), request);
+      const response = errorFor(code, error, request);
+      return origin === null ? response : withCors(response, origin);
     });
   for (const route of app.routes) {
     if (/[:*]/.test(route.path)) continue;

@@ -115,7 +115,7 @@ routes: [{ name: direct, to: $model }]
 
   test("fills server, ledger and auth defaults and resolves paths against the config folder", () => {
     const graph = compileValid();
-    expect(graph.server).toEqual({ host: "127.0.0.1", port: 9000, bodyLimit: 2 * 1024 * 1024, keepaliveMs: 15_000 });
+    expect(graph.server).toEqual({ host: "127.0.0.1", port: 9000, bodyLimit: 2 * 1024 * 1024, keepaliveMs: 15_000, corsOrigins: [] });
     expect(graph.ledger).toEqual({ flushIntervalMs: 250 });
     expect(graph.auth).toEqual({ use: "none", settings: {} });
     expect(graph.fees).toEqual({ use: "percentage", settings: { rate: 0.05 } });

@@ -106,7 +106,7 @@ export class GraphBuilder {
   build(): RoutingGraph {
     return {
       file: "router.config.yaml",
-      server: { host: "127.0.0.1", port: 0, bodyLimit: 1_000_000, keepaliveMs: 0 },
+      server: { host: "127.0.0.1", port: 0, bodyLimit: 1_000_000, keepaliveMs: 0, corsOrigins: [] },
       storage: "sqlite::memory:",
       pluginDirs: [],
       auth: { use: "none", settings: {} },

@@ -1,0 +1,75 @@
+// CORS for browser clients: a preflight from an allowed origin to any path, and the origin on every
+// answer (JSON, streams, errors, the framework's routes); nothing for another origin, or with no
+// `server.cors`, and a reload turns it on and off.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { writeFile } from "node:fs/promises";
+import { chatBody, startGateway } from "./harness.ts";
+
+const APP = "https://app.example.com";
+const config = (cors: string) => `${cors}
+providers: { demo: { use: echo } }
+models: { echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }] }
+routes: [{ name: direct, to: $model }]
+`;
+
+const gateway = await startGateway(config(`server: { cors: ["${APP}"] }`));
+afterAll(() => gateway.close());
+
+const post = (path: string, body: unknown, origin = APP) =>
+  fetch(`${gateway.url}${path}`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify(body) });
+
+describe("with server.cors", () => {
+  test("a preflight from an allowed origin is answered for the chat endpoints and the rest, with the headers the page asked to send", async () => {
+    for (const path of ["/v1/chat/completions", "/v1/messages", "/api/v1/chat/completions", "/v1/models"]) {
+      const response = await fetch(`${gateway.url}${path}`, {
+        method: "OPTIONS",
+        headers: { origin: APP, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, anthropic-version" },
+      });
+      expect(response.status).toBe(204);
+      expect(response.headers.get("access-control-allow-origin")).toBe(APP);
+      expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST");
+      expect(response.headers.get("access-control-allow-headers")).toBe("authorization, content-type, anthropic-version");
+      expect(response.headers.get("vary")).toBe("Origin");
+    }
+  });
+
+  test("JSON answers, streams, errors and the model list carry the origin and expose the gateway's headers", async () => {
+    const answers = [
+      await post("/v1/chat/completions", chatBody("echo", "hi")),
+      await post("/v1/chat/completions", { ...chatBody("echo", "hi"), stream: true }),
+      await post("/v1/chat/completions", chatBody("no-such-model", "hi")),
+      await post("/v1/messages/count_tokens", { model: "echo", messages: [{ role: "user", content: "hi" }] }),
+      await fetch(`${gateway.url}/v1/models`, { headers: { origin: APP } }),
+      await fetch(`${gateway.url}/v1/nowhere`, { headers: { origin: APP } }),
+    ];
+    expect(answers.map((response) => response.status)).toEqual([200, 200, 404, 200, 200, 404]);
+    for (const response of answers) {
+      await response.arrayBuffer();
+      expect(response.headers.get("access-control-allow-origin")).toBe(APP);
+      expect(response.headers.get("access-control-expose-headers")).toContain("x-request-id");
+    }
+  });
+
+  test("another origin gets no CORS header, and its preflight the path's 405", async () => {
+    const answer = await post("/v1/chat/completions", chatBody("echo", "hi"), "https://elsewhere.example");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.has("access-control-allow-origin")).toBe(false);
+    const preflight = await fetch(`${gateway.url}/v1/chat/completions`, { method: "OPTIONS", headers: { origin: "https://elsewhere.example" } });
+    expect(preflight.status).toBe(405);
+    expect(preflight.headers.has("access-control-allow-origin")).toBe(false);
+  });
+
+  test("a reload turns it off, and \"*\" allows any origin", async () => {
+    await writeFile(gateway.configPath, config(""));
+    expect((await gateway.runtime.reload("admin")).result).toBe("applied");
+    const off = await post("/v1/chat/completions", chatBody("echo", "hi"));
+    expect(off.headers.has("access-control-allow-origin")).toBe(false);
+
+    await writeFile(gateway.configPath, config('server: { cors: ["*"] }'));
+    expect((await gateway.runtime.reload("admin")).result).toBe("applied");
+    const any = await post("/v1/chat/completions", chatBody("echo", "hi"), "http://localhost:5173");
+    expect(any.headers.get("access-control-allow-origin")).toBe("*");
+    expect(any.headers.has("vary")).toBe(false);
+  });
+});

@@ -9,7 +9,7 @@ const KINDS: readonly PluginKind[] = ["provider", "auth", "fee", "classifier"];
 export interface PluginProblem {
   file: string;
   message: string;
-  /** Where in `file` the problem is, when the runtime said (a syntax error, an import it could not resolve). */
+  /** Where in `file` the problem is, when the runtime said (a syntax error, an import it could not resolve, a throw as it loaded). */
   at?: { line: number; col: number; offset: number; length: number; sourceLine: string };
   hint?: string;
 }

@@ -23,20 +23,16 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
   const context: ChatContext = { runtime, metrics: new Metrics(), idle: new IdleTimeout(idleTimeoutS) };
   const { metrics } = context;
   const origins = () => runtime.snapshot.graph.server.corsOrigins;
-  // With no CORS configured the handler's own promise goes back as it is: nothing more per request.
-  const chat = (dialect: Dialect) => (request: Request, server?: Server<unknown>) => {
+  /** A direct route's answer with the CORS headers its origin is allowed; with no CORS configured, the handler's own promise. */
+  const withOrigin = (request: Request, answer: Promise<Response>) => {
     const origin = allowedOrigin(origins(), request);
-    const answer = handleChat(dialect, request, context, server);
     return origin === null ? answer : answer.then((response) => withCors(response, origin));
   };
+  const chat = (dialect: Dialect) => (request: Request, server?: Server<unknown>) => withOrigin(request, handleChat(dialect, request, context, server));
   const openaiChat = chat(openaiDialect);
   const anthropicChat = chat(anthropicDialect);
   const responsesChat = chat(responsesDialect);
-  const countTokens = (request: Request) => {
-    const origin = allowedOrigin(origins(), request);
-    const answer = handleCountTokens(request, runtime);
-    return origin === null ? answer : answer.then((response) => withCors(response, origin));
-  };
+  const countTokens = (request: Request) => withOrigin(request, handleCountTokens(request, runtime));
   // The chat endpoints, as Bun's router calls them when the app listens: straight to the handler,
   // without the framework's per-request context and response mapping, which cost 2–5% of a small
   // chat's CPU under load (bench/ab.ts: 0.953–0.977 over four runs). The framework's own routes
@@ -58,6 +54,9 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
       .get("/models/*", ({ params, request }) => modelResponse(runtime.snapshot.graph, params["*"], request.headers))
       .use(accountRoutes(runtime));
 
+  // The methods each fixed path answers, read from the routes once they are all declared: a known
+  // path asked with another method is a 405 naming them, not a "no such endpoint".
+  const methods = new Map<string, string[]>();
   /** The answer to a request the routes did not serve, or whose handler threw. */
   const errorFor = (code: unknown, error: unknown, request: Request): Response => {
     const headers = plainHeaders();
@@ -74,9 +73,6 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
     runtime.log.error("unhandled error", { error: error instanceof Error ? error.message : String(error) });
     return errorResponse(toGatewayError(error), headers);
   };
-  // The methods each fixed path answers, read from the routes once they are all declared: a known
-  // path asked with another method is a 405 naming them, not a "no such endpoint".
-  const methods = new Map<string, string[]>();
   const app = new Elysia({ serve: { routes: direct } })
     // A browser's preflight, from an allowed origin, to any path; the framework's routes' answers get the origin after.
     .onRequest(({ request }) => {

@@ -1,5 +1,5 @@
 // CORS for browser clients, for the origins `server.cors` names (none by default: no header is
-// added and a preflight gets the path's 404 or 405, as before). A browser sends its preflight
+// added, and a preflight gets the path's 404 or 405). A browser sends its preflight
 // (OPTIONS) before a POST with a key or JSON; the gateway answers it for every path, and adds the
 // allowed origin to every answer, errors and streams included.
 

@@ -4,6 +4,7 @@
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
+import { createApp } from "../../core/server/app.ts";
 import { chatBody, startGateway } from "./harness.ts";
 
 const APP = "https://app.example.com";
@@ -49,6 +50,13 @@ describe("with server.cors", () => {
       expect(response.headers.get("access-control-allow-origin")).toBe(APP);
       expect(response.headers.get("access-control-expose-headers")).toContain("x-request-id");
     }
+  });
+
+  test("in process, through the framework's own route, the answer says Vary: Origin once", async () => {
+    const app = createApp(gateway.runtime);
+    const request = new Request("http://gateway/v1/chat/completions", { method: "POST", headers: { origin: APP, "content-type": "application/json" }, body: JSON.stringify(chatBody("echo", "hi")) });
+    const response = await app.handle(request);
+    expect([response.status, response.headers.get("access-control-allow-origin"), response.headers.get("vary")]).toEqual([200, APP, "Origin"]);
   });
 
   test("another origin gets no CORS header, and its preflight the path's 405", async () => {

@@ -41,7 +41,7 @@ const conversation: ChatRequest = {
   messages: [
     { role: "system", content: [{ type: "text", text: "Answer briefly." }] },
     { role: "user", content: [{ type: "text", text: "Weather here?" }, { type: "image", source: { kind: "base64", mediaType: "image/png", data: "iVBORw0KGgo=" } }, { type: "image", source: { kind: "url", url: "https://example.com/sky.jpg" } }] },
-    { role: "assistant", content: [], reasoningSignature: "sig-1", toolCalls: [{ id: "call_0_get_weather", name: "get_weather", arguments: '{"city":"Paris"}' }, { id: "x-2", name: "get_time", arguments: "{}" }] },
+    { role: "assistant", content: [], reasoningSignature: "gemini:sig-1", toolCalls: [{ id: "call_0_get_weather", name: "get_weather", arguments: '{"city":"Paris"}' }, { id: "x-2", name: "get_time", arguments: "{}" }] },
     { role: "tool", toolCallId: "call_0_get_weather", content: [{ type: "text", text: '{"temp":21}' }] },
     { role: "tool", toolCallId: "x-2", content: [{ type: "text", text: "clock broken" }], isError: true },
   ],
@@ -144,13 +144,34 @@ describe("gemini provider", () => {
     expect(body.generateContentRequest.contents).toEqual((JSON.parse(JSON.stringify(encodeRequest(conversation))) as { contents: unknown }).contents);
   });
 
+  test("a turn Gemini did not sign goes back with the documented bypass signature, never another vendor's", async () => {
+    const turn = (reasoningSignature?: string): ChatRequest => ({
+      model: "gemini-3-pro",
+      stream: false,
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Weather?" }] },
+        { role: "assistant", content: [], ...(reasoningSignature !== undefined ? { reasoningSignature } : {}), toolCalls: [{ id: "c1", name: "get_weather", arguments: "{}" }, { id: "c2", name: "get_time", arguments: "{}" }] },
+        { role: "tool", toolCallId: "c1", content: [{ type: "text", text: "21" }] },
+        { role: "tool", toolCallId: "c2", content: [{ type: "text", text: "noon" }] },
+      ],
+    });
+    // An OpenAI client keeps no signature; Anthropic's is bare base64; Gemini's own comes back marked.
+    for (const [signature, sent] of [[undefined, "skip_thought_signature_validator"], ["EqQBCkgIARABGAIiQAnthropicSig", "skip_thought_signature_validator"], [`gemini:${FAKE_THOUGHT_SIGNATURE}`, FAKE_THOUGHT_SIGNATURE]] as const) {
+      fake.requests.length = 0;
+      await provider().chat(turn(signature), signal());
+      const parts = (fake.requests[0]!.body as { contents: { parts: { thoughtSignature?: string }[] }[] }).contents[1]!.parts;
+      // The first call of the turn carries it; a parallel call after it has none of its own.
+      expect(parts.map((part) => part.thoughtSignature)).toEqual([sent, undefined]);
+    }
+  });
+
   test("a reply decodes thoughts, text, a tool call with a synthesized id, and usage with thoughts in output", async () => {
     fake.enqueue({ kind: "reply", reply: toolReply });
     const response = (await provider().chat(conversation, signal())) as ChatResponse;
     expect(response).toMatchObject({
       text: "Looking it up.",
       reasoning: "Paris needs the tool.",
-      reasoningSignature: FAKE_THOUGHT_SIGNATURE,
+      reasoningSignature: `gemini:${FAKE_THOUGHT_SIGNATURE}`,
       toolCalls: [{ id: "call_0_get_weather", name: "get_weather", arguments: '{"city":"Paris"}' }],
       finishReason: "tool_calls",
       nativeFinishReason: "STOP",

@@ -268,6 +268,38 @@ describe("Anthropic request codec", () => {
     expect(thinking([ask, { role: "assistant", content: [], toolCalls: [call] }, result, answered, ask])).toEqual({ type: "enabled", budget_tokens: 4999 });
   });
 
+  test("thinking Anthropic did not sign (none, or another vendor's marked one) is not sent to it, and its tool loop goes without thinking", () => {
+    const ask = { role: "user" as const, content: [{ type: "text" as const, text: "Weather in Oslo?" }] };
+    const call = { id: "call_0_get_weather", name: "get_weather", arguments: '{"city":"Oslo"}' };
+    const result = { role: "tool" as const, toolCallId: call.id, content: [{ type: "text" as const, text: "-3" }] };
+    const encode = (turn: Message) =>
+      encodeRequest({ model: "m", stream: false, maxTokens: 5000, reasoning: { effort: "medium" }, messages: [ask, turn, result] }, { defaultMaxTokens: 1000 });
+    const sentTurn = (turn: Message) => (encode(turn).messages as { content: { type: string }[] }[])[1]!.content;
+    // A conversation Gemini began, as an Anthropic client got it from the gateway and sends it back.
+    const fromGemini: Message = {
+      role: "assistant",
+      content: [],
+      toolCalls: [call],
+      reasoning: "Look it up.",
+      reasoningSignature: "gemini:CiQB0e2K",
+      reasoningBlocks: [
+        { type: "thinking", text: "Look it up.", signature: "" },
+        { type: "thinking", text: "", signature: "gemini:CiQB0e2K" },
+      ],
+    };
+    expect(sentTurn(fromGemini).map((block) => block.type)).toEqual(["tool_use"]);
+    expect(encode(fromGemini).thinking).toBeUndefined();
+    const single: Message = { role: "assistant", content: [], toolCalls: [call], reasoning: "Look it up.", reasoningSignature: "gemini:CiQB0e2K" };
+    expect(sentTurn(single).map((block) => block.type)).toEqual(["tool_use"]);
+    // Anthropic's own blocks beside them still go, in order.
+    const mixed: Message = { ...fromGemini, reasoningBlocks: [{ type: "thinking", text: "Mine.", signature: "EqQBCkgIARAB" }, { type: "redacted", data: "opaque" }, ...fromGemini.reasoningBlocks!] };
+    expect(sentTurn(mixed)).toEqual([
+      { type: "thinking", thinking: "Mine.", signature: "EqQBCkgIARAB" },
+      { type: "redacted_thinking", data: "opaque" },
+      { type: "tool_use", id: call.id, name: "get_weather", input: { city: "Oslo" } },
+    ] as never);
+  });
+
   test("tool choice none and parallel tool calls off map to Anthropic's tool_choice", () => {
     const tools = [{ name: "search", parameters: { type: "object" } }];
     const user = [{ role: "user" as const, content: [{ type: "text" as const, text: "q" }] }];

@@ -44,12 +44,21 @@ export class ThinkingReader {
 }
 
 /**
+ * Whether Anthropic signed it. Its signatures are bare base64: an empty one was never signed, and
+ * one with a colon is another vendor's, marked so by its provider (Gemini's `gemini:`).
+ */
+const signedHere = (signature: string | undefined): boolean => !!signature && !signature.includes(":");
+
+/**
  * The content blocks for a message's or response's reasoning. `unsigned` allows a thinking block
- * with no signature: our own clients accept one, the vendor refuses it (so it is dropped there).
+ * Anthropic did not sign: our own clients keep one to send back, the vendor refuses it (so it is
+ * dropped there).
  */
 export function thinkingBlocks(source: Reasoning, options: { unsigned: boolean }): Record<string, unknown>[] {
   // Another vendor's blocks (OpenAI's encrypted reasoning) mean nothing here: its text is all that goes.
-  const own = source.reasoningBlocks?.filter((block): block is AnthropicBlock => block.type !== "openai");
+  const own = source.reasoningBlocks?.filter(
+    (block): block is AnthropicBlock => block.type === "redacted" || (block.type === "thinking" && (options.unsigned || signedHere(block.signature))),
+  );
   if (own?.length) {
     return own.map((block) =>
       block.type === "thinking"
@@ -57,6 +66,6 @@ export function thinkingBlocks(source: Reasoning, options: { unsigned: boolean }
         : { type: "redacted_thinking", data: block.data },
     );
   }
-  if (source.reasoning === undefined || !(source.reasoningSignature || options.unsigned)) return [];
+  if (source.reasoning === undefined || !(options.unsigned || signedHere(source.reasoningSignature))) return [];
   return [{ type: "thinking", thinking: source.reasoning, signature: source.reasoningSignature ?? "" }];
 }

@@ -8,6 +8,17 @@ interface Content {
   parts: Part[];
 }
 
+/**
+ * Gemini's thought signatures travel through clients marked as its own, so that a turn signed by
+ * another vendor (Anthropic's signatures are bare base64) is never sent here, nor one of ours there.
+ */
+export const SIGNATURE_MARK = "gemini:";
+/** Google's documented signature for a function call the model did not make itself (another vendor's turn, a client that kept no signature). */
+export const FOREIGN_SIGNATURE = "skip_thought_signature_validator";
+
+export const markedSignature = (signature: string) => SIGNATURE_MARK + signature;
+const ownSignature = (signature: string | undefined) => (signature?.startsWith(SIGNATURE_MARK) ? signature.slice(SIGNATURE_MARK.length) : undefined);
+
 const EFFORT_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
 const MIME_BY_EXTENSION: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif", heic: "image/heic", pdf: "application/pdf", txt: "text/plain" };
 
@@ -82,8 +93,9 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>, names: Map<st
       args = JSON.parse(call.arguments || "{}");
     } catch {}
     const part: Part = { functionCall: { name: call.name, args } };
-    // Thinking models want their thought signature back on the first function call of the turn.
-    if (i === 0 && message.reasoningSignature) part.thoughtSignature = message.reasoningSignature;
+    // Thinking models want their thought signature back on the first function call of the turn,
+    // and Gemini 3 refuses a call without one: a turn it did not sign gets the documented bypass.
+    if (i === 0) part.thoughtSignature = ownSignature(message.reasoningSignature) ?? FOREIGN_SIGNATURE;
     parts.push(part);
   });
   return { role: "model", parts };

@@ -1,7 +1,7 @@
 // Gemini GenerateContentResponse (JSON and SSE frames) and Google error bodies → canonical values.
 
 import type { ChatResponse, FinishReason, Kit, SseMessage, StreamDecoder, StreamEvent, ToolCall, Usage } from "../../../core/kit/index.ts";
-import { toolCallId } from "./request.ts";
+import { markedSignature, toolCallId } from "./request.ts";
 
 interface GeminiPart {
   text?: string;
@@ -67,7 +67,7 @@ export function decodeResponse(json: GeminiResponse, model: string, kit: Kit): C
   let signature: string | undefined;
   const toolCalls: ToolCall[] = [];
   for (const part of candidate?.content?.parts ?? []) {
-    if (part.thoughtSignature && signature === undefined) signature = part.thoughtSignature;
+    if (part.thoughtSignature && signature === undefined) signature = markedSignature(part.thoughtSignature);
     if (part.functionCall) toolCalls.push(toolCall(part, toolCalls.length));
     else if (part.thought) reasoning = (reasoning ?? "") + (part.text ?? "");
     else if (part.text) text += part.text;
@@ -119,8 +119,8 @@ class GeminiStreamDecoder implements StreamDecoder {
         const call = toolCall(part, this.tools);
         out.push({ type: "tool_call_start", index: this.tools, id: call.id, name: call.name });
         out.push({ type: "tool_call_delta", index: this.tools++, arguments: call.arguments });
-        if (part.thoughtSignature) out.push({ type: "reasoning", text: "", signature: part.thoughtSignature });
-      } else if (part.thought) out.push({ type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}) });
+        if (part.thoughtSignature) out.push({ type: "reasoning", text: "", signature: markedSignature(part.thoughtSignature) });
+      } else if (part.thought) out.push({ type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: markedSignature(part.thoughtSignature) } : {}) });
       else if (part.text) out.push({ type: "text", text: part.text });
     }
     if (chunk.usageMetadata) this.usage = chunk.usageMetadata;

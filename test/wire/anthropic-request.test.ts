@@ -300,6 +300,25 @@ describe("Anthropic request codec", () => {
     ] as never);
   });
 
+  test("another vendor's tool ids that Anthropic would refuse are rewritten alike at the call and its result, and stay apart", () => {
+    const ask = { role: "user" as const, content: [{ type: "text" as const, text: "List both folders." }] };
+    const ids = ["functions.Bash:0", "functions_Bash_0", "call_ok-1"];
+    const messages: Message[] = [
+      ask,
+      { role: "assistant", content: [], toolCalls: ids.map((id) => ({ id, name: "Bash", arguments: "{}" })) },
+      ...ids.map((id): Message => ({ role: "tool", toolCallId: id, content: [{ type: "text", text: "ok" }] })),
+    ];
+    const sent = encodeRequest({ model: "m", stream: false, messages }, { defaultMaxTokens: 100 }).messages as { content: { id?: string; tool_use_id?: string }[] }[];
+    const uses = sent[1]!.content.map((block) => block.id!);
+    const results = sent[2]!.content.map((block) => block.tool_use_id!);
+    expect(results).toEqual(uses);
+    for (const id of uses) expect(id).toMatch(/^[a-zA-Z0-9_-]+$/);
+    expect(uses[0]).toStartWith("functions_Bash_0_");
+    // "functions.Bash:0" and "functions_Bash_0" must not become one id; a valid id goes as it is.
+    expect(uses.slice(1)).toEqual(["functions_Bash_0", "call_ok-1"]);
+    expect(new Set(uses).size).toBe(3);
+  });
+
   test("tool choice none and parallel tool calls off map to Anthropic's tool_choice", () => {
     const tools = [{ name: "search", parameters: { type: "object" } }];
     const user = [{ role: "user" as const, content: [{ type: "text" as const, text: "q" }] }];

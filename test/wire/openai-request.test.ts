@@ -76,6 +76,26 @@ describe("OpenAI request codec", () => {
     expect(request.stream).toBe(false);
   });
 
+  test("a tool id longer than OpenAI's 40 characters goes shortened alike at the call and its result; a fitting one as it is", () => {
+    const long = "call_0_mcp__github__create_pull_request_review_comment";
+    const request: ChatRequest = {
+      model: "gpt-5",
+      stream: false,
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Review it." }] },
+        { role: "assistant", content: [], toolCalls: [{ id: long, name: "review", arguments: "{}" }, { id: "call_abc", name: "review", arguments: "{}" }] },
+        { role: "tool", toolCallId: long, content: [{ type: "text", text: "done" }] },
+        { role: "tool", toolCallId: "call_abc", content: [{ type: "text", text: "done" }] },
+      ],
+    };
+    const messages = (encodeRequest(request) as { messages: { tool_calls?: { id: string }[]; tool_call_id?: string }[] }).messages;
+    const [shortened, kept] = messages[1]!.tool_calls!.map((call) => call.id);
+    expect(shortened!.length).toBe(40);
+    expect(shortened).toStartWith("call_0_mcp__github__create_pull_");
+    expect([messages[2]!.tool_call_id, messages[3]!.tool_call_id]).toEqual([shortened, "call_abc"]);
+    expect(kept).toBe("call_abc");
+  });
+
   test("max_completion_tokens wins over max_tokens", () => {
     const { request } = decodeRequest({ model: "m", messages: [], max_tokens: 100, max_completion_tokens: 500 });
     expect(request.maxTokens).toBe(500);

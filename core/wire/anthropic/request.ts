@@ -15,6 +15,7 @@ import {
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { ANTHROPIC_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
+import { fittedToolId } from "../tool-ids.ts";
 import { SERVER_BLOCK, type ContentBlock, type MessageParam, type MessagesBody } from "./schema.ts";
 import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 
@@ -285,16 +286,20 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "use
   if (message.role === "tool") {
     const only = message.content.length === 1 ? message.content[0] : undefined;
     const content = only?.type === "text" && !only.cacheControl ? only.text : message.content.map(encodePart);
-    const block: Block = { type: "tool_result", tool_use_id: message.toolCallId, content };
+    const block: Block = { type: "tool_result", tool_use_id: toolId(message.toolCallId), content };
     if (message.isError !== undefined) block.is_error = message.isError;
     return { role: "user", content: [markedBlock(block, message)] };
   }
   if (message.anthropicContent) return { role: "assistant", content: message.anthropicContent };
   const content: Block[] = thinkingBlocks(message, { unsigned: false });
   for (const part of message.content) if (part.type !== "text" || part.text !== "") content.push(encodePart(part));
-  for (const call of message.toolCalls ?? []) content.push(markedBlock({ type: "tool_use", id: call.id, name: call.name, input: parseArguments(call.arguments) }, call));
+  for (const call of message.toolCalls ?? []) content.push(markedBlock({ type: "tool_use", id: toolId(call.id), name: call.name, input: parseArguments(call.arguments) }, call));
   return { role: "assistant", content };
 }
+
+/** Anthropic takes tool ids of letters, digits, `_` and `-` only (see ../tool-ids.ts). */
+const NOT_IN_TOOL_ID = /[^a-zA-Z0-9_-]/g;
+const toolId = (id: string) => fittedToolId(id, NOT_IN_TOOL_ID);
 
 /** The system prompt, with response_format emulated by an appended system instruction (Anthropic has no JSON mode). */
 function encodeSystem(request: ChatRequest): Block[] {

@@ -16,6 +16,7 @@ import {
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { OPENAI_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
+import { fittedToolId } from "../tool-ids.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
 
 export interface DecodedRequest {
@@ -348,7 +349,7 @@ function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["r
       const out: Record<string, unknown> = { role: "assistant", content: message.content.length ? encodeContent(message.content) : null };
       if (message.toolCalls?.length) {
         out.tool_calls = message.toolCalls.map((call) => ({
-          id: call.id,
+          id: toolId(call.id),
           type: "function",
           function: { name: call.name, arguments: call.arguments },
         }));
@@ -357,9 +358,12 @@ function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["r
       return out;
     }
     case "tool":
-      return { role: "tool", tool_call_id: message.toolCallId, content: encodeContent(message.content) };
+      return { role: "tool", tool_call_id: toolId(message.toolCallId), content: encodeContent(message.content) };
   }
 }
+
+/** OpenAI takes tool ids of at most 40 characters (see ../tool-ids.ts). */
+const toolId = (id: string) => fittedToolId(id, null, 40);
 
 function encodeTool(tool: ToolDefinition): Record<string, unknown> {
   const fn: Record<string, unknown> = { name: tool.name };

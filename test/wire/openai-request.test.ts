@@ -96,6 +96,29 @@ describe("OpenAI request codec", () => {
     expect(kept).toBe("call_abc");
   });
 
+  test("a tool result's images and files follow the run of tool messages in a user message; the tool messages keep their text", () => {
+    const png = { type: "image" as const, source: { kind: "base64" as const, mediaType: "image/png", data: "iVBORw0KGgo=" } };
+    const pdf = { type: "document" as const, source: { kind: "base64" as const, mediaType: "application/pdf", data: "JVBERi0=" }, name: "report.pdf" };
+    const request: ChatRequest = {
+      model: "gpt-5",
+      stream: false,
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Look at both." }] },
+        { role: "assistant", content: [], toolCalls: [{ id: "c1", name: "screenshot", arguments: "{}" }, { id: "c2", name: "read", arguments: "{}" }] },
+        { role: "tool", toolCallId: "c1", content: [{ type: "text", text: "the login page" }, png] },
+        { role: "tool", toolCallId: "c2", content: [pdf] },
+        { role: "user", content: [{ type: "text", text: "What is wrong?" }] },
+      ],
+    };
+    const messages = (encodeRequest(request) as { messages: { role: string; content: unknown }[] }).messages;
+    expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "tool", "tool", "user", "user"]);
+    expect(messages[2]!.content).toEqual([{ type: "text", text: "the login page" }]);
+    expect(messages[3]!.content).toBe("(the result is attached in the next message)");
+    const attached = messages[4]!.content as { type: string }[];
+    expect(attached.map((part) => part.type)).toEqual(["text", "image_url", "file"]);
+    expect(messages[5]!.content).toBe("What is wrong?");
+  });
+
   test("max_completion_tokens wins over max_tokens", () => {
     const { request } = decodeRequest({ model: "m", messages: [], max_tokens: 100, max_completion_tokens: 500 });
     expect(request.maxTokens).toBe(500);

@@ -265,7 +265,7 @@ export function requestBody(request: ChatRequest, options: EncodeRequestOptions,
 }
 
 export function encodeRequest(request: ChatRequest, options: EncodeRequestOptions = {}): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: request.model, messages: request.messages.map((m) => encodeMessage(m, options.reasoningField)) };
+  const body: Record<string, unknown> = { model: request.model, messages: encodeMessages(request.messages, options.reasoningField) };
   if (request.tools?.length) body.tools = request.tools.map(encodeTool);
   if (request.toolChoice !== undefined) {
     const choice = request.toolChoice;
@@ -335,6 +335,41 @@ function extensionOf(mediaType: string): string {
 function markedPart(encoded: Record<string, unknown>, part: ContentPart): Record<string, unknown> {
   if (part.cacheControl) encoded.cache_control = encodeCacheControl(part.cacheControl);
   return encoded;
+}
+
+/** What a tool message says when its result was only attachments, which follow it in a user message. */
+const ATTACHED = "(the result is attached in the next message)";
+
+/**
+ * The messages. Chat Completions takes only text in a tool message: a tool result's images and
+ * files (a screenshot, a file an agent read) keep their text there, and follow the run of tool
+ * messages in one user message, where the model can see them.
+ */
+function encodeMessages(messages: Message[], reasoningField: EncodeRequestOptions["reasoningField"]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  let attached: Record<string, unknown>[] = [];
+  for (const message of messages) {
+    if (message.role !== "tool" && attached.length) {
+      out.push(attachmentsMessage(attached));
+      attached = [];
+    }
+    const encoded = encodeMessage(message, reasoningField);
+    if (message.role === "tool" && Array.isArray(encoded.content)) {
+      const parts = encoded.content as Record<string, unknown>[];
+      const text = parts.filter((part) => part.type === "text");
+      if (text.length < parts.length) {
+        for (const part of parts) if (part.type !== "text") attached.push(part);
+        encoded.content = text.length ? text : ATTACHED;
+      }
+    }
+    out.push(encoded);
+  }
+  if (attached.length) out.push(attachmentsMessage(attached));
+  return out;
+}
+
+function attachmentsMessage(parts: Record<string, unknown>[]): Record<string, unknown> {
+  return { role: "user", content: [{ type: "text", text: "Attached to the tool results above:" }, ...parts] };
 }
 
 function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["reasoningField"]): Record<string, unknown> {

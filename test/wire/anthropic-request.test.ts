@@ -319,6 +319,22 @@ describe("Anthropic request codec", () => {
     expect(new Set(uses).size).toBe(3);
   });
 
+  test("empty text and empty turns from other dialects are left out, and a prefill ends without whitespace", () => {
+    const text = (value: string) => [{ type: "text" as const, text: value }];
+    const sent = (messages: Message[]) => encodeRequest({ model: "m", stream: false, messages }, { defaultMaxTokens: 100 }).messages;
+    // An OpenAI client's empty answer in the history: the user turns around it join.
+    expect(sent([{ role: "user", content: text("hi") }, { role: "assistant", content: text("") }, { role: "user", content: [...text("  "), ...text("again")] }])).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi" }, { type: "text", text: "again" }] },
+    ]);
+    // An assistant turn that only calls a tool keeps its call.
+    const call = { id: "c1", name: "look", arguments: "{}" };
+    expect(sent([{ role: "user", content: text("go") }, { role: "assistant", content: text(""), toolCalls: [call] }])[1]).toEqual({
+      role: "assistant",
+      content: [{ type: "tool_use", id: "c1", name: "look", input: {} }],
+    });
+    expect(sent([{ role: "user", content: text("Say yes.") }, { role: "assistant", content: text("Sure: ") }])[1]).toEqual({ role: "assistant", content: [{ type: "text", text: "Sure:" }] });
+  });
+
   test("tool choice none and parallel tool calls off map to Anthropic's tool_choice", () => {
     const tools = [{ name: "search", parameters: { type: "object" } }];
     const user = [{ role: "user" as const, content: [{ type: "text" as const, text: "q" }] }];

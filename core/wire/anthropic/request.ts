@@ -281,8 +281,11 @@ function parseArguments(text: string): unknown {
   }
 }
 
+/** Anthropic refuses a text block with no text but whitespace, which clients of other dialects send ("" for an empty answer). */
+const saysSomething = (part: ContentPart) => part.type !== "text" || part.text.trim() !== "";
+
 function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "user" | "assistant"; content: Block[] } {
-  if (message.role === "user") return { role: "user", content: message.content.map(encodePart) };
+  if (message.role === "user") return { role: "user", content: message.content.filter(saysSomething).map(encodePart) };
   if (message.role === "tool") {
     const only = message.content.length === 1 ? message.content[0] : undefined;
     const content = only?.type === "text" && !only.cacheControl ? only.text : message.content.map(encodePart);
@@ -292,9 +295,16 @@ function encodeTurn(message: Exclude<Message, { role: "system" }>): { role: "use
   }
   if (message.anthropicContent) return { role: "assistant", content: message.anthropicContent };
   const content: Block[] = thinkingBlocks(message, { unsigned: false });
-  for (const part of message.content) if (part.type !== "text" || part.text !== "") content.push(encodePart(part));
+  for (const part of message.content) if (saysSomething(part)) content.push(encodePart(part));
   for (const call of message.toolCalls ?? []) content.push(markedBlock({ type: "tool_use", id: toolId(call.id), name: call.name, input: parseArguments(call.arguments) }, call));
   return { role: "assistant", content };
+}
+
+/** A last assistant turn (a prefill) may not end with whitespace: its last text goes trimmed. */
+function trimPrefill(messages: { role: "user" | "assistant"; content: Block[] }[]): void {
+  const last = messages[messages.length - 1];
+  const block = last?.role === "assistant" ? last.content[last.content.length - 1] : undefined;
+  if (block?.type === "text" && typeof block.text === "string") block.text = block.text.trimEnd();
 }
 
 /** Anthropic takes tool ids of letters, digits, `_` and `-` only (see ../tool-ids.ts). */
@@ -373,11 +383,14 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   for (const message of request.messages) {
     if (message.role === "system") continue;
     const turn = encodeTurn(message);
+    // A turn with nothing in it (an empty answer) is refused: the turns around it join instead.
+    if (turn.content.length === 0) continue;
     const last = messages[messages.length - 1];
     // The vendor wants alternating turns; tool results and a following user note share one user turn.
     if (last && last.role === turn.role) last.content.push(...turn.content);
     else messages.push(turn);
   }
+  trimPrefill(messages);
   // The tool loop is looked into only when thinking is asked for: nearly no request asks.
   const asked = thinkingTokens(request.reasoning);
   const wanted = asked === undefined || continuesUnsignedToolLoop(request.messages) ? undefined : asked;

@@ -165,6 +165,16 @@ describe("gemini provider", () => {
     }
   });
 
+  test("another dialect's empty answer in the history is left out, and the user turns around it merge", () => {
+    const text = (value: string) => [{ type: "text" as const, text: value }];
+    const body = encodeRequest({
+      model: "gemini-2.5-flash",
+      stream: false,
+      messages: [{ role: "user", content: text("hi") }, { role: "assistant", content: text("") }, { role: "user", content: text("again") }],
+    });
+    expect(body.contents).toEqual([{ role: "user", parts: [{ text: "hi" }, { text: "again" }] }]);
+  });
+
   test("a reply decodes thoughts, text, a tool call with a synthesized id, and usage with thoughts in output", async () => {
     fake.enqueue({ kind: "reply", reply: toolReply });
     const response = (await provider().chat(conversation, signal())) as ChatResponse;

@@ -321,7 +321,7 @@ describe("Anthropic request codec", () => {
 
   test("empty text and empty turns from other dialects are left out, and a prefill ends without whitespace", () => {
     const text = (value: string) => [{ type: "text" as const, text: value }];
-    const sent = (messages: Message[]) => encodeRequest({ model: "m", stream: false, messages }, { defaultMaxTokens: 100 }).messages;
+    const sent = (messages: Message[]) => encodeRequest({ model: "m", stream: false, messages }, { defaultMaxTokens: 100 }).messages as unknown[];
     // An OpenAI client's empty answer in the history: the user turns around it join.
     expect(sent([{ role: "user", content: text("hi") }, { role: "assistant", content: text("") }, { role: "user", content: [...text("  "), ...text("again")] }])).toEqual([
       { role: "user", content: [{ type: "text", text: "hi" }, { type: "text", text: "again" }] },

@@ -143,6 +143,8 @@ export function encodeRequest(request: ChatRequest): Record<string, unknown> {
       continue;
     }
     const turn = encodeTurn(message, names);
+    // A turn with no parts (another dialect's empty answer) is refused: the turns around it merge.
+    if (turn.parts.length === 0) continue;
     const last = contents[contents.length - 1];
     // Parallel tool results must arrive together, in one user turn; consecutive turns of a role merge.
     if (last && last.role === turn.role) last.parts.push(...turn.parts);

@@ -119,6 +119,20 @@ describe("OpenAI request codec", () => {
     expect(messages[5]!.content).toBe("What is wrong?");
   });
 
+  test("an answer that said nothing (only thinking) is left out rather than sent with null content", () => {
+    const request: ChatRequest = {
+      model: "gpt-5",
+      stream: false,
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Think first." }] },
+        { role: "assistant", content: [], reasoning: "Hmm.", reasoningSignature: "sig" },
+        { role: "user", content: [{ type: "text", text: "Now answer." }] },
+      ],
+    };
+    const messages = (encodeRequest(request) as { messages: { role: string }[] }).messages;
+    expect(messages.map((message) => message.role)).toEqual(["user", "user"]);
+  });
+
   test("max_completion_tokens wins over max_tokens", () => {
     const { request } = decodeRequest({ model: "m", messages: [], max_tokens: 100, max_completion_tokens: 500 });
     expect(request.maxTokens).toBe(500);

@@ -349,6 +349,8 @@ function encodeMessages(messages: Message[], reasoningField: EncodeRequestOption
   const out: Record<string, unknown>[] = [];
   let attached: Record<string, unknown>[] = [];
   for (const message of messages) {
+    // An answer that said nothing (only thinking, or empty) would go as null content, which is refused.
+    if (message.role === "assistant" && message.content.length === 0 && !message.toolCalls?.length) continue;
     if (message.role !== "tool" && attached.length) {
       out.push(attachmentsMessage(attached));
       attached = [];

@@ -66,7 +66,11 @@ export type Message =
       content: ContentPart[];
       toolCalls?: ToolCall[];
       reasoning?: string;
-      /** Anthropic's thinking signature, needed to send thinking back on the next turn. */
+      /**
+       * The thinking's signature, needed to send thinking back on the next turn: Anthropic's bare,
+       * another vendor's marked `<vendor>:` by its provider (Gemini's `gemini:`), so that each
+       * vendor gets back only what it signed.
+       */
       reasoningSignature?: string;
       /**
        * Anthropic's thinking blocks as they came, in order, when there was more than one signed

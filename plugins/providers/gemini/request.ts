@@ -12,9 +12,9 @@ interface Content {
  * Gemini's thought signatures travel through clients marked as its own, so that a turn signed by
  * another vendor (Anthropic's signatures are bare base64) is never sent here, nor one of ours there.
  */
-export const SIGNATURE_MARK = "gemini:";
+const SIGNATURE_MARK = "gemini:";
 /** Google's documented signature for a function call the model did not make itself (another vendor's turn, a client that kept no signature). */
-export const FOREIGN_SIGNATURE = "skip_thought_signature_validator";
+const FOREIGN_SIGNATURE = "skip_thought_signature_validator";
 
 export const markedSignature = (signature: string) => SIGNATURE_MARK + signature;
 const ownSignature = (signature: string | undefined) => (signature?.startsWith(SIGNATURE_MARK) ? signature.slice(SIGNATURE_MARK.length) : undefined);

@@ -121,6 +121,32 @@ export function anthropicErrorEvent(type: string, message: string): string {
 }
 
 const COUNT_TOKENS = "/v1/messages/count_tokens";
+const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
+
+type Block = { type?: string; text?: string; id?: string; tool_use_id?: string; signature?: string };
+
+/** What the Messages API refuses that a history from another vendor can hold, as its 400 says it. */
+function messagesRefusal(request: RecordedRequest): Response | null {
+  const messages = (request.body as { messages?: { role?: string; content?: string | Block[] }[] } | undefined)?.messages;
+  if (request.method !== "POST" || !Array.isArray(messages)) return null;
+  const refuse = (message: string) => Response.json(anthropicError("invalid_request_error", message), { status: 400 });
+  for (const [at, message] of messages.entries()) {
+    const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : (message.content ?? []);
+    const last = at === messages.length - 1;
+    if (blocks.length === 0 && !(last && message.role === "assistant")) return refuse(`messages.${at}: all messages must have non-empty content except for the optional final assistant message`);
+    for (const [i, block] of blocks.entries()) {
+      const place = `messages.${at}.content.${i}`;
+      if (block.type === "text" && !block.text?.trim()) return refuse(`${place}: text content blocks must contain non-whitespace text`);
+      if (block.type === "tool_use" && !TOOL_ID.test(block.id ?? "")) return refuse(`${place}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`);
+      if (block.type === "tool_result" && !TOOL_ID.test(block.tool_use_id ?? "")) return refuse(`${place}.tool_result.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'`);
+      // Its signatures are base64 it made: an empty one, or one holding a colon, is not one of them.
+      if (block.type === "thinking" && (!block.signature || block.signature.includes(":"))) return refuse(`${place}: Invalid \`signature\` in \`thinking\` block`);
+    }
+    const final = blocks[blocks.length - 1];
+    if (last && message.role === "assistant" && final?.type === "text" && final.text !== final.text?.trimEnd()) return refuse("final assistant content cannot end with trailing whitespace");
+  }
+  return null;
+}
 
 export function startFakeAnthropic(fallback?: Behaviour<FakeReply>): FakeServer<FakeReply> {
   return startFakeServer<FakeReply>(
@@ -136,6 +162,7 @@ export function startFakeAnthropic(fallback?: Behaviour<FakeReply>): FakeServer<
         return request.path === COUNT_TOKENS ? { input_tokens: reply.usage?.input ?? 25 } : messageJson(reply, request);
       },
       frames: streamFrames,
+      refusal: messagesRefusal,
     },
     fallback ?? { kind: "reply", reply: { text: "Hello from the fake vendor." } },
   );

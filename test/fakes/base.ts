@@ -77,6 +77,11 @@ export interface VendorWire<Reply> {
   json(reply: Reply, request: RecordedRequest): unknown;
   /** The SSE frames of a streamed reply, each already framed (`event: ...\ndata: ...\n\n`). */
   frames(reply: Reply, request: RecordedRequest): string[];
+  /**
+   * The vendor's 400 for a request its API refuses, by the rules a gateway that moves conversations
+   * between vendors meets (ids, empty turns, signatures), or null; checked before any behaviour.
+   */
+  refusal?(request: RecordedRequest): Response | null;
 }
 
 const encoder = new TextEncoder();
@@ -122,6 +127,8 @@ export function startFakeServer<Reply>(wire: VendorWire<Reply>, fallback: Behavi
       };
       fake.requests.push(recorded);
       if (!wire.matches(req.method, url.pathname)) return Response.json({ error: "not found" }, { status: 404 });
+      const refused = wire.refusal?.(recorded);
+      if (refused) return refused;
       const behaviour = queue.shift() ?? fake.fallback;
       req.signal.addEventListener("abort", noteAbort, { once: true });
       return answer(behaviour, recorded, req.signal);

@@ -58,6 +58,26 @@ export function googleError(code: number, message: string, status: string, detai
   return { error: { code, message, status, ...(details ? { details } : {}) } };
 }
 
+/**
+ * What generateContent refuses that a history from another vendor can hold: a turn with no parts,
+ * and on Gemini 3 a function call of the model's without its thought signature.
+ */
+function contentsRefusal(request: RecordedRequest): Response | null {
+  const contents = (request.body as { contents?: { role?: string; parts?: { functionCall?: unknown; thoughtSignature?: string }[] }[] } | undefined)?.contents;
+  if (!Array.isArray(contents)) return null;
+  const refuse = (message: string) => Response.json(googleError(400, message, "INVALID_ARGUMENT"), { status: 400 });
+  const gemini3 = /models\/gemini-3/.test(request.path);
+  for (const [at, content] of contents.entries()) {
+    const parts = content.parts ?? [];
+    if (parts.length === 0) return refuse(`* GenerateContentRequest.contents[${at}].parts: contents.parts must not be empty.`);
+    const call = parts.findIndex((part) => part.functionCall);
+    if (gemini3 && content.role === "model" && call >= 0 && !parts[call]!.thoughtSignature) {
+      return refuse(`Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call position ${call}.`);
+    }
+  }
+  return null;
+}
+
 export function startFakeGemini(fallback?: Behaviour<FakeReply>): FakeServer<FakeReply> {
   return startFakeServer<FakeReply>(
     {
@@ -79,6 +99,7 @@ export function startFakeGemini(fallback?: Behaviour<FakeReply>): FakeServer<Fak
         // The live API separates SSE frames with CRLF pairs.
         return chunks.map((parts, i) => `data: ${JSON.stringify(response(parts, reply, request, id, i === chunks.length - 1))}\r\n\r\n`);
       },
+      refusal: contentsRefusal,
     },
     fallback ?? { kind: "reply", reply: { text: "Hello from the fake vendor." } },
   );

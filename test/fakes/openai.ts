@@ -202,11 +202,38 @@ function responseEvents(reply: FakeReply, request: RecordedRequest): string[] {
   return frames;
 }
 
+/** What Chat Completions refuses that a history from another vendor can hold, as its 400 says it. */
+function chatRefusal(request: RecordedRequest): Response | null {
+  const messages = (request.body as { messages?: { role?: string; content?: unknown; tool_calls?: { id?: string }[]; tool_call_id?: string }[] } | undefined)?.messages;
+  if (request.path === RESPONSES || !Array.isArray(messages)) return null;
+  const refuse = (message: string, param: string, code: string) => Response.json(openaiErrorBody(message, "invalid_request_error", code, param), { status: 400 });
+  const tooLong = (id: string | undefined, param: string) =>
+    (id?.length ?? 0) > 40 ? refuse(`Invalid '${param}': string too long. Expected a string with maximum length 40, but got a string with length ${id!.length} instead.`, param, "string_above_max_length") : null;
+  for (const [at, message] of messages.entries()) {
+    for (const [i, call] of (message.tool_calls ?? []).entries()) {
+      const refused = tooLong(call.id, `messages[${at}].tool_calls[${i}].id`);
+      if (refused) return refused;
+    }
+    if (message.role === "tool") {
+      const refused = tooLong(message.tool_call_id, `messages[${at}].tool_call_id`);
+      if (refused) return refused;
+      const parts = Array.isArray(message.content) ? (message.content as { type?: string }[]) : [];
+      const notText = parts.findIndex((part) => part.type !== "text");
+      if (notText >= 0) return refuse(`Invalid 'messages[${at}].content[${notText}].type': for a tool message only 'text' is supported.`, `messages[${at}].content[${notText}].type`, "invalid_value");
+    }
+    if (message.role === "assistant" && message.content == null && !message.tool_calls?.length) {
+      return refuse(`Invalid value for 'messages[${at}].content': expected a string, got null.`, `messages[${at}].content`, "invalid_type");
+    }
+  }
+  return null;
+}
+
 const wire: VendorWire<FakeReply> = {
   matches: (method, path) => method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || path === RESPONSES),
   isStream: (request) => bodyOf(request).stream === true,
   json: (reply, request) => (request.path === RESPONSES ? response(reply, request) : completion(reply, request)),
   frames: (reply, request) => (request.path === RESPONSES ? responseEvents(reply, request) : chunks(reply, request)),
+  refusal: chatRefusal,
 };
 
 export function startFakeOpenAI(

@@ -1,0 +1,122 @@
+// Conversations that move between vendors, as a route by intent or a fallback moves them, driven
+// through the SDKs against fakes that refuse what each vendor's API refuses (test/fakes: ids,
+// empty turns, thinking signatures, images in tool messages): every next turn is served.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import type Anthropic from "@anthropic-ai/sdk";
+import type OpenAI from "openai";
+import { startFakeAnthropic } from "../fakes/anthropic.ts";
+import { startFakeGemini } from "../fakes/gemini.ts";
+import { startFakeOpenAI } from "../fakes/openai.ts";
+import { anthropicClient, openaiClient, startGateway } from "./harness.ts";
+
+const anthropicFake = startFakeAnthropic();
+const openaiFake = startFakeOpenAI();
+const geminiFake = startFakeGemini();
+const gateway = await startGateway(`
+auth: { use: none }
+providers:
+  anthropic: { use: anthropic, api_key: "sk-ant-test", base_url: "${anthropicFake.url}" }
+  openai: { use: openai, api_key: "sk-openai-test", base_url: "${openaiFake.url}/v1" }
+  kimi: { use: openai-compatible, api_key: "sk-kimi-test", base_url: "${openaiFake.url}/v1" }
+  gemini: { use: gemini, api_key: "gemini-test", base_url: "${geminiFake.url}/v1beta" }
+models:
+  claude: [{ provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 } }]
+  gpt: [{ provider: openai, model: gpt-5, price: { input: 1.25, output: 10 } }]
+  kimi: [{ provider: kimi, model: kimi-k2, price: { input: 0.6, output: 2.5 } }]
+  gemini: [{ provider: gemini, model: gemini-3-pro, price: { input: 2, output: 12 } }]
+routes: [{ name: direct, to: $model }]
+`);
+afterAll(async () => {
+  await gateway.close();
+  await Promise.all([anthropicFake.close(), openaiFake.close(), geminiFake.close()]);
+});
+
+const weather = { type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
+const anthropicWeather = { name: "get_weather", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } };
+
+describe("a conversation that moves between vendors", () => {
+  test("an OpenAI client's Gemini 3 tool loop goes on, though the client keeps no thought signature", async () => {
+    const client = openaiClient(gateway);
+    geminiFake.enqueue({ kind: "reply", reply: { reasoning: "Use the tool.", toolCalls: [{ id: "x", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+    const first = await client.chat.completions.create({ model: "gemini", messages: [{ role: "user", content: "Weather in Lima?" }], tools: [weather] });
+    const call = first.choices[0]!.message.tool_calls![0]!;
+    geminiFake.enqueue({ kind: "reply", reply: { text: "It is 21°C in Lima." } });
+    const next = await client.chat.completions.create({
+      model: "gemini",
+      messages: [{ role: "user", content: "Weather in Lima?" }, first.choices[0]!.message as OpenAI.ChatCompletionMessageParam, { role: "tool", tool_call_id: call.id, content: '{"temp":21}' }],
+      tools: [weather],
+    });
+    expect(next.choices[0]!.message.content).toBe("It is 21°C in Lima.");
+  });
+
+  test("an Anthropic client's Gemini turn, thinking and all, goes on at Claude, and Claude's back at Gemini", async () => {
+    const client = anthropicClient(gateway);
+    const ask: Anthropic.MessageParam = { role: "user", content: "Weather in Lima?" };
+    geminiFake.enqueue({ kind: "reply", reply: { reasoning: "Use the tool.", text: "Checking.", toolCalls: [{ id: "x", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+    const atGemini = await client.messages.stream({ model: "gemini", max_tokens: 400, thinking: { type: "enabled", budget_tokens: 200 }, messages: [ask], tools: [anthropicWeather] }).finalMessage();
+    const use = atGemini.content.find((block) => block.type === "tool_use")!;
+    const loop: Anthropic.MessageParam[] = [ask, { role: "assistant", content: atGemini.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: '{"temp":21}' }] }];
+    anthropicFake.enqueue({ kind: "reply", reply: { reasoning: "Warm.", text: "21°C, and where next?" } });
+    const atClaude = await client.messages.create({ model: "claude", max_tokens: 2000, thinking: { type: "enabled", budget_tokens: 1024 }, messages: loop, tools: [anthropicWeather] });
+    expect(atClaude.content.find((block) => block.type === "text")).toMatchObject({ text: "21°C, and where next?" });
+    geminiFake.enqueue({ kind: "reply", reply: { text: "Cusco is colder." } });
+    const backAtGemini = await client.messages.create({
+      model: "gemini",
+      max_tokens: 400,
+      messages: [...loop, { role: "assistant", content: atClaude.content }, { role: "user", content: "And Cusco?" }],
+      tools: [anthropicWeather],
+    });
+    expect(backAtGemini.content).toEqual([{ type: "text", text: "Cusco is colder." }] as never);
+  });
+
+  test("tool ids Kimi made, and Gemini's long ones, go on at Claude and at OpenAI", async () => {
+    const client = openaiClient(gateway);
+    const tools = [weather, { type: "function" as const, function: { name: "mcp__weather_service__get_hourly_forecast", parameters: { type: "object" } } }];
+    openaiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "functions.get_weather:0", name: "get_weather", arguments: '{"city":"Oslo"}' }] } });
+    const atKimi = await client.chat.completions.create({ model: "kimi", messages: [{ role: "user", content: "Oslo?" }], tools });
+    geminiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "x", name: "mcp__weather_service__get_hourly_forecast", arguments: "{}" }] } });
+    const history: OpenAI.ChatCompletionMessageParam[] = [
+      { role: "user", content: "Oslo?" },
+      atKimi.choices[0]!.message as OpenAI.ChatCompletionMessageParam,
+      { role: "tool", tool_call_id: atKimi.choices[0]!.message.tool_calls![0]!.id, content: "-3" },
+    ];
+    const atGemini = await client.chat.completions.create({ model: "gemini", messages: history, tools });
+    expect(atGemini.choices[0]!.message.tool_calls![0]!.id.length).toBeGreaterThan(40);
+    history.push(atGemini.choices[0]!.message as OpenAI.ChatCompletionMessageParam, { role: "tool", tool_call_id: atGemini.choices[0]!.message.tool_calls![0]!.id, content: "snow" });
+    for (const model of ["claude", "gpt"]) {
+      (model === "claude" ? anthropicFake : openaiFake).enqueue({ kind: "reply", reply: { text: `Cold and snowy (${model}).` } });
+      const answer = await client.chat.completions.create({ model, messages: history, tools });
+      expect(answer.choices[0]!.message.content).toBe(`Cold and snowy (${model}).`);
+    }
+  });
+
+  test("an Anthropic client's screenshot in a tool result, and an empty answer in the history, go on at OpenAI", async () => {
+    const client = anthropicClient(gateway);
+    openaiFake.enqueue({ kind: "reply", reply: { text: "The login button is hidden." } });
+    const answer = await client.messages.create({
+      model: "gpt",
+      max_tokens: 400,
+      tools: [{ name: "screenshot", input_schema: { type: "object" } }],
+      messages: [
+        { role: "user", content: "What is wrong with the page?" },
+        { role: "assistant", content: [{ type: "tool_use", id: "toolu_01", name: "screenshot", input: {} }] },
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "toolu_01", content: [{ type: "text", text: "the login page" }, { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } }] }],
+        },
+      ],
+    });
+    expect(answer.content[0]).toMatchObject({ type: "text", text: "The login button is hidden." });
+    const sent = openaiFake.requests.at(-1)!.body as { messages: { role: string }[] };
+    expect(sent.messages.map((message) => message.role)).toEqual(["user", "assistant", "tool", "user"]);
+
+    // An OpenAI client's history with an empty answer in it, continued at Claude and at Gemini.
+    const openai = openaiClient(gateway);
+    const history: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "hi" }, { role: "assistant", content: "" }, { role: "user", content: "still there?" }];
+    for (const model of ["claude", "gemini"]) {
+      (model === "claude" ? anthropicFake : geminiFake).enqueue({ kind: "reply", reply: { text: "Yes." } });
+      expect((await openai.chat.completions.create({ model, messages: history })).choices[0]!.message.content).toBe("Yes.");
+    }
+  });
+});

@@ -42,6 +42,26 @@ describe("openai-compatible settings", () => {
     expect(body.max_tokens).toBeUndefined();
   });
 
+  test("tool_ids: mistral fits another vendor's tool ids to nine letters and digits, alike at the call and its result", async () => {
+    const request = {
+      model: "mistral-large",
+      stream: false,
+      messages: [
+        { role: "user" as const, content: [{ type: "text" as const, text: "Oslo?" }] },
+        { role: "assistant" as const, content: [], toolCalls: [{ id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", arguments: "{}" }, { id: "D681PevKs", name: "get_time", arguments: "{}" }] },
+        { role: "tool" as const, toolCallId: "toolu_01A09q90qw90lq917835lq9", content: [{ type: "text" as const, text: "-3" }] },
+        { role: "tool" as const, toolCallId: "D681PevKs", content: [{ type: "text" as const, text: "noon" }] },
+      ],
+    };
+    await (await instantiate(plugin, { base_url: `${fake.url}/v1`, tool_ids: "mistral" })).chat(request, signal);
+    const messages = (fake.requests.at(-1)!.body as { messages: { tool_calls?: { id: string }[]; tool_call_id?: string }[] }).messages;
+    const ids = messages[1]!.tool_calls!.map((call) => call.id);
+    for (const id of ids) expect(id).toMatch(/^[a-zA-Z0-9]{9}$/);
+    // Mistral's own id goes as it came.
+    expect(ids[1]).toBe("D681PevKs");
+    expect([messages[2]!.tool_call_id, messages[3]!.tool_call_id]).toEqual(ids);
+  });
+
   test("the settings schema requires base_url and refuses unknown keys", () => {
     const definition = plugin(kit);
     expect(kit.Value.Check(definition.settings, kit.Value.Default(definition.settings, {}))).toBe(false);

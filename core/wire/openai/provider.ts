@@ -22,6 +22,7 @@ export interface ChatProviderOptions {
   openaiOnly?: boolean;
   /** Pass OpenAI's own steering fields (`logit_bias`, `store`, `metadata`…) on; OpenAI itself (`openaiOnly`) always takes them. */
   openaiFields?: boolean;
+  toolIds?: EncodeRequestOptions["toolIds"];
 }
 
 /**
@@ -36,6 +37,7 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
     maxTokensField: options.maxTokensField,
     openaiOnly: options.openaiOnly,
     openaiFields: options.openaiFields ?? options.openaiOnly,
+    toolIds: options.toolIds,
   };
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {

@@ -16,7 +16,7 @@ import {
 import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "../cache-control.ts";
 import { OPENAI_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
-import { fittedToolId } from "../tool-ids.ts";
+import { fittedToolId, idHash } from "../tool-ids.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
 
 export interface DecodedRequest {
@@ -39,6 +39,8 @@ export interface EncodeRequestOptions {
   reasoningField?: "reasoning_content" | "reasoning";
   /** OpenAI itself: leave out fields only compatible vendors take (`top_k`, a reasoning token budget). */
   openaiOnly?: boolean;
+  /** Mistral takes only tool ids of nine letters and digits; others take OpenAI's (at most 40 characters). */
+  toolIds?: "mistral";
   /** Send the request's OpenAI-only fields (OPENAI_FIELDS): for OpenAI itself and vendors that take them. */
   openaiFields?: boolean;
 }
@@ -265,7 +267,8 @@ export function requestBody(request: ChatRequest, options: EncodeRequestOptions,
 }
 
 export function encodeRequest(request: ChatRequest, options: EncodeRequestOptions = {}): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: request.model, messages: encodeMessages(request.messages, options.reasoningField) };
+  const toolId = options.toolIds === "mistral" ? mistralToolId : openaiToolId;
+  const body: Record<string, unknown> = { model: request.model, messages: encodeMessages(request.messages, options.reasoningField, toolId) };
   if (request.tools?.length) body.tools = request.tools.map(encodeTool);
   if (request.toolChoice !== undefined) {
     const choice = request.toolChoice;
@@ -345,7 +348,7 @@ const ATTACHED = "(the result is attached in the next message)";
  * files (a screenshot, a file an agent read) keep their text there, and follow the run of tool
  * messages in one user message, where the model can see them.
  */
-function encodeMessages(messages: Message[], reasoningField: EncodeRequestOptions["reasoningField"]): Record<string, unknown>[] {
+function encodeMessages(messages: Message[], reasoningField: EncodeRequestOptions["reasoningField"], toolId: (id: string) => string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   let attached: Record<string, unknown>[] = [];
   for (const message of messages) {
@@ -355,7 +358,7 @@ function encodeMessages(messages: Message[], reasoningField: EncodeRequestOption
       out.push(attachmentsMessage(attached));
       attached = [];
     }
-    const encoded = encodeMessage(message, reasoningField);
+    const encoded = encodeMessage(message, reasoningField, toolId);
     if (message.role === "tool" && Array.isArray(encoded.content)) {
       const parts = encoded.content as Record<string, unknown>[];
       const text = parts.filter((part) => part.type === "text");
@@ -374,7 +377,7 @@ function attachmentsMessage(parts: Record<string, unknown>[]): Record<string, un
   return { role: "user", content: [{ type: "text", text: "Attached to the tool results above:" }, ...parts] };
 }
 
-function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["reasoningField"]): Record<string, unknown> {
+function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["reasoningField"], toolId: (id: string) => string): Record<string, unknown> {
   switch (message.role) {
     case "system":
       return { role: message.developer ? "developer" : "system", content: encodeContent(message.content) };
@@ -400,7 +403,9 @@ function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["r
 }
 
 /** OpenAI takes tool ids of at most 40 characters (see ../tool-ids.ts). */
-const toolId = (id: string) => fittedToolId(id, null, 40);
+const openaiToolId = (id: string) => fittedToolId(id, null, 40);
+/** Mistral's are nine letters and digits: another's becomes nine hex digits of its hash. */
+const mistralToolId = (id: string) => (/^[a-zA-Z0-9]{9}$/.test(id) ? id : idHash(id, 9));
 
 function encodeTool(tool: ToolDefinition): Record<string, unknown> {
   const fn: Record<string, unknown> = { name: tool.name };

@@ -5,8 +5,11 @@
 //   providers:
 //     deepseek: { use: openai-compatible, base_url: https://api.deepseek.com/v1, api_key: "${DEEPSEEK_API_KEY}" }
 //     proxy: { use: openai-compatible, base_url: http://127.0.0.1:4000/v1, openai_fields: true }
+//     mistral: { use: openai-compatible, base_url: https://api.mistral.ai/v1, api_key: "${MISTRAL_API_KEY}", tool_ids: mistral }
 // `openai_fields: true` passes OpenAI's own fields (logit_bias, store, metadata…) on, for a vendor
 // that serves OpenAI's models or takes them; by default they are left out, as most vendors refuse them.
+// `tool_ids: mistral` fits the tool ids of a conversation begun elsewhere to the nine letters and
+// digits Mistral takes.
 
 import type { Static } from "@sinclair/typebox";
 import type { Kit, ProviderInstance, ProviderPlugin } from "../../../core/kit/index.ts";
@@ -27,6 +30,9 @@ export default (kit: Kit) => {
         default: false,
         description: "Pass OpenAI's own fields (logit_bias, store, metadata, service_tier…) on; for vendors that take them",
       }),
+      tool_ids: Type.Optional(
+        Type.Literal("mistral", { description: "mistral: the vendor takes only tool ids of nine letters and digits (another vendor's are hashed to fit)" }),
+      ),
     },
     { additionalProperties: false },
   );
@@ -44,6 +50,7 @@ export default (kit: Kit) => {
         headers: settings.headers,
         maxTokensField: settings.max_tokens_field,
         openaiFields: settings.openai_fields,
+        toolIds: settings.tool_ids,
       });
     },
   } satisfies ProviderPlugin<typeof Settings>;

@@ -91,6 +91,11 @@ export class SwitchyardError extends Error {
 }
 
 /** True for any Switchyard error, even one built by another copy of this module (a hot-loaded plugin's). */
+/** What an error (or anything thrown) says, for a message or a log line. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function isSwitchyardError(value: unknown): value is SwitchyardError {
   return typeof value === "object" && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
 }
@@ -117,7 +122,7 @@ export const errors = {
   pluginFailed: (plugin: string, hook: string, cause: unknown, options: { retryable?: boolean } = {}) =>
     new SwitchyardError(
       "plugin_failed",
-      `plugin "${plugin}" failed in ${hook}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `plugin "${plugin}" failed in ${hook}: ${describe(cause)}`,
       { cause, metadata: { plugin, hook }, retryable: options.retryable },
     ),
   /** What a plugin hook threw: its own gateway error as it is, anything else as the plugin's failure. */

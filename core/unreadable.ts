@@ -1,5 +1,7 @@
 // Why a file or folder could not be read, in words a user acts on rather than an errno's text.
 
+import { describe } from "./errors.ts";
+
 const REASONS: Record<string, string> = {
   ENOENT: "there is no such file",
   EISDIR: "it is a folder",
@@ -11,5 +13,5 @@ const REASONS: Record<string, string> = {
 export function unreadableReason(error: unknown, words: Record<string, string> = {}): string {
   const code = (error as { code?: unknown } | null)?.code;
   const worded = typeof code === "string" ? (words[code] ?? REASONS[code]) : undefined;
-  return worded ?? (error instanceof Error ? error.message : String(error));
+  return worded ?? describe(error);
 }

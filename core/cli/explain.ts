@@ -3,13 +3,13 @@
 
 import { formatDiagnostic } from "../config/diagnostics.ts";
 import { buildDispatchTable } from "../dispatch/index.ts";
+import { describe } from "../errors.ts";
 import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
 import type { ClassifierInstance, ClassifierValue, Principal } from "../kit/plugin.ts";
 import { priceToUsdPerMillion } from "../money.ts";
 import { compileAll } from "../runtime/compile-all.ts";
 import { anthropicDialect, openaiDialect } from "../server/dialects.ts";
 import { StatsRegistry } from "../stats/index.ts";
-import { describe } from "../plugins/validate.ts";
 import { unreadableReason } from "../unreadable.ts";
 import type { CliContext } from "./context.ts";
 

@@ -5,6 +5,7 @@
 // back every row after it: its rows are written one at a time instead, and a refused row is stored
 // without what the gateway did not make itself (see salvaged), so its key is still charged.
 
+import { describe } from "../errors.ts";
 import type { KitLogger } from "../kit/kit.ts";
 import type { RequestRecord } from "./types.ts";
 
@@ -115,7 +116,7 @@ export class WriteQueue {
             rows: this.pending.length,
             attempt: this.failures,
             retryInMs,
-            error: error instanceof Error ? error.message : String(error),
+            error: describe(error),
           });
           this.schedule(retryInMs);
           throw error;
@@ -141,7 +142,7 @@ export class WriteQueue {
       } catch (error) {
         if (!this.refuses(error)) return { kept: batch.slice(i), error };
         this.counts.refusedRows += 1;
-        const refusal = error instanceof Error ? error.message : String(error);
+        const refusal = describe(error);
         try {
           await this.write([salvaged(row)]);
           this.log.error("ledger row refused by the database; stored without its model name, usage and attempts", { id: row.id, error: refusal, record: row });

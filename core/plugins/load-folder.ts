@@ -3,7 +3,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { unreadableReason } from "../unreadable.ts";
-import { describe, type PluginProblem } from "./validate.ts";
+import { describe } from "../errors.ts";
+import type { PluginProblem } from "./validate.ts";
 
 export type LoadedModule = { file: string; exported: unknown } | { file: string; problem: PluginProblem };
 

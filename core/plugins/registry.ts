@@ -5,7 +5,8 @@ import type { TSchema } from "@sinclair/typebox";
 import type { Kit } from "../kit/kit.ts";
 import type { PluginDefinition, PluginExport, PluginKind } from "../kit/plugin.ts";
 import { loadPluginFolder } from "./load-folder.ts";
-import { describe, validatePlugin, type PluginProblem } from "./validate.ts";
+import { describe } from "../errors.ts";
+import { validatePlugin, type PluginProblem } from "./validate.ts";
 
 export interface RegisteredPlugin {
   plugin: PluginDefinition;

@@ -1,6 +1,7 @@
 // Checks a plugin module's default export against the plugin contract before anything uses it.
 
 import { Kind } from "@sinclair/typebox";
+import { describe } from "../errors.ts";
 import type { Kit } from "../kit/kit.ts";
 import type { PluginDefinition, PluginKind } from "../kit/plugin.ts";
 
@@ -63,8 +64,4 @@ export function checkInstance(kind: PluginKind, name: string, instance: unknown)
     }
   }
   return null;
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,7 @@
 
 import type { RoutingGraph } from "../config/graph.ts";
 import { buildDispatchTable, type DispatchTable } from "../dispatch/index.ts";
+import { describe } from "../errors.ts";
 import type { Kit } from "../kit/kit.ts";
 import type {
   AuthInstance,
@@ -13,7 +14,7 @@ import type {
   ProviderInstance,
 } from "../kit/plugin.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
-import { checkInstance, describe } from "../plugins/validate.ts";
+import { checkInstance } from "../plugins/validate.ts";
 import { createRedactor } from "../redact.ts";
 
 export interface Snapshot {

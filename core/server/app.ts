@@ -3,7 +3,7 @@
 import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { RoutingGraph } from "../config/graph.ts";
-import { errors, SwitchyardError } from "../errors.ts";
+import { describe, errors, SwitchyardError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { adminRefusal, adminRoutes } from "./admin.ts";
 import { allowedOrigin, preflight, withCors } from "./cors.ts";
@@ -70,7 +70,7 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
       return errorResponse(new SwitchyardError("bad_request", message, { status: 405 }), { ...headers, allow: allowed.join(", ") });
     }
     if (code === "PARSE") return errorResponse(errors.badRequest("the request body could not be parsed"), headers);
-    runtime.log.error("unhandled error", { error: error instanceof Error ? error.message : String(error) });
+    runtime.log.error("unhandled error", { error: describe(error) });
     return errorResponse(toGatewayError(error), headers);
   };
   const app = new Elysia({ serve: { routes: direct } })

@@ -19,8 +19,7 @@ export function allowedOrigin(origins: readonly string[], request: Request): str
 export function withCors(response: Response, origin: string): Response {
   response.headers.set("access-control-allow-origin", origin);
   response.headers.set("access-control-expose-headers", EXPOSED);
-  // Once: a chat answer through the framework's route (in-process) passes here twice.
-  if (origin !== "*" && !response.headers.get("vary")?.includes("Origin")) response.headers.append("vary", "Origin");
+  if (origin !== "*") response.headers.append("vary", "Origin");
   return response;
 }
 

@@ -26,6 +26,8 @@ export interface CompileResult {
   /** Null when any diagnostic is an error. */
   graph: RoutingGraph | null;
   diagnostics: Diagnostic[];
+  /** The secrets the config holds, known even when it did not compile: what else is printed beside its diagnostics is redacted of them too. */
+  secrets: string[];
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -101,11 +103,12 @@ function build(ctx: Context, config: Record<string, unknown>, file: string): Rou
   return graph;
 }
 
-/** Diagnostics quote source lines: a secret written inline must not be printed with them. */
-function redactDiagnostics(diagnostics: Diagnostic[], secrets: readonly string[]): Diagnostic[] {
+/** Diagnostics quote source lines: a secret written inline (in the config, or in a plugin file) must not be printed with them. */
+export function redactDiagnostics(diagnostics: Diagnostic[], secrets: readonly string[]): Diagnostic[] {
   if (secrets.length === 0) return diagnostics;
   const redact = createRedactor(secrets);
-  return diagnostics.map((d) => ({ ...d, message: redact(d.message), sourceLine: redact(d.sourceLine), ...(d.hint ? { hint: redact(d.hint) } : {}) }));
+  const redactLine = createRedactor(secrets, { keepWidth: true });
+  return diagnostics.map((d) => ({ ...d, message: redact(d.message), sourceLine: redactLine(d.sourceLine), ...(d.hint ? { hint: redact(d.hint) } : {}) }));
 }
 
 export function compileConfig(text: string, options: CompileOptions): CompileResult {
@@ -114,12 +117,12 @@ export function compileConfig(text: string, options: CompileOptions): CompileRes
   const config = source.value ?? {};
   if (!isRecord(config)) {
     source.report("wrong-type", "expected a map of sections at the top level", source.at(""));
-    return { graph: null, diagnostics: source.diagnostics };
+    return { graph: null, diagnostics: source.diagnostics, secrets: [] };
   }
   validateAt(source, ConfigSchema, config, "");
   const graph = build(ctx, config, options.file);
   // Admin keys are secrets even when written inline.
   if (graph.adminKey && graph.adminKey.length >= 4) source.secrets.add(graph.adminKey);
   graph.secrets = [...source.secrets];
-  return { graph: hasErrors(source.diagnostics) ? null : graph, diagnostics: redactDiagnostics(source.diagnostics, graph.secrets) };
+  return { graph: hasErrors(source.diagnostics) ? null : graph, diagnostics: redactDiagnostics(source.diagnostics, graph.secrets), secrets: [...graph.secrets] };
 }

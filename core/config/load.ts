@@ -25,7 +25,7 @@ export async function loadConfig(path: string, options: Omit<CompileOptions, "fi
   try {
     text = await Bun.file(path).text();
   } catch (error) {
-    return { text: "", graph: null, diagnostics: [unreadableDiagnostic(path, error)] };
+    return { text: "", graph: null, diagnostics: [unreadableDiagnostic(path, error)], secrets: [] };
   }
   return { text, ...compileConfig(text, { ...options, file: path }) };
 }

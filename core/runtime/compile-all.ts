@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { compileConfig } from "../config/compile.ts";
+import { compileConfig, redactDiagnostics } from "../config/compile.ts";
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
 import type { RoutingGraph } from "../config/graph.ts";
 import { unreadableDiagnostic } from "../config/load.ts";
@@ -53,7 +53,8 @@ export async function compileAll(options: CompileAllOptions, previous?: string):
   if (fingerprint === previous) return { unchanged: true };
   const registry = await buildRegistry(options.kit, options.builtins, folders);
   const result = compileConfig(text, { file: options.configPath, env: options.env, plugins: registry.catalog() });
-  const diagnostics = [...registry.problems.map(pluginDiagnostic), ...result.diagnostics];
+  // A plugin's diagnostic quotes its file's line and its error's message, where a secret the config holds may be written too.
+  const diagnostics = [...redactDiagnostics(registry.problems.map(pluginDiagnostic), result.secrets), ...result.diagnostics];
   const failed = diagnostics.some((d) => d.severity === "error");
   return { graph: failed ? null : result.graph, diagnostics, registry, fingerprint };
 }

@@ -65,8 +65,28 @@ routes:
     expect(result.err).toContain("  4 |   gpt: [{ provider: opnai,");
     expect(result.err).toContain('did you mean "organization"?');
     expect(result.err).toMatch(/broken\.yaml:6:\d+ unknown-target/);
-    // The unknown key sits on the line holding the API key: the line is shown with the key redacted.
-    expect(result.err).toContain('api_key: "[redacted]", organisation: acme');
+    // The unknown key sits on the line holding the API key: the line is shown with the key masked
+    // character for character, so that the caret still falls under the key it names.
+    expect(result.err).toContain('  2 |   openai: { use: openai, api_key: "************", organisation: acme }\n    |                                                   ^^^^^^^^^^^^');
+  });
+
+  test("a plugin file that fails to load on a line holding a configured secret is shown with the secret masked", async () => {
+    const folder = join(dir, "secret-plugins");
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, "keyed.ts"), 'const key = "sk-test-5678"; throw new Error("refused " + key);\nexport default {};\n');
+    await writeFile(
+      join(dir, "secret-plugins.yaml"),
+      `plugins: [./secret-plugins]
+providers: { demo: { use: echo }, openai: { use: openai, api_key: "sk-test-5678" } }
+models: { echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }] }
+routes: [{ name: direct, to: $model }]
+`,
+    );
+    const result = cli(["check", "--config", "secret-plugins.yaml"]);
+    expect(result.code).toBe(1);
+    expect(result.err).not.toContain("sk-test-5678");
+    expect(result.err).toContain(`${join(folder, "keyed.ts")}:1:39 invalid-plugin: failed to load: refused [redacted]`);
+    expect(result.err).toContain('  1 | const key = "************"; throw new Error("refused " + key);\n    |                                       ^');
   });
 
   test("a config that cannot be read is a file-unreadable diagnostic that says what to do, for check and serve alike", () => {

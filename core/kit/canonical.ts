@@ -109,8 +109,12 @@ export type ResponseFormat =
   | { type: "json_object" }
   | { type: "json_schema"; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
 
+/** OpenAI's reasoning efforts, as its reference lists them: `none` asks for no thinking. */
+export const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+export type Effort = (typeof EFFORTS)[number];
+
 export interface ReasoningOptions {
-  effort?: "minimal" | "low" | "medium" | "high";
+  effort?: Effort;
   budgetTokens?: number;
 }
 
@@ -118,11 +122,21 @@ export interface ReasoningOptions {
  * An effort as a thinking budget in tokens, on Anthropic's scale (whose smallest budget is 1024):
  * what the Anthropic encoder asks for, and the most any vendor thinks for it.
  */
-export const EFFORT_THINKING_TOKENS = { minimal: 1024, low: 2048, medium: 8192, high: 24576 } as const;
+export const EFFORT_THINKING_TOKENS = { minimal: 1024, low: 2048, medium: 8192, high: 24576, xhigh: 32768 } as const;
 
 /** The thinking a request asks for, in tokens: its own budget, or its effort's; undefined when it asks for none. */
 export function thinkingTokens(reasoning: ReasoningOptions | undefined): number | undefined {
-  return reasoning?.budgetTokens ?? (reasoning?.effort ? EFFORT_THINKING_TOKENS[reasoning.effort] : undefined);
+  if (reasoning?.budgetTokens !== undefined) return reasoning.budgetTokens;
+  const effort = reasoning?.effort;
+  return effort && effort !== "none" ? EFFORT_THINKING_TOKENS[effort] : undefined;
+}
+
+/** A token budget as the effort nearest it, for a vendor that takes efforts: the least effort whose budget holds it. */
+export function budgetEffort(tokens: number): Exclude<Effort, "none"> {
+  if (tokens <= EFFORT_THINKING_TOKENS.minimal) return "minimal";
+  if (tokens <= EFFORT_THINKING_TOKENS.low) return "low";
+  if (tokens <= EFFORT_THINKING_TOKENS.medium) return "medium";
+  return tokens <= EFFORT_THINKING_TOKENS.high ? "high" : "xhigh";
 }
 
 /**

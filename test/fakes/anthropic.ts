@@ -125,11 +125,39 @@ const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
 
 type Block = { type?: string; text?: string; id?: string; tool_use_id?: string; signature?: string };
 
-/** What the Messages API refuses that a history from another vendor can hold, as its 400 says it. */
+interface Settings {
+  model?: string;
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  thinking?: { type?: string };
+  tool_choice?: { type?: string };
+}
+
+/** What the Messages API refuses of a body's settings, by the model's version, as its 400 says it. */
+function settingsRefusal(body: Settings): string | null {
+  const opus47 = /claude-opus-4-([7-9])(?!\d)/.test(body.model ?? "");
+  const sampled = ["temperature", "top_p", "top_k"].find((field) => body[field as keyof Settings] !== undefined);
+  if (opus47 && sampled) return `\`${sampled}\` is deprecated for this model.`;
+  if (opus47 && body.thinking?.type === "enabled") return '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
+  if (body.temperature !== undefined && body.top_p !== undefined) return "`temperature` and `top_p` cannot both be specified for this model. Please use only one.";
+  const thinking = body.thinking?.type === "enabled" || body.thinking?.type === "adaptive";
+  if (!thinking) return null;
+  if (body.tool_choice?.type === "any" || body.tool_choice?.type === "tool") return "Thinking may not be enabled when tool_choice forces tool use.";
+  if (body.temperature !== undefined && body.temperature !== 1) return "`temperature` may only be set to 1 when thinking is enabled.";
+  if (body.top_k !== undefined) return "`top_k` must be unset when thinking is enabled.";
+  if (body.top_p !== undefined && body.top_p < 0.95) return "`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.";
+  return null;
+}
+
+/** What the Messages API refuses that a history from another vendor, or another dialect's settings, can hold, as its 400 says it. */
 function messagesRefusal(request: RecordedRequest): Response | null {
   const messages = (request.body as { messages?: { role?: string; content?: string | Block[] }[] } | undefined)?.messages;
   if (request.method !== "POST" || !Array.isArray(messages)) return null;
   const refuse = (message: string) => Response.json(anthropicError("invalid_request_error", message), { status: 400 });
+  const settings = request.path === COUNT_TOKENS ? null : settingsRefusal(request.body as Settings);
+  if (settings) return refuse(settings);
+  const toolIds = new Set<string>();
   for (const [at, message] of messages.entries()) {
     const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : (message.content ?? []);
     const last = at === messages.length - 1;
@@ -138,6 +166,8 @@ function messagesRefusal(request: RecordedRequest): Response | null {
       const place = `messages.${at}.content.${i}`;
       if (block.type === "text" && !block.text?.trim()) return refuse(`${place}: text content blocks must contain non-whitespace text`);
       if (block.type === "tool_use" && !TOOL_ID.test(block.id ?? "")) return refuse(`${place}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`);
+      if (block.type === "tool_use" && toolIds.has(block.id!)) return refuse(`${place}: \`tool_use\` ids must be unique`);
+      if (block.type === "tool_use") toolIds.add(block.id!);
       if (block.type === "tool_result" && !TOOL_ID.test(block.tool_use_id ?? "")) return refuse(`${place}.tool_result.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'`);
       // Its signatures are base64 it made: an empty one, or one holding a colon, is not one of them.
       if (block.type === "thinking" && (!block.signature || block.signature.includes(":"))) return refuse(`${place}: Invalid \`signature\` in \`thinking\` block`);

@@ -22,6 +22,7 @@ providers:
   gemini: { use: gemini, api_key: "gemini-test", base_url: "${geminiFake.url}/v1beta" }
 models:
   claude: [{ provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 } }]
+  opus: [{ provider: anthropic, model: claude-opus-4-7, price: { input: 5, output: 25 } }]
   gpt: [{ provider: openai, model: gpt-5, price: { input: 1.25, output: 10 } }]
   kimi: [{ provider: kimi, model: kimi-k2, price: { input: 0.6, output: 2.5 } }]
   gemini: [{ provider: gemini, model: gemini-3-pro, price: { input: 2, output: 12 } }]
@@ -118,5 +119,28 @@ describe("a conversation that moves between vendors", () => {
       (model === "claude" ? anthropicFake : geminiFake).enqueue({ kind: "reply", reply: { text: "Yes." } });
       expect((await openai.chat.completions.create({ model, messages: history })).choices[0]!.message.content).toBe("Yes.");
     }
+  });
+});
+
+describe("a client's settings, at a vendor whose model takes them otherwise", () => {
+  const client = openaiClient(gateway);
+  const ask: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Lima?" }];
+  const lastBody = (fake: { requests: { body: unknown }[] }) => fake.requests.at(-1)!.body as Record<string, unknown>;
+
+  test("an effort and sampling settings reach Claude 4.7 as adaptive thinking at that effort, with no sampling settings", async () => {
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Warm." } });
+    const answer = await client.chat.completions.create({ model: "opus", messages: ask, reasoning_effort: "high", temperature: 0.3, top_p: 0.9 });
+    expect(answer.choices[0]!.message.content).toBe("Warm.");
+    expect(lastBody(anthropicFake)).toMatchObject({ thinking: { type: "adaptive" }, output_config: { effort: "high" } });
+  });
+
+  test("a temperature beside a top_p, and an effort beside a forced tool call, reach Claude as it takes them", async () => {
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Warm." } });
+    await client.chat.completions.create({ model: "claude", messages: ask, temperature: 0.7, top_p: 0.9 });
+    expect(lastBody(anthropicFake)).toMatchObject({ temperature: 0.7 });
+    anthropicFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "toolu_1", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+    const called = await client.chat.completions.create({ model: "claude", messages: ask, tools: [weather], tool_choice: "required", reasoning_effort: "low" });
+    expect(called.choices[0]!.message.tool_calls![0]!.id).toBe("toolu_1");
+    expect(lastBody(anthropicFake).thinking).toBeUndefined();
   });
 });

@@ -77,6 +77,16 @@ describe("gemini provider", () => {
     });
   });
 
+  test("an effort of none stops the thinking where the model can stop, and xhigh thinks the most the model can", () => {
+    const thinking = (model: string, reasoning: ChatRequest["reasoning"]) =>
+      (encodeRequest({ model, stream: false, messages: [{ role: "user", content: [{ type: "text", text: "Sum 2 and 2." }] }], reasoning }).generationConfig as Record<string, unknown> | undefined)?.thinkingConfig;
+    expect(thinking("gemini-2.5-flash", { effort: "none" })).toEqual({ thinkingBudget: 0 });
+    // The Pro models think always, and refuse a budget of 0.
+    expect(thinking("gemini-2.5-pro", { effort: "none" })).toBeUndefined();
+    expect(thinking("gemini-2.5-flash", { effort: "xhigh" })).toEqual({ thinkingBudget: 24576, includeThoughts: true });
+    expect(thinking("gemini-2.5-pro", { effort: "xhigh" })).toEqual({ thinkingBudget: 32768, includeThoughts: true });
+  });
+
   test("encodes images, function calls with their signature, and maps tool results back by name", async () => {
     await provider().chat(conversation, signal());
     const contents = (fake.requests[0]!.body as { contents: { role: string; parts: unknown[] }[] }).contents;

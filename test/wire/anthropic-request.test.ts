@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { ChatRequest, Message } from "../../core/kit/canonical.ts";
 import { countTokensBody, decodeRequest, encodeRequest, MessagesBody } from "../../core/wire/anthropic/index.ts";
+import { claudeVersion } from "../../core/wire/anthropic/request.ts";
 
 const check = TypeCompiler.Compile(MessagesBody);
 
@@ -37,8 +38,9 @@ const body = {
     },
   ],
   tools: [{ name: "read_file", description: "Reads a file", input_schema: { type: "object", properties: { path: { type: "string" } } } }],
-  tool_choice: { type: "any", disable_parallel_tool_use: true },
-  top_p: 0.9,
+  // What Anthropic takes beside thinking: a tool choice that forces no call, a top_p of 0.95 or more.
+  tool_choice: { type: "auto", disable_parallel_tool_use: true },
+  top_p: 0.96,
   stop_sequences: ["END"],
   stream: true,
   metadata: { user_id: "user-42" },
@@ -64,7 +66,7 @@ describe("Anthropic request codec", () => {
     expect(request.messages[1]!.content[2]).toEqual({ type: "image", source: { kind: "url", url: "https://example.com/log.png" } });
     expect(request.messages[2]).toMatchObject({ reasoning: "Read the log first.", reasoningSignature: "sig-1", toolCalls: [{ id: "toolu_1", name: "read_file", arguments: '{"path":"build.log"}' }] });
     expect(request.messages[3]).toEqual({ role: "tool", toolCallId: "toolu_1", content: [{ type: "text", text: "error: missing semicolon" }], isError: true });
-    expect(request).toMatchObject({ toolChoice: "required", parallelToolCalls: false, topP: 0.9, stop: ["END"], user: "user-42", maxTokens: 2048, stream: true, reasoning: { budgetTokens: 1024 } });
+    expect(request).toMatchObject({ toolChoice: "auto", parallelToolCalls: false, topP: 0.96, stop: ["END"], user: "user-42", maxTokens: 2048, stream: true, reasoning: { budgetTokens: 1024 } });
   });
 
   test("encoding the decoded body and decoding again gives the same canonical request", () => {
@@ -192,7 +194,8 @@ describe("Anthropic request codec", () => {
     const turn = { model: "claude-sonnet", max_tokens: 32000, messages: [{ role: "user", content: [{ type: "text", text: "Build it." }] }], ...own, stream: true };
     expect(check.Check(turn)).toBe(true);
     const { request } = decodeRequest(turn as MessagesBody, ["context-management-2025-06-27"]);
-    expect(request.reasoning).toBeUndefined();
+    // Other vendors get its effort; Anthropic gets its own thinking mode as it came.
+    expect(request.reasoning).toEqual({ effort: "medium" });
     expect(request.anthropicFields).toEqual(own);
     expect(request.anthropicBetas).toEqual(["context-management-2025-06-27"]);
     expect(encodeRequest(request, { defaultMaxTokens: 4096 })).toEqual(turn);
@@ -333,6 +336,51 @@ describe("Anthropic request codec", () => {
       content: [{ type: "tool_use", id: "c1", name: "look", input: {} }],
     });
     expect(sent([{ role: "user", content: text("Say yes.") }, { role: "assistant", content: text("Sure: ") }])[1]).toEqual({ role: "assistant", content: [{ type: "text", text: "Sure:" }] });
+  });
+
+  test("sampling settings go only where the model takes them: temperature or top_p, and with thinking only a top_p of 0.95 or more", () => {
+    const user: Message[] = [{ role: "user", content: [{ type: "text", text: "Prove it." }] }];
+    const encoded = (model: string, extra: Partial<ChatRequest>) => encodeRequest({ model, stream: false, maxTokens: 5000, messages: user, ...extra }, { defaultMaxTokens: 1000 });
+    // Claude refuses a temperature beside a top_p: the temperature is kept.
+    expect(encoded("claude-sonnet-4-5", { temperature: 0.7, topP: 0.9 })).toMatchObject({ temperature: 0.7 });
+    expect(encoded("claude-sonnet-4-5", { temperature: 0.7, topP: 0.9 }).top_p).toBeUndefined();
+    expect(encoded("claude-sonnet-4-5", { topP: 0.9, topK: 40 })).toMatchObject({ top_p: 0.9, top_k: 40 });
+    // With thinking on, a top_p below 0.95 is refused; one above is taken.
+    expect(encoded("claude-sonnet-4-5", { topP: 0.5, reasoning: { effort: "low" } }).top_p).toBeUndefined();
+    expect(encoded("claude-sonnet-4-5", { topP: 0.97, temperature: 0.2, reasoning: { effort: "low" } })).toMatchObject({ top_p: 0.97, thinking: { type: "enabled" } });
+    // Claude 4.7 takes no sampling settings at all.
+    const opus = encoded("claude-opus-4-7", { temperature: 0.2, topP: 0.9, topK: 5 });
+    expect([opus.temperature, opus.top_p, opus.top_k]).toEqual([undefined, undefined, undefined]);
+  });
+
+  test("a tool choice that forces a call goes without thinking, which Anthropic refuses beside it", () => {
+    const tools = [{ name: "search", parameters: { type: "object" } }];
+    const user: Message[] = [{ role: "user", content: [{ type: "text", text: "q" }] }];
+    const thinking = (toolChoice: ChatRequest["toolChoice"]) =>
+      encodeRequest({ model: "claude-sonnet-4-5", stream: false, maxTokens: 5000, messages: user, tools, toolChoice, reasoning: { effort: "medium" } }, { defaultMaxTokens: 10 }).thinking;
+    expect(thinking("required")).toBeUndefined();
+    expect(thinking({ name: "search" })).toBeUndefined();
+    expect(thinking("auto")).toEqual({ type: "enabled", budget_tokens: 4999 });
+  });
+
+  test("Claude 4.6 thinks adaptively at an effort, and 4.7 only so: a budget becomes the effort nearest it", () => {
+    const user: Message[] = [{ role: "user", content: [{ type: "text", text: "Prove it." }] }];
+    const encoded = (model: string, reasoning: ChatRequest["reasoning"]) => encodeRequest({ model, stream: false, messages: user, reasoning }, { defaultMaxTokens: 4096 });
+    expect(encoded("claude-opus-4-7", { effort: "xhigh" })).toMatchObject({ thinking: { type: "adaptive" }, output_config: { effort: "xhigh" } });
+    expect(encoded("claude-opus-4-7", { effort: "minimal" })).toMatchObject({ output_config: { effort: "low" } });
+    expect(encoded("claude-opus-4-7", { budgetTokens: 8000 })).toMatchObject({ thinking: { type: "adaptive" }, output_config: { effort: "medium" } });
+    // 4.6 has no xhigh; a budget still goes as one there.
+    expect(encoded("claude-sonnet-4-6", { effort: "xhigh" })).toMatchObject({ thinking: { type: "adaptive" }, output_config: { effort: "high" } });
+    expect(encoded("claude-sonnet-4-6", { budgetTokens: 2000 }).thinking).toEqual({ type: "enabled", budget_tokens: 2000 });
+    // Before 4.6, an effort is a budget; `none` asks for no thinking anywhere.
+    expect(encoded("claude-sonnet-4-5-20250929", { effort: "high" }).thinking).toEqual({ type: "enabled", budget_tokens: 24576 });
+    expect(encoded("claude-opus-4-7", { effort: "none" }).thinking).toBeUndefined();
+    expect(encoded("claude-opus-4-7", { effort: "none" }).output_config).toBeUndefined();
+  });
+
+  test("a model's Claude version is read from its name, dated or not; names before Claude 4 read as 3", () => {
+    const versions = ["claude-opus-4-7", "claude-sonnet-4-5-20250929", "claude-opus-4-20250514", "claude-haiku-4-5", "anthropic.claude-opus-4-6-v1:0", "claude-3-7-sonnet-20250219", "my-model"].map(claudeVersion);
+    expect(versions).toEqual([4.7, 4.5, 4, 4.5, 4.6, 3, 3]);
   });
 
   test("tool choice none and parallel tool calls off map to Anthropic's tool_choice", () => {

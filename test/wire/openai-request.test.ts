@@ -159,8 +159,12 @@ describe("OpenAI request codec", () => {
     expect(decodeRequest({ model: "m", messages: [], stream: true }).includeUsage).toBe(false);
   });
 
-  test("an unknown reasoning effort is dropped rather than passed on", () => {
-    expect(decodeRequest({ model: "m", messages: [], reasoning_effort: "xhigh" }).request.reasoning).toBeUndefined();
+  test("every effort OpenAI lists is kept, `none` and `xhigh` too; one it does not list is refused naming the field", () => {
+    for (const effort of ["none", "minimal", "low", "medium", "high", "xhigh"]) {
+      expect(decodeRequest({ model: "m", messages: [], reasoning_effort: effort }).request.reasoning).toEqual({ effort } as never);
+    }
+    expect(() => decodeRequest({ model: "m", messages: [], reasoning_effort: "ultra" })).toThrow("invalid field `reasoning_effort`: \"ultra\" is not a reasoning effort; use one of none, minimal, low, medium, high, xhigh");
+    expect(() => decodeRequest({ model: "m", messages: [], reasoning: { effort: "max" } })).toThrow("reasoning.effort");
   });
 
   test("the schema accepts unknown extra fields; a part the model would not see is refused, named, not dropped", () => {

@@ -2,12 +2,15 @@
 
 import { errors } from "../../errors.ts";
 import {
+  budgetEffort,
   thinkingTokens,
   type CacheControl,
   type ChatRequest,
   type ContentPart,
   type DocumentSource,
+  type Effort,
   type Message,
+  type ReasoningOptions,
   type ToolCall,
   type ToolChoice,
   type ToolDefinition,
@@ -225,7 +228,11 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
   if (body.metadata?.user_id) request.user = body.metadata.user_id;
   if (body.thinking?.type === "enabled") request.reasoning = { budgetTokens: body.thinking.budget_tokens };
   let fields = ownFields(body, ANTHROPIC_FIELDS);
-  if (body.thinking?.type === "adaptive") (fields ??= {}).thinking = body.thinking;
+  if (body.thinking?.type === "adaptive") {
+    (fields ??= {}).thinking = body.thinking;
+    // What other vendors get of it: the effort, high when unset, as Anthropic's default is.
+    request.reasoning = { effort: CLAUDE_EFFORTS[body.output_config?.effort ?? "high"] ?? "high" };
+  }
   if (fields) request.anthropicFields = fields;
   if (betas?.length) request.anthropicBetas = betas;
   return { request };
@@ -354,6 +361,32 @@ function continuesUnsignedToolLoop(messages: Message[]): boolean {
   return false;
 }
 
+/**
+ * The version in a Claude model's name (`claude-opus-4-7` 4.7, `claude-sonnet-4-5-20250929` 4.5,
+ * `claude-opus-4-20250514` 4.0); 3 for the names before Claude 4 (`claude-3-7-sonnet`) and names
+ * of no Claude, which take what Claude 3 took.
+ */
+export function claudeVersion(model: string): number {
+  const match = /claude-(?:opus|sonnet|haiku)-(\d+)(?:[-.](\d)(?!\d))?/.exec(model);
+  return match ? Number(match[1]) + Number(match[2] ?? 0) / 10 : 3;
+}
+
+/** Claude's efforts as OpenAI's: its `max` is more than OpenAI names. */
+const CLAUDE_EFFORTS: Record<string, Effort> = { low: "low", medium: "medium", high: "high", xhigh: "xhigh", max: "xhigh" };
+
+/** Whether a tool choice forces a call: `required`, or a tool named. */
+function forcesTool(choice: ToolChoice | undefined): boolean {
+  return choice === "required" || typeof choice === "object";
+}
+
+/** A request's reasoning as Claude's effort: low, medium, high, and xhigh from 4.7 (high before it). */
+function claudeEffort(reasoning: ReasoningOptions, version: number): string {
+  const effort = reasoning.effort && reasoning.effort !== "none" ? reasoning.effort : budgetEffort(reasoning.budgetTokens ?? 0);
+  if (effort === "minimal") return "low";
+  if (effort === "xhigh") return version >= 4.7 ? "xhigh" : "high";
+  return effort;
+}
+
 /** The budget counts against max_tokens and must stay below it; too small a room means no thinking. */
 function fittedBudget(wanted: number, maxTokens: number): number | undefined {
   const budget = Math.min(wanted, maxTokens - 1);
@@ -391,8 +424,12 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
     else messages.push(turn);
   }
   trimPrefill(messages);
-  // The tool loop is looked into only when thinking is asked for: nearly no request asks.
-  const asked = thinkingTokens(request.reasoning);
+  const version = claudeVersion(request.model);
+  // The client's own thinking mode (an Anthropic client's adaptive thinking) goes as it came, below.
+  const ownThinking = request.anthropicFields?.thinking !== undefined;
+  // Anthropic refuses thinking beside a tool choice that forces a call. The tool loop is looked
+  // into only when thinking is asked for: nearly no request asks.
+  const asked = ownThinking || forcesTool(request.toolChoice) ? undefined : thinkingTokens(request.reasoning);
   const wanted = asked === undefined || continuesUnsignedToolLoop(request.messages) ? undefined : asked;
   // A client that set no cap (an OpenAI client asking for an effort) leaves the answer the default
   // room beside the thinking, rather than the one token a budget of the default cap would leave.
@@ -412,13 +449,26 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   if (tools.length) body.tools = tools;
   const toolChoice = tools.length ? encodeToolChoice(request.toolChoice, request.parallelToolCalls) : undefined;
   if (toolChoice) body.tool_choice = toolChoice;
-  const budget = wanted === undefined ? undefined : fittedBudget(wanted, maxTokens);
-  if (budget !== undefined) body.thinking = { type: "enabled", budget_tokens: budget };
-  // With thinking on, the vendor refuses a changed temperature or top_k, so they are left out then;
-  // OpenAI-style temperatures above 1 are clamped to Anthropic's 0–1 range.
-  if (request.temperature !== undefined && budget === undefined) body.temperature = Math.min(1, request.temperature);
-  if (request.topK !== undefined && budget === undefined) body.top_k = request.topK;
-  if (request.topP !== undefined) body.top_p = request.topP;
+  let thinking = ownThinking;
+  if (wanted !== undefined && (version >= 4.7 || (version >= 4.6 && request.reasoning?.effort))) {
+    // Claude 4.6 thinks adaptively at an effort, and 4.7 thinks no other way: a budget is refused.
+    body.thinking = { type: "adaptive" };
+    body.output_config = { effort: claudeEffort(request.reasoning!, version) };
+    thinking = true;
+  } else if (wanted !== undefined) {
+    const budget = fittedBudget(wanted, maxTokens);
+    if (budget !== undefined) body.thinking = { type: "enabled", budget_tokens: budget };
+    thinking = budget !== undefined;
+  }
+  // Claude 4.7 takes no sampling settings. Before it, with thinking on, the vendor refuses a changed
+  // temperature or top_k, and a top_p below 0.95; without, a temperature beside a top_p (the
+  // temperature is kept). OpenAI-style temperatures above 1 are clamped to Anthropic's 0–1 range.
+  if (version < 4.7) {
+    if (request.temperature !== undefined && !thinking) body.temperature = Math.min(1, request.temperature);
+    if (request.topK !== undefined && !thinking) body.top_k = request.topK;
+    const topP = request.topP;
+    if (topP !== undefined && (thinking ? topP >= 0.95 : request.temperature === undefined)) body.top_p = topP;
+  }
   if (request.stop?.length) body.stop_sequences = request.stop;
   if (request.user) body.metadata = { user_id: request.user };
   if (request.anthropicFields) Object.assign(body, request.anthropicFields);

@@ -3,7 +3,9 @@
 import { errors } from "../../errors.ts";
 import {
   documentText,
+  EFFORTS,
   type ChatRequest,
+  type Effort,
   type ContentPart,
   type DocumentSource,
   type ImageSource,
@@ -67,7 +69,11 @@ export const OPENAI_FIELDS = [
   "prediction",
 ] as const;
 
-export const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
+/** A client's reasoning effort; one OpenAI does not list is a 400 naming the ones it does. */
+export function decodeEffort(value: string, field: string): Effort {
+  if ((EFFORTS as readonly string[]).includes(value)) return value as Effort;
+  throw errors.invalidField(field, `"${value}" is not a reasoning effort; use one of ${EFFORTS.join(", ")}`);
+}
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 // ---- decode (client body → canonical) ----
@@ -249,9 +255,9 @@ function decodeResponseFormat(format: NonNullable<ChatCompletionBody["response_f
 }
 
 function decodeReasoning(body: ChatCompletionBody): ReasoningOptions | undefined {
-  const effort = body.reasoning_effort ?? body.reasoning?.effort;
   const options: ReasoningOptions = {};
-  if (effort && EFFORTS.has(effort)) options.effort = effort as NonNullable<ReasoningOptions["effort"]>;
+  if (body.reasoning_effort) options.effort = decodeEffort(body.reasoning_effort, "reasoning_effort");
+  else if (body.reasoning?.effort) options.effort = decodeEffort(body.reasoning.effort, "reasoning.effort");
   if (body.reasoning?.max_tokens !== undefined) options.budgetTokens = body.reasoning.max_tokens;
   return options.effort || options.budgetTokens !== undefined ? options : undefined;
 }

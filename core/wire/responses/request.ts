@@ -3,8 +3,8 @@
 // outputs, in order; `instructions` is the system message.
 
 import { errors } from "../../errors.ts";
-import type { ChatRequest, ContentPart, Message, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
-import { EFFORTS, fileDataSource, imageSource } from "../openai/request.ts";
+import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
+import { decodeEffort, fileDataSource, imageSource } from "../openai/request.ts";
 import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformParameters } from "./freeform.ts";
 import { ownFields } from "../own-fields.ts";
@@ -45,8 +45,7 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
   if (body.top_p != null) request.topP = body.top_p;
   if (body.max_output_tokens != null) request.maxTokens = body.max_output_tokens;
   if (body.user != null) request.user = body.user;
-  const effort = body.reasoning?.effort;
-  if (effort && EFFORTS.has(effort)) request.reasoning = { effort: effort as NonNullable<ReasoningOptions["effort"]> };
+  if (body.reasoning?.effort) request.reasoning = { effort: decodeEffort(body.reasoning.effort, "reasoning.effort") };
   // The fields Chat Completions has too, under the same names, that steer only OpenAI's service:
   // passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
   let steering = ownFields(body, STEERING_FIELD_NAMES);

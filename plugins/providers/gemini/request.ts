@@ -20,6 +20,8 @@ export const markedSignature = (signature: string) => SIGNATURE_MARK + signature
 const ownSignature = (signature: string | undefined) => (signature?.startsWith(SIGNATURE_MARK) ? signature.slice(SIGNATURE_MARK.length) : undefined);
 
 const EFFORT_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
+/** The most a model thinks: 32768 tokens for the Pro models, 24576 for Flash. */
+const mostThinking = (model: string) => (model.includes("pro") ? 32768 : 24576);
 const MIME_BY_EXTENSION: Record<string, string> = { png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif", heic: "image/heic", pdf: "application/pdf", txt: "text/plain" };
 
 function mediaTypeOf(url: string): string | undefined {
@@ -107,9 +109,12 @@ function toolConfig(choice: ToolChoice | undefined): Record<string, unknown> | u
   return { functionCallingConfig: { mode: choice === "required" ? "ANY" : choice.toUpperCase() } };
 }
 
-function thinkingConfig(reasoning: ReasoningOptions | undefined): Record<string, unknown> | undefined {
+function thinkingConfig(reasoning: ReasoningOptions | undefined, model: string): Record<string, unknown> | undefined {
   if (!reasoning) return undefined;
-  const budget = reasoning.budgetTokens ?? (reasoning.effort ? EFFORT_BUDGET[reasoning.effort] : undefined);
+  const effort = reasoning.effort;
+  // A budget of 0 stops the thinking; the Pro models think always, and refuse it.
+  if (effort === "none" && reasoning.budgetTokens === undefined) return model.includes("pro") ? undefined : { thinkingBudget: 0 };
+  const budget = reasoning.budgetTokens ?? (effort === "xhigh" ? mostThinking(model) : effort && effort !== "none" ? EFFORT_BUDGET[effort] : undefined);
   return { ...(budget !== undefined ? { thinkingBudget: budget } : {}), includeThoughts: true };
 }
 
@@ -127,7 +132,7 @@ function generationConfig(request: ChatRequest): Record<string, unknown> {
   if (format?.type === "json_object" || format?.type === "json_schema") config.responseMimeType = "application/json";
   // responseJsonSchema takes JSON Schema as clients write it; responseSchema's OpenAPI subset rejects additionalProperties.
   if (format?.type === "json_schema") config.responseJsonSchema = format.schema;
-  const thinking = thinkingConfig(request.reasoning);
+  const thinking = thinkingConfig(request.reasoning, request.model);
   if (thinking) config.thinkingConfig = thinking;
   return config;
 }

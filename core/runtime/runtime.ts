@@ -112,6 +112,13 @@ export class Runtime implements GatewayDeps {
     return snapshot;
   }
 
+  /** Requests in flight on every snapshot: the current one's, and those a reload retired, still finishing. */
+  get inflight(): number {
+    let count = this.snapshot.inflight;
+    for (const snapshot of this.retired) count += snapshot.inflight;
+    return count;
+  }
+
   release(snapshot: Snapshot): void {
     snapshot.inflight--;
     if (snapshot.inflight === 0 && this.retired.delete(snapshot)) void closeSnapshot(snapshot, this.log);

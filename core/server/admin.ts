@@ -42,7 +42,7 @@ export function adminRoutes(runtime: Runtime) {
       config_version: runtime.snapshot.version,
       memory: process.memoryUsage(),
       config_file: runtime.snapshot.graph.file,
-      inflight: runtime.snapshot.inflight,
+      inflight: runtime.inflight,
       last_reload: runtime.reloads.at(-1) ?? null,
       reloads: runtime.reloads,
       endpoints: [...runtime.snapshot.graph.models.values()].flat().map((e) => ({

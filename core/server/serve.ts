@@ -53,7 +53,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const server = app.server!;
   const url = `http://${server.hostname}:${server.port}`;
   const unwatch = options.watch === false ? () => {} : watchConfig(runtime, options.configPath);
-  const untrim = trimMemory(MEMORY_SOFT_LIMIT_MB, () => runtime.snapshot.inflight);
+  const untrim = trimMemory(MEMORY_SOFT_LIMIT_MB, () => runtime.inflight);
 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = 10_000) =>
@@ -62,7 +62,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       untrim();
       void server.stop(false);
       const deadline = Date.now() + graceMs;
-      while (runtime.snapshot.inflight > 0 && Date.now() < deadline) await Bun.sleep(20);
+      while (runtime.inflight > 0 && Date.now() < deadline) await Bun.sleep(20);
       await server.stop(true);
       await runtime.close();
       options.log.info("switchyard stopped");

@@ -60,3 +60,19 @@ test("ten reloads with 200+ requests in flight at each swap lose no request", as
   expect(gateway.runtime.snapshot.version).toBe(11);
   for (let version = 0; version <= 10; version++) expect(routes[`route-v${version}`]).toBeGreaterThan(0);
 }, 60_000);
+
+test("a shutdown right after a reload waits for the requests still on the table the reload retired", async () => {
+  const gateway = await startGateway(config(0));
+  const url = `${gateway.url}/v1/chat/completions`;
+  const body = JSON.stringify({ model: "steady", messages: [{ role: "user", content: "hi" }] });
+  const pending = Array.from({ length: 8 }, () => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body }));
+  await until(() => gateway.runtime.snapshot.inflight === 8);
+  await writeFile(gateway.configPath, config(1));
+  expect((await gateway.runtime.reload("admin")).result).toBe("applied");
+  expect(gateway.runtime.snapshot.inflight).toBe(0);
+  expect(gateway.runtime.inflight).toBe(8);
+  const stopped = gateway.close();
+  const statuses = await Promise.all(pending.map(async (response) => (await response).status));
+  await stopped;
+  expect(statuses).toEqual(Array(8).fill(200));
+});

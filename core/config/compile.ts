@@ -115,12 +115,24 @@ export function compileConfig(text: string, options: CompileOptions): CompileRes
   const source = new ConfigSource(options.file, text, options.env);
   const ctx: Context = { source, plugins: options.plugins };
   const config = source.value ?? {};
+  // An empty file (a truncating save, an editor's race) would otherwise compile to a table with no
+  // routes, and a reload would swap it in.
+  if (source.value == null && source.diagnostics.length === 0) {
+    source.report("missing-key", "the config file is empty", source.at(""), { hint: "a config names its providers, its models and the routes to them" });
+    return { graph: null, diagnostics: source.diagnostics, secrets: [] };
+  }
   if (!isRecord(config)) {
     source.report("wrong-type", "expected a map of sections at the top level", source.at(""));
     return { graph: null, diagnostics: source.diagnostics, secrets: [] };
   }
   validateAt(source, ConfigSchema, config, "");
   const graph = build(ctx, config, options.file);
+  // Said only of a config with nothing else wrong: beside another error it would be noise.
+  if (!hasErrors(source.diagnostics) && (config.routes === undefined || (Array.isArray(config.routes) && config.routes.length === 0))) {
+    source.report("missing-key", "the config has no routes: every request would be refused", source.at(config.routes === undefined ? "" : "/routes"), {
+      hint: "add one; `- { name: direct, to: $model }` serves each model by the name the client sends",
+    });
+  }
   // Admin keys are secrets even when written inline.
   if (graph.adminKey && graph.adminKey.length >= 4) source.secrets.add(graph.adminKey);
   graph.secrets = [...source.secrets];

@@ -137,11 +137,25 @@ routes: [{ name: direct, to: $model }]
     expect(result.graph?.secrets).toEqual(["sk-inline-secret"]);
   });
 
-  test("an empty file compiles to defaults", () => {
-    const result = compileConfig("", { file: "router.config.yaml", env: {}, plugins: testCatalog });
+  test("a config of routes alone compiles to defaults for the rest", () => {
+    const result = compileConfig("routes: [{ name: direct, to: $model }]\n", { file: "router.config.yaml", env: {}, plugins: testCatalog });
     expect(result.diagnostics).toEqual([]);
     expect(result.graph?.server.bodyLimit).toBe(16 * 1024 * 1024);
     expect(result.graph?.storage.endsWith("/data/switchyard.db")).toBe(true);
+  });
+
+  test("an empty file, or one of comments alone, and a config with no routes are errors: a reload never swaps in a table that refuses everything", () => {
+    const compile = (text: string) => compileConfig(text, { file: "router.config.yaml", env: {}, plugins: testCatalog });
+    for (const text of ["", "# everything commented out\n"]) {
+      const result = compile(text);
+      expect(result.graph).toBeNull();
+      expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([["missing-key", "the config file is empty"]]);
+    }
+    for (const [text, at] of [["auth: { use: none }\n", "1:1"], ["auth: { use: none }\nroutes: []\n", "2:9"]] as const) {
+      const result = compile(text);
+      expect(result.graph).toBeNull();
+      expect(result.diagnostics.map((d) => [d.code, d.message, `${d.line}:${d.col}`])).toEqual([["missing-key", "the config has no routes: every request would be refused", at]]);
+    }
   });
 });
 

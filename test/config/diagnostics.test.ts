@@ -81,7 +81,7 @@ describe("diagnostics", () => {
   });
 
   test("a default makes an unset variable fine", () => {
-    expect(diagnose('providers:\n  openai: { use: openai, api_key: "${OPENAI_KEY:-sk-local}" }\n')).toEqual([]);
+    expect(diagnose('providers:\n  openai: { use: openai, api_key: "${OPENAI_KEY:-sk-local}" }\nroutes: [{ name: none, to: $model }]\n')).toEqual([]);
   });
 
   test("an unknown plugin suggests an installed one", () => {
@@ -146,7 +146,7 @@ describe("diagnostics", () => {
   });
 
   test("open auth on a public host is an open-auth warning", () => {
-    const d = only("server: { host: 0.0.0.0 }\n");
+    const d = only("server: { host: 0.0.0.0 }\nroutes: [{ name: direct, to: $model }]\n");
     expect([d.code, d.severity, where(d)]).toEqual(["open-auth", "warning", "1:17"]);
   });
 

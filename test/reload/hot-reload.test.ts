@@ -122,6 +122,16 @@ describe("reload triggers", () => {
     expect(response.headers.get("x-switchyard-route")).toBe("renamed");
   });
 
+  test("a config file emptied (a truncating save) fails the reload, and the old table, admin key and all, keeps serving", async () => {
+    gateway = await startGateway(ECHO_ONLY, { files: { "plugins/": "" } });
+    await writeFile(gateway.configPath, "");
+    const report = await gateway.runtime.reload("admin");
+    expect(report.result).toBe("failed");
+    expect(report.diagnostics.join("\n")).toContain("missing-key: the config file is empty");
+    expect(await ask(gateway, "echo")).toMatchObject({ status: 200 });
+    expect((await status(gateway)).last_reload.result).toBe("failed");
+  });
+
   test("a plugin whose create() throws, or returns no chat(), fails the reload by name and the old table keeps serving", async () => {
     gateway = await startGateway(ECHO_ONLY, {
       files: { "plugins/regional.ts": refusingProvider("no such region: "), "plugins/chatless.ts": CHATLESS_PROVIDER },

@@ -202,11 +202,43 @@ function responseEvents(reply: FakeReply, request: RecordedRequest): string[] {
   return frames;
 }
 
-/** What Chat Completions refuses that a history from another vendor can hold, as its 400 says it. */
+type Refuse = (message: string, param: string, code: string) => Response;
+
+/**
+ * What OpenAI refuses of a body's settings, by its model, as its 400 says it: a reasoning model (the
+ * o-series, GPT-5 but its chat models) takes no sampling settings, penalties or stop sequences while
+ * it reasons; another model no effort; no model a `user` over 64 characters or over 4 stop sequences.
+ */
+function settingsRefusal(body: Record<string, unknown>, refuse: Refuse): Response | null {
+  const model = String(body.model ?? "");
+  const reasoning = /^(o\d|gpt-5)/.test(model) && !model.includes("-chat");
+  const effort = body.reasoning_effort ?? (body.reasoning as { effort?: unknown } | undefined)?.effort;
+  if (reasoning && effort !== "none") {
+    if (body.temperature !== undefined && body.temperature !== 1) {
+      return refuse(`Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`, "temperature", "unsupported_value");
+    }
+    for (const field of ["top_p", "presence_penalty", "frequency_penalty", "stop"]) {
+      if (body[field] !== undefined) return refuse(`Unsupported parameter: '${field}' is not supported with this model.`, field, "unsupported_parameter");
+    }
+  }
+  if (!reasoning && effort !== undefined) return refuse("Unrecognized request argument supplied: reasoning_effort", "reasoning_effort", "unsupported_parameter");
+  if (typeof body.user === "string" && body.user.length > 64) {
+    return refuse(`Invalid 'user': string too long. Expected a string with maximum length 64, but got a string with length ${body.user.length} instead.`, "user", "string_above_max_length");
+  }
+  if (Array.isArray(body.stop) && body.stop.length > 4) {
+    return refuse(`Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`, "stop", "array_above_max_length");
+  }
+  return null;
+}
+
+/** What Chat Completions refuses that a history from another vendor, or another dialect's settings, can hold, as its 400 says it. */
 function chatRefusal(request: RecordedRequest): Response | null {
-  const messages = (request.body as { messages?: { role?: string; content?: unknown; tool_calls?: { id?: string }[]; tool_call_id?: string }[] } | undefined)?.messages;
+  const refuse: Refuse = (message, param, code) => Response.json(openaiErrorBody(message, "invalid_request_error", code, param), { status: 400 });
+  const body = request.body as Record<string, unknown> | undefined;
+  const settings = request.method === "POST" && body ? settingsRefusal(body, refuse) : null;
+  if (settings) return settings;
+  const messages = (body as { messages?: { role?: string; content?: unknown; tool_calls?: { id?: string }[]; tool_call_id?: string }[] } | undefined)?.messages;
   if (request.path === RESPONSES || !Array.isArray(messages)) return null;
-  const refuse = (message: string, param: string, code: string) => Response.json(openaiErrorBody(message, "invalid_request_error", code, param), { status: 400 });
   const tooLong = (id: string | undefined, param: string) =>
     (id?.length ?? 0) > 40 ? refuse(`Invalid '${param}': string too long. Expected a string with maximum length 40, but got a string with length ${id!.length} instead.`, param, "string_above_max_length") : null;
   for (const [at, message] of messages.entries()) {

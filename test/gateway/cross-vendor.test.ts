@@ -24,6 +24,7 @@ models:
   claude: [{ provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 } }]
   opus: [{ provider: anthropic, model: claude-opus-4-7, price: { input: 5, output: 25 } }]
   gpt: [{ provider: openai, model: gpt-5, price: { input: 1.25, output: 10 } }]
+  gpt4: [{ provider: openai, model: gpt-4.1, price: { input: 2, output: 8 } }]
   kimi: [{ provider: kimi, model: kimi-k2, price: { input: 0.6, output: 2.5 } }]
   gemini: [{ provider: gemini, model: gemini-3-pro, price: { input: 2, output: 12 } }]
 routes: [{ name: direct, to: $model }]
@@ -142,5 +143,34 @@ describe("a client's settings, at a vendor whose model takes them otherwise", ()
     const called = await client.chat.completions.create({ model: "claude", messages: ask, tools: [weather], tool_choice: "required", reasoning_effort: "low" });
     expect(called.choices[0]!.message.tool_calls![0]!.id).toBe("toolu_1");
     expect(lastBody(anthropicFake).thinking).toBeUndefined();
+  });
+
+  test("Claude Code's turn reaches GPT-5 as it takes it: its long user id hashed, its thinking budget an effort, no sampling settings or stops", async () => {
+    const claudeCode = anthropicClient(gateway);
+    const userId = `user_${"5dd0".repeat(16)}_account__session_${"d2e7".repeat(9)}`;
+    openaiFake.enqueue({ kind: "reply", reply: { text: "Done." } });
+    const answer = await claudeCode.messages.create({
+      model: "gpt",
+      max_tokens: 20000,
+      metadata: { user_id: userId },
+      temperature: 0,
+      stop_sequences: ["</a>", "</b>", "</c>", "</d>", "</e>"],
+      thinking: { type: "enabled", budget_tokens: 10000 },
+      messages: [{ role: "user", content: "Fix the build." }],
+    });
+    expect(answer.content).toEqual([{ type: "text", text: "Done." }] as never);
+    const sent = lastBody(openaiFake);
+    expect(userId.length).toBeGreaterThan(64);
+    expect(sent.user).toMatch(/^[0-9a-f]{64}$/);
+    expect(sent).toMatchObject({ reasoning_effort: "high" });
+    expect([sent.temperature, sent.stop]).toEqual([undefined, undefined]);
+  });
+
+  test("an effort reaches no OpenAI model that does not reason, and only four stop sequences reach one", async () => {
+    openaiFake.enqueue({ kind: "reply", reply: { text: "Warm." } });
+    const answer = await client.chat.completions.create({ model: "gpt4", messages: ask, reasoning_effort: "high", temperature: 0.3, stop: ["a1", "a2", "a3", "a4", "a5"] } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(answer.choices[0]!.message.content).toBe("Warm.");
+    expect(lastBody(openaiFake)).toMatchObject({ temperature: 0.3, stop: ["a1", "a2", "a3", "a4"] });
+    expect(lastBody(openaiFake).reasoning_effort).toBeUndefined();
   });
 });

@@ -19,6 +19,7 @@ import { decodeCacheControl, encodeCacheControl, type CacheControlField } from "
 import { OPENAI_FORWARD, vendorBody } from "../forward.ts";
 import { ownFields } from "../own-fields.ts";
 import { fittedToolId, idHash } from "../tool-ids.ts";
+import { modelEffort, MOST_STOPS, openaiUser, samples } from "./model-settings.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
 
 export interface DecodedRequest {
@@ -282,16 +283,21 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
   }
   if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.topK !== undefined && !options.openaiOnly) body.top_k = request.topK;
-  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
-  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
+  // OpenAI itself takes what its model takes (./model-settings.ts); compatible vendors get it all.
+  const openai = options.openaiOnly === true;
+  if (!openai || samples(request.model, request.reasoning)) {
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.topP !== undefined) body.top_p = request.topP;
+    if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+    if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
+    if (request.stop?.length) body.stop = openai ? request.stop.slice(0, MOST_STOPS) : request.stop;
+  }
+  if (request.topK !== undefined && !openai) body.top_k = request.topK;
   if (request.maxTokens !== undefined) body[options.maxTokensField ?? "max_tokens"] = request.maxTokens;
-  if (request.stop?.length) body.stop = request.stop;
   if (request.seed !== undefined) body.seed = request.seed;
-  if (request.user !== undefined) body.user = request.user;
-  if (request.reasoning?.effort) body.reasoning_effort = request.reasoning.effort;
+  if (request.user !== undefined) body.user = openai ? openaiUser(request.user) : request.user;
+  const effort = openai ? modelEffort(request.model, request.reasoning) : request.reasoning?.effort;
+  if (effort) body.reasoning_effort = effort;
   // Only OpenRouter-style vendors take a token budget; plain OpenAI would refuse the unknown field.
   if (request.reasoning?.budgetTokens !== undefined && !options.openaiOnly) body.reasoning = { max_tokens: request.reasoning.budgetTokens };
   if (request.openaiFields && options.openaiFields) Object.assign(body, request.openaiFields);

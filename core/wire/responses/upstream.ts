@@ -5,6 +5,7 @@ import { errors, fromUpstreamStatus } from "../../errors.ts";
 import { documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type ReasoningBlock, type StreamEvent, type Usage } from "../../kit/canonical.ts";
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
+import { modelEffort, openaiUser, reasoningModel, samples } from "../openai/model-settings.ts";
 import { documentFilename, sourceUrl } from "../openai/request.ts";
 import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformInput, freeformNames, freeformStream } from "./freeform.ts";
@@ -83,12 +84,16 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   const format = request.responseFormat;
   if (format) text.format = format.type === "json_schema" ? { type: "json_schema", name: format.name, schema: format.schema, strict: format.strict, description: format.description } : { type: format.type };
   if (request.maxTokens !== undefined) body.max_output_tokens = request.maxTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.reasoning?.effort) body.reasoning = { effort: request.reasoning.effort };
+  // What the model takes (../openai/model-settings.ts): a reasoning model no sampling settings, another no effort.
+  if (samples(request.model, request.reasoning)) {
+    if (request.temperature !== undefined) body.temperature = request.temperature;
+    if (request.topP !== undefined) body.top_p = request.topP;
+  }
+  const effort = modelEffort(request.model, request.reasoning);
+  if (effort) body.reasoning = { effort };
   // Stateless, a reasoning model's reasoning reaches the next turn only encrypted, through the client.
-  if (request.reasoning || input.some((item) => item.type === "reasoning")) body.include = ["reasoning.encrypted_content"];
-  if (request.user !== undefined) body.user = request.user;
+  if (reasoningModel(request.model) || input.some((item) => item.type === "reasoning")) body.include = ["reasoning.encrypted_content"];
+  if (request.user !== undefined) body.user = openaiUser(request.user);
   const own = request.openaiFields ?? {};
   for (const field of CHAT_ONLY_FIELDS) {
     if (own[field] !== undefined) throw noCounterpart(field, request.model);

@@ -121,6 +121,18 @@ describe("a conversation that moves between vendors", () => {
       expect((await openai.chat.completions.create({ model, messages: history })).choices[0]!.message.content).toBe("Yes.");
     }
   });
+
+  test("two Gemini turns calling the same tool go on at Claude, which refuses one id twice", async () => {
+    const client = openaiClient(gateway);
+    const history: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Lima, then in Cusco?" }];
+    for (const city of ["Lima", "Cusco"]) {
+      geminiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "x", name: "get_weather", arguments: JSON.stringify({ city }) }] } });
+      const turn = (await client.chat.completions.create({ model: "gemini", messages: history, tools: [weather] })).choices[0]!.message;
+      history.push(turn as OpenAI.ChatCompletionMessageParam, { role: "tool", tool_call_id: turn.tool_calls![0]!.id, content: '{"temp":20}' });
+    }
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Both are mild." } });
+    expect((await client.chat.completions.create({ model: "claude", messages: history, tools: [weather] })).choices[0]!.message.content).toBe("Both are mild.");
+  });
 });
 
 describe("a client's settings, at a vendor whose model takes them otherwise", () => {
@@ -149,6 +161,7 @@ describe("a client's settings, at a vendor whose model takes them otherwise", ()
     const claudeCode = anthropicClient(gateway);
     const userId = `user_${"5dd0".repeat(16)}_account__session_${"d2e7".repeat(9)}`;
     openaiFake.enqueue({ kind: "reply", reply: { text: "Done." } });
+    // The SDK's types have dropped `temperature` (Claude 4.7 refuses it); clients still send it.
     const answer = await claudeCode.messages.create({
       model: "gpt",
       max_tokens: 20000,
@@ -157,7 +170,7 @@ describe("a client's settings, at a vendor whose model takes them otherwise", ()
       stop_sequences: ["</a>", "</b>", "</c>", "</d>", "</e>"],
       thinking: { type: "enabled", budget_tokens: 10000 },
       messages: [{ role: "user", content: "Fix the build." }],
-    });
+    } as Anthropic.MessageCreateParamsNonStreaming);
     expect(answer.content).toEqual([{ type: "text", text: "Done." }] as never);
     const sent = lastBody(openaiFake);
     expect(userId.length).toBeGreaterThan(64);

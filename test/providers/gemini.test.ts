@@ -192,7 +192,7 @@ describe("gemini provider", () => {
       text: "Looking it up.",
       reasoning: "Paris needs the tool.",
       reasoningSignature: `gemini:${FAKE_THOUGHT_SIGNATURE}`,
-      toolCalls: [{ id: "call_0_get_weather", name: "get_weather", arguments: '{"city":"Paris"}' }],
+      toolCalls: [{ id: expect.stringMatching(/^call_[a-z0-9]{6}0_get_weather$/), name: "get_weather", arguments: '{"city":"Paris"}' }],
       finishReason: "tool_calls",
       nativeFinishReason: "STOP",
       usage: { inputTokens: 1210, outputTokens: 102, cachedInputTokens: 1024, reasoningTokens: 78 },
@@ -208,13 +208,22 @@ describe("gemini provider", () => {
     expect(list.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("Looking it up.");
     expect(list.filter((e) => e.type === "reasoning")[0]).toEqual({ type: "reasoning", text: "Paris needs the tool." });
     expect(list.filter((e) => e.type.startsWith("tool_call"))).toEqual([
-      { type: "tool_call_start", index: 0, id: "call_0_get_weather", name: "get_weather" },
+      { type: "tool_call_start", index: 0, id: expect.stringMatching(/^call_[a-z0-9]{6}0_get_weather$/), name: "get_weather" },
       { type: "tool_call_delta", index: 0, arguments: '{"city":"Paris"}' },
     ]);
     expect(list.slice(-2)).toEqual([
       { type: "usage", usage: { inputTokens: 1210, outputTokens: 102, cachedInputTokens: 1024, reasoningTokens: 78 } },
       { type: "finish", reason: "tool_calls", native: "STOP" },
     ]);
+  });
+
+  test("two answers calling the same function give their calls different ids, and a result still maps back to it by name", async () => {
+    fake.enqueue({ kind: "reply", reply: toolReply }, { kind: "reply", reply: toolReply });
+    const first = ((await provider().chat(conversation, signal())) as ChatResponse).toolCalls[0]!.id;
+    const second = ((await provider().chat(conversation, signal())) as ChatResponse).toolCalls[0]!.id;
+    expect(first).not.toBe(second);
+    const result = encodeRequest({ model: "gemini-2.5-flash", stream: false, messages: [{ role: "tool", toolCallId: second, content: [{ type: "text", text: "{}" }] }] });
+    expect((result.contents as { parts: { functionResponse: { name: string } }[] }[])[0]!.parts[0]!.functionResponse.name).toBe("get_weather");
   });
 
   test("MAX_TOKENS and SAFETY map to length and content_filter", async () => {

@@ -51,13 +51,23 @@ function encodeParts(content: ContentPart[]): Part[] {
   return parts;
 }
 
-/** Gemini has no tool-call ids; ours are `call_<n>_<name>`, so a result maps back to its function by name. */
-export function toolCallId(index: number, name: string): string {
-  return `call_${index}_${name.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+/**
+ * Gemini gives its calls no ids (but Gemini 3, at times); ours are `call_<answer><n>_<name>`: the
+ * name, so that a result maps back to its function by it, and the answer's own letters (`salt`),
+ * so that one conversation never holds one id twice: Anthropic refuses a history that does, and a
+ * client pairs results with calls by id.
+ */
+export function toolCallId(index: number, name: string, salt: string): string {
+  return `call_${salt}${index}_${name.replace(/[^a-zA-Z0-9_-]/g, "_")}`;
+}
+
+/** Letters that tell one answer's tool call ids from another's. */
+export function answerSalt(): string {
+  return Math.random().toString(36).slice(2, 8).padEnd(6, "0");
 }
 
 function nameFromId(id: string): string {
-  return id.replace(/^call_\d+_/, "");
+  return id.replace(/^call_[a-z0-9]+?_/, "");
 }
 
 /**

@@ -1,7 +1,7 @@
 // Gemini GenerateContentResponse (JSON and SSE frames) and Google error bodies → canonical values.
 
 import type { ChatResponse, FinishReason, Kit, SseMessage, StreamDecoder, StreamEvent, ToolCall, Usage } from "../../../core/kit/index.ts";
-import { markedSignature, toolCallId } from "./request.ts";
+import { answerSalt, markedSignature, toolCallId } from "./request.ts";
 
 interface GeminiPart {
   text?: string;
@@ -51,9 +51,9 @@ export function decodeUsage(usage: GeminiUsage): Usage {
   return result;
 }
 
-function toolCall(part: GeminiPart, index: number): ToolCall {
+function toolCall(part: GeminiPart, index: number, salt: string): ToolCall {
   const name = part.functionCall?.name ?? "";
-  return { id: part.functionCall?.id || toolCallId(index, name), name, arguments: JSON.stringify(part.functionCall?.args ?? {}) };
+  return { id: part.functionCall?.id || toolCallId(index, name, salt), name, arguments: JSON.stringify(part.functionCall?.args ?? {}) };
 }
 
 /** A generateContent reply as a canonical response. */
@@ -66,9 +66,10 @@ export function decodeResponse(json: GeminiResponse, model: string, kit: Kit): C
   let reasoning: string | undefined;
   let signature: string | undefined;
   const toolCalls: ToolCall[] = [];
+  const salt = answerSalt();
   for (const part of candidate?.content?.parts ?? []) {
     if (part.thoughtSignature && signature === undefined) signature = markedSignature(part.thoughtSignature);
-    if (part.functionCall) toolCalls.push(toolCall(part, toolCalls.length));
+    if (part.functionCall) toolCalls.push(toolCall(part, toolCalls.length, salt));
     else if (part.thought) reasoning = (reasoning ?? "") + (part.text ?? "");
     else if (part.text) text += part.text;
   }
@@ -92,6 +93,7 @@ export function decodeResponse(json: GeminiResponse, model: string, kit: Kit): C
 class GeminiStreamDecoder implements StreamDecoder {
   private started = false;
   private tools = 0;
+  private readonly salt = answerSalt();
   private usage: GeminiUsage | undefined;
   private native: string | undefined;
   // The SSE stream has no terminator: it ends when the body does.
@@ -116,10 +118,11 @@ class GeminiStreamDecoder implements StreamDecoder {
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.functionCall) {
-        const call = toolCall(part, this.tools);
+        const call = toolCall(part, this.tools, this.salt);
+        // The call's signature first: an Anthropic client gets it as a thinking block before the call, where Anthropic puts thinking.
+        if (part.thoughtSignature) out.push({ type: "reasoning", text: "", signature: markedSignature(part.thoughtSignature) });
         out.push({ type: "tool_call_start", index: this.tools, id: call.id, name: call.name });
         out.push({ type: "tool_call_delta", index: this.tools++, arguments: call.arguments });
-        if (part.thoughtSignature) out.push({ type: "reasoning", text: "", signature: markedSignature(part.thoughtSignature) });
       } else if (part.thought) out.push({ type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: markedSignature(part.thoughtSignature) } : {}) });
       else if (part.text) out.push({ type: "text", text: part.text });
     }

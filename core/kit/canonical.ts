@@ -234,11 +234,14 @@ export interface ChatResponse {
   finishReason: FinishReason;
   /** The vendor's own finish reason, kept as it was. */
   nativeFinishReason?: string;
+  /** The stop sequence that ended the answer, where the vendor says which (Anthropic). */
+  stopSequence?: string;
   usage?: Usage;
 }
 
 export type StreamEvent =
-  | { type: "start"; id: string; model: string }
+  /** `usage`: the prompt's counts, where the vendor gives them as it opens (Anthropic's `message_start`). */
+  | { type: "start"; id: string; model: string; usage?: Usage }
   | { type: "text"; text: string }
   /** A piece of the model's refusal (OpenAI's `delta.refusal`). */
   | { type: "refusal"; text: string }
@@ -257,7 +260,7 @@ export type StreamEvent =
   /** A delta of Anthropic's own for the block being written (a server tool's input, a citation): for Anthropic clients. */
   | { type: "anthropic_delta"; delta: Record<string, unknown> }
   | { type: "usage"; usage: Usage }
-  | { type: "finish"; reason: FinishReason; native?: string };
+  | { type: "finish"; reason: FinishReason; native?: string; stopSequence?: string };
 
 export type ChatResult = ChatResponse | AsyncIterable<StreamEvent>;
 

@@ -19,7 +19,7 @@ export async function handleCountTokens(request: Request, runtime: Runtime): Pro
     anthropicCount.validate(body.json);
     decoded = anthropicCount.decode(body.json, request.headers);
   } catch (error) {
-    return errorResponse(toGatewayError(error), servedHeaders(id, null), "anthropic");
+    return errorResponse(toGatewayError(error), servedHeaders(id, null, "anthropic"), "anthropic");
   }
   const inFlight = new InFlight(request, runtime);
   try {
@@ -31,12 +31,12 @@ export async function handleCountTokens(request: Request, runtime: Runtime): Pro
       cancel: inFlight.client,
       arrivedAt,
     });
-    const headers = servedHeaders(id, outcome.served);
+    const headers = servedHeaders(id, outcome.served, "anthropic");
     if (outcome.kind === "error") return errorResponse(outcome.error, headers, "anthropic");
     if (outcome.estimated) headers["x-switchyard-estimated"] = "true";
     return Response.json({ input_tokens: outcome.inputTokens }, { headers });
   } catch (error) {
-    return errorResponse(toGatewayError(error), servedHeaders(id, null), "anthropic");
+    return errorResponse(toGatewayError(error), servedHeaders(id, null, "anthropic"), "anthropic");
   } finally {
     inFlight.release();
   }

@@ -50,7 +50,7 @@ export const anthropicDialect: Dialect = {
     return { request: decoded.request, includeUsage: true };
   },
   encodeResponse: (response, info) => anthropic.encodeResponse(response, info),
-  streamEncoder: (info) => new anthropic.StreamEncoder({ id: info.id, model: info.model }),
+  streamEncoder: (info) => new anthropic.StreamEncoder(info),
 };
 
 /** POST /v1/messages/count_tokens: a Messages body without its output cap, decoded as a chat's. */

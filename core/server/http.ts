@@ -99,7 +99,7 @@ export function bodyValidator<T extends TSchema>(schema: T): (value: unknown) =>
   };
 }
 
-export function servedHeaders(id: string, served: Served | null): Record<string, string> {
+export function servedHeaders(id: string, served: Served | null, dialect?: string): Record<string, string> {
   const headers: Record<string, string> = {
     "x-request-id": id,
     "x-switchyard-route": served?.route ?? "none",
@@ -108,6 +108,8 @@ export function servedHeaders(id: string, served: Served | null): Record<string,
     "x-switchyard-attempts": String(served?.attempts.length ?? 0),
   };
   if (served) headers["x-switchyard-overhead-ms"] = served.overheadMs.toFixed(3);
+  // Anthropic's SDKs read the id from its own header (`message._request_id`, an error's `requestID`).
+  if (dialect === "anthropic") headers["request-id"] = id;
   return headers;
 }
 

@@ -58,7 +58,7 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
     dialect.validate(body.json);
     decoded = dialect.decode(body.json, body.text, request.headers);
   } catch (error) {
-    return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
+    return errorResponse(toGatewayError(error), servedHeaders(id, null, dialect.name), dialect.name);
   }
   idle.lift(server, request);
   const inFlight = new InFlight(request, runtime);
@@ -75,7 +75,7 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
       arrivedAt,
     });
     metrics.observe(outcome, performance.now() - arrivedAt);
-    const headers = servedHeaders(id, outcome.served);
+    const headers = servedHeaders(id, outcome.served, dialect.name);
     const model = outcome.served.model ?? decoded.request.model;
     if (outcome.kind === "error") return errorResponse(outcome.error, headers, dialect.name);
     if (outcome.kind === "response") {
@@ -89,7 +89,7 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
     streaming = true;
     return new Response(sseBody(outcome, stream, inFlight), { headers });
   } catch (error) {
-    return errorResponse(toGatewayError(error), servedHeaders(id, null), dialect.name);
+    return errorResponse(toGatewayError(error), servedHeaders(id, null, dialect.name), dialect.name);
   } finally {
     idle.restore(server, request);
     // A stream releases when its body ends.

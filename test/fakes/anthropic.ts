@@ -6,6 +6,7 @@ const STOP_REASON = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_
 export const FAKE_SIGNATURE = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds";
 
 function stopReason(reply: FakeReply): string {
+  if (reply.stopSequence !== undefined) return "stop_sequence";
   return STOP_REASON[reply.finish ?? (reply.toolCalls?.length ? "tool_calls" : "stop")];
 }
 
@@ -49,7 +50,7 @@ function messageJson(reply: FakeReply, request: RecordedRequest): Record<string,
     model: reply.model ?? requestedModel(request),
     content: contentOf(reply),
     stop_reason: stopReason(reply),
-    stop_sequence: null,
+    stop_sequence: reply.stopSequence ?? null,
     usage: usageOf(reply),
   };
 }
@@ -105,7 +106,7 @@ function streamFrames(reply: FakeReply, request: RecordedRequest): string[] {
     frames.push(...rest);
   });
   const final = { output_tokens: usage.output_tokens, ...(usage.server_tool_use ? { server_tool_use: usage.server_tool_use } : {}) };
-  frames.push(frame({ type: "message_delta", delta: { stop_reason: stopReason(reply), stop_sequence: null }, usage: final }));
+  frames.push(frame({ type: "message_delta", delta: { stop_reason: stopReason(reply), stop_sequence: reply.stopSequence ?? null }, usage: final }));
   frames.push(frame({ type: "message_stop" }));
   return frames;
 }

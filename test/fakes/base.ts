@@ -28,6 +28,8 @@ export interface FakeReply {
   /** Anthropic only: the web searches its usage reports (`server_tool_use`). */
   webSearches?: number;
   usage?: { input: number; output: number; cached?: number; cacheWrite?: number; /** Of cacheWrite, those for an hour. */ cacheWrite1h?: number; reasoning?: number };
+  /** Anthropic only: the stop sequence that ended the answer, sent with the stop reason `stop_sequence`. */
+  stopSequence?: string;
   /** Canonical finish reason; the fake sends the vendor's native one. Default: stop, or tool_calls. */
   finish?: "stop" | "length" | "tool_calls" | "content_filter";
   /** Model name the vendor reports; default: the requested one. */

@@ -38,6 +38,27 @@ describe("Anthropic clients", () => {
     expect(types.at(-1)).toBe("message_stop");
   });
 
+  test("what Anthropic says reaches its client as it said it: the prompt's counts in message_start, the stop sequence that ended the answer, the request id", async () => {
+    anthropicFake.enqueue(
+      { kind: "reply", reply: { text: "a, b", stopSequence: "###", usage: { input: 1200, output: 4, cached: 1000 } } },
+      { kind: "reply", reply: { text: "a, b", stopSequence: "###", usage: { input: 1200, output: 4, cached: 1000 } } },
+    );
+    const ask = { model: "claude-sonnet", max_tokens: 50, stop_sequences: ["###", "---"], messages: [{ role: "user" as const, content: "List two letters." }] };
+    const { data, response, request_id } = await client.messages.create(ask).withResponse();
+    expect([data.stop_reason, data.stop_sequence]).toEqual(["stop_sequence", "###"]);
+    expect(request_id).toBe(response.headers.get("x-request-id"));
+    expect(request_id).toBe(data.id);
+    const stream = client.messages.stream(ask);
+    let opened: Anthropic.MessageStartEvent["message"]["usage"] | undefined;
+    stream.on("streamEvent", (event) => {
+      if (event.type === "message_start") opened = event.message.usage;
+    });
+    const final = await stream.finalMessage();
+    // What Cline and other clients read the prompt's size from: Anthropic's counts, not zeros.
+    expect(opened).toMatchObject({ input_tokens: 200, cache_read_input_tokens: 1000 });
+    expect([final.stop_reason, final.stop_sequence]).toEqual(["stop_sequence", "###"]);
+  });
+
   test("tool use comes back as tool_use blocks with parsed input", async () => {
     openaiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "call_1", name: "lookup", arguments: '{"q":"switchyard"}' }] } });
     const message = await client.messages.create({

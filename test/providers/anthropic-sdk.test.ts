@@ -29,7 +29,7 @@ const server = Bun.serve({
   async fetch(req) {
     const body = (await req.json()) as { stream?: boolean; model: string };
     if (!body.stream) return Response.json(encodeResponse(response, { id: "msg_gw_1", model: body.model }));
-    const encoder = new StreamEncoder({ id: "msg_gw_2", model: body.model, inputTokens: 1500 });
+    const encoder = new StreamEncoder({ id: "msg_gw_2", model: body.model });
     let text = "";
     for (const event of events) text += encoder.encode(event);
     text += encoder.end(usage);

@@ -77,7 +77,8 @@ describe("Anthropic response codec", () => {
 describe("Anthropic stream codec", () => {
   test("a recorded stream decodes to start, reasoning, text, tool-call deltas, usage and finish", async () => {
     const events = await decodeBoth(anthropicStream, await fixture("stream.sse").text());
-    expect(events[0]).toEqual({ type: "start", id: "msg_014p7gG3wDgGV9EUtLvnow3U", model: "claude-sonnet-4-5" });
+    // message_start's counts: 472 uncached and 1024 read from the cache make a prompt of 1496.
+    expect(events[0]).toEqual({ type: "start", id: "msg_014p7gG3wDgGV9EUtLvnow3U", model: "claude-sonnet-4-5", usage: { inputTokens: 1496, outputTokens: 2, cachedInputTokens: 1024 } });
     expect(events.filter((e) => e.type === "reasoning").map((e) => (e as { signature?: string }).signature).filter(Boolean)).toHaveLength(1);
     expect(events.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("Okay, let's check the weather.");
     expect(events.filter((e) => e.type === "tool_call_start")).toEqual([{ type: "tool_call_start", index: 0, id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather" }]);
@@ -110,13 +111,15 @@ describe("Anthropic stream codec", () => {
 
   test("StreamEncoder output decodes back to the same events", async () => {
     const source = await decodeBoth(anthropicStream, await fixture("stream.sse").text());
-    const encoder = new StreamEncoder({ id: "msg_gateway", model: "claude-sonnet", inputTokens: 1496 });
+    const encoder = new StreamEncoder({ id: "msg_gateway", model: "claude-sonnet" });
     let text = "";
     for (const event of source) text += encoder.encode(event);
     const usage = source.find((e): e is Extract<StreamEvent, { type: "usage" }> => e.type === "usage");
     text += encoder.end(usage?.usage);
     const again = await decodeBoth(anthropicStream, text);
-    expect(again[0]).toEqual({ type: "start", id: "msg_gateway", model: "claude-sonnet" });
+    // The prompt's counts that Anthropic's message_start carried reach the client's message_start.
+    expect(source[0]).toMatchObject({ type: "start", usage: { inputTokens: expect.any(Number) } });
+    expect(again[0]).toEqual({ ...source[0]!, id: "msg_gateway", model: "claude-sonnet" } as StreamEvent);
     expect(again.slice(1)).toEqual(source.slice(1));
   });
 

@@ -87,6 +87,7 @@ interface MessageJson {
   model?: string;
   content?: { type: string; text?: string; thinking?: string; signature?: string; data?: string; id?: string; name?: string; input?: unknown; citations?: unknown }[];
   stop_reason?: string | null;
+  stop_sequence?: string | null;
   usage?: AnthropicUsage;
 }
 
@@ -119,6 +120,7 @@ export function decodeResponse(json: unknown): ChatResponse {
     finishReason: finishFromStopReason(message.stop_reason),
   };
   if (message.stop_reason) response.nativeFinishReason = message.stop_reason;
+  if (message.stop_sequence) response.stopSequence = message.stop_sequence;
   thinking.into(response);
   if (server) response.anthropicContent = message.content as Record<string, unknown>[];
   if (message.usage) response.usage = decodeUsage(message.usage);
@@ -151,7 +153,7 @@ export function encodeResponse(response: ChatResponse, info: { id: string; model
     model: info.model,
     content: response.anthropicContent ?? contentOf(response),
     stop_reason: stopReasonFor(response.finishReason, response.nativeFinishReason),
-    stop_sequence: null,
+    stop_sequence: response.stopSequence ?? null,
     usage: encodeUsage(response.usage),
   };
 }

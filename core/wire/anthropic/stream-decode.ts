@@ -11,7 +11,7 @@ interface StreamData {
   index?: number;
   message?: { id?: string; model?: string; usage?: AnthropicUsage };
   content_block?: { type?: string; id?: string; name?: string; text?: string; thinking?: string; data?: string };
-  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null; citation?: unknown };
+  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null; stop_sequence?: string | null; citation?: unknown };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
@@ -19,6 +19,7 @@ interface StreamData {
 class StreamState {
   usage: AnthropicUsage = {};
   stopReason: string | null = null;
+  stopSequence: string | null = null;
   /** Anthropic content-block index → canonical tool-call index. */
   toolIndex = new Map<number, number>();
   tools = 0;
@@ -104,7 +105,7 @@ class MessageStreamDecoder implements StreamDecoder {
       case "message_start":
         this.started = true;
         state.mergeUsage(data.message?.usage);
-        out.push({ type: "start", id: data.message?.id ?? "", model: data.message?.model ?? "" });
+        out.push({ type: "start", id: data.message?.id ?? "", model: data.message?.model ?? "", ...(data.message?.usage ? { usage: decodeUsage(state.usage) } : {}) });
         return;
       case "content_block_start":
         return blockStart(data, state, out);
@@ -112,12 +113,13 @@ class MessageStreamDecoder implements StreamDecoder {
         return blockDelta(data, state, out);
       case "message_delta":
         if (data.delta?.stop_reason) state.stopReason = data.delta.stop_reason;
+        if (data.delta?.stop_sequence) state.stopSequence = data.delta.stop_sequence;
         state.mergeUsage(data.usage);
         return;
       case "message_stop": {
         const reason: FinishReason = finishFromStopReason(state.stopReason);
         out.push({ type: "usage", usage: decodeUsage(state.usage) });
-        out.push({ type: "finish", reason, ...(state.stopReason ? { native: state.stopReason } : {}) });
+        out.push({ type: "finish", reason, ...(state.stopReason ? { native: state.stopReason } : {}), ...(state.stopSequence ? { stopSequence: state.stopSequence } : {}) });
         this.done = true;
         return;
       }

@@ -14,7 +14,7 @@ function frame(event: string, data: Record<string, unknown>): string {
 }
 
 export class StreamEncoder {
-  private readonly info: { id: string; model: string; inputTokens?: number };
+  private readonly info: { id: string; model: string };
   private started = false;
   private blocks = 0;
   /** `signed`: a thinking block got its signature, so more reasoning is another block. */
@@ -23,8 +23,9 @@ export class StreamEncoder {
   private readonly toolBlocks = new Map<number, number>();
   private finish: FinishReason = "stop";
   private native: string | undefined;
+  private stopSequence: string | null = null;
 
-  constructor(info: { id: string; model: string; inputTokens?: number }) {
+  constructor(info: { id: string; model: string }) {
     this.info = info;
   }
 
@@ -32,7 +33,7 @@ export class StreamEncoder {
   encode(event: StreamEvent): string {
     switch (event.type) {
       case "start":
-        return this.start();
+        return this.start(event.usage);
       case "text":
       case "refusal": // Messages has no refusal of its own: it is what the model said
         if (event.text === "") return "";
@@ -72,6 +73,7 @@ export class StreamEncoder {
       case "finish":
         this.finish = event.reason;
         this.native = event.native;
+        this.stopSequence = event.stopSequence ?? null;
         return "";
       case "usage":
         return "";
@@ -81,7 +83,7 @@ export class StreamEncoder {
   /** Closes the open block and the message: message_delta (stop_reason, usage), then message_stop. */
   end(usage: Usage | undefined): string {
     const out = this.start() + this.closeBlock();
-    const delta = { stop_reason: stopReasonFor(this.finish, this.native), stop_sequence: null };
+    const delta = { stop_reason: stopReasonFor(this.finish, this.native), stop_sequence: this.stopSequence };
     return out + frame("message_delta", { delta, usage: encodeUsage(usage) }) + frame("message_stop", {});
   }
 
@@ -90,7 +92,8 @@ export class StreamEncoder {
     return formatSse(JSON.stringify(encodeError(error)), "error");
   }
 
-  private start(): string {
+  /** `usage`: the prompt's counts, where the vendor gave them as it opened; else none are known yet. */
+  private start(usage?: Usage): string {
     if (this.started) return "";
     this.started = true;
     const message = {
@@ -101,7 +104,7 @@ export class StreamEncoder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: this.info.inputTokens ?? 0, output_tokens: 0 },
+      usage: usage ? encodeUsage(usage) : { input_tokens: 0, output_tokens: 0 },
     };
     return frame("message_start", { message }) + frame("ping", {});
   }

@@ -18,36 +18,65 @@ export interface RequestFactsInput {
 
 /** Tokens an image costs on the input side, roughly (OpenAI's low-detail figure). */
 const IMAGE_TOKENS = 85;
+/** The most an image costs: vendors scale a large one down to about 1,600 tokens (Anthropic) or 2,500 (OpenAI's patches). */
+const MOST_IMAGE_TOKENS = 2500;
 
 /** Tokens a document page costs, roughly: Anthropic puts a PDF page of text at 1,500–3,000. */
 const PAGE_TOKENS = 2000;
+/** The most a page costs: its text and its picture, which Anthropic reads too. */
+const MOST_PAGE_TOKENS = 5000;
 /** Bytes a PDF page takes, roughly, for one whose pages cannot be counted (they are compressed). */
 const PAGE_BYTES = 50_000;
+/** Tokens a vendor adds around each message (its role and separators), and around tools (their preamble). */
+const MESSAGE_TOKENS = 8;
+const TOOLS_TOKENS = 1000;
 
-/** ceil(chars / 4) over every text the model reads, plus a flat figure per image and per document page. */
-export function estimateInputTokens(request: ChatRequest): number {
-  let chars = 0;
-  let images = 0;
-  let pages = 0;
+interface InputSize {
+  /** Of every text the model reads, as `measure` counts it. */
+  text: number;
+  images: number;
+  pages: number;
+}
+
+/** What a request gives the model to read: its texts measured by `measure`, its images and document pages counted. */
+function inputSize(request: ChatRequest, measure: (text: string) => number): InputSize {
+  const size: InputSize = { text: 0, images: 0, pages: 0 };
   for (const message of request.messages) {
     for (const part of message.content) {
-      if (part.type === "text") chars += part.text.length;
-      else if (part.type === "image") images++;
-      else if (part.source.kind === "text") chars += part.source.text.length;
-      else if (part.source.kind === "base64" && part.source.mediaType.startsWith("text/")) chars += (part.source.data.length * 3) / 4;
-      else pages += part.source.kind === "base64" ? pdfPages(part.source.data) : 1;
+      if (part.type === "text") size.text += measure(part.text);
+      else if (part.type === "image") size.images++;
+      else if (part.source.kind === "text") size.text += measure(part.source.text);
+      else if (part.source.kind === "base64" && part.source.mediaType.startsWith("text/")) size.text += (part.source.data.length * 3) / 4;
+      else size.pages += part.source.kind === "base64" ? pdfPages(part.source.data) : 1;
     }
     if (message.role === "assistant" && message.toolCalls) {
-      for (const call of message.toolCalls) chars += call.name.length + call.arguments.length;
+      for (const call of message.toolCalls) size.text += measure(call.name) + measure(call.arguments);
     }
   }
   // Agents offer a dozen tools per turn; their schemas are input too, and not a small part of it.
   if (request.tools) {
-    for (const tool of request.tools) {
-      chars += tool.name.length + (tool.description?.length ?? 0) + JSON.stringify(tool.parameters).length;
-    }
+    for (const tool of request.tools) size.text += measure(tool.name) + measure(tool.description ?? "") + measure(JSON.stringify(tool.parameters));
   }
-  return Math.ceil(chars / 4) + images * IMAGE_TOKENS + pages * PAGE_TOKENS;
+  return size;
+}
+
+/** ceil(chars / 4) over every text the model reads, plus a flat figure per image and per document page. */
+export function estimateInputTokens(request: ChatRequest): number {
+  const size = inputSize(request, (text) => text.length);
+  return Math.ceil(size.text / 4) + size.images * IMAGE_TOKENS + size.pages * PAGE_TOKENS;
+}
+
+/**
+ * The most input tokens a request can be counted: a vendor's tokenizer makes at most one token of
+ * each byte of UTF-8 (four characters of English are one token; one of Chinese may be three), plus
+ * the most an image or a page costs and what a vendor adds around messages and tools. What a
+ * credit-limited key holds: an estimate, under the count for Chinese text or a large image, would
+ * let concurrent requests spend past the limit.
+ */
+export function mostInputTokens(request: ChatRequest): number {
+  const size = inputSize(request, (text) => Buffer.byteLength(text, "utf8"));
+  const around = request.messages.length * MESSAGE_TOKENS + (request.tools?.length ? TOOLS_TOKENS : 0);
+  return Math.ceil(size.text) + size.images * MOST_IMAGE_TOKENS + size.pages * MOST_PAGE_TOKENS + around;
 }
 
 /** A PDF's pages: its page objects counted, or, where they are compressed out of sight, its size in pages. */

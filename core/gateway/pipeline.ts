@@ -3,7 +3,7 @@
 
 import type { EndpointSpec } from "../config/graph.ts";
 import type { DispatchRequest, DispatchResult, ProviderPreferences } from "../dispatch/index.ts";
-import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
+import { createRequestFacts, estimateInputTokens, mostInputTokens } from "../dispatch/facts.ts";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
 import type { KitLogger } from "../kit/kit.ts";
@@ -13,7 +13,7 @@ import type { Snapshot } from "../runtime/snapshot.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import type { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
-import { usageCost } from "../money.ts";
+import { nanoToUsd, usageCost } from "../money.ts";
 import { estimateUsage, maximumCharge, meter, type Metered } from "./meter.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { RowBuilder } from "./row.ts";
@@ -90,8 +90,8 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   served.route = row.route = dispatched.route.name;
   const fee = snapshot.fee;
   if (principal.keyId !== null && principal.creditLimit !== null) {
-    const maximum = maximumCharge(dispatched.candidates, input.request, inputTokens(), fee, principal);
-    const held = await holdCredit(deps.ledger, principal.keyId, principal.name, maximum);
+    const maximum = maximumCharge(dispatched.candidates, input.request, mostInputTokens(input.request), fee, principal);
+    const held = await holdCredit(deps.ledger, principal.keyId, principal.name, maximum, input.request.maxTokens === undefined);
     if (isSwitchyardError(held)) return fail(row.failed(held));
     row.reservation = held;
   }
@@ -230,9 +230,21 @@ class PendingClassifier {
 }
 
 /** A credit-limited key holds the request's maximum cost before any upstream call. */
-async function holdCredit(ledger: Ledger, keyId: string, keyName: string, maximum: number): Promise<Reservation | SwitchyardError> {
+/** Holds the request's most cost on the key, or says what it has left and what the request may cost. */
+async function holdCredit(ledger: Ledger, keyId: string, keyName: string, maximum: number, uncapped: boolean): Promise<Reservation | SwitchyardError> {
   const reservation = await ledger.reserve(keyId, maximum);
-  return reservation ?? errors.insufficientCredit(`key "${keyName}" has not enough credit left for this request`);
+  if (reservation) return reservation;
+  const key = await ledger.keys.get(keyId);
+  const left = key?.creditLimit == null ? 0 : Math.max(0, key.creditLimit - key.spent - key.reserved);
+  const lower = uncapped ? "; with no max_tokens the model's whole default output is held: set max_tokens to hold less" : "; lower max_tokens to hold less";
+  return errors.insufficientCredit(
+    `key "${keyName}" has $${usd(left)} of credit left, and this request may cost up to $${usd(maximum)}, which is held until it is charged${lower}`,
+  );
+}
+
+/** Nano-USD as dollars, to the sixth decimal (a millionth of a dollar), as a person reads them. */
+function usd(nano: number): string {
+  return nanoToUsd(nano).toFixed(6);
 }
 
 /** A fee plugin that fails must not lose the row: the cost is still recorded, the fee as zero. */

@@ -25,6 +25,7 @@ providers:
 models:
   gpt-5-mini: [{ provider: openai, model: gpt-5-mini, price: { input: 3, output: 15 } }]
   metered: [{ provider: openai, model: metered, price: { input: 0, output: 1000 } }]
+  reader: [{ provider: openai, model: reader, price: { input: 1000, output: 0 } }]
 routes:
   - { name: direct, to: $model }
 `;
@@ -86,6 +87,32 @@ for (const storage of storages) {
         expect(after.status).toBe(402);
         const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { usage: number; limit: number; limit_remaining: number } };
         expect(keyInfo.data).toMatchObject({ usage: 0.1, limit: 0.1, limit_remaining: 0 });
+      } finally {
+        fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } };
+        await gateway.close();
+      }
+    });
+
+    test("Chinese text, which counts more tokens than a quarter of its characters, never takes a key past its limit; a 402 says what is left and what is held", async () => {
+      const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
+      try {
+        // 100 characters of Chinese, 300 bytes of UTF-8, counted at 150 tokens × $1000/M = $0.15 each.
+        const text = "请把这段话翻译成英文并保持原意不变".repeat(6).slice(0, 100);
+        const key = await createKey(gateway, { name: "chinese", credit_limit: 1 });
+        fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 150, output: 1 } } };
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            postJson(`${gateway.url}/v1/chat/completions`, chatBody("reader", text, { max_tokens: 1 }), { authorization: `Bearer ${key}` }).then(async (r) => ({ status: r.status, body: await r.text() })),
+          ),
+        );
+        const served = answers.filter((a) => a.status === 200).length;
+        expect(served).toBeGreaterThan(0);
+        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { usage: number } };
+        expect(keyInfo.data.usage).toBeCloseTo(0.15 * served, 9);
+        expect(keyInfo.data.usage).toBeLessThanOrEqual(1);
+        // Held: 300 bytes and the 8 tokens around the message, × $1000/M.
+        const refused = answers.find((a) => a.status === 402)!;
+        expect(JSON.parse(refused.body).error.message).toMatch(/^key "chinese" has \$0\.\d{6} of credit left, and this request may cost up to \$0\.308000, which is held until it is charged; lower max_tokens to hold less$/);
       } finally {
         fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } };
         await gateway.close();

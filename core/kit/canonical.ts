@@ -113,6 +113,17 @@ export type ResponseFormat =
 export const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
 export type Effort = (typeof EFFORTS)[number];
 
+/**
+ * A response format as an instruction, for a vendor with no JSON mode (Anthropic), or none beside
+ * function calling (Gemini 2.5): undefined for plain text.
+ */
+export function formatInstruction(format: ResponseFormat | undefined): string | undefined {
+  if (format?.type === "json_object") return "Respond only with a single valid JSON object, with no text before or after it.";
+  if (format?.type !== "json_schema") return undefined;
+  const named = `${format.name}${format.description ? `: ${format.description}` : ""}`;
+  return `Respond only with a single valid JSON value, with no text before or after it, that conforms to this JSON Schema (${named}):\n${JSON.stringify(format.schema)}`;
+}
+
 export interface ReasoningOptions {
   effort?: Effort;
   budgetTokens?: number;

@@ -67,6 +67,13 @@ function contentsRefusal(request: RecordedRequest): Response | null {
   if (!Array.isArray(contents)) return null;
   const refuse = (message: string) => Response.json(googleError(400, message, "INVALID_ARGUMENT"), { status: 400 });
   const gemini3 = /models\/gemini-3/.test(request.path);
+  const body = request.body as { tools?: unknown[]; generationConfig?: { stopSequences?: unknown[]; responseMimeType?: string; presencePenalty?: number; frequencyPenalty?: number } };
+  const config = body.generationConfig ?? {};
+  if ((config.stopSequences?.length ?? 0) > 5) return refuse("* GenerationConfig.stop_sequences: the number of stop_sequences must not exceed 5.");
+  if (config.responseMimeType === "application/json" && body.tools?.length) return refuse("Function calling with a response mime type: 'application/json' is unsupported");
+  if ((config.presencePenalty !== undefined || config.frequencyPenalty !== undefined) && !/models\/gemini-(1\.|2\.0)/.test(request.path)) {
+    return refuse("Penalty is not enabled for this model");
+  }
   for (const [at, content] of contents.entries()) {
     const parts = content.parts ?? [];
     if (parts.length === 0) return refuse(`* GenerateContentRequest.contents[${at}].parts: contents.parts must not be empty.`);

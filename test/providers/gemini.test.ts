@@ -69,12 +69,26 @@ describe("gemini provider", () => {
     const sent = fake.requests[0]!;
     expect(sent.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
     expect(sent.headers["x-goog-api-key"]).toBe("AIza-test");
+    // Beside its tools the schema is an instruction (Gemini refuses a JSON mime type there), and
+    // Gemini 2.5 takes no penalties.
     expect(sent.body).toMatchObject({
-      systemInstruction: { parts: [{ text: "Answer briefly." }] },
-      generationConfig: { temperature: 0.2, topP: 0.9, topK: 40, presencePenalty: 0.5, frequencyPenalty: 0.25, maxOutputTokens: 800, stopSequences: ["END"], responseMimeType: "application/json", responseJsonSchema: { type: "object" }, thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } },
+      systemInstruction: { parts: [{ text: "Answer briefly." }, { text: expect.stringContaining('conforms to this JSON Schema (weather):\n{"type":"object"}') }] },
+      generationConfig: { temperature: 0.2, topP: 0.9, topK: 40, maxOutputTokens: 800, stopSequences: ["END"], thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } },
       tools: [{ functionDeclarations: [{ name: "get_weather", description: "Current weather" }] }],
       toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] } },
     });
+  });
+
+  test("settings reach Gemini as its models take them: a JSON format as its mime type but beside tools, penalties on 2.0 alone, five stop sequences", () => {
+    const ask: ChatRequest = { model: "gemini-2.5-flash", stream: false, messages: [{ role: "user", content: [{ type: "text", text: "Weather?" }] }] };
+    const config = (request: ChatRequest) => encodeRequest(request).generationConfig as Record<string, unknown>;
+    const format = { type: "json_schema" as const, name: "w", schema: { type: "object" } };
+    expect(config({ ...ask, responseFormat: format })).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: { type: "object" } });
+    const withTools = encodeRequest({ ...ask, responseFormat: format, tools: [{ name: "get_weather", parameters: { type: "object" } }] });
+    expect(withTools.generationConfig).toBeUndefined();
+    expect(JSON.stringify(withTools.systemInstruction)).toContain("conforms to this JSON Schema (w)");
+    expect(config({ ...ask, presencePenalty: 0.5, frequencyPenalty: 0.2, stop: ["1", "2", "3", "4", "5", "6"] })).toEqual({ stopSequences: ["1", "2", "3", "4", "5"] });
+    expect(config({ ...ask, model: "gemini-2.0-flash", presencePenalty: 0.5 })).toEqual({ presencePenalty: 0.5 });
   });
 
   test("an effort of none stops the thinking where the model can stop, and xhigh thinks the most the model can", () => {
@@ -224,6 +238,16 @@ describe("gemini provider", () => {
     expect(first).not.toBe(second);
     const result = encodeRequest({ model: "gemini-2.5-flash", stream: false, messages: [{ role: "tool", toolCallId: second, content: [{ type: "text", text: "{}" }] }] });
     expect((result.contents as { parts: { functionResponse: { name: string } }[] }[])[0]!.parts[0]!.functionResponse.name).toBe("get_weather");
+  });
+
+  test("with parallel calls turned off, which Gemini cannot be told, only an answer's first call is passed on, JSON and stream", async () => {
+    const two = { toolCalls: [{ id: "a", name: "get_weather", arguments: '{"city":"Paris"}' }, { id: "b", name: "get_time", arguments: "{}" }] };
+    fake.enqueue({ kind: "reply", reply: two }, { kind: "reply", reply: two }, { kind: "reply", reply: two });
+    const one = { ...conversation, parallelToolCalls: false };
+    expect(((await provider().chat(one, signal())) as ChatResponse).toolCalls.map((call) => call.name)).toEqual(["get_weather"]);
+    const streamed = await events(await provider().chat({ ...one, stream: true }, signal()));
+    expect(streamed.filter((e) => e.type === "tool_call_start").map((e) => (e as { name: string }).name)).toEqual(["get_weather"]);
+    expect(((await provider().chat(conversation, signal())) as ChatResponse).toolCalls).toHaveLength(2);
   });
 
   test("MAX_TOKENS and SAFETY map to length and content_filter", async () => {

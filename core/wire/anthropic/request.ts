@@ -3,6 +3,7 @@
 import { errors } from "../../errors.ts";
 import {
   budgetEffort,
+  formatInstruction,
   thinkingTokens,
   type CacheControl,
   type ChatRequest,
@@ -322,13 +323,8 @@ const toolId = (id: string) => fittedToolId(id, NOT_IN_TOOL_ID);
 function encodeSystem(request: ChatRequest): Block[] {
   const blocks: Block[] = [];
   for (const message of request.messages) if (message.role === "system") blocks.push(...message.content.filter((p) => p.type === "text").map(encodePart));
-  const format = request.responseFormat;
-  if (format?.type === "json_object") {
-    blocks.push({ type: "text", text: "Respond only with a single valid JSON object, with no text before or after it." });
-  } else if (format?.type === "json_schema") {
-    const text = `Respond only with a single valid JSON value, with no text before or after it, that conforms to this JSON Schema (${format.name}${format.description ? `: ${format.description}` : ""}):\n${JSON.stringify(format.schema)}`;
-    blocks.push({ type: "text", text });
-  }
+  const instruction = formatInstruction(request.responseFormat);
+  if (instruction) blocks.push({ type: "text", text: instruction });
   return blocks;
 }
 

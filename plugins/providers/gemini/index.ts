@@ -38,9 +38,10 @@ export default (kit: Kit) => {
           const model = encodeURIComponent(request.model);
           const url = request.stream ? `${base}/models/${model}:streamGenerateContent?alt=sse` : `${base}/models/${model}:generateContent`;
           const response = await send(url, { method: "POST", headers, body: JSON.stringify(encodeRequest(request)), signal });
-          if (!request.stream) return decodeResponse((await response.json()) as GeminiResponse, request.model, kit);
+          const oneCall = request.parallelToolCalls === false;
+          if (!request.stream) return decodeResponse((await response.json()) as GeminiResponse, request.model, kit, oneCall);
           if (!response.body) throw kit.errors.upstream("Gemini sent a stream response without a body", { retryable: true });
-          return decodeStream(response.body, request.model, kit);
+          return decodeStream(response.body, request.model, kit, oneCall);
         },
         // countTokens takes the whole request, its model named as a resource, and counts its prompt.
         async countTokens(request: ChatRequest, signal: AbortSignal): Promise<number> {

@@ -1,6 +1,6 @@
 // Canonical requests → Gemini GenerateContentRequest bodies (contents/parts, generationConfig, tools).
 
-import { documentText, type ChatRequest, type ContentPart, type Message, type ReasoningOptions, type ToolChoice } from "../../../core/kit/index.ts";
+import { documentText, formatInstruction, type ChatRequest, type ContentPart, type Message, type ReasoningOptions, type ToolChoice } from "../../../core/kit/index.ts";
 
 type Part = Record<string, unknown>;
 interface Content {
@@ -18,6 +18,11 @@ const FOREIGN_SIGNATURE = "skip_thought_signature_validator";
 
 export const markedSignature = (signature: string) => SIGNATURE_MARK + signature;
 const ownSignature = (signature: string | undefined) => (signature?.startsWith(SIGNATURE_MARK) ? signature.slice(SIGNATURE_MARK.length) : undefined);
+
+/** Gemini's most stop sequences. */
+const MOST_STOPS = 5;
+/** The models that take presence and frequency penalties. */
+const PENALISED = /^gemini-(1\.|2\.0)/;
 
 const EFFORT_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
 /** The most a model thinks: 32768 tokens for the Pro models, 24576 for Flash. */
@@ -133,15 +138,21 @@ function generationConfig(request: ChatRequest): Record<string, unknown> {
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.topP !== undefined) config.topP = request.topP;
   if (request.topK !== undefined) config.topK = request.topK;
-  if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
-  if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  // Penalties are enabled on Gemini 1.5 and 2.0 alone; later models refuse them ("Penalty is not enabled for this model").
+  if (PENALISED.test(request.model)) {
+    if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
+    if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  }
   if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
-  if (request.stop?.length) config.stopSequences = request.stop;
+  if (request.stop?.length) config.stopSequences = request.stop.slice(0, MOST_STOPS);
   if (request.seed !== undefined) config.seed = request.seed;
   const format = request.responseFormat;
-  if (format?.type === "json_object" || format?.type === "json_schema") config.responseMimeType = "application/json";
-  // responseJsonSchema takes JSON Schema as clients write it; responseSchema's OpenAPI subset rejects additionalProperties.
-  if (format?.type === "json_schema") config.responseJsonSchema = format.schema;
+  // Beside function calling Gemini refuses a JSON mime type: the format goes as an instruction then (encodeRequest).
+  if (!request.tools?.length) {
+    if (format?.type === "json_object" || format?.type === "json_schema") config.responseMimeType = "application/json";
+    // responseJsonSchema takes JSON Schema as clients write it; responseSchema's OpenAPI subset rejects additionalProperties.
+    if (format?.type === "json_schema") config.responseJsonSchema = format.schema;
+  }
   const thinking = thinkingConfig(request.reasoning, request.model);
   if (thinking) config.thinkingConfig = thinking;
   return config;
@@ -166,6 +177,8 @@ export function encodeRequest(request: ChatRequest): Record<string, unknown> {
     else contents.push(turn);
   }
   const body: Record<string, unknown> = { contents };
+  const instruction = request.tools?.length ? formatInstruction(request.responseFormat) : undefined;
+  if (instruction) system.push({ text: instruction });
   if (system.length > 0) body.systemInstruction = { parts: system };
   const config = generationConfig(request);
   if (Object.keys(config).length > 0) body.generationConfig = config;

@@ -57,7 +57,11 @@ function toolCall(part: GeminiPart, index: number, salt: string): ToolCall {
 }
 
 /** A generateContent reply as a canonical response. */
-export function decodeResponse(json: GeminiResponse, model: string, kit: Kit): ChatResponse {
+/**
+ * `oneCall`: the client asked for no parallel calls (`parallel_tool_calls: false`), which Gemini has
+ * no setting for: the answer's first call is kept, as the client can take only one.
+ */
+export function decodeResponse(json: GeminiResponse, model: string, kit: Kit, oneCall = false): ChatResponse {
   const candidate = json.candidates?.[0];
   // A blocked prompt comes with no candidate and a block reason; with neither there is no answer to pass on.
   if (!candidate && !json.promptFeedback?.blockReason) throw kit.errors.upstream("Gemini sent no candidate and no block reason", { retryable: true });
@@ -69,7 +73,9 @@ export function decodeResponse(json: GeminiResponse, model: string, kit: Kit): C
   const salt = answerSalt();
   for (const part of candidate?.content?.parts ?? []) {
     if (part.thoughtSignature && signature === undefined) signature = markedSignature(part.thoughtSignature);
-    if (part.functionCall) toolCalls.push(toolCall(part, toolCalls.length, salt));
+    if (part.functionCall) {
+      if (!oneCall || toolCalls.length === 0) toolCalls.push(toolCall(part, toolCalls.length, salt));
+    }
     else if (part.thought) reasoning = (reasoning ?? "") + (part.text ?? "");
     else if (part.text) text += part.text;
   }
@@ -102,6 +108,8 @@ class GeminiStreamDecoder implements StreamDecoder {
   constructor(
     private readonly model: string,
     private readonly kit: Kit,
+    /** As for decodeResponse: only the answer's first call is passed on. */
+    private readonly oneCall: boolean,
   ) {}
 
   message(message: SseMessage, out: StreamEvent[]): void {
@@ -118,6 +126,7 @@ class GeminiStreamDecoder implements StreamDecoder {
     const candidate = chunk.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.functionCall) {
+        if (this.oneCall && this.tools > 0) continue;
         const call = toolCall(part, this.tools, this.salt);
         // The call's signature first: an Anthropic client gets it as a thinking block before the call, where Anthropic puts thinking.
         if (part.thoughtSignature) out.push({ type: "reasoning", text: "", signature: markedSignature(part.thoughtSignature) });
@@ -139,8 +148,8 @@ class GeminiStreamDecoder implements StreamDecoder {
 }
 
 /** A streamGenerateContent body as canonical events, in batches per network read. */
-export function decodeStream(body: ReadableStream<Uint8Array>, model: string, kit: Kit): AsyncIterable<StreamEvent> {
-  return kit.sse.decode(body, new GeminiStreamDecoder(model, kit));
+export function decodeStream(body: ReadableStream<Uint8Array>, model: string, kit: Kit, oneCall = false): AsyncIterable<StreamEvent> {
+  return kit.sse.decode(body, new GeminiStreamDecoder(model, kit, oneCall));
 }
 
 interface GoogleError {

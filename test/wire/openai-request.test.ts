@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { ChatRequest } from "../../core/kit/canonical.ts";
 import { ChatCompletionBody, decodeRequest, encodeRequest, OPENAI_FIELDS } from "../../core/wire/openai/index.ts";
+import { encodeUpstreamRequest } from "../../core/wire/responses/index.ts";
 
 const check = TypeCompiler.Compile(ChatCompletionBody);
 
@@ -157,6 +158,15 @@ describe("OpenAI request codec", () => {
   test("stream_options.include_usage asks for the usage chunk", () => {
     expect(decodeRequest({ model: "m", messages: [], stream: true, stream_options: { include_usage: true } }).includeUsage).toBe(true);
     expect(decodeRequest({ model: "m", messages: [], stream: true }).includeUsage).toBe(false);
+  });
+
+  test("a tool result its client marked failed says so in its text, which is all Chat Completions and the Responses API carry of it", () => {
+    const failed = { role: "tool" as const, toolCallId: "toolu_1", content: [{ type: "text" as const, text: "ENOENT: no such file" }], isError: true };
+    const request: ChatRequest = { model: "m", stream: false, messages: [failed] };
+    expect((encodeRequest(request).messages as unknown[])[0]).toEqual({ role: "tool", tool_call_id: "toolu_1", content: "Error: ENOENT: no such file" });
+    expect((encodeUpstreamRequest(request).input as unknown[])[0]).toEqual({ type: "function_call_output", call_id: "toolu_1", output: "Error: ENOENT: no such file" });
+    const fine = { ...failed, isError: undefined };
+    expect((encodeRequest({ ...request, messages: [fine] }).messages as unknown[])[0]).toEqual({ role: "tool", tool_call_id: "toolu_1", content: "ENOENT: no such file" });
   });
 
   test("every effort OpenAI lists is kept, `none` and `xhigh` too; one it does not list is refused naming the field", () => {

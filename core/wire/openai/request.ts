@@ -306,6 +306,16 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
   return body;
 }
 
+/**
+ * A tool result its client marked failed (Anthropic's `is_error`), for OpenAI's APIs, which have no
+ * such mark: its text says so, or the model reads the failure as the tool's answer.
+ */
+export function failedResult(content: ContentPart[]): ContentPart[] {
+  const first = content[0];
+  if (first?.type === "text") return [{ ...first, text: `Error: ${first.text}` }, ...content.slice(1)];
+  return [{ type: "text", text: "Error:" }, ...content];
+}
+
 /** A lone plain text part goes out as a string: the form every compatible vendor accepts. */
 function encodeContent(content: ContentPart[]): string | Record<string, unknown>[] {
   const only = content[0];
@@ -410,7 +420,7 @@ function encodeMessage(message: Message, reasoningField: EncodeRequestOptions["r
       return out;
     }
     case "tool":
-      return { role: "tool", tool_call_id: toolId(message.toolCallId), content: encodeContent(message.content) };
+      return { role: "tool", tool_call_id: toolId(message.toolCallId), content: encodeContent(message.isError ? failedResult(message.content) : message.content) };
   }
 }
 

@@ -6,7 +6,7 @@ import { documentText, type ChatRequest, type ChatResponse, type ContentPart, ty
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
 import { modelEffort, openaiUser, reasoningModel, samples } from "../openai/model-settings.ts";
-import { documentFilename, sourceUrl } from "../openai/request.ts";
+import { documentFilename, failedResult, sourceUrl } from "../openai/request.ts";
 import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformInput, freeformNames, freeformStream } from "./freeform.ts";
 import { encryptedReasoningItem } from "./response.ts";
@@ -60,8 +60,9 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
         break;
       }
       case "tool": {
-        const textOnly = message.content.every((part) => part.type === "text");
-        const output = textOnly ? message.content.map((part) => (part as { text: string }).text).join("") : message.content.map(inputPart);
+        const content = message.isError ? failedResult(message.content) : message.content;
+        const textOnly = content.every((part) => part.type === "text");
+        const output = textOnly ? content.map((part) => (part as { text: string }).text).join("") : content.map(inputPart);
         input.push({ type: freeformCalls?.has(message.toolCallId) ? "custom_tool_call_output" : "function_call_output", call_id: message.toolCallId, output });
         break;
       }

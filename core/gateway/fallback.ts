@@ -103,7 +103,9 @@ function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snaps
   } else if (failures.every((f) => f.code === "timeout")) {
     error = errors.timeout(summary, { metadata, retryable: false });
   } else {
-    error = errors.upstream(summary, { metadata });
+    // Every vendor overloaded (Anthropic's 529) is said so: an Anthropic client reads `overloaded_error`.
+    const overloaded = failures.every((f) => f.upstreamStatus === 529);
+    error = errors.upstream(summary, { metadata, ...(overloaded ? { upstreamStatus: 529 } : {}) });
   }
   return redacted(error, snapshot);
 }

@@ -6,7 +6,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { anthropicError, anthropicErrorEvent, startFakeAnthropic } from "../fakes/anthropic.ts";
 import { openaiErrorBody, startFakeOpenAI } from "../fakes/openai.ts";
-import { attemptsOf, chatBody, generation, openaiClient, postJson, startGateway, streamedMessage, type Gateway } from "./harness.ts";
+import { anthropicClient, attemptsOf, chatBody, generation, openaiClient, postJson, startGateway, streamedMessage, type Gateway } from "./harness.ts";
 
 const openaiFake = startFakeOpenAI();
 const anthropicFake = startFakeAnthropic();
@@ -33,6 +33,9 @@ routes:
     when: model == "gpt-first"
     to: gpt-5-mini
     fallback: [claude-sonnet]
+  - name: claude-alone
+    when: model == "claude-alone"
+    to: claude-sonnet
   - name: direct
     to: $model
 `;
@@ -62,6 +65,16 @@ describe("fallbacks", () => {
       ["openai/gpt-5-mini", 502],
       ["anthropic/claude-sonnet-4-5", 200],
     ]);
+  });
+
+  test("with every candidate overloaded, an Anthropic client reads overloaded_error, as Anthropic says it", async () => {
+    anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
+    const error = await anthropicClient(gateway)
+      .messages.create({ model: "claude-alone", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.InternalServerError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
   });
 
   test("Anthropic's 529 overloaded falls back to OpenAI and both attempts are reported", async () => {

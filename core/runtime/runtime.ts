@@ -52,6 +52,8 @@ export class Runtime implements GatewayDeps {
     public snapshot: Snapshot,
     readonly ledger: Ledger,
     private fingerprint: string,
+    /** The storage the ledger opened: a reload cannot move it. */
+    private readonly storage: string,
   ) {
     this.stats = new StatsRegistry(options.stats);
     this.retention = setInterval(() => void this.prune(), RETENTION_EVERY_MS);
@@ -90,7 +92,7 @@ export class Runtime implements GatewayDeps {
       await ledger.close();
       throw error;
     }
-    const runtime = new Runtime(options, snapshot, ledger, compiled.fingerprint);
+    const runtime = new Runtime(options, snapshot, ledger, compiled.fingerprint, options.storage ?? compiled.graph.storage);
     options.kit.gateway = {
       complete: (model, request, signal) => completeInternal(runtime.snapshot, runtime, model, request, signal),
     };
@@ -149,11 +151,17 @@ export class Runtime implements GatewayDeps {
       this.fingerprint = compiled.fingerprint;
       if (previous.inflight === 0) void closeSnapshot(previous, this.log);
       else this.retired.add(previous);
-      return this.note(trigger, "applied", started, compiled.diagnostics);
+      return this.note(trigger, "applied", started, compiled.diagnostics, this.storageMoved(compiled.graph.storage));
     } catch (error) {
       const problems = error instanceof SnapshotError ? error.problems : [(error as Error).message];
       return this.note(trigger, "failed", started, compiled.diagnostics, problems);
     }
+  }
+
+  /** A reload that names another storage is applied but for it: the ledger stays where it opened until a restart. */
+  private storageMoved(storage: string): string[] {
+    if (this.options.storage !== undefined || storage === this.storage) return [];
+    return [`storage: the ledger stays on ${withoutPassword(this.storage)} until the gateway restarts; ${withoutPassword(storage)} takes effect then`];
   }
 
   private note(
@@ -187,4 +195,9 @@ export class Runtime implements GatewayDeps {
     for (const snapshot of this.retired) await closeSnapshot(snapshot, this.log);
     this.retired.clear();
   }
+}
+
+/** A storage URL as it may be printed: a PostgreSQL URL's password left out. */
+function withoutPassword(storage: string): string {
+  return storage.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1@");
 }

@@ -2,10 +2,13 @@
 // broken plugin or config leaves the previous table serving, with diagnostics in /admin/status.
 
 import { afterEach, describe, expect, test } from "bun:test";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ReloadReport } from "../../core/runtime/runtime.ts";
-import { chatBody, postJson, startGateway, type Gateway } from "../gateway/harness.ts";
+import { createKit } from "../../core/kit/kit.ts";
+import { createLogger } from "../../core/log.ts";
+import { Runtime, type ReloadReport } from "../../core/runtime/runtime.ts";
+import { builtinPlugins } from "../../plugins/builtin.ts";
+import { chatBody, postJson, startGateway, writeConfigDir, type Gateway } from "../gateway/harness.ts";
 import { BROKEN_PLUGIN, CHATLESS_PROVIDER, cannedProvider, refusingProvider } from "./plugin-files.ts";
 
 const ADMIN = "reload-admin-key";
@@ -173,3 +176,23 @@ describe("reload triggers", () => {
   });
 });
 
+
+describe("a reload that names another storage", () => {
+  test("is applied but for the storage, which the report says stays until a restart, a password left out", async () => {
+    const echo = "providers: { demo: { use: echo } }\nmodels: { echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }] }\nroutes: [{ name: direct, to: $model }]\n";
+    const { dir, configPath } = await writeConfigDir(`storage: sqlite:./first.db\n${echo}`);
+    const runtime = await Runtime.start({ configPath, env: {}, builtins: builtinPlugins, kit: createKit({ log: createLogger({ write: () => {} }) }) });
+    try {
+      await writeFile(configPath, `storage: "postgres://ledger:hunter2@127.0.0.1:5432/other"\n${echo.replace("direct", "renamed")}`);
+      const report = await runtime.reload("admin");
+      expect(report.result).toBe("applied");
+      expect(runtime.snapshot.graph.routes[0]!.name).toBe("renamed");
+      expect(report.diagnostics).toEqual([
+        `storage: the ledger stays on sqlite:${join(dir, "first.db")} until the gateway restarts; postgres://ledger@127.0.0.1:5432/other takes effect then`,
+      ]);
+    } finally {
+      await runtime.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -34,6 +34,18 @@ export function usdToNano(usd: number): number {
   return Math.round(usd * NANO_PER_USD);
 }
 
+/**
+ * What is wrong with a credit limit of `usd`, if anything: it is a number of USD, 0 or more, of at
+ * least the ledger's unit (a billionth of a dollar) and at most what it counts exactly.
+ */
+export function creditLimitProblem(usd: number): string | null {
+  if (!Number.isFinite(usd) || usd < 0) return "must be a number of USD, 0 or more";
+  const nano = usdToNano(usd);
+  if (usd > 0 && nano === 0) return "is less than a billionth of a dollar, the ledger's unit";
+  if (!Number.isSafeInteger(nano)) return `is more than the ledger counts exactly (at most $${Math.floor(nanoToUsd(Number.MAX_SAFE_INTEGER))})`;
+  return null;
+}
+
 /** nano-USD → USD, for API responses (the one place a float appears, at the edge). */
 export function nanoToUsd(nano: number): number {
   return nano / NANO_PER_USD;

@@ -4,7 +4,7 @@
 import { formatDiagnostic } from "../config/diagnostics.ts";
 import { openLedger } from "../ledger/index.ts";
 import type { Ledger } from "../ledger/types.ts";
-import { nanoToUsd, usdToNano } from "../money.ts";
+import { creditLimitProblem, nanoToUsd, usdToNano } from "../money.ts";
 import { compileAll } from "../runtime/compile-all.ts";
 import { parseSince } from "../server/admin.ts";
 import { keyView, usageGroup, usageView } from "../server/views.ts";
@@ -36,7 +36,9 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
       const name = flag(args, "name");
       if (!name) throw new UsageError("keys create needs --name NAME");
       const limit = flag(args, "credit-limit");
-      if (limit !== undefined && !(Number(limit) >= 0)) throw new UsageError(`--credit-limit must be a number of USD, got ${limit}`);
+      // An empty value is no number: Number("") would make it a limit of $0.
+      const problem = limit === undefined ? null : creditLimitProblem(limit.trim() === "" ? NaN : Number(limit));
+      if (problem) throw new UsageError(`--credit-limit ${problem}, got "${limit}"`);
       const tags = flag(args, "tags")?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];
       const rate = flag(args, "rate-limit");
       if (rate !== undefined && !(Number.isInteger(Number(rate)) && Number(rate) >= 1)) {

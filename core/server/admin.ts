@@ -3,7 +3,7 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { errors, type SwitchyardError } from "../errors.ts";
-import { usdToNano } from "../money.ts";
+import { creditLimitProblem, usdToNano } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bearerToken, jsonRoute, readJson } from "./http.ts";
 import { keyView, usageGroup, usageView } from "./views.ts";
@@ -58,9 +58,8 @@ export function adminRoutes(runtime: Runtime) {
       const body = (await readJson(request, 64 * 1024)).json as { name?: unknown; credit_limit?: unknown; rate_limit?: unknown; tags?: unknown };
       if (typeof body.name !== "string" || body.name.trim() === "") throw errors.badRequest("`name` is required");
       const limit = body.credit_limit;
-      if (limit !== undefined && limit !== null && (typeof limit !== "number" || limit < 0)) {
-        throw errors.badRequest("`credit_limit` must be a non-negative number of USD");
-      }
+      const problem = limit === undefined || limit === null ? null : creditLimitProblem(typeof limit === "number" ? limit : NaN);
+      if (problem) throw errors.badRequest(`\`credit_limit\` ${problem}`);
       const rate = body.rate_limit;
       if (rate !== undefined && rate !== null && (typeof rate !== "number" || !Number.isInteger(rate) || rate < 1)) {
         throw errors.badRequest("`rate_limit` must be a whole number of requests per minute, at least 1");

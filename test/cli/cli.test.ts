@@ -188,6 +188,22 @@ describe("switchyard keys and usage", () => {
     expect(usage.out).toContain("requests");
   });
 
+  test("a credit limit that is no amount the ledger can hold is refused in dollars, and no key is made", async () => {
+    await writeFile(join(dir, "limits.yaml"), `storage: sqlite:./limits.db\nauth: { use: api-keys }\n${ECHO_ONLY}`);
+    const refusals = [
+      ["", 'must be a number of USD, 0 or more, got ""'],
+      ["-1", "must be a number of USD, 0 or more"],
+      ["0.0000000001", "is less than a billionth of a dollar, the ledger's unit"],
+      ["1e300", "is more than the ledger counts exactly (at most $9007199)"],
+    ];
+    for (const [limit, said] of refusals) {
+      const result = cli(["keys", "create", "--config", "limits.yaml", "--name", "bad", "--credit-limit", limit!]);
+      expect(result.code).toBe(64);
+      expect(result.err).toContain(`--credit-limit ${said}`);
+    }
+    expect(JSON.parse(cli(["keys", "list", "--config", "limits.yaml", "--json"]).out)).toEqual([]);
+  });
+
   test("an unknown command prints the usage and exits 64", () => {
     const result = cli(["frobnicate"]);
     expect(result.code).toBe(64);

@@ -2,6 +2,8 @@
 // ledger), and reloads that swap snapshots atomically or keep the old one serving.
 
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
+import type { SwitchyardError } from "../errors.ts";
+import type { Cancellation } from "../gateway/cancellation.ts";
 import { completeInternal } from "../gateway/internal.ts";
 import { RateLimiter } from "../gateway/rate-limit.ts";
 import type { GatewayDeps } from "../gateway/pipeline.ts";
@@ -43,6 +45,8 @@ export class Runtime implements GatewayDeps {
   readonly limiter = new RateLimiter();
   readonly reloads: ReloadReport[] = [];
   private retired = new Set<Snapshot>();
+  /** The cancellations of the requests in flight: what a shutdown past its grace aborts. */
+  private readonly open = new Set<Cancellation>();
   private readonly listeners = new Set<(report: ReloadReport) => void>();
   private readonly retention: ReturnType<typeof setInterval>;
   private reloading: Promise<ReloadReport> | null = null;
@@ -108,10 +112,16 @@ export class Runtime implements GatewayDeps {
   }
 
   /** The snapshot a new request runs on; call `release` with it when the request is over. */
-  acquire(): Snapshot {
+  acquire(client: Cancellation): Snapshot {
     const snapshot = this.snapshot;
     snapshot.inflight++;
+    this.open.add(client);
     return snapshot;
+  }
+
+  /** Aborts every request in flight with `reason`: a stream ends with it as an error event, the rest answer it. */
+  abortAll(reason: SwitchyardError): void {
+    for (const client of this.open) client.abort(reason);
   }
 
   /** Requests in flight on every snapshot: the current one's, and those a reload retired, still finishing. */
@@ -121,7 +131,8 @@ export class Runtime implements GatewayDeps {
     return count;
   }
 
-  release(snapshot: Snapshot): void {
+  release(snapshot: Snapshot, client: Cancellation): void {
+    this.open.delete(client);
     snapshot.inflight--;
     if (snapshot.inflight === 0 && this.retired.delete(snapshot)) void closeSnapshot(snapshot, this.log);
   }

@@ -111,7 +111,7 @@ export class InFlight implements StreamedRequest {
     request: Request,
     private readonly runtime: Runtime,
   ) {
-    this.snapshot = runtime.acquire();
+    this.snapshot = runtime.acquire(this.client);
     // Never removed: a server aborts a request's signal only while its response is pending.
     request.signal.addEventListener("abort", this);
   }
@@ -126,6 +126,6 @@ export class InFlight implements StreamedRequest {
 
   /** The request is over (a stream's body has ended): the snapshot may retire. */
   release(): void {
-    this.runtime.release(this.snapshot);
+    this.runtime.release(this.snapshot, this.client);
   }
 }

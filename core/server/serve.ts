@@ -1,6 +1,7 @@
 // `switchyard serve`: the runtime, the HTTP server, reload triggers and a graceful shutdown that
 // lets requests finish and flushes the ledger before exit.
 
+import { SwitchyardError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { Runtime, type RuntimeOptions } from "../runtime/runtime.ts";
 import { watchConfig } from "../runtime/watch.ts";
@@ -10,6 +11,8 @@ import { trimMemory } from "./memory.ts";
 
 /** Above this resident size the server asks the engine for full collections (see memory.ts). */
 const MEMORY_SOFT_LIMIT_MB = 96;
+/** How long requests ended by a shutdown have to write their last words and rows. */
+const ABORT_GRACE_MS = 2000;
 
 export interface ServeOptions extends RuntimeOptions {
   log: Logger;
@@ -63,6 +66,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       void server.stop(false);
       const deadline = Date.now() + graceMs;
       while (runtime.inflight > 0 && Date.now() < deadline) await Bun.sleep(20);
+      if (runtime.inflight > 0) {
+        // Past the grace, what is still in flight is ended by the gateway and said so: a stream
+        // gets an error event, a request waiting on its vendor a 503, and each its ledger row.
+        runtime.abortAll(new SwitchyardError("no_endpoint", "the gateway is shutting down; send the request again", { status: 503 }));
+        const ending = Date.now() + ABORT_GRACE_MS;
+        while (runtime.inflight > 0 && Date.now() < ending) await Bun.sleep(20);
+      }
       await server.stop(true);
       await runtime.close();
       options.log.info("switchyard stopped");

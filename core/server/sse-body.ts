@@ -1,7 +1,7 @@
 // The body of a streamed answer: the relay's events, encoded in the client's dialect, one write
 // per batch the vendor sent.
 
-import { clientGone } from "../gateway/attempt.ts";
+import { clientGone, isClientGone } from "../gateway/attempt.ts";
 import type { Cancellation } from "../gateway/cancellation.ts";
 import type { ChatOutcome, Settlement } from "../gateway/pipeline.ts";
 import type { StreamEvent } from "../kit/canonical.ts";
@@ -120,7 +120,9 @@ class SseSource implements Bun.DirectUnderlyingSource<Uint8Array>, KeptStream {
       }
       quietly(controller, utf8.encode(withClosingFrames(stream, text, outcome.settlement())));
     } catch (error) {
-      if (!this.request.client.aborted) quietly(controller, utf8.encode(text + stream.error(toGatewayError(error))));
+      // A client still there (the gateway itself may have ended the call: a shutdown) hears why.
+      const reason = this.request.client.reason;
+      if (!reason || !isClientGone(reason)) quietly(controller, utf8.encode(text + stream.error(toGatewayError(error))));
       // A failure of the relay has ended it already; one of ours (an encoder that throws) must
       // still end it, which aborts the upstream call and writes the ledger row.
       await iterator.return?.(undefined).catch(() => {});

@@ -3,10 +3,12 @@
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import OpenAI from "openai";
 import { openLedger } from "../../core/ledger/index.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { testStorages } from "../storages.ts";
-import { chatBody, postJson, writeConfigDir } from "./harness.ts";
+import { chatBody, openaiClient, postJson, startGateway, writeConfigDir } from "./harness.ts";
 import { spawnGateway } from "./process.ts";
 
 const fake = startFakeOpenAI({ kind: "reply", reply: { text: "ok", usage: { input: 3, output: 2 } }, delayMs: 5 });
@@ -55,3 +57,48 @@ routes: [{ name: direct, to: $model }]
     }, 60_000);
   });
 }
+
+describe("shutdown past its grace", () => {
+  test("ends what is still in flight with a 503 the client reads, a stream with an error event, and records each", async () => {
+    const slow = startFakeOpenAI();
+    const { dir } = await writeConfigDir("");
+    const storage = `sqlite:${join(dir, "ledger.db")}`;
+    const gateway = await startGateway(
+      `providers: { openai: { use: openai-compatible, base_url: "${slow.url}/v1" } }
+models: { slow: [{ provider: openai, model: slow, price: { input: 1, output: 1 } }] }
+routes: [{ name: direct, to: $model }]
+`,
+      { storage },
+    );
+    try {
+      const client = openaiClient(gateway);
+      // A stream whose vendor sends a word every 100 ms, and an answer the vendor holds for 5 s.
+      slow.enqueue({ kind: "reply", reply: { text: "word ".repeat(50) }, frameGapMs: 100 }, { kind: "reply", reply: { text: "late" }, delayMs: 5000 });
+      const stream = await client.chat.completions.create({ model: "slow", messages: [{ role: "user", content: "talk" }], stream: true });
+      const iterator = stream[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.done).toBe(false);
+      const waiting = postJson(`${gateway.url}/v1/chat/completions`, chatBody("slow", "wait"));
+      while (gateway.runtime.inflight < 2) await Bun.sleep(5);
+      const stopped = gateway.stop(50);
+      const streamEnd = (async () => {
+        for (;;) if ((await iterator.next()).done) return null;
+      })().catch((error: unknown) => error);
+      const answer = await waiting;
+      expect(answer.status).toBe(503);
+      expect(((await answer.json()) as { error: { message: string } }).error.message).toContain("the gateway is shutting down");
+      const ended = await streamEnd;
+      expect(ended).toBeInstanceOf(OpenAI.APIError);
+      expect((ended as Error).message).toContain("the gateway is shutting down");
+      await stopped;
+      // Each is recorded as the gateway's 503, not as a client that went away (499).
+      const ledger = await openLedger(storage);
+      const rows = [await ledger.generation(first.value!.id), await ledger.generation(answer.headers.get("x-request-id")!)];
+      await ledger.close();
+      expect(rows.map((row) => row?.status)).toEqual([503, 503]);
+    } finally {
+      await slow.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+});

@@ -41,7 +41,13 @@ describe("OpenAI response codec", () => {
     expect(response.refusal).toBe("I'm sorry, I cannot assist with that request.");
     expect(response.text).toBe("");
     const message = (encodeResponse(response, { id: "gen-3", model: "gpt-4o" }).choices as { message: Record<string, unknown> }[])[0]!.message;
-    expect(message).toEqual({ role: "assistant", content: null, refusal: "I'm sorry, I cannot assist with that request." });
+    expect(message).toEqual({ role: "assistant", content: null, refusal: "I'm sorry, I cannot assist with that request.", annotations: [] });
+  });
+
+  test("an answer's message has the fields of OpenAI's recorded one, a null refusal and no annotations too", () => {
+    const message = (encodeResponse(decodeResponse(completionFixture), { id: "gen-4", model: "gpt-4o" }).choices as { message: Record<string, unknown> }[])[0]!.message;
+    expect(Object.keys(message).sort()).toEqual(Object.keys(completionFixture.choices[0]!.message).sort());
+    expect([message.refusal, message.annotations]).toEqual([null, []]);
   });
 
   test("encodeResponse adds the cost in USD to usage when given", () => {

@@ -74,7 +74,7 @@ describe("OpenAI stream codec", () => {
     const encoder = new StreamEncoder(info);
     expect(encoder.encode({ type: "usage", usage })).toBe("");
     const frames = encoder.encode({ type: "text", text: "Hi" }).trim().split("\n\n");
-    expect(frames.map((frame) => JSON.parse(frame.slice(6)).choices[0].delta)).toEqual([{ role: "assistant", content: "" }, { content: "Hi" }]);
+    expect(frames.map((frame) => JSON.parse(frame.slice(6)).choices[0].delta)).toEqual([{ role: "assistant", content: "", refusal: null }, { content: "Hi" }]);
   });
 
   test("the error frame carries the OpenAI error shape and no [DONE]", () => {
@@ -154,7 +154,7 @@ describe("OpenAI stream codec", () => {
     const encoder = new StreamEncoder({ ...info, includeUsage: false });
     const out = events.map((event) => encoder.encode(event)).join("");
     const deltas = out.split("\n\n").filter(Boolean).map((line) => JSON.parse(line.slice(6)).choices[0].delta);
-    expect(deltas).toEqual([{ role: "assistant", content: "" }, { refusal: "I'm sorry," }, { refusal: " no." }]);
+    expect(deltas).toEqual([{ role: "assistant", content: "", refusal: null }, { refusal: "I'm sorry," }, { refusal: " no." }]);
   });
 
   test("reasoning deltas from DeepSeek and OpenRouter both become reasoning events", async () => {
@@ -287,7 +287,7 @@ describe("OpenAI stream codec: token frames of one shape", () => {
   test("the encoder writes the opening and finish chunks as the generic chunk would", () => {
     const chunkOf = (choice: object) =>
       `data: ${JSON.stringify({ id: info.id, object: "chat.completion.chunk", created: info.created, model: info.model, choices: [choice] })}\n\n`;
-    const opening = chunkOf({ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null });
+    const opening = chunkOf({ index: 0, delta: { role: "assistant", content: "", refusal: null }, finish_reason: null });
     expect(new StreamEncoder(info).encode({ type: "start", id: "x", model: "m" })).toBe(opening);
     // A finish with nothing before it opens the stream first; the vendor's own reason goes along when known.
     expect(new StreamEncoder(info).encode({ type: "finish", reason: "length" })).toBe(

@@ -106,8 +106,8 @@ export function decodeResponse(json: unknown): ChatResponse {
 /** Canonical → chat.completion JSON for our clients. */
 export function encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd?: number }): Json {
   // A refusal comes with no content, as OpenAI sends it: the SDK's `parse()` reads `refusal` then.
-  const message: Json = { role: "assistant", content: response.text || (response.toolCalls.length || response.refusal ? null : "") };
-  if (response.refusal) message.refusal = response.refusal;
+  // `refusal` and `annotations` always, as OpenAI sends them: strict clients model both as present.
+  const message: Json = { role: "assistant", content: response.text || (response.toolCalls.length || response.refusal ? null : ""), refusal: response.refusal || null, annotations: [] };
   if (response.reasoning) message.reasoning = response.reasoning;
   if (response.toolCalls.length) {
     message.tool_calls = response.toolCalls.map((call) => ({

@@ -185,7 +185,7 @@ function streamError(chunk: Json): SwitchyardError {
 }
 
 /** The choices of the role chunk that opens every stream. */
-const ROLE_CHOICES = JSON.stringify([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
+const ROLE_CHOICES = JSON.stringify([{ index: 0, delta: { role: "assistant", content: "", refusal: null }, finish_reason: null }]);
 
 /** What follows a text or reasoning token's string literal, to the end of its frame. */
 const DELTA_CLOSE = '},"finish_reason":null}]}\n\n';

@@ -2,7 +2,7 @@
 // endpoint; answers with that route and its ordered candidates (primary first, then fallbacks).
 
 import type { EndpointSpec, RoutingGraph } from "../config/graph.ts";
-import { errors, type SwitchyardError } from "../errors.ts";
+import { errors, SwitchyardError } from "../errors.ts";
 import { CompiledGraph, describeRoutes, type CompiledRoute } from "./compiled.ts";
 import { narrowCandidates } from "./narrow.ts";
 import { Resolution } from "./resolve.ts";
@@ -29,8 +29,11 @@ class Table implements DispatchTable {
     // Failures are rare: rather than collect reasons on every request, look again with a trace
     // (a round-robin pool advances one extra turn then, which costs nothing that matters).
     const explained = trace ?? this.run(request, options, []).trace ?? [];
-    const reasons = explained.filter((e) => e.outcome === "passed-over").map((e) => `${e.name}: ${e.reason}`);
-    return { ok: false, error: errors.noEndpoint(result.error.message, { reasons }), trace };
+    const passed = explained.filter((e) => e.outcome === "passed-over");
+    const reasons = passed.map((e) => `${e.name}: ${e.reason}`);
+    const retryAfterMs = options.stats.soonestBack(passed.flatMap((e) => (e.kind === "endpoint" ? [e.name] : [])));
+    const error = new SwitchyardError("no_endpoint", result.error.message, { metadata: { reasons }, ...(retryAfterMs ? { retryAfterMs } : {}) });
+    return { ok: false, error, trace };
   }
 
   classifiersFor(model: string): readonly string[] {

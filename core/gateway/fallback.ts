@@ -66,7 +66,8 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
       failures.push(error);
     }
   }
-  return { ok: false, error: exhausted(failures, attempts, input.snapshot), attempts, upstreamMs, endpoint: last };
+  const error = failures.length > 0 ? exhausted(failures, attempts, input.snapshot) : noneAvailable(attempts, input.stats.soonestBack(candidates.map((endpoint) => endpoint.id)));
+  return { ok: false, error, attempts, upstreamMs, endpoint: last };
 }
 
 /** What the ledger keeps of one attempt: its endpoint, status and time, and a failure's error with configured secrets redacted. */
@@ -76,9 +77,13 @@ export function attemptRecord(endpointId: string, elapsedMs: number, error: Swit
   return { endpoint: endpointId, status: error.upstreamStatus ?? error.status, duration_ms: duration, error: `${error.code}: ${redact(error.message)}` };
 }
 
-/** No candidate could be tried: each was skipped for its circuit or its rate limit. */
-export function noneAvailable(attempts?: AttemptRecord[]): SwitchyardError {
-  return errors.noEndpoint("no candidate endpoint is available right now (circuit open or rate limited)", attempts ? { attempts } : undefined);
+/**
+ * No candidate could be tried: each was skipped for its circuit or its rate limit. `retryAfterMs`:
+ * when the first of them may be tried again, for the client's `retry-after`.
+ */
+export function noneAvailable(attempts?: AttemptRecord[], retryAfterMs?: number): SwitchyardError {
+  const message = "no candidate endpoint is available right now (circuit open or rate limited)";
+  return new SwitchyardError("no_endpoint", message, { ...(attempts ? { metadata: { attempts } } : {}), ...(retryAfterMs ? { retryAfterMs } : {}) });
 }
 
 /** The request as this endpoint receives it: its upstream model id, its output cap. */
@@ -89,9 +94,6 @@ export function forEndpoint(request: ChatRequest, endpoint: EndpointSpec): ChatR
 }
 
 function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snapshot: Snapshot): SwitchyardError {
-  if (failures.length === 0) {
-    return noneAvailable(attempts);
-  }
   const last = failures[failures.length - 1]!;
   const summary = `all ${failures.length} candidate endpoint(s) failed; last: ${snapshot.redact(last.message)}`;
   const metadata = { attempts, ...(last.metadata ? { upstream: last.metadata } : {}) };

@@ -122,6 +122,24 @@ export class StatsRegistry {
     return state.circuit === "closed" || !state.probeInflight;
   }
 
+  /**
+   * How long until the first of these endpoints that sit out a retry-after or an open circuit's
+   * cooldown may be tried again, in ms; undefined when none does. A client's `retry-after`.
+   */
+  soonestBack(endpointIds: Iterable<string>): number | undefined {
+    const now = this.now();
+    let soonest: number | undefined;
+    for (const id of endpointIds) {
+      const state = this.states.get(id);
+      if (state === undefined) continue;
+      const penalty = state.retryAfterUntil - now;
+      const cooling = state.circuit === "open" ? this.cooldownMs - (now - state.openedAt) : 0;
+      const wait = Math.max(penalty, cooling);
+      if (wait > 0 && (soonest === undefined || wait < soonest)) soonest = wait;
+    }
+    return soonest;
+  }
+
   snapshot(endpointId: string): EndpointStats {
     const state = this.states.get(endpointId);
     if (state === undefined) return { samples: 0, inflight: 0, circuit: "closed" };

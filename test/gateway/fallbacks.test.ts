@@ -180,6 +180,10 @@ describe("fallbacks", () => {
       expect(response.status).toBe(429);
       expect(response.headers.get("retry-after")).toBe("3");
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+      // While both sit out their retry-after, a request finds none to try: a 503 that says when the first is back.
+      const benched = await postJson(`${own.url}/v1/chat/completions`, chatBody("claude-sonnet", "again"));
+      expect(benched.status).toBe(503);
+      expect(benched.headers.get("retry-after")).toBe("3");
     } finally {
       await own.close();
     }

@@ -13,25 +13,16 @@ import { encryptedReasoningItem } from "./response.ts";
 
 type Json = Record<string, unknown>;
 
-/**
- * Chat Completions settings with no Responses counterpart: refused by name for this vendor rather
- * than sent without them (the canonical field, and the Chat Completions name a client knows).
- */
-const UNSUPPORTED: [keyof ChatRequest, string][] = [
-  ["stop", "stop"],
-  ["seed", "seed"],
-  ["presencePenalty", "presence_penalty"],
-  ["frequencyPenalty", "frequency_penalty"],
-  ["topK", "top_k"],
-];
-
 /** Chat Completions' own fields the Responses API has none of (`modalities` can only be text by now, which it is). */
 const CHAT_ONLY_FIELDS = ["logit_bias", "top_logprobs", "prediction"];
 
+/**
+ * A canonical request as a Responses body. Settings it has no counterpart for (stop sequences, a
+ * seed, penalties, `top_k`: what OpenAI's reasoning models, which it serves, refuse on Chat
+ * Completions too) are left out, as OpenRouter ignores a setting its model does not take; OpenAI's
+ * own Chat Completions fields, which only an OpenAI client sends meaning them, are refused by name.
+ */
 export function encodeUpstreamRequest(request: ChatRequest): Json {
-  for (const [field, name] of UNSUPPORTED) {
-    if (request[field] !== undefined) throw noCounterpart(name, request.model);
-  }
   const input: Json[] = [];
   const freeform = freeformNames(request.tools);
   // Calls to a freeform tool, whose outputs go back as a custom tool's.

@@ -78,8 +78,9 @@ class Table implements DispatchTable {
       return { ok: false, error, trace };
     }
     if (trace) {
+      // By its place in the order, not its target's: the route's primary may have been passed over.
       narrowed.forEach((endpoint, i) =>
-        trace.push({ kind: "endpoint", name: endpoint.id, outcome: "selected", reason: i === 0 ? "primary" : `fallback ${i}` }),
+        trace.push({ kind: "endpoint", name: endpoint.id, outcome: "selected", reason: i === 0 ? "tried first" : `tried ${ordinal(i + 1)}, if those before it fail` }),
       );
     }
     return { ok: true, route: route.spec, candidates: narrowed, trace };
@@ -104,4 +105,11 @@ class Table implements DispatchTable {
 
 export function buildDispatchTable(graph: RoutingGraph): DispatchTable {
   return new Table(graph);
+}
+
+/** 2 → "2nd", 3 → "3rd", 11 → "11th". */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
 }

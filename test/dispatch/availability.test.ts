@@ -77,8 +77,8 @@ describe("availability", () => {
     const result = buildDispatchTable(graph()).dispatch({ model: "auto", facts: facts({}) }, { stats: new StatsRegistry(), trace: true });
     expect(result.trace).toEqual([
       { kind: "route", name: "auto", outcome: "matched", reason: "no when: matches every request" },
-      { kind: "endpoint", name: "openai/gpt-5-mini", outcome: "selected", reason: "primary" },
-      { kind: "endpoint", name: "deepseek/deepseek-chat", outcome: "selected", reason: "fallback 1" },
+      { kind: "endpoint", name: "openai/gpt-5-mini", outcome: "selected", reason: "tried first" },
+      { kind: "endpoint", name: "deepseek/deepseek-chat", outcome: "selected", reason: "tried 2nd, if those before it fail" },
     ]);
   });
 
@@ -104,7 +104,7 @@ describe("trace order", () => {
       { kind: "route", name: "coding", outcome: "skipped", reason: "its target has no available endpoint" },
       { kind: "endpoint", name: "anthropic/claude-sonnet-4-5", outcome: "passed-over", reason: "provider anthropic unavailable: api key is empty" },
       { kind: "route", name: "direct", outcome: "matched", reason: "no when: matches every request" },
-      { kind: "endpoint", name: "openai/gpt-5-mini", outcome: "selected", reason: "primary" },
+      { kind: "endpoint", name: "openai/gpt-5-mini", outcome: "selected", reason: "tried first" },
     ]);
   });
 });

@@ -173,7 +173,9 @@ export class ConfigSource {
       for (const error of doc.errors) {
         const code: DiagnosticCode = error.code === "DUPLICATE_KEY" ? "duplicate-name" : "yaml-syntax";
         const [start, end] = error.pos;
-        this.report(code, error.message.split("\n")[0]!, { offset: start, length: Math.max(1, end - start) });
+        const message = error.message.split("\n")[0]!;
+        const hint = unclosedHint(this.text, start, message);
+        this.report(code, message, { offset: start, length: Math.max(1, end - start) }, hint ? { hint } : {});
       }
       for (const alias of layout.recursive) {
         const [start, end] = alias.range ?? [0, 0];
@@ -294,4 +296,37 @@ export class ConfigSource {
     if (SECRET_KEY.test(key)) for (const value of result.inserted) if (value.length >= 4) this.secrets.add(value);
     return result.value;
   }
+}
+
+const CLOSERS: Record<string, string> = { "{": "}", "[": "]" };
+
+/**
+ * For YAML's "must … end with a }" (or `]`), which it reports where it noticed, often the next line:
+ * where the bracket left open was opened. Scans `text` up to `offset`, past quoted strings and comments.
+ */
+export function unclosedHint(text: string, offset: number, message: string): string | undefined {
+  const closer = /end with an? ([}\]])/.exec(message)?.[1];
+  if (!closer) return undefined;
+  const open: number[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < Math.min(offset, text.length); i++) {
+    const char = text[i]!;
+    if (quote) {
+      if (char === "\\" && quote === '"') i++;
+      else if (char === quote) quote = null;
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === "#" && (i === 0 || /\s/.test(text[i - 1]!))) i = text.indexOf("\n", i) < 0 ? text.length : text.indexOf("\n", i) - 1;
+    else if (char === "{" || char === "[") open.push(i);
+    else if (char === "}" || char === "]") open.pop();
+  }
+  for (let k = open.length - 1; k >= 0; k--) {
+    const at = open[k]!;
+    if (CLOSERS[text[at]!] !== closer) continue;
+    const line = text.slice(0, at).split("\n").length;
+    const col = at - text.lastIndexOf("\n", at - 1);
+    return `the \`${text[at]}\` opened at line ${line}, column ${col} is not closed: add its \`${closer}\``;
+  }
+  return undefined;
 }

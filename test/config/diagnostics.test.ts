@@ -30,6 +30,14 @@ describe("diagnostics", () => {
     expect(new Set(codes)).toEqual(new Set(["yaml-syntax"]));
   });
 
+  test("a bracket left open is shown where it was opened, though YAML notices it a line later", () => {
+    const d = diagnose('auth: { use: none\nroutes: [{ name: direct, to: $model }]\n')[0]!;
+    expect([d.code, where(d), d.hint]).toEqual(["yaml-syntax", "2:1", "the `{` opened at line 1, column 7 is not closed: add its `}`"]);
+    // A bracket inside a quoted string or a comment opens nothing.
+    const quoted = diagnose('server: { host: "{[" # [\nroutes: []\n')[0]!;
+    expect(quoted.hint).toBe("the `{` opened at line 1, column 9 is not closed: add its `}`");
+  });
+
   test("a key given twice is duplicate-name", () => {
     const d = only(`${PROVIDERS}  gpt-5-mini: []\n`);
     expect([d.code, where(d)]).toEqual(["duplicate-name", "5:3"]);

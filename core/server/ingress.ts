@@ -58,7 +58,9 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
     dialect.validate(body.json);
     decoded = dialect.decode(body.json, body.text, request.headers);
   } catch (error) {
-    return errorResponse(toGatewayError(error), servedHeaders(id, null, dialect.name), dialect.name);
+    const refused = toGatewayError(error);
+    metrics.refused(refused.status);
+    return errorResponse(refused, servedHeaders(id, null, dialect.name), dialect.name);
   }
   idle.lift(server, request);
   const inFlight = new InFlight(request, runtime);

@@ -21,6 +21,19 @@ export class Metrics {
   observe(outcome: ChatOutcome, totalMs: number): void {
     const status = outcome.kind === "error" ? outcome.error.status : 200;
     const { route, model, provider, overheadMs } = outcome.served;
+    this.count(route, model, provider, status);
+    let histogram = this.durations.get(route ?? "none");
+    if (!histogram) this.durations.set(route ?? "none", (histogram = newHistogram()));
+    record(histogram, totalMs / 1000);
+    record(this.overhead, Math.max(0, overheadMs) / 1000);
+  }
+
+  /** A request refused before it was routed (a body that does not read, one too large): counted under route "none". */
+  refused(status: number): void {
+    this.count(null, null, null, status);
+  }
+
+  private count(route: string | null, model: string | null, provider: string | null, status: number): void {
     // Label strings are built once per combination, not per request.
     const key = `${route}\u0000${model}\u0000${provider}\u0000${status}`;
     let labels = this.labelCache.get(key);
@@ -29,10 +42,6 @@ export class Metrics {
       this.labelCache.set(key, labels);
     }
     this.requests.set(labels, (this.requests.get(labels) ?? 0) + 1);
-    let histogram = this.durations.get(route ?? "none");
-    if (!histogram) this.durations.set(route ?? "none", (histogram = newHistogram()));
-    record(histogram, totalMs / 1000);
-    record(this.overhead, Math.max(0, overheadMs) / 1000);
   }
 
   render(runtime: Runtime): string {

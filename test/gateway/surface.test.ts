@@ -193,6 +193,14 @@ describe("operations", () => {
     expect(text).not.toContain("sk-openai-test-secret");
   });
 
+  test("/metrics counts a request refused before routing, a body that does not read, under route none", async () => {
+    const count = async () => Number(/switchyard_requests_total\{route="none",model="none",provider="none",status="400"\} (\d+)/.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await count();
+    const refused = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(refused.status).toBe(400);
+    expect(await count()).toBe(before + 1);
+  });
+
   test("/metrics reports the process's resident size beside its JS heap", async () => {
     const text = await (await fetch(`${gateway.url}/metrics`)).text();
     const gauge = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);

@@ -53,7 +53,11 @@ export function adminRoutes(runtime: Runtime) {
       })),
     })))
     .post("/reload", admin(runtime, async () => runtime.reload("admin")))
-    .get("/keys", admin(runtime, async () => ({ data: (await runtime.ledger.keys.list()).map(keyView) })))
+    .get("/keys", admin(runtime, async () => {
+      // Spend is charged by the batched ledger writes: flush so each key's spend counts every request so far.
+      await runtime.ledger.flush();
+      return { data: (await runtime.ledger.keys.list()).map(keyView) };
+    }))
     .post("/keys", admin(runtime, async (request) => {
       const body = (await readJson(request, 64 * 1024)).json as { name?: unknown; credit_limit?: unknown; rate_limit?: unknown; tags?: unknown };
       if (typeof body.name !== "string" || body.name.trim() === "") throw errors.badRequest("`name` is required");

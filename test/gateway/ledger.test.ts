@@ -48,6 +48,9 @@ for (const storage of storages) {
         const completion = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] });
         // 1000 × $3/M + 500 × $15/M = $0.0105; 5% fee = $0.000525; total $0.011025.
         expect((completion.usage as unknown as { cost: number }).cost).toBe(0.011025);
+        // The operator's list counts it at once, though the ledger writes in batches.
+        const listed = (await (await fetch(`${gateway.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { data: { name: string; spent: number }[] };
+        expect(listed.data.find((k) => k.name === "billing")?.spent).toBe(0.011025);
         const response = await fetch(`${gateway.url}/v1/generation?id=${completion.id}`, { headers: { authorization: `Bearer ${key}` } });
         const { data } = (await response.json()) as { data: Record<string, unknown> };
         expect(data).toMatchObject({

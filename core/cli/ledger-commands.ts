@@ -83,14 +83,20 @@ export async function usage(ctx: CliContext, args: ParsedArgs): Promise<number> 
   const since = parseSince(flag(args, "since") ?? "7d");
   return withLedger(ctx, async (ledger) => {
     const rows = await ledger.usage({ by, since });
+    // By key, each row's key is named beside its id, as `keys list` names it.
+    const names = by === "key" ? new Map((await ledger.keys.list()).map((k) => [k.id, k.name])) : null;
+    const nameOf = (group: string | null) => (group === null ? "-" : (names?.get(group) ?? "-"));
     if (args.flags.has("json")) {
-      ctx.out(JSON.stringify(rows.map(usageView)) + "\n");
+      ctx.out(JSON.stringify(rows.map((r) => (names ? { ...usageView(r), name: nameOf(r.group) } : usageView(r)))) + "\n");
       return 0;
     }
-    const body = rows.map((r) => [r.group ?? "-", String(r.requests), String(r.inputTokens), String(r.outputTokens), usd(r.cost), usd(r.fee), usd(r.total)]);
-    const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((total, r) => total + pick(r), 0);
-    body.push(["total", String(sum((r) => r.requests)), String(sum((r) => r.inputTokens)), String(sum((r) => r.outputTokens)), usd(sum((r) => r.cost)), usd(sum((r) => r.fee)), usd(sum((r) => r.total))]);
-    ctx.out(table([by, "requests", "input tokens", "output tokens", "cost", "fee", "total"], body));
+    type Totals = Pick<(typeof rows)[number], "requests" | "inputTokens" | "outputTokens" | "cost" | "fee" | "total">;
+    const line = (group: string, name: string, r: Totals) =>
+      [group, ...(names ? [name] : []), String(r.requests), String(r.inputTokens), String(r.outputTokens), usd(r.cost), usd(r.fee), usd(r.total)];
+    const sum = (pick: (r: Totals) => number) => rows.reduce((total, r) => total + pick(r), 0);
+    const totals: Totals = { requests: sum((r) => r.requests), inputTokens: sum((r) => r.inputTokens), outputTokens: sum((r) => r.outputTokens), cost: sum((r) => r.cost), fee: sum((r) => r.fee), total: sum((r) => r.total) };
+    const body = [...rows.map((r) => line(r.group ?? "-", nameOf(r.group), r)), line("total", "", totals)];
+    ctx.out(table([by, ...(names ? ["name"] : []), "requests", "input tokens", "output tokens", "cost", "fee", "total"], body));
     return 0;
   });
 }

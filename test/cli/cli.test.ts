@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openLedger } from "../../core/ledger/index.ts";
 import { generatedConfig } from "../config/generated.ts";
 import { ROOT } from "../gateway/process.ts";
 
@@ -186,6 +187,20 @@ describe("switchyard keys and usage", () => {
     const usage = cli(["usage", "--config", "keys.yaml", "--by", "model"]);
     expect(usage.code).toBe(0);
     expect(usage.out).toContain("requests");
+  });
+
+  test("usage by key names each key beside its id", async () => {
+    await writeFile(join(dir, "named.yaml"), `storage: sqlite:./named.db\nauth: { use: api-keys }\n${ECHO_ONLY}`);
+    const ledger = await openLedger(`sqlite:${join(dir, "named.db")}`);
+    const { record } = await ledger.keys.create({ name: "team-a" });
+    ledger.record({ id: "gen-named", keyId: record.id, route: "direct", requestedModel: "echo", model: "echo", provider: "demo", endpoint: "demo/echo", status: 200, errorCode: null, attempts: [], stream: false, usage: { inputTokens: 3, outputTokens: 2 }, cost: 0, fee: 0, latencyMs: 1, ttftMs: 1, createdAt: Date.now() });
+    await ledger.close();
+    const shown = cli(["usage", "--config", "named.yaml", "--by", "key"]);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(new RegExp(`^key\\s+name\\s+requests`, "m"));
+    expect(shown.out).toMatch(new RegExp(`^${record.id}\\s+team-a\\s+1\\s`, "m"));
+    const json = JSON.parse(cli(["usage", "--config", "named.yaml", "--by", "key", "--json"]).out) as { name: string }[];
+    expect(json.map((row) => row.name)).toEqual(["team-a"]);
   });
 
   test("a credit limit that is no amount the ledger can hold is refused in dollars, and no key is made", async () => {

@@ -68,7 +68,9 @@ export function buildModels(ctx: Context, raw: unknown, providers: Providers): M
       }
       endpoints.push(endpoint(id, entry, provider));
     }
-    result.models.set(id, endpoints);
+    // A model whose every endpoint is broken (reported already) is left out, as a broken name:
+    // the routes and pools naming it would each be an empty-target error again.
+    if (endpoints.length > 0 || !result.broken.has(id)) result.models.set(id, endpoints);
   }
   return result;
 }
@@ -91,7 +93,8 @@ export interface TargetNames {
   broken: ReadonlySet<string>;
 }
 
-export function buildPools(ctx: Context, raw: unknown, names: TargetNames): Map<string, PoolSpec> {
+/** `names.pools` and `names.broken` are updated: a pool none of whose members stands is a broken name. */
+export function buildPools(ctx: Context, raw: unknown, names: TargetNames & { pools: Set<string>; broken: Set<string> }): Map<string, PoolSpec> {
   const pools = new Map<string, PoolSpec>();
   if (!isRecord(raw)) return pools;
   for (const [name, value] of Object.entries(raw)) {
@@ -102,6 +105,12 @@ export function buildPools(ctx: Context, raw: unknown, names: TargetNames): Map<
     if (!poolValidator.check(value)) continue;
     const entry: PoolEntry = value;
     const among = entry.among.flatMap((member, i) => resolveTarget(ctx, member, `${pointer}/among/${i}`, names, false) ?? []);
+    if (among.length === 0 && entry.among.length > 0) {
+      // Every member is broken or unknown, each reported already: the routes naming it would be an empty-target error again.
+      names.pools.delete(name);
+      names.broken.add(name);
+      continue;
+    }
     const require = entry.require === undefined ? undefined : compileAt(ctx, entry.require, `${pointer}/require`, endpointCatalogue());
     pools.set(name, { name, pick: entry.pick, among, ...(require ? { require } : {}) });
   }

@@ -38,6 +38,22 @@ describe("diagnostics", () => {
     expect(quoted.hint).toBe("the `{` opened at line 1, column 9 is not closed: add its `}`");
   });
 
+  test("a broken provider is reported once, not again at each route and pool that reaches it", () => {
+    const d = only(`providers:
+  openai: { use: openai, api_key: x, bogus: 1 }
+models:
+  gpt: [{ provider: openai, model: gpt-5, price: { input: 1, output: 2 } }]
+  mini: [{ provider: openai, model: gpt-5-mini, price: { input: 1, output: 2 } }]
+pools:
+  p: { pick: cheapest, among: [gpt, mini] }
+routes:
+  - { name: a, when: model == "x", to: gpt, fallback: [mini] }
+  - { name: b, when: model == "y", to: p }
+  - { name: direct, to: $model }
+`);
+    expect([d.code, where(d)]).toEqual(["unknown-key", "2:38"]);
+  });
+
   test("a key given twice is duplicate-name", () => {
     const d = only(`${PROVIDERS}  gpt-5-mini: []\n`);
     expect([d.code, where(d)]).toEqual(["duplicate-name", "5:3"]);

@@ -160,6 +160,12 @@ describe("OpenAI request codec", () => {
     expect(decodeRequest({ model: "m", messages: [], stream: true }).includeUsage).toBe(false);
   });
 
+  test("a document by URL is refused for OpenAI itself, naming it, and goes as it is to a compatible vendor (OpenRouter takes one)", () => {
+    const request: ChatRequest = { model: "gpt-4.1", stream: false, messages: [{ role: "user", content: [{ type: "document", source: { kind: "url", url: "https://example.com/report.pdf" } }] }] };
+    expect(() => encodeRequest(request, { openaiOnly: true })).toThrow("takes a document's data, not its URL (https://example.com/report.pdf)");
+    expect(JSON.stringify(encodeRequest(request).messages)).toContain('"file_data":"https://example.com/report.pdf"');
+  });
+
   test("a tool result its client marked failed says so in its text, which is all Chat Completions and the Responses API carry of it", () => {
     const failed = { role: "tool" as const, toolCallId: "toolu_1", content: [{ type: "text" as const, text: "ENOENT: no such file" }], isError: true };
     const request: ChatRequest = { model: "m", stream: false, messages: [failed] };

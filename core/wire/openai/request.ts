@@ -274,6 +274,7 @@ export function requestBody(request: ChatRequest, options: EncodeRequestOptions,
 }
 
 export function encodeRequest(request: ChatRequest, options: EncodeRequestOptions = {}): Record<string, unknown> {
+  if (options.openaiOnly) refuseDocumentUrls(request);
   const toolId = options.toolIds === "mistral" ? mistralToolId : openaiToolId;
   const body: Record<string, unknown> = { model: request.model, messages: encodeMessages(request.messages, options.reasoningField, toolId) };
   if (request.tools?.length) body.tools = request.tools.map(encodeTool);
@@ -314,6 +315,20 @@ export function failedResult(content: ContentPart[]): ContentPart[] {
   const first = content[0];
   if (first?.type === "text") return [{ ...first, text: `Error: ${first.text}` }, ...content.slice(1)];
   return [{ type: "text", text: "Error:" }, ...content];
+}
+
+/**
+ * OpenAI's Chat Completions takes a file's data, not its URL (OpenRouter takes one): a document by
+ * URL (Anthropic's `url` source) is a 400 naming it there, where OpenAI's own 400 would not say why.
+ */
+function refuseDocumentUrls(request: ChatRequest): void {
+  for (const message of request.messages) {
+    for (const part of message.content) {
+      if (part.type === "document" && part.source.kind === "url") {
+        throw errors.badRequest(`OpenAI's Chat Completions, which serves ${request.model}, takes a document's data, not its URL (${part.source.url}): send the file's data, or route it to a model served by the Responses API, Anthropic or Gemini`);
+      }
+    }
+  }
 }
 
 /** A lone plain text part goes out as a string: the form every compatible vendor accepts. */

@@ -8,7 +8,7 @@ import type { Snapshot } from "../runtime/snapshot.ts";
 import { countAttempt, isClientGone } from "./attempt.ts";
 import { servingCandidates } from "./anthropic-only.ts";
 import { attemptRecord, forEndpoint, noneAvailable } from "./fallback.ts";
-import { authenticate, route, type GatewayDeps, type IncomingChat, type Served } from "./pipeline.ts";
+import { route, type GatewayDeps, type IncomingChat, type Served } from "./pipeline.ts";
 
 export type CountOutcome =
   /** `estimated`: the gateway's estimate, as the endpoint's provider cannot count. */
@@ -23,9 +23,7 @@ export async function countTokens(snapshot: Snapshot, deps: Pick<GatewayDeps, "s
     return isSwitchyardError(result) ? { kind: "error", error: result, served } : { kind: "count", ...result, served };
   };
 
-  const authenticated = authenticate(snapshot, { headers: input.headers, key: input.key });
-  const principal = authenticated instanceof Promise ? await authenticated : authenticated;
-  if (isSwitchyardError(principal)) return outcome(principal);
+  const principal = input.principal;
   let estimated: number | undefined;
   const inputTokens = () => (estimated ??= estimateInputTokens(input.request));
   const routed = route(snapshot, deps, input, principal, inputTokens);

@@ -33,7 +33,8 @@ export interface IncomingChat {
   models?: string[];
   provider?: ProviderPreferences;
   headers: Headers;
-  key: string | null;
+  /** The caller, authenticated by the ingress before it read the body (`callerOf`). */
+  principal: Principal;
   /** Aborted when the client goes away. */
   cancel: Cancellation;
   /** performance.now() when the request arrived. */
@@ -73,10 +74,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     return { kind: "error", error, served };
   };
 
-  // Unauthenticated calls get no ledger row: they are nobody's usage, and would let anyone fill the table.
-  const authenticated = authenticate(snapshot, { headers: input.headers, key: input.key });
-  const principal = authenticated instanceof Promise ? await authenticated : authenticated;
-  if (isSwitchyardError(principal)) return fail(principal);
+  const principal = input.principal;
   row.keyId = principal.keyId;
   const limited = rateCheck(deps, principal);
   if (limited) return fail(row.failed(limited));

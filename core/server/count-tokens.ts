@@ -4,15 +4,19 @@
 // `x-switchyard-estimated`) when that vendor cannot count.
 
 import { countTokens } from "../gateway/count.ts";
+import { isSwitchyardError } from "../errors.ts";
 import type { ChatRequest } from "../kit/canonical.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { anthropicCount } from "./dialects.ts";
-import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
-import { InFlight } from "./ingress.ts";
+import { errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
+import { callerOf, InFlight } from "./ingress.ts";
 
 export async function handleCountTokens(request: Request, runtime: Runtime): Promise<Response> {
   const arrivedAt = performance.now();
   const id = newRequestId();
+  const caller = callerOf(runtime, request);
+  const principal = caller instanceof Promise ? await caller : caller;
+  if (isSwitchyardError(principal)) return errorResponse(principal, servedHeaders(id, null, "anthropic"), "anthropic");
   let decoded: ChatRequest;
   try {
     const body = await readJson(request, runtime.snapshot.graph.server.bodyLimit);
@@ -27,7 +31,7 @@ export async function handleCountTokens(request: Request, runtime: Runtime): Pro
       id,
       request: decoded,
       headers: request.headers,
-      key: clientKey(request.headers),
+      principal,
       cancel: inFlight.client,
       arrivedAt,
     });

@@ -3,11 +3,12 @@
 
 import type { Server } from "bun";
 import type { ProviderPreferences } from "../dispatch/index.ts";
-import type { SwitchyardError } from "../errors.ts";
+import { isSwitchyardError, type SwitchyardError } from "../errors.ts";
 import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "../kit/canonical.ts";
+import type { Principal } from "../kit/plugin.ts";
 import { clientGone } from "../gateway/attempt.ts";
 import { Cancellation } from "../gateway/cancellation.ts";
-import { serveChat } from "../gateway/pipeline.ts";
+import { authenticate, serveChat } from "../gateway/pipeline.ts";
 import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
@@ -52,6 +53,12 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
   const { runtime, metrics, idle } = context;
   const arrivedAt = performance.now();
   const id = newRequestId();
+  const caller = callerOf(runtime, request);
+  const principal = caller instanceof Promise ? await caller : caller;
+  if (isSwitchyardError(principal)) {
+    metrics.refused(principal.status);
+    return errorResponse(principal, servedHeaders(id, null, dialect.name), dialect.name);
+  }
   let decoded: Decoded;
   try {
     const body = await readJson(request, runtime.snapshot.graph.server.bodyLimit);
@@ -72,7 +79,7 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
       models: decoded.models,
       provider: decoded.provider,
       headers: request.headers,
-      key: clientKey(request.headers),
+      principal,
       cancel: inFlight.client,
       arrivedAt,
     });
@@ -97,6 +104,16 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
     // A stream releases when its body ends.
     if (!streaming) inFlight.release();
   }
+}
+
+/**
+ * Who is calling, or the 401 that says why not, before the body is read: a stranger's body, up to
+ * the body limit, is neither read nor parsed, and is not told what is wrong with it. A caller has
+ * no ledger row until its request is routed: unauthenticated calls are nobody's usage, and would
+ * let anyone fill the table.
+ */
+export function callerOf(runtime: Runtime, request: Request): Principal | SwitchyardError | Promise<Principal | SwitchyardError> {
+  return authenticate(runtime.snapshot, { headers: request.headers, key: clientKey(request.headers) });
 }
 
 /**

@@ -162,6 +162,10 @@ for (const storage of storages) {
         expect(wrong.status).toBe(401);
         const missing = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi"));
         expect(missing.status).toBe(401);
+        // The key is asked for before the body is read: a stranger's body is neither parsed nor judged.
+        const post = (headers: Record<string, string>) => fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{not json" });
+        expect((await post({})).status).toBe(401);
+        expect((await post({ authorization: `Bearer ${key}` })).status).toBe(400);
         // Counting tokens asks for a key as a chat does.
         const count = { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] };
         expect((await postJson(`${gateway.url}/v1/messages/count_tokens`, count, { "x-api-key": key })).status).toBe(200);

@@ -127,6 +127,8 @@ export function formatInstruction(format: ResponseFormat | undefined): string | 
 export interface ReasoningOptions {
   effort?: Effort;
   budgetTokens?: number;
+  /** The client asked to be shown none of it (OpenRouter's `reasoning.exclude`, `include_reasoning: false`): the model may still think. */
+  exclude?: boolean;
 }
 
 /**

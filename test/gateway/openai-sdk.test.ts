@@ -185,6 +185,23 @@ describe("OpenAI clients", () => {
     });
   });
 
+  test("reasoning a client asked not to see (OpenRouter's reasoning.exclude, include_reasoning: false) is left out, JSON and stream", async () => {
+    const ask = (extra: Record<string, unknown>) => ({ model: "gpt-5-mini", messages: [{ role: "user" as const, content: "Think, then answer." }], ...extra });
+    openaiFake.enqueue({ kind: "reply", reply: { reasoning: "private thoughts", text: "42." } }, { kind: "reply", reply: { reasoning: "private thoughts", text: "42." } }, { kind: "reply", reply: { reasoning: "shown thoughts", text: "42." } });
+    const hidden = await client.chat.completions.create(ask({ reasoning: { exclude: true } }) as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect(hidden.choices[0]!.message.content).toBe("42.");
+    expect((hidden.choices[0]!.message as unknown as { reasoning?: string }).reasoning).toBeUndefined();
+    const stream = await client.chat.completions.create({ ...ask({ include_reasoning: false }), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+    let text = "";
+    for await (const chunk of stream) {
+      expect((chunk.choices[0]?.delta as { reasoning?: string } | undefined)?.reasoning).toBeUndefined();
+      text += chunk.choices[0]?.delta.content ?? "";
+    }
+    expect(text).toBe("42.");
+    const shown = await client.chat.completions.create(ask({}) as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    expect((shown.choices[0]!.message as unknown as { reasoning?: string }).reasoning).toBe("shown thoughts");
+  });
+
   test("the model list shows the catalogue with prices per token", async () => {
     const models = await client.models.list();
     const ids = models.data.map((m) => m.id);

@@ -175,6 +175,14 @@ describe("OpenAI request codec", () => {
     expect((encodeRequest({ ...request, messages: [fine] }).messages as unknown[])[0]).toEqual({ role: "tool", tool_call_id: "toolu_1", content: "ENOENT: no such file" });
   });
 
+  test("OpenRouter's reasoning switches: enabled alone asks its default effort, exclude and include_reasoning: false hide it", () => {
+    const reasoning = (extra: Record<string, unknown>) => decodeRequest({ model: "m", messages: [], ...extra } as never).request.reasoning;
+    expect(reasoning({ reasoning: { enabled: true } })).toEqual({ effort: "medium" });
+    expect(reasoning({ reasoning: { effort: "high", exclude: true } })).toEqual({ effort: "high", exclude: true });
+    expect(reasoning({ include_reasoning: false })).toEqual({ exclude: true });
+    expect(reasoning({ include_reasoning: true })).toBeUndefined();
+  });
+
   test("every effort OpenAI lists is kept, `none` and `xhigh` too; one it does not list is refused naming the field", () => {
     for (const effort of ["none", "minimal", "low", "medium", "high", "xhigh"]) {
       expect(decodeRequest({ model: "m", messages: [], reasoning_effort: effort }).request.reasoning).toEqual({ effort } as never);

@@ -260,7 +260,10 @@ function decodeReasoning(body: ChatCompletionBody): ReasoningOptions | undefined
   if (body.reasoning_effort) options.effort = decodeEffort(body.reasoning_effort, "reasoning_effort");
   else if (body.reasoning?.effort) options.effort = decodeEffort(body.reasoning.effort, "reasoning.effort");
   if (body.reasoning?.max_tokens !== undefined) options.budgetTokens = body.reasoning.max_tokens;
-  return options.effort || options.budgetTokens !== undefined ? options : undefined;
+  // OpenRouter's `enabled: true` alone asks for its default effort, medium.
+  if (body.reasoning?.enabled === true && !options.effort && options.budgetTokens === undefined) options.effort = "medium";
+  if (body.reasoning?.exclude === true || body.include_reasoning === false) options.exclude = true;
+  return options.effort || options.budgetTokens !== undefined || options.exclude ? options : undefined;
 }
 
 // ---- encode (canonical → vendor body) ----

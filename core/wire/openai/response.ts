@@ -104,11 +104,12 @@ export function decodeResponse(json: unknown): ChatResponse {
 }
 
 /** Canonical → chat.completion JSON for our clients. */
-export function encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd?: number }): Json {
+/** `hideReasoning`: the client asked to be shown none (ReasoningOptions.exclude). */
+export function encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd?: number; hideReasoning?: boolean }): Json {
   // A refusal comes with no content, as OpenAI sends it: the SDK's `parse()` reads `refusal` then.
   // `refusal` and `annotations` always, as OpenAI sends them: strict clients model both as present.
   const message: Json = { role: "assistant", content: response.text || (response.toolCalls.length || response.refusal ? null : ""), refusal: response.refusal || null, annotations: [] };
-  if (response.reasoning) message.reasoning = response.reasoning;
+  if (response.reasoning && !info.hideReasoning) message.reasoning = response.reasoning;
   if (response.toolCalls.length) {
     message.tool_calls = response.toolCalls.map((call) => ({
       id: call.id,

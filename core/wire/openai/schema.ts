@@ -188,10 +188,12 @@ export const ChatCompletionBody = Type.Object(
     provider: Type.Optional(ProviderPreferences),
     reasoning: Type.Optional(
       Type.Object(
-        { effort: Type.Optional(Type.String()), max_tokens: Type.Optional(Type.Integer()), enabled: Type.Optional(Type.Boolean()) },
+        { effort: Type.Optional(Type.String()), max_tokens: Type.Optional(Type.Integer()), enabled: Type.Optional(Type.Boolean()), exclude: Type.Optional(Type.Boolean()) },
         open,
       ),
     ),
+    /** OpenRouter's older switch for the reasoning in the answer. */
+    include_reasoning: Type.Optional(Type.Boolean()),
     usage: Type.Optional(Type.Object({ include: Type.Optional(Type.Boolean()) }, open)),
     // OpenAI's own steering fields (see OPENAI_FIELDS): checked here, passed on untouched.
     logit_bias: nullable(Type.Record(Type.String(), Type.Number())),

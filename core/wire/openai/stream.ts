@@ -203,7 +203,8 @@ export class StreamEncoder {
   private argumentsOpening = { index: -1, text: "" };
   private started = false;
 
-  constructor(private readonly info: { id: string; model: string; created: number; includeUsage: boolean }) {
+  /** `hideReasoning`: the client asked to be shown none (ReasoningOptions.exclude). */
+  constructor(private readonly info: { id: string; model: string; created: number; includeUsage: boolean; hideReasoning?: boolean }) {
     // Every chunk shares these fields: serialize them once, not per token.
     this.head = `{"id":${JSON.stringify(info.id)},"object":"chat.completion.chunk","created":${info.created},"model":${JSON.stringify(info.model)}`;
     this.textOpening = this.deltaOpening('"content":');
@@ -253,7 +254,7 @@ export class StreamEncoder {
       case "text":
         return event.text ? this.stringDelta(this.textOpening, event.text, DELTA_CLOSE) : "";
       case "reasoning":
-        return event.text ? this.stringDelta((this.reasoningOpening ??= this.deltaOpening('"reasoning":')), event.text, DELTA_CLOSE) : "";
+        return event.text && !this.info.hideReasoning ? this.stringDelta((this.reasoningOpening ??= this.deltaOpening('"reasoning":')), event.text, DELTA_CLOSE) : "";
       case "refusal":
         return event.text ? this.stringDelta((this.refusalOpening ??= this.deltaOpening('"refusal":')), event.text, DELTA_CLOSE) : "";
       case "tool_call_start":

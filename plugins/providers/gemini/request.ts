@@ -130,6 +130,8 @@ function thinkingConfig(reasoning: ReasoningOptions | undefined, model: string):
   // A budget of 0 stops the thinking; the Pro models think always, and refuse it.
   if (effort === "none" && reasoning.budgetTokens === undefined) return model.includes("pro") ? undefined : { thinkingBudget: 0 };
   const budget = reasoning.budgetTokens ?? (effort === "xhigh" ? mostThinking(model) : effort && effort !== "none" ? EFFORT_BUDGET[effort] : undefined);
+  // Thoughts a client asked not to see are not asked for.
+  if (reasoning.exclude) return budget !== undefined ? { thinkingBudget: budget } : undefined;
   return { ...(budget !== undefined ? { thinkingBudget: budget } : {}), includeThoughts: true };
 }
 

@@ -55,8 +55,12 @@ export async function loadPluginFolder(folder: string): Promise<LoadedModule[]> 
       const module = (await import(`${file}?v=${info.mtimeMs}-${info.size}`)) as { default?: unknown };
       if (module.default === undefined) loaded.push({ file, problem: { file, message: "the module has no default export" } });
       else loaded.push({ file, exported: module.default });
-    } catch (error) {
-      loaded.push({ file, problem: { file, message: `failed to load: ${withoutVersion(describe(error))}`, ...(await failurePoint(error, file)) } });
+    } catch (caught) {
+      // Several syntax errors come as one AggregateError ("3 errors building …"): the first is shown, where it is.
+      const many = caught instanceof AggregateError && caught.errors.length > 0 ? caught.errors : null;
+      const error = many ? many[0] : caught;
+      const more = many && many.length > 1 ? ` (and ${many.length - 1} more)` : "";
+      loaded.push({ file, problem: { file, message: `failed to load: ${withoutVersion(describe(error))}${more}`, ...(await failurePoint(error, file)) } });
     }
   }
   return loaded;

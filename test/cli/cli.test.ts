@@ -116,6 +116,8 @@ describe("switchyard check on plugin files that do not load", () => {
     const folder = join(dir, "broken-plugins");
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, "syntax.ts"), 'export default {\n  kind: "provider",\n  name: "broken" +,\n};\n');
+    // A comma left out: the runtime reports three errors at once, the first of which says where.
+    await writeFile(join(folder, "several.ts"), 'export default {\n  kind: "provider",\n  name: "shout"\n  settings: {},\n};\n');
     await writeFile(join(folder, "package.ts"), '// needs a package\nimport OpenAI from "openai-not-installed";\nexport default OpenAI;\n');
     await writeFile(join(folder, "helper.ts"), 'import helper from "./no-such-helper.ts";\nexport default helper;\n');
     await writeFile(join(folder, "nothing.ts"), "export const x = 1;\n");
@@ -125,6 +127,7 @@ describe("switchyard check on plugin files that do not load", () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain(`${join(folder, "syntax.ts")}:3:19 invalid-plugin: failed to load: Unexpected ,`);
     expect(result.err).toContain('  3 |   name: "broken" +,\n    |                   ^');
+    expect(result.err).toContain(`${join(folder, "several.ts")}:4:3 invalid-plugin: failed to load: Expected "}" but found "settings" (and 2 more)`);
     expect(result.err).toContain(`${join(folder, "package.ts")}:2:20 invalid-plugin: failed to load: Cannot find package 'openai-not-installed'`);
     expect(result.err).toContain("^ a plugin imports only types from packages");
     expect(result.err).toContain(`${join(folder, "helper.ts")}:1:20 invalid-plugin: failed to load: Cannot find module './no-such-helper.ts'`);

@@ -211,7 +211,7 @@ type Refuse = (message: string, param: string, code: string) => Response;
  */
 function settingsRefusal(body: Record<string, unknown>, refuse: Refuse): Response | null {
   const model = String(body.model ?? "");
-  const reasoning = /^(o\d|gpt-5)/.test(model) && !model.includes("-chat");
+  const reasoning = /^(o\d|gpt-5|codex)/.test(model) && !model.includes("-chat");
   const effort = body.reasoning_effort ?? (body.reasoning as { effort?: unknown } | undefined)?.effort;
   if (reasoning && effort !== "none") {
     if (body.temperature !== undefined && body.temperature !== 1) {
@@ -224,6 +224,11 @@ function settingsRefusal(body: Record<string, unknown>, refuse: Refuse): Respons
   if (!reasoning && effort !== undefined) return refuse("Unrecognized request argument supplied: reasoning_effort", "reasoning_effort", "unsupported_parameter");
   if (typeof body.user === "string" && body.user.length > 64) {
     return refuse(`Invalid 'user': string too long. Expected a string with maximum length 64, but got a string with length ${body.user.length} instead.`, "user", "string_above_max_length");
+  }
+  if (Array.isArray(body.messages) && !(Array.isArray(body.tools) && body.tools.length > 0)) {
+    for (const field of ["parallel_tool_calls", "tool_choice"]) {
+      if (body[field] !== undefined) return refuse(`Invalid value for '${field}': '${field}' is only allowed when 'tools' are specified.`, field, "invalid_value");
+    }
   }
   if (Array.isArray(body.stop) && body.stop.length > 4) {
     return refuse(`Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`, "stop", "array_above_max_length");

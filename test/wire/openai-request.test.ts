@@ -166,6 +166,13 @@ describe("OpenAI request codec", () => {
     expect(JSON.stringify(encodeRequest(request).messages)).toContain('"file_data":"https://example.com/report.pdf"');
   });
 
+  test("a tool choice and parallel calls go only with tools, which OpenAI requires beside them", () => {
+    const request: ChatRequest = { model: "m", stream: false, messages: [], toolChoice: "auto", parallelToolCalls: false };
+    expect(encodeRequest(request)).not.toContainKeys(["tool_choice", "parallel_tool_calls"]);
+    const tools = [{ name: "f", parameters: { type: "object" } }];
+    expect(encodeRequest({ ...request, tools })).toMatchObject({ tool_choice: "auto", parallel_tool_calls: false });
+  });
+
   test("a tool result its client marked failed says so in its text, which is all Chat Completions and the Responses API carry of it", () => {
     const failed = { role: "tool" as const, toolCallId: "toolu_1", content: [{ type: "text" as const, text: "ENOENT: no such file" }], isError: true };
     const request: ChatRequest = { model: "m", stream: false, messages: [failed] };

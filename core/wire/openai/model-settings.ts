@@ -7,9 +7,9 @@
 import { createHash } from "node:crypto";
 import { budgetEffort, type Effort, type ReasoningOptions } from "../../kit/canonical.ts";
 
-/** Whether an OpenAI model reasons: the o-series and the GPT-5 family, but for its `-chat` models. */
+/** Whether an OpenAI model reasons: the o-series, the Codex models and the GPT-5 family, but for its `-chat` models. */
 export function reasoningModel(model: string): boolean {
-  return /^(o\d|gpt-5)/.test(model) && !model.includes("-chat");
+  return /^(o\d|gpt-5|codex)/.test(model) && !model.includes("-chat");
 }
 
 /** Whether a model takes sampling settings, penalties and stop sequences: one that is not reasoning now. */

@@ -280,12 +280,15 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
   if (options.openaiOnly) refuseDocumentUrls(request);
   const toolId = options.toolIds === "mistral" ? mistralToolId : openaiToolId;
   const body: Record<string, unknown> = { model: request.model, messages: encodeMessages(request.messages, options.reasoningField, toolId) };
-  if (request.tools?.length) body.tools = request.tools.map(encodeTool);
-  if (request.toolChoice !== undefined) {
-    const choice = request.toolChoice;
-    body.tool_choice = typeof choice === "string" ? choice : { type: "function", function: { name: choice.name } };
+  // A tool choice and parallel calls go only with tools: OpenAI refuses them without ("only allowed when 'tools' are specified").
+  if (request.tools?.length) {
+    body.tools = request.tools.map(encodeTool);
+    if (request.toolChoice !== undefined) {
+      const choice = request.toolChoice;
+      body.tool_choice = typeof choice === "string" ? choice : { type: "function", function: { name: choice.name } };
+    }
+    if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   }
-  if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
   // OpenAI itself takes what its model takes (./model-settings.ts); compatible vendors get it all.
   const openai = options.openaiOnly === true;

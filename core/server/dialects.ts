@@ -12,9 +12,18 @@ import type { Dialect } from "./ingress.ts";
 
 const { invalidField } = errors;
 
+const validateChat = bodyValidator(openai.ChatCompletionBody);
+
 export const openaiDialect: Dialect = {
   name: "openai",
-  validate: bodyValidator(openai.ChatCompletionBody),
+  validate(body) {
+    // OpenRouter takes `models` alone, its first the model asked for (its model-fallback guide's example).
+    const fields = body as { model?: unknown; models?: unknown } | null;
+    if (fields && typeof fields === "object" && fields.model === undefined && Array.isArray(fields.models) && typeof fields.models[0] === "string") {
+      fields.model = fields.models[0];
+    }
+    validateChat(body);
+  },
   decode(body, text) {
     refuseUnserved(body as Record<string, unknown>);
     const decoded = openai.decodeRequest(body as openai.ChatCompletionBody);

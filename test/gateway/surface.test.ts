@@ -64,6 +64,18 @@ describe("OpenRouter compatibility", () => {
     expect(response.headers.get("x-switchyard-attempts")).toBe("2");
   });
 
+  test("models: [...] alone, as OpenRouter's guide sends it, asks its first and falls back on the rest", async () => {
+    geminiFake.enqueue({ kind: "error", status: 503, body: { error: { code: 503, message: "overloaded", status: "UNAVAILABLE" } } });
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "from the second model" } });
+    const body = { models: ["gemini-flash", "claude-sonnet"], messages: [{ role: "user", content: "hi" }] };
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, body);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-switchyard-model")).toBe("claude-sonnet");
+    expect(response.headers.get("x-switchyard-attempts")).toBe("2");
+    const neither = await postJson(`${gateway.url}/v1/chat/completions`, { messages: [{ role: "user", content: "hi" }] });
+    expect(neither.status).toBe(400);
+  });
+
   test("several choices or log probabilities, which the answer cannot carry back, are a 400 naming the field", async () => {
     const client = openaiClient(gateway);
     const messages = [{ role: "user" as const, content: "hi" }];

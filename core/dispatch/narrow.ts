@@ -73,8 +73,13 @@ export function narrowCandidates(
     narrowed = orderByProviders(narrowed, preferences.order);
   }
   if (preferences.allow_fallbacks === false && narrowed.length > 1) {
-    for (const endpoint of narrowed.slice(1)) passOver(trace, endpoint, "narrowed out: provider.allow_fallbacks is false");
-    narrowed = narrowed.slice(0, 1);
+    // With an order, OpenRouter keeps the providers it names, in turn ("if you don't want to allow
+    // any other providers, disable fallbacks as well"); without one, the first candidate alone.
+    const named = lowerSet(preferences.order);
+    const kept = named ? narrowed.filter((endpoint) => named.has(endpoint.provider.toLowerCase())) : narrowed.slice(0, 1);
+    const outside = named ? "narrowed out: provider.allow_fallbacks is false and its provider is not in provider.order" : "narrowed out: provider.allow_fallbacks is false";
+    for (const endpoint of narrowed) if (!kept.includes(endpoint)) passOver(trace, endpoint, outside);
+    narrowed = kept;
   }
   return narrowed;
 }

@@ -144,7 +144,8 @@ const SORTS = ["price", "throughput", "latency"] as const;
 /** OpenRouter's `provider` object, with `sort` checked against the orders we implement. */
 function preferences(raw: openai.DecodedRequest["provider"]): ProviderPreferences | undefined {
   if (!raw) return undefined;
-  const { sort, ...rest } = raw;
+  const { sort: given, ...rest } = raw;
+  const sort = typeof given === "object" ? given.by : given;
   if (sort !== undefined && !SORTS.includes(sort as (typeof SORTS)[number])) {
     throw invalidField("provider.sort", `expected one of ${SORTS.join(", ")}`);
   }

@@ -53,8 +53,16 @@ describe("provider preferences", () => {
     expect(narrowed({ sort: "throughput" }, stats)).toEqual(["vertex", "anthropic", "bedrock"]);
   });
 
-  test("allow_fallbacks false keeps only the first candidate", () => {
+  test("allow_fallbacks false keeps the providers order names, in turn, or with no order the first candidate", () => {
     expect(narrowed({ order: ["bedrock"], allow_fallbacks: false })).toEqual(["bedrock"]);
+    expect(narrowed({ order: ["vertex", "bedrock"], allow_fallbacks: false })).toEqual(["vertex", "bedrock"]);
+    expect(narrowed({ allow_fallbacks: false })).toEqual(["anthropic"]);
+    expect(narrowed({ sort: "price", allow_fallbacks: false })).toEqual(["vertex"]);
+  });
+
+  test("allow_fallbacks false with an order naming none of the route's providers answers no_endpoint", () => {
+    const result = table.dispatch({ model: "claude-sonnet", provider: { order: ["openai"], allow_fallbacks: false }, facts: facts({}) }, { stats: new StatsRegistry() });
+    expect(result.ok).toBe(false);
   });
 
   test("max_price drops endpoints above either price", () => {

@@ -142,6 +142,12 @@ describe("OpenRouter compatibility", () => {
     const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi", { provider: { sort: "vibes" } }));
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain("provider.sort");
+    // OpenRouter's object form is read by its `by`.
+    openaiFake.enqueue({ kind: "reply", reply: { text: "sorted" } });
+    const sorted = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi", { provider: { sort: { by: "price", partition: "none" } } }));
+    expect(sorted.status).toBe(200);
+    const wrong = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "hi", { provider: { sort: { by: "vibes" } } }));
+    expect(wrong.status).toBe(400);
   });
 });
 

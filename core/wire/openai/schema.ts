@@ -136,7 +136,8 @@ export const ProviderPreferences = Type.Object(
     order: Type.Optional(Type.Array(Type.String())),
     only: Type.Optional(Type.Array(Type.String())),
     ignore: Type.Optional(Type.Array(Type.String())),
-    sort: Type.Optional(Type.String()),
+    /** A strategy's name, or OpenRouter's object form, `{ by, partition }` (the partition is a matter of its many providers per model). */
+    sort: Type.Optional(Type.Union([Type.String(), Type.Object({ by: Type.String(), partition: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, open)])),
     allow_fallbacks: Type.Optional(Type.Boolean()),
     max_price: Type.Optional(
       Type.Object({ prompt: Type.Optional(Type.Number()), completion: Type.Optional(Type.Number()) }, open),

@@ -276,5 +276,8 @@ class MessageBuilder {
 
 /** Frames one SSE message. `event` is omitted for OpenAI-style streams. */
 export function formatSse(data: string, event?: string): string {
-  return event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
+  // A line break in the data would end the field, or the message: each line goes as a `data:` line
+  // of its own, which a reader joins back with "\n" (JSON, as nearly every caller sends, has none).
+  const lines = data.includes("\n") || data.includes("\r") ? data.split(/\r\n|\r|\n/).join("\ndata: ") : data;
+  return event ? `event: ${event}\ndata: ${lines}\n\n` : `data: ${lines}\n\n`;
 }

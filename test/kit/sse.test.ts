@@ -144,6 +144,12 @@ test("formatSse frames a message with and without an event name", () => {
   expect(formatSse("{}", "ping")).toBe("event: ping\ndata: {}\n\n");
 });
 
+test("formatSse frames data with line breaks as one message, which a reader reads back whole", async () => {
+  const framed = formatSse("a\n\nb\r\nc", "note");
+  expect(framed).toBe("event: note\ndata: a\ndata: \ndata: b\ndata: c\n\n");
+  expect((await read([framed])).map((message) => message.data)).toEqual(["a\n\nb\nc"]);
+});
+
 describe("decodeSse: the body after the message that finishes the stream", () => {
   const encoder = new TextEncoder();
   const chunk = (delta: object, finish: string | null) =>

@@ -4,6 +4,7 @@
 import { Kind, type Static, type TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
+import { DURATION_PATTERN } from "../duration.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
 import type { ConfigSource } from "./source.ts";
 
@@ -33,6 +34,9 @@ function literals(schema: TSchema): string[] | undefined {
 function expected(schema: TSchema): string {
   if (typeof schema.description === "string") return schema.description;
   if (schema[Kind] === "Literal") return JSON.stringify((schema as TSchema & { const?: unknown }).const);
+  // A plugin's setting made with the kit's duration pattern, and no description of its own.
+  if (schema.pattern === DURATION_PATTERN) return "a duration like 30s or 250ms";
+  if (typeof schema.pattern === "string") return `a string matching /${schema.pattern}/`;
   const name = KIND_NAMES[String(schema[Kind])] ?? "a valid value";
   const limits = [
     schema.minimum !== undefined ? `at least ${schema.minimum}` : "",

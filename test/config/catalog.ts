@@ -2,6 +2,7 @@
 
 import { Type } from "@sinclair/typebox";
 import type { PluginCatalog, PluginCatalogEntry } from "../../core/config/compile.ts";
+import { DURATION_PATTERN } from "../../core/duration.ts";
 import type { PluginKind } from "../../core/kit/plugin.ts";
 
 const keyed = (base_url: string) =>
@@ -17,6 +18,8 @@ const entries: PluginCatalogEntry[] = [
     settings: Type.Object({ base_url: Type.String(), api_key: Type.Optional(Type.String()) }, { additionalProperties: false }),
   },
   { kind: "provider", name: "echo", settings: Type.Object({}) },
+  // A user's plugin with a setting made from the kit's duration pattern, and no description.
+  { kind: "provider", name: "paced", settings: Type.Object({ pause: Type.Optional(Type.String({ pattern: DURATION_PATTERN })) }) },
   { kind: "auth", name: "none", settings: Type.Object({}) },
   { kind: "auth", name: "api-keys", settings: Type.Object({}) },
   { kind: "fee", name: "none", settings: Type.Object({}) },

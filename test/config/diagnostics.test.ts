@@ -164,6 +164,11 @@ routes:
     expect([d.code, d.message, where(d)]).toEqual(["wrong-type", "expected a map, got a list", "2:36"]);
   });
 
+  test("a plugin's duration setting written wrong asks for a duration, though its schema has only the kit's pattern", () => {
+    const d = only('providers:\n  slow: { use: paced, pause: "2 s" }\n');
+    expect([d.code, d.message]).toEqual(["wrong-type", 'expected a duration like 30s or 250ms, got the string "2 s"']);
+  });
+
   test("a classifier rejecting its settings is invalid-plugin", () => {
     const d = only("classifiers:\n  intent: { use: keywords, labels: { coding: [] } }\n");
     expect([d.code, d.message, where(d)]).toEqual(["invalid-plugin", 'classifier "intent" rejected its settings: label "coding" has no keywords', "2:11"]);

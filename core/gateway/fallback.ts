@@ -104,6 +104,9 @@ function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snaps
     error = errors.rateLimited(summary, { metadata, retryAfterMs: minRetryAfter(failures) });
   } else if (failures.every((f) => f.code === "timeout")) {
     error = errors.timeout(summary, { metadata, retryable: false });
+  } else if (failures.every((f) => f.code === "plugin_failed")) {
+    // Provider plugins that threw are a bug of theirs, not the vendors' failure: a 500 naming them.
+    error = new SwitchyardError("plugin_failed", summary, { metadata });
   } else {
     // Every vendor overloaded (Anthropic's 529) is said so: an Anthropic client reads `overloaded_error`.
     const overloaded = failures.every((f) => f.upstreamStatus === 529);

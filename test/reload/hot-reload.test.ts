@@ -9,7 +9,7 @@ import { createLogger } from "../../core/log.ts";
 import { Runtime, type ReloadReport } from "../../core/runtime/runtime.ts";
 import { builtinPlugins } from "../../plugins/builtin.ts";
 import { chatBody, postJson, startGateway, writeConfigDir, type Gateway } from "../gateway/harness.ts";
-import { BROKEN_PLUGIN, CHATLESS_PROVIDER, cannedProvider, refusingProvider } from "./plugin-files.ts";
+import { BROKEN_PLUGIN, CHATLESS_PROVIDER, THROWING_PROVIDER, cannedProvider, refusingProvider } from "./plugin-files.ts";
 
 const ADMIN = "reload-admin-key";
 const BASE = `
@@ -176,6 +176,29 @@ describe("reload triggers", () => {
   });
 });
 
+
+describe("a provider plugin with a bug", () => {
+  test("that throws is tried past to the next candidate, and with none left is the plugin_failed 500 it names", async () => {
+    gateway = await startGateway(
+      `admin_key: "${ADMIN}"
+plugins: [./plugins]
+providers: { demo: { use: echo }, bad: { use: thrower } }
+models:
+  echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }]
+  broken: [{ provider: bad, model: b, price: { input: 0, output: 0 } }]
+routes:
+  - { name: rescued, when: model == "rescued", to: broken, fallback: [echo] }
+  - { name: direct, to: $model }
+`,
+      { files: { "plugins/thrower.ts": THROWING_PROVIDER } },
+    );
+    expect(await ask(gateway, "rescued")).toMatchObject({ status: 200 });
+    const alone = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("broken", "ping"));
+    const body = (await alone.json()) as { error: { code: string; message: string } };
+    expect([alone.status, body.error.code]).toEqual([500, "plugin_failed"]);
+    expect(body.error.message).toContain('plugin "bad" failed in chat: kaput');
+  });
+});
 
 describe("a reload that names another storage", () => {
   test("is applied but for the storage, which the report says stays until a restart, a password left out", async () => {

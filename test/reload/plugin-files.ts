@@ -75,3 +75,14 @@ export default (kit: Kit) => ({
 });
 `;
 }
+
+/** A provider plugin with a bug: its chat throws a plain Error. */
+export const THROWING_PROVIDER = `import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({
+  kind: "provider",
+  name: "thrower",
+  settings: kit.Type.Object({}),
+  create: () => ({ async chat() { throw new Error("kaput"); } }),
+});
+`;

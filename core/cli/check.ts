@@ -5,7 +5,11 @@ import { buildDispatchTable } from "../dispatch/index.ts";
 import { priceToUsdPerMillion } from "../money.ts";
 import { createRedactor } from "../redact.ts";
 import { compileAll } from "../runtime/compile-all.ts";
+import { closeSnapshot, createSnapshot, SnapshotError } from "../runtime/snapshot.ts";
+import type { KitKeyStore } from "../kit/kit.ts";
 import type { CliContext } from "./context.ts";
+
+const NO_KEYS: KitKeyStore = { verify: () => null };
 
 export async function check(ctx: CliContext): Promise<number> {
   const compiled = await compileAll(ctx);
@@ -14,6 +18,16 @@ export async function check(ctx: CliContext): Promise<number> {
   if (!graph) {
     const count = compiled.diagnostics.filter((d) => d.severity === "error").length;
     ctx.err(`${ctx.configPath}: ${count} error(s); the config was not compiled\n`);
+    return 1;
+  }
+  // Each plugin is created as `serve` creates it, so that one refusing its settings fails here too,
+  // then closed. No ledger is opened: the key store the auth plugin gets knows no key.
+  try {
+    await closeSnapshot(await createSnapshot(graph, compiled.registry, { ...ctx.kit, keys: ctx.kit.keys ?? NO_KEYS }, 0), ctx.kit.log);
+  } catch (error) {
+    if (!(error instanceof SnapshotError)) throw error;
+    for (const problem of error.problems) ctx.err(`${createRedactor(graph.secrets)(problem)}\n`);
+    ctx.err(`${ctx.configPath}: ${error.problems.length} plugin(s) refused the config; serve would not start\n`);
     return 1;
   }
   const lines: string[] = [`${ctx.configPath}: ok`, "", "providers:"];

@@ -139,6 +139,29 @@ describe("switchyard check on plugin files that do not load", () => {
   });
 });
 
+describe("switchyard check on plugins that refuse their settings", () => {
+  test("a plugin whose create refuses the config fails check, as it would fail serve, naming it", async () => {
+    const folder = join(dir, "refusing-plugins");
+    await mkdir(folder, { recursive: true });
+    await writeFile(
+      join(folder, "regional.ts"),
+      'export default (kit: { Type: { Object(p: object): unknown } }) => ({ kind: "provider", name: "regional", settings: kit.Type.Object({}), create() { throw new Error("unknown region us"); } });\n',
+    );
+    await writeFile(
+      join(dir, "refusing.yaml"),
+      `plugins: [./refusing-plugins]
+providers: { demo: { use: echo }, r: { use: regional } }
+models: { echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }] }
+routes: [{ name: direct, to: $model }]
+`,
+    );
+    const result = cli(["check", "--config", "refusing.yaml"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('provider "r": plugin "regional" failed in create: unknown region us');
+    expect(result.err).toContain("1 plugin(s) refused the config; serve would not start");
+  });
+});
+
 describe("switchyard explain", () => {
   test("names the route, the candidates in order and why other routes were passed over", () => {
     const request = JSON.stringify({

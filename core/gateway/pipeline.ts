@@ -89,7 +89,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   const fee = snapshot.fee;
   if (principal.keyId !== null && principal.creditLimit !== null) {
     const maximum = maximumCharge(dispatched.candidates, input.request, mostInputTokens(input.request), fee, principal);
-    const held = await holdCredit(deps.ledger, principal.keyId, principal.name, maximum, input.request.maxTokens === undefined);
+    const held = await holdCredit(deps.ledger, principal as Principal & { keyId: string }, maximum, input.request.maxTokens === undefined);
     if (isSwitchyardError(held)) return fail(row.failed(held));
     row.reservation = held;
   }
@@ -229,14 +229,22 @@ class PendingClassifier {
 
 /** A credit-limited key holds the request's maximum cost before any upstream call. */
 /** Holds the request's most cost on the key, or says what it has left and what the request may cost. */
-async function holdCredit(ledger: Ledger, keyId: string, keyName: string, maximum: number, uncapped: boolean): Promise<Reservation | SwitchyardError> {
+async function holdCredit(ledger: Ledger, principal: Principal & { keyId: string }, maximum: number, uncapped: boolean): Promise<Reservation | SwitchyardError> {
+  const keyId = principal.keyId;
   const reservation = await ledger.reserve(keyId, maximum);
   if (reservation) return reservation;
-  const key = await ledger.keys.get(keyId);
+  let key = await ledger.keys.get(keyId);
+  if (!key) {
+    // A key an auth plugin names and the store has no row for: its balance starts here.
+    await ledger.keys.adopt(principal);
+    const adopted = await ledger.reserve(keyId, maximum);
+    if (adopted) return adopted;
+    key = await ledger.keys.get(keyId);
+  }
   const left = key?.creditLimit == null ? 0 : Math.max(0, key.creditLimit - key.spent - key.reserved);
   const lower = uncapped ? "; with no max_tokens the model's whole default output is held: set max_tokens to hold less" : "; lower max_tokens to hold less";
   return errors.insufficientCredit(
-    `key "${keyName}" has $${usd(left)} of credit left, and this request may cost up to $${usd(maximum)}, which is held until it is charged${lower}`,
+    `key "${principal.name}" has $${usd(left)} of credit left, and this request may cost up to $${usd(maximum)}, which is held until it is charged${lower}`,
   );
 }
 

@@ -78,6 +78,26 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
       await driver.insertKey(row);
       return { key, record: toKeyRecord(row) };
     },
+    async adopt(principal) {
+      const mark = `external:${principal.keyId}`;
+      const row: KeyRow = {
+        id: principal.keyId,
+        secretHash: mark,
+        prefix: mark,
+        name: principal.name,
+        tags: principal.tags,
+        creditLimit: principal.creditLimit,
+        rateLimit: null,
+        spent: 0,
+        reserved: 0,
+        disabled: false,
+        createdAt: now(),
+      };
+      await driver.insertKey(row).catch(async (error: unknown) => {
+        // Another request of the same key made it first.
+        if (!(await driver.keyById(principal.keyId))) throw error;
+      });
+    },
     async list() {
       return (await driver.listKeys()).map(toKeyRecord);
     },

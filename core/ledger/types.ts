@@ -74,6 +74,12 @@ export interface KeyStore {
    */
   verify(secret: string): Principal | null | Promise<Principal | null>;
   get(id: string): Promise<KeyRecord | null>;
+  /**
+   * A row for a key an auth plugin names that the store has none of (its `keyId`), with the
+   * plugin's name, tags and credit limit: the ledger tracks a balance by its key's row. It has no
+   * secret: no client can present it to `api-keys`. A row made meanwhile by another request stands.
+   */
+  adopt(principal: { keyId: string; name: string; tags: string[]; creditLimit: number | null }): Promise<void>;
 }
 
 export const USAGE_GROUPS = ["model", "provider", "key", "route", "day"] as const;

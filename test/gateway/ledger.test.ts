@@ -122,6 +122,37 @@ for (const storage of storages) {
       }
     });
 
+    test("a key an auth plugin names, with a credit limit, gets a balance at its first request and is held to it", async () => {
+      // The plugin's caller has a key id of its own and $0.05 of credit; the store has no row for it.
+      const plugin = `import type { Kit } from "switchyard/kit";
+export default (kit: Kit) => ({
+  kind: "auth",
+  name: "sso",
+  settings: kit.Type.Object({}),
+  create: () => ({ authenticate: () => ({ keyId: "sso-team-7", name: "team-7", tags: ["sso"], creditLimit: 50_000_000 }) }),
+});
+`;
+      const gateway = await startGateway(config("{ use: none }").replace("auth: { use: api-keys }", "plugins: [./plugins]\nauth: { use: sso }"), {
+        storage: await storage.fresh(),
+        files: { "plugins/sso.ts": plugin },
+      });
+      try {
+        // Each request holds and spends 10 output tokens × $1000/M = $0.01.
+        fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 0, output: 10 } } };
+        const statuses: number[] = [];
+        for (let i = 0; i < 7; i++) {
+          const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("metered", "hi", { max_tokens: 10 }));
+          statuses.push(response.status);
+        }
+        expect(statuses).toEqual([200, 200, 200, 200, 200, 402, 402]);
+        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`)).json()) as { data: { usage: number; limit: number; limit_remaining: number } };
+        expect(keyInfo.data).toMatchObject({ usage: 0.05, limit: 0.05, limit_remaining: 0 });
+      } finally {
+        fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } };
+        await gateway.close();
+      }
+    });
+
     test("a key's rate limit answers 429 with retry-after before any upstream call", async () => {
       const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
       try {

@@ -129,6 +129,8 @@ export interface ReasoningOptions {
   budgetTokens?: number;
   /** The client asked to be shown none of it (OpenRouter's `reasoning.exclude`, `include_reasoning: false`): the model may still think. */
   exclude?: boolean;
+  /** The summary of its reasoning a Responses API client asks OpenAI for (`auto`, `concise`, `detailed`): OpenAI writes none unasked. */
+  summary?: string;
 }
 
 /**

@@ -239,6 +239,15 @@ describe("the Responses API upstream", () => {
     expect(fake.requests.length).toBe(before);
   });
 
+  test("the reasoning summary a Responses client asks for reaches OpenAI beside its effort, as Codex asks it every turn", async () => {
+    const ask = (reasoning: Record<string, unknown>) => client.responses.create({ model: "gpt-5-pro", input: "hi", reasoning } as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+    fake.enqueue({ kind: "reply", reply: { text: "Summed." } }, { kind: "reply", reply: { text: "Summed." } });
+    await ask({ effort: "medium", summary: "auto" });
+    expect((fake.requests.at(-1)!.body as { reasoning: unknown }).reasoning).toEqual({ effort: "medium", summary: "auto" });
+    await ask({ summary: "detailed" });
+    expect((fake.requests.at(-1)!.body as { reasoning: unknown }).reasoning).toEqual({ summary: "detailed" });
+  });
+
   test("documents and images go as input parts; a tool result with an image goes as parts", () => {
     const body = encodeUpstreamRequest({
       model: "gpt-5-pro",

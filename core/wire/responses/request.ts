@@ -3,7 +3,7 @@
 // outputs, in order; `instructions` is the system message.
 
 import { errors } from "../../errors.ts";
-import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
+import type { ChatRequest, ContentPart, Message, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { decodeEffort, fileDataSource, imageSource } from "../openai/request.ts";
 import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformParameters } from "./freeform.ts";
@@ -45,7 +45,10 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
   if (body.top_p != null) request.topP = body.top_p;
   if (body.max_output_tokens != null) request.maxTokens = body.max_output_tokens;
   if (body.user != null) request.user = body.user;
-  if (body.reasoning?.effort) request.reasoning = { effort: decodeEffort(body.reasoning.effort, "reasoning.effort") };
+  const reasoning: ReasoningOptions = {};
+  if (body.reasoning?.effort) reasoning.effort = decodeEffort(body.reasoning.effort, "reasoning.effort");
+  if (body.reasoning?.summary) reasoning.summary = body.reasoning.summary;
+  if (reasoning.effort || reasoning.summary) request.reasoning = reasoning;
   // The fields Chat Completions has too, under the same names, that steer only OpenAI's service:
   // passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
   let steering = ownFields(body, STEERING_FIELD_NAMES);

@@ -82,7 +82,8 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
     if (request.topP !== undefined) body.top_p = request.topP;
   }
   const effort = modelEffort(request.model, request.reasoning);
-  if (effort) body.reasoning = { effort };
+  const summary = reasoningModel(request.model) ? request.reasoning?.summary : undefined;
+  if (effort || summary) body.reasoning = { ...(effort ? { effort } : {}), ...(summary ? { summary } : {}) };
   // Stateless, a reasoning model's reasoning reaches the next turn only encrypted, through the client.
   if (reasoningModel(request.model) || input.some((item) => item.type === "reasoning")) body.include = ["reasoning.encrypted_content"];
   if (request.user !== undefined) body.user = openaiUser(request.user);

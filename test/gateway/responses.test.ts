@@ -4,6 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import { encodeResponse, StreamEncoder } from "../../core/wire/responses/index.ts";
 import { vendorSuite } from "./configs.ts";
 import { generation, openaiClient, postJson } from "./harness.ts";
 
@@ -154,6 +155,24 @@ describe("Responses API clients", () => {
     const last: ResponseStreamEvent[] = [];
     for await (const event of stream) last.push(event);
     expect(last.at(-1)).toMatchObject({ type: "response.incomplete", response: { status: "incomplete", incomplete_details: { reason: "max_output_tokens" } } });
+    // The call the cut fell on is incomplete too: its arguments are no call to run.
+    const cutCall = { toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Li' }], finish: "length" as const };
+    openaiFake.enqueue({ kind: "reply", reply: cutCall }, { kind: "reply", reply: cutCall });
+    const called = await client.responses.create({ model: "gpt-5-mini", input: "Weather?", tools: [weatherTool], max_output_tokens: 5 });
+    expect(called.output.at(-1)).toMatchObject({ type: "function_call", status: "incomplete" });
+    const streamed = await client.responses.create({ model: "gpt-5-mini", input: "Weather?", tools: [weatherTool], max_output_tokens: 5, stream: true });
+    const done: ResponseStreamEvent[] = [];
+    for await (const event of streamed) if (event.type === "response.output_item.done") done.push(event);
+    expect(done.at(-1)).toMatchObject({ item: { type: "function_call", status: "incomplete" } });
+  });
+
+  test("an answer the vendor ended with an error of its own (Gemini's malformed call) is failed, not completed and empty", () => {
+    const info = { id: "gen-1", model: "gemini", created: 0 };
+    const ended = encodeResponse({ id: "x", model: "m", created: 0, text: "", toolCalls: [], finishReason: "error", nativeFinishReason: "MALFORMED_FUNCTION_CALL" }, info);
+    expect(ended).toMatchObject({ status: "failed", error: { code: "server_error", message: "the vendor ended the answer with an error (MALFORMED_FUNCTION_CALL)" } });
+    const stream = new StreamEncoder({ ...info, includeUsage: true, request: { model: "gemini", stream: true, messages: [] } } as never);
+    stream.encode({ type: "finish", reason: "error", native: "MALFORMED_FUNCTION_CALL" });
+    expect(stream.end(undefined)).toContain('"type":"response.failed"');
   });
 
   test("what a stateless gateway cannot serve is a 400 naming it, before any vendor is called", async () => {

@@ -26,7 +26,11 @@ export function encodeResponse(response: ChatResponse, info: ResponseInfo & { co
   for (const call of response.toolCalls) {
     output.push(freeform?.has(call.name) ? customToolCallItem(info.id, output.length, call) : functionCallItem(info.id, output.length, call));
   }
-  return responseObject(info, finalStatus(response.finishReason), output, response.usage && encodeUsage(response.usage, info.costUsd));
+  const status = finalStatus(response.finishReason, response.nativeFinishReason);
+  // What the cut fell on is incomplete too: a call's arguments, cut, are no call to run.
+  const last = output[output.length - 1];
+  if (status.status === "incomplete" && last && "status" in last) last.status = "incomplete";
+  return responseObject(info, status, output, response.usage && encodeUsage(response.usage, info.costUsd));
 }
 
 /** The response object at any point of its life: `in_progress` with no output yet, or as it ended. */
@@ -36,7 +40,7 @@ export function responseObject(info: ResponseInfo, status: Status, output: Json[
     object: "response",
     created_at: info.created,
     status: status.status,
-    error: null,
+    error: status.error ?? null,
     incomplete_details: status.incomplete ? { reason: status.incomplete } : null,
     model: info.model,
     output,
@@ -46,14 +50,20 @@ export function responseObject(info: ResponseInfo, status: Status, output: Json[
 }
 
 export interface Status {
-  status: "in_progress" | "completed" | "incomplete";
+  status: "in_progress" | "completed" | "incomplete" | "failed";
   incomplete?: "max_output_tokens" | "content_filter";
+  error?: { code: string; message: string };
 }
 
-/** An answer cut short by its token cap or by a filter is `incomplete`, and says why. */
-export function finalStatus(reason: FinishReason | undefined): Status {
+/**
+ * An answer cut short by its token cap or by a filter is `incomplete`, and says why; one the vendor
+ * ended with an error of its own (Gemini's MALFORMED_FUNCTION_CALL) is `failed`, where `completed`
+ * with nothing in it would pass for a model that chose to say nothing.
+ */
+export function finalStatus(reason: FinishReason | undefined, native?: string): Status {
   if (reason === "length") return { status: "incomplete", incomplete: "max_output_tokens" };
   if (reason === "content_filter") return { status: "incomplete", incomplete: "content_filter" };
+  if (reason === "error") return { status: "failed", error: { code: "server_error", message: `the vendor ended the answer with an error${native ? ` (${native})` : ""}` } };
   return { status: "completed" };
 }
 
@@ -89,7 +99,7 @@ export function reasoningPart(text: string): Json {
   return { type: "reasoning_text", text };
 }
 
-type ItemStatus = "in_progress" | "completed";
+type ItemStatus = "in_progress" | "completed" | "incomplete";
 
 export function messageItem(id: string, at: number, parts: Json[], status: ItemStatus = "completed"): Json {
   return { type: "message", id: itemId("msg", id, at), status, role: "assistant", content: parts };

@@ -56,6 +56,7 @@ export class StreamEncoder {
   /** Function calls by their canonical index, open until the stream ends (a vendor may interleave their arguments). */
   private readonly calls = new Map<number, CallItem>();
   private finish: FinishReason | undefined;
+  private native: string | undefined;
   private readonly freeform: ReadonlySet<string> | null;
 
   constructor(private readonly info: ResponseInfo & { request?: ChatRequest }) {
@@ -97,6 +98,7 @@ export class StreamEncoder {
       }
       case "finish":
         this.finish = event.reason;
+        this.native = event.native;
         return text;
       case "start":
       case "usage": // metered by the gateway, sent with the response completed
@@ -108,7 +110,10 @@ export class StreamEncoder {
   }
 
   end(usage: Usage | undefined, costUsd?: number): string {
-    let text = this.open() + this.endText();
+    const status = finalStatus(this.finish, this.native);
+    // What the cut fell on, the last item, is incomplete too: a call's arguments, cut, are no call to run.
+    const cut = status.status === "incomplete" ? this.output.length - 1 : -1;
+    let text = this.open() + this.endText(cut);
     for (const call of this.calls.values()) {
       const item_id = this.itemId(call.at);
       if (call.freeform) {
@@ -118,12 +123,11 @@ export class StreamEncoder {
         text += this.itemDone(call.at, customToolCallItem(this.info.id, call.at, call, input));
       } else {
         text += this.event("response.function_call_arguments.done", { item_id, output_index: call.at, name: call.name, arguments: call.arguments });
-        text += this.itemDone(call.at, functionCallItem(this.info.id, call.at, call));
+        text += this.itemDone(call.at, functionCallItem(this.info.id, call.at, call, call.at === cut ? "incomplete" : "completed"));
       }
     }
     this.calls.clear();
-    const status = finalStatus(this.finish);
-    const type = status.status === "completed" ? "response.completed" : "response.incomplete";
+    const type = `response.${status.status}`;
     return text + this.event(type, { response: responseObject(this.info, status, this.output, usage && encodeUsage(usage, costUsd)) });
   }
 
@@ -151,7 +155,8 @@ export class StreamEncoder {
   }
 
   /** The message or reasoning item being written, done: its string whole, its part, the item. */
-  private endText(): string {
+  /** `cut`: the index of the item a cut answer ended on, which is incomplete. */
+  private endText(cut = -1): string {
     const item = this.current;
     if (!item) return "";
     this.current = null;
@@ -162,7 +167,7 @@ export class StreamEncoder {
     if (item.kind === "text") whole.logprobs = [];
     let text = this.event(done, whole);
     text += this.event("response.content_part.done", { item_id: itemId, output_index: item.at, content_index: 0, part });
-    const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part]);
+    const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part], item.at === cut ? "incomplete" : "completed");
     return text + this.itemDone(item.at, final);
   }
 

@@ -33,6 +33,8 @@ describe("Responses API clients", () => {
     ]);
     expect(data.usage).toMatchObject({ input_tokens: 12, input_tokens_details: { cached_tokens: 2 }, output_tokens: 3, total_tokens: 15 });
     expect((data.usage as unknown as { cost: number }).cost).toBeGreaterThan(0);
+    // The settings the SDK types as always there are repeated, as OpenAI repeats them.
+    expect(data).toMatchObject({ instructions: "Answer in one word.", max_output_tokens: 50, tools: [], tool_choice: "auto", parallel_tool_calls: true, temperature: 1, top_p: 1, metadata: {}, store: false });
     expect(response.headers.get("x-request-id")).toBe(data.id);
     expect(response.headers.get("x-switchyard-provider")).toBe("openai");
     // The vendor gets a Chat Completions body: the instructions as the system message, the cap as its own.

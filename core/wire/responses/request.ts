@@ -24,6 +24,39 @@ const STATEFUL: [field: string, why: string][] = [
 
 const LOGPROBS = "message.output_text.logprobs";
 
+/**
+ * What a response object repeats of the request that made it, as OpenAI's do (the SDKs type these
+ * members as always there): kept beside the canonical request, which has no place for them.
+ */
+const echoes = new WeakMap<ChatRequest, Record<string, unknown>>();
+
+/** The members of the response object that repeat `request`'s client body; none for another dialect's request. */
+export function requestEcho(request: ChatRequest | undefined): Record<string, unknown> | undefined {
+  return request && echoes.get(request);
+}
+
+function echoOf(body: ResponsesBody): Record<string, unknown> {
+  const own = body as Record<string, unknown>;
+  const reasoning = body.reasoning;
+  return {
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    reasoning: { effort: reasoning?.effort ?? null, summary: reasoning?.summary ?? null },
+    // Stateless: nothing is kept, whatever the client asked.
+    store: false,
+    temperature: body.temperature ?? 1,
+    text: own.text ?? { format: { type: "text" } },
+    tool_choice: body.tool_choice ?? "auto",
+    tools: body.tools ?? [],
+    top_p: body.top_p ?? 1,
+    truncation: own.truncation ?? "disabled",
+    user: body.user ?? null,
+    metadata: own.metadata ?? {},
+  };
+}
+
 export function decodeRequest(body: ResponsesBody): ChatRequest {
   for (const [field, why] of STATEFUL) if ((body as Record<string, unknown>)[field] != null) throw invalidField(field, why);
   const { background, include, top_logprobs } = body as { background?: unknown; include?: unknown; top_logprobs?: unknown };
@@ -54,6 +87,7 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
   let steering = ownFields(body, STEERING_FIELD_NAMES);
   if (body.text?.verbosity != null) (steering ??= {}).verbosity = body.text.verbosity;
   if (steering) request.openaiFields = steering;
+  echoes.set(request, echoOf(body));
   return request;
 }
 

@@ -3,6 +3,7 @@
 
 import type { ChatRequest, ChatResponse, FinishReason, Usage } from "../../kit/canonical.ts";
 import { freeformInput, freeformNames } from "./freeform.ts";
+import { requestEcho } from "./request.ts";
 
 type Json = Record<string, unknown>;
 
@@ -12,6 +13,8 @@ export interface ResponseInfo {
   model: string;
   /** Unix seconds. */
   created: number;
+  /** The client's request, whose settings the response object repeats. */
+  request?: ChatRequest;
 }
 
 export function encodeResponse(response: ChatResponse, info: ResponseInfo & { costUsd?: number; request?: ChatRequest }): Json {
@@ -44,6 +47,7 @@ export function responseObject(info: ResponseInfo, status: Status, output: Json[
     incomplete_details: status.incomplete ? { reason: status.incomplete } : null,
     model: info.model,
     output,
+    ...requestEcho(info.request),
   };
   if (usage) object.usage = usage;
   return object;

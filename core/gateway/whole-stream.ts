@@ -36,7 +36,13 @@ export function eventsOf(response: ChatResponse): StreamEvent[] {
     const signature = response.reasoningSignature;
     events.push({ type: "reasoning", text: response.reasoning ?? "", ...(signature !== undefined ? { signature } : {}) });
   }
-  if (response.text) events.push({ type: "text", text: response.text });
+  if (response.phases) {
+    // Each message of a phase begins with it, a later one after the paragraph break that joins it in `text`.
+    response.phases.forEach((message, i) => {
+      const text = i > 0 ? `\n\n${message.text}` : message.text;
+      events.push(message.phase !== undefined ? { type: "text", text, phase: message.phase } : { type: "text", text });
+    });
+  } else if (response.text) events.push({ type: "text", text: response.text });
   if (response.refusal) events.push({ type: "refusal", text: response.refusal });
   response.toolCalls.forEach((call, index) => {
     events.push({ type: "tool_call_start", index, id: call.id, name: call.name }, { type: "tool_call_delta", index, arguments: call.arguments });
@@ -63,6 +69,12 @@ export class WholeAnswer {
         response.model = event.model;
         return;
       case "text":
+        if (event.phase !== undefined) {
+          // Text before the first message of a phase was a message of its own.
+          const phases = (response.phases ??= response.text ? [{ text: response.text }] : []);
+          phases.push({ phase: event.phase, text: response.text ? event.text.replace(/^\n\n/, "") : event.text });
+        }
+        else if (response.phases) response.phases[response.phases.length - 1]!.text += event.text;
         response.text += event.text;
         return;
       case "refusal":

@@ -83,6 +83,11 @@ export type Message =
        * and `toolCalls` still hold the turn's text and calls.
        */
       anthropicContent?: Record<string, unknown>[];
+      /**
+       * The message's phase in OpenAI's Responses API (`commentary`, `final_answer`): its Codex
+       * models want it back on every assistant message. Other vendors leave it out.
+       */
+      phase?: string;
     }
   | { role: "tool"; toolCallId: string; content: ContentPart[]; isError?: boolean; /** On the result block itself. */ cacheControl?: CacheControl };
 
@@ -251,13 +256,23 @@ export interface ChatResponse {
   nativeFinishReason?: string;
   /** The stop sequence that ended the answer, where the vendor says which (Anthropic). */
   stopSequence?: string;
+  /**
+   * The answer's text as the vendor split it into messages of a phase each (OpenAI's Responses
+   * API: a commentary, then the final answer), for a Responses client; `text` holds them joined.
+   */
+  phases?: { phase?: string; text: string }[];
   usage?: Usage;
 }
 
 export type StreamEvent =
   /** `usage`: the prompt's counts, where the vendor gives them as it opens (Anthropic's `message_start`). */
   | { type: "start"; id: string; model: string; usage?: Usage }
-  | { type: "text"; text: string }
+  /**
+   * `phase`: the first text of a message of this phase (OpenAI's Responses API), which begins a
+   * message of its own for a Responses client. The text of a later message begins with "\n\n",
+   * the paragraph break that joins it to the one before for any other client.
+   */
+  | { type: "text"; text: string; phase?: string }
   /** A piece of the model's refusal (OpenAI's `delta.refusal`). */
   | { type: "refusal"; text: string }
   | { type: "reasoning"; text: string; signature?: string }

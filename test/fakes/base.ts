@@ -28,6 +28,8 @@ export interface FakeReply {
   /** Anthropic only: the web searches its usage reports (`server_tool_use`). */
   webSearches?: number;
   usage?: { input: number; output: number; cached?: number; cacheWrite?: number; /** Of cacheWrite, those for an hour. */ cacheWrite1h?: number; reasoning?: number };
+  /** OpenAI's Responses API only: the answer as messages of a phase each (a commentary, a final answer), in place of `text`. */
+  phases?: { phase: string; text: string }[];
   /** Anthropic only: the stop sequence that ended the answer, sent with the stop reason `stop_sequence`. */
   stopSequence?: string;
   /** Canonical finish reason; the fake sends the vendor's native one. Default: stop, or tool_calls. */

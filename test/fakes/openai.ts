@@ -129,6 +129,9 @@ function outputItems(reply: FakeReply, id: string, request: RecordedRequest): Re
   }
   const content = reply.refusal !== undefined ? { type: "refusal", refusal: reply.refusal } : reply.text !== undefined ? { type: "output_text", text: reply.text, annotations: [], logprobs: [] } : null;
   if (content) items.push({ type: "message", id: `msg_${id}`, status: "completed", role: "assistant", content: [content] });
+  (reply.phases ?? []).forEach((message, i) =>
+    items.push({ type: "message", id: `msg_${id}_${i}`, status: "completed", role: "assistant", phase: message.phase, content: [{ type: "output_text", text: message.text, annotations: [], logprobs: [] }] }),
+  );
   // A call to a custom (freeform) tool of the request carries its text as `input`.
   const custom = new Set(((request.body as { tools?: { type?: string; name?: string }[] }).tools ?? []).filter((tool) => tool.type === "custom").map((tool) => tool.name));
   (reply.toolCalls ?? []).forEach((call, i) =>

@@ -248,6 +248,29 @@ describe("the Responses API upstream", () => {
     expect((fake.requests.at(-1)!.body as { reasoning: unknown }).reasoning).toEqual({ summary: "detailed" });
   });
 
+  test("a message's phase (commentary, final answer) goes to OpenAI with it and comes back on each message, JSON and stream; other clients read the messages as paragraphs", async () => {
+    const phases = [{ phase: "commentary", text: "Checking the file." }, { phase: "final_answer", text: "All good." }];
+    fake.enqueue({ kind: "reply", reply: { phases } }, { kind: "reply", reply: { phases } }, { kind: "reply", reply: { phases } });
+    const history = [
+      { role: "user", content: "Fix the bug" },
+      { type: "message", role: "assistant", phase: "commentary", content: [{ type: "output_text", text: "Looking first.", annotations: [] }] },
+      { type: "message", role: "assistant", phase: "final_answer", content: [{ type: "output_text", text: "Fixed.", annotations: [] }] },
+      { role: "user", content: "Check it again" },
+    ];
+    const answer = await client.responses.create({ model: "gpt-5-pro", input: history } as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+    const sent = (fake.requests.at(-1)!.body as { input: { role?: string; phase?: string }[] }).input;
+    expect(sent.filter((item) => item.role === "assistant").map((item) => item.phase)).toEqual(["commentary", "final_answer"]);
+    const messages = (output: unknown[]) => (output as { type: string; phase?: string; content: { text: string }[] }[]).filter((item) => item.type === "message").map((item) => [item.phase, item.content[0]!.text]);
+    expect(messages(answer.output)).toEqual([["commentary", "Checking the file."], ["final_answer", "All good."]]);
+    const streamed = await client.responses.stream({ model: "gpt-5-pro", input: "Check it" }).finalResponse();
+    expect(messages(streamed.output)).toEqual([["commentary", "Checking the file."], ["final_answer", "All good."]]);
+    const chat = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Check it" }] });
+    expect(chat.choices[0]!.message.content).toBe("Checking the file.\n\nAll good.");
+    fake.enqueue({ kind: "reply", reply: { phases } });
+    const chatStream = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Check it" }], stream: true });
+    expect((await readChatStream(chatStream)).text).toBe("Checking the file.\n\nAll good.");
+  });
+
   test("documents and images go as input parts; a tool result with an image goes as parts", () => {
     const body = encodeUpstreamRequest({
       model: "gpt-5-pro",

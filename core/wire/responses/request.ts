@@ -105,7 +105,10 @@ function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
       const message = decodeMessage(item, at);
       const last = messages.at(-1);
       // The text of a turn its reasoning opened.
-      if (message.role === "assistant" && last?.role === "assistant" && last.content.length === 0 && !last.toolCalls) last.content = message.content;
+      if (message.role === "assistant" && last?.role === "assistant" && last.content.length === 0 && !last.toolCalls) {
+        last.content = message.content;
+        if (message.phase) last.phase = message.phase;
+      }
       else messages.push(message);
       return;
     }
@@ -151,7 +154,7 @@ function decodeMessage(item: ItemBody, at: number): Message {
     case "user":
       return { role: "user", content };
     case "assistant":
-      return { role: "assistant", content };
+      return item.phase ? { role: "assistant", content, phase: item.phase } : { role: "assistant", content };
     case "system":
       return { role: "system", content };
     case "developer":

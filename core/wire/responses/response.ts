@@ -22,8 +22,10 @@ export function encodeResponse(response: ChatResponse, info: ResponseInfo & { co
   const output: Json[] = [];
   if (response.reasoning) output.push(reasoningItem(info.id, output.length, [reasoningPart(response.reasoning)]));
   for (const block of response.reasoningBlocks ?? []) if (block.type === "openai") output.push(encryptedReasoningItem(block));
+  // The vendor's messages of a phase each, as it split them; else the answer's text as one message.
+  for (const message of response.phases ?? []) output.push(messageItem(info.id, output.length, [textPart(message.text)], "completed", message.phase));
   const parts: Json[] = [];
-  if (response.text) parts.push(textPart(response.text));
+  if (response.text && !response.phases) parts.push(textPart(response.text));
   if (response.refusal) parts.push(refusalPart(response.refusal));
   if (parts.length) output.push(messageItem(info.id, output.length, parts));
   for (const call of response.toolCalls) {
@@ -105,8 +107,10 @@ export function reasoningPart(text: string): Json {
 
 type ItemStatus = "in_progress" | "completed" | "incomplete";
 
-export function messageItem(id: string, at: number, parts: Json[], status: ItemStatus = "completed"): Json {
-  return { type: "message", id: itemId("msg", id, at), status, role: "assistant", content: parts };
+export function messageItem(id: string, at: number, parts: Json[], status: ItemStatus = "completed", phase?: string): Json {
+  const item: Json = { type: "message", id: itemId("msg", id, at), status, role: "assistant", content: parts };
+  if (phase !== undefined) item.phase = phase;
+  return item;
 }
 
 /** The model's reasoning as it came, readable: raw reasoning text, as OpenAI's open-weight models give it. */

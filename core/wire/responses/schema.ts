@@ -44,6 +44,8 @@ const ItemBody = Type.Object(
     id: Type.Optional(Type.String()),
     /** A reasoning item's encrypted reasoning, which OpenAI alone reads back. */
     encrypted_content: nullable(Type.String()),
+    /** An assistant message's phase (`commentary`, `final_answer`). */
+    phase: nullable(Type.String()),
   },
   open,
 );

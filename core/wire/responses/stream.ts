@@ -27,6 +27,8 @@ interface TextItem {
   kind: "text" | "refusal" | "reasoning";
   at: number;
   text: string;
+  /** A message's phase (`commentary`, `final_answer`), where the vendor gave one. */
+  phase?: string;
 }
 
 interface CallItem {
@@ -71,10 +73,13 @@ export class StreamEncoder {
       case "reasoning": {
         if (!event.text) return text;
         const kind = event.type;
-        if (this.current?.kind !== kind) text += this.startText(kind);
+        // A message of a phase is a message item of its own, without the break that joins it to the one before for other clients.
+        const phase = event.type === "text" ? event.phase : undefined;
+        const piece = phase !== undefined && this.output.length > 0 ? event.text.replace(/^\n\n/, "") : event.text;
+        if (this.current?.kind !== kind || phase !== undefined) text += this.startText(kind, phase);
         const item = this.current!;
-        item.text += event.text;
-        const delta: Json = { item_id: this.itemId(item.at), output_index: item.at, content_index: 0, delta: event.text };
+        item.text += piece;
+        const delta: Json = { item_id: this.itemId(item.at), output_index: item.at, content_index: 0, delta: piece };
         if (kind === "text") delta.logprobs = [];
         return text + this.event(EVENTS[kind].delta, delta);
       }
@@ -144,12 +149,12 @@ export class StreamEncoder {
     return this.event("response.created", { response }) + this.event("response.in_progress", { response });
   }
 
-  private startText(kind: TextItem["kind"]): string {
+  private startText(kind: TextItem["kind"], phase?: string): string {
     let text = this.endText();
     const at = this.output.length;
-    const item = kind === "reasoning" ? reasoningItem(this.info.id, at, []) : messageItem(this.info.id, at, [], "in_progress");
+    const item = kind === "reasoning" ? reasoningItem(this.info.id, at, []) : messageItem(this.info.id, at, [], "in_progress", phase);
     this.output.push(item);
-    this.current = { kind, at, text: "" };
+    this.current = { kind, at, text: "", ...(phase !== undefined ? { phase } : {}) };
     text += this.event("response.output_item.added", { output_index: at, item });
     return text + this.event("response.content_part.added", { item_id: item.id, output_index: at, content_index: 0, part: PART[kind]("") });
   }
@@ -167,7 +172,7 @@ export class StreamEncoder {
     if (item.kind === "text") whole.logprobs = [];
     let text = this.event(done, whole);
     text += this.event("response.content_part.done", { item_id: itemId, output_index: item.at, content_index: 0, part });
-    const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part], item.at === cut ? "incomplete" : "completed");
+    const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part], item.at === cut ? "incomplete" : "completed", item.phase);
     return text + this.itemDone(item.at, final);
   }
 

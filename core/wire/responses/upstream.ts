@@ -41,7 +41,7 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
           if (block.type === "openai") input.push(encryptedReasoningItem(block));
         }
         const text = message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
-        if (text) input.push({ role: "assistant", content: [{ type: "output_text", text }] });
+        if (text) input.push({ role: "assistant", content: [{ type: "output_text", text }], ...(message.phase ? { phase: message.phase } : {}) });
         for (const call of message.toolCalls ?? []) {
           if (freeform?.has(call.name)) {
             (freeformCalls ??= new Set()).add(call.id);
@@ -125,6 +125,8 @@ interface Item {
   arguments?: string;
   content?: { type?: string; text?: string; refusal?: string }[];
   summary?: { text?: string }[];
+  /** An assistant message's phase. */
+  phase?: string | null;
 }
 
 interface ResponseJson {
@@ -164,17 +166,20 @@ function finishOf(response: ResponseJson, calls: boolean): FinishReason {
 export function decodeUpstreamResponse(json: unknown): ChatResponse {
   const response = (json ?? {}) as ResponseJson;
   if (response.status === "failed") throw failed(response);
-  let text = "";
   let refusal = "";
   let reasoning = "";
   const toolCalls: ChatResponse["toolCalls"] = [];
   const blocks: ReasoningBlock[] = [];
+  // Each message's text, with its phase: a commentary and a final answer are two messages.
+  const phases: { phase?: string; text: string }[] = [];
   for (const item of response.output ?? []) {
     if (item.type === "message") {
+      let text = "";
       for (const part of item.content ?? []) {
         if (part.type === "output_text") text += part.text ?? "";
         else if (part.type === "refusal") refusal += part.refusal ?? "";
       }
+      if (text) phases.push(item.phase ? { phase: item.phase, text } : { text });
     } else if (item.type === "function_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: item.arguments ?? "" });
     else if (item.type === "custom_tool_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: freeformArguments(item.input ?? "") });
     else if (item.type === "reasoning") {
@@ -186,10 +191,12 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
     id: response.id ?? "",
     model: response.model ?? "",
     created: response.created_at ?? Math.floor(Date.now() / 1000),
-    text,
+    // To another dialect's client, messages of an answer are paragraphs of one text.
+    text: phases.map((message) => message.text).join("\n\n"),
     toolCalls,
     finishReason: finishOf(response, toolCalls.length > 0),
   };
+  if (phases.some((message) => message.phase)) decoded.phases = phases;
   if (reasoning) decoded.reasoning = reasoning;
   if (blocks.length) decoded.reasoningBlocks = blocks;
   if (refusal) decoded.refusal = refusal;
@@ -217,6 +224,9 @@ export class UpstreamStreamDecoder implements StreamDecoder {
   private readonly calls = new Map<number, number>();
   /** Output indexes of the custom (freeform) tool calls among them: their text streams into `{"input":"…"}`. */
   private readonly custom = new Set<number>();
+  /** Message items begun so far, and how the one just begun opens: its phase, or a paragraph after another. */
+  private messages = 0;
+  private opening: { phase?: string; paragraph?: boolean } | null = null;
 
   message(message: SseMessage, out: StreamEvent[]): void {
     if (this.done) return;
@@ -235,6 +245,12 @@ export class UpstreamStreamDecoder implements StreamDecoder {
       }
       case "response.output_item.added": {
         const item = (event.item ?? {}) as Item;
+        if (item.type === "message") {
+          // The message's first text says where it begins: with its phase, or after the one before as a paragraph.
+          this.opening = item.phase || this.messages > 0 ? { ...(item.phase ? { phase: item.phase } : {}), paragraph: this.messages > 0 } : null;
+          this.messages++;
+          return;
+        }
         if (item.type !== "function_call" && item.type !== "custom_tool_call") return;
         const at = event.output_index as number;
         const index = this.calls.size;
@@ -263,9 +279,15 @@ export class UpstreamStreamDecoder implements StreamDecoder {
         if (index !== undefined && event.delta) out.push({ type: "tool_call_delta", index, arguments: event.delta as string });
         return;
       }
-      case "response.output_text.delta":
-        if (event.delta) out.push({ type: "text", text: event.delta as string });
+      case "response.output_text.delta": {
+        if (!event.delta) return;
+        const opening = this.opening;
+        this.opening = null;
+        const text = event.delta as string;
+        const joined = opening?.paragraph ? `\n\n${text}` : text;
+        out.push(opening?.phase ? { type: "text", text: joined, phase: opening.phase } : { type: "text", text: joined });
         return;
+      }
       case "response.refusal.delta":
         if (event.delta) out.push({ type: "refusal", text: event.delta as string });
         return;

@@ -227,8 +227,10 @@ class PendingClassifier {
   ) {}
 }
 
-/** A credit-limited key holds the request's maximum cost before any upstream call. */
-/** Holds the request's most cost on the key, or says what it has left and what the request may cost. */
+/**
+ * A credit-limited key holds the request's maximum cost before any upstream call; a 402 says what
+ * the key has left and what the request would hold.
+ */
 async function holdCredit(ledger: Ledger, principal: Principal & { keyId: string }, maximum: number, uncapped: boolean): Promise<Reservation | SwitchyardError> {
   const keyId = principal.keyId;
   const reservation = await ledger.reserve(keyId, maximum);

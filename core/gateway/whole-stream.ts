@@ -73,8 +73,7 @@ export class WholeAnswer {
           // Text before the first message of a phase was a message of its own.
           const phases = (response.phases ??= response.text ? [{ text: response.text }] : []);
           phases.push({ phase: event.phase, text: response.text ? event.text.replace(/^\n\n/, "") : event.text });
-        }
-        else if (response.phases) response.phases[response.phases.length - 1]!.text += event.text;
+        } else if (response.phases) response.phases[response.phases.length - 1]!.text += event.text;
         response.text += event.text;
         return;
       case "refusal":

@@ -378,6 +378,29 @@ describe("Anthropic request codec", () => {
     expect(encoded("claude-opus-4-7", { effort: "none" }).output_config).toBeUndefined();
   });
 
+  test("a strict JSON schema, and a strict tool, are Claude's own structured output from 4.5; before it, and when not strict, an instruction", () => {
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
+    const user: Message[] = [{ role: "user", content: [{ type: "text", text: "Where?" }] }];
+    const encoded = (model: string, strict: boolean) =>
+      encodeRequest({ model, stream: false, messages: user, responseFormat: { type: "json_schema", name: "place", schema, strict }, tools: [{ name: "f", parameters: schema, strict }] }, { defaultMaxTokens: 100 });
+    const native = encoded("claude-sonnet-4-5", true);
+    expect(native.output_config).toEqual({ format: { type: "json_schema", schema } });
+    expect(native.system).toBeUndefined();
+    expect((native.tools as Record<string, unknown>[])[0]!.strict).toBe(true);
+    for (const emulated of [encoded("claude-sonnet-4-5", false), encoded("claude-sonnet-4", true)]) {
+      expect(emulated.output_config).toBeUndefined();
+      expect(String(emulated.system)).toContain("conforms to this JSON Schema (place)");
+    }
+  });
+
+  test("an Anthropic client's structured output reaches other vendors as a strict JSON schema, and Anthropic as it came", () => {
+    const schema = { type: "object", properties: { n: { type: "integer" } } };
+    const turn = { model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: [{ type: "text", text: "Count." }] }], output_config: { format: { type: "json_schema", schema } } };
+    const { request } = decodeRequest(turn as MessagesBody);
+    expect(request.responseFormat).toEqual({ type: "json_schema", name: "output", schema, strict: true });
+    expect(encodeRequest(request, { defaultMaxTokens: 4096 })).toEqual(turn);
+  });
+
   test("a model's Claude version is read from its name, dated or not; names before Claude 4 read as 3", () => {
     const versions = ["claude-opus-4-7", "claude-sonnet-4-5-20250929", "claude-opus-4-20250514", "claude-haiku-4-5", "anthropic.claude-opus-4-6-v1:0", "claude-3-7-sonnet-20250219", "my-model"].map(claudeVersion);
     expect(versions).toEqual([4.7, 4.5, 4, 4.5, 4.6, 3, 3]);

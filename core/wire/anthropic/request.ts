@@ -229,6 +229,9 @@ export function decodeRequest(body: MessagesBody, betas?: string[]): { request: 
   if (body.metadata?.user_id) request.user = body.metadata.user_id;
   if (body.thinking?.type === "enabled") request.reasoning = { budgetTokens: body.thinking.budget_tokens };
   let fields = ownFields(body, ANTHROPIC_FIELDS);
+  // Claude's structured output, for other vendors: a strict JSON schema, as OpenAI's is.
+  const format = body.output_config?.format;
+  if (format?.type === "json_schema" && format.schema) request.responseFormat = { type: "json_schema", name: "output", schema: format.schema, strict: true };
   if (body.thinking?.type === "adaptive") {
     (fields ??= {}).thinking = body.thinking;
     // What other vendors get of it: the effort, high when unset, as Anthropic's default is.
@@ -319,13 +322,26 @@ function trimPrefill(messages: { role: "user" | "assistant"; content: Block[] }[
 const NOT_IN_TOOL_ID = /[^a-zA-Z0-9_-]/g;
 const toolId = (id: string) => fittedToolId(id, NOT_IN_TOOL_ID);
 
-/** The system prompt, with response_format emulated by an appended system instruction (Anthropic has no JSON mode). */
-function encodeSystem(request: ChatRequest): Block[] {
+/**
+ * The system prompt, with a response format the model is not held to natively (`native` false)
+ * emulated by an appended system instruction.
+ */
+function encodeSystem(request: ChatRequest, native: boolean): Block[] {
   const blocks: Block[] = [];
   for (const message of request.messages) if (message.role === "system") blocks.push(...message.content.filter((p) => p.type === "text").map(encodePart));
-  const instruction = formatInstruction(request.responseFormat);
+  const instruction = native ? undefined : formatInstruction(request.responseFormat);
   if (instruction) blocks.push({ type: "text", text: instruction });
   return blocks;
+}
+
+/**
+ * A strict JSON schema (OpenAI's `strict: true`, which promises the answer conforms) as Claude's
+ * own structured output, on Claude 4.5 and later; other formats, and older models, get an
+ * instruction instead (encodeSystem).
+ */
+function nativeFormat(request: ChatRequest, version: number): Block | undefined {
+  const format = request.responseFormat;
+  return version >= 4.5 && format?.type === "json_schema" && format.strict === true ? { type: "json_schema", schema: format.schema } : undefined;
 }
 
 function encodeToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): Block | undefined {
@@ -431,13 +447,18 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   // room beside the thinking, rather than the one token a budget of the default cap would leave.
   const maxTokens = request.maxTokens ?? options.defaultMaxTokens + (wanted ?? 0);
   const body: Record<string, unknown> = { model: request.model, max_tokens: maxTokens, messages };
-  const system = encodeSystem(request);
+  const format = nativeFormat(request, version);
+  // An Anthropic client's own structured output goes as it came (below), with no instruction beside it.
+  const ownFormat = (request.anthropicFields?.output_config as Block | undefined)?.format !== undefined;
+  const system = encodeSystem(request, format !== undefined || ownFormat);
   if (system.length === 1 && !system[0]!.cache_control) body.system = system[0]!.text;
   else if (system.length > 0) body.system = system;
   const tools: Block[] = (request.tools ?? []).map((tool) => {
     const definition: Block = { name: tool.name };
     if (tool.description !== undefined) definition.description = tool.description;
     definition.input_schema = tool.parameters;
+    // A strict tool's arguments are held to its schema, on Claude 4.5 and later as on OpenAI.
+    if (tool.strict === true && version >= 4.5) definition.strict = true;
     return markedBlock(definition, tool);
   });
   // Anthropic's own tools follow the client's, as they came.
@@ -465,6 +486,7 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
     const topP = request.topP;
     if (topP !== undefined && (thinking ? topP >= 0.95 : request.temperature === undefined)) body.top_p = topP;
   }
+  if (format) body.output_config = { ...(body.output_config as Block | undefined), format };
   if (request.stop?.length) body.stop_sequences = request.stop;
   if (request.user) body.metadata = { user_id: request.user };
   if (request.anthropicFields) Object.assign(body, request.anthropicFields);

@@ -130,7 +130,15 @@ const messagesFields = {
   ),
   // Anthropic's own fields (see ANTHROPIC_FIELDS): checked here, passed on to Anthropic untouched.
   context_management: Type.Optional(AnyObject),
-  output_config: Type.Optional(Type.Object({ effort: Type.Optional(Type.String()) }, open)),
+  output_config: Type.Optional(
+    Type.Object(
+      {
+        effort: Type.Optional(Type.String()),
+        format: Type.Optional(Type.Object({ type: Type.String(), schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, open)),
+      },
+      open,
+    ),
+  ),
   mcp_servers: Type.Optional(Type.Array(AnyObject)),
   service_tier: Type.Optional(Type.String()),
 };

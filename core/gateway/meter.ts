@@ -73,8 +73,7 @@ export function maximumCharge(
   principal: Principal,
 ): number {
   const webSearches = searchesToHold(request);
-  // Uncapped, a vendor that thinks writes its thinking beside the default room for the answer.
-  const uncapped = DEFAULT_MAX_OUTPUT + (thinkingTokens(request.reasoning) ?? 0);
+  const uncapped = heldOutput(request);
   let most = 0;
   for (const endpoint of candidates) {
     const output = request.maxTokens ?? endpoint.maxOutput ?? uncapped;
@@ -86,6 +85,15 @@ export function maximumCharge(
 
 /** Output cap assumed for reservations when neither the request nor the endpoint sets one. */
 const DEFAULT_MAX_OUTPUT = 8192;
+
+/**
+ * The output a credit-limited key holds for a request that sets no cap: the default room for the
+ * answer, and a vendor that thinks writes its thinking beside it. The request is then sent with it
+ * as its cap, so that no vendor writes more than was held.
+ */
+export function heldOutput(request: Pick<ChatRequest, "reasoning">): number {
+  return DEFAULT_MAX_OUTPUT + (thinkingTokens(request.reasoning) ?? 0);
+}
 
 /** Searches assumed for reservations when a web search tool sets no `max_uses`: the charge itself counts what was made. */
 const DEFAULT_MAX_SEARCHES = 10;

@@ -14,7 +14,7 @@ import type { StatsRegistry } from "../stats/index.ts";
 import type { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
 import { nanoToUsd, usageCost } from "../money.ts";
-import { estimateUsage, maximumCharge, meter, type Metered } from "./meter.ts";
+import { estimateUsage, heldOutput, maximumCharge, meter, type Metered } from "./meter.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { RowBuilder } from "./row.ts";
 import { relayStream } from "./stream.ts";
@@ -87,14 +87,17 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   if (!dispatched.ok) return fail(row.failed(dispatched.error));
   served.route = row.route = dispatched.route.name;
   const fee = snapshot.fee;
+  let request = input.request;
   if (principal.keyId !== null && principal.creditLimit !== null) {
-    const maximum = maximumCharge(dispatched.candidates, input.request, mostInputTokens(input.request), fee, principal);
-    const held = await holdCredit(deps.ledger, principal as Principal & { keyId: string }, maximum, input.request.maxTokens === undefined);
+    const maximum = maximumCharge(dispatched.candidates, request, mostInputTokens(request), fee, principal);
+    const held = await holdCredit(deps.ledger, principal as Principal & { keyId: string }, maximum, request.maxTokens === undefined);
     if (isSwitchyardError(held)) return fail(row.failed(held));
     row.reservation = held;
+    // Uncapped, a vendor might write more than was held (its own maximum, a provider's larger default): capped at the hold.
+    if (request.maxTokens === undefined) request = { ...request, maxTokens: heldOutput(request) };
   }
 
-  const result = await runCandidates({ snapshot, stats: deps.stats, candidates: dispatched.candidates, request: input.request, client: input.cancel });
+  const result = await runCandidates({ snapshot, stats: deps.stats, candidates: dispatched.candidates, request, client: input.cancel });
   served.attempts = row.attempts = result.attempts;
   served.overheadMs = performance.now() - input.arrivedAt - result.upstreamMs;
   if (result.endpoint) row.endpoint = result.endpoint;

@@ -153,6 +153,21 @@ export default (kit: Kit) => ({
       }
     });
 
+    test("a credit-limited key's request with no cap goes with the cap it held, so no vendor writes past the hold", async () => {
+      const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
+      try {
+        const key = await createKey(gateway, { name: "capped-output", credit_limit: 5 });
+        const free = await createKey(gateway, { name: "no-limit" });
+        for (const [who, cap] of [[key, 8192], [free, undefined]] as const) {
+          const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("gpt-5-mini", "write at length"), { authorization: `Bearer ${who}` });
+          expect(response.status).toBe(200);
+          expect((fake.requests.at(-1)!.body as { max_completion_tokens?: number }).max_completion_tokens).toBe(cap);
+        }
+      } finally {
+        await gateway.close();
+      }
+    });
+
     test("a key's rate limit answers 429 with retry-after before any upstream call", async () => {
       const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
       try {

@@ -21,6 +21,14 @@ export function estimateUsage(inputTokens: number, outputChars: number): Usage {
   return { inputTokens, outputTokens: Math.ceil(outputChars / CHARS_PER_TOKEN), estimated: true };
 }
 
+/**
+ * A stream that stopped short with its prompt's counts given as it opened (Anthropic's
+ * `message_start`): those counts, cache reads and writes included, and the output estimated.
+ */
+export function openedUsage(opening: Usage, outputChars: number): Usage {
+  return { ...opening, outputTokens: Math.max(opening.outputTokens, Math.ceil(outputChars / CHARS_PER_TOKEN)), estimated: true };
+}
+
 const COUNTS = ["inputTokens", "outputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens", "webSearches"] as const;
 
 /**

@@ -7,7 +7,7 @@ import type { StreamEvent, Usage } from "../kit/canonical.ts";
 import { nanoToUsd } from "../money.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { asGatewayError, clientGone, isClientGone, type AttemptSuccess, type Step } from "./attempt.ts";
-import { estimateUsage, type Metered } from "./meter.ts";
+import { estimateUsage, openedUsage, type Metered } from "./meter.ts";
 import type { ChatOutcome, Served, Settlement } from "./pipeline.ts";
 import type { RowBuilder } from "./row.ts";
 
@@ -40,6 +40,8 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
   readonly served: Served;
   private settled: Settlement | null = null;
   private usage: Usage | undefined;
+  /** The prompt's counts the vendor gave as it opened: what a stream stopped short is metered by. */
+  private opening: Usage | undefined;
   private outputChars = 0;
   /** The attempt's first batch, read before the stream was committed to. */
   private first: Step | null;
@@ -114,6 +116,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     const events = step.value ?? [];
     for (const event of events) {
       if (event.type === "usage") this.usage = event.usage;
+      else if (event.type === "start") this.opening = event.usage;
       else if (event.type === "text" || event.type === "reasoning" || event.type === "refusal") this.outputChars += event.text.length;
       else if (event.type === "tool_call_delta") this.outputChars += event.arguments.length;
     }
@@ -159,7 +162,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     if (completed) stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: this.ttftMs });
     else if (failure && !isClientGone(failure)) stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
     else stats.cancel(endpoint.id);
-    const final = this.usage ?? estimateUsage(this.input.inputTokens(), this.outputChars);
+    const final = this.usage ?? (this.opening ? openedUsage(this.opening, this.outputChars) : estimateUsage(this.input.inputTokens(), this.outputChars));
     const metered = this.input.meter(final, endpoint);
     this.settled = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
     if (reason) row.failed(reason, metered, this.ttftMs);

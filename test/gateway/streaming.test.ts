@@ -101,6 +101,24 @@ describe("streams", () => {
     expect(anthropicFake.aborted).toBeGreaterThanOrEqual(1);
   });
 
+  test("a stream stopped short is charged the prompt's counts Anthropic gave as it opened, cache reads and writes too", async () => {
+    const usage = { input: 80_000, output: 400, cached: 50_000, cacheWrite: 20_000 };
+    anthropicFake.enqueue({ kind: "stall", reply: { text: "this answer stalls after its first words", usage }, afterFrames: 4 });
+    const aborted = anthropicFake.nextAbort();
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create({ model: "claude-sonnet", messages: [{ role: "user", content: "hi" }], stream: true }, { signal: controller.signal });
+    let id = "";
+    for await (const chunk of stream) {
+      id = chunk.id;
+      if (chunk.choices[0]?.delta.content) break;
+    }
+    controller.abort();
+    await aborted;
+    let row = await generation(gateway, id);
+    for (let tries = 0; !row && tries < 50; tries++) row = await generation(gateway, id);
+    expect(row).toMatchObject({ status: 499, tokens_prompt: 80_000, native_tokens_cached: 50_000 });
+  });
+
   test("a client that gives up on a non-streamed request aborts the upstream call too", async () => {
     openaiFake.enqueue({ kind: "hang" });
     const aborted = openaiFake.nextAbort();

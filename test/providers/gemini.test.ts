@@ -295,6 +295,17 @@ describe("gemini provider", () => {
     expect(fake.aborted).toBe(before + 1);
   });
 
+  test("each frame's counts so far are passed on as they come, so a stream stopped short is metered by its prompt's count", async () => {
+    const frame = (text: string, usage: object, finish?: string) =>
+      `data: ${JSON.stringify({ candidates: [{ content: { role: "model", parts: [{ text }] }, ...(finish ? { finishReason: finish } : {}) }], usageMetadata: usage })}\r\n\r\n`;
+    const body = frame("Hel", { promptTokenCount: 9000, totalTokenCount: 9000 }) + frame("lo", { promptTokenCount: 9000, candidatesTokenCount: 2, totalTokenCount: 9002 }, "STOP");
+    const list = await events(decodeStream(new Response(body).body!, "gemini-2.5-flash", kit));
+    expect(list.filter((e) => e.type === "usage")).toEqual([
+      { type: "usage", usage: { inputTokens: 9000, outputTokens: 0 } },
+      { type: "usage", usage: { inputTokens: 9000, outputTokens: 2 } },
+    ]);
+  });
+
   test("a stream that ends before a finish reason throws", async () => {
     const frames = (await Bun.file(new URL("../fixtures/gemini/stream.sse", import.meta.url)).text()).split("\r\n\r\n").slice(0, 2).join("\r\n\r\n");
     const run = events(decodeStream(new Response(frames).body!, "gemini-2.5-flash", kit));

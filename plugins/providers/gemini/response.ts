@@ -100,7 +100,6 @@ class GeminiStreamDecoder implements StreamDecoder {
   private started = false;
   private tools = 0;
   private readonly salt = answerSalt();
-  private usage: GeminiUsage | undefined;
   private native: string | undefined;
   // The SSE stream has no terminator: it ends when the body does.
   readonly done = false;
@@ -135,14 +134,14 @@ class GeminiStreamDecoder implements StreamDecoder {
       } else if (part.thought) out.push({ type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: markedSignature(part.thoughtSignature) } : {}) });
       else if (part.text) out.push({ type: "text", text: part.text });
     }
-    if (chunk.usageMetadata) this.usage = chunk.usageMetadata;
+    // Every chunk's counts so far, as they come: a stream stopped short is metered by the last.
+    if (chunk.usageMetadata) out.push({ type: "usage", usage: decodeUsage(chunk.usageMetadata) });
     this.native = candidate?.finishReason ?? chunk.promptFeedback?.blockReason ?? this.native;
   }
 
   end(out: StreamEvent[]): void {
     // A finish reason in the last frame is what marks the answer complete.
     if (!this.native) throw this.kit.errors.upstream("Gemini stream ended without a finish reason", { retryable: true });
-    if (this.usage) out.push({ type: "usage", usage: decodeUsage(this.usage) });
     out.push({ type: "finish", reason: finishOf(this.native, this.tools > 0), native: this.native });
   }
 }

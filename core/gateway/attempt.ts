@@ -306,6 +306,10 @@ function batchesOf(stream: AsyncIterable<StreamEvent>): EventBatches {
 export function asGatewayError(error: unknown, providerName: string, signal?: AbortSignal, hook = "chat"): SwitchyardError {
   if (signal?.aborted && isSwitchyardError(signal.reason)) return signal.reason;
   if (isSwitchyardError(error)) return error;
+  // A request nested deeper than the encoder's stack (a tool's schema 20,000 levels deep) is the request's fault.
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return errors.badRequest(`the request is nested too deep to encode for provider "${providerName}": flatten its deepest schema or content`);
+  }
   if (error instanceof TypeError || (error instanceof Error && /ECONN|socket|network|fetch failed/i.test(error.message))) {
     // fetch failures surface as TypeError: the vendor could not be reached.
     return errors.upstream(`provider "${providerName}" could not be reached: ${error.message}`, {

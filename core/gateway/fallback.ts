@@ -59,7 +59,10 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
         input.stats.cancel(endpoint.id);
         return { ok: false, error, attempts, upstreamMs, endpoint };
       }
-      input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
+      // A refusal of the request itself says nothing of the endpoint's health: a client sending
+      // such requests must not open its circuit for everyone else.
+      if (refusesRequest(error)) input.stats.cancel(endpoint.id);
+      else input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
       if (error.retryAfterMs !== undefined) input.stats.penalize(endpoint.id, Date.now() + error.retryAfterMs);
       if (!error.retryable) return { ok: false, error: redacted(error, input.snapshot), attempts, upstreamMs, endpoint };
       if (error.code === "context_length_exceeded") minContext = endpoint.context ?? 0;
@@ -68,6 +71,12 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
   }
   const error = failures.length > 0 ? exhausted(failures, attempts, input.snapshot) : noneAvailable(attempts, input.stats.soonestBack(candidates.map((endpoint) => endpoint.id)));
   return { ok: false, error, attempts, upstreamMs, endpoint: last };
+}
+
+/** A vendor's (or the encoder's) refusal of the request as sent: malformed, too large, too long for the context. */
+function refusesRequest(error: SwitchyardError): boolean {
+  const status = error.upstreamStatus ?? error.status;
+  return error.code === "context_length_exceeded" || status === 400 || status === 413 || status === 422;
 }
 
 /** What the ledger keeps of one attempt: its endpoint, status and time, and a failure's error with configured secrets redacted. */

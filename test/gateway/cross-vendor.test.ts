@@ -8,7 +8,7 @@ import type OpenAI from "openai";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeGemini } from "../fakes/gemini.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { anthropicClient, openaiClient, startGateway } from "./harness.ts";
+import { anthropicClient, openaiClient, postJson, startGateway } from "./harness.ts";
 
 const anthropicFake = startFakeAnthropic();
 const openaiFake = startFakeOpenAI();
@@ -186,4 +186,23 @@ describe("a client's settings, at a vendor whose model takes them otherwise", ()
     expect(lastBody(openaiFake)).toMatchObject({ temperature: 0.3, stop: ["a1", "a2", "a3", "a4"] });
     expect(lastBody(openaiFake).reasoning_effort).toBeUndefined();
   });
+});
+
+describe("requests an endpoint refuses", () => {
+  test("a request nested too deep to encode is a 400 naming it, and neither it nor a vendor's 400s open the endpoint's circuit", async () => {
+    const client = openaiClient(gateway);
+    // Written as text: the SDK itself cannot serialize a schema 20,000 levels deep.
+    const levels = 20_000;
+    const deep = '{"type":"object","properties":{"next":'.repeat(levels) + '{"type":"string"}' + "}}".repeat(levels);
+    const body = `{"model":"claude","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"nested","parameters":${deep}}}]}`;
+    for (let i = 0; i < 6; i++) {
+      const refused = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("nested too deep");
+    }
+    for (let i = 0; i < 6; i++) anthropicFake.enqueue({ kind: "error", status: 400, body: { type: "error", error: { type: "invalid_request_error", message: "messages.0: bad image" } } });
+    for (let i = 0; i < 6; i++) expect((await postJson(`${gateway.url}/v1/chat/completions`, { model: "claude", messages: [{ role: "user", content: "hi" }] })).status).toBe(400);
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "Still here." } });
+    expect((await client.chat.completions.create({ model: "claude", messages: [{ role: "user", content: "hi" }] })).choices[0]!.message.content).toBe("Still here.");
+  }, 30_000);
 });

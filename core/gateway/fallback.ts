@@ -113,6 +113,9 @@ function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snaps
     error = errors.rateLimited(summary, { metadata, retryAfterMs: minRetryAfter(failures) });
   } else if (failures.every((f) => f.code === "timeout")) {
     error = errors.timeout(summary, { metadata, retryable: false });
+  } else if (failures.every((f) => f.code === "context_length_exceeded")) {
+    // The prompt is too long for every candidate's context: the client's to shorten, a 400.
+    error = new SwitchyardError("context_length_exceeded", summary, { metadata });
   } else if (failures.every((f) => f.code === "plugin_failed")) {
     // Provider plugins that threw are a bug of theirs, not the vendors' failure: a 500 naming them.
     error = new SwitchyardError("plugin_failed", summary, { metadata });

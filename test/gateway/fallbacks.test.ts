@@ -77,6 +77,15 @@ describe("fallbacks", () => {
     expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
   });
 
+  test("a prompt too long for every candidate's context is the 400 that says so, after each larger context was tried", async () => {
+    anthropicFake.enqueue({ kind: "error", status: 400, body: anthropicError("invalid_request_error", "prompt is too long: 408310 tokens > 200000 maximum") });
+    openaiFake.enqueue({ kind: "error", status: 400, body: openaiErrorBody("This model's maximum context length is 400000 tokens.", "invalid_request_error", "context_length_exceeded", "messages") });
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("claude-sonnet", "a very long prompt"));
+    const body = (await response.json()) as { error: { code: string; metadata: { attempts: { status: number }[] } } };
+    expect([response.status, body.error.code]).toEqual([400, "context_length_exceeded"]);
+    expect(body.error.metadata.attempts.map((a) => a.status)).toEqual([400, 400]);
+  });
+
   test("Anthropic's 529 overloaded falls back to OpenAI and both attempts are reported", async () => {
     anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
     openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback" } });

@@ -1,5 +1,6 @@
 // The two HTTP steps every provider takes with its vendor, written once.
 
+import { errors, isSwitchyardError } from "../errors.ts";
 import type { Kit } from "./kit.ts";
 
 export interface KitHttp {
@@ -49,11 +50,39 @@ export async function send(kit: Pick<Kit, "fetch" | "errors">, url: string, init
   }
 }
 
+/** The most of a vendor's answer (or error page) read: no chat answer comes near it, and one that never ends must not hold the process's memory. */
+export const MOST_VENDOR_BODY = 64 * 1024 * 1024;
+
 export async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => "");
+  const declared = response.headers.get("content-length");
+  const text = declared !== null && Number(declared) <= MOST_VENDOR_BODY ? await response.text().catch(() => "") : await boundedText(response);
   try {
     return JSON.parse(text);
   } catch {
     return text;
   }
+}
+
+/** A body of no declared length (or one declared too long), read up to MOST_VENDOR_BODY: past it, a retryable upstream error. */
+async function boundedText(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MOST_VENDOR_BODY) {
+        reader.cancel().catch(() => {});
+        throw errors.upstream(`the vendor's answer passed ${MOST_VENDOR_BODY / 1024 / 1024} MB unfinished`, { retryable: true });
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (isSwitchyardError(error)) throw error;
+    return ""; // as response.text() failing: nothing that can be read
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

@@ -1,6 +1,7 @@
 // Server-sent events: reading vendor streams (messages, or canonical events through a vendor's
 // StreamDecoder, in batches per network read) and framing our own.
 
+import { errors } from "../errors.ts";
 import { batchedEvents, type BatchedEvents, type EventBatches, type StreamEvent } from "./canonical.ts";
 
 export interface SseMessage {
@@ -159,6 +160,9 @@ function utf8Decoder(): TextDecoder {
 const WHOLE = utf8Decoder();
 
 /** Bytes in, complete messages out, synchronously; keeps a partial line for the next chunk. */
+/** The most a stream may send of one line before its end: no frame of an answer comes near it. */
+const MOST_PENDING = 8 * 1024 * 1024;
+
 class SseParser {
   /**
    * The stream's own decoder, made when a chunk first ends mid-character (it holds the character's
@@ -210,6 +214,10 @@ class SseParser {
       end = buffer.indexOf("\n", start);
     }
     this.buffer = start === 0 ? buffer : buffer.slice(start);
+    // A line that never ends would be held, and scanned again with each chunk, without bound.
+    if (this.buffer.length > MOST_PENDING) {
+      throw errors.upstream(`the vendor's stream sent a line of over ${MOST_PENDING / 1024 / 1024} MB with no end`, { retryable: true });
+    }
     return out;
   }
 

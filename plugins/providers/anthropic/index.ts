@@ -48,7 +48,7 @@ export default (kit: Kit) => {
           const body = wire.requestBody(request, encodeOptions, kit.http.copiesBodies());
           const response = await send(url, { method: "POST", headers: headersFor(request), body, signal });
           if (!response.ok) return failure(response);
-          if (!request.stream) return wire.decodeResponse(await response.json());
+          if (!request.stream) return wire.decodeResponse(await kit.http.body(response));
           if (!response.body) throw kit.errors.upstream("Anthropic sent a stream response without a body", { retryable: true });
           return wire.decodeStreamBody(response.body);
         },
@@ -56,7 +56,7 @@ export default (kit: Kit) => {
           const body = JSON.stringify(wire.countTokensBody(request, encodeOptions));
           const response = await send(countUrl, { method: "POST", headers: headersFor(request), body, signal });
           if (!response.ok) return failure(response);
-          const counted = ((await response.json()) as { input_tokens?: unknown }).input_tokens;
+          const counted = ((await kit.http.body(response)) as { input_tokens?: unknown }).input_tokens;
           if (typeof counted !== "number") throw kit.errors.upstream("Anthropic counted no input_tokens", { retryable: true });
           return counted;
         },

@@ -39,7 +39,7 @@ export default (kit: Kit) => {
           const url = request.stream ? `${base}/models/${model}:streamGenerateContent?alt=sse` : `${base}/models/${model}:generateContent`;
           const response = await send(url, { method: "POST", headers, body: JSON.stringify(encodeRequest(request)), signal });
           const oneCall = request.parallelToolCalls === false;
-          if (!request.stream) return decodeResponse((await response.json()) as GeminiResponse, request.model, kit, oneCall);
+          if (!request.stream) return decodeResponse((await kit.http.body(response)) as GeminiResponse, request.model, kit, oneCall);
           if (!response.body) throw kit.errors.upstream("Gemini sent a stream response without a body", { retryable: true });
           return decodeStream(response.body, request.model, kit, oneCall);
         },
@@ -48,7 +48,7 @@ export default (kit: Kit) => {
           const model = encodeURIComponent(request.model);
           const generateContentRequest = { model: `models/${request.model}`, ...encodeRequest(request) };
           const response = await send(`${base}/models/${model}:countTokens`, { method: "POST", headers, body: JSON.stringify({ generateContentRequest }), signal });
-          const counted = ((await response.json()) as { totalTokens?: unknown }).totalTokens;
+          const counted = ((await kit.http.body(response)) as { totalTokens?: unknown }).totalTokens;
           if (typeof counted !== "number") throw kit.errors.upstream("Gemini counted no totalTokens", { retryable: true });
           return counted;
         },

@@ -4,6 +4,7 @@
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import type { TSchema } from "@sinclair/typebox";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
+import { clientGone } from "../gateway/attempt.ts";
 import type { Served } from "../gateway/pipeline.ts";
 import { encodeError } from "../wire/anthropic/errors.ts";
 
@@ -59,7 +60,11 @@ export function clientKey(headers: Headers): string | null {
 export async function readJson(request: Request, limit: number): Promise<{ text: string; json: unknown }> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw errors.payloadTooLarge(limit);
-  const text = declared !== null ? await request.text() : await readBounded(request, limit);
+  const text = await (declared !== null ? request.text() : readBounded(request, limit)).catch((error: unknown) => {
+    if (isSwitchyardError(error)) throw error;
+    // The client went away before its body came whole: its own doing, a 499, not the gateway's 500.
+    throw request.signal.aborted ? clientGone() : errors.badRequest(`the request body could not be read: ${(error as Error).message}`);
+  });
   if (text.length === 0) throw errors.badRequest("the request body is empty; expected a JSON object");
   try {
     return { text, json: JSON.parse(text) };

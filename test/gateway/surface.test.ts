@@ -211,6 +211,19 @@ describe("operations", () => {
     expect(text).not.toContain("sk-openai-test-secret");
   });
 
+  test("a client gone before its body came whole is counted as the 499 it is, not as the gateway's 500", async () => {
+    const count = async (status: number) =>
+      Number(new RegExp(`switchyard_requests_total\\{route="none",model="none",provider="none",status="${status}"\\} (\\d+)`).exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await count(499);
+    const errorsBefore = await count(500);
+    // Declares 60 bytes, sends 20, and hangs up.
+    const socket = await Bun.connect({ hostname: "127.0.0.1", port: gateway.port, socket: { data() {} } });
+    socket.write('POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\ncontent-length: 60\r\n\r\n{"model":"gpt-5-mini",');
+    socket.end();
+    while ((await count(499)) === before) await new Promise((resolve) => setImmediate(resolve));
+    expect(await count(500)).toBe(errorsBefore);
+  });
+
   test("/metrics counts a request refused before routing, a body that does not read, under route none", async () => {
     const count = async () => Number(/switchyard_requests_total\{route="none",model="none",provider="none",status="400"\} (\d+)/.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
     const before = await count();

@@ -110,7 +110,8 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     const usage = response.usage ?? estimateUsage(inputTokens(), response.text.length + (response.reasoning?.length ?? 0) + (response.refusal?.length ?? 0));
     const metered = safeMeter(usage, result.endpoint, fee, principal, deps.log);
     row.succeeded(metered, result.success.ttftMs);
-    return { kind: "response", response: { ...response, usage }, served, metered };
+    // The counts the client reads are the ones metered: a vendor's −5 or 2.5 tokens as charged, 0 and 3.
+    return { kind: "response", response: { ...response, usage: metered.usage }, served, metered };
   }
   return relayStream({
     success: result.success,

@@ -164,7 +164,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     else stats.cancel(endpoint.id);
     const final = this.usage ?? (this.opening ? openedUsage(this.opening, this.outputChars) : estimateUsage(this.input.inputTokens(), this.outputChars));
     const metered = this.input.meter(final, endpoint);
-    this.settled = { usage: final, costUsd: nanoToUsd(metered.cost + metered.fee) };
+    this.settled = { usage: metered.usage, costUsd: nanoToUsd(metered.cost + metered.fee) };
     if (reason) row.failed(reason, metered, this.ttftMs);
     else row.succeeded(metered, this.ttftMs);
   }

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { vendorSuite } from "./configs.ts";
-import { openaiClient } from "./harness.ts";
+import { openaiClient, readChatStream } from "./harness.ts";
 
 const { openaiFake, anthropicFake, gateway } = await vendorSuite();
 const client = openaiClient(gateway);
@@ -200,6 +200,15 @@ describe("OpenAI clients", () => {
     expect(text).toBe("42.");
     const shown = await client.chat.completions.create(ask({}) as OpenAI.ChatCompletionCreateParamsNonStreaming);
     expect((shown.choices[0]!.message as unknown as { reasoning?: string }).reasoning).toBe("shown thoughts");
+  });
+
+  test("a vendor's broken counts reach the client as they were metered, JSON and stream, not as sent", async () => {
+    const broken = { text: "ok", usage: { input: -5, output: 2.5 } };
+    openaiFake.enqueue({ kind: "reply", reply: broken }, { kind: "reply", reply: broken });
+    const answer = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] });
+    expect(answer.usage).toMatchObject({ prompt_tokens: 0, completion_tokens: 3, total_tokens: 3 });
+    const stream = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true } });
+    expect((await readChatStream(stream)).usage).toMatchObject({ prompt_tokens: 0, completion_tokens: 3, total_tokens: 3 });
   });
 
   test("the model list shows the catalogue with prices per token", async () => {

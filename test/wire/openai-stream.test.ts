@@ -146,6 +146,11 @@ describe("OpenAI stream codec", () => {
     }
   });
 
+  test("a stream whose chunks hold no choice, [DONE] or not, is a retryable upstream error, not an empty answer", async () => {
+    const error = await collect('data: {"id":"c","object":"chat.completion.chunk","model":"m"}\n\ndata: [DONE]\n\n').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "upstream_error", retryable: true, message: expect.stringContaining("without a choice in any chunk") });
+  });
+
   test("refusal deltas become refusal events and go out as refusal deltas", async () => {
     const frame = (delta: object) => `data: ${JSON.stringify({ id: "g", model: "m", choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
     const vendor = frame({ role: "assistant", refusal: "" }) + frame({ refusal: "I'm sorry," }) + frame({ refusal: " no." }) + "data: [DONE]\n\n";

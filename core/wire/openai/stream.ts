@@ -16,6 +16,8 @@ type Json = Record<string, unknown>;
  */
 class ChunkDecoder implements StreamDecoder {
   private started = false;
+  /** Whether any chunk held a choice. */
+  private chose = false;
   private usage: Usage | undefined;
   private finish: Extract<StreamEvent, { type: "finish" }> | undefined;
   /** The indexes of the tool calls opened so far (see ToolCalls). */
@@ -62,6 +64,7 @@ class ChunkDecoder implements StreamDecoder {
     this.usage = decodeUsage(chunk.usage) ?? this.usage;
     const choice = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
     if (!choice) return;
+    this.chose = true;
     const before = out.length;
     if (isObject(choice.delta)) decodeDelta(choice.delta, this, out);
     if (typeof choice.finish_reason === "string") {
@@ -111,6 +114,8 @@ class ChunkDecoder implements StreamDecoder {
     // Text that is no chunk is skipped as some servers' keep-alive; a stream of nothing else,
     // [DONE] or not, carried no answer, and must not pass for an empty one.
     if (!this.started) throw fromUpstreamStatus(502, "the vendor's stream ended without a single chunk of an answer");
+    // Chunks with no choice in any of them (only an id, or only usage) carried no answer either.
+    if (!this.chose && !this.finish) throw fromUpstreamStatus(502, "the vendor's stream ended without a choice in any chunk: no answer");
     // Some servers omit [DONE], but none ends a complete answer without a finish reason.
     if (!this.done && !this.finish) throw fromUpstreamStatus(502, "the vendor's stream ended before the answer finished");
     if (this.usage) out.push({ type: "usage", usage: this.usage });

@@ -6,7 +6,7 @@ import type { ChatRequest, ChatResponse, ContentPart, StreamEvent } from "../../
 import type { ProviderInstance } from "../../core/kit/plugin.ts";
 import geminiPlugin from "../../plugins/providers/gemini/index.ts";
 import { encodeRequest } from "../../plugins/providers/gemini/request.ts";
-import { decodeResponse, decodeStream } from "../../plugins/providers/gemini/response.ts";
+import { decodeError, decodeResponse, decodeStream } from "../../plugins/providers/gemini/response.ts";
 import { FAKE_THOUGHT_SIGNATURE, googleError, startFakeGemini } from "../fakes/gemini.ts";
 import { collect as events } from "./results.ts";
 
@@ -304,6 +304,24 @@ describe("gemini provider", () => {
       { type: "usage", usage: { inputTokens: 9000, outputTokens: 0 } },
       { type: "usage", usage: { inputTokens: 9000, outputTokens: 2 } },
     ]);
+  });
+
+  test("what Gemini says of a failure is kept: a failed call with no answer is retryable, a blocked prompt a content filter, an error frame Google's error", async () => {
+    const stream = (...frames: object[]) => events(decodeStream(new Response(frames.map((f) => `data: ${JSON.stringify(f)}\r\n\r\n`).join("")).body!, "gemini-2.5-flash", kit));
+    const failedCall = { candidates: [{ content: { role: "model", parts: [] }, finishReason: "MALFORMED_FUNCTION_CALL", finishMessage: "Malformed function call" }] };
+    await expect(stream(failedCall)).rejects.toMatchObject({ code: "upstream_error", retryable: true, message: "Gemini ended with MALFORMED_FUNCTION_CALL and no answer" });
+    expect(() => decodeResponse(failedCall, "gemini-2.5-flash", kit)).toThrow("Gemini ended with MALFORMED_FUNCTION_CALL and no answer");
+    const blocked = await stream({ promptFeedback: { blockReason: "OTHER" }, usageMetadata: { promptTokenCount: 7 } });
+    expect(blocked.at(-1)).toEqual({ type: "finish", reason: "content_filter", native: "OTHER" });
+    const broken = stream({ candidates: [{ content: { role: "model", parts: [{ text: "Half" }] } }] }, { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } });
+    await expect(broken).rejects.toMatchObject({ message: "Internal error encountered." });
+  });
+
+  test("Google's error in a list of one, and the prompt of its own tools counted as input", () => {
+    const error = decodeError(429, [{ error: { code: 429, message: "Resource exhausted.", status: "RESOURCE_EXHAUSTED", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "7s" }] } }], new Headers(), kit);
+    expect(error).toMatchObject({ message: "Resource exhausted.", retryAfterMs: 7000 });
+    const usage = decodeResponse({ candidates: [{ content: { parts: [{ text: "ok" }] }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 1000, toolUsePromptTokenCount: 5000, candidatesTokenCount: 2 } } as never, "m", kit).usage;
+    expect(usage).toEqual({ inputTokens: 6000, outputTokens: 2 });
   });
 
   test("a stream that ends before a finish reason throws", async () => {

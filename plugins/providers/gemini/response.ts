@@ -11,16 +11,28 @@ interface GeminiPart {
 }
 interface GeminiUsage {
   promptTokenCount?: number;
+  /** The prompt of its own tools' results (a search's), counted apart from the prompt and billed as input. */
+  toolUsePromptTokenCount?: number;
   candidatesTokenCount?: number;
   cachedContentTokenCount?: number;
   thoughtsTokenCount?: number;
 }
 export interface GeminiResponse {
+  /** Google's error, as a stream's frame carries one after the answer began. */
+  error?: { code?: number; message?: string; status?: string };
   candidates?: { content?: { parts?: GeminiPart[] }; finishReason?: string }[];
   promptFeedback?: { blockReason?: string };
   usageMetadata?: GeminiUsage;
   modelVersion?: string;
   responseId?: string;
+}
+
+/** Finish reasons of a function call Gemini could not make: with nothing else said, no answer at all. */
+const FAILED_CALL = new Set(["MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL"]);
+
+/** A finish that says nothing was answered: another candidate, or a retry, may answer. */
+function noAnswer(native: string | undefined, kit: Kit): Error {
+  return kit.errors.upstream(`Gemini ended with ${native} and no answer`, { retryable: true, metadata: { provider: "gemini", finish: native } });
 }
 
 const FINISH: Record<string, FinishReason> = {
@@ -45,7 +57,8 @@ function finishOf(native: string | undefined, hasToolCalls: boolean): FinishReas
 /** candidatesTokenCount leaves thoughts out; canonical output counts them, as reasoning too. */
 export function decodeUsage(usage: GeminiUsage): Usage {
   const thoughts = usage.thoughtsTokenCount ?? 0;
-  const result: Usage = { inputTokens: usage.promptTokenCount ?? 0, outputTokens: (usage.candidatesTokenCount ?? 0) + thoughts };
+  const input = (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0);
+  const result: Usage = { inputTokens: input, outputTokens: (usage.candidatesTokenCount ?? 0) + thoughts };
   if (usage.cachedContentTokenCount) result.cachedInputTokens = usage.cachedContentTokenCount;
   if (thoughts > 0) result.reasoningTokens = thoughts;
   return result;
@@ -80,6 +93,7 @@ export function decodeResponse(json: GeminiResponse, model: string, kit: Kit, on
     else if (part.text) text += part.text;
   }
   const native = candidate?.finishReason ?? json.promptFeedback?.blockReason;
+  if (native && FAILED_CALL.has(native) && !text && toolCalls.length === 0) throw noAnswer(native, kit);
   const response: ChatResponse = {
     id: json.responseId ?? `gemini-${now}`,
     model: json.modelVersion ?? model,
@@ -100,6 +114,9 @@ class GeminiStreamDecoder implements StreamDecoder {
   private started = false;
   private tools = 0;
   private readonly salt = answerSalt();
+  /** Whether the answer has said anything (text or a call), and whether the prompt was blocked. */
+  private said = false;
+  private blocked = false;
   private native: string | undefined;
   // The SSE stream has no terminator: it ends when the body does.
   readonly done = false;
@@ -122,8 +139,12 @@ class GeminiStreamDecoder implements StreamDecoder {
       this.started = true;
       out.push({ type: "start", id: chunk.responseId ?? `gemini-${this.kit.now()}`, model: chunk.modelVersion ?? this.model });
     }
+    // Google's error after the answer began: its status and message, not a stream cut short.
+    if (chunk.error) throw decodeError(chunk.error.code ?? 500, chunk, new Headers(), this.kit);
     const candidate = chunk.candidates?.[0];
+    if (!candidate && chunk.promptFeedback?.blockReason) this.blocked = true;
     for (const part of candidate?.content?.parts ?? []) {
+      if (part.functionCall || (part.text && !part.thought)) this.said = true;
       if (part.functionCall) {
         if (this.oneCall && this.tools > 0) continue;
         const call = toolCall(part, this.tools, this.salt);
@@ -142,6 +163,11 @@ class GeminiStreamDecoder implements StreamDecoder {
   end(out: StreamEvent[]): void {
     // A finish reason in the last frame is what marks the answer complete.
     if (!this.native) throw this.kit.errors.upstream("Gemini stream ended without a finish reason", { retryable: true });
+    if (FAILED_CALL.has(this.native) && !this.said) throw noAnswer(this.native, this.kit);
+    if (this.blocked) {
+      out.push({ type: "finish", reason: "content_filter", native: this.native });
+      return;
+    }
     out.push({ type: "finish", reason: finishOf(this.native, this.tools > 0), native: this.native });
   }
 }
@@ -159,7 +185,8 @@ const CONTEXT_LENGTH = /input token count.*exceeds|exceeds the maximum number of
 
 /** A failed Gemini call as a gateway error; RetryInfo's retryDelay counts when there is no retry-after header. */
 export function decodeError(status: number, body: unknown, headers: Headers, kit: Kit) {
-  const inner = (body as GoogleError | null)?.error;
+  // Some of Google's endpoints wrap the error in a list of one.
+  const inner = ((Array.isArray(body) ? body[0] : body) as GoogleError | null)?.error;
   const message = inner?.message ?? (typeof body === "string" && body ? body : `Gemini returned HTTP ${status}`);
   let retryAfterMs = kit.parseRetryAfter(headers);
   const delay = inner?.details?.find((d) => d["@type"]?.endsWith("RetryInfo"))?.retryDelay;

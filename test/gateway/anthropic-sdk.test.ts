@@ -19,6 +19,8 @@ describe("Anthropic clients", () => {
     expect(data.content[0]).toMatchObject({ type: "text", text: "Bonjour." });
     expect(data.stop_reason).toBe("end_turn");
     expect(data.usage).toMatchObject({ input_tokens: 9, output_tokens: 2 });
+    // The cost in USD, as OpenAI clients read it: 9 × $0.25/M + 2 × $2/M.
+    expect((data.usage as unknown as { cost: number }).cost).toBeCloseTo(0.00000625, 12);
     expect(response.headers.get("x-switchyard-provider")).toBe("openai");
     const sent = openaiFake.requests.at(-1)!.body as { model: string; messages: { role: string; content: unknown }[] };
     expect(sent.model).toBe("gpt-5-mini");
@@ -29,11 +31,16 @@ describe("Anthropic clients", () => {
     openaiFake.enqueue({ kind: "reply", reply: { text: "one two three", usage: { input: 5, output: 3 } } });
     const stream = client.messages.stream({ model: "gpt-5-mini", max_tokens: 50, messages: [{ role: "user", content: "count" }] });
     const types: string[] = [];
-    stream.on("streamEvent", (event) => types.push(event.type));
+    let delta: Anthropic.MessageDeltaEvent | undefined;
+    stream.on("streamEvent", (event) => {
+      types.push(event.type);
+      if (event.type === "message_delta") delta = event;
+    });
     const final = await stream.finalMessage();
     expect(final.content[0]).toMatchObject({ type: "text", text: "one two three" });
     expect(final.usage.output_tokens).toBe(3);
     expect(types[0]).toBe("message_start");
+    expect((delta?.usage as unknown as { cost?: number } | undefined)?.cost).toBeGreaterThan(0);
     expect(types).toContain("content_block_delta");
     expect(types.at(-1)).toBe("message_stop");
   });

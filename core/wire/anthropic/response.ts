@@ -63,6 +63,8 @@ export interface EncodedUsage {
   cache_read_input_tokens: number;
   cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
   server_tool_use?: { web_search_requests: number };
+  /** What the request cost in USD, the gateway's own member (as in its OpenAI answers). */
+  cost?: number;
 }
 
 export function encodeUsage(usage: Usage | undefined): EncodedUsage {
@@ -145,7 +147,7 @@ function contentOf(response: ChatResponse): Record<string, unknown>[] {
 }
 
 /** A canonical response as Anthropic message JSON, for clients of POST /v1/messages: Anthropic's own blocks as they came. */
-export function encodeResponse(response: ChatResponse, info: { id: string; model: string }): Record<string, unknown> {
+export function encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd?: number }): Record<string, unknown> {
   return {
     id: info.id,
     type: "message",
@@ -154,6 +156,12 @@ export function encodeResponse(response: ChatResponse, info: { id: string; model
     content: response.anthropicContent ?? contentOf(response),
     stop_reason: stopReasonFor(response.finishReason, response.nativeFinishReason),
     stop_sequence: response.stopSequence ?? null,
-    usage: encodeUsage(response.usage),
+    usage: withCost(encodeUsage(response.usage), info.costUsd),
   };
+}
+
+/** Usage with the request's cost in USD beside Anthropic's counts, where the gateway metered it. */
+export function withCost(usage: EncodedUsage, costUsd: number | undefined): EncodedUsage {
+  if (costUsd !== undefined) usage.cost = costUsd;
+  return usage;
 }

@@ -4,7 +4,7 @@ import type { SwitchyardError } from "../../errors.ts";
 import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
 import { formatSse } from "../../kit/sse.ts";
 import { encodeError } from "./errors.ts";
-import { encodeUsage, stopReasonFor } from "./response.ts";
+import { encodeUsage, stopReasonFor, withCost } from "./response.ts";
 
 /** `server`: a block of Anthropic's own (a server tool's call or result), as the vendor began it. */
 type BlockKind = "text" | "thinking" | "redacted_thinking" | "tool_use" | "server";
@@ -81,10 +81,10 @@ export class StreamEncoder {
   }
 
   /** Closes the open block and the message: message_delta (stop_reason, usage), then message_stop. */
-  end(usage: Usage | undefined): string {
+  end(usage: Usage | undefined, costUsd?: number): string {
     const out = this.start() + this.closeBlock();
     const delta = { stop_reason: stopReasonFor(this.finish, this.native), stop_sequence: this.stopSequence };
-    return out + frame("message_delta", { delta, usage: encodeUsage(usage) }) + frame("message_stop", {});
+    return out + frame("message_delta", { delta, usage: withCost(encodeUsage(usage), costUsd) }) + frame("message_stop", {});
   }
 
   /** An `event: error` frame in Anthropic's error shape, for failures after the stream began. */

@@ -90,7 +90,8 @@ class Table implements DispatchTable {
     if ((!matched || unknownModel) && !this.graph.models.has(request.model)) {
       // Model ids are short and often versioned (gpt-5 vs gpt5): two edits are still a likely typo.
       const hint = didYouMean(request.model, this.graph.models.keys(), 2);
-      return errors.notFound(`model ${request.model} is not configured${hint ? ` (did you mean ${hint}?)` : ""}`);
+      // An empty name is shown as one, not as a double space.
+      return errors.notFound(`model ${request.model || '""'} is not configured${hint ? ` (did you mean ${hint}?)` : ""}`);
     }
     if (!matched) return errors.noRoute(`no route matches model ${request.model}`);
     return errors.noEndpoint(`no endpoint is available for model ${request.model}`);

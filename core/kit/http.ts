@@ -43,7 +43,9 @@ export async function send(kit: Pick<Kit, "fetch" | "errors">, url: string, init
     return await kit.fetch(url, { ...init, timeout: false } as RequestInit);
   } catch (cause) {
     if (init.signal?.aborted) throw cause;
-    throw kit.errors.upstream(`could not reach ${label ?? new URL(url).host}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+    // Bun's own advice to its caller (pass `verbose: true` to fetch) is for us, not for the client.
+    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\s*For more information, pass `verbose: true`.*$/s, "");
+    throw kit.errors.upstream(`could not reach ${label ?? new URL(url).host}: ${reason}`, {
       cause,
       retryable: true,
     });

@@ -60,6 +60,11 @@ export function clientKey(headers: Headers): string | null {
 export async function readJson(request: Request, limit: number): Promise<{ text: string; json: unknown }> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw errors.payloadTooLarge(limit);
+  // A compressed body would be read as garbled JSON: said plainly instead.
+  const encoding = request.headers.get("content-encoding");
+  if (encoding && encoding.toLowerCase() !== "identity") {
+    throw new SwitchyardError("bad_request", `a body with Content-Encoding ${encoding} is not accepted: send it uncompressed`, { status: 415 });
+  }
   const text = await (declared !== null ? request.text() : readBounded(request, limit)).catch((error: unknown) => {
     if (isSwitchyardError(error)) throw error;
     // The client went away before its body came whole: its own doing, a 499, not the gateway's 500.

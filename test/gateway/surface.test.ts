@@ -224,6 +224,18 @@ describe("operations", () => {
     expect(await count(500)).toBe(errorsBefore);
   });
 
+  test("a compressed body is a 415 that says to send it uncompressed, and an empty model name is shown as one", async () => {
+    const gzipped = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: Bun.gzipSync(JSON.stringify(chatBody("gpt-5-mini", "hi"))),
+    });
+    expect(gzipped.status).toBe(415);
+    expect(((await gzipped.json()) as { error: { message: string } }).error.message).toBe("a body with Content-Encoding gzip is not accepted: send it uncompressed");
+    const unnamed = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("", "hi"));
+    expect(((await unnamed.json()) as { error: { message: string } }).error.message).toStartWith('model "" is not configured');
+  });
+
   test("/metrics counts a request refused before routing, a body that does not read, under route none", async () => {
     const count = async () => Number(/switchyard_requests_total\{route="none",model="none",provider="none",status="400"\} (\d+)/.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
     const before = await count();

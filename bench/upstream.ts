@@ -37,7 +37,8 @@ function streamFrames(words: readonly string[]): readonly Uint8Array[] {
 
 const STREAM_FRAMES = streamFrames(WORDS);
 
-const JSON_HEADERS = { "content-type": "application/json" };
+/** With the length Bun.serve declares for the same body over a socket: the in-process harness hands the gateway what the socket would. */
+const JSON_HEADERS = { "content-type": "application/json", "content-length": String(Buffer.byteLength(COMPLETION)) };
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
 /**

@@ -86,5 +86,8 @@ async function boundedText(response: Response): Promise<string> {
     if (isSwitchyardError(error)) throw error;
     return ""; // as response.text() failing: nothing that can be read
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  // As response.text() decodes: UTF-8, malformed sequences replaced; one read (a short answer) needs no joining.
+  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
+
+const UTF8 = new TextDecoder();

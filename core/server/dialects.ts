@@ -30,8 +30,8 @@ export const openaiDialect: Dialect = {
     if (text !== undefined) decoded.request[CLIENT_BODY] = { dialect: "openai", text, json: body as Record<string, unknown> };
     return { request: decoded.request, models: decoded.models, provider: preferences(decoded.provider), includeUsage: decoded.includeUsage };
   },
-  encodeResponse: (response, info) => openai.encodeResponse(response, { ...info, hideReasoning: info.request.reasoning?.exclude }),
-  streamEncoder: (info) => new openai.StreamEncoder({ ...info, hideReasoning: info.request.reasoning?.exclude }),
+  encodeResponse: (response, info) => openai.encodeResponse(response, info),
+  streamEncoder: (info) => new openai.StreamEncoder(info),
 };
 
 /**

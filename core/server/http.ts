@@ -65,11 +65,14 @@ export async function readJson(request: Request, limit: number): Promise<{ text:
   if (encoding && encoding.toLowerCase() !== "identity") {
     throw new SwitchyardError("bad_request", `a body with Content-Encoding ${encoding} is not accepted: send it uncompressed`, { status: 415 });
   }
-  const text = await (declared !== null ? request.text() : readBounded(request, limit)).catch((error: unknown) => {
+  let text: string;
+  try {
+    text = declared !== null ? await request.text() : await readBounded(request, limit);
+  } catch (error) {
     if (isSwitchyardError(error)) throw error;
     // The client went away before its body came whole: its own doing, a 499, not the gateway's 500.
     throw request.signal.aborted ? clientGone() : errors.badRequest(`the request body could not be read: ${(error as Error).message}`);
-  });
+  }
   if (text.length === 0) throw errors.badRequest("the request body is empty; expected a JSON object");
   try {
     return { text, json: JSON.parse(text) };

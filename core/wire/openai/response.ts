@@ -1,7 +1,7 @@
 // chat.completion JSON ⇄ canonical ChatResponse, plus the usage and finish-reason codecs streams share.
 
 import { errors } from "../../errors.ts";
-import type { ChatResponse, FinishReason, ToolCall, Usage } from "../../kit/canonical.ts";
+import type { ChatRequest, ChatResponse, FinishReason, ToolCall, Usage } from "../../kit/canonical.ts";
 
 type Json = Record<string, unknown>;
 
@@ -104,12 +104,12 @@ export function decodeResponse(json: unknown): ChatResponse {
 }
 
 /** Canonical → chat.completion JSON for our clients. */
-/** `hideReasoning`: the client asked to be shown none (ReasoningOptions.exclude). */
-export function encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd?: number; hideReasoning?: boolean }): Json {
+/** `request`: the client's, whose reasoning it may have asked to be shown none of (ReasoningOptions.exclude). */
+export function encodeResponse(response: ChatResponse, info: { id: string; model: string; costUsd?: number; request?: ChatRequest }): Json {
   // A refusal comes with no content, as OpenAI sends it: the SDK's `parse()` reads `refusal` then.
   // `refusal` and `annotations` always, as OpenAI sends them: strict clients model both as present.
   const message: Json = { role: "assistant", content: response.text || (response.toolCalls.length || response.refusal ? null : ""), refusal: response.refusal || null, annotations: [] };
-  if (response.reasoning && !info.hideReasoning) message.reasoning = response.reasoning;
+  if (response.reasoning && !info.request?.reasoning?.exclude) message.reasoning = response.reasoning;
   if (response.toolCalls.length) {
     message.tool_calls = response.toolCalls.map((call) => ({
       id: call.id,

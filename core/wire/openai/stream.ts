@@ -1,7 +1,7 @@
 // chat.completion.chunk SSE ⇄ canonical stream events: vendor streams in, our clients' streams out.
 
 import { fromUpstreamStatus, type SwitchyardError } from "../../errors.ts";
-import type { BatchedEvents, StreamEvent, Usage } from "../../kit/canonical.ts";
+import type { BatchedEvents, ChatRequest, StreamEvent, Usage } from "../../kit/canonical.ts";
 import { decodeSse, decodeSseMessages, formatSse, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "./error.ts";
 import { FrameShape, type ShapedField } from "./frame-shape.ts";
@@ -208,8 +208,11 @@ export class StreamEncoder {
   private argumentsOpening = { index: -1, text: "" };
   private started = false;
 
-  /** `hideReasoning`: the client asked to be shown none (ReasoningOptions.exclude). */
-  constructor(private readonly info: { id: string; model: string; created: number; includeUsage: boolean; hideReasoning?: boolean }) {
+  /** The client's reasoning, none of which it may have asked to be shown (ReasoningOptions.exclude). */
+  private readonly hideReasoning: boolean;
+
+  constructor(private readonly info: { id: string; model: string; created: number; includeUsage: boolean; request?: ChatRequest }) {
+    this.hideReasoning = info.request?.reasoning?.exclude === true;
     // Every chunk shares these fields: serialize them once, not per token.
     this.head = `{"id":${JSON.stringify(info.id)},"object":"chat.completion.chunk","created":${info.created},"model":${JSON.stringify(info.model)}`;
     this.textOpening = this.deltaOpening('"content":');
@@ -259,7 +262,7 @@ export class StreamEncoder {
       case "text":
         return event.text ? this.stringDelta(this.textOpening, event.text, DELTA_CLOSE) : "";
       case "reasoning":
-        return event.text && !this.info.hideReasoning ? this.stringDelta((this.reasoningOpening ??= this.deltaOpening('"reasoning":')), event.text, DELTA_CLOSE) : "";
+        return event.text && !this.hideReasoning ? this.stringDelta((this.reasoningOpening ??= this.deltaOpening('"reasoning":')), event.text, DELTA_CLOSE) : "";
       case "refusal":
         return event.text ? this.stringDelta((this.refusalOpening ??= this.deltaOpening('"refusal":')), event.text, DELTA_CLOSE) : "";
       case "tool_call_start":

@@ -81,7 +81,8 @@ describe("the Responses API upstream", () => {
       store: false,
       tools: [{ type: "function", name: "get_weather", parameters: weather.function.parameters, strict: false }],
       max_output_tokens: 300,
-      reasoning: { effort: "high" },
+      // A Chat Completions client reads reasoning as text: OpenAI writes it only as a summary, asked for.
+      reasoning: { effort: "high", summary: "auto" },
       include: ["reasoning.encrypted_content"],
     });
   });
@@ -246,6 +247,10 @@ describe("the Responses API upstream", () => {
     expect((fake.requests.at(-1)!.body as { reasoning: unknown }).reasoning).toEqual({ effort: "medium", summary: "auto" });
     await ask({ summary: "detailed" });
     expect((fake.requests.at(-1)!.body as { reasoning: unknown }).reasoning).toEqual({ summary: "detailed" });
+    // A Responses client that asks for no summary gets none: it reads the items it asked for.
+    fake.enqueue({ kind: "reply", reply: { text: "Summed." } });
+    await ask({ effort: "low" });
+    expect((fake.requests.at(-1)!.body as { reasoning: unknown }).reasoning).toEqual({ effort: "low" });
   });
 
   test("a message's phase (commentary, final answer) goes to OpenAI with it and comes back on each message, JSON and stream; other clients read the messages as paragraphs", async () => {

@@ -2,7 +2,7 @@
 // semantic SSE events) → canonical, for models OpenAI serves only through the Responses API.
 
 import { errors, fromUpstreamStatus } from "../../errors.ts";
-import { documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type ReasoningBlock, type StreamEvent, type Usage } from "../../kit/canonical.ts";
+import { CLIENT_BODY, documentText, type ChatRequest, type ChatResponse, type ContentPart, type FinishReason, type ReasoningBlock, type StreamEvent, type Usage } from "../../kit/canonical.ts";
 import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
 import { modelEffort, openaiUser, reasoningModel, samples } from "../openai/model-settings.ts";
@@ -82,7 +82,7 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
     if (request.topP !== undefined) body.top_p = request.topP;
   }
   const effort = modelEffort(request.model, request.reasoning);
-  const summary = reasoningModel(request.model) ? request.reasoning?.summary : undefined;
+  const summary = reasoningModel(request.model) ? reasoningSummary(request) : undefined;
   if (effort || summary) body.reasoning = { ...(effort ? { effort } : {}), ...(summary ? { summary } : {}) };
   // Stateless, a reasoning model's reasoning reaches the next turn only encrypted, through the client.
   if (reasoningModel(request.model) || input.some((item) => item.type === "reasoning")) body.include = ["reasoning.encrypted_content"];
@@ -97,6 +97,17 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   if (Object.keys(text).length) body.text = text;
   if (request.stream) body.stream = true;
   return body;
+}
+
+/**
+ * The reasoning summary to ask for: the Responses client's own choice; for a client of another
+ * dialect that asked for thinking, `auto`: it reads thinking as text (Anthropic's thinking blocks,
+ * Chat Completions' `reasoning`), which OpenAI writes only as a summary, and only when asked.
+ */
+function reasoningSummary(request: ChatRequest): string | undefined {
+  const reasoning = request.reasoning;
+  if (reasoning?.summary || !request[CLIENT_BODY] || reasoning?.exclude) return reasoning?.summary;
+  return reasoning?.effort && reasoning.effort !== "none" ? "auto" : reasoning?.budgetTokens !== undefined ? "auto" : undefined;
 }
 
 function noCounterpart(field: string, model: string): Error {

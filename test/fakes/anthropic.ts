@@ -158,6 +158,19 @@ function messagesRefusal(request: RecordedRequest): Response | null {
   const refuse = (message: string) => Response.json(anthropicError("invalid_request_error", message), { status: 400 });
   const settings = request.path === COUNT_TOKENS ? null : settingsRefusal(request.body as Settings);
   if (settings) return refuse(settings);
+  const thinking = (request.body as Settings).thinking?.type;
+  if (request.path !== COUNT_TOKENS && (thinking === "enabled" || thinking === "adaptive")) {
+    // A tool loop goes on from the last assistant turn: with thinking on, that turn must begin with its thinking.
+    const at = messages.findLastIndex((message) => message.role === "assistant");
+    const blocks = at >= 0 && typeof messages[at]!.content !== "string" ? ((messages[at]!.content ?? []) as Block[]) : [];
+    const next = messages[at + 1]?.content;
+    const continues = Array.isArray(next) && (next as Block[]).some((block) => block.type === "tool_result");
+    // Adaptive thinking may have chosen not to think on a turn of Claude's own (its ids begin `toolu_`).
+    const own = thinking === "adaptive" && blocks.some((block) => block.type === "tool_use") && blocks.every((block) => block.type !== "tool_use" || block.id?.startsWith("toolu_"));
+    if (continues && !own && blocks[0]?.type !== "thinking" && blocks[0]?.type !== "redacted_thinking") {
+      return refuse(`messages.${at}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${blocks[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`);
+    }
+  }
   const toolIds = new Set<string>();
   for (const [at, message] of messages.entries()) {
     const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : (message.content ?? []);

@@ -23,6 +23,7 @@ providers:
 models:
   claude: [{ provider: anthropic, model: claude-sonnet-4-5, price: { input: 3, output: 15 } }]
   opus: [{ provider: anthropic, model: claude-opus-4-7, price: { input: 5, output: 25 } }]
+  opus46: [{ provider: anthropic, model: claude-opus-4-6, price: { input: 5, output: 25 } }]
   gpt: [{ provider: openai, model: gpt-5, price: { input: 1.25, output: 10 } }]
   gpt4: [{ provider: openai, model: gpt-4.1, price: { input: 2, output: 8 } }]
   kimi: [{ provider: kimi, model: kimi-k2, price: { input: 0.6, output: 2.5 } }]
@@ -132,6 +133,25 @@ describe("a conversation that moves between vendors", () => {
     }
     anthropicFake.enqueue({ kind: "reply", reply: { text: "Both are mild." } });
     expect((await client.chat.completions.create({ model: "claude", messages: history, tools: [weather] })).choices[0]!.message.content).toBe("Both are mild.");
+  });
+
+  test("Claude Code's adaptive thinking goes on at Claude after a tool call another vendor made, without thinking for that one turn", async () => {
+    const client = anthropicClient(gateway);
+    const ask: Anthropic.MessageParam = { role: "user", content: "Weather in Lima?" };
+    geminiFake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "x", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+    const adaptive = { thinking: { type: "adaptive" } } as unknown as Pick<Anthropic.MessageCreateParams, "thinking">;
+    const atGemini = await client.messages.create({ model: "gemini", max_tokens: 4000, ...adaptive, messages: [ask], tools: [anthropicWeather] });
+    const use = atGemini.content.find((block) => block.type === "tool_use")!;
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "21°C in Lima." } });
+    const atClaude = await client.messages.create({
+      model: "opus46",
+      max_tokens: 4000,
+      ...adaptive,
+      messages: [ask, { role: "assistant", content: atGemini.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: '{"temp":21}' }] }],
+      tools: [anthropicWeather],
+    });
+    expect(atClaude.content).toEqual([{ type: "text", text: "21°C in Lima." }] as never);
+    expect(anthropicFake.requests.at(-1)!.body as Record<string, unknown>).not.toHaveProperty("thinking");
   });
 });
 

@@ -361,13 +361,16 @@ function encodeToolChoice(choice: ToolChoice | undefined, parallel: boolean | un
  * another dialect cannot send back (it never got the signature): such a request goes without
  * thinking, and the next turn, a fresh one, thinks again.
  */
-function continuesUnsignedToolLoop(messages: Message[]): boolean {
+function continuesUnsignedToolLoop(messages: Message[], foreignOnly = false): boolean {
   let results = false;
   for (let at = messages.length - 1; at >= 0; at--) {
     const message = messages[at]!;
     if (message.role === "tool") results = true;
     else if (message.role === "assistant") {
-      return results && !!message.toolCalls?.length && !message.anthropicContent && thinkingBlocks(message, { unsigned: false }).length === 0;
+      const calls = message.toolCalls;
+      if (!results || !calls?.length || message.anthropicContent || thinkingBlocks(message, { unsigned: false }).length > 0) return false;
+      // Anthropic's tool ids begin `toolu_`: a turn whose calls all do was Claude's own.
+      return !foreignOnly || !calls.every((call) => call.id.startsWith("toolu_"));
     }
   }
   return false;
@@ -437,8 +440,13 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   }
   trimPrefill(messages);
   const version = claudeVersion(request.model);
-  // The client's own thinking mode (an Anthropic client's adaptive thinking) goes as it came, below.
-  const ownThinking = request.anthropicFields?.thinking !== undefined;
+  // The client's own thinking mode (an Anthropic client's adaptive thinking) goes as it came, below,
+  // but on a tool loop another vendor's turn began (its calls' ids not Anthropic's), which Anthropic
+  // refuses with thinking on: that turn has no thinking block to begin with. Claude's own turn may
+  // have none too, adaptive thinking having chosen not to think, and goes on as it came.
+  const clientThinking = request.anthropicFields?.thinking !== undefined;
+  const dropOwnThinking = clientThinking && continuesUnsignedToolLoop(request.messages, true);
+  const ownThinking = clientThinking && !dropOwnThinking;
   // Anthropic refuses thinking beside a tool choice that forces a call. The tool loop is looked
   // into only when thinking is asked for: nearly no request asks.
   const asked = ownThinking || forcesTool(request.toolChoice) ? undefined : thinkingTokens(request.reasoning);
@@ -490,6 +498,7 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
   if (request.stop?.length) body.stop_sequences = request.stop;
   if (request.user) body.metadata = { user_id: request.user };
   if (request.anthropicFields) Object.assign(body, request.anthropicFields);
+  if (dropOwnThinking) delete body.thinking;
   if (request.stream) body.stream = true;
   return body;
 }

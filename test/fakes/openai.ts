@@ -233,6 +233,14 @@ function settingsRefusal(body: Record<string, unknown>, refuse: Refuse): Respons
       if (body[field] !== undefined) return refuse(`Invalid value for '${field}': '${field}' is only allowed when 'tools' are specified.`, field, "invalid_value");
     }
   }
+  // OpenAI's own models take no prompt-cache breakpoints (OpenRouter's), which it names as an unknown parameter.
+  if (/^(gpt-|o\d|codex)/.test(model) && Array.isArray(body.messages)) {
+    for (const [at, message] of (body.messages as { content?: unknown }[]).entries()) {
+      const parts = Array.isArray(message.content) ? (message.content as Record<string, unknown>[]) : [];
+      const marked = parts.findIndex((part) => "cache_control" in part);
+      if (marked >= 0) return refuse(`Unknown parameter: 'messages[${at}].content[${marked}].cache_control'.`, `messages[${at}].content[${marked}].cache_control`, "unknown_parameter");
+    }
+  }
   if (Array.isArray(body.stop) && body.stop.length > 4) {
     return refuse(`Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`, "stop", "array_above_max_length");
   }

@@ -166,6 +166,12 @@ describe("OpenAI request codec", () => {
     expect(JSON.stringify(encodeRequest(request).messages)).toContain('"file_data":"https://example.com/report.pdf"');
   });
 
+  test("prompt-cache breakpoints reach compatible vendors (OpenRouter reads them) and not OpenAI, which refuses them", () => {
+    const request: ChatRequest = { model: "gpt-5", stream: false, messages: [{ role: "system", content: [{ type: "text", text: "Rules.", cacheControl: {} }] }, { role: "user", content: [{ type: "text", text: "hi" }] }] };
+    expect(JSON.stringify(encodeRequest(request).messages)).toContain("cache_control");
+    expect(JSON.stringify(encodeRequest(request, { openaiOnly: true }).messages)).not.toContain("cache_control");
+  });
+
   test("a tool choice and parallel calls go only with tools, which OpenAI requires beside them", () => {
     const request: ChatRequest = { model: "m", stream: false, messages: [], toolChoice: "auto", parallelToolCalls: false };
     expect(encodeRequest(request)).not.toContainKeys(["tool_choice", "parallel_tool_calls"]);

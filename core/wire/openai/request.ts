@@ -279,7 +279,10 @@ export function requestBody(request: ChatRequest, options: EncodeRequestOptions,
 export function encodeRequest(request: ChatRequest, options: EncodeRequestOptions = {}): Record<string, unknown> {
   if (options.openaiOnly) refuseDocumentUrls(request);
   const toolId = options.toolIds === "mistral" ? mistralToolId : openaiToolId;
-  const body: Record<string, unknown> = { model: request.model, messages: encodeMessages(request.messages, options.reasoningField, toolId) };
+  const messages = encodeMessages(request.messages, options.reasoningField, toolId);
+  // Prompt-cache breakpoints are OpenRouter's and Anthropic's: OpenAI refuses them as an unknown parameter.
+  if (options.openaiOnly) withoutCacheMarks(messages);
+  const body: Record<string, unknown> = { model: request.model, messages };
   // A tool choice and parallel calls go only with tools: OpenAI refuses them without ("only allowed when 'tools' are specified").
   if (request.tools?.length) {
     body.tools = request.tools.map(encodeTool);
@@ -375,6 +378,14 @@ function encodeDocument(part: Extract<ContentPart, { type: "document" }>, out: R
 function extensionOf(mediaType: string): string {
   for (const extension in DOCUMENT_TYPES) if (DOCUMENT_TYPES[extension] === mediaType) return extension;
   return "bin";
+}
+
+/** Encoded messages without their parts' cache breakpoints. */
+function withoutCacheMarks(messages: Record<string, unknown>[]): void {
+  for (const message of messages) {
+    if (!Array.isArray(message.content)) continue;
+    for (const part of message.content as Record<string, unknown>[]) if ("cache_control" in part) delete part.cache_control;
+  }
 }
 
 /** `encoded` with the breakpoint `part` carries, if it carries one (OpenRouter reads them on text and file parts). */

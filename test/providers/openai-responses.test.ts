@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { decodeUpstreamResponse, encodeUpstreamRequest } from "../../core/wire/responses/index.ts";
+import { decodeRequest, decodeUpstreamResponse, encodeUpstreamRequest } from "../../core/wire/responses/index.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { anthropicClient, openaiClient, readChatStream, startGateway, type Gateway } from "../gateway/harness.ts";
 
@@ -274,6 +274,25 @@ describe("the Responses API upstream", () => {
     fake.enqueue({ kind: "reply", reply: { phases } });
     const chatStream = await client.chat.completions.create({ model: "gpt-5-pro", messages: [{ role: "user", content: "Check it" }], stream: true });
     expect((await readChatStream(chatStream)).text).toBe("Checking the file.\n\nAll good.");
+  });
+
+  test("a client's items go back to OpenAI in their order, reasoning where it came and without an id the client left out", () => {
+    const reasoning = (n: number, id?: string) => ({ type: "reasoning", ...(id ? { id } : {}), summary: [], encrypted_content: `gAAA${n}` });
+    const input = [
+      { role: "user", content: "Fix it" },
+      reasoning(1, "rs_1"),
+      { type: "message", role: "assistant", phase: "commentary", content: [{ type: "output_text", text: "Looking." }] },
+      reasoning(2),
+      { type: "function_call", call_id: "call_1", name: "get_weather", arguments: "{}" },
+      { type: "function_call_output", call_id: "call_1", output: "ok" },
+      reasoning(3, "rs_3"),
+      { type: "message", role: "assistant", phase: "final_answer", content: [{ type: "output_text", text: "Done." }] },
+      { role: "user", content: "Thanks" },
+    ];
+    const sent = encodeUpstreamRequest(decodeRequest({ model: "gpt-5-codex", input } as never)).input as Record<string, unknown>[];
+    expect(sent.map((item) => item.type ?? item.role)).toEqual(["user", "reasoning", "assistant", "reasoning", "function_call", "function_call_output", "reasoning", "assistant", "user"]);
+    expect(sent.filter((item) => item.type === "reasoning").map((item) => item.id)).toEqual(["rs_1", undefined, "rs_3"]);
+    expect("id" in sent[3]!).toBe(false);
   });
 
   test("documents and images go as input parts; a tool result with an image goes as parts", () => {

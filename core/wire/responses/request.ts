@@ -131,9 +131,15 @@ function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
       messages.push({ role: "tool", toolCallId: item.call_id, content: decodeContent(item.output, `input.${at}.output`) });
       return;
     }
-    case "reasoning":
-      if (item.encrypted_content) (assistantTurn(messages).reasoningBlocks ??= []).push({ type: "openai", id: item.id ?? "", encrypted: item.encrypted_content });
+    case "reasoning": {
+      if (!item.encrypted_content) return;
+      // Reasoning that follows an answer's message or call begins the next part of the turn: it goes
+      // back to OpenAI where it came, before what follows it, not before the message it followed.
+      const last = messages.at(-1);
+      const turn = last?.role === "assistant" && (last.content.length > 0 || last.toolCalls?.length) ? pushTurn(messages) : assistantTurn(messages);
+      (turn.reasoningBlocks ??= []).push({ type: "openai", id: item.id ?? "", encrypted: item.encrypted_content });
       return;
+    }
     default:
       throw invalidField(`input.${at}.type`, `a \`${type}\` item is not relayed; send message, function_call and function_call_output items`);
   }
@@ -142,7 +148,11 @@ function decodeItem(item: ItemBody, at: number, messages: Message[]): void {
 /** The assistant turn a function call or reasoning joins: the last message when it is one, else a new one. */
 function assistantTurn(messages: Message[]): Extract<Message, { role: "assistant" }> {
   const last = messages.at(-1);
-  if (last?.role === "assistant") return last;
+  return last?.role === "assistant" ? last : pushTurn(messages);
+}
+
+/** A new, empty assistant turn at the end. */
+function pushTurn(messages: Message[]): Extract<Message, { role: "assistant" }> {
   const turn: Extract<Message, { role: "assistant" }> = { role: "assistant", content: [] };
   messages.push(turn);
   return turn;

@@ -125,7 +125,8 @@ export function customToolCallItem(id: string, at: number, call: { id: string; n
 
 /** OpenAI's encrypted reasoning item, under its own id: a client of the Responses API sends it back as it came. */
 export function encryptedReasoningItem(block: { id: string; encrypted: string }): Json {
-  return { type: "reasoning", id: block.id, summary: [], encrypted_content: block.encrypted };
+  // Codex sends its items back without their ids: OpenAI refuses an empty one, and takes none.
+  return block.id ? { type: "reasoning", id: block.id, summary: [], encrypted_content: block.encrypted } : { type: "reasoning", summary: [], encrypted_content: block.encrypted };
 }
 
 export function functionCallItem(id: string, at: number, call: { id: string; name: string; arguments: string }, status: ItemStatus = "completed"): Json {

@@ -22,11 +22,12 @@ export function estimateUsage(inputTokens: number, outputChars: number): Usage {
 }
 
 /**
- * A stream that stopped short with its prompt's counts given as it opened (Anthropic's
- * `message_start`): those counts, cache reads and writes included, and the output estimated.
+ * A stream that stopped short, with the counts the vendor had given so far (Anthropic's
+ * `message_start`, Gemini's last frame): those, cache reads and writes included, and at least the
+ * output it sent, estimated (the counts of a frame may not have caught up with its text).
  */
-export function openedUsage(opening: Usage, outputChars: number): Usage {
-  return { ...opening, outputTokens: Math.max(opening.outputTokens, Math.ceil(outputChars / CHARS_PER_TOKEN)), estimated: true };
+export function stoppedUsage(known: Usage, outputChars: number): Usage {
+  return { ...known, outputTokens: Math.max(known.outputTokens, Math.ceil(outputChars / CHARS_PER_TOKEN)), estimated: true };
 }
 
 const COUNTS = ["inputTokens", "outputTokens", "cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens", "webSearches"] as const;

@@ -7,7 +7,7 @@ import type { StreamEvent, Usage } from "../kit/canonical.ts";
 import { nanoToUsd } from "../money.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { asGatewayError, clientGone, isClientGone, type AttemptSuccess, type Step } from "./attempt.ts";
-import { estimateUsage, openedUsage, type Metered } from "./meter.ts";
+import { estimateUsage, stoppedUsage, type Metered } from "./meter.ts";
 import type { ChatOutcome, Served, Settlement } from "./pipeline.ts";
 import type { RowBuilder } from "./row.ts";
 
@@ -162,7 +162,8 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     if (completed) stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: this.ttftMs });
     else if (failure && !isClientGone(failure)) stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
     else stats.cancel(endpoint.id);
-    const final = this.usage ?? (this.opening ? openedUsage(this.opening, this.outputChars) : estimateUsage(this.input.inputTokens(), this.outputChars));
+    const known = this.usage ?? this.opening;
+    const final = known ? (completed && this.usage ? this.usage : stoppedUsage(known, this.outputChars)) : estimateUsage(this.input.inputTokens(), this.outputChars);
     const metered = this.input.meter(final, endpoint);
     this.settled = { usage: metered.usage, costUsd: nanoToUsd(metered.cost + metered.fee) };
     if (reason) row.failed(reason, metered, this.ttftMs);

@@ -8,7 +8,7 @@ import type OpenAI from "openai";
 import { startFakeAnthropic } from "../fakes/anthropic.ts";
 import { startFakeGemini } from "../fakes/gemini.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { anthropicClient, openaiClient, postJson, startGateway } from "./harness.ts";
+import { anthropicClient, generation, openaiClient, postJson, startGateway } from "./harness.ts";
 
 const anthropicFake = startFakeAnthropic();
 const openaiFake = startFakeOpenAI();
@@ -152,6 +152,25 @@ describe("a conversation that moves between vendors", () => {
     });
     expect(atClaude.content).toEqual([{ type: "text", text: "21°C in Lima." }] as never);
     expect(anthropicFake.requests.at(-1)!.body as Record<string, unknown>).not.toHaveProperty("thinking");
+  });
+
+  test("a Gemini stream that breaks after its first words is charged its prompt's count and at least the words it sent", async () => {
+    const client = openaiClient(gateway);
+    geminiFake.enqueue({ kind: "break", reply: { text: "a long answer that breaks somewhere in the middle of its many words", usage: { input: 5000, output: 40 } }, afterFrames: 1 });
+    const stream = await client.chat.completions.create({ model: "gemini", messages: [{ role: "user", content: "Talk." }], stream: true });
+    let id = "";
+    let text = "";
+    const ended = await (async () => {
+      for await (const chunk of stream) {
+        id = chunk.id;
+        text += chunk.choices[0]?.delta.content ?? "";
+      }
+    })().catch((error: unknown) => error);
+    expect(ended).toBeInstanceOf(Error);
+    expect(text.length).toBeGreaterThan(0);
+    const row = (await generation(gateway, id)) as unknown as { status: number; tokens_prompt: number; tokens_completion: number };
+    expect(row).toMatchObject({ status: 502, tokens_prompt: 5000 });
+    expect(row.tokens_completion).toBeGreaterThanOrEqual(Math.ceil(text.length / 4));
   });
 });
 

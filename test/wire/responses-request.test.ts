@@ -2,6 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { freeformInput } from "../../core/wire/responses/freeform.ts";
 import { decodeRequest, ResponsesBody } from "../../core/wire/responses/index.ts";
 
 const check = TypeCompiler.Compile(ResponsesBody);
@@ -112,4 +113,12 @@ describe("Responses request decoding", () => {
     expect(() => decode({ top_logprobs: 3 })).toThrow("`top_logprobs`");
     expect(decode({ include: ["reasoning.encrypted_content"], top_logprobs: 0 }).messages).toHaveLength(1);
   });
+});
+
+test("a freeform call cut short by the token cap reads as its text so far, without the wrapper around it", () => {
+  expect(freeformInput('{"input":"*** Begin Patch\\n*** Delete Fi')).toBe("*** Begin Patch\n*** Delete Fi");
+  // Cut in the middle of an escape: what reads whole.
+  expect(freeformInput('{"input":"line one\\u00')).toBe("line one");
+  expect(freeformInput('{"input":"whole"}')).toBe("whole");
+  expect(freeformInput("not the wrapper")).toBe("not the wrapper");
 });

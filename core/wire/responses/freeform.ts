@@ -38,8 +38,23 @@ export function freeformInput(args: string): string {
   try {
     const parsed: unknown = JSON.parse(args);
     if (typeof parsed === "object" && parsed !== null && typeof (parsed as { input?: unknown }).input === "string") return (parsed as { input: string }).input;
-  } catch {}
+  } catch {
+    // Cut short (the answer's token cap): the text so far, without the wrapper around it.
+    if (args.startsWith(OPENING)) return cutText(args.slice(OPENING.length));
+  }
   return args;
+}
+
+const OPENING = '{"input":"';
+
+/** A string literal's text cut anywhere, an escape left half-written included: what of it reads whole. */
+function cutText(literal: string): string {
+  for (let drop = 0; drop <= 6 && drop <= literal.length; drop++) {
+    try {
+      return JSON.parse(`"${literal.slice(0, literal.length - drop)}"`) as string;
+    } catch {}
+  }
+  return literal;
 }
 
 /** The names of a request's freeform tools, or null when it has none (nearly every request). */

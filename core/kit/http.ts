@@ -67,26 +67,35 @@ export async function readBody(response: Response): Promise<unknown> {
 
 /** A body of no declared length (or one declared too long), read up to MOST_VENDOR_BODY: past it, a retryable upstream error. */
 async function boundedText(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const tooLong = () => errors.upstream(`the vendor's answer passed ${MOST_VENDOR_BODY / 1024 / 1024} MB unfinished`, { retryable: true });
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MOST_VENDOR_BODY) {
-        reader.cancel().catch(() => {});
-        throw errors.upstream(`the vendor's answer passed ${MOST_VENDOR_BODY / 1024 / 1024} MB unfinished`, { retryable: true });
-      }
-      chunks.push(value);
-    }
+    return await readBounded(response.body, MOST_VENDOR_BODY, tooLong);
   } catch (error) {
     if (isSwitchyardError(error)) throw error;
     return ""; // as response.text() failing: nothing that can be read
   }
-  // As response.text() decodes: UTF-8, malformed sequences replaced; one read (a short answer) needs no joining.
+}
+
+/**
+ * A body read up to `limit` bytes, for one of no declared length: past them the rest is left unread
+ * and `tooLong()` thrown. Decoded as `text()` decodes: UTF-8, a byte-order mark dropped, a
+ * malformed sequence replaced; one read (a short body) needs no joining.
+ */
+export async function readBounded(body: ReadableStream<Uint8Array> | null, limit: number, tooLong: () => Error): Promise<string> {
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      throw tooLong();
+    }
+    chunks.push(value);
+  }
   return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 

@@ -6,6 +6,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { errors, isSwitchyardError, SwitchyardError } from "../errors.ts";
 import { clientGone } from "../gateway/attempt.ts";
 import type { Served } from "../gateway/pipeline.ts";
+import { readBounded } from "../kit/http.ts";
 import { encodeError } from "../wire/anthropic/errors.ts";
 
 const ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -67,7 +68,7 @@ export async function readJson(request: Request, limit: number): Promise<{ text:
   }
   let text: string;
   try {
-    text = declared !== null ? await request.text() : await readBounded(request, limit);
+    text = declared !== null ? await request.text() : await readBounded(request.body, limit, () => errors.payloadTooLarge(limit));
   } catch (error) {
     if (isSwitchyardError(error)) throw error;
     // The client went away before its body came whole: its own doing, a 499, not the gateway's 500.
@@ -81,25 +82,6 @@ export async function readJson(request: Request, limit: number): Promise<{ text:
   }
 }
 
-/** A body of no declared length, read up to `limit` bytes; past them the rest is left unread. */
-async function readBounded(request: Request, limit: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      throw errors.payloadTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  // As request.text() decodes: UTF-8, a byte-order mark dropped, a malformed sequence replaced.
-  return new TextDecoder().decode(Buffer.concat(chunks));
-}
 
 /** A TypeBox validator compiled once, whose failure names the first offending field. */
 export function bodyValidator<T extends TSchema>(schema: T): (value: unknown) => void {

@@ -31,6 +31,12 @@ routes:
 `;
 }
 
+/** What `GET /v1/key` says of the key (of the anonymous caller, with none). */
+async function keyInfo(gateway: Gateway, key?: string): Promise<{ usage: number; limit: number | null; limit_remaining: number | null; rate_limit: unknown }> {
+  const response = await fetch(`${gateway.url}/v1/key`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+  return ((await response.json()) as { data: Awaited<ReturnType<typeof keyInfo>> }).data;
+}
+
 async function createKey(gateway: Gateway, body: Record<string, unknown>): Promise<string> {
   const response = await postJson(`${gateway.url}/admin/keys`, body, { authorization: `Bearer ${ADMIN}` });
   expect(response.status).toBe(200);
@@ -64,8 +70,8 @@ for (const storage of storages) {
           total_cost: 0.011025,
         });
         expect(typeof data.latency).toBe("number");
-        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { usage: number } };
-        expect(keyInfo.data.usage).toBe(0.011025);
+        const info = await keyInfo(gateway, key);
+        expect(info.usage).toBe(0.011025);
       } finally {
         await gateway.close();
       }
@@ -88,8 +94,8 @@ for (const storage of storages) {
         expect(statuses.filter((s) => s === 402).length).toBe(40);
         const after = await postJson(`${gateway.url}/v1/messages`, { model: "metered", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, { "x-api-key": key });
         expect(after.status).toBe(402);
-        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { usage: number; limit: number; limit_remaining: number } };
-        expect(keyInfo.data).toMatchObject({ usage: 0.1, limit: 0.1, limit_remaining: 0 });
+        const info = await keyInfo(gateway, key);
+        expect(info).toMatchObject({ usage: 0.1, limit: 0.1, limit_remaining: 0 });
       } finally {
         fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } };
         await gateway.close();
@@ -110,9 +116,9 @@ for (const storage of storages) {
         );
         const served = answers.filter((a) => a.status === 200).length;
         expect(served).toBeGreaterThan(0);
-        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { usage: number } };
-        expect(keyInfo.data.usage).toBeCloseTo(0.15 * served, 9);
-        expect(keyInfo.data.usage).toBeLessThanOrEqual(1);
+        const info = await keyInfo(gateway, key);
+        expect(info.usage).toBeCloseTo(0.15 * served, 9);
+        expect(info.usage).toBeLessThanOrEqual(1);
         // Held: 300 bytes and the 8 tokens around the message, × $1000/M.
         const refused = answers.find((a) => a.status === 402)!;
         expect(JSON.parse(refused.body).error.message).toMatch(/^key "chinese" has \$0\.\d{6} of credit left, and this request may cost up to \$0\.308000, which is held until it is charged; lower max_tokens to hold less$/);
@@ -145,8 +151,8 @@ export default (kit: Kit) => ({
           statuses.push(response.status);
         }
         expect(statuses).toEqual([200, 200, 200, 200, 200, 402, 402]);
-        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`)).json()) as { data: { usage: number; limit: number; limit_remaining: number } };
-        expect(keyInfo.data).toMatchObject({ usage: 0.05, limit: 0.05, limit_remaining: 0 });
+        const info = await keyInfo(gateway);
+        expect(info).toMatchObject({ usage: 0.05, limit: 0.05, limit_remaining: 0 });
       } finally {
         fake.fallback = { kind: "reply", reply: { text: "ok", usage: { input: 1000, output: 500 } } };
         await gateway.close();
@@ -189,8 +195,8 @@ export default (kit: Kit) => ({
         const count = { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] };
         expect((await postJson(`${gateway.url}/v1/messages/count_tokens`, count, { "x-api-key": key })).status).toBe(200);
         expect(fake.requests.length - before).toBe(3);
-        const keyInfo = (await (await fetch(`${gateway.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { rate_limit: unknown } };
-        expect(keyInfo.data.rate_limit).toEqual({ requests: 3, interval: "1m" });
+        const info = await keyInfo(gateway, key);
+        expect(info.rate_limit).toEqual({ requests: 3, interval: "1m" });
         const listed = (await (await fetch(`${gateway.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { data: { name: string; rate_limit: number | null }[] };
         expect(listed.data.find((k) => k.name === "limited")?.rate_limit).toBe(3);
       } finally {

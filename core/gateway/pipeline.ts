@@ -100,10 +100,13 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   const result = await runCandidates({ snapshot, stats: deps.stats, candidates: dispatched.candidates, request, client: input.cancel });
   served.attempts = row.attempts = result.attempts;
   served.overheadMs = performance.now() - input.arrivedAt - result.upstreamMs;
-  if (result.endpoint) row.endpoint = result.endpoint;
+  // The endpoint last tried, which answered or refused: a failure's headers name it too.
+  if (result.endpoint) {
+    row.endpoint = result.endpoint;
+    served.model = result.endpoint.publicModel;
+    served.provider = result.endpoint.provider;
+  }
   if (!result.ok) return { kind: "error", error: row.failed(result.error), served };
-  served.model = result.endpoint.publicModel;
-  served.provider = result.endpoint.provider;
 
   if (result.success.kind === "response") {
     const response = result.success.response;

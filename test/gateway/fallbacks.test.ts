@@ -207,6 +207,8 @@ describe("fallbacks", () => {
     const before = openaiFake.requests.length;
     const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("claude-sonnet", "hi"));
     expect(response.status).toBe(400);
+    // The headers name the endpoint that refused it.
+    expect([response.headers.get("x-switchyard-model"), response.headers.get("x-switchyard-provider")]).toEqual(["claude-sonnet", "anthropic"]);
     const text = await response.text();
     expect(text).toContain("bad content");
     expect(text).not.toContain("sk-ant-fallback-secret");

@@ -172,6 +172,22 @@ function messagesRefusal(request: RecordedRequest): Response | null {
     }
   }
   const toolIds = new Set<string>();
+  // Each call is answered in the next message, and each result answers a call of the message before.
+  for (const [at, message] of messages.entries()) {
+    const blocks = typeof message.content === "string" ? [] : (message.content ?? []);
+    const next = messages[at + 1];
+    const nextBlocks = next && typeof next.content !== "string" ? (next.content ?? []) : [];
+    const calls = message.role === "assistant" ? blocks.filter((block) => block.type === "tool_use").map((block) => block.id) : [];
+    const answered = new Set(nextBlocks.filter((block) => block.type === "tool_result").map((block) => block.tool_use_id));
+    const missing = calls.filter((id) => !answered.has(id));
+    if (missing.length && at + 1 < messages.length) {
+      return refuse(`messages.${at + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(", ")}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
+    }
+    const previous = at > 0 && messages[at - 1]!.role === "assistant" && typeof messages[at - 1]!.content !== "string" ? (messages[at - 1]!.content as Block[]) : [];
+    const offered = new Set(previous.filter((block) => block.type === "tool_use").map((block) => block.id));
+    const orphan = message.role === "user" ? blocks.find((block) => block.type === "tool_result" && !offered.has(block.tool_use_id)) : undefined;
+    if (orphan) return refuse(`messages.${at}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${orphan.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
+  }
   for (const [at, message] of messages.entries()) {
     const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : (message.content ?? []);
     const last = at === messages.length - 1;

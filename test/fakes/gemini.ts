@@ -75,6 +75,14 @@ function contentsRefusal(request: RecordedRequest): Response | null {
     return refuse("Penalty is not enabled for this model");
   }
   for (const [at, content] of contents.entries()) {
+    // A turn of calls is answered by as many function responses in the turn after it.
+    const calls = (content.parts ?? []).filter((part) => part.functionCall).length;
+    const answers = ((contents[at + 1]?.parts ?? []) as { functionResponse?: unknown }[]).filter((part) => part.functionResponse).length;
+    if (content.role === "model" && calls > 0 && at + 1 < contents.length && answers !== calls) {
+      return refuse("Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.");
+    }
+  }
+  for (const [at, content] of contents.entries()) {
     const parts = content.parts ?? [];
     if (parts.length === 0) return refuse(`* GenerateContentRequest.contents[${at}].parts: contents.parts must not be empty.`);
     const call = parts.findIndex((part) => part.functionCall);

@@ -257,6 +257,21 @@ function chatRefusal(request: RecordedRequest): Response | null {
   if (request.path === RESPONSES || !Array.isArray(messages)) return null;
   const tooLong = (id: string | undefined, param: string) =>
     (id?.length ?? 0) > 40 ? refuse(`Invalid '${param}': string too long. Expected a string with maximum length 40, but got a string with length ${id!.length} instead.`, param, "string_above_max_length") : null;
+  // An assistant message's calls are each answered by the tool messages right after it, and a tool
+  // message answers one of them.
+  for (const [at, message] of messages.entries()) {
+    const before = messages[at - 1];
+    if (message.role === "tool" && !(before?.role === "tool" || before?.tool_calls?.length)) {
+      return refuse("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", `messages.[${at}].role`, "invalid_value");
+    }
+    if (!message.tool_calls?.length) continue;
+    const answered = new Set<string | undefined>();
+    for (let next = at + 1; messages[next]?.role === "tool"; next++) answered.add(messages[next]!.tool_call_id);
+    const missing = message.tool_calls.filter((call) => !answered.has(call.id));
+    if (missing.length && at + 1 < messages.length) {
+      return refuse(`An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${missing.map((call) => call.id).join(", ")}`, `messages.[${at + 1}].role`, "invalid_value");
+    }
+  }
   for (const [at, message] of messages.entries()) {
     for (const [i, call] of (message.tool_calls ?? []).entries()) {
       const refused = tooLong(call.id, `messages[${at}].tool_calls[${i}].id`);

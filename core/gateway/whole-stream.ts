@@ -34,7 +34,7 @@ export function eventsOf(response: ChatResponse): StreamEvent[] {
     }
   } else if (response.reasoning !== undefined || response.reasoningSignature !== undefined) {
     const signature = response.reasoningSignature;
-    events.push({ type: "reasoning", text: response.reasoning ?? "", ...(signature !== undefined ? { signature } : {}) });
+    events.push({ type: "reasoning", text: response.reasoning ?? "", ...(signature !== undefined ? { signature } : {}), ...(response.reasoningSummary ? { summary: true } : {}) });
   }
   if (response.phases) {
     // Each message of a phase begins with it, a later one after the paragraph break that joins it in `text`.
@@ -82,6 +82,7 @@ export class WholeAnswer {
       case "reasoning":
         response.reasoning = (response.reasoning ?? "") + event.text;
         if (event.signature !== undefined) response.reasoningSignature = event.signature;
+        if (event.summary) response.reasoningSummary = true;
         return;
       case "redacted_reasoning":
         this.blocks.push({ type: "redacted", data: event.data });

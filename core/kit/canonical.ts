@@ -244,6 +244,8 @@ export interface ChatResponse {
   text: string;
   reasoning?: string;
   reasoningSignature?: string;
+  /** Whether `reasoning` is the vendor's summary of its reasoning (OpenAI's), not the reasoning itself. */
+  reasoningSummary?: boolean;
   /** As on an assistant message: the vendor's blocks when one signature or one text cannot carry them. */
   reasoningBlocks?: ReasoningBlock[];
   toolCalls: ToolCall[];
@@ -275,7 +277,8 @@ export type StreamEvent =
   | { type: "text"; text: string; phase?: string }
   /** A piece of the model's refusal (OpenAI's `delta.refusal`). */
   | { type: "refusal"; text: string }
-  | { type: "reasoning"; text: string; signature?: string }
+  /** `summary`: the text is the vendor's summary of its reasoning (OpenAI's), not the reasoning itself. */
+  | { type: "reasoning"; text: string; signature?: string; summary?: boolean }
   /** A reasoning block the vendor sent encrypted: passed on whole to clients that can replay it. */
   | { type: "redacted_reasoning"; data: string }
   /** OpenAI's encrypted reasoning item, whole: for Responses API clients, which send it back on the next turn. */

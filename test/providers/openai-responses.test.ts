@@ -276,6 +276,21 @@ describe("the Responses API upstream", () => {
     expect((await readChatStream(chatStream)).text).toBe("Checking the file.\n\nAll good.");
   });
 
+  test("OpenAI's reasoning summary reaches a Responses client as a summary, JSON and stream, as OpenAI sends it", async () => {
+    fake.enqueue({ kind: "reply", reply: { reasoning: "Weigh both.", text: "Done." } }, { kind: "reply", reply: { reasoning: "Weigh both.", text: "Done." } });
+    const ask = { model: "gpt-5-pro", input: "Decide.", reasoning: { effort: "low", summary: "auto" } } as const;
+    const answer = await client.responses.create(ask as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+    const readable = answer.output.find((item) => item.type === "reasoning" && !("encrypted_content" in item && item.encrypted_content));
+    expect(readable).toMatchObject({ type: "reasoning", summary: [{ type: "summary_text", text: "Weigh both." }] });
+    expect(readable).not.toHaveProperty("content");
+    const types: string[] = [];
+    const stream = client.responses.stream(ask as OpenAI.Responses.ResponseCreateParamsStreaming);
+    stream.on("event", (event) => types.push(event.type));
+    await stream.finalResponse();
+    expect(types).toContain("response.reasoning_summary_text.delta");
+    expect(types).not.toContain("response.reasoning_text.delta");
+  });
+
   test("a client's items go back to OpenAI in their order, reasoning where it came and without an id the client left out", () => {
     const reasoning = (n: number, id?: string) => ({ type: "reasoning", ...(id ? { id } : {}), summary: [], encrypted_content: `gAAA${n}` });
     const input = [

@@ -20,7 +20,10 @@ export interface ResponseInfo {
 export function encodeResponse(response: ChatResponse, info: ResponseInfo & { costUsd?: number; request?: ChatRequest }): Json {
   const freeform = freeformNames(info.request?.tools);
   const output: Json[] = [];
-  if (response.reasoning) output.push(reasoningItem(info.id, output.length, [reasoningPart(response.reasoning)]));
+  if (response.reasoning) {
+    const at = output.length;
+    output.push(response.reasoningSummary ? summaryItem(info.id, at, [summaryPart(response.reasoning)]) : reasoningItem(info.id, at, [reasoningPart(response.reasoning)]));
+  }
   for (const block of response.reasoningBlocks ?? []) if (block.type === "openai") output.push(encryptedReasoningItem(block));
   // The vendor's messages of a phase each, as it split them; else the answer's text as one message.
   for (const message of response.phases ?? []) output.push(messageItem(info.id, output.length, [textPart(message.text)], "completed", message.phase));
@@ -105,6 +108,11 @@ export function reasoningPart(text: string): Json {
   return { type: "reasoning_text", text };
 }
 
+/** A summary of the reasoning (OpenAI's), as OpenAI's reasoning items carry one. */
+export function summaryPart(text: string): Json {
+  return { type: "summary_text", text };
+}
+
 type ItemStatus = "in_progress" | "completed" | "incomplete";
 
 export function messageItem(id: string, at: number, parts: Json[], status: ItemStatus = "completed", phase?: string): Json {
@@ -116,6 +124,11 @@ export function messageItem(id: string, at: number, parts: Json[], status: ItemS
 /** The model's reasoning as it came, readable: raw reasoning text, as OpenAI's open-weight models give it. */
 export function reasoningItem(id: string, at: number, parts: Json[]): Json {
   return { type: "reasoning", id: itemId("rs", id, at), summary: [], content: parts };
+}
+
+/** The reasoning as its summary, readable: how OpenAI's reasoning models give it. */
+export function summaryItem(id: string, at: number, parts: Json[]): Json {
+  return { type: "reasoning", id: itemId("rs", id, at), summary: parts };
 }
 
 /** A freeform tool's call: its text, as the Responses API gives a `custom` tool's input. */

@@ -14,6 +14,8 @@ import {
   messageItem,
   reasoningItem,
   reasoningPart,
+  summaryItem,
+  summaryPart,
   refusalPart,
   responseObject,
   textPart,
@@ -24,7 +26,8 @@ type Json = Record<string, unknown>;
 
 /** An item of one string, streamed as deltas into its one content part: the message's text or refusal, or reasoning. */
 interface TextItem {
-  kind: "text" | "refusal" | "reasoning";
+  /** `summary`: a summary of the reasoning, a reasoning item's `summary` part. */
+  kind: "text" | "refusal" | "reasoning" | "summary";
   at: number;
   text: string;
   /** A message's phase (`commentary`, `final_answer`), where the vendor gave one. */
@@ -40,12 +43,22 @@ interface CallItem {
   freeform: boolean;
 }
 
-const PART: Record<TextItem["kind"], (text: string) => Json> = { text: textPart, refusal: refusalPart, reasoning: reasoningPart };
+const PART: Record<TextItem["kind"], (text: string) => Json> = { text: textPart, refusal: refusalPart, reasoning: reasoningPart, summary: summaryPart };
 /** Each kind's delta and done events, and the member its done event carries the whole string in. */
 const EVENTS: Record<TextItem["kind"], { delta: string; done: string; member: string }> = {
   text: { delta: "response.output_text.delta", done: "response.output_text.done", member: "text" },
   refusal: { delta: "response.refusal.delta", done: "response.refusal.done", member: "refusal" },
   reasoning: { delta: "response.reasoning_text.delta", done: "response.reasoning_text.done", member: "text" },
+  summary: { delta: "response.reasoning_summary_text.delta", done: "response.reasoning_summary_text.done", member: "text" },
+};
+
+/** Where each kind's string sits in its item: a summary in the item's `summary`, the rest in its content. */
+const INDEX: Record<TextItem["kind"], string> = { text: "content_index", refusal: "content_index", reasoning: "content_index", summary: "summary_index" };
+const PART_EVENTS: Record<TextItem["kind"], { added: string; done: string }> = {
+  text: { added: "response.content_part.added", done: "response.content_part.done" },
+  refusal: { added: "response.content_part.added", done: "response.content_part.done" },
+  reasoning: { added: "response.content_part.added", done: "response.content_part.done" },
+  summary: { added: "response.reasoning_summary_part.added", done: "response.reasoning_summary_part.done" },
 };
 
 export class StreamEncoder {
@@ -72,14 +85,14 @@ export class StreamEncoder {
       case "refusal":
       case "reasoning": {
         if (!event.text) return text;
-        const kind = event.type;
+        const kind = event.type === "reasoning" && event.summary ? "summary" : event.type;
         // A message of a phase is a message item of its own, without the break that joins it to the one before for other clients.
         const phase = event.type === "text" ? event.phase : undefined;
         const piece = phase !== undefined && this.output.length > 0 ? event.text.replace(/^\n\n/, "") : event.text;
         if (this.current?.kind !== kind || phase !== undefined) text += this.startText(kind, phase);
         const item = this.current!;
         item.text += piece;
-        const delta: Json = { item_id: this.itemId(item.at), output_index: item.at, content_index: 0, delta: piece };
+        const delta: Json = { item_id: this.itemId(item.at), output_index: item.at, [INDEX[kind]]: 0, delta: piece };
         if (kind === "text") delta.logprobs = [];
         return text + this.event(EVENTS[kind].delta, delta);
       }
@@ -152,11 +165,11 @@ export class StreamEncoder {
   private startText(kind: TextItem["kind"], phase?: string): string {
     let text = this.endText();
     const at = this.output.length;
-    const item = kind === "reasoning" ? reasoningItem(this.info.id, at, []) : messageItem(this.info.id, at, [], "in_progress", phase);
+    const item = kind === "reasoning" ? reasoningItem(this.info.id, at, []) : kind === "summary" ? summaryItem(this.info.id, at, []) : messageItem(this.info.id, at, [], "in_progress", phase);
     this.output.push(item);
     this.current = { kind, at, text: "", ...(phase !== undefined ? { phase } : {}) };
     text += this.event("response.output_item.added", { output_index: at, item });
-    return text + this.event("response.content_part.added", { item_id: item.id, output_index: at, content_index: 0, part: PART[kind]("") });
+    return text + this.event(PART_EVENTS[kind].added, { item_id: item.id, output_index: at, [INDEX[kind]]: 0, part: PART[kind]("") });
   }
 
   /** The message or reasoning item being written, done: its string whole, its part, the item. */
@@ -168,11 +181,11 @@ export class StreamEncoder {
     const itemId = this.itemId(item.at);
     const { done, member } = EVENTS[item.kind];
     const part = PART[item.kind](item.text);
-    const whole: Json = { item_id: itemId, output_index: item.at, content_index: 0, [member]: item.text };
+    const whole: Json = { item_id: itemId, output_index: item.at, [INDEX[item.kind]]: 0, [member]: item.text };
     if (item.kind === "text") whole.logprobs = [];
     let text = this.event(done, whole);
-    text += this.event("response.content_part.done", { item_id: itemId, output_index: item.at, content_index: 0, part });
-    const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part], item.at === cut ? "incomplete" : "completed", item.phase);
+    text += this.event(PART_EVENTS[item.kind].done, { item_id: itemId, output_index: item.at, [INDEX[item.kind]]: 0, part });
+    const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : item.kind === "summary" ? summaryItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part], item.at === cut ? "incomplete" : "completed", item.phase);
     return text + this.itemDone(item.at, final);
   }
 

@@ -183,6 +183,7 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
   const blocks: ReasoningBlock[] = [];
   // Each message's text, with its phase: a commentary and a final answer are two messages.
   const phases: { phase?: string; text: string }[] = [];
+  let summarised = false;
   for (const item of response.output ?? []) {
     if (item.type === "message") {
       let text = "";
@@ -194,6 +195,7 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
     } else if (item.type === "function_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: item.arguments ?? "" });
     else if (item.type === "custom_tool_call") toolCalls.push({ id: item.call_id ?? "", name: item.name ?? "", arguments: freeformArguments(item.input ?? "") });
     else if (item.type === "reasoning") {
+      if (item.summary?.length) summarised = true;
       reasoning += reasoningText(item);
       if (item.encrypted_content) blocks.push({ type: "openai", id: item.id ?? "", encrypted: item.encrypted_content });
     }
@@ -209,6 +211,7 @@ export function decodeUpstreamResponse(json: unknown): ChatResponse {
   };
   if (phases.some((message) => message.phase)) decoded.phases = phases;
   if (reasoning) decoded.reasoning = reasoning;
+  if (reasoning && summarised) decoded.reasoningSummary = true;
   if (blocks.length) decoded.reasoningBlocks = blocks;
   if (refusal) decoded.refusal = refusal;
   if (response.status === "incomplete" && response.incomplete_details?.reason) decoded.nativeFinishReason = response.incomplete_details.reason;
@@ -303,12 +306,14 @@ export class UpstreamStreamDecoder implements StreamDecoder {
         if (event.delta) out.push({ type: "refusal", text: event.delta as string });
         return;
       case "response.reasoning_summary_text.delta":
+        if (event.delta) out.push({ type: "reasoning", text: event.delta as string, summary: true });
+        return;
       case "response.reasoning_text.delta":
         if (event.delta) out.push({ type: "reasoning", text: event.delta as string });
         return;
       case "response.reasoning_summary_part.added":
         // Summary parts are paragraphs: the second and later start on a new one.
-        if ((event.summary_index as number) > 0) out.push({ type: "reasoning", text: "\n\n" });
+        if ((event.summary_index as number) > 0) out.push({ type: "reasoning", text: "\n\n", summary: true });
         return;
       case "response.completed":
       case "response.incomplete": {

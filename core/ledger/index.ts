@@ -3,7 +3,8 @@
 //
 // PostgreSQL caveat: several instances share the keys table, so a crashed instance's reservations
 // cannot be told apart from live ones and are not reset on start; they stay held until released.
-// SQLite has one owning process, so on start every `reserved` is reset to 0.
+// SQLite has one serving process, so when a gateway starts every `reserved` is reset to 0 (not when a
+// CLI command opens the file beside a running one).
 
 import { errors } from "../errors.ts";
 import type { LedgerDriver } from "./driver.ts";
@@ -34,7 +35,7 @@ export async function openLedger(storage: string, options: LedgerSettings = {}):
   const driver = await openDriver(storage);
   try {
     await driver.migrate();
-    await driver.resetReservations?.();
+    if (options.serving) await driver.resetReservations?.();
   } catch (error) {
     await driver.close().catch(() => {});
     throw errors.internal(`could not open storage: ${error instanceof Error ? error.message : String(error)}`, error);

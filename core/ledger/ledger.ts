@@ -13,6 +13,12 @@ const silent: KitLogger = { info() {}, warn() {}, error() {} };
 export interface LedgerSettings extends LedgerOptions {
   /** Clock for key creation times and the verify cache; tests inject one. */
   now?: () => number;
+  /**
+   * The process opening the ledger is the one that serves it: holds left by a server that died
+   * are dropped (where the dialect can tell them from live ones). A CLI command opening the same
+   * SQLite file beside a running gateway must leave its holds alone.
+   */
+  serving?: boolean;
 }
 
 export function createLedger(driver: LedgerDriver, options: LedgerSettings = {}): Ledger {

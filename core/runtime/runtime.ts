@@ -87,6 +87,7 @@ export class Runtime implements GatewayDeps {
     const ledger = await openLedger(options.storage ?? compiled.graph.storage, {
       flushIntervalMs: compiled.graph.ledger.flushIntervalMs,
       log: options.kit.log,
+      serving: true,
     });
     options.kit.keys = ledger.keys;
     let snapshot: Snapshot;

@@ -9,15 +9,28 @@ const storage = sqliteStorage();
 ledgerSuite("sqlite", storage);
 
 describe("ledger on sqlite, single process", () => {
-  it("drops reservations left by a previous process when it opens", async () => {
+  it("drops reservations left by a previous process when a gateway opens it", async () => {
     const url = await storage.fresh();
-    const before = await openLedger(url);
+    const before = await openLedger(url, { serving: true });
     const { record } = await before.keys.create({ name: "restarted", creditLimit: 1000 });
     expect(await before.reserve(record.id, 1000)).not.toBeNull();
     await before.close();
-    const after = await openLedger(url);
+    const after = await openLedger(url, { serving: true });
     expect((await after.keys.get(record.id))?.reserved).toBe(0);
     await after.close();
+  });
+
+  it("leaves a running gateway's reservations alone when a CLI command opens it", async () => {
+    const url = await storage.fresh();
+    const gateway = await openLedger(url, { serving: true });
+    const { record } = await gateway.keys.create({ name: "in-flight", creditLimit: 1000 });
+    expect(await gateway.reserve(record.id, 600)).not.toBeNull();
+    const command = await openLedger(url);
+    expect((await command.keys.get(record.id))?.reserved).toBe(600);
+    await command.close();
+    // The hold still counts against the key: a second request that would pass the limit is refused.
+    expect(await gateway.reserve(record.id, 600)).toBeNull();
+    await gateway.close();
   });
 
   it("leaves the PostgreSQL driver unloaded", async () => {

@@ -76,20 +76,54 @@ export function meter(
 /** The most a request can cost on any of its candidates: what a credit-limited key must hold. */
 export function maximumCharge(
   candidates: readonly EndpointSpec[],
-  request: Pick<ChatRequest, "maxTokens" | "anthropicTools" | "reasoning">,
+  request: HeldRequest,
   inputTokens: number,
   fee: { instance: FeeInstance; name: string },
   principal: Principal,
 ): number {
   const webSearches = searchesToHold(request);
   const uncapped = heldOutput(request);
+  const writes = marksCache(request);
   let most = 0;
   for (const endpoint of candidates) {
     const output = request.maxTokens ?? endpoint.maxOutput ?? uncapped;
-    const worst = meter({ inputTokens, outputTokens: output, webSearches }, endpoint, fee, principal);
-    most = Math.max(most, worst.cost + worst.fee);
+    for (const usage of worstUsages(inputTokens, output, webSearches, writes, endpoint)) {
+      const worst = meter(usage, endpoint, fee, principal);
+      most = Math.max(most, worst.cost + worst.fee);
+    }
   }
   return most;
+}
+
+type HeldRequest = Pick<ChatRequest, "maxTokens" | "anthropicTools" | "reasoning"> & Partial<Pick<ChatRequest, "messages" | "tools" | "anthropicFields">>;
+
+/**
+ * The usages a request may be charged at its most, on one endpoint: its input all written to the
+ * prompt cache (for a request that marks a breakpoint, on an endpoint that prices writes apart),
+ * and its output all reasoning (where reasoning is priced apart). Which is dearer is the price's
+ * to say (a reasoning price may be below the output's), so each is metered.
+ */
+function worstUsages(inputTokens: number, outputTokens: number, webSearches: number, writes: boolean, endpoint: EndpointSpec): Usage[] {
+  const { price } = endpoint;
+  const inputs: Usage[] = [{ inputTokens, outputTokens, webSearches }];
+  if (writes && price.cacheWrite !== undefined) inputs.push({ inputTokens, outputTokens, webSearches, cacheWriteTokens: inputTokens });
+  if (writes && price.cacheWrite1h !== undefined) {
+    inputs.push({ inputTokens, outputTokens, webSearches, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
+  }
+  if (price.reasoning === undefined) return inputs;
+  return [...inputs, ...inputs.map((usage) => ({ ...usage, reasoningTokens: outputTokens }))];
+}
+
+/** Whether the request marks a prompt-cache breakpoint anywhere (Anthropic's `cache_control`), so its input may be written to the cache. */
+function marksCache(request: HeldRequest): boolean {
+  if (request.anthropicFields?.cache_control) return true;
+  if (request.tools?.some((tool) => tool.cacheControl)) return true;
+  for (const message of request.messages ?? []) {
+    if ("cacheControl" in message && message.cacheControl) return true;
+    if (message.content.some((part) => part.cacheControl)) return true;
+    if (message.role === "assistant" && message.toolCalls?.some((call) => call.cacheControl)) return true;
+  }
+  return false;
 }
 
 /** Output cap assumed for reservations when neither the request nor the endpoint sets one. */

@@ -174,6 +174,30 @@ export default (kit: Kit) => ({
       }
     });
 
+    test("an output cap below one token, or no message at all, is a 400 naming the field before any hold or upstream call", async () => {
+      const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
+      try {
+        const key = await createKey(gateway, { name: "negative-cap", credit_limit: 0.001 });
+        const before = fake.requests.length;
+        const refused = [
+          ["/v1/chat/completions", { ...chatBody("metered", "hi"), max_tokens: -1 }, "max_tokens"],
+          ["/v1/chat/completions", { ...chatBody("metered", "hi"), max_completion_tokens: 0 }, "max_completion_tokens"],
+          ["/v1/chat/completions", { model: "metered", messages: [] }, "messages"],
+          ["/v1/responses", { model: "metered", input: "hi", max_output_tokens: -1 }, "max_output_tokens"],
+          ["/v1/messages", { model: "metered", max_tokens: 10, messages: [] }, "messages"],
+        ] as const;
+        for (const [path, body, field] of refused) {
+          const response = await postJson(`${gateway.url}${path}`, body, { authorization: `Bearer ${key}` });
+          expect(response.status).toBe(400);
+          expect(((await response.json()) as { error: { message: string } }).error.message).toContain(field);
+        }
+        expect(fake.requests.length).toBe(before);
+        expect((await keyInfo(gateway, key)).usage).toBe(0);
+      } finally {
+        await gateway.close();
+      }
+    });
+
     test("a key's rate limit answers 429 with retry-after before any upstream call", async () => {
       const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
       try {

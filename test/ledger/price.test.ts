@@ -68,6 +68,26 @@ describe("credit hold", () => {
     expect(hold({ reasoning: { effort: "high" } }) - plain).toBe(output(24_576));
   });
 
+  test("where reasoning is priced above output, the whole output is held at the reasoning price", () => {
+    const thinking = { ...endpoint, price: { ...sonnet, reasoning: usd(60) } };
+    // 1,000 input at $3 and 2,000 output at $60 a million.
+    expect(hold({ maxTokens: 2000 }, thinking)).toBe(1000 * 3000 + 2000 * 60_000);
+    // Priced below output, reasoning holds nothing less than plain output would.
+    const cheap = { ...endpoint, price: { ...sonnet, reasoning: usd(1) } };
+    expect(hold({ maxTokens: 2000 }, cheap)).toBe(hold({ maxTokens: 2000 }));
+  });
+
+  test("a request that marks a cache breakpoint holds its input at the dearest cache write", () => {
+    const marked: Parameters<typeof maximumCharge>[1] = {
+      maxTokens: 100,
+      messages: [{ role: "user", content: [{ type: "text", text: "the long context", cacheControl: { ttl: "1h" } }] }],
+    };
+    // 1,000 input written to the hour-long cache at $6 a million, 100 output at $15.
+    expect(hold(marked)).toBe(1000 * 6000 + output(100));
+    // Unmarked, nothing is written: the input is held at the input price.
+    expect(hold({ maxTokens: 100, messages: [{ role: "user", content: [{ type: "text", text: "a question" }] }] })).toBe(1000 * 3000 + output(100));
+  });
+
   test("a cap, the client's or the model's, bounds the thinking too: it holds no more than the cap", () => {
     expect(hold({ maxTokens: 2000, reasoning: { effort: "high" } })).toBe(hold({ maxTokens: 2000 }));
     const capped = { ...endpoint, maxOutput: 2000 };

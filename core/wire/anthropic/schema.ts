@@ -111,7 +111,7 @@ const messagesFields = {
   model: Type.String({ minLength: 1 }),
   max_tokens: Type.Integer({ minimum: 1 }),
   system: Type.Optional(Type.Union([Type.String(), Type.Array(TextBlock)])),
-  messages: Type.Array(MessageParam),
+  messages: Type.Array(MessageParam, { minItems: 1 }),
   tools: Type.Optional(Type.Array(ToolParam)),
   tool_choice: Type.Optional(ToolChoiceParam),
   temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),

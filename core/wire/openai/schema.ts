@@ -165,19 +165,21 @@ export const STEERING_FIELD_NAMES = Object.keys(SteeringFields);
 export const ChatCompletionBody = Type.Object(
   {
     model: Type.String(),
-    messages: Type.Array(MessageBody),
+    messages: Type.Array(MessageBody, { minItems: 1 }),
     tools: Type.Optional(Type.Array(ToolBody)),
     tool_choice: Type.Optional(ToolChoiceBody),
     parallel_tool_calls: Type.Optional(Type.Boolean()),
     response_format: Type.Optional(ResponseFormatBody),
-    temperature: Type.Optional(Type.Number()),
-    top_p: Type.Optional(Type.Number()),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+    top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** OpenRouter and several open-model vendors accept it. */
     top_k: Type.Optional(Type.Number()),
-    presence_penalty: Type.Optional(Type.Number()),
-    frequency_penalty: Type.Optional(Type.Number()),
-    max_tokens: Type.Optional(Type.Integer()),
-    max_completion_tokens: Type.Optional(Type.Integer()),
+    presence_penalty: Type.Optional(Type.Number({ minimum: -2, maximum: 2 })),
+    frequency_penalty: Type.Optional(Type.Number({ minimum: -2, maximum: 2 })),
+    // At least 1: a cap of 0 or -1 reads as "no cap" to some OpenAI-compatible servers, and the
+    // credit hold is priced on it.
+    max_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
+    max_completion_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
     stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String()), Type.Null()])),
     seed: Type.Optional(Type.Integer()),
     user: Type.Optional(Type.String()),

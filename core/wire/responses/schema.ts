@@ -93,9 +93,9 @@ export const ResponsesBody = Type.Object(
     tools: Type.Optional(Type.Array(ToolBody)),
     tool_choice: Type.Optional(ToolChoiceBody),
     parallel_tool_calls: nullable(Type.Boolean()),
-    max_output_tokens: nullable(Type.Integer()),
-    temperature: nullable(Type.Number()),
-    top_p: nullable(Type.Number()),
+    max_output_tokens: nullable(Type.Integer({ minimum: 1 })),
+    temperature: nullable(Type.Number({ minimum: 0, maximum: 2 })),
+    top_p: nullable(Type.Number({ minimum: 0, maximum: 1 })),
     text: nullable(Type.Object({ format: Type.Optional(FormatBody), verbosity: nullable(Type.String()) }, open)),
     /** Kept a plain string, as in Chat Completions: levels we do not know are left out on decode. */
     reasoning: nullable(Type.Object({ effort: nullable(Type.String()), summary: nullable(Type.String()) }, open)),

@@ -21,12 +21,51 @@ export interface LedgerSettings extends LedgerOptions {
   serving?: boolean;
 }
 
+/**
+ * What a finished row's hold holds beyond its charge; the row's reservation is cut to the charge.
+ * A row charged more than it held (a vendor past its cap) keeps its hold as it is.
+ */
+function unusedHold(row: RequestRecord): number {
+  const reservation = row.reservation;
+  if (!reservation) return 0;
+  const charged = row.keyId === reservation.keyId ? row.cost + row.fee : 0;
+  if (charged >= reservation.amount) return 0;
+  const unused = reservation.amount - charged;
+  row.reservation = { keyId: reservation.keyId, amount: charged };
+  return unused;
+}
+
 export function createLedger(driver: LedgerDriver, options: LedgerSettings = {}): Ledger {
   const log = options.log ?? silent;
   const write = (rows: readonly RequestRecord[]) => driver.writeBatch(rows);
   const refuses = (error: unknown) => driver.refuses(error);
   const queue = new WriteQueue(write, options.flushIntervalMs ?? 250, options.maxBatch ?? 500, log, refuses);
   let closed = false;
+
+  /**
+   * Gives back at once the part of a finished request's hold it was not charged, so the key's next
+   * request need not wait for the row's batch; the row keeps holding its charge until the batch
+   * adds it to `spent`. Where the database fails, the row gives the rest back with its write.
+   * A key's next hold waits for what its finished requests are giving back (`givingBack`).
+   */
+  const givingBack = new Map<string, Promise<void>>();
+  const giveBack = (row: RequestRecord, unused: number) => {
+    const reservation = row.reservation!;
+    const release = async () => {
+      try {
+        await driver.release(reservation.keyId, unused);
+      } catch (error) {
+        if (queue.waiting(row)) reservation.amount += unused;
+        else log.error("a finished request's unused credit hold could not be given back", { id: row.id, key: reservation.keyId, amount: unused, error: (error as Error).message });
+      }
+    };
+    const before = givingBack.get(reservation.keyId);
+    const done = before ? before.then(release) : release();
+    givingBack.set(reservation.keyId, done);
+    void done.then(() => {
+      if (givingBack.get(reservation.keyId) === done) givingBack.delete(reservation.keyId);
+    });
+  };
 
   return {
     migrate: () => driver.migrate(),
@@ -35,7 +74,9 @@ export function createLedger(driver: LedgerDriver, options: LedgerSettings = {})
         log.error("ledger is closed; request row not recorded", { id: row.id });
         return;
       }
+      const unused = unusedHold(row);
       queue.push(row);
+      if (unused > 0) giveBack(row, unused);
     },
     flush: () => queue.flush(),
     writes: () => ({ unwritten: queue.unwritten, ...queue.counts }),
@@ -48,6 +89,8 @@ export function createLedger(driver: LedgerDriver, options: LedgerSettings = {})
     },
     async reserve(keyId, amount) {
       if (!Number.isSafeInteger(amount) || amount < 0) throw errors.internal(`invalid reservation amount ${amount}`);
+      const pending = givingBack.get(keyId);
+      if (pending) await pending;
       return (await driver.reserve(keyId, amount)) ? { keyId, amount } : null;
     },
     release: (reservation) => driver.release(reservation.keyId, reservation.amount),

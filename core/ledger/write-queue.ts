@@ -63,6 +63,11 @@ export class WriteQueue {
     }
   }
 
+  /** Whether a row waits for its write, none of it begun: it may still be changed. */
+  waiting(row: RequestRecord): boolean {
+    return this.pending.includes(row);
+  }
+
   /** A queued row by id, so a generation lookup right after a response finds it before the flush. */
   find(id: string): RequestRecord | undefined {
     return this.pending.find((row) => row.id === id) ?? this.writing.find((row) => row.id === id);

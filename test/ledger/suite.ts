@@ -149,6 +149,18 @@ export function ledgerSuite(dialect: string, harness: TestStorage | null): void 
       expect(await ledger.keys.get(record.id)).toMatchObject({ spent: 7_875_002, reserved: 0 });
     });
 
+    it("gives back the part of a finished request's hold it was not charged before the row is written, and charges the rest with the row", async () => {
+      const { ledger } = await fresh();
+      const { record } = await ledger.keys.create({ name: "back-to-back", creditLimit: 10_000 });
+      const first = await ledger.reserve(record.id, 6000);
+      ledger.record(requestRecord({ keyId: record.id, cost: 900, fee: 100, reservation: first }));
+      // The row is unwritten (the flush interval is a minute): only its 1,000 charged stays held.
+      expect(await ledger.reserve(record.id, 9000)).not.toBeNull();
+      expect(await ledger.reserve(record.id, 1)).toBeNull();
+      await ledger.flush();
+      expect(await ledger.keys.get(record.id)).toMatchObject({ spent: 1000, reserved: 9000 });
+    });
+
     it("gives back a reservation on release", async () => {
       const { ledger } = await fresh();
       const { record } = await ledger.keys.create({ name: "aborted", creditLimit: 5000 });

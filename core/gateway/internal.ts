@@ -1,20 +1,19 @@
 // Model calls made by plugins (the `llm` classifier): served by the named model's endpoints
-// directly, never through the routes (which may read that very classifier), and metered.
+// directly, never through the routes (which may read that very classifier), and metered. Their
+// cost is the operator's, as routing is: recorded with route `internal` and no key, and no fee,
+// which no client pays.
 
 import { errors } from "../errors.ts";
 import type { ChatRequest, ChatResponse } from "../kit/canonical.ts";
-import type { Principal } from "../kit/plugin.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { estimateInputTokens } from "../dispatch/facts.ts";
 import { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
-import { estimateUsage, meter } from "./meter.ts";
+import { usageCost } from "../money.ts";
+import { countedUsage, estimateUsage } from "./meter.ts";
 import type { GatewayDeps } from "./pipeline.ts";
 import { RowBuilder } from "./row.ts";
 
-const INTERNAL: Principal = { keyId: null, name: "internal", tags: ["internal"], creditLimit: null };
-
-let sequence = 0;
 
 export async function completeInternal(
   snapshot: Snapshot,
@@ -26,7 +25,8 @@ export async function completeInternal(
   const endpoints = snapshot.graph.models.get(publicModel);
   if (!endpoints) throw errors.notFound(`model ${publicModel} is not configured`);
   const request: ChatRequest = { ...partial, model: publicModel, stream: false };
-  const id = `int-${Date.now().toString(36)}-${(sequence++).toString(36)}`;
+  // Random past the time: instances sharing a PostgreSQL ledger must not make the same id.
+  const id = `int-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 13)}`;
   const row = new RowBuilder({ id, request, arrivedAt: performance.now() }, deps.ledger);
   row.route = "internal";
   const client = new Cancellation();
@@ -41,7 +41,7 @@ export async function completeInternal(
   if (!result.ok) throw row.failed(result.error);
   if (result.success.kind !== "response") throw row.failed(errors.internal("a non-streaming call returned a stream"));
   const response = result.success.response;
-  const usage = response.usage ?? estimateUsage(estimateInputTokens(request), response.text.length);
-  row.succeeded(meter(usage, result.endpoint, snapshot.fee, INTERNAL), result.success.ttftMs);
+  const usage = countedUsage(response.usage ?? estimateUsage(estimateInputTokens(request), response.text.length));
+  row.succeeded({ usage, cost: usageCost(usage, result.endpoint.price), fee: 0 }, result.success.ttftMs);
   return { ...response, usage };
 }

@@ -78,6 +78,11 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
   row.keyId = principal.keyId;
   const limited = rateCheck(deps, principal);
   if (limited) return fail(row.failed(limited));
+  // A key with no credit left is refused before routing, whose classifiers may call a model.
+  if (principal.keyId !== null && principal.creditLimit !== null) {
+    const spentOut = await creditSpent(deps.ledger, principal.keyId, principal.name);
+    if (spentOut) return fail(row.failed(spentOut));
+  }
   // Estimated only when something needs it: `cheapest`, a credit hold, or a vendor without usage.
   let estimated: number | undefined;
   const inputTokens = () => (estimated ??= estimateInputTokens(input.request));
@@ -255,6 +260,13 @@ async function holdCredit(ledger: Ledger, principal: Principal & { keyId: string
   return errors.insufficientCredit(
     `key "${principal.name}" has $${usd(left)} of credit left, and this request may cost up to $${usd(maximum)}, which is held until it is charged${lower}`,
   );
+}
+
+/** A 402 for a key whose credit is all spent or held (a key the store has no row for yet has all of it). */
+async function creditSpent(ledger: Ledger, keyId: string, name: string): Promise<SwitchyardError | null> {
+  const key = await ledger.keys.get(keyId);
+  if (!key || key.creditLimit === null || key.spent + key.reserved < key.creditLimit) return null;
+  return errors.insufficientCredit(`key "${name}" has no credit left: its limit of $${usd(key.creditLimit)} is spent or held by requests in flight`);
 }
 
 /** Nano-USD as dollars, to the sixth decimal (a millionth of a dollar), as a person reads them. */

@@ -24,12 +24,19 @@ test("the engine's own collections clear the canary", async () => {
 });
 
 test("the objects each request leaves are counted by type", async () => {
-  const kept: object[] = [];
-  const counts = await objectsPerRequest(async () => {
-    kept.push({ a: 1 }, { b: 2 }, { c: 3 });
-  }, 20);
-  expect(counts.Object).toBeGreaterThanOrEqual(3);
-  expect(kept.length).toBe(60);
+  // A collection the rest of the suite's garbage starts during the count fails it, as it must
+  // (the next test): counted again then, a few times at most.
+  for (let attempt = 1; ; attempt++) {
+    const kept: object[] = [];
+    const counted = await objectsPerRequest(async () => {
+      kept.push({ a: 1 }, { b: 2 }, { c: 3 });
+    }, 20).catch((error: Error) => error);
+    if (counted instanceof Error && counted.message.includes("a collection ran") && attempt < 5) continue;
+    if (counted instanceof Error) throw counted;
+    expect(counted.Object).toBeGreaterThanOrEqual(3);
+    expect(kept.length).toBe(60);
+    return;
+  }
 });
 
 test("a collection during the requests fails the count instead of under-counting", async () => {

@@ -80,3 +80,30 @@ describe("the llm classifier in the gateway", () => {
     expect(after.cost - before.cost).toBe(0);
   });
 });
+
+describe("the llm classifier beside keys and a fee", () => {
+  test("a key with no credit left is refused before the classifier calls a model, and the operator's classifier calls carry no fee", async () => {
+    const keyed = config.replace("auth: { use: none }", "auth: { use: api-keys }\nfees: { use: flat, amount: 0.001 }");
+    const billed = await startGateway(keyed);
+    try {
+      const spent = await billed.runtime.ledger.keys.create({ name: "spent", creditLimit: 0 });
+      const asked = openaiFake.requests.length;
+      const refused = await openaiClient(billed, spent.key)
+        .chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "my page goes blank when I click twice" }] })
+        .catch((error: { status: number }) => error);
+      expect((refused as { status: number }).status).toBe(402);
+      expect(openaiFake.requests.length).toBe(asked);
+
+      const paying = await billed.runtime.ledger.keys.create({ name: "paying" });
+      openaiFake.enqueue({ kind: "reply", reply: { text: "coding", usage: { input: 40, output: 1 } } });
+      anthropicFake.enqueue({ kind: "reply", reply: { text: "debounce it", usage: { input: 12, output: 4 } } });
+      await openaiClient(billed, paying.key).chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "my page goes blank when I click twice" }] });
+      await billed.runtime.ledger.flush();
+      const byRoute = await billed.runtime.ledger.usage({ by: "route" });
+      expect(byRoute.find((row) => row.group === "internal")).toMatchObject({ requests: 1, cost: 40 * 150 + 600, fee: 0 });
+      expect(byRoute.find((row) => row.group === "coding")).toMatchObject({ requests: 1, fee: 1_000_000 });
+    } finally {
+      await billed.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import type { Principal } from "../kit/plugin.ts";
 import { clientGone } from "../gateway/attempt.ts";
 import { Cancellation } from "../gateway/cancellation.ts";
 import { authenticate, serveChat } from "../gateway/pipeline.ts";
+import { RowBuilder } from "../gateway/row.ts";
 import { nanoToUsd } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
@@ -60,13 +61,16 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
     return errorResponse(principal, servedHeaders(id, null, dialect.name), dialect.name);
   }
   let decoded: Decoded;
+  let json: unknown;
   try {
     const body = await readJson(request, runtime.snapshot.graph.server.bodyLimit);
-    dialect.validate(body.json);
-    decoded = dialect.decode(body.json, body.text, request.headers);
+    json = body.json;
+    dialect.validate(json);
+    decoded = dialect.decode(json, body.text, request.headers);
   } catch (error) {
     const refused = toGatewayError(error);
     metrics.refused(refused.status);
+    recordRefused(runtime, { id, arrivedAt, principal, body: json }, refused);
     return errorResponse(refused, servedHeaders(id, null, dialect.name), dialect.name);
   }
   idle.lift(server, request);
@@ -107,10 +111,22 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
 }
 
 /**
+ * The row of a caller's request refused for its body (a 400, a 413), which its error names: the
+ * model it asked for where the body said one, and no route.
+ */
+function recordRefused(runtime: Runtime, refused: { id: string; arrivedAt: number; principal: Principal; body: unknown }, error: SwitchyardError): void {
+  const fields = refused.body !== null && typeof refused.body === "object" ? (refused.body as { model?: unknown; stream?: unknown }) : {};
+  const request = { model: typeof fields.model === "string" ? fields.model : "", stream: fields.stream === true };
+  const row = new RowBuilder({ id: refused.id, request, arrivedAt: refused.arrivedAt }, runtime.ledger);
+  row.keyId = refused.principal.keyId;
+  row.failed(error);
+}
+
+/**
  * Who is calling, or the 401 that says why not, before the body is read: a stranger's body, up to
  * the body limit, is neither read nor parsed, and is not told what is wrong with it. A caller has
- * no ledger row until its request is routed: unauthenticated calls are nobody's usage, and would
- * let anyone fill the table.
+ * no ledger row: unauthenticated calls are nobody's usage, and would let anyone fill the table. A
+ * caller's request has one from here on, refused for its body or served.
  */
 export function callerOf(runtime: Runtime, request: Request): Principal | SwitchyardError | Promise<Principal | SwitchyardError> {
   return authenticate(runtime.snapshot, { headers: request.headers, key: clientKey(request.headers) });

@@ -190,6 +190,10 @@ export default (kit: Kit) => ({
           const response = await postJson(`${gateway.url}${path}`, body, { authorization: `Bearer ${key}` });
           expect(response.status).toBe(400);
           expect(((await response.json()) as { error: { message: string } }).error.message).toContain(field);
+          // The caller's refused request has its row, as every request past the key check does.
+          const row = await gateway.runtime.ledger.generation(response.headers.get("x-request-id")!);
+          expect(row).toMatchObject({ status: 400, errorCode: "bad_request", requestedModel: "metered", cost: 0 });
+          expect(row?.keyId).toBeString();
         }
         expect(fake.requests.length).toBe(before);
         expect((await keyInfo(gateway, key)).usage).toBe(0);

@@ -13,3 +13,6 @@ export function durationMs(value: number | string): number {
   const match = DURATION.exec(value);
   return match ? Number.parseFloat(value) * DURATION_UNIT_MS[match[2]!]! : Number.NaN;
 }
+
+/** The longest wait a timer takes (2^31-1 ms, about 24.8 days): past it, setTimeout fires at once. */
+export const TIMER_MAX_MS = 2 ** 31 - 1;

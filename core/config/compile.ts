@@ -1,8 +1,8 @@
 // The router.config.yaml compiler: text → RoutingGraph plus every diagnostic of the file at once.
 
 import { dirname, isAbsolute, resolve } from "node:path";
-import { durationMs } from "../duration.ts";
-import { type Context, isRecord, type PluginCatalog, sizeBytes } from "./context.ts";
+import { type Context, isRecord, type PluginCatalog, sizeBytes, timerAt } from "./context.ts";
+import { didYouMean } from "../expr/did-you-mean.ts";
 import { createRedactor } from "../redact.ts";
 import { type Diagnostic, hasErrors } from "./diagnostics.ts";
 import type { LedgerSettings, RoutingGraph, ServerSettings } from "./graph.ts";
@@ -37,28 +37,48 @@ const DEFAULT_KEEPALIVE_MS = 15_000;
 const serverValidator = validatorOf(ServerSchema);
 const ledgerValidator = validatorOf(LedgerSchema);
 
-function server(raw: unknown): ServerSettings {
+function server(ctx: Context, raw: unknown): ServerSettings {
   const entry = serverValidator.check(raw) ? raw : {};
   return {
     host: entry.host ?? "127.0.0.1",
     port: entry.port ?? 8787,
     bodyLimit: entry.body_limit === undefined ? DEFAULT_BODY_LIMIT : sizeBytes(entry.body_limit),
-    keepaliveMs: entry.keepalive === undefined ? DEFAULT_KEEPALIVE_MS : durationMs(entry.keepalive),
+    keepaliveMs: entry.keepalive === undefined ? DEFAULT_KEEPALIVE_MS : timerAt(ctx, entry.keepalive, "/server/keepalive", "no keep-alive comments"),
     corsOrigins: entry.cors ?? [],
   };
 }
 
-function ledger(raw: unknown): LedgerSettings {
+function ledger(ctx: Context, raw: unknown): LedgerSettings {
   const entry = ledgerValidator.check(raw) ? raw : {};
   return {
     ...(entry.retention_days !== undefined ? { retentionDays: entry.retention_days } : {}),
-    flushIntervalMs: entry.flush_interval === undefined ? 250 : durationMs(entry.flush_interval),
+    flushIntervalMs: entry.flush_interval === undefined ? 250 : timerAt(ctx, entry.flush_interval, "/ledger/flush_interval"),
   };
 }
 
+const STORAGE_SCHEMES = ["sqlite", "postgres", "postgresql"];
+const STORAGE_FORMS = "sqlite:PATH (sqlite::memory: keeps nothing), or postgres://user@host:5432/db";
+
+/** What is wrong with a storage URL, as the ledger would open it (core/ledger/index.ts), if anything. */
+function storageProblem(value: string): { message: string; hint: string } | undefined {
+  if (value.startsWith("sqlite:")) {
+    const path = value.slice("sqlite:".length).replace(/^\/\//, "");
+    return path ? undefined : { message: `storage "${value}" names no SQLite file`, hint: "write sqlite:./data/switchyard.db, or sqlite::memory:" };
+  }
+  if (value.startsWith("postgres://") || value.startsWith("postgresql://")) return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1];
+  if (!scheme) return { message: `storage "${value}" names no database kind`, hint: `write sqlite:${value || "./data/switchyard.db"} for a SQLite file, or postgres://user@host:5432/db` };
+  if (scheme === "postgres" || scheme === "postgresql") return { message: `storage "${scheme}:" is not a URL`, hint: `write ${scheme}://user@host:5432/db` };
+  const near = didYouMean(scheme.toLowerCase(), STORAGE_SCHEMES);
+  const hint = near ? `did you mean "${near === "sqlite" ? "sqlite:" : `${near}://`}"? Storage is ${STORAGE_FORMS}` : `use ${STORAGE_FORMS}`;
+  return { message: `unknown storage "${scheme}:"`, hint };
+}
+
 /** `sqlite:./data/x.db` is relative to the config file's folder, not to wherever the process started. */
-function storage(raw: unknown, folder: string): string {
+function storage(ctx: Context, raw: unknown, folder: string): string {
   const value = typeof raw === "string" ? raw : "sqlite:./data/switchyard.db";
+  const problem = typeof raw === "string" ? storageProblem(value) : undefined;
+  if (problem) ctx.source.report("invalid-storage", problem.message, ctx.source.at("/storage"), { hint: problem.hint });
   if (!value.startsWith("sqlite:")) return value;
   const path = value.slice("sqlite:".length);
   if (path === ":memory:" || path === "" || isAbsolute(path)) return value;
@@ -80,12 +100,12 @@ function build(ctx: Context, config: Record<string, unknown>, file: string): Rou
   const routes = buildRoutes(ctx, config.routes, { names, models: models.models, pools, classifiers, brokenClassifiers });
   const graph: RoutingGraph = {
     file,
-    server: server(config.server),
-    storage: storage(config.storage, folder),
+    server: server(ctx, config.server),
+    storage: storage(ctx, config.storage, folder),
     pluginDirs: strings(config.plugins).map((dir) => resolve(folder, dir)),
     auth: buildSingle(ctx, "auth", config.auth, "auth"),
     fees: buildSingle(ctx, "fee", config.fees, "fees"),
-    ledger: ledger(config.ledger),
+    ledger: ledger(ctx, config.ledger),
     providers: providers.providers,
     models: models.models,
     pools,

@@ -1,6 +1,7 @@
 // State shared by the section compilers: the source (for positions) and the plugin catalog.
 
 import type { TSchema } from "@sinclair/typebox";
+import { durationMs, TIMER_MAX_MS } from "../duration.ts";
 import { compileExpression } from "../expr/compile.ts";
 import type { CompiledExpression, FactCatalogue } from "../expr/types.ts";
 import type { PluginKind } from "../kit/plugin.ts";
@@ -45,4 +46,23 @@ export function compileAt(ctx: Context, source: string, pointer: string, catalog
     ctx.source.report(error.code, error.message, range, { hint: error.hint });
   }
   return undefined;
+}
+
+/** The timer range in the units a config writes: 596h is the last whole hour under TIMER_MAX_MS. */
+const TIMER_RANGE = "from 1ms to 596h (about 24.8 days, the longest a timer waits)";
+
+/**
+ * Milliseconds of the duration at `pointer` (valid by the schema), which a timer waits: under 1ms it
+ * would fire at once, and past TIMER_MAX_MS the runtime fires it at once too. `zero` is what 0 means
+ * where it is allowed.
+ */
+export function timerAt(ctx: Context, value: number | string, pointer: string, zero?: string): number {
+  const ms = durationMs(value);
+  if (ms === 0 && zero) return 0;
+  if (ms >= 1 && ms <= TIMER_MAX_MS) return ms;
+  const key = pointer.slice(pointer.lastIndexOf("/") + 1);
+  const problem = ms < 1 ? "is under 1ms" : "is longer than a timer can wait";
+  const range = zero ? `0 (${zero}), or ${TIMER_RANGE}` : TIMER_RANGE;
+  ctx.source.report("out-of-range", `${key}: ${value} ${problem}`, ctx.source.at(pointer), { hint: `write a duration ${range}` });
+  return ms;
 }

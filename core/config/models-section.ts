@@ -1,11 +1,10 @@
 // `models:` and `pools:`: endpoints with exact prices, pool members, pool cycles, target resolution.
 
-import { durationMs } from "../duration.ts";
 import { endpointCatalogue } from "../expr/catalogue.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
 import { priceFromUsdPerMillion, usdToNano, type Price } from "../money.ts";
 import type { EndpointSpec, PoolSpec, ProviderSpec, Target } from "./graph.ts";
-import { compileAt, type Context, isRecord } from "./context.ts";
+import { compileAt, type Context, isRecord, timerAt } from "./context.ts";
 import type { Providers } from "./plugins-section.ts";
 import { EndpointSchema, type EndpointEntry, PoolSchema, type PoolEntry } from "./schema.ts";
 import { pointerOf } from "./source.ts";
@@ -29,7 +28,7 @@ function price(entry: EndpointEntry["price"]): Price {
   return out;
 }
 
-function endpoint(publicModel: string, entry: EndpointEntry, provider: ProviderSpec): EndpointSpec {
+function endpoint(ctx: Context, publicModel: string, entry: EndpointEntry, provider: ProviderSpec, pointer: string): EndpointSpec {
   const spec: EndpointSpec = {
     id: `${entry.provider}/${entry.model}`,
     publicModel,
@@ -41,8 +40,8 @@ function endpoint(publicModel: string, entry: EndpointEntry, provider: ProviderS
     available: provider.available,
   };
   if (entry.context !== undefined) spec.context = entry.context;
-  if (entry.timeout !== undefined) spec.timeoutMs = durationMs(entry.timeout);
-  if (entry.first_token_timeout !== undefined) spec.firstTokenTimeoutMs = durationMs(entry.first_token_timeout);
+  if (entry.timeout !== undefined) spec.timeoutMs = timerAt(ctx, entry.timeout, `${pointer}/timeout`);
+  if (entry.first_token_timeout !== undefined) spec.firstTokenTimeoutMs = timerAt(ctx, entry.first_token_timeout, `${pointer}/first_token_timeout`);
   if (entry.max_output !== undefined) spec.maxOutput = entry.max_output;
   return spec;
 }
@@ -51,6 +50,10 @@ export function buildModels(ctx: Context, raw: unknown, providers: Providers): M
   const result: Models = { models: new Map(), broken: new Set() };
   if (!isRecord(raw)) return result;
   for (const [id, list] of Object.entries(raw)) {
+    if (reservedTarget(ctx, "model", id, pointerOf("models", id))) {
+      result.broken.add(id);
+      continue;
+    }
     const endpoints: EndpointSpec[] = [];
     if (!Array.isArray(list)) result.broken.add(id);
     for (const [i, entry] of (Array.isArray(list) ? list : []).entries()) {
@@ -66,13 +69,21 @@ export function buildModels(ctx: Context, raw: unknown, providers: Providers): M
         ctx.source.report("unknown-provider", `provider "${entry.provider}" is not defined`, ctx.source.at(pointerOf("models", id, i, "provider")), { hint });
         continue;
       }
-      endpoints.push(endpoint(id, entry, provider));
+      endpoints.push(endpoint(ctx, id, entry, provider, pointerOf("models", id, i)));
     }
     // A model whose every endpoint is broken (reported already) is left out, as a broken name:
     // the routes and pools naming it would each be an empty-target error again.
     if (endpoints.length > 0 || !result.broken.has(id)) result.models.set(id, endpoints);
   }
   return result;
+}
+
+/** `""` and `$model` name no model or pool a route can reach: the one is no name, the other the client's model. */
+function reservedTarget(ctx: Context, kind: "model" | "pool", name: string, pointer: string): boolean {
+  if (name !== "" && name !== "$model") return false;
+  const why = name === "" ? "a target cannot be empty" : "a route's $model is the model the client names";
+  ctx.source.report("reserved-name", `a ${kind} cannot be named ${JSON.stringify(name)}: ${why}`, ctx.source.at(pointer, "key"), { hint: `rename the ${kind}` });
+  return true;
 }
 
 /** Resolves a name used as a target; reports unknown ones at `pointer`. */
@@ -99,6 +110,11 @@ export function buildPools(ctx: Context, raw: unknown, names: TargetNames & { po
   if (!isRecord(raw)) return pools;
   for (const [name, value] of Object.entries(raw)) {
     const pointer = pointerOf("pools", name);
+    if (reservedTarget(ctx, "pool", name, pointer)) {
+      names.pools.delete(name);
+      names.broken.add(name);
+      continue;
+    }
     if (names.models.has(name)) {
       ctx.source.report("duplicate-name", `"${name}" is both a model and a pool`, ctx.source.at(pointer, "key"), { hint: "rename the pool" });
     }

@@ -1,7 +1,9 @@
 // `use:` sections (providers, classifiers, auth, fees): find the plugin, validate its own settings.
 
 import { Kind, type TSchema } from "@sinclair/typebox";
+import { requestCatalogue } from "../expr/catalogue.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
+import { KEYWORDS } from "../expr/lexer.ts";
 import type { PluginKind } from "../kit/plugin.ts";
 import { withDefaults } from "../plugins/settings.ts";
 import type { ClassifierSpec, PluginRef, ProviderSpec } from "./graph.ts";
@@ -69,12 +71,33 @@ export function buildProviders(ctx: Context, raw: unknown): Providers {
   return result;
 }
 
+/** Request facts and their namespaces (`tokens` of `tokens.input`): a classifier so named would shadow or be shadowed. */
+const FACTS = new Set(requestCatalogue(new Map()).names().flatMap((name) => [name, name.split(".")[0]!]));
+/** A name token of the expression language with no `.`, which rules read as a fact's field. */
+const READABLE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Why rules could not read a classifier of this name as itself, if they could not. */
+function unreadableName(name: string): string | undefined {
+  if (KEYWORDS.has(name)) return `classifier "${name}" is named after a keyword of the expression language`;
+  if (FACTS.has(name)) return `classifier "${name}" has the name of a request fact, which rules would read instead`;
+  if (name.includes(".")) return `classifier "${name}" has a ".", which rules read as a fact's field`;
+  if (!READABLE.test(name)) return `classifier "${name}" has a name rules cannot read`;
+  return undefined;
+}
+
 export function buildClassifiers(ctx: Context, raw: unknown): { classifiers: Map<string, ClassifierSpec>; broken: Set<string> } {
   const classifiers = new Map<string, ClassifierSpec>();
   const broken = new Set<string>();
   if (!isRecord(raw)) return { classifiers, broken };
   for (const [name, value] of Object.entries(raw)) {
     const pointer = pointerOf("classifiers", name);
+    const unreadable = unreadableName(name);
+    if (unreadable) {
+      ctx.source.report("reserved-name", unreadable, ctx.source.at(pointer, "key"), {
+        hint: "rename it: letters, digits, _ and -, starting with a letter, and not a request fact (model, stream, tokens, max_tokens, tools, images, key, header) or a keyword (and, or, not, in, true, false)",
+      });
+      continue;
+    }
     const resolved = resolvePlugin(ctx, "classifier", value, pointer);
     if (!resolved) {
       broken.add(name);

@@ -36,6 +36,8 @@ interface Layout {
   keyNodes: Map<string, YamlNode>;
   /** Aliases naming a map or list that holds them: followed, they would never end (see recursiveAliases). */
   recursive: Set<YamlNode>;
+  /** Aliases naming no anchor (none of that name before them): they stand for nothing. */
+  dangling: Set<YamlNode>;
 }
 
 const keyName = (key: YamlNode | null) => (isScalar(key) ? String(key.value) : String(key));
@@ -76,7 +78,7 @@ function entriesOf(layout: Layout, map: YAMLMap): Entry[] {
  * alias merges nothing (its own diagnostic says why).
  */
 function mergeSources(layout: Layout, value: YamlNode | null): YamlNode[] | null {
-  const resolve = (node: unknown): unknown => (isAlias(node) ? (layout.recursive.has(node) ? null : node.resolve(layout.doc)) : node);
+  const resolve = (node: unknown): unknown => (isAlias(node) ? (layout.recursive.has(node) ? null : (node.resolve(layout.doc) ?? null)) : node);
   const target = resolve(value);
   const sources = (isSeq(target) ? target.items.map(resolve) : [target]).filter((source) => source !== null);
   return sources.every((source) => isMap(source)) ? (sources as YamlNode[]) : null;
@@ -84,16 +86,18 @@ function mergeSources(layout: Layout, value: YamlNode | null): YamlNode[] | null
 
 /**
  * The aliases that name a map or list holding them (`a: &x { b: *x }`). YAML allows them; a
- * config cannot be one, and following one would never end. Each node is walked once.
+ * config cannot be one, and following one would never end. Each node is walked once. Aliases that
+ * name no anchor at all go to `dangling`.
  */
-function recursiveAliases(doc: Document): Set<YamlNode> {
+function recursiveAliases(doc: Document, dangling: Set<YamlNode>): Set<YamlNode> {
   const found = new Set<YamlNode>();
   const open = new Set<unknown>();
   const walked = new Set<unknown>();
   const walk = (node: unknown): void => {
     if (isAlias(node)) {
       const target = node.resolve(doc);
-      if (open.has(target)) found.add(node);
+      if (target === undefined) dangling.add(node);
+      else if (open.has(target)) found.add(node);
       else walk(target);
       return;
     }
@@ -183,9 +187,22 @@ export class ConfigSource {
           hint: "repeat the values, or anchor a part that does not hold the alias",
         });
       }
+      for (const alias of layout.dangling) {
+        const [start, end] = alias.range ?? [0, 0];
+        const name = isAlias(alias) ? alias.source : "";
+        this.report("yaml-syntax", `alias *${name} names no anchor`, { offset: start, length: Math.max(1, end - start) }, {
+          hint: `mark the value it repeats with &${name}, above this alias`,
+        });
+      }
       raw = doc.contents ? plainOf(layout, doc.contents as YamlNode) : {};
     }
     this.value = this.substituteAll(raw, "", "");
+  }
+
+  /** Whether the value at `pointer` is an alias naming no anchor (reported already): nothing more to say of it. */
+  isDanglingAlias(pointer: string): boolean {
+    const node = this.parsed?.valueNodes.get(pointer);
+    return node !== undefined && this.parsed!.dangling.has(node);
   }
 
   /** Whether the string at `pointer` was filled in by a `${...}` substitution. */
@@ -251,7 +268,9 @@ export class ConfigSource {
     if (!this.parsed) {
       const lineCounter = new LineCounter();
       const doc = parseDocument(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-      const layout: Layout = { doc, lineCounter, lines: this.text.split(/\r?\n/), valueNodes: new Map(), keyNodes: new Map(), recursive: recursiveAliases(doc) };
+      const dangling = new Set<YamlNode>();
+      const recursive = recursiveAliases(doc, dangling);
+      const layout: Layout = { doc, lineCounter, lines: this.text.split(/\r?\n/), valueNodes: new Map(), keyNodes: new Map(), recursive, dangling };
       if (doc.contents) index(layout, doc.contents as YamlNode, "");
       this.parsed = layout;
     }
@@ -283,19 +302,39 @@ export class ConfigSource {
 
   private substitute(text: string, pointer: string, key: string): string {
     const result = substituteEnv(text, this.env);
+    // Indexes are in the string as written: placed before the pointer is marked substituted.
+    for (const malformed of result.malformed) {
+      this.report("malformed-env", `malformed environment reference ${JSON.stringify(withoutDefault(malformed.text))}`, this.inScalar(pointer, malformed.index, malformed.length), {
+        hint: malformedHint(malformed.text),
+      });
+    }
+    const missing = result.missing.map((m) => ({ ...m, range: this.inScalar(pointer, m.index, m.length) }));
     if (!result.changed) return text;
     this.substituted.add(pointer);
-    for (const missing of result.missing) {
-      this.substituted.delete(pointer);
-      const range = this.inScalar(pointer, missing.index, missing.length);
-      this.substituted.add(pointer);
-      this.report("missing-env", `environment variable ${missing.name} is not set`, range, {
-        hint: `set ${missing.name}, or write \${${missing.name}:-default}`,
+    for (const { name, range } of missing) {
+      this.report("missing-env", `environment variable ${name} is not set`, range, {
+        hint: `set ${name}, or write \${${name}:-default}`,
       });
     }
     if (SECRET_KEY.test(key)) for (const value of result.inserted) if (value.length >= 4) this.secrets.add(value);
     return result.value;
   }
+}
+
+const REFERENCE_FORMS = "write ${VAR} or ${VAR:-default} (VAR of letters, digits and _), or $${ for a literal ${";
+
+/** The reference with its default left out: under api_key, the default may be a key. */
+const withoutDefault = (text: string) => text.replace(/^(\$\{\s*[A-Za-z_][A-Za-z0-9_]*\s*:?[-=?+]).+?(\}?)$/s, "$1…$2");
+
+/** What to write instead of a `${...}` that is neither accepted form. */
+function malformedHint(text: string): string {
+  if (!text.endsWith("}")) return `close it with }: ${REFERENCE_FORMS}`;
+  const spaced = /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(text);
+  if (spaced) return `write \${${spaced[1]}}, with no spaces inside the braces`;
+  const shell = /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:?[-=](.*)\}$/s.exec(text);
+  if (shell && !shell[2]!.includes("${")) return `write \${${shell[1]}:-default}: only :- gives a default`;
+  if (text.slice(2).includes("${")) return `a default cannot hold another reference: ${REFERENCE_FORMS}`;
+  return REFERENCE_FORMS;
 }
 
 const CLOSERS: Record<string, string> = { "{": "}", "[": "]" };

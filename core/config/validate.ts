@@ -153,6 +153,7 @@ export function validateAt(source: ConfigSource, schema: TSchema, value: unknown
     const pointer = base + error.path;
     if (seen.some((p) => pointer === p || pointer.startsWith(`${p}/`))) continue;
     seen.push(pointer);
+    if (source.isDanglingAlias(pointer)) continue;
     report(source, error, pointer);
   }
   return seen.length === 0;

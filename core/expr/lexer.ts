@@ -27,7 +27,7 @@ export interface Token {
   length: number;
 }
 
-const KEYWORDS = new Set(["and", "or", "not", "in", "true", "false"]);
+export const KEYWORDS: ReadonlySet<string> = new Set(["and", "or", "not", "in", "true", "false"]);
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'" };
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";

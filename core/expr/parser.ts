@@ -121,7 +121,9 @@ class Parser {
       case "(": {
         this.index++;
         const inner = this.parseOr();
-        if (this.kind() !== ")") this.fail('expected ")"', this.current, `the "(" at ${token.offset} is not closed`);
+        // At the end, the caret goes under the "(" left open; before another token, under that token.
+        if (this.kind() === "end") this.fail('"(" is not closed', token, 'add a ")" where the group ends');
+        if (this.kind() !== ")") this.fail('expected ")"', this.current, 'to close the "(" before it');
         const close = this.current;
         this.index++;
         return { ...inner, ...span(token, close) };

@@ -156,6 +156,11 @@ test("a fallback that is not one of the labels is rejected when the classifier i
   await expect(created).rejects.toThrow('fallback "misc" is not one of the labels (coding, other)');
 });
 
+test("a timeout longer than a timer can wait is rejected when the classifier is created, not fired at once", async () => {
+  await expect(classifier({ settings: { timeout: "720h" } })).rejects.toThrow("llm: timeout must be from 1ms to 596h");
+  await expect(classifier({ settings: { timeout: "0.5ms" } })).rejects.toThrow("llm: timeout must be from 1ms to 596h");
+});
+
 test("classify throws a clear error when the host offers no gateway", async () => {
   const intent = await classifier({ gateway: false });
   const error = await Promise.resolve(intent.classify(ask("hello"), signal())).catch((caught: unknown) => caught);

@@ -71,6 +71,8 @@ export default (kit: Kit) => {
       const timeoutMs = kit.duration.ms(settings.timeout);
       const ttlMs = kit.duration.ms(settings.cache_ttl);
       if (!(timeoutMs > 0) || !(ttlMs > 0)) throw kit.errors.badRequest("llm: timeout and cache_ttl must be positive durations");
+      // A timer waits at most 2^31-1 ms; past it, AbortSignal.timeout would fire at once.
+      if (!(timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) throw kit.errors.badRequest("llm: timeout must be from 1ms to 596h (about 24.8 days, the longest a timer waits)");
       const parse = createLabelParser(labels);
       const system = buildSystemPrompt(labels, settings.instructions);
       const cache = new LabelCache(settings.cache_size, ttlMs, () => kit.now());

@@ -20,6 +20,12 @@ export interface Report {
 /** Keys whose values are secrets to redact: api_key, admin_key, key, secret, token... */
 const SECRET_KEY = /(^|[_-])(key|secret|token)$/i;
 
+/**
+ * A secret key and its value as written on a line, for a file the parser could not read whole: a
+ * secret on the line of a syntax error never reaches the parsed value, and that line is quoted.
+ */
+const WRITTEN_SECRET = /(?:^|[\s{,])["']?([\w-]+)["']?[ \t]*:[ \t]*("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s,}\]#]+)/gm;
+
 const segment = (s: string | number) => {
   const text = String(s);
   return text.includes("~") || text.includes("/") ? `/${text.replace(/~/g, "~0").replace(/\//g, "~1")}` : `/${text}`;
@@ -163,6 +169,17 @@ export class ConfigSource {
   private readonly substituted = new Set<string>();
   private parsed: Layout | undefined;
 
+  /** Every secret written inline in the text, whether or not it parsed (see WRITTEN_SECRET). */
+  private collectWrittenSecrets(): void {
+    for (const [, key, written] of this.text.matchAll(WRITTEN_SECRET)) {
+      if (!SECRET_KEY.test(key!)) continue;
+      // Quoted, or a quote opened and never closed (the syntax error itself).
+      const quote = written![0] === '"' || written![0] === "'" ? written![0] : "";
+      const value = !quote ? written! : written!.slice(1, written!.length > 1 && written!.endsWith(quote) ? -1 : undefined);
+      if (value.length >= 4 && !value.includes("${")) this.secrets.add(value);
+    }
+  }
+
   constructor(
     readonly file: string,
     readonly text: string,
@@ -181,6 +198,7 @@ export class ConfigSource {
         const hint = unclosedHint(this.text, start, message);
         this.report(code, message, { offset: start, length: Math.max(1, end - start) }, hint ? { hint } : {});
       }
+      if (doc.errors.length > 0) this.collectWrittenSecrets();
       for (const alias of layout.recursive) {
         const [start, end] = alias.range ?? [0, 0];
         this.report("yaml-syntax", "this alias names a map or list that holds it: a config cannot be recursive", { offset: start, length: Math.max(1, end - start) }, {

@@ -137,6 +137,25 @@ routes: [{ name: direct, to: $model }]
     expect(result.graph?.secrets).toEqual(["sk-inline-secret"]);
   });
 
+  test("a secret on the line of a syntax error is masked in the line quoted, though it never parsed", () => {
+    const text = `
+providers:
+  openai: { use: openai, api_key: "sk-openai-PROVSECRET-111" base_url: "http://127.0.0.1:9/v1" }
+  other: { use: openai, api_key: 'sk-other-secret-222', base_url: "http://127.0.0.1:9/v1" }
+models: { gpt: [{ provider: openai, model: gpt-5-mini, price: { input: 1, output: 1 } }] }
+routes: [{ name: direct, to: $model }]
+`;
+    const result = compileConfig(text, { file: "router.config.yaml", env: {}, plugins: testCatalog });
+    expect(result.diagnostics.length).toBeGreaterThan(0);
+    const printed = JSON.stringify(result.diagnostics);
+    expect(printed).not.toContain("PROVSECRET");
+    expect(printed).not.toContain("sk-other-secret-222");
+    expect(result.secrets).toEqual(expect.arrayContaining(["sk-openai-PROVSECRET-111", "sk-other-secret-222"]));
+    // Masked character for character: the caret stays under the column it names.
+    const line = result.diagnostics.find((d) => d.sourceLine.includes("api_key"))!.sourceLine;
+    expect(line).toBe('  openai: { use: openai, api_key: "************************" base_url: "http://127.0.0.1:9/v1" }');
+  });
+
   test("a config of routes alone compiles to defaults for the rest", () => {
     const result = compileConfig("routes: [{ name: direct, to: $model }]\n", { file: "router.config.yaml", env: {}, plugins: testCatalog });
     expect(result.diagnostics).toEqual([]);

@@ -1,7 +1,7 @@
 // The dispatch table: first matching route, in file order, whose targets yield an available
 // endpoint; answers with that route and its ordered candidates (primary first, then fallbacks).
 
-import type { EndpointSpec, RoutingGraph } from "../config/graph.ts";
+import type { EndpointSpec, RouteSpec, RoutingGraph } from "../config/graph.ts";
 import { errors, SwitchyardError } from "../errors.ts";
 import { CompiledGraph, describeRoutes, type CompiledRoute } from "./compiled.ts";
 import { narrowCandidates } from "./narrow.ts";
@@ -33,7 +33,7 @@ class Table implements DispatchTable {
     const reasons = passed.map((e) => `${e.name}: ${e.reason}`);
     const retryAfterMs = options.stats.soonestBack(passed.flatMap((e) => (e.kind === "endpoint" ? [e.name] : [])));
     const error = new SwitchyardError("no_endpoint", result.error.message, { metadata: { reasons }, ...(retryAfterMs ? { retryAfterMs } : {}) });
-    return { ok: false, error, trace };
+    return { ...result, error, trace };
   }
 
   classifiersFor(model: string): readonly string[] {
@@ -46,14 +46,14 @@ class Table implements DispatchTable {
 
   private run(request: DispatchRequest, options: DispatchOptions, trace: TraceEntry[] | null): DispatchResult {
     const resolution = new Resolution(this.compiled, request, options.stats, options.random ?? Math.random, trace);
-    let matched = false;
+    let matched: RouteSpec | undefined;
     for (const route of this.compiled.routesFor(request.model)) {
       const when = route.spec.when;
       if (when !== undefined && !when.test(request.facts)) {
         trace?.push({ kind: "route", name: route.spec.name, outcome: "skipped", reason: `when ${when.source} is false` });
         continue;
       }
-      matched = true;
+      matched ??= route.spec;
       // The route's own entry goes before the entries of its endpoints, which resolving adds.
       const mark = trace?.length ?? 0;
       const outcome = resolution.route(route);
@@ -66,7 +66,8 @@ class Table implements DispatchTable {
       trace?.splice(mark, 0, { kind: "route", name: route.spec.name, outcome: "matched", reason });
       return this.finish(route, outcome.candidates, request, resolution);
     }
-    return { ok: false, error: this.noCandidate(request, matched), trace };
+    const error = this.noCandidate(request, matched !== undefined);
+    return matched ? { ok: false, error, trace, route: matched } : { ok: false, error, trace };
   }
 
   private finish(route: CompiledRoute, candidates: EndpointSpec[], request: DispatchRequest, resolution: Resolution): DispatchResult {
@@ -75,7 +76,7 @@ class Table implements DispatchTable {
     if (narrowed.length === 0) {
       // The client's preferences exclude everything this route chose; another route is not what the config says.
       const error = errors.noEndpoint(`no endpoint of route ${route.spec.name} satisfies the request's provider preferences`);
-      return { ok: false, error, trace };
+      return { ok: false, error, trace, route: route.spec };
     }
     if (trace) {
       // By its place in the order, not its target's: the route's primary may have been passed over.

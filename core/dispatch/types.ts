@@ -36,7 +36,8 @@ export interface TraceEntry {
 
 export type DispatchResult =
   | { ok: true; route: RouteSpec; candidates: EndpointSpec[]; trace: TraceEntry[] | null }
-  | { ok: false; error: SwitchyardError; trace: TraceEntry[] | null };
+  /** `route`: the first route that matched, where one did and none could serve (its endpoints out of rotation). */
+  | { ok: false; error: SwitchyardError; trace: TraceEntry[] | null; route?: RouteSpec };
 
 export interface DispatchOptions {
   trace?: boolean;

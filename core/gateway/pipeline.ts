@@ -89,7 +89,11 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
 
   const routed = route(snapshot, deps, input, principal, inputTokens);
   const dispatched = routed instanceof Promise ? await routed : routed;
-  if (!dispatched.ok) return fail(row.failed(dispatched.error));
+  if (!dispatched.ok) {
+    // A route that matched and could not serve is named, as for any failure it answers.
+    if (dispatched.route) served.route = row.route = dispatched.route.name;
+    return fail(row.failed(dispatched.error));
+  }
   served.route = row.route = dispatched.route.name;
   const fee = snapshot.fee;
   let request = input.request;

@@ -193,6 +193,9 @@ describe("fallbacks", () => {
       const benched = await postJson(`${own.url}/v1/chat/completions`, chatBody("claude-sonnet", "again"));
       expect(benched.status).toBe(503);
       expect(benched.headers.get("retry-after")).toBe("3");
+      // The route that matched and could not serve is named, as on any failure it answers.
+      expect(benched.headers.get("x-switchyard-route")).toBe(response.headers.get("x-switchyard-route"));
+      expect(benched.headers.get("x-switchyard-route")).not.toBe("none");
     } finally {
       await own.close();
     }

@@ -71,9 +71,11 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
       const refusal = path === "/admin" || path.startsWith("/admin/") ? adminRefusal(runtime, request) : null;
       if (refusal) return errorResponse(refusal, headers);
       const allowed = methods.get(path);
-      if (!allowed) return errorResponse(errors.notFound("no such endpoint"), headers);
+      // Under Messages' path, in the shape an Anthropic SDK reads.
+      const dialect = MESSAGES_PATH.test(path) ? "anthropic" : "openai";
+      if (!allowed) return errorResponse(errors.notFound("no such endpoint"), headers, dialect);
       const message = `${request.method} is not served at ${path}: use ${allowed.join(" or ")}`;
-      return errorResponse(new SwitchyardError("bad_request", message, { status: 405 }), { ...headers, allow: allowed.join(", ") });
+      return errorResponse(new SwitchyardError("bad_request", message, { status: 405 }), { ...headers, allow: allowed.join(", ") }, dialect);
     }
     if (code === "PARSE") return errorResponse(errors.badRequest("the request body could not be parsed"), headers);
     runtime.log.error("unhandled error", { error: describe(error) });
@@ -106,6 +108,8 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
   }
   return app;
 }
+
+const MESSAGES_PATH = /^(\/api)?\/v1\/messages(\/|$)/;
 
 /**
  * One model (OpenAI's and Anthropic's `models.retrieve`); an unknown one is a 404 in the error

@@ -192,8 +192,12 @@ describe("operations", () => {
       const response = await fetch(`${gateway.url}${path}`);
       expect(response.status).toBe(405);
       expect(response.headers.get("allow")).toBe("POST");
-      expect(await response.json()).toEqual({ error: { message: `GET is not served at ${path}: use POST`, type: "invalid_request_error", code: "bad_request" } });
+      const error = { message: `GET is not served at ${path}: use POST`, type: "invalid_request_error", code: "bad_request" };
+      // Under Messages' path, Anthropic's wrapper too, as every error there has.
+      expect(await response.json()).toEqual(path.endsWith("/messages") ? { type: "error", error } : { error });
     }
+    const unknown = await fetch(`${gateway.url}/v1/messages/nowhere`, { method: "POST", body: "{}" });
+    expect([unknown.status, ((await unknown.json()) as { type?: string }).type]).toEqual([404, "error"]);
     const models = await fetch(`${gateway.url}/v1/models`, { method: "POST", body: "{}" });
     expect([models.status, models.headers.get("allow")]).toEqual([405, "GET"]);
     // A path that is served by no method stays a 404.

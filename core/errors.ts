@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   timeout: 408,
   payload_too_large: 413,
   rate_limited: 429,
+  /** Nginx's status for a client that closed its connection: no one reads the answer, the ledger does. */
+  client_closed: 499,
   internal: 500,
   plugin_failed: 500,
   upstream_error: 502,
@@ -31,6 +33,7 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
   timeout: "timeout_error",
   payload_too_large: "invalid_request_error",
   rate_limited: "rate_limit_error",
+  client_closed: "invalid_request_error",
   internal: "server_error",
   plugin_failed: "server_error",
   upstream_error: "upstream_error",

@@ -331,8 +331,7 @@ function timedOut(endpoint: EndpointSpec, setting: string, ms: number, silent = 
 const CLIENT_GONE = "client_disconnected";
 
 export function clientGone(): SwitchyardError {
-  return new SwitchyardError("bad_request", "the client closed the connection", {
-    status: 499,
+  return new SwitchyardError("client_closed", "the client closed the connection", {
     metadata: { reason: CLIENT_GONE },
   });
 }

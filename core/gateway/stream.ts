@@ -5,6 +5,7 @@ import type { EndpointSpec } from "../config/graph.ts";
 import { SwitchyardError } from "../errors.ts";
 import type { StreamEvent, Usage } from "../kit/canonical.ts";
 import { nanoToUsd } from "../money.ts";
+import type { AttemptRecord } from "../ledger/types.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { asGatewayError, clientGone, isClientGone, type AttemptSuccess, type Step } from "./attempt.ts";
 import { estimateUsage, stoppedUsage, type Metered } from "./meter.ts";
@@ -159,6 +160,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
       void success.iterator.return?.().catch(() => {});
     }
     const elapsed = performance.now() - this.input.startedAt;
+    if (failure && !isClientGone(failure)) brokeOff(row.attempts.at(-1), failure, elapsed);
     if (completed) stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: this.ttftMs });
     else if (failure && !isClientGone(failure)) stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
     else stats.cancel(endpoint.id);
@@ -169,6 +171,17 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     if (reason) row.failed(reason, metered, this.ttftMs);
     else row.succeeded(metered, this.ttftMs);
   }
+}
+
+/**
+ * The attempt whose stream broke after it began: its record says so, not the 200 it opened with
+ * (the vendor's words stay out of it: no redactor is at hand here, and the row's error has them).
+ */
+function brokeOff(attempt: AttemptRecord | undefined, failure: SwitchyardError, elapsedMs: number): void {
+  if (!attempt) return;
+  attempt.status = failure.upstreamStatus ?? failure.status;
+  attempt.error = `${failure.code}: the stream broke after it began`;
+  attempt.duration_ms = Math.round(elapsedMs);
 }
 
 function midStream(error: SwitchyardError, endpoint: EndpointSpec): SwitchyardError {

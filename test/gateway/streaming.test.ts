@@ -13,12 +13,20 @@ describe("streams", () => {
     openaiFake.enqueue({ kind: "break", reply: { text: "a long answer that will not finish" }, afterFrames: 3 });
     const stream = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }], stream: true });
     let text = "";
+    let id = "";
     const error = await (async () => {
-      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+      for await (const chunk of stream) {
+        id = chunk.id;
+        text += chunk.choices[0]?.delta.content ?? "";
+      }
     })().catch((e: unknown) => e);
     expect(text.length).toBeGreaterThan(0);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as Error).message).toContain("upstream stream broke");
+    // The row's attempt says the stream broke, not the 200 it opened with.
+    const row = await gateway.runtime.ledger.generation(id);
+    expect(row?.status).toBe(502);
+    expect(row?.attempts).toEqual([{ endpoint: "openai/gpt-5-mini", status: 502, duration_ms: expect.any(Number), error: "upstream_error: the stream broke after it began" }]);
   });
 
   test("the raw stream of a broken answer has an error event and no [DONE]", async () => {
@@ -153,5 +161,7 @@ describe("streams", () => {
     let row: { data?: { cancelled: boolean; status: number } } = {};
     while (!row.data) row = (await (await fetch(`${gateway.url}/v1/generation?id=${id}`)).json()) as typeof row;
     expect(row.data).toMatchObject({ cancelled: true, status: 499 });
+    // Its own code, not a bad request's.
+    expect((await gateway.runtime.ledger.generation(id))?.errorCode).toBe("client_closed");
   });
 });

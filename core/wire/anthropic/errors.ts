@@ -13,6 +13,7 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
   timeout: "timeout_error",
   payload_too_large: "request_too_large",
   rate_limited: "rate_limit_error",
+  client_closed: "invalid_request_error",
   internal: "api_error",
   plugin_failed: "api_error",
   upstream_error: "api_error",

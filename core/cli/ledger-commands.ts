@@ -3,11 +3,11 @@
 
 import { formatDiagnostic } from "../config/diagnostics.ts";
 import { openLedger } from "../ledger/index.ts";
-import type { Ledger } from "../ledger/types.ts";
+import { USAGE_GROUPS, type Ledger, type UsageGroup } from "../ledger/types.ts";
 import { creditLimitProblem, nanoToUsd, usdToNano } from "../money.ts";
 import { compileAll } from "../runtime/compile-all.ts";
 import { parseSince } from "../server/admin.ts";
-import { keyView, usageGroup, usageView } from "../server/views.ts";
+import { keyView, usageView } from "../server/views.ts";
 import { flag, UsageError, type ParsedArgs } from "./args.ts";
 import type { CliContext } from "./context.ts";
 import { table } from "./table.ts";
@@ -28,30 +28,33 @@ async function withLedger(ctx: CliContext, run: (ledger: Ledger) => Promise<numb
 
 const usd = (nano: number | null) => (nano === null ? "none" : `$${nanoToUsd(nano).toFixed(6)}`);
 
+/** `keys create`'s flags, refused before the config is read: no key is made on a bad one. */
+function createInput(args: ParsedArgs) {
+  const name = flag(args, "name");
+  if (!name) throw new UsageError("keys create needs --name NAME");
+  const limit = flag(args, "credit-limit");
+  // An empty value is no number: Number("") would make it a limit of $0.
+  const problem = limit === undefined ? null : creditLimitProblem(limit.trim() === "" ? NaN : Number(limit));
+  if (problem) throw new UsageError(`--credit-limit ${problem}, got "${limit}"`);
+  const tags = flag(args, "tags")?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];
+  const rate = flag(args, "rate-limit");
+  if (rate !== undefined && !(Number.isInteger(Number(rate)) && Number(rate) >= 1)) {
+    throw new UsageError(`--rate-limit must be a whole number of requests per minute, got ${rate}`);
+  }
+  return { name, creditLimit: limit === undefined ? null : usdToNano(Number(limit)), rateLimit: rate === undefined ? null : Number(rate), tags };
+}
+
+/** `keys create|list|disable`; run.ts has checked the action and its flags. */
 export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const [, action, target] = args.positionals;
   const json = args.flags.has("json");
+  const input = action === "create" ? createInput(args) : null;
+  if (action === "disable" && !target) throw new UsageError("keys disable needs a key id or prefix");
   return withLedger(ctx, async (ledger) => {
-    if (action === "create") {
-      const name = flag(args, "name");
-      if (!name) throw new UsageError("keys create needs --name NAME");
-      const limit = flag(args, "credit-limit");
-      // An empty value is no number: Number("") would make it a limit of $0.
-      const problem = limit === undefined ? null : creditLimitProblem(limit.trim() === "" ? NaN : Number(limit));
-      if (problem) throw new UsageError(`--credit-limit ${problem}, got "${limit}"`);
-      const tags = flag(args, "tags")?.split(",").map((t) => t.trim()).filter(Boolean) ?? [];
-      const rate = flag(args, "rate-limit");
-      if (rate !== undefined && !(Number.isInteger(Number(rate)) && Number(rate) >= 1)) {
-        throw new UsageError(`--rate-limit must be a whole number of requests per minute, got ${rate}`);
-      }
-      const created = await ledger.keys.create({
-        name,
-        creditLimit: limit === undefined ? null : usdToNano(Number(limit)),
-        rateLimit: rate === undefined ? null : Number(rate),
-        tags,
-      });
+    if (input) {
+      const created = await ledger.keys.create(input);
       if (json) ctx.out(JSON.stringify({ key: created.key, ...keyView(created.record) }) + "\n");
-      else ctx.out(`${created.key}\n`), ctx.err(`created key ${created.record.id} "${name}"; the key is shown once, store it now\n`);
+      else ctx.out(`${created.key}\n`), ctx.err(`created key ${created.record.id} "${input.name}"; the key is shown once, store it now\n`);
       return 0;
     }
     if (action === "list") {
@@ -63,26 +66,22 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
       }
       return 0;
     }
-    if (action === "disable") {
-      if (!target) throw new UsageError("keys disable needs a key id or prefix");
-      const record = await ledger.keys.disable(target);
-      if (!record) {
-        ctx.err(`no key matches ${target}\n`);
-        return 1;
-      }
-      ctx.out(json ? JSON.stringify(keyView(record)) + "\n" : `disabled ${record.id} "${record.name}"\n`);
-      return 0;
+    const record = await ledger.keys.disable(target!);
+    if (!record) {
+      ctx.err(`no key matches ${target}\n`);
+      return 1;
     }
-    throw new UsageError("usage: switchyard keys create|list|disable");
+    ctx.out(json ? JSON.stringify(keyView(record)) + "\n" : `disabled ${record.id} "${record.name}"\n`);
+    return 0;
   });
 }
 
-
 export async function usage(ctx: CliContext, args: ParsedArgs): Promise<number> {
-  const by = usageGroup(flag(args, "by"));
+  const by = flag(args, "by") ?? "model";
+  if (!(USAGE_GROUPS as readonly string[]).includes(by)) throw new UsageError(`--by must be one of ${USAGE_GROUPS.join(", ")}, got "${by}"`);
   const since = parseSince(flag(args, "since") ?? "7d");
   return withLedger(ctx, async (ledger) => {
-    const rows = await ledger.usage({ by, since });
+    const rows = await ledger.usage({ by: by as UsageGroup, since });
     // By key, each row's key is named beside its id, as `keys list` names it.
     const names = by === "key" ? new Map((await ledger.keys.list()).map((k) => [k.id, k.name])) : null;
     const nameOf = (group: string | null) => (group === null ? "-" : (names?.get(group) ?? "-"));

@@ -19,3 +19,16 @@ export function hashSecret(secret: string): string {
 export function visiblePrefix(secret: string): string {
   return secret.slice(0, VISIBLE);
 }
+
+/**
+ * Text fit to print back to the operator: a key's secret (or what looks like one) cut to its
+ * visible prefix, so that an error about a mistyped or pasted key never echoes the secret.
+ */
+export function shownSecret(text: string): string {
+  return isSecretShaped(text) ? `${visiblePrefix(text)}…` : text;
+}
+
+/** In the secrets' form and longer than a visible prefix: only a whole secret can be meant. */
+export function isSecretShaped(text: string): boolean {
+  return text.startsWith(KEY_PREFIX) && text.length > VISIBLE;
+}

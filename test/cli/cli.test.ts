@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { openLedger } from "../../core/ledger/index.ts";
 import { generatedConfig } from "../config/generated.ts";
 import { ROOT } from "../gateway/process.ts";
+import { spawnCli } from "./spawn-cli.ts";
 
 let dir: string;
 
@@ -16,14 +17,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
-  const result = Bun.spawnSync([process.execPath, join(ROOT, "main.ts"), ...args], {
-    cwd: dir,
-    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PATH: process.env.PATH ?? "", ...options.env },
-  });
-  return { code: result.exitCode, out: result.stdout.toString(), err: result.stderr.toString() };
+  return spawnCli(dir, args, options);
 }
 
 const ECHO_ONLY = `providers: { demo: { use: echo } }

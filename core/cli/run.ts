@@ -23,7 +23,7 @@ usage:
   switchyard keys create --name NAME [--credit-limit USD] [--rate-limit PER_MINUTE] [--tags a,b] [--json]
   switchyard keys list [--json]
   switchyard keys disable ID|PREFIX [--json]
-  switchyard usage [--since 7d] [--by model|provider|key|route|day] [--json]
+  switchyard usage [--since 7d|24h|30m|2026-11-01] [--by model|provider|key|route|day] [--json]
   switchyard --help | --version
 
 --config defaults to ./router.config.yaml. serve reloads on file changes, SIGHUP and

@@ -5,6 +5,7 @@ import { Elysia } from "elysia";
 import { errors, type SwitchyardError } from "../errors.ts";
 import { creditLimitProblem, usdToNano } from "../money.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { parseSince } from "../since.ts";
 import { bearerToken, jsonRoute, readJson } from "./http.ts";
 import { keyView, usageGroup, usageView } from "./views.ts";
 
@@ -85,19 +86,17 @@ export function adminRoutes(runtime: Runtime) {
     .get("/usage", admin(runtime, async (request) => {
       const url = new URL(request.url);
       const by = usageGroup(url.searchParams.get("by"));
-      const since = parseSince(url.searchParams.get("since"));
+      const since = sinceParam(url.searchParams.get("since"));
       await runtime.ledger.flush();
       const rows = await runtime.ledger.usage({ by, since });
       return { data: rows.map(usageView) };
     }));
 }
 
-/** `7d`, `24h`, `30m` or an ISO date → epoch ms. */
-export function parseSince(value: string | null): number | undefined {
+/** `since` as `usage --since` reads it (core/since.ts); none is all time. */
+function sinceParam(value: string | null): number | undefined {
   if (!value) return undefined;
-  const match = /^(\d+)([dhm])$/.exec(value);
-  if (match) return Date.now() - Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as "d" | "h" | "m"];
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) throw errors.badRequest(`cannot read \`since\`: ${value} (use 7d, 24h, 30m or a date)`);
-  return date;
+  const since = parseSince(value, Date.now());
+  if ("problem" in since) throw errors.badRequest(`\`since=${value}\` ${since.problem}`);
+  return since.at;
 }

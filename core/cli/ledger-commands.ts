@@ -10,6 +10,7 @@ import { keyView, usageView } from "../server/views.ts";
 import { parseSince } from "../since.ts";
 import { flag, UsageError, type ParsedArgs } from "./args.ts";
 import type { CliContext } from "./context.ts";
+import { matchKey } from "./key-match.ts";
 import { table } from "./table.ts";
 
 async function withLedger(ctx: CliContext, run: (ledger: Ledger) => Promise<number>): Promise<number> {
@@ -49,7 +50,7 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const [, action, target] = args.positionals;
   const json = args.flags.has("json");
   const input = action === "create" ? createInput(args) : null;
-  if (action === "disable" && !target) throw new UsageError("keys disable needs a key id or prefix");
+  if (action === "disable" && !target) throw new UsageError("keys disable needs a key's id, prefix or secret");
   return withLedger(ctx, async (ledger) => {
     if (input) {
       const created = await ledger.keys.create(input);
@@ -66,12 +67,13 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
       }
       return 0;
     }
-    const record = await ledger.keys.disable(target!);
-    if (!record) {
-      ctx.err(`no key matches ${target}\n`);
+    const match = await matchKey(ledger.keys, target!);
+    if ("problem" in match) {
+      ctx.err(`${match.problem}\n`);
       return 1;
     }
-    ctx.out(json ? JSON.stringify(keyView(record)) + "\n" : `disabled ${record.id} "${record.name}"\n`);
+    const record = (await ledger.keys.disable(match.key.id)) ?? match.key;
+    ctx.out(json ? JSON.stringify(keyView(record)) + "\n" : `disabled ${record.id} ${record.prefix}… "${record.name}"\n`);
     return 0;
   });
 }

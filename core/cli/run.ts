@@ -22,7 +22,7 @@ usage:
   switchyard explain [--config FILE] REQUEST.json|-
   switchyard keys create --name NAME [--credit-limit USD] [--rate-limit PER_MINUTE] [--tags a,b] [--json]
   switchyard keys list [--json]
-  switchyard keys disable ID|PREFIX [--json]
+  switchyard keys disable ID|PREFIX|SECRET [--json]
   switchyard usage [--since 7d|24h|30m|2026-11-01] [--by model|provider|key|route|day] [--json]
   switchyard --help | --version
 
@@ -47,7 +47,7 @@ const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map([
   command("explain", [], ["REQUEST.json"]),
   command("keys create", ["name", "credit-limit", "rate-limit", "tags", "json"]),
   command("keys list", ["json"]),
-  command("keys disable", ["json"], ["ID|PREFIX"]),
+  command("keys disable", ["json"], ["ID|PREFIX|SECRET"]),
   command("usage", ["since", "by", "json"]),
 ]);
 

@@ -114,6 +114,10 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
       cache.clear();
       return row ? toKeyRecord(row) : null;
     },
+    async bySecret(secret) {
+      const row = await driver.keyByHash(hashSecret(secret));
+      return row ? toKeyRecord(row) : null;
+    },
     verify(secret) {
       const hash = hashSecret(secret);
       const at = now();

@@ -68,6 +68,8 @@ export interface KeyStore {
   create(input: { name: string; creditLimit?: number | null; rateLimit?: number | null; tags?: string[] }): Promise<{ key: string; record: KeyRecord }>;
   list(): Promise<KeyRecord[]>;
   disable(idOrPrefix: string): Promise<KeyRecord | null>;
+  /** The key whose secret this is, disabled or not; found by its hash, as `verify` finds it. */
+  bySecret(secret: string): Promise<KeyRecord | null>;
   /**
    * The key's principal, or null when unknown or disabled. Cached for at most one second; a cached
    * answer comes at once, not as a promise (no await on the hot path).

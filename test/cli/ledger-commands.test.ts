@@ -1,4 +1,5 @@
-// `usage --since` in every unit the config takes, from the command line as a user runs it.
+// `usage --since` in every unit the config takes, and which key `keys disable` means, from the
+// command line as a user runs it.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -63,5 +64,55 @@ describe("usage --since", () => {
     const result = cli("usage", "--config", "since.yaml", "--since", "yesterday");
     expect(result.code).toBe(64);
     expect(result.err).toContain("--since yesterday is neither a span back from now");
+  });
+});
+
+describe("keys disable", () => {
+  let secrets: string[];
+  let ids: string[];
+
+  beforeAll(async () => {
+    await writeFile(join(dir, "disable.yaml"), config("disable"));
+    const ledger = await openLedger(`sqlite:${join(dir, "disable.db")}`);
+    const created = [await ledger.keys.create({ name: "team-a" }), await ledger.keys.create({ name: "team-b" }), await ledger.keys.create({ name: "team-c" })];
+    await ledger.close();
+    secrets = created.map((c) => c.key);
+    ids = created.map((c) => c.record.id);
+  });
+
+  const disabled = () => (JSON.parse(cli("keys", "list", "--config", "disable.yaml", "--json").out) as { id: string; disabled: boolean }[]).filter((k) => k.disabled).map((k) => k.id);
+
+  test("a prefix several keys share is named with their ids and names, never their secrets, and disables none", () => {
+    const result = cli("keys", "disable", "--config", "disable.yaml", "sk-sy-");
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("sk-sy- matches 3 keys: give more of it");
+    for (const id of ids) expect(result.err).toContain(id);
+    expect(result.err).toContain('"team-b"');
+    for (const secret of secrets) expect(result.err + result.out).not.toContain(secret);
+    expect(disabled()).toEqual([]);
+  });
+
+  test("the whole secret finds its key, and is not printed back", () => {
+    const result = cli("keys", "disable", "--config", "disable.yaml", secrets[0]!);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`disabled ${ids[0]}`);
+    expect(result.out + result.err).not.toContain(secrets[0]!);
+    expect(disabled()).toEqual([ids[0]!]);
+  });
+
+  test("a secret that is no key's is refused showing only its visible prefix", () => {
+    const wrong = secrets[1]!.slice(0, -4) + (secrets[1]!.endsWith("AAAA") ? "BBBB" : "AAAA");
+    const result = cli("keys", "disable", "--config", "disable.yaml", wrong);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`no key has the secret ${wrong.slice(0, 14)}…`);
+    expect(result.out + result.err).not.toContain(wrong.slice(14));
+    expect(disabled()).toEqual([ids[0]!]);
+  });
+
+  test("an id, or the start of one only one key has, still disables that key", () => {
+    expect(cli("keys", "disable", "--config", "disable.yaml", ids[1]!).code).toBe(0);
+    const partial = cli("keys", "disable", "--config", "disable.yaml", secrets[2]!.slice(0, 12));
+    expect(partial.code).toBe(0);
+    expect(disabled().sort()).toEqual([...ids].sort());
   });
 });

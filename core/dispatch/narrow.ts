@@ -61,6 +61,22 @@ function orderByProviders(candidates: readonly EndpointSpec[], order: readonly s
   return keyed.map((entry) => entry.endpoint);
 }
 
+/**
+ * Reorders the endpoints of each model among themselves, the models staying in the route's order:
+ * as on OpenRouter, `sort` and `order` choose among the providers of the model asked for, and a
+ * fallback model stays a fallback, however cheap.
+ */
+function withinEachModel(candidates: readonly EndpointSpec[], reorder: (endpoints: EndpointSpec[]) => EndpointSpec[]): EndpointSpec[] {
+  const byModel = new Map<string, EndpointSpec[]>();
+  for (const endpoint of candidates) {
+    const group = byModel.get(endpoint.publicModel);
+    if (group) group.push(endpoint);
+    else byModel.set(endpoint.publicModel, [endpoint]);
+  }
+  if (byModel.size === 1) return reorder([...candidates]);
+  return [...byModel.values()].flatMap((group) => (group.length > 1 ? reorder(group) : group));
+}
+
 export function narrowCandidates(
   candidates: readonly EndpointSpec[],
   preferences: ProviderPreferences,
@@ -68,10 +84,10 @@ export function narrowCandidates(
   trace: TraceEntry[] | null,
 ): EndpointSpec[] {
   let narrowed = filterByPreferences(candidates, preferences, trace);
-  if (preferences.sort !== undefined) narrowed = orderEndpoints(SORT_STRATEGY[preferences.sort], narrowed, context);
-  if (preferences.order !== undefined && preferences.order.length > 0) {
-    narrowed = orderByProviders(narrowed, preferences.order);
-  }
+  const sort = preferences.sort;
+  if (sort !== undefined) narrowed = withinEachModel(narrowed, (endpoints) => orderEndpoints(SORT_STRATEGY[sort], endpoints, context));
+  const order = preferences.order;
+  if (order !== undefined && order.length > 0) narrowed = withinEachModel(narrowed, (endpoints) => orderByProviders(endpoints, order));
   if (preferences.allow_fallbacks === false && narrowed.length > 1) {
     // With an order, OpenRouter keeps the providers it names, in turn ("if you don't want to allow
     // any other providers, disable fallbacks as well"); without one, the first candidate alone.

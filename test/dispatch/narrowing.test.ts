@@ -70,6 +70,27 @@ describe("provider preferences", () => {
     expect(narrowed({ max_price: { completion: 15, prompt: 2.95 } })).toEqual(["vertex"]);
   });
 
+  test("sort and order choose among the providers of the model asked for: a route's fallback model stays after them, however cheap", () => {
+    const withFallback = buildDispatchTable(
+      new GraphBuilder()
+        .model(
+          "claude-sonnet",
+          { provider: "anthropic", model: "claude-sonnet-4-5", price: { input: 3, output: 15 } },
+          { provider: "vertex", model: "claude-sonnet-4-5", price: { input: 2.9, output: 15 } },
+        )
+        .model("gpt-5-mini", { provider: "openai", model: "gpt-5-mini", price: { input: 0.25, output: 2 } })
+        .route("direct", "$model", { fallback: ["gpt-5-mini"] })
+        .build(),
+    );
+    const order = (provider: ProviderPreferences) => {
+      const result = withFallback.dispatch({ model: "claude-sonnet", provider, facts: facts({}), inputTokens: 1000, maxTokens: 1000 }, { stats: new StatsRegistry() });
+      if (!result.ok) throw result.error;
+      return result.candidates.map((endpoint) => endpoint.id);
+    };
+    expect(order({ sort: "price" })).toEqual(["vertex/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5", "openai/gpt-5-mini"]);
+    expect(order({ order: ["openai", "vertex"] })).toEqual(["vertex/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5", "openai/gpt-5-mini"]);
+  });
+
   test("a provider the route did not choose is never added", () => {
     expect(narrowed({ order: ["openai", "vertex"] })).toEqual(["vertex", "anthropic", "bedrock"]);
   });

@@ -140,7 +140,7 @@ export const ProviderPreferences = Type.Object(
     sort: Type.Optional(Type.Union([Type.String(), Type.Object({ by: Type.String(), partition: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, open)])),
     allow_fallbacks: Type.Optional(Type.Boolean()),
     max_price: Type.Optional(
-      Type.Object({ prompt: Type.Optional(Type.Number()), completion: Type.Optional(Type.Number()) }, open),
+      Type.Object({ prompt: Type.Optional(Type.Number({ minimum: 0 })), completion: Type.Optional(Type.Number({ minimum: 0 })) }, open),
     ),
   },
   open,

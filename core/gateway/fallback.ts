@@ -132,12 +132,20 @@ function minRetryAfter(failures: SwitchyardError[]): number | undefined {
   return waits.length ? Math.min(...waits) : undefined;
 }
 
-/** Vendor error bodies travel in metadata: strip configured secrets from them first. */
+/**
+ * Vendor error bodies travel in metadata, and a plugin's message may quote its settings: strip
+ * configured secrets from both first.
+ */
 function redacted(error: SwitchyardError, snapshot: Snapshot): SwitchyardError {
-  if (!error.metadata) return error;
-  return new SwitchyardError(error.code, snapshot.redact(error.message), {
+  return redactedError(error, snapshot.redact);
+}
+
+export function redactedError(error: SwitchyardError, redact: (text: string) => string): SwitchyardError {
+  const message = redact(error.message);
+  if (!error.metadata && message === error.message) return error;
+  return new SwitchyardError(error.code, message, {
     cause: error,
-    metadata: redactValue(error.metadata, snapshot.redact),
+    metadata: error.metadata && redactValue(error.metadata, redact),
     status: error.status,
     upstreamStatus: error.upstreamStatus,
     retryAfterMs: error.retryAfterMs,

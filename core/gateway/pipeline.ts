@@ -134,6 +134,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     stats: deps.stats,
     meter: (usage: Usage, endpoint: EndpointSpec) => safeMeter(usage, endpoint, fee, principal, deps.log),
     startedAt: result.startedAt,
+    redact: snapshot.redact,
   });
 }
 

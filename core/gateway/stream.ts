@@ -8,6 +8,7 @@ import { nanoToUsd } from "../money.ts";
 import type { AttemptRecord } from "../ledger/types.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import { asGatewayError, clientGone, isClientGone, type AttemptSuccess, type Step } from "./attempt.ts";
+import { redactedError } from "./fallback.ts";
 import { estimateUsage, stoppedUsage, type Metered } from "./meter.ts";
 import type { ChatOutcome, Served, Settlement } from "./pipeline.ts";
 import type { RowBuilder } from "./row.ts";
@@ -21,6 +22,8 @@ export interface RelayInput {
   stats: StatsRegistry;
   meter(usage: Usage, endpoint: EndpointSpec): Metered;
   startedAt: number;
+  /** The config's secrets out of a failure the client is sent. */
+  redact(text: string): string;
 }
 
 /** The relay is the stream outcome itself: one object a stream, no closures around it. */
@@ -144,7 +147,7 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
     if (this.ended) return DONE;
     const failure = asGatewayError(error, this.input.endpoint.provider);
     this.end(failure, false);
-    throw midStream(failure, this.input.endpoint);
+    throw redactedError(midStream(failure, this.input.endpoint), this.input.redact);
   }
 
   private end(failure: SwitchyardError | null, completed: boolean): void {

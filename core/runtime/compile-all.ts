@@ -10,6 +10,7 @@ import type { RoutingGraph } from "../config/graph.ts";
 import { unreadableDiagnostic } from "../config/load.ts";
 import { pluginFolders } from "../config/plugin-folders.ts";
 import type { Kit } from "../kit/kit.ts";
+import { isLogger } from "../log.ts";
 import { pluginFiles } from "../plugins/load-folder.ts";
 import type { PluginProblem } from "../plugins/validate.ts";
 import { buildRegistry, type BuiltinPlugin, type PluginRegistry } from "../plugins/registry.ts";
@@ -53,6 +54,7 @@ export async function compileAll(options: CompileAllOptions, previous?: string):
   if (fingerprint === previous) return { unchanged: true };
   const registry = await buildRegistry(options.kit, options.builtins, folders);
   const result = compileConfig(text, { file: options.configPath, env: options.env, plugins: registry.catalog() });
+  if (isLogger(options.kit.log)) options.kit.log.redactSecrets(result.secrets);
   // A plugin's diagnostic quotes its file's line and its error's message, where a secret the config holds may be written too.
   const diagnostics = [...redactDiagnostics(registry.problems.map(pluginDiagnostic), result.secrets), ...result.diagnostics];
   const failed = diagnostics.some((d) => d.severity === "error");

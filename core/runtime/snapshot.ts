@@ -88,7 +88,8 @@ export async function createSnapshot(
   const fee = await make<FeeInstance>("fee", graph.fees.use, graph.fees.settings, "fees");
   if (problems.length > 0 || !auth || !fee) {
     await closeAll(created);
-    throw new SnapshotError(problems);
+    // A plugin's error may quote its settings: shown in the log, `check` and /admin/status, never with a secret.
+    throw new SnapshotError(problems.map(createRedactor(graph.secrets)));
   }
   return {
     version,

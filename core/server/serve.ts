@@ -36,7 +36,6 @@ export interface RunningServer {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const runtime = await Runtime.start(options);
-  options.log.setRedactor((text) => runtime.snapshot.redact(text));
   const idleTimeoutS = options.idleTimeoutS ?? IDLE_TIMEOUT_S;
   const app = createApp(runtime, idleTimeoutS);
   const { host, port } = runtime.snapshot.graph.server;

@@ -4,6 +4,7 @@ import { Kind } from "@sinclair/typebox";
 import { describe } from "../errors.ts";
 import type { Kit } from "../kit/kit.ts";
 import type { PluginDefinition, PluginKind } from "../kit/plugin.ts";
+import { fromJsonSchema } from "./json-schema.ts";
 
 const KINDS: readonly PluginKind[] = ["provider", "auth", "fee", "classifier"];
 
@@ -31,13 +32,18 @@ export function validatePlugin(exported: unknown, file: string, kit: Kit): Valid
   if (typeof value !== "object" || value === null) {
     return fail("the default export must be a plugin object or a function of the kit returning one");
   }
-  const plugin = value as Record<string, unknown>;
+  let plugin = value as Record<string, unknown>;
   if (typeof plugin.name !== "string" || plugin.name.trim() === "") return fail("missing `name` (a non-empty string)");
   if (!KINDS.includes(plugin.kind as PluginKind)) {
     return fail(`plugin "${plugin.name}" has kind ${JSON.stringify(plugin.kind)}; expected one of ${KINDS.join(", ")}`);
   }
   if (!isTypeBoxSchema(plugin.settings)) {
-    return fail(`plugin "${plugin.name}": \`settings\` must be a TypeBox schema (build it with kit.Type)`);
+    // Plain JSON Schema stands for the TypeBox schema it describes (a plain object has no kit.Type).
+    const converted = plugin.settings === undefined ? "there is none" : fromJsonSchema(plugin.settings);
+    if (typeof converted === "string") {
+      return fail(`plugin "${plugin.name}": \`settings\` must be a TypeBox schema (build it with kit.Type) or plain JSON Schema: ${converted}`);
+    }
+    plugin = { ...plugin, settings: converted };
   }
   if (typeof plugin.create !== "function") return fail(`plugin "${plugin.name}": \`create\` must be a function`);
   return { ok: true, plugin: plugin as unknown as PluginDefinition };

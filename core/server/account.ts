@@ -53,6 +53,8 @@ export function accountRoutes(runtime: Runtime) {
             native_tokens_prompt: usage?.inputTokens ?? 0,
             native_tokens_completion: usage?.outputTokens ?? 0,
             native_tokens_cached: usage?.cachedInputTokens ?? 0,
+            // Of the prompt, the tokens written to the vendor's cache (Anthropic's), priced apart.
+            native_tokens_cache_write: usage?.cacheWriteTokens ?? 0,
             native_tokens_reasoning: usage?.reasoningTokens ?? 0,
             tokens_estimated: usage?.estimated ?? false,
             upstream_inference_cost: nanoToUsd(row.cost),

@@ -124,7 +124,7 @@ describe("streams", () => {
     await aborted;
     let row = await generation(gateway, id);
     for (let tries = 0; !row && tries < 50; tries++) row = await generation(gateway, id);
-    expect(row).toMatchObject({ status: 499, tokens_prompt: 80_000, native_tokens_cached: 50_000 });
+    expect(row).toMatchObject({ status: 499, tokens_prompt: 80_000, native_tokens_cached: 50_000, native_tokens_cache_write: 20_000 });
   });
 
   test("a client that gives up on a non-streamed request aborts the upstream call too", async () => {

@@ -37,12 +37,11 @@ export function requestCatalogue(classifiers: ReadonlyMap<string, { labels?: rea
   for (const [name, classifier] of classifiers) {
     facts.set(name, classifier.labels ? { type: "string", labels: classifier.labels, cost: PLUGIN } : { type: "any", cost: PLUGIN });
   }
-  // Header names are matched lower-cased; a rule that writes `header.X-Team` would never match.
-  const header: FactInfo = { type: "string" };
-  const base = catalogue(facts, new Map([[HEADER_PREFIX, header]]));
+  // Header names match in any case, as HTTP's do (facts read them with Headers.get): X-Team is x-team.
+  const base = catalogue(facts, new Map([[HEADER_PREFIX, { type: "string" }]]));
   return {
-    lookup: (name) => (name.startsWith(HEADER_PREFIX) && name !== name.toLowerCase() ? undefined : base.lookup(name)),
-    names: base.names,
+    ...base,
+    elsewhere: (name) => (!facts.has(name) && ENDPOINT_FACTS.has(name) ? `"${name}" is an endpoint fact: test it in a pool's require:` : undefined),
   };
 }
 
@@ -58,7 +57,12 @@ const ENDPOINT_FACTS = new Map<string, FactInfo>([
   ["error_rate", { type: "number", stat: true }],
   ["inflight", { type: "number" }],
 ]);
-const ENDPOINT = catalogue(ENDPOINT_FACTS);
+const REQUEST_FACTS = new Set(["stream", "tokens.input", "max_tokens", "tools", "images", "key.name", "key.tags"]);
+const ENDPOINT: FactCatalogue = {
+  ...catalogue(ENDPOINT_FACTS),
+  elsewhere: (name) =>
+    REQUEST_FACTS.has(name) || name.startsWith(HEADER_PREFIX) ? `"${name}" is a request fact: test it in a route's when:` : undefined,
+};
 
 /** Endpoint facts for `require:`; prices in USD per million tokens, latencies in milliseconds. */
 export function endpointCatalogue(): FactCatalogue {

@@ -20,11 +20,16 @@ interface Operand {
 
 const ORDERING = new Set<CompareOp>(["<", "<=", ">", ">="]);
 const article = (type: FactType) => (type === "any" ? "a value" : `a ${type}`);
+const EXAMPLES: Partial<Record<FactType, string>> = { string: 'a string like "x"', number: "a number like 1000", duration: "a duration like 2s", boolean: "true or false" };
 
 class Checker {
   readonly errors: ExpressionError[] = [];
   readonly reads = new Set<string>();
-  constructor(private readonly catalogue: FactCatalogue) {}
+  constructor(
+    private readonly catalogue: FactCatalogue,
+    /** The expression's text, for hints that quote what was written. */
+    private readonly source: string,
+  ) {}
 
   private error(code: ExpressionError["code"], message: string, at: Span, hint?: string): void {
     this.errors.push({ code, message, offset: at.offset, length: at.length, ...(hint ? { hint } : {}) });
@@ -73,10 +78,11 @@ class Checker {
     }
   }
 
-  private operand(node: Node): Operand {
+  /** `other` is what the operand is compared with, if anything: `provider == openai` wants quotes. */
+  private operand(node: Node, other?: Node): Operand {
     switch (node.kind) {
       case "fact":
-        return this.fact(node, node.name);
+        return this.fact(node, node.name, other);
       case "literal": {
         const value = node.value;
         return { node, type: node.literal, stat: false, get: () => value };
@@ -92,37 +98,51 @@ class Checker {
     }
   }
 
-  private fact(node: Span, name: string): Operand {
+  private fact(node: Span, name: string, other?: Node): Operand {
     const info = this.catalogue.lookup(name);
     const get: Getter = (f) => f.get(name);
     if (!info) {
-      this.error("expr-unknown-fact", `unknown fact "${name}"`, node, suggestion(name, this.catalogue.names()));
+      const hint = this.catalogue.elsewhere?.(name) ?? this.wordHint(name, other) ?? suggestion(name, this.catalogue.names());
+      this.error("expr-unknown-fact", `unknown fact "${name}"`, node, hint);
       return { node: node as Node, type: "any", stat: false, get };
     }
     this.reads.add(name);
     return { node: node as Node, type: info.type, stat: info.stat === true, get, ...(info.labels ? { labels: info.labels } : {}) };
   }
 
+  /** A bare word compared with a string fact (`provider == openai`) is text that lost its quotes. */
+  private wordHint(name: string, other: Node | undefined): string | undefined {
+    if (other?.kind !== "fact" || this.catalogue.lookup(other.name)?.type !== "string") return undefined;
+    return `to compare with the text, quote it: "${name}"`;
+  }
+
   private compare(node: Extract<Node, { kind: "compare" }>): Test {
-    const left = this.operand(node.left);
-    const right = this.operand(node.right);
+    const left = this.operand(node.left, node.right);
+    const right = this.operand(node.right, node.left);
     if (node.op === "in" || node.op === "not in") this.checkMembership(node, left, right);
     else this.checkComparable(node.op, left, right);
     return comparison(node.op, left, right);
   }
 
-  private checkComparable(op: CompareOp, left: Operand, right: Operand): void {
+  /** `at` is where a mismatch of types is shown: both sides, or one item of a list. */
+  private checkComparable(op: CompareOp, left: Operand, right: Operand, at: Span = spanOf(left.node, right.node)): void {
     this.checkLabel(left, right);
     this.checkLabel(right, left);
     if (left.type === "any" || right.type === "any") return;
     const hasType = (type: FactType) => left.type === type || right.type === type;
     if (hasType("duration") && (hasType("number") || hasType("string"))) {
-      const other = left.type === "duration" ? right : left;
+      const [duration, other] = left.type === "duration" ? [left, right] : [right, left];
+      // `max_tokens > 2s`: the fact is a number, so the unit is what is wrong.
+      if (other.node.kind === "fact" && other.type === "number" && duration.node.kind === "literal") {
+        const number = this.text(duration.node).replace(/[a-z]+$/i, "");
+        this.error("expr-type", "cannot compare a duration with a number", duration.node, `"${other.node.name}" is a number, not a duration: drop the unit and write ${number}`);
+        return;
+      }
       this.error("expr-type", `cannot compare a duration with ${article(other.type)}`, other.node, durationHint(other.node));
       return;
     }
     if (left.type !== right.type) {
-      this.error("expr-type", `cannot compare ${article(left.type)} with ${article(right.type)}`, spanOf(left.node, right.node));
+      this.error("expr-type", `cannot compare ${article(left.type)} with ${article(right.type)}`, at, this.mismatchHint(left, right));
       return;
     }
     if (ORDERING.has(op) && left.type !== "number" && left.type !== "duration") {
@@ -136,11 +156,39 @@ class Checker {
       this.error("expr-type", `"${node.op}" needs a list on its right, not ${article(right.type)}`, right.node, 'write a list like ["a", "b"]');
       return;
     }
-    if (node.right.kind === "list") {
-      for (const item of node.right.items) this.checkComparable("==", left, this.operand(item));
-    } else if (left.type !== "string" && left.type !== "any") {
-      this.error("expr-type", `${describe(node.right)} holds strings, not ${left.type}s`, left.node);
+    if (node.right.kind !== "list") {
+      if (left.type !== "string" && left.type !== "any") {
+        this.error("expr-type", `${describe(node.right)} holds strings, not ${left.type}s`, left.node, `test a string, e.g. "vip" ${node.op} ${this.text(node.right)}`);
+      }
+      return;
     }
+    if (left.type === "list") {
+      // `key.tags in ["a", "b"]`: a list is never an item of a list of strings; each tag is tested alone.
+      const list = this.text(left.node);
+      const tests = node.right.items.map((item) => `${this.text(item)} ${node.op} ${list}`).join(node.op === "in" ? " or " : " and ");
+      const message = `${describe(left.node)} is a list: "${node.op}" tests one value, not a list`;
+      this.error("expr-type", message, spanOf(left.node, node.right), `write ${tests || `"x" ${node.op} ${list}`}`);
+      return;
+    }
+    const items = node.right.items.map((item) => this.operand(item));
+    for (const item of items) this.checkLabel(left, item);
+    // One type error for the list, at its first wrong item, however many items share the mistake.
+    const wrong = items.find((item) => left.type !== "any" && item.type !== left.type);
+    if (wrong) this.checkComparable("==", left, wrong, wrong.node);
+  }
+
+  /** What a fact compared with a value of another type wants: `model == 3`, `key.tags == "x"`. */
+  private mismatchHint(left: Operand, right: Operand): string | undefined {
+    const [fact, other] = left.node.kind === "fact" ? [left, right] : [right, left];
+    if (fact.node.kind !== "fact") return undefined;
+    const name = fact.node.name;
+    if (fact.type === "list") return `test membership: ${other.node.kind === "literal" ? this.text(other.node) : '"x"'} in ${name}`;
+    return `"${name}" is ${article(fact.type)}: compare it with ${EXAMPLES[fact.type] ?? article(fact.type)}`;
+  }
+
+  /** The expression's text under `span`, as written. */
+  private text(span: Span): string {
+    return this.source.slice(span.offset, span.offset + span.length);
   }
 
   /** `intent == "codng"`: a literal outside a classifier's closed label set can never match. */
@@ -213,7 +261,7 @@ function spanOf(a: Span, b: Span): Span {
 export function compileExpression(source: string, catalogue: FactCatalogue): ExpressionResult {
   const parsed = parse(source);
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
-  const checker = new Checker(catalogue);
+  const checker = new Checker(catalogue, source);
   const test = checker.condition(parsed.node);
   if (checker.errors.length > 0) return { ok: false, errors: checker.errors };
   const models = catalogue.lookup("model") ? pinnedModels(parsed.node) : null;

@@ -29,6 +29,8 @@ export interface FactCatalogue {
   lookup(name: string): FactInfo | undefined;
   /** Every fact name, for "did you mean" hints. Prefix facts are listed as `header.<name>`. */
   names(): readonly string[];
+  /** A hint for a name that is no fact here but one of the other kind (`latency.p95` in a `when:`). */
+  elsewhere?(name: string): string | undefined;
 }
 
 export interface CompiledExpression {

@@ -70,6 +70,7 @@ describe("request facts", () => {
     expect(facts.get("key.name")).toBe("ci-bot");
     expect(facts.get("key.tags")).toEqual(["internal"]);
     expect(facts.get("header.x-team")).toBe("search");
+    expect(facts.get("header.X-Team")).toBe("search");
     expect(facts.get("header.x-missing")).toBeUndefined();
   });
 

@@ -51,6 +51,10 @@ describe("parsing and precedence", () => {
     expect(run('header.x-team == "search"', { "header.x-team": "search" })).toBe(true);
   });
 
+  test("header names may be written in any case, as HTTP matches them", () => {
+    expect(compile('header.X-Team == "search"').reads).toEqual(["header.X-Team"]);
+  });
+
   test("in tests membership in a list literal and in a list fact", () => {
     expect(run('model in ["a", "b"]', { model: "b" })).toBe(true);
     expect(run('"vip" in key.tags', { "key.tags": ["vip"] })).toBe(true);
@@ -165,10 +169,38 @@ describe("errors carry a code and their place in the source", () => {
     expect(errorsOf('tokns.input > 1 and model < "x"').map((e) => e.code)).toEqual(["expr-unknown-fact", "expr-type"]);
   });
 
-  test("upper-case header names are unknown facts", () => {
-    expect(errorsOf('header.X-Team == "a"')[0]?.code).toBe("expr-unknown-fact");
+  test("a number fact compared with a duration says the fact is a number, under the unit to drop", () => {
+    expect(errorsOf("max_tokens > 2s")[0]).toMatchObject({ code: "expr-type", offset: 13, length: 2, hint: '"max_tokens" is a number, not a duration: drop the unit and write 2' });
+    expect(errorsOf("price.input < 1.5s", endpoint)[0]?.hint).toBe('"price.input" is a number, not a duration: drop the unit and write 1.5');
+  });
+
+  test("an endpoint fact in when: or a request fact in require: says where it belongs", () => {
+    expect(errorsOf("latency.p95 < 2s")[0]).toMatchObject({ code: "expr-unknown-fact", hint: `"latency.p95" is an endpoint fact: test it in a pool's require:` });
+    expect(errorsOf("tokens.input > 1000", endpoint)[0]?.hint).toBe(`"tokens.input" is a request fact: test it in a route's when:`);
+  });
+
+  test("a list fact compared with a value or looked for in a list suggests testing membership", () => {
+    expect(errorsOf('key.tags == "x"')[0]).toMatchObject({ code: "expr-type", hint: 'test membership: "x" in key.tags' });
+    const errors = errorsOf('key.tags in ["x", "y"]');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: "expr-type", offset: 0, length: 22, hint: 'write "x" in key.tags or "y" in key.tags' });
+  });
+
+  test("a bare word compared with a string fact suggests quoting it", () => {
+    expect(errorsOf("provider == openai", endpoint)[0]).toMatchObject({ code: "expr-unknown-fact", offset: 12, length: 6, hint: 'to compare with the text, quote it: "openai"' });
+  });
+
+  test("a type mismatch says what type the fact is and what to compare it with", () => {
+    expect(errorsOf("model == 3")[0]).toMatchObject({ code: "expr-type", message: "cannot compare a string with a number", hint: '"model" is a string: compare it with a string like "x"' });
+  });
+
+  test("a list of the wrong type is one error, at its first wrong item", () => {
+    const errors = errorsOf("model in [1, 2]");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: "expr-type", offset: 10, length: 1 });
   });
 });
+
 
 describe("missing values", () => {
   test("a statistic with no samples passes any comparison", () => {

@@ -77,7 +77,8 @@ function storageProblem(value: string): { message: string; hint: string } | unde
 /** `sqlite:./data/x.db` is relative to the config file's folder, not to wherever the process started. */
 function storage(ctx: Context, raw: unknown, folder: string): string {
   const value = typeof raw === "string" ? raw : "sqlite:./data/switchyard.db";
-  const problem = typeof raw === "string" ? storageProblem(value) : undefined;
+  // A `${VAR}` that is unset is reported already: the "" it left is no second problem.
+  const problem = typeof raw === "string" && !ctx.source.hasEnvProblem("/storage") ? storageProblem(value) : undefined;
   if (problem) ctx.source.report("invalid-storage", problem.message, ctx.source.at("/storage"), { hint: problem.hint });
   if (!value.startsWith("sqlite:")) return value;
   const path = value.slice("sqlite:".length);

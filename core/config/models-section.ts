@@ -57,16 +57,15 @@ export function buildModels(ctx: Context, raw: unknown, providers: Providers): M
     const endpoints: EndpointSpec[] = [];
     if (!Array.isArray(list)) result.broken.add(id);
     for (const [i, entry] of (Array.isArray(list) ? list : []).entries()) {
-      if (!endpointValidator.check(entry)) {
-        result.broken.add(id);
-        continue;
+      // The provider is checked even on an entry with other errors: all of an entry's problems at once.
+      const name = isRecord(entry) && typeof entry.provider === "string" && entry.provider !== "" ? entry.provider : undefined;
+      const provider = name === undefined ? undefined : providers.providers.get(name);
+      if (name !== undefined && !provider && !providers.broken.has(name)) {
+        const hint = suggestion(name, providers.providers.keys());
+        ctx.source.report("unknown-provider", `provider "${name}" is not defined`, ctx.source.at(pointerOf("models", id, i, "provider")), { hint });
       }
-      const provider = providers.providers.get(entry.provider);
-      if (!provider) {
+      if (!provider || !endpointValidator.check(entry)) {
         result.broken.add(id);
-        if (providers.broken.has(entry.provider)) continue;
-        const hint = suggestion(entry.provider, providers.providers.keys());
-        ctx.source.report("unknown-provider", `provider "${entry.provider}" is not defined`, ctx.source.at(pointerOf("models", id, i, "provider")), { hint });
         continue;
       }
       endpoints.push(endpoint(ctx, id, entry, provider, pointerOf("models", id, i)));
@@ -92,8 +91,8 @@ export function resolveTarget(ctx: Context, name: string, pointer: string, names
   if (names.models.has(name)) return { kind: "model", name };
   if (names.pools.has(name)) return { kind: "pool", name };
   if (names.broken.has(name)) return undefined;
-  const hint =
-    name === "$model" ? "$model is only valid as a route target" : suggestion(name, [...names.models, ...names.pools]);
+  const candidates = [...names.models, ...names.pools, ...(allowRequestModel ? ["$model"] : [])];
+  const hint = name === "$model" ? "$model is only valid as a route target" : suggestion(name, candidates);
   ctx.source.report("unknown-target", `"${name}" is neither a model nor a pool`, ctx.source.at(pointer), { hint });
   return undefined;
 }
@@ -118,16 +117,20 @@ export function buildPools(ctx: Context, raw: unknown, names: TargetNames & { po
     if (names.models.has(name)) {
       ctx.source.report("duplicate-name", `"${name}" is both a model and a pool`, ctx.source.at(pointer, "key"), { hint: "rename the pool" });
     }
-    if (!poolValidator.check(value)) continue;
-    const entry: PoolEntry = value;
-    const among = entry.among.flatMap((member, i) => resolveTarget(ctx, member, `${pointer}/among/${i}`, names, false) ?? []);
-    if (among.length === 0 && entry.among.length > 0) {
-      // Every member is broken or unknown, each reported already: the routes naming it would be an empty-target error again.
+    // Members and require are checked even in a pool with other errors: all of its problems at once.
+    const written = isRecord(value) ? value : {};
+    const members = Array.isArray(written.among) ? written.among : [];
+    const among = members.flatMap((member, i) =>
+      typeof member === "string" && member !== "" ? (resolveTarget(ctx, member, `${pointer}/among/${i}`, names, false) ?? []) : [],
+    );
+    const require = typeof written.require === "string" ? compileAt(ctx, written.require, `${pointer}/require`, endpointCatalogue()) : undefined;
+    if (!poolValidator.check(value) || among.length === 0) {
+      // Its errors (or each of its members') are reported already: the routes naming it would be an empty-target error again.
       names.pools.delete(name);
       names.broken.add(name);
       continue;
     }
-    const require = entry.require === undefined ? undefined : compileAt(ctx, entry.require, `${pointer}/require`, endpointCatalogue());
+    const entry: PoolEntry = value;
     pools.set(name, { name, pick: entry.pick, among, ...(require ? { require } : {}) });
   }
   reportCycles(ctx, pools);

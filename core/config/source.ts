@@ -167,6 +167,8 @@ export class ConfigSource {
   readonly secrets = new Set<string>();
   /** Pointers of strings changed by `${...}`: offsets inside them no longer map to the source. */
   private readonly substituted = new Set<string>();
+  /** Pointers of strings with a missing or malformed `${...}`, reported already. */
+  private readonly envProblems = new Set<string>();
   private parsed: Layout | undefined;
 
   /** Every secret written inline in the text, whether or not it parsed (see WRITTEN_SECRET). */
@@ -194,8 +196,10 @@ export class ConfigSource {
       for (const error of doc.errors) {
         const code: DiagnosticCode = error.code === "DUPLICATE_KEY" ? "duplicate-name" : "yaml-syntax";
         const [start, end] = error.pos;
-        const message = error.message.split("\n")[0]!;
-        const hint = unclosedHint(this.text, start, message);
+        // The library's own words name its API (parseAllDocuments), which a config's author cannot call.
+        const several = error.code === "MULTIPLE_DOCS";
+        const message = several ? "a config is one YAML document, and a second one starts here" : error.message.split("\n")[0]!;
+        const hint = several ? "remove the `---` and put what follows in the one document" : unclosedHint(this.text, start, message);
         this.report(code, message, { offset: start, length: Math.max(1, end - start) }, hint ? { hint } : {});
       }
       if (doc.errors.length > 0) this.collectWrittenSecrets();
@@ -221,6 +225,11 @@ export class ConfigSource {
   isDanglingAlias(pointer: string): boolean {
     const node = this.parsed?.valueNodes.get(pointer);
     return node !== undefined && this.parsed!.dangling.has(node);
+  }
+
+  /** Whether the string at `pointer` holds a `${...}` reported as missing or malformed: what it became says nothing more. */
+  hasEnvProblem(pointer: string): boolean {
+    return this.envProblems.has(pointer);
   }
 
   /** Whether the string at `pointer` was filled in by a `${...}` substitution. */
@@ -267,18 +276,13 @@ export class ConfigSource {
   inScalar(pointer: string, index: number, length: number): Range {
     const node = this.layout().valueNodes.get(pointer);
     if (!isScalar(node) || !node.range || this.substituted.has(pointer)) return this.at(pointer);
-    const start = node.range[0];
-    const raw = this.text.slice(start, node.range[1]);
     const value = String(node.value);
-    let base: number | undefined;
-    if (node.type === Scalar.PLAIN && raw.startsWith(value)) base = start;
-    else if ((node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) && raw.slice(1).startsWith(value)) base = start + 1;
-    if (base !== undefined) return { offset: base + index, length };
-    // Escapes or a block scalar: find the line of the value holding `index` in the raw text (best effort).
-    const lineStart = value.lastIndexOf("\n", index - 1) + 1;
-    const lineText = value.slice(lineStart, value.indexOf("\n", lineStart) === -1 ? undefined : value.indexOf("\n", lineStart));
-    const found = lineText ? raw.indexOf(lineText) : -1;
-    return found === -1 ? this.at(pointer) : { offset: start + found + (index - lineStart), length };
+    const offsets = scalarOffsets(this.text.slice(node.range[0], node.range[1]), value, node.type);
+    if (!offsets || value.length === 0) return this.at(pointer);
+    const start = node.range[0];
+    const first = index < value.length ? offsets[index]! : offsets[value.length - 1]! + 1;
+    const last = Math.min(index + length, value.length) - 1;
+    return { offset: start + first, length: last >= index ? offsets[last]! + 1 - first : length };
   }
 
   /** The full parse with positions, once: the slow part of reading a large file, so only on demand. */
@@ -327,6 +331,7 @@ export class ConfigSource {
       });
     }
     const missing = result.missing.map((m) => ({ ...m, range: this.inScalar(pointer, m.index, m.length) }));
+    if (missing.length > 0 || result.malformed.length > 0) this.envProblems.add(pointer);
     if (!result.changed) return text;
     this.substituted.add(pointer);
     for (const { name, range } of missing) {
@@ -337,6 +342,50 @@ export class ConfigSource {
     if (SECRET_KEY.test(key)) for (const value of result.inserted) if (value.length >= 4) this.secrets.add(value);
     return result.value;
   }
+}
+
+/** Length of a double-quoted escape, `\\x41`, `\\u00e9`, `\\U0001F600` or a two-character one like `\\n`. */
+const ESCAPE_LENGTH: Record<string, number> = { x: 4, u: 6, U: 10 };
+
+/**
+ * Where each character of a scalar's value sits in its source `raw`: line folding, indentation,
+ * quotes and escapes taken apart, so an error inside a `when:` points at its token whatever the
+ * scalar's style. Undefined when the value cannot be walked back to the text (then the whole scalar).
+ */
+export function scalarOffsets(raw: string, value: string, type: Scalar["type"]): number[] | undefined {
+  const block = type === Scalar.BLOCK_FOLDED || type === Scalar.BLOCK_LITERAL;
+  const quoted = type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE;
+  const offsets: number[] = [];
+  // A block scalar's header line (`>-  # comment`) holds none of its value; a quote opens nothing.
+  let r = block ? raw.indexOf("\n") + 1 : quoted ? 1 : 0;
+  if (block && r === 0) return undefined;
+  const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\n" || c === "\r";
+  for (let i = 0; i < value.length; ) {
+    if (r >= raw.length) return undefined;
+    const c = value[i]!;
+    const at = raw[r]!;
+    if (type === Scalar.QUOTE_DOUBLE && at === "\\") {
+      const next = raw[r + 1];
+      if (next === "\n" || next === "\r") {
+        // A line continuation: the break and the next line's indentation are no part of the value.
+        r += 2;
+        while (isSpace(raw[r])) r++;
+        continue;
+      }
+      const size = ESCAPE_LENGTH[next ?? ""] ?? 2;
+      const units = next === "U" && Number.parseInt(raw.slice(r + 2, r + 10), 16) > 0xffff ? 2 : 1;
+      for (let k = 0; k < units; k++) offsets[i++] = r;
+      r += size;
+    } else if (type === Scalar.QUOTE_SINGLE && at === "'" && raw[r + 1] === "'") {
+      offsets[i++] = r;
+      r += 2;
+    } else if (at === c || (isSpace(c) && isSpace(at))) {
+      // A folded line break is a space (or a newline) of the value: it sits where the break was.
+      offsets[i++] = r++;
+    } else if (isSpace(at)) r++;
+    else return undefined;
+  }
+  return offsets;
 }
 
 const REFERENCE_FORMS = "write ${VAR} or ${VAR:-default} (VAR of letters, digits and _), or $${ for a literal ${";

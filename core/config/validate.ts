@@ -20,7 +20,7 @@ const KIND_NAMES: Record<string, string> = {
 
 function kindOf(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
-  if (Array.isArray(value)) return "a list";
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
   if (typeof value === "object") return "a map";
   return `${typeof value === "number" ? "the number" : `the ${typeof value}`} ${JSON.stringify(value)}`;
 }
@@ -153,7 +153,8 @@ export function validateAt(source: ConfigSource, schema: TSchema, value: unknown
     const pointer = base + error.path;
     if (seen.some((p) => pointer === p || pointer.startsWith(`${p}/`))) continue;
     seen.push(pointer);
-    if (source.isDanglingAlias(pointer)) continue;
+    // An alias naming nothing, or a `${VAR}` that is unset or malformed, is reported already: its value is no news.
+    if (source.isDanglingAlias(pointer) || source.hasEnvProblem(pointer)) continue;
     report(source, error, pointer);
   }
   return seen.length === 0;

@@ -123,6 +123,50 @@ routes:
     expect([d.code, d.message, d.hint, where(d)]).toEqual(["unknown-target", '"gpt-5-mni" is neither a model nor a pool', 'did you mean "gpt-5-mini"?', "6:20"]);
   });
 
+  test("a near miss of $model suggests it", () => {
+    const d = only(`${PROVIDERS}routes:\n  - { name: a, to: $modle }\n`);
+    expect([d.code, d.hint, where(d)]).toEqual(["unknown-target", 'did you mean "$model"?', "6:20"]);
+  });
+
+  test("an endpoint with a missing key still has its unknown provider reported", () => {
+    const diagnostics = diagnose(`${PROVIDERS}  other: [{ provider: opnai, model: x }]\n`);
+    expect(diagnostics.map((d) => [d.code, where(d)])).toEqual([["missing-key", "5:11"], ["unknown-provider", "5:23"]]);
+  });
+
+  test("a pool with a wrong pick still has its unknown members and require reported", () => {
+    const text = `${PROVIDERS}pools:\n  p: { pick: cheapst, among: [gpt-5-mni], require: latency.p59 < 2s }\n`;
+    expect(diagnose(text).map((d) => [d.code, where(d)])).toEqual([["wrong-type", "6:14"], ["unknown-target", "6:31"], ["expr-unknown-fact", "6:52"]]);
+  });
+
+  test("a pool with its own error is not also an empty-target at each route naming it", () => {
+    for (const pool of ["{ pick: first, among: [gpt-5-mini], requir: 'error_rate < 1' }", "{ pick: first, among: gpt-5-mini }", "{ pick: first, among: [] }"]) {
+      const d = only(`${PROVIDERS}pools:\n  p: ${pool}\nroutes:\n  - { name: a, to: p }\n`);
+      expect([d.code, d.line]).toEqual([d.code === "unknown-key" ? "unknown-key" : "wrong-type", 6]);
+    }
+  });
+
+  test("an empty list where items are needed says it is empty", () => {
+    const d = only(`${PROVIDERS}pools:\n  p: { pick: first, among: [] }\n`);
+    expect([d.code, d.message, where(d)]).toEqual(["wrong-type", "expected a list with at least 1 item, got an empty list", "6:28"]);
+  });
+
+  test("an unset environment variable is not also a wrong value where it stood", () => {
+    const port = only('server: { port: "${PORT}" }\nroutes: [{ name: direct, to: $model }]\n');
+    expect([port.code, where(port)]).toEqual(["missing-env", "1:18"]);
+    expect(only('storage: "${DB}"\nroutes: [{ name: direct, to: $model }]\n').code).toBe("missing-env");
+    expect(only('server: { port: "${PORT" }\nroutes: [{ name: direct, to: $model }]\n').code).toBe("malformed-env");
+  });
+
+  test("a second YAML document says a config is one document, not the parser's API", () => {
+    const d = only("routes: [{ name: direct, to: $model }]\n---\nserver: { port: 1 }\n");
+    expect([d.code, d.message, d.hint, where(d)]).toEqual([
+      "yaml-syntax",
+      "a config is one YAML document, and a second one starts here",
+      "remove the `---` and put what follows in the one document",
+      "2:1",
+    ]);
+  });
+
   test("pools naming each other in a loop are a pool-cycle", () => {
     const d = only(`${PROVIDERS}pools:\n  a: { pick: first, among: [b] }\n  b: { pick: first, among: [a, gpt-5-mini] }\n`);
     expect([d.code, d.message, where(d)]).toEqual(["pool-cycle", "pools form a cycle: a → b → a", "6:3"]);
@@ -187,6 +231,23 @@ routes:
   test("expression errors point inside a quoted scalar", () => {
     const d = only(`${PROVIDERS}pools:\n  p: { pick: first, among: [gpt-5-mini], require: "latency.p95 < 2" }\n`);
     expect([d.code, d.hint, where(d)]).toEqual(["expr-type", "write 2s or 2000ms", "6:66"]);
+  });
+
+  test("expression errors point at their token in a folded block scalar", () => {
+    const d = only(`${PROVIDERS}routes:\n  - name: a\n    when: >\n      model == "a"\n      and stream\n      and modl == "x"\n    to: gpt-5-mini\n`);
+    expect([d.code, where(d), d.length]).toEqual(["expr-unknown-fact", "10:11", 4]);
+  });
+
+  test("expression errors point at their token in a quoted scalar with escapes", () => {
+    const d = only(`${PROVIDERS}routes:\n  - name: a\n    when: "model == \\"c\\" and modl == 'x'"\n    to: gpt-5-mini\n`);
+    expect([d.code, where(d), d.length]).toEqual(["expr-unknown-fact", "7:31", 4]);
+    const single = only(`${PROVIDERS}routes:\n  - { name: a, when: 'key.name == ''ops'' and modl', to: gpt-5-mini }\n`);
+    expect([single.code, where(single)]).toEqual(["expr-unknown-fact", "6:47"]);
+  });
+
+  test("expression errors point at their token in a plain scalar over several lines", () => {
+    const d = only(`${PROVIDERS}routes:\n  - name: a\n    when: model == "a"\n      and modl == "x"\n    to: gpt-5-mini\n`);
+    expect([d.code, where(d), d.length]).toEqual(["expr-unknown-fact", "8:11", 4]);
   });
 
   test("an unknown classifier label is expr-unknown-label", () => {

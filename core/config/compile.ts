@@ -6,7 +6,7 @@ import { didYouMean } from "../expr/did-you-mean.ts";
 import { createRedactor } from "../redact.ts";
 import { type Diagnostic, hasErrors } from "./diagnostics.ts";
 import type { LedgerSettings, RoutingGraph, ServerSettings } from "./graph.ts";
-import { buildModels, buildPools } from "./models-section.ts";
+import { buildModels, buildPools, checkRequirements } from "./models-section.ts";
 import { buildClassifiers, buildProviders, buildSingle } from "./plugins-section.ts";
 import { buildRoutes } from "./routes-section.ts";
 import { ConfigSchema, LedgerSchema, ServerSchema } from "./schema.ts";
@@ -98,6 +98,7 @@ function build(ctx: Context, config: Record<string, unknown>, file: string): Rou
   const poolNames = new Set(isRecord(config.pools) ? Object.keys(config.pools) : []);
   const names = { models: new Set(models.models.keys()), pools: poolNames, broken: models.broken };
   const pools = buildPools(ctx, config.pools, names);
+  checkRequirements(ctx, pools, models.models, names);
   const routes = buildRoutes(ctx, config.routes, { names, models: models.models, pools, classifiers, brokenClassifiers });
   const graph: RoutingGraph = {
     file,

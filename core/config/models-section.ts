@@ -2,7 +2,7 @@
 
 import { endpointCatalogue } from "../expr/catalogue.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
-import { priceFromUsdPerMillion, usdToNano, type Price } from "../money.ts";
+import { priceFromUsdPerMillion, priceToUsdPerMillion, usdToNano, type Price } from "../money.ts";
 import type { EndpointSpec, PoolSpec, ProviderSpec, Target } from "./graph.ts";
 import { compileAt, type Context, isRecord, timerAt } from "./context.ts";
 import type { Providers } from "./plugins-section.ts";
@@ -176,4 +176,70 @@ export function countEndpoints(target: Target, models: ReadonlyMap<string, reado
     sum.available += count.available;
   }
   return sum;
+}
+
+/**
+ * A pool whose `require:` no member can meet by its config alone (its price, context, provider or
+ * model; a statistic with no samples passes, as at start) resolves to no endpoint, ever: said at
+ * the requirement, with what each member has, and the pool is broken for the routes naming it.
+ */
+export function checkRequirements(
+  ctx: Context,
+  pools: Map<string, PoolSpec>,
+  models: ReadonlyMap<string, readonly EndpointSpec[]>,
+  names: { pools: Set<string>; broken: Set<string> },
+): void {
+  for (const pool of pools.values()) {
+    if (!pool.require) continue;
+    const members = pool.among.flatMap((member) => endpointsOf(member, models, pools, new Set([pool.name])));
+    if (members.length === 0 || members.some((endpoint) => meetsOnConfig(pool.require!, endpoint))) continue;
+    const shown = members.slice(0, 3).map((endpoint) => `${endpoint.id} (${describeConfigFacts(pool.require!.reads, endpoint)})`);
+    const more = members.length > 3 ? ` and ${members.length - 3} more` : "";
+    ctx.source.report("empty-target", `pool "${pool.name}": no member meets require: ${pool.require.source} by its config: ${shown.join(", ")}${more}`, ctx.source.at(pointerOf("pools", pool.name, "require")), {
+      hint: "loosen the requirement, or add a member that meets it",
+    });
+    pools.delete(pool.name);
+    names.pools.delete(pool.name);
+    names.broken.add(pool.name);
+  }
+}
+
+/** The endpoints a target reaches, through pools and the requirements of those it passes. */
+function endpointsOf(target: Target, models: ReadonlyMap<string, readonly EndpointSpec[]>, pools: ReadonlyMap<string, PoolSpec>, seen: Set<string>): readonly EndpointSpec[] {
+  if (target.kind === "request-model") return [];
+  if (target.kind === "model") return models.get(target.name) ?? [];
+  const pool = pools.get(target.name);
+  if (!pool || seen.has(target.name)) return [];
+  seen.add(target.name);
+  const reached = pool.among.flatMap((member) => endpointsOf(member, models, pools, seen));
+  return pool.require ? reached.filter((endpoint) => meetsOnConfig(pool.require!, endpoint)) : reached;
+}
+
+/** An endpoint's facts that its config fixes; its statistics are unknown, which passes any requirement. */
+function configFact(endpoint: EndpointSpec, name: string): string | number | undefined {
+  switch (name) {
+    case "provider":
+      return endpoint.provider;
+    case "model":
+      return endpoint.model;
+    case "price.input":
+      return priceToUsdPerMillion(endpoint.price.input);
+    case "price.output":
+      return priceToUsdPerMillion(endpoint.price.output);
+    case "context":
+      return endpoint.context;
+    default:
+      return undefined;
+  }
+}
+
+function meetsOnConfig(require: NonNullable<PoolSpec["require"]>, endpoint: EndpointSpec): boolean {
+  return require.test({ get: (name) => configFact(endpoint, name) });
+}
+
+function describeConfigFacts(reads: readonly string[], endpoint: EndpointSpec): string {
+  return reads.flatMap((name) => {
+    const value = configFact(endpoint, name);
+    return value === undefined ? [] : [`${name}=${value}`];
+  }).join(", ");
 }

@@ -196,6 +196,20 @@ routes:
     expect([d.code, d.message, where(d)]).toEqual(["empty-target", '"p" resolves to no endpoint', "9:20"]);
   });
 
+  test("a pool whose require no member meets by its config is empty-target at the requirement, once, naming what each has", () => {
+    const text = `${PROVIDERS}pools:\n  p: { pick: cheapest, among: [gpt-5-mini], require: price.input < 0.1 and latency.p95 < 2s }\nroutes:\n  - { name: a, to: p }\n`;
+    const d = only(text);
+    expect([d.code, d.message, d.hint, where(d)]).toEqual([
+      "empty-target",
+      'pool "p": no member meets require: price.input < 0.1 and latency.p95 < 2s by its config: openai/gpt-5-mini (price.input=0.25)',
+      "loosen the requirement, or add a member that meets it",
+      "6:54",
+    ]);
+    // A provider that is not one of the members' is the same mistake; a statistic alone never is (no samples pass).
+    expect(only(`${PROVIDERS}pools:\n  p: { pick: first, among: [gpt-5-mini], require: provider == "opnai" }\n`).message).toContain("(provider=openai)");
+    expect(diagnose(`${PROVIDERS}pools:\n  p: { pick: first, among: [gpt-5-mini], require: error_rate < 0.01 and price.input < 1 }\nroutes:\n  - { name: a, to: p }\n`)).toEqual([]);
+  });
+
   test("a target whose providers have no key is an unavailable-target warning and still compiles", () => {
     const text = `providers:\n  openai: { use: openai, api_key: "\${KEY:-}" }\nmodels:\n  m: [{ provider: openai, model: m, price: { input: 1, output: 1 } }]\nroutes:\n  - { name: a, to: m }\n`;
     const result = compileConfig(text, { file: "router.config.yaml", env: {}, plugins: testCatalog });

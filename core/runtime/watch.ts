@@ -1,13 +1,12 @@
 // Watches the config file and the plugin folders; a burst of changes triggers one reload.
 
-import { unwatchFile, watch, watchFile, type FSWatcher, type Stats } from "node:fs";
+import { existsSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from "node:fs";
 import { resolve } from "node:path";
 import type { Runtime } from "./runtime.ts";
 
 const CONFIG_POLL_MS = 200;
 
 export function watchConfig(runtime: Runtime, configPath: string, debounceMs = 150): () => void {
-  const watchers: FSWatcher[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   const trigger = () => {
     if (timer) clearTimeout(timer);
@@ -23,26 +22,41 @@ export function watchConfig(runtime: Runtime, configPath: string, debounceMs = 1
     if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) trigger();
   };
   watchFile(file, { interval: CONFIG_POLL_MS, persistent: false }, onStat);
-  const add = (path: string) => {
+  // A plugin folder's watch ends with the folder: replaced by a deploy (`rm -rf plugins && cp -r
+  // new plugins`), it is watched again once it is back, and reloaded then, since edits made while
+  // no watch was on would be missed. Its last event has no file name.
+  const watched = new Map<string, FSWatcher | null>();
+  const add = (folder: string) => {
     try {
-      watchers.push(watch(path, { recursive: true }, () => trigger()));
+      const watcher: FSWatcher = watch(folder, { recursive: true }, (_event, name) => {
+        trigger();
+        if (!name) drop(folder, watcher);
+      });
+      watcher.on("error", () => drop(folder, watcher));
+      watched.set(folder, watcher);
     } catch (error) {
-      runtime.log.warn("cannot watch for changes", { path, error: (error as Error).message });
+      watched.set(folder, null);
+      runtime.log.warn("cannot watch for changes", { path: folder, error: (error as Error).message });
     }
   };
-  let folders = runtime.snapshot.graph.pluginDirs;
-  for (const folder of folders) add(folder);
-  // Plugin folders may be added by a reload: re-arm when the set changes.
+  const drop = (folder: string, watcher: FSWatcher) => {
+    watcher.close();
+    if (watched.get(folder) === watcher) watched.delete(folder);
+  };
+  for (const folder of runtime.snapshot.graph.pluginDirs) add(folder);
+  // Plugin folders may be added by a reload, or come back after a replacement: re-arm them.
   const interval = setInterval(() => {
-    const next = runtime.snapshot.graph.pluginDirs;
-    for (const folder of next) if (!folders.includes(folder)) add(folder);
-    folders = next;
-  }, 1000);
+    for (const folder of runtime.snapshot.graph.pluginDirs) {
+      if (watched.has(folder) || !existsSync(folder)) continue;
+      add(folder);
+      trigger();
+    }
+  }, CONFIG_POLL_MS);
   interval.unref?.();
   return () => {
     clearInterval(interval);
     if (timer) clearTimeout(timer);
     unwatchFile(file, onStat);
-    for (const watcher of watchers) watcher.close();
+    for (const watcher of watched.values()) watcher?.close();
   };
 }

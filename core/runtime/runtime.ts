@@ -50,6 +50,8 @@ export class Runtime implements GatewayDeps {
   private readonly listeners = new Set<(report: ReloadReport) => void>();
   private readonly retention: ReturnType<typeof setInterval>;
   private reloading: Promise<ReloadReport> | null = null;
+  /** The one reload that runs after the current one, for the triggers that came while it ran. */
+  private queued: Promise<ReloadReport> | null = null;
 
   private constructor(
     private readonly options: RuntimeOptions,
@@ -138,10 +140,27 @@ export class Runtime implements GatewayDeps {
     if (snapshot.inflight === 0 && this.retired.delete(snapshot)) void closeSnapshot(snapshot, this.log);
   }
 
-  /** Recompiles in the background; concurrent triggers share one reload. */
+  /**
+   * Recompiles in the background. A trigger that comes while a reload runs may be for an edit that
+   * reload has already read past, so it queues one more to run after it; every trigger until that
+   * one starts shares it.
+   */
   reload(trigger: ReloadTrigger): Promise<ReloadReport> {
-    this.reloading ??= this.doReload(trigger).finally(() => (this.reloading = null));
-    return this.reloading;
+    if (this.queued) return this.queued;
+    if (!this.reloading) return this.run(trigger);
+    this.queued = this.reloading.catch(() => undefined).then(() => {
+      this.queued = null;
+      return this.run(trigger);
+    });
+    return this.queued;
+  }
+
+  private run(trigger: ReloadTrigger): Promise<ReloadReport> {
+    const running = this.doReload(trigger).finally(() => {
+      if (this.reloading === running) this.reloading = null;
+    });
+    this.reloading = running;
+    return running;
   }
 
   private async doReload(trigger: ReloadTrigger): Promise<ReloadReport> {

@@ -86,3 +86,32 @@ export default (kit: Kit) => ({
   create: () => ({ async chat() { throw new Error("kaput"); } }),
 });
 `;
+
+/** What the gated provider's \`create\` waits on: the test says when a create has begun and when it may end. */
+export interface CreateGate {
+  started(version: string): void;
+  open: Promise<void>;
+}
+
+/**
+ * A provider plugin whose \`create\` waits for the test's gate (globalThis.createGate, if set), so a
+ * test controls how long a reload takes without a clock; it answers with its \`version\` setting.
+ */
+export const GATED_PROVIDER = `import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({
+  kind: "provider",
+  name: "gated",
+  settings: kit.Type.Object({ version: kit.Type.String() }),
+  async create(settings: { version: string }) {
+    const gate = (globalThis as { createGate?: { started(version: string): void; open: Promise<void> } }).createGate;
+    gate?.started(settings.version);
+    await gate?.open;
+    return {
+      async chat(request: { model: string }) {
+        return { id: "gated-1", model: request.model, created: 0, text: settings.version, toolCalls: [], finishReason: "stop", usage: { inputTokens: 1, outputTokens: 1 } };
+      },
+    };
+  },
+});
+`;

@@ -1,7 +1,8 @@
 // Finds and imports the plugin modules of one folder: `*.ts|js|mjs` files and `*/index.ts|js` folders.
 
+import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { unreadableReason } from "../unreadable.ts";
 import { describe } from "../errors.ts";
 import type { PluginProblem } from "./validate.ts";
@@ -38,8 +39,37 @@ export async function pluginFiles(folder: string): Promise<string[]> {
 }
 
 /**
- * Imports each module fresh: the query string carries the file's mtime, so an edited plugin is
- * re-evaluated on reload while an unchanged one keeps its cached module.
+ * A plugin's version, which changes when any of its files does: a file plugin's modification time
+ * and size; a folder plugin's, a hash of those of every file in its folder (its helpers too).
+ */
+export async function pluginVersion(folder: string, file: string): Promise<string> {
+  const info = await stat(file).catch(() => null);
+  if (dirname(file) === resolve(folder)) return `${info?.mtimeMs ?? 0}-${info?.size ?? 0}`;
+  const hash = createHash("sha256");
+  for (const source of await filesUnder(dirname(file))) {
+    const each = await stat(source).catch(() => null);
+    hash.update(`\0${source}:${each?.mtimeMs ?? 0}:${each?.size ?? 0}`);
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesUnder(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+/**
+ * Imports each module fresh: the query string carries the plugin's version, so an edited plugin is
+ * re-evaluated on reload while an unchanged one keeps its cached module. A folder plugin's helpers
+ * are imported without a query, so the runtime's cached copies of its folder's modules are dropped
+ * first: a new version of its index imports the helpers as they are now.
  */
 export async function loadPluginFolder(folder: string): Promise<LoadedModule[]> {
   let files: string[];
@@ -51,8 +81,10 @@ export async function loadPluginFolder(folder: string): Promise<LoadedModule[]> 
   const loaded: LoadedModule[] = [];
   for (const file of files) {
     try {
-      const info = await stat(file);
-      const module = (await import(`${file}?v=${info.mtimeMs}-${info.size}`)) as { default?: unknown };
+      const version = await pluginVersion(folder, file);
+      if (dirname(file) !== resolve(folder) && imported.get(file) !== version) forgetModulesUnder(dirname(file));
+      imported.set(file, version);
+      const module = (await import(`${file}?v=${version}`)) as { default?: unknown };
       if (module.default === undefined) loaded.push({ file, problem: { file, message: "the module has no default export" } });
       else loaded.push({ file, exported: module.default });
     } catch (caught) {
@@ -66,8 +98,20 @@ export async function loadPluginFolder(folder: string): Promise<LoadedModule[]> 
   return loaded;
 }
 
+/** The version each folder plugin was last imported at: its cached modules are dropped only when it changes. */
+const imported = new Map<string, string>();
+
+/**
+ * Drops the modules under `dir` from the runtime's module cache (Bun keeps ES modules there too,
+ * by path; the binary as well), so that the next import evaluates them afresh. Modules already
+ * imported stay alive for the snapshot that uses them.
+ */
+function forgetModulesUnder(dir: string): void {
+  for (const key of Object.keys(require.cache)) if (key.startsWith(`${dir}/`)) delete require.cache[key];
+}
+
 /** A module's path as the runtime names it, without the query that imports an edited file afresh (see loadPluginFolder). */
-const withoutVersion = (text: string) => text.replace(/\?v=[\d.]+-\d+/g, "");
+const withoutVersion = (text: string) => text.replace(/\?v=[\w.-]+/g, "");
 
 const PACKAGE_HINT = "a plugin imports only types from packages; the kit gives it TypeBox, the SSE parser, errors and fetch";
 

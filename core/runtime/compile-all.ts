@@ -2,7 +2,7 @@
 // the plugins it uses. Used at start, by `check`/`explain`, and by every reload.
 
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { compileConfig, redactDiagnostics } from "../config/compile.ts";
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
@@ -11,7 +11,7 @@ import { unreadableDiagnostic } from "../config/load.ts";
 import { pluginFolders } from "../config/plugin-folders.ts";
 import type { Kit } from "../kit/kit.ts";
 import { isLogger } from "../log.ts";
-import { pluginFiles } from "../plugins/load-folder.ts";
+import { pluginFiles, pluginVersion } from "../plugins/load-folder.ts";
 import type { PluginProblem } from "../plugins/validate.ts";
 import { buildRegistry, type BuiltinPlugin, type PluginRegistry } from "../plugins/registry.ts";
 
@@ -26,7 +26,7 @@ export interface CompiledConfig {
   graph: RoutingGraph | null;
   diagnostics: Diagnostic[];
   registry: PluginRegistry;
-  /** Hash of the config text and every plugin file's identity: equal means nothing changed. */
+  /** Hash of the config text and every plugin's version (pluginVersion): equal means nothing changed. */
   fingerprint: string;
 }
 
@@ -65,10 +65,7 @@ async function fingerprintOf(text: string, folders: string[]): Promise<string> {
   const hash = createHash("sha256").update(text);
   for (const folder of folders) {
     const files = await pluginFiles(folder).catch(() => [] as string[]);
-    for (const file of files) {
-      const info = await stat(file).catch(() => null);
-      hash.update(`\0${file}:${info?.mtimeMs ?? 0}:${info?.size ?? 0}`);
-    }
+    for (const file of files) hash.update(`\0${file}:${await pluginVersion(folder, file)}`);
   }
   return hash.digest("hex");
 }

@@ -115,3 +115,26 @@ export default (kit: Kit) => ({
   },
 });
 `;
+
+/** A folder plugin's entry: a provider whose answer comes from the helper module beside it. */
+export const HELPED_PROVIDER_INDEX = `import type { Kit } from "switchyard/kit";
+import { answer } from "./helper.ts";
+
+export default (kit: Kit) => ({
+  kind: "provider",
+  name: "helped",
+  settings: kit.Type.Object({}),
+  create() {
+    return {
+      async chat(request: { model: string }) {
+        return { id: "helped-1", model: request.model, created: 0, text: answer(), toolCalls: [], finishReason: "stop", usage: { inputTokens: 1, outputTokens: 1 } };
+      },
+    };
+  },
+});
+`;
+
+/** The helper a folder plugin imports, saying `text`. */
+export function helperModule(text: string): string {
+  return `export const answer = () => ${JSON.stringify(text)};\n`;
+}

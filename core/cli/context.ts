@@ -12,6 +12,8 @@ export interface CliContext {
   log: Logger;
   out(text: string): void;
   err(text: string): void;
+  /** How long importing a plugin module, and each plugin's `create`, may take (30 s unless a test says). */
+  pluginTimeLimitMs?: number;
   /** Reads a file, or standard input for "-". */
   readInput(path: string): Promise<string>;
 }

@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { unreadableReason } from "../unreadable.ts";
 import { describe } from "../errors.ts";
+import { PLUGIN_TIME_LIMIT_MS, TimeLimitError, withinTime } from "./time-limit.ts";
 import type { PluginProblem } from "./validate.ts";
 
 export type LoadedModule = { file: string; exported: unknown } | { file: string; problem: PluginProblem };
@@ -71,7 +72,7 @@ async function filesUnder(dir: string): Promise<string[]> {
  * are imported without a query, so the runtime's cached copies of its folder's modules are dropped
  * first: a new version of its index imports the helpers as they are now.
  */
-export async function loadPluginFolder(folder: string): Promise<LoadedModule[]> {
+export async function loadPluginFolder(folder: string, timeLimitMs = PLUGIN_TIME_LIMIT_MS): Promise<LoadedModule[]> {
   let files: string[];
   try {
     files = await pluginFiles(folder);
@@ -84,10 +85,14 @@ export async function loadPluginFolder(folder: string): Promise<LoadedModule[]> 
       const version = await pluginVersion(folder, file);
       if (dirname(file) !== resolve(folder) && imported.get(file) !== version) forgetModulesUnder(dirname(file));
       imported.set(file, version);
-      const module = (await import(`${file}?v=${version}`)) as { default?: unknown };
+      const module = (await withinTime(import(`${file}?v=${version}`), timeLimitMs, "import")) as { default?: unknown };
       if (module.default === undefined) loaded.push({ file, problem: { file, message: "the module has no default export" } });
       else loaded.push({ file, exported: module.default });
     } catch (caught) {
+      if (caught instanceof TimeLimitError) {
+        loaded.push({ file, problem: { file, message: `failed to load: ${caught.message}`, hint: "a top-level await in the module (or one it imports) never settled" } });
+        continue;
+      }
       // Several syntax errors come as one AggregateError ("3 errors building …"): the first is shown, where it is.
       const many = caught instanceof AggregateError && caught.errors.length > 0 ? caught.errors : null;
       const error = many ? many[0] : caught;

@@ -51,8 +51,8 @@ export class PluginRegistry {
     this.byKey.set(key, { plugin, source });
   }
 
-  async addFolder(folder: string): Promise<void> {
-    for (const entry of await loadPluginFolder(folder)) {
+  async addFolder(folder: string, timeLimitMs?: number): Promise<void> {
+    for (const entry of await loadPluginFolder(folder, timeLimitMs)) {
       if ("problem" in entry) this.problems.push(entry.problem);
       else this.add(entry.exported, entry.file);
     }
@@ -97,9 +97,9 @@ export class PluginRegistry {
   }
 }
 
-export async function buildRegistry(kit: Kit, builtins: readonly BuiltinPlugin[], folders: readonly string[]) {
+export async function buildRegistry(kit: Kit, builtins: readonly BuiltinPlugin[], folders: readonly string[], timeLimitMs?: number) {
   const registry = new PluginRegistry(kit);
   for (const builtin of builtins) registry.add(builtin.exported, builtin.source);
-  for (const folder of folders) await registry.addFolder(folder);
+  for (const folder of folders) await registry.addFolder(folder, timeLimitMs);
   return registry;
 }

@@ -20,6 +20,8 @@ export interface CompileAllOptions {
   env: Record<string, string | undefined>;
   builtins: readonly BuiltinPlugin[];
   kit: Kit;
+  /** How long importing a plugin module, and each plugin's `create`, may take (30 s unless a test says). */
+  pluginTimeLimitMs?: number;
 }
 
 export interface CompiledConfig {
@@ -52,7 +54,7 @@ export async function compileAll(options: CompileAllOptions, previous?: string):
   const folders = pluginFolders(text, file, options.env);
   const fingerprint = await fingerprintOf(text, folders);
   if (fingerprint === previous) return { unchanged: true };
-  const registry = await buildRegistry(options.kit, options.builtins, folders);
+  const registry = await buildRegistry(options.kit, options.builtins, folders, options.pluginTimeLimitMs);
   const result = compileConfig(text, { file: options.configPath, env: options.env, plugins: registry.catalog() });
   if (isLogger(options.kit.log)) options.kit.log.redactSecrets(result.secrets);
   // A plugin's diagnostic quotes its file's line and its error's message, where a secret the config holds may be written too.

@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   storage?: string;
   /** Window and circuit-breaker settings of the live endpoint stats. */
   stats?: StatsOptions;
+  /** How long importing a plugin module, and each plugin's `create`, may take (30 s unless a test says). */
+  pluginTimeLimitMs?: number;
 }
 
 export type ReloadTrigger = "start" | "watch" | "signal" | "admin";
@@ -94,7 +96,7 @@ export class Runtime implements GatewayDeps {
     options.kit.keys = ledger.keys;
     let snapshot: Snapshot;
     try {
-      snapshot = await createSnapshot(compiled.graph, compiled.registry, options.kit, 1);
+      snapshot = await createSnapshot(compiled.graph, compiled.registry, options.kit, 1, options.pluginTimeLimitMs);
     } catch (error) {
       await ledger.close();
       throw error;
@@ -176,7 +178,7 @@ export class Runtime implements GatewayDeps {
     if ("unchanged" in compiled) return this.note(trigger, "unchanged", started, []);
     if (!compiled.graph) return this.note(trigger, "failed", started, compiled.diagnostics);
     try {
-      const next = await createSnapshot(compiled.graph, compiled.registry, this.options.kit, this.snapshot.version + 1);
+      const next = await createSnapshot(compiled.graph, compiled.registry, this.options.kit, this.snapshot.version + 1, this.options.pluginTimeLimitMs);
       const previous = this.snapshot;
       this.snapshot = next;
       this.fingerprint = compiled.fingerprint;

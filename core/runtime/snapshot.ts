@@ -14,6 +14,7 @@ import type {
   ProviderInstance,
 } from "../kit/plugin.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
+import { PLUGIN_TIME_LIMIT_MS, TimeLimitError, withinTime } from "../plugins/time-limit.ts";
 import { checkInstance } from "../plugins/validate.ts";
 import { createRedactor } from "../redact.ts";
 
@@ -43,12 +44,16 @@ export class SnapshotError extends Error {
   }
 }
 
-/** Instantiates every plugin the graph uses. Fails as a whole, naming each plugin that failed. */
+/**
+ * Instantiates every plugin the graph uses. Fails as a whole, naming each plugin that failed; a
+ * `create` that has not finished within `timeLimitMs` fails it too.
+ */
 export async function createSnapshot(
   graph: RoutingGraph,
   registry: PluginRegistry,
   kit: Kit,
   version: number,
+  timeLimitMs = PLUGIN_TIME_LIMIT_MS,
 ): Promise<Snapshot> {
   const problems: string[] = [];
   const created: Closable[] = [];
@@ -59,7 +64,9 @@ export async function createSnapshot(
       return undefined;
     }
     try {
-      const instance = await (found.plugin as PluginDefinition).create(settings, kit);
+      const creating = Promise.resolve((found.plugin as PluginDefinition).create(settings, kit));
+      // An instance that arrives after its reload gave up on it is closed, never used.
+      const instance = await withinTime(creating, timeLimitMs, "create", (late) => void closeAll([late as Closable]));
       const problem = checkInstance(kind, use, instance);
       if (problem) {
         problems.push(`${label}: ${problem}`);
@@ -68,7 +75,8 @@ export async function createSnapshot(
       created.push(instance as Closable);
       return instance as T;
     } catch (error) {
-      problems.push(`${label}: plugin "${use}" failed in create: ${describe(error)}`);
+      if (error instanceof TimeLimitError) problems.push(`${label}: plugin "${use}": ${error.message}`);
+      else problems.push(`${label}: plugin "${use}" failed in create: ${describe(error)}`);
       return undefined;
     }
   }

@@ -23,6 +23,8 @@ export interface GatewayOptions {
   storage?: string;
   watch?: boolean;
   stats?: StatsOptions;
+  /** How long a plugin module's import and each `create` may take (30 s by default). */
+  pluginTimeLimitMs?: number;
   /** The server's idle timeout in seconds (Bun's most, 255, by default). */
   idleTimeoutS?: number;
   /** Files to write beside the config before the gateway starts, as for `writeConfigDir`. */
@@ -56,6 +58,7 @@ export async function startGateway(config: string, options: GatewayOptions = {})
     port: 0,
     watch: options.watch ?? false,
     stats: options.stats,
+    pluginTimeLimitMs: options.pluginTimeLimitMs,
     idleTimeoutS: options.idleTimeoutS,
     signals: false,
   });

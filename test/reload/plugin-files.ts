@@ -87,6 +87,19 @@ export default (kit: Kit) => ({
 });
 `;
 
+/** A provider plugin whose \`create\` never settles, as one waiting on a vendor that never answers. */
+export const STUCK_PROVIDER = `import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({ kind: "provider", name: "stuck", settings: kit.Type.Object({}), create: () => new Promise(() => {}) });
+`;
+
+/** A plugin module whose top-level await never settles: importing it never finishes. */
+export const STUCK_MODULE = `import type { Kit } from "switchyard/kit";
+
+await new Promise(() => {});
+export default (kit: Kit) => ({ kind: "provider", name: "never", settings: kit.Type.Object({}), create: () => ({ async chat() { throw new Error("not called"); } }) });
+`;
+
 /** What the gated provider's \`create\` waits on: the test says when a create has begun and when it may end. */
 export interface CreateGate {
   started(version: string): void;

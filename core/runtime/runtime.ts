@@ -54,6 +54,8 @@ export class Runtime implements GatewayDeps {
   private reloading: Promise<ReloadReport> | null = null;
   /** The one reload that runs after the current one, for the triggers that came while it ran. */
   private queued: Promise<ReloadReport> | null = null;
+  /** The config's address when the gateway started: the socket a reload cannot move. */
+  private readonly address: { host: string; port: number };
 
   private constructor(
     private readonly options: RuntimeOptions,
@@ -63,6 +65,7 @@ export class Runtime implements GatewayDeps {
     /** The storage the ledger opened: a reload cannot move it. */
     private readonly storage: string,
   ) {
+    this.address = snapshot.graph.server;
     this.stats = new StatsRegistry(options.stats);
     this.retention = setInterval(() => void this.prune(), RETENTION_EVERY_MS);
     this.retention.unref?.();
@@ -184,7 +187,8 @@ export class Runtime implements GatewayDeps {
       this.fingerprint = compiled.fingerprint;
       if (previous.inflight === 0) void closeSnapshot(previous, this.log);
       else this.retired.add(previous);
-      return this.note(trigger, "applied", started, compiled.diagnostics, this.storageMoved(compiled.graph.storage));
+      const stays = [...this.storageMoved(compiled.graph.storage), ...addressMoved(this.address, compiled.graph.server)];
+      return this.note(trigger, "applied", started, compiled.diagnostics, stays);
     } catch (error) {
       const problems = error instanceof SnapshotError ? error.problems : [(error as Error).message];
       return this.note(trigger, "failed", started, compiled.diagnostics, problems);
@@ -228,6 +232,14 @@ export class Runtime implements GatewayDeps {
     for (const snapshot of this.retired) await closeSnapshot(snapshot, this.log);
     this.retired.clear();
   }
+}
+
+/** A reload that moves the listening address is applied but for it: the socket stays where it opened until a restart. */
+function addressMoved(before: { host: string; port: number }, after: { host: string; port: number }): string[] {
+  const moved: string[] = [];
+  if (after.host !== before.host) moved.push(`server.host: the gateway keeps listening where it started until it restarts; ${after.host} takes effect then`);
+  if (after.port !== before.port) moved.push(`server.port: the gateway keeps listening where it started until it restarts; ${after.port} takes effect then`);
+  return moved;
 }
 
 /** A storage URL as it may be printed: a PostgreSQL URL's password left out. */

@@ -200,6 +200,24 @@ routes:
   });
 });
 
+describe("a reload that moves the listening address", () => {
+  test("is applied but for the address, which the report says stays until a restart, and says so again at the next reload", async () => {
+    const echo = "providers: { demo: { use: echo } }\nmodels: { echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }] }\nroutes: [{ name: direct, to: $model }]\n";
+    const { dir, configPath } = await writeConfigDir(`server: { port: 18907 }\n${echo}`);
+    const runtime = await Runtime.start({ configPath, env: {}, builtins: builtinPlugins, kit: createKit({ log: createLogger({ write: () => {} }) }), storage: "sqlite::memory:" });
+    try {
+      const moved = ["server.port: the gateway keeps listening where it started until it restarts; 18917 takes effect then"];
+      await writeFile(configPath, `server: { port: 18917 }\n${echo}`);
+      expect(await runtime.reload("admin")).toMatchObject({ result: "applied", diagnostics: moved });
+      await writeFile(configPath, `server: { port: 18917 }\n${echo.replace("direct", "renamed")}`);
+      expect(await runtime.reload("admin")).toMatchObject({ result: "applied", diagnostics: moved });
+    } finally {
+      await runtime.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a reload that names another storage", () => {
   test("is applied but for the storage, which the report says stays until a restart, a password left out", async () => {
     const echo = "providers: { demo: { use: echo } }\nmodels: { echo: [{ provider: demo, model: echo, price: { input: 0, output: 0 } }] }\nroutes: [{ name: direct, to: $model }]\n";

@@ -140,10 +140,13 @@ export const errors = {
 export function fromUpstreamStatus(
   status: number,
   message: string,
-  options: { retryAfterMs?: number; metadata?: ErrorMetadata; contextLength?: boolean } = {},
+  options: { retryAfterMs?: number; metadata?: ErrorMetadata; contextLength?: boolean; account?: boolean } = {},
 ): SwitchyardError {
   const base = { upstreamStatus: status, retryAfterMs: options.retryAfterMs, metadata: options.metadata };
   if (options.contextLength) return new SwitchyardError("context_length_exceeded", message, { ...base, retryable: true });
+  // The vendor refused the gateway's account, whatever status it said it with (Anthropic's credit
+  // balance and Google's invalid key come as 400s): another candidate may serve, as for a 401 or 402.
+  if (options.account) return new SwitchyardError("upstream_error", message, { ...base, retryable: true });
   if (status === 408) return new SwitchyardError("timeout", message, { ...base, retryable: true });
   if (status === 429) return new SwitchyardError("rate_limited", message, { ...base, retryable: true });
   // 401/403/402: the gateway's own upstream account is at fault (key, permissions, billing); 404:

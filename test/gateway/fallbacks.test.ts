@@ -218,6 +218,25 @@ describe("fallbacks", () => {
     expect(openaiFake.requests.length).toBe(before);
   });
 
+  test("Anthropic's 400 for an account out of credit is the account's failure, not the request's: the fallback serves", async () => {
+    anthropicFake.enqueue({
+      kind: "error",
+      status: 400,
+      body: anthropicError("invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."),
+    });
+    openaiFake.enqueue({ kind: "reply", reply: { text: "served by the fallback" } });
+    // Its own gateway: the failure counts against the endpoint's health.
+    const own = await startGateway(config());
+    try {
+      const response = await postJson(`${own.url}/v1/chat/completions`, chatBody("claude-sonnet", "hi"));
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-switchyard-provider")).toBe("openai");
+      expect(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe("served by the fallback");
+    } finally {
+      await own.close();
+    }
+  });
+
   test("retry-after keeps the endpoint out of rotation until it has passed", async () => {
     anthropicFake.enqueue({ kind: "error", status: 429, body: anthropicError("rate_limit_error", "slow down"), headers: { "retry-after": "60" } });
     openaiFake.enqueue({ kind: "reply", reply: { text: "first" } }, { kind: "reply", reply: { text: "second" } });

@@ -270,6 +270,18 @@ describe("gemini provider", () => {
     expect(error).toMatchObject({ code: "rate_limited", retryAfterMs: 34000, retryable: true, metadata: { type: "RESOURCE_EXHAUSTED" } });
   });
 
+  test("a key Google does not take, or a region it does not serve, is the account's failure, which another candidate may not share", () => {
+    const invalidKey = [{ error: { code: 400, message: "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT", details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com" }] } }];
+    const location = { error: { code: 400, message: "User location is not supported for the API use.", status: "FAILED_PRECONDITION" } };
+    for (const body of [invalidKey, location]) {
+      const error = decodeError(400, body, new Headers(), kit);
+      expect([error.code, error.retryable]).toEqual(["upstream_error", true]);
+    }
+    // A request Google finds malformed stays the client's: a 400, final.
+    const malformed = decodeError(400, { error: { code: 400, message: "Invalid JSON payload received.", status: "INVALID_ARGUMENT" } }, new Headers(), kit);
+    expect([malformed.code, malformed.retryable]).toEqual(["bad_request", false]);
+  });
+
   test("a retry-after header wins over RetryInfo", async () => {
     fake.enqueue({ kind: "error", status: 429, body: googleError(429, "slow down", "RESOURCE_EXHAUSTED"), headers: { "retry-after": "3" } });
     const error = await provider().chat(conversation, signal()).catch((e: unknown) => e);

@@ -41,6 +41,8 @@ export const STATUS_OF_TYPE: Record<string, number> = {
 };
 
 const CONTEXT_LENGTH = /prompt is too long|exceeds? the context window/i;
+/** Anthropic's 400 for an account out of credit: the account's problem, not the request's. */
+const NO_CREDIT = /credit balance is too low/i;
 
 function errorFields(body: unknown): { type?: string; message?: string } {
   if (typeof body === "string") return { message: body };
@@ -62,5 +64,5 @@ export function decodeError(status: number, body: unknown, headers: Headers): Sw
   const retryAfterMs = parseRetryAfter(headers);
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   if (status === 400 && CONTEXT_LENGTH.test(text)) options.contextLength = true;
-  return fromUpstreamStatus(status, text, options);
+  return fromUpstreamStatus(status, text, { ...options, account: status === 400 && NO_CREDIT.test(text) });
 }

@@ -178,7 +178,17 @@ export function decodeStream(body: ReadableStream<Uint8Array>, model: string, ki
 }
 
 interface GoogleError {
-  error?: { code?: number; message?: string; status?: string; details?: { "@type"?: string; retryDelay?: string }[] };
+  error?: { code?: number; message?: string; status?: string; details?: { "@type"?: string; retryDelay?: string; reason?: string }[] };
+}
+
+/**
+ * Google's 400s that are the gateway's account's, not the request's: a key it does not take
+ * (ErrorInfo reason API_KEY_INVALID), and a project or region the API does not serve
+ * (FAILED_PRECONDITION, "User location is not supported").
+ */
+function refusesAccount(inner: NonNullable<GoogleError["error"]>): boolean {
+  if (inner.status === "FAILED_PRECONDITION") return true;
+  return inner.details?.some((d) => d["@type"]?.endsWith("ErrorInfo") && (d.reason === "API_KEY_INVALID" || d.reason === "API_KEY_EXPIRED")) ?? false;
 }
 
 const CONTEXT_LENGTH = /input token count.*exceeds|exceeds the maximum number of tokens|context window/i;
@@ -195,5 +205,6 @@ export function decodeError(status: number, body: unknown, headers: Headers, kit
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     metadata: { provider: "gemini", status, ...(inner?.status ? { type: inner.status } : {}), raw: body },
     contextLength: status === 400 && CONTEXT_LENGTH.test(message),
+    account: status === 400 && inner !== undefined && refusesAccount(inner),
   });
 }

@@ -133,6 +133,7 @@ interface Settings {
   top_k?: number;
   thinking?: { type?: string };
   tool_choice?: { type?: string };
+  stop_sequences?: string[];
 }
 
 /** What the Messages API refuses of a body's settings, by the model's version, as its 400 says it. */
@@ -142,6 +143,7 @@ function settingsRefusal(body: Settings): string | null {
   if (opus47 && sampled) return `\`${sampled}\` is deprecated for this model.`;
   if (opus47 && body.thinking?.type === "enabled") return '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
   if (body.temperature !== undefined && body.top_p !== undefined) return "`temperature` and `top_p` cannot both be specified for this model. Please use only one.";
+  if (body.stop_sequences?.some((stop) => !stop.trim())) return "stop_sequences: each stop sequence must contain non-whitespace";
   const thinking = body.thinking?.type === "enabled" || body.thinking?.type === "adaptive";
   if (!thinking) return null;
   if (body.tool_choice?.type === "any" || body.tool_choice?.type === "tool") return "Thinking may not be enabled when tool_choice forces tool use.";

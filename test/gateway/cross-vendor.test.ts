@@ -39,6 +39,13 @@ const weather = { type: "function" as const, function: { name: "get_weather", pa
 const anthropicWeather = { name: "get_weather", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } };
 
 describe("a conversation that moves between vendors", () => {
+  test("an OpenAI client's stop at a newline is served by Claude, which refuses a stop sequence of whitespace alone", async () => {
+    anthropicFake.enqueue({ kind: "reply", reply: { text: "one line" } });
+    const completion = await openaiClient(gateway).chat.completions.create({ model: "claude", stop: ["\n", "END"], messages: [{ role: "user", content: "one line please" }] });
+    expect(completion.choices[0]!.message.content).toBe("one line");
+    expect((anthropicFake.requests.at(-1)!.body as { stop_sequences?: string[] }).stop_sequences).toEqual(["END"]);
+  });
+
   test("an OpenAI client's Gemini 3 tool loop goes on, though the client keeps no thought signature", async () => {
     const client = openaiClient(gateway);
     geminiFake.enqueue({ kind: "reply", reply: { reasoning: "Use the tool.", toolCalls: [{ id: "x", name: "get_weather", arguments: '{"city":"Lima"}' }] } });

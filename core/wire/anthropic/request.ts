@@ -495,7 +495,12 @@ export function encodeRequest(request: ChatRequest, options: { defaultMaxTokens:
     if (topP !== undefined && (thinking ? topP >= 0.95 : request.temperature === undefined)) body.top_p = topP;
   }
   if (format) body.output_config = { ...(body.output_config as Block | undefined), format };
-  if (request.stop?.length) body.stop_sequences = request.stop;
+  if (request.stop?.length) {
+    // Anthropic refuses a stop sequence of whitespace alone, which OpenAI clients send ("\n"): left out,
+    // the answer may run past where it would have stopped, where it was refused whole.
+    const stops = request.stop.some((stop) => !stop.trim()) ? request.stop.filter((stop) => stop.trim()) : request.stop;
+    if (stops.length > 0) body.stop_sequences = stops;
+  }
   if (request.user) body.metadata = { user_id: request.user };
   if (request.anthropicFields) Object.assign(body, request.anthropicFields);
   if (dropOwnThinking) delete body.thinking;

@@ -329,6 +329,20 @@ describe("gemini provider", () => {
     await expect(broken).rejects.toMatchObject({ message: "Internal error encountered." });
   });
 
+  test("a stream keeps the thought signature Gemini 3 puts on a text part, an empty last one too, as the JSON answer does", async () => {
+    const frames = [
+      { candidates: [{ content: { role: "model", parts: [{ text: "The answer" }] } }] },
+      { candidates: [{ content: { role: "model", parts: [{ text: "", thoughtSignature: "c2lnbmVk" }] }, finishReason: "STOP" }] },
+    ];
+    const list = await events(decodeStream(new Response(frames.map((f) => `data: ${JSON.stringify(f)}\r\n\r\n`).join("")).body!, "gemini-3-pro", kit));
+    expect(list.filter((event) => event.type === "text" || event.type === "reasoning")).toEqual([
+      { type: "text", text: "The answer" },
+      { type: "reasoning", text: "", signature: "gemini:c2lnbmVk" },
+    ]);
+    const whole = decodeResponse({ candidates: [{ content: { parts: [{ text: "The answer" }, { text: "", thoughtSignature: "c2lnbmVk" }] }, finishReason: "STOP" }] } as never, "gemini-3-pro", kit);
+    expect(whole.reasoningSignature).toBe("gemini:c2lnbmVk");
+  });
+
   test("Google's error in a list of one, and the prompt of its own tools counted as input", () => {
     const error = decodeError(429, [{ error: { code: 429, message: "Resource exhausted.", status: "RESOURCE_EXHAUSTED", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "7s" }] } }], new Headers(), kit);
     expect(error).toMatchObject({ message: "Resource exhausted.", retryAfterMs: 7000 });

@@ -153,7 +153,11 @@ class GeminiStreamDecoder implements StreamDecoder {
         out.push({ type: "tool_call_start", index: this.tools, id: call.id, name: call.name });
         out.push({ type: "tool_call_delta", index: this.tools++, arguments: call.arguments });
       } else if (part.thought) out.push({ type: "reasoning", text: part.text ?? "", ...(part.thoughtSignature ? { signature: markedSignature(part.thoughtSignature) } : {}) });
-      else if (part.text) out.push({ type: "text", text: part.text });
+      else {
+        if (part.text) out.push({ type: "text", text: part.text });
+        // Gemini 3 signs an answer with no call on a text part, often an empty last one: kept, as the JSON answer keeps it.
+        if (part.thoughtSignature) out.push({ type: "reasoning", text: "", signature: markedSignature(part.thoughtSignature) });
+      }
     }
     // Every chunk's counts so far, as they come: a stream stopped short is metered by the last.
     if (chunk.usageMetadata) out.push({ type: "usage", usage: decodeUsage(chunk.usageMetadata) });

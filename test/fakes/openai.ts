@@ -291,16 +291,38 @@ function chatRefusal(request: RecordedRequest): Response | null {
   return null;
 }
 
-const wire: VendorWire<FakeReply> = {
-  matches: (method, path) => method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || path === RESPONSES),
-  isStream: (request) => bodyOf(request).stream === true,
-  json: (reply, request) => (request.path === RESPONSES ? response(reply, request) : completion(reply, request)),
-  frames: (reply, request) => (request.path === RESPONSES ? responseEvents(reply, request) : chunks(reply, request)),
-  refusal: chatRefusal,
-};
+/**
+ * DeepSeek's thinking mode (on by default but for deepseek-chat) wants an assistant turn's
+ * `reasoning_content` back on every later request once that turn called tools, and refuses one
+ * without it, as its 400 says (api-docs.deepseek.com/guides/thinking_mode).
+ */
+function deepseekRefusal(request: RecordedRequest): Response | null {
+  const body = request.body as { model?: string; thinking?: { type?: string }; messages?: { role?: string; tool_calls?: unknown[]; reasoning_content?: unknown }[] };
+  if (body.thinking?.type === "disabled" || body.model === "deepseek-chat" || !Array.isArray(body.messages)) return null;
+  const missing = body.messages.some((message) => message.role === "assistant" && message.tool_calls?.length && typeof message.reasoning_content !== "string");
+  if (!missing) return null;
+  const error = { error: { message: "The `reasoning_content` in the thinking mode must be passed back to the API.", type: "invalid_request_error", param: null, code: "invalid_request_error" } };
+  return Response.json(error, { status: 400 });
+}
 
+/** A vendor of the Chat Completions dialect whose own rules the fake keeps too, beside OpenAI's. */
+export type CompatibleVendor = "deepseek";
+
+function chatWire(vendor?: CompatibleVendor): VendorWire<FakeReply> {
+  const refusal = vendor === "deepseek" ? (request: RecordedRequest) => chatRefusal(request) ?? deepseekRefusal(request) : chatRefusal;
+  return {
+    matches: (method, path) => method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions" || path === RESPONSES),
+    isStream: (request) => bodyOf(request).stream === true,
+    json: (reply, request) => (request.path === RESPONSES ? response(reply, request) : completion(reply, request)),
+    frames: (reply, request) => (request.path === RESPONSES ? responseEvents(reply, request) : chunks(reply, request)),
+    refusal,
+  };
+}
+
+/** `vendor`: a compatible vendor whose own refusals the fake makes too (OpenAI's alone by default). */
 export function startFakeOpenAI(
   fallback: Behaviour<FakeReply> = { kind: "reply", reply: { text: "Hello! How can I assist you today?" } },
+  options: { vendor?: CompatibleVendor } = {},
 ): FakeServer<FakeReply> {
-  return startFakeServer(wire, fallback);
+  return startFakeServer(chatWire(options.vendor), fallback);
 }

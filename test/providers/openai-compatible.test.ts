@@ -1,8 +1,11 @@
 // The openai-compatible provider: the shared suite, plus its auth and field settings.
 
 import { afterAll, describe, expect, test } from "bun:test";
+import type { ChatRequest, ChatResponse } from "../../core/kit/index.ts";
+import { createKit } from "../../core/kit/kit.ts";
 import plugin from "../../plugins/providers/openai-compatible/index.ts";
-import { startFakeOpenAI } from "../fakes/openai.ts";
+import { startFakeOpenAI, type CompatibleVendor } from "../fakes/openai.ts";
+import { instantiate as build } from "../plugin-instance.ts";
 import { ask, instantiate, kit, openAIProviderSuite } from "./openai-contract.ts";
 
 openAIProviderSuite("openai-compatible", plugin, (url) => ({ base_url: `${url}/v1`, api_key: "sk-compat" }));
@@ -66,5 +69,58 @@ describe("openai-compatible settings", () => {
     const definition = plugin(kit);
     expect(kit.Value.Check(definition.settings, kit.Value.Default(definition.settings, {}))).toBe(false);
     expect(kit.Value.Check(definition.settings, kit.Value.Default(definition.settings, { base_url: "http://x", apikey: "k" }))).toBe(false);
+  });
+});
+
+/**
+ * A provider whose base URL is a vendor's own (`https://api.deepseek.com/v1`), with calls there
+ * answered by `fake` on loopback: what the URL alone decides is tested without leaving the host.
+ */
+function atVendorUrl(vendorUrl: string, fake: { url: string }, settings: Record<string, unknown> = {}) {
+  const loopback = createKit({ fetch: ((url: string, init?: RequestInit) => fetch(String(url).replace(vendorUrl, fake.url), init)) as typeof fetch });
+  return build<{ chat: (request: ChatRequest, signal: AbortSignal) => Promise<unknown> }>(plugin, { base_url: `${vendorUrl}/v1`, ...settings }, loopback);
+}
+
+function fakeVendor(vendor: CompatibleVendor) {
+  const fake = startFakeOpenAI(undefined, { vendor });
+  afterAll(() => fake.close());
+  return fake;
+}
+
+/** A second turn after a thinking turn that called a tool, as an agent sends it. */
+const afterToolCall: ChatRequest = {
+  model: "deepseek-v4-flash",
+  stream: false,
+  messages: [
+    { role: "user", content: [{ type: "text", text: "Weather in Paris?" }] },
+    { role: "assistant", content: [], reasoning: "I should call the tool.", toolCalls: [{ id: "call_00_abc", name: "get_weather", arguments: '{"city":"Paris"}' }] },
+    { role: "tool", toolCallId: "call_00_abc", content: [{ type: "text", text: "sunny" }] },
+  ],
+};
+
+describe("openai-compatible: an assistant turn's reasoning", () => {
+  const deepseek = fakeVendor("deepseek");
+  const signal = new AbortController().signal;
+  const sentAssistant = () => (deepseek.requests.at(-1)!.body as { messages: Record<string, unknown>[] }).messages[1]!;
+
+  test("DeepSeek's API gets it back as reasoning_content by default, which its thinking mode requires after a tool call", async () => {
+    const provider = await atVendorUrl("https://api.deepseek.com", deepseek);
+    const response = (await provider.chat(afterToolCall, signal)) as ChatResponse;
+    expect(response.text).toBe("Hello! How can I assist you today?");
+    expect(sentAssistant().reasoning_content).toBe("I should call the tool.");
+  });
+
+  test("another vendor gets none by default, and the one reasoning_field names when set", async () => {
+    await (await instantiate(plugin, { base_url: `${deepseek.url}/v1`, reasoning_field: "reasoning" })).chat({ ...afterToolCall, model: "deepseek-chat" }, signal);
+    expect(sentAssistant()).toMatchObject({ reasoning: "I should call the tool." });
+    await (await instantiate(plugin, { base_url: `${deepseek.url}/v1` })).chat({ ...afterToolCall, model: "deepseek-chat" }, signal);
+    expect(sentAssistant().reasoning_content).toBeUndefined();
+    expect(sentAssistant().reasoning).toBeUndefined();
+  });
+
+  test("reasoning_field: none sends none to DeepSeek's API either", async () => {
+    const provider = await atVendorUrl("https://api.deepseek.com", deepseek, { reasoning_field: "none" });
+    await provider.chat({ ...afterToolCall, model: "deepseek-chat" }, signal);
+    expect(sentAssistant().reasoning_content).toBeUndefined();
   });
 });

@@ -23,6 +23,21 @@ export interface ChatProviderOptions {
   /** Pass OpenAI's own steering fields (`logit_bias`, `store`, `metadata`…) on; OpenAI itself (`openaiOnly`) always takes them. */
   openaiFields?: boolean;
   toolIds?: EncodeRequestOptions["toolIds"];
+  /**
+   * Where an assistant turn's reasoning goes back to the vendor (`reasoning_content`, DeepSeek's),
+   * or `none`. Default: `reasoning_content` for DeepSeek's API (api.deepseek.com), which refuses a
+   * turn after tool calls without it; none elsewhere, as vendors may refuse an unknown field.
+   */
+  reasoningField?: EncodeRequestOptions["reasoningField"] | "none";
+}
+
+/** The host a base URL names: a vendor's own API (api.deepseek.com) takes that vendor's rules by default. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -39,6 +54,8 @@ export function createChatProvider(kit: Kit, options: ChatProviderOptions): Prov
     openaiFields: options.openaiFields ?? options.openaiOnly,
     toolIds: options.toolIds,
   };
+  const reasoningField = options.reasoningField ?? (hostOf(options.baseUrl) === "api.deepseek.com" ? "reasoning_content" : "none");
+  if (reasoningField !== "none") encodeOptions.reasoningField = reasoningField;
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
     const body = requestBody(request, encodeOptions, kit.http.copiesBodies());

@@ -9,7 +9,8 @@
 // `openai_fields: true` passes OpenAI's own fields (logit_bias, store, metadata…) on, for a vendor
 // that serves OpenAI's models or takes them; by default they are left out, as most vendors refuse them.
 // `tool_ids: mistral` fits the tool ids of a conversation begun elsewhere to the nine letters and
-// digits Mistral takes.
+// digits Mistral takes. `reasoning_field: reasoning_content` sends an assistant turn's reasoning
+// back, as DeepSeek's thinking mode requires after tool calls: the default for api.deepseek.com.
 
 import type { Static } from "@sinclair/typebox";
 import type { Kit, ProviderInstance, ProviderPlugin } from "../../../core/kit/index.ts";
@@ -33,6 +34,12 @@ export default (kit: Kit) => {
       tool_ids: Type.Optional(
         Type.Literal("mistral", { description: "mistral: the vendor takes only tool ids of nine letters and digits (another vendor's are hashed to fit)" }),
       ),
+      reasoning_field: Type.Optional(
+        Type.Union([Type.Literal("reasoning_content"), Type.Literal("reasoning"), Type.Literal("none")], {
+          description:
+            "The field an assistant turn's reasoning goes back in; default reasoning_content for api.deepseek.com (its thinking mode requires it after tool calls), none elsewhere",
+        }),
+      ),
     },
     { additionalProperties: false },
   );
@@ -51,6 +58,7 @@ export default (kit: Kit) => {
         maxTokensField: settings.max_tokens_field,
         openaiFields: settings.openai_fields,
         toolIds: settings.tool_ids,
+        reasoningField: settings.reasoning_field,
       });
     },
   } satisfies ProviderPlugin<typeof Settings>;

@@ -1,23 +1,31 @@
 // The gateway in front of OpenAI-compatible vendors that keep rules of their own (DeepSeek's thinking
-// mode), driven by the official SDKs against fakes that refuse what each vendor's API refuses.
+// mode, Mistral's fields), driven by the official SDKs against fakes that refuse what each vendor's
+// API refuses.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import type OpenAI from "openai";
+import { startFakeMistral } from "../fakes/mistral.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { anthropicClient, openaiClient, startGateway } from "./harness.ts";
+import { anthropicClient, openaiClient, readChatStream, startGateway } from "./harness.ts";
 
 const deepseekFake = startFakeOpenAI(undefined, { vendor: "deepseek" });
+const mistralFake = startFakeMistral();
 const gateway = await startGateway(`
 auth: { use: none }
 providers:
   deepseek: { use: openai-compatible, api_key: "sk-deepseek-test", base_url: "${deepseekFake.url}/v1", reasoning_field: reasoning_content }
+  mistral: { use: openai-compatible, api_key: "sk-mistral-test", base_url: "${mistralFake.url}/v1", flavour: mistral }
+  mistral-as-standard: { use: openai-compatible, api_key: "sk-mistral-test", base_url: "${mistralFake.url}/v1", flavour: standard }
 models:
   deepseek: [{ provider: deepseek, model: deepseek-v4-flash, price: { input: 0.14, output: 0.28 } }]
+  mistral: [{ provider: mistral, model: mistral-medium-latest, price: { input: 0.4, output: 2 } }]
+  mistral-as-standard: [{ provider: mistral-as-standard, model: mistral-medium-latest, price: { input: 0.4, output: 2 } }]
 routes: [{ name: direct, to: $model }]
 `);
 afterAll(async () => {
   await gateway.close();
   await deepseekFake.close();
+  await mistralFake.close();
 });
 
 const weather = { type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
@@ -59,5 +67,24 @@ describe("DeepSeek's thinking mode with tools", () => {
     expect(second.content).toMatchObject([{ type: "text", text: "Sunny in Paris." }]);
     const sent = (deepseekFake.requests.at(-1)!.body as { messages: Record<string, unknown>[] }).messages[1]!;
     expect(sent.reasoning_content).toBe(thinkingToolTurn.reasoning);
+  });
+});
+
+describe("Mistral's API", () => {
+  const client = openaiClient(gateway);
+  const messages = [{ role: "user" as const, content: "Bonjour" }];
+
+  test("a stream with a seed and a user is served, metered from its last chunk's usage", async () => {
+    mistralFake.enqueue({ kind: "reply", reply: { text: "Bonjour ! Ça va ?", usage: { input: 5, output: 6 } } });
+    const stream = await client.chat.completions.create({ model: "mistral", messages, stream: true, stream_options: { include_usage: true }, seed: 7, user: "user-42" });
+    const { text, usage } = await readChatStream(stream);
+    expect(text).toBe("Bonjour ! Ça va ?");
+    expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 6 });
+    expect(mistralFake.requests.at(-1)!.body).toMatchObject({ random_seed: 7, stream: true });
+  });
+
+  test("what it refuses reaches the client as its 422 says it, each field named", async () => {
+    const error = await client.chat.completions.create({ model: "mistral-as-standard", messages, stream: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, message: expect.stringContaining("body.stream_options: Extra inputs are not permitted") });
   });
 });

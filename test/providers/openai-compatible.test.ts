@@ -4,9 +4,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import type { ChatRequest, ChatResponse } from "../../core/kit/index.ts";
 import { createKit } from "../../core/kit/kit.ts";
 import plugin from "../../plugins/providers/openai-compatible/index.ts";
+import { startFakeMistral } from "../fakes/mistral.ts";
 import { startFakeOpenAI, type CompatibleVendor } from "../fakes/openai.ts";
 import { instantiate as build } from "../plugin-instance.ts";
 import { ask, instantiate, kit, openAIProviderSuite } from "./openai-contract.ts";
+import { collect, failure } from "./results.ts";
 
 openAIProviderSuite("openai-compatible", plugin, (url) => ({ base_url: `${url}/v1`, api_key: "sk-compat" }));
 
@@ -122,5 +124,43 @@ describe("openai-compatible: an assistant turn's reasoning", () => {
     const provider = await atVendorUrl("https://api.deepseek.com", deepseek, { reasoning_field: "none" });
     await provider.chat({ ...afterToolCall, model: "deepseek-chat" }, signal);
     expect(sentAssistant().reasoning_content).toBeUndefined();
+  });
+});
+
+describe("openai-compatible: Mistral's API", () => {
+  const mistral = startFakeMistral();
+  afterAll(() => mistral.close());
+  const signal = new AbortController().signal;
+  const sent = () => mistral.requests.at(-1)!.body as Record<string, unknown>;
+  const settings: ChatRequest = { ...ask("Bonjour", true), seed: 7, user: "user-42", topK: 40 };
+
+  test("its base URL has streams go without stream_options, seed as random_seed and no user, and the usage of its last chunk is read", async () => {
+    mistral.enqueue({ kind: "reply", reply: { text: "Bonjour !", usage: { input: 7, output: 3 } } });
+    const events = await collect(await (await atVendorUrl("https://api.mistral.ai", mistral)).chat(settings, signal));
+    expect(events.filter((event) => event.type === "text").map((event) => event.type === "text" && event.text).join("")).toBe("Bonjour !");
+    expect(events).toContainEqual({ type: "usage", usage: { inputTokens: 7, outputTokens: 3 } });
+    expect(sent()).toMatchObject({ random_seed: 7 });
+    for (const field of ["stream_options", "seed", "user", "top_k"]) expect(sent()[field]).toBeUndefined();
+  });
+
+  test("flavour: mistral keeps to its rules at any URL, its tool ids too", async () => {
+    const request: ChatRequest = {
+      ...settings,
+      messages: [
+        ...settings.messages,
+        { role: "assistant", content: [], toolCalls: [{ id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", arguments: "{}" }] },
+        { role: "tool", toolCallId: "toolu_01A09q90qw90lq917835lq9", content: [{ type: "text", text: "-3" }] },
+      ],
+    };
+    await collect(await (await instantiate(plugin, { base_url: `${mistral.url}/v1`, flavour: "mistral" })).chat(request, signal));
+    expect(sent().random_seed).toBe(7);
+    expect((sent().messages as { tool_calls?: { id: string }[] }[])[1]!.tool_calls![0]!.id).toMatch(/^[a-zA-Z0-9]{9}$/);
+  });
+
+  test("a field it refuses comes back as its 422 says it, each field named", async () => {
+    const error = await failure((await instantiate(plugin, { base_url: `${mistral.url}/v1` })).chat(settings, signal));
+    expect(error).toMatchObject({ code: "bad_request", upstreamStatus: 422 });
+    expect(error.message).toContain("body.stream_options: Extra inputs are not permitted");
+    expect(error.message).toContain("body.seed: Extra inputs are not permitted");
   });
 });

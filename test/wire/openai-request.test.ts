@@ -309,6 +309,14 @@ describe("OpenAI request codec", () => {
     expect(assistant.content).toBeNull();
   });
 
+  test("for Mistral, seed goes as random_seed, and user, top_k and a reasoning budget, which it refuses, are left out", () => {
+    const body = encodeRequest(codingTurn, { flavour: "mistral" });
+    expect(body.random_seed).toBe(7);
+    for (const field of ["seed", "user", "top_k", "reasoning"]) expect(body[field]).toBeUndefined();
+    expect(body.reasoning_effort).toBe("high");
+    expect(body.temperature).toBe(0.2);
+  });
+
   test("stream_options is sent only for streams that ask for usage", () => {
     expect(encodeRequest(codingTurn, { includeUsage: true }).stream_options).toEqual({ include_usage: true });
     expect(encodeRequest({ ...codingTurn, stream: false }, { includeUsage: true }).stream_options).toBeUndefined();

@@ -124,6 +124,19 @@ describe("OpenAI error mapping", () => {
     expect(JSON.stringify(error.toJSON())).not.toContain("sk-secret-123");
   });
 
+  test("Mistral's 422 says which fields it refused, each with its place, not only its status", () => {
+    const detail = [
+      { type: "extra_forbidden", loc: ["body", "stream_options"], msg: "Extra inputs are not permitted", input: { include_usage: true } },
+      { type: "extra_forbidden", loc: ["body", "seed"], msg: "Extra inputs are not permitted", input: 7 },
+    ];
+    const error = decodeError(422, { object: "error", message: { detail }, type: "invalid_request_error", param: null, code: null }, new Headers());
+    expect(error).toMatchObject({ code: "bad_request", retryable: false });
+    expect(error.message).toBe("body.stream_options: Extra inputs are not permitted; body.seed: Extra inputs are not permitted");
+    expect(error.metadata).toMatchObject({ upstream: { status: 422, type: "invalid_request_error" } });
+    // Its other shape, with the list at the top as FastAPI servers send it too.
+    expect(decodeError(422, { object: "Error", detail: detail.slice(1), message: detail.slice(1), code: 3001 }, new Headers()).message).toBe("body.seed: Extra inputs are not permitted");
+  });
+
   test("a plain-text 503 body becomes the message of an upstream error", () => {
     const error = decodeError(503, "upstream connect error", new Headers());
     expect(error.code).toBe("upstream_error");

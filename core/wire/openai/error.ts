@@ -13,26 +13,41 @@ export interface VendorError {
   param?: string;
 }
 
-/** Finds the error object in the shapes vendors use: `{error:{...}}`, `{message}`, `{detail}`, `[{error}]`, text. */
+/**
+ * Finds the error object in the shapes vendors use: `{error:{...}}`, `{message}`, `{detail}`,
+ * `[{error}]`, text, and a validation failure's list (Mistral's `{message:{detail:[...]}}`).
+ */
 export function readVendorError(body: unknown, status: number): VendorError {
   const root = Array.isArray(body) ? body[0] : body;
   const error = isObject(root) && isObject(root.error) ? root.error : root;
   if (typeof error === "string" && error) return { message: error };
   if (!isObject(error)) return { message: `vendor answered HTTP ${status}` };
-  const found: VendorError = {
-    message:
-      typeof error.message === "string"
-        ? error.message
-        : typeof error.detail === "string"
-          ? error.detail
-          : typeof (root as { error?: unknown }).error === "string"
-            ? ((root as { error: string }).error)
-            : `vendor answered HTTP ${status}`,
-  };
+  const found: VendorError = { message: messageOf(error, root as Record<string, unknown>) ?? `vendor answered HTTP ${status}` };
   if (typeof error.type === "string") found.type = error.type;
   if (typeof error.code === "string" || typeof error.code === "number") found.code = error.code;
   if (typeof error.param === "string") found.param = error.param;
   return found;
+}
+
+function messageOf(error: Record<string, unknown>, root: Record<string, unknown>): string | undefined {
+  if (typeof error.message === "string") return error.message;
+  if (typeof error.detail === "string") return error.detail;
+  if (typeof root.error === "string") return root.error;
+  return validationFailures(isObject(error.message) ? error.message.detail : (error.detail ?? error.message));
+}
+
+/**
+ * A validation failure's list as pydantic writes it (Mistral, servers built on FastAPI), each item
+ * `{loc, msg}`: "body.stream_options: Extra inputs are not permitted", so the client sees why.
+ */
+function validationFailures(detail: unknown): string | undefined {
+  if (!Array.isArray(detail)) return undefined;
+  const failures: string[] = [];
+  for (const item of detail) {
+    if (!isObject(item) || typeof item.msg !== "string") continue;
+    failures.push(Array.isArray(item.loc) && item.loc.length ? `${item.loc.join(".")}: ${item.msg}` : item.msg);
+  }
+  return failures.length ? failures.join("; ") : undefined;
 }
 
 /**

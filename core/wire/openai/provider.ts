@@ -29,6 +29,12 @@ export interface ChatProviderOptions {
    * turn after tool calls without it; none elsewhere, as vendors may refuse an unknown field.
    */
   reasoningField?: EncodeRequestOptions["reasoningField"] | "none";
+  /**
+   * `mistral`: Mistral's own API (see EncodeRequestOptions.flavour), which also sends a stream's
+   * usage in its last chunk unasked and takes only its own tool ids; `standard`: none of that.
+   * Default: `mistral` for api.mistral.ai, `standard` elsewhere.
+   */
+  flavour?: "mistral" | "standard";
 }
 
 /** The host a base URL names: a vendor's own API (api.deepseek.com) takes that vendor's rules by default. */
@@ -46,15 +52,19 @@ function hostOf(url: string): string | undefined {
  */
 export function createChatProvider(kit: Kit, options: ChatProviderOptions): ProviderInstance {
   const { url, headers, streamHeaders, secrets } = vendorCall(options, "/chat/completions");
+  const host = hostOf(options.baseUrl);
+  const mistral = (options.flavour ?? (host === "api.mistral.ai" ? "mistral" : "standard")) === "mistral";
   const encodeOptions: EncodeRequestOptions = {
     // Always ask for the usage chunk: the gateway meters every stream, whatever the client asked.
-    includeUsage: true,
+    // Mistral refuses the ask, and sends usage in its last chunk anyway.
+    includeUsage: !mistral,
     maxTokensField: options.maxTokensField,
     openaiOnly: options.openaiOnly,
     openaiFields: options.openaiFields ?? options.openaiOnly,
-    toolIds: options.toolIds,
+    toolIds: options.toolIds ?? (mistral ? "mistral" : undefined),
   };
-  const reasoningField = options.reasoningField ?? (hostOf(options.baseUrl) === "api.deepseek.com" ? "reasoning_content" : "none");
+  if (mistral) encodeOptions.flavour = "mistral";
+  const reasoningField = options.reasoningField ?? (host === "api.deepseek.com" ? "reasoning_content" : "none");
   if (reasoningField !== "none") encodeOptions.reasoningField = reasoningField;
 
   async function chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {

@@ -44,6 +44,12 @@ export interface EncodeRequestOptions {
   openaiOnly?: boolean;
   /** Mistral takes only tool ids of nine letters and digits; others take OpenAI's (at most 40 characters). */
   toolIds?: "mistral";
+  /**
+   * Mistral's own API, which refuses any field it does not define (422 `extra_forbidden`): `seed`
+   * goes as its `random_seed`, and what it has no field for (`user`, `top_k`, a reasoning token
+   * budget) is left out. Pair with `includeUsage: false`: it refuses `stream_options` too.
+   */
+  flavour?: "mistral";
   /** Send the request's OpenAI-only fields (OPENAI_FIELDS): for OpenAI itself and vendors that take them. */
   openaiFields?: boolean;
 }
@@ -302,14 +308,15 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
     if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
     if (request.stop?.length) body.stop = openai ? request.stop.slice(0, MOST_STOPS) : request.stop;
   }
-  if (request.topK !== undefined && !openai) body.top_k = request.topK;
+  // Each flavour check comes after the field's own: a request without the field pays for none.
+  if (request.topK !== undefined && !openai && options.flavour !== "mistral") body.top_k = request.topK;
   if (request.maxTokens !== undefined) body[options.maxTokensField ?? "max_tokens"] = request.maxTokens;
-  if (request.seed !== undefined) body.seed = request.seed;
-  if (request.user !== undefined) body.user = openai ? openaiUser(request.user) : request.user;
+  if (request.seed !== undefined) body[options.flavour === "mistral" ? "random_seed" : "seed"] = request.seed;
+  if (request.user !== undefined && options.flavour !== "mistral") body.user = openai ? openaiUser(request.user) : request.user;
   const effort = openai ? modelEffort(request.model, request.reasoning) : request.reasoning?.effort;
   if (effort) body.reasoning_effort = effort;
   // Only OpenRouter-style vendors take a token budget; plain OpenAI would refuse the unknown field.
-  if (request.reasoning?.budgetTokens !== undefined && !options.openaiOnly) body.reasoning = { max_tokens: request.reasoning.budgetTokens };
+  if (request.reasoning?.budgetTokens !== undefined && !options.openaiOnly && options.flavour !== "mistral") body.reasoning = { max_tokens: request.reasoning.budgetTokens };
   if (request.openaiFields && options.openaiFields) Object.assign(body, request.openaiFields);
   body.stream = request.stream;
   if (request.stream && options.includeUsage) body.stream_options = { include_usage: true };

@@ -5,11 +5,13 @@
 //   providers:
 //     deepseek: { use: openai-compatible, base_url: https://api.deepseek.com/v1, api_key: "${DEEPSEEK_API_KEY}" }
 //     proxy: { use: openai-compatible, base_url: http://127.0.0.1:4000/v1, openai_fields: true }
-//     mistral: { use: openai-compatible, base_url: https://api.mistral.ai/v1, api_key: "${MISTRAL_API_KEY}", tool_ids: mistral }
+//     mistral: { use: openai-compatible, base_url: https://api.mistral.ai/v1, api_key: "${MISTRAL_API_KEY}" }
 // `openai_fields: true` passes OpenAI's own fields (logit_bias, store, metadata…) on, for a vendor
 // that serves OpenAI's models or takes them; by default they are left out, as most vendors refuse them.
-// `tool_ids: mistral` fits the tool ids of a conversation begun elsewhere to the nine letters and
-// digits Mistral takes. `reasoning_field: reasoning_content` sends an assistant turn's reasoning
+// `flavour: mistral` (the default for api.mistral.ai) keeps to what Mistral's API takes: no
+// stream_options, `seed` as its random_seed, no user, and tool ids of nine letters and digits.
+// `tool_ids: mistral` alone fits the tool ids of a conversation begun elsewhere to those, for a
+// server of Mistral's models that is not Mistral's API. `reasoning_field: reasoning_content` sends an assistant turn's reasoning
 // back, as DeepSeek's thinking mode requires after tool calls: the default for api.deepseek.com.
 
 import type { Static } from "@sinclair/typebox";
@@ -33,6 +35,12 @@ export default (kit: Kit) => {
       }),
       tool_ids: Type.Optional(
         Type.Literal("mistral", { description: "mistral: the vendor takes only tool ids of nine letters and digits (another vendor's are hashed to fit)" }),
+      ),
+      flavour: Type.Optional(
+        Type.Union([Type.Literal("mistral"), Type.Literal("standard")], {
+          description:
+            "mistral: Mistral's API, which refuses what it does not define (no stream_options, seed as random_seed, no user; its tool ids); default mistral for api.mistral.ai, standard elsewhere",
+        }),
       ),
       reasoning_field: Type.Optional(
         Type.Union([Type.Literal("reasoning_content"), Type.Literal("reasoning"), Type.Literal("none")], {
@@ -59,6 +67,7 @@ export default (kit: Kit) => {
         openaiFields: settings.openai_fields,
         toolIds: settings.tool_ids,
         reasoningField: settings.reasoning_field,
+        flavour: settings.flavour,
       });
     },
   } satisfies ProviderPlugin<typeof Settings>;

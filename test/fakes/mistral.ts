@@ -1,6 +1,7 @@
 // Fake Mistral vendor: Mistral's Chat Completions as its API sends them (docs.mistral.ai), on a real
-// loopback server: a stream's usage in its last chunk, unasked, and its 422 for any field it does
-// not define (`extra_forbidden`, each field named in `message.detail`).
+// loopback server: a stream's usage in its last chunk, unasked; a reasoning model's answer as
+// content chunks, `thinking` (of text chunks) then `text`, whole and streamed; and its 422 for any
+// field it does not define (`extra_forbidden`, each field named in `message.detail`).
 
 import { startFakeServer, type Behaviour, type FakeReply, type FakeServer, type RecordedRequest, type VendorWire } from "./base.ts";
 
@@ -43,6 +44,11 @@ const toolCallsOf = (reply: FakeReply) =>
 
 let sequence = 1;
 
+const thinking = (text: string) => ({ type: "thinking", thinking: [{ type: "text", text }] });
+
+/** A reasoning model's content is chunks, its thinking first; another model's a string. */
+const contentOf = (reply: FakeReply) => (reply.reasoning ? [thinking(reply.reasoning), { type: "text", text: reply.text ?? "" }] : (reply.text ?? ""));
+
 function completion(reply: FakeReply, request: RecordedRequest): unknown {
   return {
     id: `cmpl-fake${sequence++}`,
@@ -50,7 +56,7 @@ function completion(reply: FakeReply, request: RecordedRequest): unknown {
     model: reply.model ?? bodyOf(request).model ?? "mistral-small-latest",
     usage: usageOf(reply),
     created: CREATED,
-    choices: [{ index: 0, message: { role: "assistant", tool_calls: toolCallsOf(reply), content: reply.text ?? "" }, finish_reason: finishOf(reply) }],
+    choices: [{ index: 0, message: { role: "assistant", tool_calls: toolCallsOf(reply), content: contentOf(reply) }, finish_reason: finishOf(reply) }],
   };
 }
 
@@ -60,6 +66,7 @@ function chunks(reply: FakeReply, request: RecordedRequest): string[] {
   const frame = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
     `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
   const frames = [frame({ role: "assistant", content: "" })];
+  for (const word of (reply.reasoning ?? "").match(WORD_PIECES) ?? []) frames.push(frame({ content: [thinking(word)] }));
   for (const word of (reply.text ?? "").match(WORD_PIECES) ?? []) frames.push(frame({ content: word }));
   const calls = toolCallsOf(reply);
   if (calls) frames.push(frame({ tool_calls: calls }));

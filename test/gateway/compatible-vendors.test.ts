@@ -1,5 +1,5 @@
 // The gateway in front of OpenAI-compatible vendors that keep rules of their own (DeepSeek's thinking
-// mode, Mistral's fields), driven by the official SDKs against fakes that refuse what each vendor's
+// mode, Mistral's fields and content chunks), driven by the official SDKs against fakes that refuse what each vendor's
 // API refuses.
 
 import { afterAll, describe, expect, test } from "bun:test";
@@ -81,6 +81,21 @@ describe("Mistral's API", () => {
     expect(text).toBe("Bonjour ! Ça va ?");
     expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 6 });
     expect(mistralFake.requests.at(-1)!.body).toMatchObject({ random_seed: 7, stream: true });
+  });
+
+  test("a reasoning model's content chunks reach the client as its answer and its reasoning, whole and streamed", async () => {
+    const reply = { reasoning: "Two and two make four.", text: "The answer is 4." };
+    mistralFake.enqueue({ kind: "reply", reply }, { kind: "reply", reply });
+    const whole = await client.chat.completions.create({ model: "mistral", messages });
+    expect(whole.choices[0]!.message).toMatchObject({ content: reply.text, reasoning: reply.reasoning });
+    const stream = await client.chat.completions.create({ model: "mistral", messages, stream: true });
+    let text = "";
+    let reasoning = "";
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      reasoning += (chunk.choices[0]?.delta as { reasoning?: string } | undefined)?.reasoning ?? "";
+    }
+    expect({ text, reasoning }).toEqual({ text: reply.text, reasoning: reply.reasoning });
   });
 
   test("what it refuses reaches the client as its 422 says it, each field named", async () => {

@@ -81,6 +81,18 @@ describe("OpenAI response codec", () => {
     expect(response.usage).toEqual({ inputTokens: 100, outputTokens: 20, cachedInputTokens: 64, reasoningTokens: 15 });
   });
 
+  test("content as chunks (Mistral's reasoning models) is read: text chunks as the text, thinking chunks as the reasoning", () => {
+    const content = [
+      { type: "thinking", thinking: [{ type: "text", text: "Let me compute " }, { type: "text", text: "2+2." }] },
+      { type: "text", text: "The answer" },
+      { type: "text", text: " is 4." },
+    ];
+    const response = decodeResponse({ id: "m1", object: "chat.completion", created: 1, model: "magistral-medium-latest", choices: [{ index: 0, message: { role: "assistant", content, tool_calls: null }, finish_reason: "stop" }] });
+    expect(response).toMatchObject({ text: "The answer is 4.", reasoning: "Let me compute 2+2.", finishReason: "stop" });
+    // Any server's array of text parts is its text.
+    expect(decodeResponse({ choices: [{ message: { content: [{ type: "text", text: "Hi" }] }, finish_reason: "stop" }] }).text).toBe("Hi");
+  });
+
   test("unknown vendor finish reasons are normalized and the native one kept", () => {
     const response = decodeResponse({ id: "x", model: "m", created: 1, choices: [{ message: { content: "a" }, finish_reason: "eos" }] });
     expect(response.finishReason).toBe("stop");

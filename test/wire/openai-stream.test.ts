@@ -167,6 +167,27 @@ describe("OpenAI stream codec", () => {
     const events = await collect(frame({ reasoning_content: "one" }) + frame({ reasoning: "two" }) + "data: [DONE]\n\n");
     expect(events.slice(1)).toEqual([{ type: "reasoning", text: "one" }, { type: "reasoning", text: "two" }]);
   });
+
+  test("content deltas as chunks (Mistral's reasoning models) become reasoning from thinking chunks and text from text chunks", async () => {
+    const frame = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: "m1", object: "chat.completion.chunk", created: 1, model: "magistral-medium-latest", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const thinking = (text: string) => ({ type: "thinking", thinking: [{ type: "text", text }] });
+    const vendor =
+      frame({ role: "assistant", content: "" }) +
+      frame({ content: [thinking("Let me")] }) +
+      frame({ content: [thinking(" compute.")] }) +
+      frame({ content: [{ type: "text", text: "The answer" }] }) +
+      frame({ content: " is 4." }) +
+      frame({ content: "" }, "stop") +
+      "data: [DONE]\n\n";
+    expect((await collect(vendor)).slice(1)).toEqual([
+      { type: "reasoning", text: "Let me" },
+      { type: "reasoning", text: " compute." },
+      { type: "text", text: "The answer" },
+      { type: "text", text: " is 4." },
+      { type: "finish", reason: "stop", native: "stop" },
+    ]);
+  });
 });
 
 describe("OpenAI stream codec: token frames of one shape", () => {

@@ -1,7 +1,7 @@
 // chat.completion JSON ⇄ canonical ChatResponse, plus the usage and finish-reason codecs streams share.
 
 import { errors } from "../../errors.ts";
-import type { ChatRequest, ChatResponse, FinishReason, ToolCall, Usage } from "../../kit/canonical.ts";
+import type { ChatRequest, ChatResponse, FinishReason, StreamEvent, ToolCall, Usage } from "../../kit/canonical.ts";
 
 type Json = Record<string, unknown>;
 
@@ -74,6 +74,31 @@ function decodeToolCalls(value: unknown): ToolCall[] {
   return calls;
 }
 
+/**
+ * Content sent as an array of chunks, as Mistral's reasoning models send it (`thinking` chunks of
+ * text chunks, then `text` chunks), as text and reasoning events in order. Any server's array of
+ * text parts reads as its text.
+ */
+export function decodeContentChunks(chunks: unknown[], out: StreamEvent[]): void {
+  for (const chunk of chunks) {
+    if (!isObject(chunk)) continue;
+    if (chunk.type === "text" && typeof chunk.text === "string" && chunk.text) out.push({ type: "text", text: chunk.text });
+    else if (chunk.type === "thinking" && Array.isArray(chunk.thinking)) {
+      for (const part of chunk.thinking) if (isObject(part) && typeof part.text === "string" && part.text) out.push({ type: "reasoning", text: part.text });
+    }
+  }
+}
+
+/** `response`'s text and reasoning from a message's content sent as chunks (see decodeContentChunks). */
+function readContentChunks(chunks: unknown[], response: ChatResponse): void {
+  const events: StreamEvent[] = [];
+  decodeContentChunks(chunks, events);
+  for (const event of events) {
+    if (event.type === "text") response.text += event.text;
+    else if (event.type === "reasoning") response.reasoning = (response.reasoning ?? "") + event.text;
+  }
+}
+
 /** Vendor chat.completion JSON → canonical. A 200 that carries an `error` (OpenRouter does this) throws. */
 export function decodeResponse(json: unknown): ChatResponse {
   if (!isObject(json)) throw errors.upstream("vendor answered with a body that is not a chat completion", { retryable: true });
@@ -95,6 +120,7 @@ export function decodeResponse(json: unknown): ChatResponse {
   };
   const reasoning = str(message.reasoning_content) ?? str(message.reasoning);
   if (reasoning) response.reasoning = reasoning;
+  if (Array.isArray(message.content)) readContentChunks(message.content, response);
   const refusal = str(message.refusal);
   if (refusal) response.refusal = refusal;
   if (native) response.nativeFinishReason = native;

@@ -5,7 +5,7 @@ import type { BatchedEvents, ChatRequest, StreamEvent, Usage } from "../../kit/c
 import { decodeSse, decodeSseMessages, formatSse, type SseMessage, type StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "./error.ts";
 import { FrameShape, type ShapedField } from "./frame-shape.ts";
-import { decodeFinishReason, decodeUsage, encodeUsage, isObject } from "./response.ts";
+import { decodeContentChunks, decodeFinishReason, decodeUsage, encodeUsage, isObject } from "./response.ts";
 
 type Json = Record<string, unknown>;
 
@@ -161,7 +161,10 @@ interface ToolCalls {
 function decodeDelta(delta: Json, calls: ToolCalls, out: StreamEvent[]): void {
   const reasoning = delta.reasoning_content ?? delta.reasoning;
   if (typeof reasoning === "string" && reasoning) out.push({ type: "reasoning", text: reasoning });
-  if (typeof delta.content === "string" && delta.content) out.push({ type: "text", text: delta.content });
+  const content = delta.content;
+  if (typeof content === "string") {
+    if (content) out.push({ type: "text", text: content });
+  } else if (Array.isArray(content)) decodeContentChunks(content, out);
   if (typeof delta.refusal === "string" && delta.refusal) out.push({ type: "refusal", text: delta.refusal });
   if (!Array.isArray(delta.tool_calls)) return;
   const toolIndexes = (calls.toolIndexes ??= new Set());

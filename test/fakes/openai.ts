@@ -16,8 +16,10 @@ export function openaiErrorBody(message: string, type: string, code: string | nu
 type Body = { model?: string; stream?: boolean; stream_options?: { include_usage?: boolean } };
 const bodyOf = (request: RecordedRequest): Body => (typeof request.body === "object" && request.body !== null ? (request.body as Body) : {});
 
-function finishOf(reply: FakeReply): string {
-  return reply.finish ?? (reply.toolCalls?.length ? "tool_calls" : "stop");
+/** OpenAI ends calls to the tool a request named (`tool_choice: {function}`) with "stop", not "tool_calls". */
+function finishOf(reply: FakeReply, request: RecordedRequest): string {
+  const named = typeof (request.body as { tool_choice?: unknown } | undefined)?.tool_choice === "object";
+  return reply.finish ?? (reply.toolCalls?.length && !named ? "tool_calls" : "stop");
 }
 
 function usageOf(reply: FakeReply) {
@@ -49,7 +51,7 @@ function completion(reply: FakeReply, request: RecordedRequest): unknown {
     object: "chat.completion",
     created: CREATED,
     model: reply.model ?? bodyOf(request).model ?? "gpt-4o-mini",
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finishOf(reply) }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishOf(reply, request) }],
     usage: usageOf(reply),
     service_tier: "default",
     system_fingerprint: FINGERPRINT,
@@ -94,7 +96,7 @@ function chunks(reply: FakeReply, request: RecordedRequest): string[] {
     if (!(toolsFirst && i === 0)) frames.push(delta({ tool_calls: [start(i)] }));
     for (const part of pieces(call.arguments, 3)) frames.push(delta({ tool_calls: [{ index: i, function: { arguments: part } }] }));
   });
-  frames.push(delta({}, finishOf(reply)));
+  frames.push(delta({}, finishOf(reply, request)));
   if (includeUsage) frames.push(frame([], usageOf(reply)));
   frames.push("data: [DONE]\n\n");
   return frames;

@@ -79,6 +79,26 @@ describe("Anthropic clients", () => {
     expect(block).toMatchObject({ type: "tool_use", id: "call_1", name: "lookup", input: { q: "switchyard" } });
   });
 
+  test("tool calls that OpenAI ends with finish_reason stop (a named tool_choice) stop for tool_use, JSON and stream, so agent loops go on", async () => {
+    // The fake answers a named tool_choice with "stop", as OpenAI does.
+    const reply = { toolCalls: [{ id: "call_1", name: "lookup", arguments: '{"q":"switchyard"}' }] };
+    openaiFake.enqueue({ kind: "reply", reply }, { kind: "reply", reply });
+    const request = {
+      model: "gpt-5-mini",
+      max_tokens: 100,
+      tools: [{ name: "lookup", input_schema: { type: "object" as const, properties: { q: { type: "string" } } } }],
+      tool_choice: { type: "tool" as const, name: "lookup" },
+      messages: [{ role: "user" as const, content: "look it up" }],
+    };
+    const whole = await client.messages.create(request);
+    const streamed = await client.messages.stream(request).finalMessage();
+    for (const message of [whole, streamed]) {
+      expect(message.stop_reason).toBe("tool_use");
+      expect(message.content).toMatchObject([{ type: "tool_use", id: "call_1", name: "lookup", input: { q: "switchyard" } }]);
+    }
+    expect((openaiFake.requests.at(-1)!.body as { tool_choice: unknown }).tool_choice).toEqual({ type: "function", function: { name: "lookup" } });
+  });
+
   test("errors reach Anthropic clients as typed SDK errors", async () => {
     const error = await client.messages
       .create({ model: "no-such-model", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })

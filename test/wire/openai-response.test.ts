@@ -93,6 +93,13 @@ describe("OpenAI response codec", () => {
     expect(decodeResponse({ choices: [{ message: { content: [{ type: "text", text: "Hi" }] }, finish_reason: "stop" }] }).text).toBe("Hi");
   });
 
+  test("an answer with tool calls that ended with stop (OpenAI's for a named tool_choice, Ollama's, vLLM's) finished for its tool calls, the native stop kept", () => {
+    const message = { role: "assistant", content: null, tool_calls: [{ id: "call_abc", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] };
+    const response = decodeResponse({ id: "c1", object: "chat.completion", created: 1, model: "gpt-4o", choices: [{ index: 0, message, finish_reason: "stop" }] });
+    expect(response).toMatchObject({ finishReason: "tool_calls", nativeFinishReason: "stop" });
+    expect(decodeResponse({ choices: [{ message: { content: "Hi" }, finish_reason: "stop" }] }).finishReason).toBe("stop");
+  });
+
   test("unknown vendor finish reasons are normalized and the native one kept", () => {
     const response = decodeResponse({ id: "x", model: "m", created: 1, choices: [{ message: { content: "a" }, finish_reason: "eos" }] });
     expect(response.finishReason).toBe("stop");

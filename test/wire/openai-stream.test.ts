@@ -168,6 +168,19 @@ describe("OpenAI stream codec", () => {
     expect(events.slice(1)).toEqual([{ type: "reasoning", text: "one" }, { type: "reasoning", text: "two" }]);
   });
 
+  test("a stream of tool calls that ended with stop (OpenAI's for a named tool_choice, Ollama's, vLLM's) finishes for its tool calls, the native stop kept", async () => {
+    const frame = (delta: object, finish: string | null = null) => `data: ${JSON.stringify({ id: "c1", model: "gpt-4o", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const vendor =
+      frame({ role: "assistant", content: null, tool_calls: [{ index: 0, id: "call_abc", type: "function", function: { name: "get_weather", arguments: "" } }] }) +
+      frame({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Paris"}' } }] }) +
+      frame({}, "stop") +
+      `data: ${JSON.stringify({ id: "c1", model: "gpt-4o", choices: [], usage: { prompt_tokens: 10, completion_tokens: 5 } })}\n\n` +
+      "data: [DONE]\n\n";
+    const events = await collect(vendor);
+    expect(events.at(-1)).toEqual({ type: "finish", reason: "tool_calls", native: "stop" });
+    expect((await collect(frame({ content: "Hi" }) + frame({}, "stop"))).at(-1)).toEqual({ type: "finish", reason: "stop", native: "stop" });
+  });
+
   test("content deltas as chunks (Mistral's reasoning models) become reasoning from thinking chunks and text from text chunks", async () => {
     const frame = (delta: object, finish: string | null = null) =>
       `data: ${JSON.stringify({ id: "m1", object: "chat.completion.chunk", created: 1, model: "magistral-medium-latest", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;

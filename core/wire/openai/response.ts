@@ -116,8 +116,11 @@ export function decodeResponse(json: unknown): ChatResponse {
     created: num(json.created) ?? 0,
     text: str(message.content) ?? "",
     toolCalls,
-    finishReason: str(choice.finish_reason) ? decodeFinishReason(choice.finish_reason as string) : toolCalls.length ? "tool_calls" : "stop",
+    finishReason: str(choice.finish_reason) ? decodeFinishReason(choice.finish_reason as string) : "stop",
   };
+  // OpenAI (for a named tool_choice), Ollama, vLLM and SGLang end an answer that calls tools with
+  // "stop": it ended to have them called all the same, as clients that loop on tool_use expect.
+  if (response.finishReason === "stop" && toolCalls.length) response.finishReason = "tool_calls";
   const reasoning = str(message.reasoning_content) ?? str(message.reasoning);
   if (reasoning) response.reasoning = reasoning;
   if (Array.isArray(message.content)) readContentChunks(message.content, response);

@@ -119,7 +119,10 @@ class ChunkDecoder implements StreamDecoder {
     // Some servers omit [DONE], but none ends a complete answer without a finish reason.
     if (!this.done && !this.finish) throw fromUpstreamStatus(502, "the vendor's stream ended before the answer finished");
     if (this.usage) out.push({ type: "usage", usage: this.usage });
-    if (this.finish) out.push(this.finish);
+    if (!this.finish) return;
+    // An answer with tool calls that "stop" ended ended to have them called (see decodeResponse).
+    if (this.finish.reason === "stop" && this.toolIndexes?.size) this.finish.reason = "tool_calls";
+    out.push(this.finish);
   }
 }
 

@@ -277,8 +277,12 @@ export type StreamEvent =
   | { type: "text"; text: string; phase?: string }
   /** A piece of the model's refusal (OpenAI's `delta.refusal`). */
   | { type: "refusal"; text: string }
-  /** `summary`: the text is the vendor's summary of its reasoning (OpenAI's), not the reasoning itself. */
-  | { type: "reasoning"; text: string; signature?: string; summary?: boolean }
+  /**
+   * `summary`: the text is the vendor's summary of its reasoning (OpenAI's), not the reasoning itself.
+   * `item`: on the first text of one of OpenAI's reasoning items, its id: the `reasoning_item` that
+   * ends it carries the same, and a Responses client gets the two as the one item they are.
+   */
+  | { type: "reasoning"; text: string; signature?: string; summary?: boolean; item?: string }
   /** A reasoning block the vendor sent encrypted: passed on whole to clients that can replay it. */
   | { type: "redacted_reasoning"; data: string }
   /** OpenAI's encrypted reasoning item, whole: for Responses API clients, which send it back on the next turn. */

@@ -276,19 +276,24 @@ describe("the Responses API upstream", () => {
     expect((await readChatStream(chatStream)).text).toBe("Checking the file.\n\nAll good.");
   });
 
-  test("OpenAI's reasoning summary reaches a Responses client as a summary, JSON and stream, as OpenAI sends it", async () => {
+  test("OpenAI's reasoning summary reaches a Responses client as a summary, in the one item OpenAI sent it in with its encrypted content, JSON and stream", async () => {
     fake.enqueue({ kind: "reply", reply: { reasoning: "Weigh both.", text: "Done." } }, { kind: "reply", reply: { reasoning: "Weigh both.", text: "Done." } });
     const ask = { model: "gpt-5-pro", input: "Decide.", reasoning: { effort: "low", summary: "auto" } } as const;
     const answer = await client.responses.create(ask as OpenAI.Responses.ResponseCreateParamsNonStreaming);
-    const readable = answer.output.find((item) => item.type === "reasoning" && !("encrypted_content" in item && item.encrypted_content));
-    expect(readable).toMatchObject({ type: "reasoning", summary: [{ type: "summary_text", text: "Weigh both." }] });
-    expect(readable).not.toHaveProperty("content");
+    const reasoningItems = (output: OpenAI.Responses.ResponseOutputItem[]) => output.filter((item) => item.type === "reasoning");
+    const [whole] = reasoningItems(answer.output);
+    expect(reasoningItems(answer.output)).toHaveLength(1);
+    expect(whole).toMatchObject({ type: "reasoning", id: expect.stringMatching(/^rs_/), summary: [{ type: "summary_text", text: "Weigh both." }], encrypted_content: expect.any(String) });
+    expect(whole).not.toHaveProperty("content");
+    const upstreamId = whole!.id;
     const types: string[] = [];
     const stream = client.responses.stream(ask as OpenAI.Responses.ResponseCreateParamsStreaming);
     stream.on("event", (event) => types.push(event.type));
-    await stream.finalResponse();
+    const streamed = await stream.finalResponse();
     expect(types).toContain("response.reasoning_summary_text.delta");
     expect(types).not.toContain("response.reasoning_text.delta");
+    expect(types.filter((type) => type === "response.output_item.added")).toHaveLength(2);
+    expect(reasoningItems(streamed.output)).toEqual([{ type: "reasoning", id: upstreamId, summary: [{ type: "summary_text", text: "Weigh both." }], encrypted_content: expect.any(String) }]);
   });
 
   test("a client's items go back to OpenAI in their order, reasoning where it came and without an id the client left out", () => {

@@ -20,11 +20,15 @@ export interface ResponseInfo {
 export function encodeResponse(response: ChatResponse, info: ResponseInfo & { costUsd?: number; request?: ChatRequest }): Json {
   const freeform = freeformNames(info.request?.tools);
   const output: Json[] = [];
+  const encrypted = (response.reasoningBlocks ?? []).filter((block) => block.type === "openai");
   if (response.reasoning) {
     const at = output.length;
-    output.push(response.reasoningSummary ? summaryItem(info.id, at, [summaryPart(response.reasoning)]) : reasoningItem(info.id, at, [reasoningPart(response.reasoning)]));
+    const readable = response.reasoningSummary ? summaryItem(info.id, at, [summaryPart(response.reasoning)]) : reasoningItem(info.id, at, [reasoningPart(response.reasoning)]);
+    // OpenAI's reasoning is one item, its summary beside its encrypted content: the first carries the text.
+    const first = encrypted.shift();
+    output.push(first ? { ...encryptedReasoningItem(first), ...withoutId(readable) } : readable);
   }
-  for (const block of response.reasoningBlocks ?? []) if (block.type === "openai") output.push(encryptedReasoningItem(block));
+  for (const block of encrypted) output.push(encryptedReasoningItem(block));
   // The vendor's messages of a phase each, as it split them; else the answer's text as one message.
   for (const message of response.phases ?? []) output.push(messageItem(info.id, output.length, [textPart(message.text)], "completed", message.phase));
   const parts: Json[] = [];
@@ -102,6 +106,10 @@ export function textPart(text: string): Json {
 
 export function refusalPart(refusal: string): Json {
   return { type: "refusal", refusal };
+}
+
+function withoutId({ id: _, ...item }: Json): Json {
+  return item;
 }
 
 export function reasoningPart(text: string): Json {

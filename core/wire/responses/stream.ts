@@ -32,6 +32,8 @@ interface TextItem {
   text: string;
   /** A message's phase (`commentary`, `final_answer`), where the vendor gave one. */
   phase?: string;
+  /** OpenAI's own id of the reasoning item this text belongs to: the item goes under it, with its encrypted content. */
+  vendorId?: string;
 }
 
 interface CallItem {
@@ -89,7 +91,8 @@ export class StreamEncoder {
         // A message of a phase is a message item of its own, without the break that joins it to the one before for other clients.
         const phase = event.type === "text" ? event.phase : undefined;
         const piece = phase !== undefined && this.output.length > 0 ? event.text.replace(/^\n\n/, "") : event.text;
-        if (this.current?.kind !== kind || phase !== undefined) text += this.startText(kind, phase);
+        const vendorId = event.type === "reasoning" ? event.item : undefined;
+        if (this.current?.kind !== kind || phase !== undefined || (vendorId !== undefined && vendorId !== this.current.vendorId)) text += this.startText(kind, phase, vendorId);
         const item = this.current!;
         item.text += piece;
         const delta: Json = { item_id: this.itemId(item.at), output_index: item.at, [INDEX[kind]]: 0, delta: piece };
@@ -107,6 +110,9 @@ export class StreamEncoder {
         return text + this.event("response.function_call_arguments.delta", { item_id: this.itemId(call.at), output_index: call.at, delta: event.arguments });
       }
       case "reasoning_item": {
+        // The end of the reasoning item whose summary was just written: one item, summary and encrypted content.
+        const current = this.current;
+        if (current?.vendorId !== undefined && current.vendorId === event.id) return text + this.endText(-1, event.encrypted);
         // OpenAI's encrypted reasoning, whole and under its own id: the client sends it back as it came.
         text += this.endText();
         const at = this.output.length;
@@ -162,19 +168,23 @@ export class StreamEncoder {
     return this.event("response.created", { response }) + this.event("response.in_progress", { response });
   }
 
-  private startText(kind: TextItem["kind"], phase?: string): string {
+  private startText(kind: TextItem["kind"], phase?: string, vendorId?: string): string {
     let text = this.endText();
     const at = this.output.length;
     const item = kind === "reasoning" ? reasoningItem(this.info.id, at, []) : kind === "summary" ? summaryItem(this.info.id, at, []) : messageItem(this.info.id, at, [], "in_progress", phase);
+    if (vendorId) item.id = vendorId;
     this.output.push(item);
-    this.current = { kind, at, text: "", ...(phase !== undefined ? { phase } : {}) };
+    this.current = { kind, at, text: "", ...(phase !== undefined ? { phase } : {}), ...(vendorId ? { vendorId } : {}) };
     text += this.event("response.output_item.added", { output_index: at, item });
     return text + this.event(PART_EVENTS[kind].added, { item_id: item.id, output_index: at, [INDEX[kind]]: 0, part: PART[kind]("") });
   }
 
-  /** The message or reasoning item being written, done: its string whole, its part, the item. */
-  /** `cut`: the index of the item a cut answer ended on, which is incomplete. */
-  private endText(cut = -1): string {
+  /**
+   * The message or reasoning item being written, done: its string whole, its part, the item.
+   * `cut`: the index of the item a cut answer ended on, which is incomplete; `encrypted`: a
+   * reasoning item's encrypted content, which it carries beside its summary.
+   */
+  private endText(cut = -1, encrypted?: string): string {
     const item = this.current;
     if (!item) return "";
     this.current = null;
@@ -186,6 +196,8 @@ export class StreamEncoder {
     let text = this.event(done, whole);
     text += this.event(PART_EVENTS[item.kind].done, { item_id: itemId, output_index: item.at, [INDEX[item.kind]]: 0, part });
     const final = item.kind === "reasoning" ? reasoningItem(this.info.id, item.at, [part]) : item.kind === "summary" ? summaryItem(this.info.id, item.at, [part]) : messageItem(this.info.id, item.at, [part], item.at === cut ? "incomplete" : "completed", item.phase);
+    if (item.vendorId) final.id = item.vendorId;
+    if (encrypted !== undefined) final.encrypted_content = encrypted;
     return text + this.itemDone(item.at, final);
   }
 

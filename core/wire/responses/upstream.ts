@@ -241,6 +241,15 @@ export class UpstreamStreamDecoder implements StreamDecoder {
   /** Message items begun so far, and how the one just begun opens: its phase, or a paragraph after another. */
   private messages = 0;
   private opening: { phase?: string; paragraph?: boolean } | null = null;
+  /** The id of the reasoning item just begun, until its first text carries it. */
+  private reasoningItem: string | null = null;
+
+  /** A piece of a reasoning item's text; its first carries the item's id. */
+  private reasoning(text: string, summary: boolean): StreamEvent {
+    const item = this.reasoningItem;
+    this.reasoningItem = null;
+    return { type: "reasoning", text, ...(summary ? { summary } : {}), ...(item ? { item } : {}) };
+  }
 
   message(message: SseMessage, out: StreamEvent[]): void {
     if (this.done) return;
@@ -263,6 +272,10 @@ export class UpstreamStreamDecoder implements StreamDecoder {
           // The message's first text says where it begins: with its phase, or after the one before as a paragraph.
           this.opening = item.phase || this.messages > 0 ? { ...(item.phase ? { phase: item.phase } : {}), paragraph: this.messages > 0 } : null;
           this.messages++;
+          return;
+        }
+        if (item.type === "reasoning") {
+          this.reasoningItem = item.id ?? null;
           return;
         }
         if (item.type !== "function_call" && item.type !== "custom_tool_call") return;
@@ -306,10 +319,10 @@ export class UpstreamStreamDecoder implements StreamDecoder {
         if (event.delta) out.push({ type: "refusal", text: event.delta as string });
         return;
       case "response.reasoning_summary_text.delta":
-        if (event.delta) out.push({ type: "reasoning", text: event.delta as string, summary: true });
+        if (event.delta) out.push(this.reasoning(event.delta as string, true));
         return;
       case "response.reasoning_text.delta":
-        if (event.delta) out.push({ type: "reasoning", text: event.delta as string });
+        if (event.delta) out.push(this.reasoning(event.delta as string, false));
         return;
       case "response.reasoning_summary_part.added":
         // Summary parts are paragraphs: the second and later start on a new one.

@@ -82,6 +82,10 @@ function refuseUnserved(body: Record<string, unknown>): void {
   if (body.web_search_options != null) {
     throw invalidField("web_search_options", "web searches are billed per call, which the gateway cannot price, and their citations are not relayed; leave it out");
   }
+  // OpenRouter's own plugins (web search, PDF parsing, response healing) are its service, not a vendor's.
+  if (Array.isArray(body.plugins) && body.plugins.length > 0) {
+    throw invalidField("plugins", "OpenRouter's plugins (web search, file parsing) are not served here, and the model would answer without them; leave it out");
+  }
   if (Array.isArray(body.modalities) && body.modalities.some((modality) => modality !== "text")) throw invalidField("modalities", AUDIO_OUTPUT);
   refuseUnpricedTier(body);
   for (const field of FUNCTION_FIELDS) {

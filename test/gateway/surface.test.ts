@@ -104,6 +104,8 @@ describe("OpenRouter compatibility", () => {
       [{ service_tier: "priority" }, "`service_tier`"],
       // Searches are billed per call, and the model would answer without one if the field were dropped.
       [{ web_search_options: { search_context_size: "low" } }, "`web_search_options`"],
+      // OpenRouter's web plugin likewise: its own service, which no vendor here performs.
+      [{ plugins: [{ id: "web" }] }, "`plugins`"],
     ] as const;
     for (const [extra, field] of refusals) {
       const refused = await client.chat.completions.create({ model: "gpt-5-mini", messages, ...(extra as object) }).catch((error: unknown) => error);

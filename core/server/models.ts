@@ -5,6 +5,14 @@
 import type { RoutingGraph } from "../config/graph.ts";
 import { nanoToUsd, priceToUsdPerMillion } from "../money.ts";
 
+/** Every request parameter the gateway serves, for whichever vendor: OpenRouter's `supported_parameters`. */
+const SUPPORTED_PARAMETERS = [
+  "max_tokens", "temperature", "top_p", "top_k", "stop", "seed", "frequency_penalty", "presence_penalty",
+  "tools", "tool_choice", "parallel_tool_calls", "response_format", "structured_outputs", "reasoning", "include_reasoning",
+];
+/** The provider plugins whose vendors take images: their models say so, as OpenRouter's clients read it before sending one. */
+const SEES_IMAGES = new Set(["anthropic", "openai", "gemini"]);
+
 export function modelList(graph: RoutingGraph) {
   const data = [];
   for (const id of graph.models.keys()) {
@@ -20,8 +28,11 @@ export function modelEntry(graph: RoutingGraph, id: string) {
   const primary = endpoints && (endpoints.find((e) => e.available) ?? endpoints[0]);
   if (!endpoints || !primary) return null;
   const perToken = (micro: number | undefined) => (micro === undefined ? undefined : (priceToUsdPerMillion(micro) / 1e6).toFixed(12).replace(/\.?0+$/, ""));
+  const images = SEES_IMAGES.has(graph.providers.get(primary.provider)?.use ?? "");
+  const providers = [...new Set(endpoints.map((e) => e.provider))].join(", ");
   return {
     id,
+    canonical_slug: id,
     object: "model",
     type: "model",
     created: 0,
@@ -29,7 +40,15 @@ export function modelEntry(graph: RoutingGraph, id: string) {
     owned_by: primary.provider,
     name: id,
     display_name: id,
+    description: `${id}, served by ${providers}`,
     context_length: primary.context ?? null,
+    architecture: {
+      modality: images ? "text+image->text" : "text->text",
+      input_modalities: images ? ["text", "image"] : ["text"],
+      output_modalities: ["text"],
+      tokenizer: "Other",
+      instruct_type: null,
+    },
     pricing: {
       prompt: perToken(primary.price.input),
       completion: perToken(primary.price.output),
@@ -45,6 +64,8 @@ export function modelEntry(graph: RoutingGraph, id: string) {
       max_completion_tokens: primary.maxOutput ?? null,
       is_moderated: false,
     },
+    per_request_limits: null,
+    supported_parameters: SUPPORTED_PARAMETERS,
     endpoints: endpoints.map((e) => ({ provider: e.provider, model: e.model, available: e.available })),
   };
 }

@@ -32,6 +32,11 @@ describe("OpenRouter compatibility", () => {
     expect(generation.status).toBe(200);
     expect((await (await fetch(`${gateway.url}/api/v1/models`)).json()) as { data: unknown[] }).toMatchObject({ object: "list" });
     expect(((await (await fetch(`${gateway.url}/api/v1/models/gpt-5-mini`)).json()) as { id: string }).id).toBe("gpt-5-mini");
+    // What OpenRouter's clients read of a model before using it: what it takes in, and which parameters.
+    const { data } = (await (await fetch(`${gateway.url}/api/v1/models`)).json()) as { data: { id: string; architecture: { input_modalities: string[] }; supported_parameters: string[] }[] };
+    const mini = data.find((model) => model.id === "gpt-5-mini")!;
+    expect(mini).toMatchObject({ canonical_slug: "gpt-5-mini", architecture: { modality: "text+image->text", output_modalities: ["text"] }, per_request_limits: null });
+    expect(mini.supported_parameters).toEqual(expect.arrayContaining(["tools", "tool_choice", "reasoning", "response_format"]));
     // An id that is not percent-encoded text is a 404 like any unknown one, not a failure.
     for (const id of ["openai%2Fgpt-9", "%E0%A4%A"]) expect((await fetch(`${gateway.url}/v1/models/${id}`)).status).toBe(404);
   });

@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { freeformInput } from "../../core/wire/responses/freeform.ts";
-import { decodeRequest, ResponsesBody } from "../../core/wire/responses/index.ts";
+import { encodeRequest } from "../../core/wire/openai/index.ts";
+import { decodeRequest, encodeUpstreamRequest, ResponsesBody } from "../../core/wire/responses/index.ts";
 
 const check = TypeCompiler.Compile(ResponsesBody);
 
@@ -121,4 +122,26 @@ test("a freeform call cut short by the token cap reads as its text so far, witho
   expect(freeformInput('{"input":"line one\\u00')).toBe("line one");
   expect(freeformInput('{"input":"whole"}')).toBe("whole");
   expect(freeformInput("not the wrapper")).toBe("not the wrapper");
+});
+
+describe("a Responses client's tool choice and steering", () => {
+  const tools = ["get_weather", "get_time", "shell"].map((name) => ({ type: "function", name, parameters: { type: "object", properties: {} } }));
+
+  test("allowed_tools is served by any vendor as the named tools alone, with the mode as the choice", () => {
+    const request = decode({ tools, tool_choice: { type: "allowed_tools", mode: "required", tools: [{ type: "function", name: "get_time" }, { type: "function", name: "shell" }] } });
+    expect(request.tools?.map((tool) => tool.name)).toEqual(["get_time", "shell"]);
+    expect(request.toolChoice).toBe("required");
+    expect(() => decode({ tools, tool_choice: { type: "allowed_tools", mode: "auto", tools: [{ type: "function", name: "get_date" }] } })).toThrow('"get_date" is not one of the request\'s tools');
+    expect(() => decode({ tools, tool_choice: { type: "allowed_tools", mode: "auto", tools: [{ type: "mcp", server_label: "deepwiki" }] } })).toThrow("tool_choice.tools");
+  });
+
+  test("truncation and max_tool_calls reach a Responses upstream as they came, and no Chat Completions vendor", () => {
+    const request = decode({ truncation: "auto", max_tool_calls: 3, store: false });
+    const upstream = encodeUpstreamRequest(request);
+    expect(upstream).toMatchObject({ truncation: "auto", max_tool_calls: 3, store: false });
+    const chat = encodeRequest(request, { openaiFields: true });
+    expect(chat).toMatchObject({ store: false });
+    expect(chat).not.toHaveProperty("truncation");
+    expect(chat).not.toHaveProperty("max_tool_calls");
+  });
 });

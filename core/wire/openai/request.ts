@@ -21,6 +21,7 @@ import { ownFields } from "../own-fields.ts";
 import { fittedToolId, idHash } from "../tool-ids.ts";
 import { modelEffort, MOST_STOPS, openaiUser, samples } from "./model-settings.ts";
 import type { ChatCompletionBody, ContentPartBody, MessageBody, ProviderPreferences } from "./schema.ts";
+import { RESPONSES_STEERING_FIELD_NAMES } from "./schema.ts";
 
 export interface DecodedRequest {
   /** `model` is the public model the client named. */
@@ -317,7 +318,11 @@ export function encodeRequest(request: ChatRequest, options: EncodeRequestOption
   if (effort) body.reasoning_effort = effort;
   // Only OpenRouter-style vendors take a token budget; plain OpenAI would refuse the unknown field.
   if (request.reasoning?.budgetTokens !== undefined && !options.openaiOnly && options.flavour !== "mistral") body.reasoning = { max_tokens: request.reasoning.budgetTokens };
-  if (request.openaiFields && options.openaiFields) Object.assign(body, request.openaiFields);
+  if (request.openaiFields && options.openaiFields) {
+    Object.assign(body, request.openaiFields);
+    // A Responses client's own (`truncation`, `max_tool_calls`): Chat Completions has no such field.
+    for (const field of RESPONSES_STEERING_FIELD_NAMES) delete body[field];
+  }
   body.stream = request.stream;
   if (request.stream && options.includeUsage) body.stream_options = { include_usage: true };
   return body;

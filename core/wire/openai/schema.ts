@@ -162,6 +162,16 @@ export const SteeringFields = {
 /** Their names. */
 export const STEERING_FIELD_NAMES = Object.keys(SteeringFields);
 
+/**
+ * The Responses API's own steering fields, which Chat Completions lacks: passed on to a Responses
+ * upstream as they came, left out for any other (a hint, not the answer's shape).
+ */
+export const ResponsesSteeringFields = {
+  truncation: nullable(Type.Union([Type.Literal("auto"), Type.Literal("disabled")])),
+  max_tool_calls: nullable(Type.Integer({ minimum: 1 })),
+};
+export const RESPONSES_STEERING_FIELD_NAMES = Object.keys(ResponsesSteeringFields);
+
 export const ChatCompletionBody = Type.Object(
   {
     model: Type.String(),

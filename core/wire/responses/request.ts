@@ -5,7 +5,7 @@
 import { errors } from "../../errors.ts";
 import type { ChatRequest, ContentPart, Message, ReasoningOptions, ResponseFormat, ToolChoice, ToolDefinition } from "../../kit/canonical.ts";
 import { decodeEffort, fileDataSource, imageSource } from "../openai/request.ts";
-import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
+import { RESPONSES_STEERING_FIELD_NAMES, STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformParameters } from "./freeform.ts";
 import { ownFields } from "../own-fields.ts";
 import type { ItemBody, PartBody, ResponsesBody, ToolBody } from "./schema.ts";
@@ -23,6 +23,8 @@ const STATEFUL: [field: string, why: string][] = [
 ];
 
 const LOGPROBS = "message.output_text.logprobs";
+/** OpenAI's steering fields a Responses body may hold: Chat Completions' and its own. */
+const OWN_FIELDS = [...STEERING_FIELD_NAMES, ...RESPONSES_STEERING_FIELD_NAMES];
 
 /**
  * What a response object repeats of the request that made it, as OpenAI's do (the SDKs type these
@@ -71,7 +73,8 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
 
   const request: ChatRequest = { model: body.model, messages, stream: body.stream === true };
   if (body.tools?.length) request.tools = body.tools.map(decodeTool);
-  if (body.tool_choice !== undefined) request.toolChoice = decodeToolChoice(body.tool_choice);
+  if (isAllowedTools(body.tool_choice)) allowTools(request, body.tool_choice);
+  else if (body.tool_choice !== undefined) request.toolChoice = decodeToolChoice(body.tool_choice);
   if (body.parallel_tool_calls != null) request.parallelToolCalls = body.parallel_tool_calls;
   if (body.text?.format) request.responseFormat = decodeFormat(body.text.format);
   if (body.temperature != null) request.temperature = body.temperature;
@@ -82,9 +85,9 @@ export function decodeRequest(body: ResponsesBody): ChatRequest {
   if (body.reasoning?.effort) reasoning.effort = decodeEffort(body.reasoning.effort, "reasoning.effort");
   if (body.reasoning?.summary) reasoning.summary = body.reasoning.summary;
   if (reasoning.effort || reasoning.summary) request.reasoning = reasoning;
-  // The fields Chat Completions has too, under the same names, that steer only OpenAI's service:
-  // passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
-  let steering = ownFields(body, STEERING_FIELD_NAMES);
+  // The fields that steer only OpenAI's service, Chat Completions' under the same names and the
+  // Responses API's own: passed on as OPENAI_FIELDS are (`verbosity` comes from `text.verbosity`).
+  let steering = ownFields(body, OWN_FIELDS);
   if (body.text?.verbosity != null) (steering ??= {}).verbosity = body.text.verbosity;
   if (steering) request.openaiFields = steering;
   echoes.set(request, echoOf(body));
@@ -231,6 +234,39 @@ function decodeTool(tool: ToolBody, at: number): ToolDefinition {
   if (tool.description != null) definition.description = tool.description;
   if (tool.strict != null) definition.strict = tool.strict;
   return definition;
+}
+
+interface AllowedTools {
+  type: "allowed_tools";
+  mode?: unknown;
+  tools?: unknown;
+}
+
+function isAllowedTools(choice: ResponsesBody["tool_choice"]): choice is ResponsesBody["tool_choice"] & AllowedTools {
+  return typeof choice === "object" && choice.type === "allowed_tools";
+}
+
+/**
+ * `allowed_tools`: the model may call only the tools named (OpenAI keeps the full list in the prompt,
+ * for its cache). Every vendor gets the same choice as the named tools alone, with `auto` or `required`.
+ */
+function allowTools(request: ChatRequest, choice: AllowedTools): void {
+  const named = Array.isArray(choice.tools) ? (choice.tools as { type?: unknown; name?: unknown }[]) : [];
+  const names = new Set<string>();
+  for (const tool of named) {
+    if ((tool.type !== "function" && tool.type !== "custom") || typeof tool.name !== "string") {
+      throw invalidField("tool_choice.tools", "allowed tools are function or custom tools, each by its name");
+    }
+    names.add(tool.name);
+  }
+  if (choice.mode !== "auto" && choice.mode !== "required") throw invalidField("tool_choice.mode", "expected auto or required");
+  const allowed = (request.tools ?? []).filter((tool) => names.has(tool.name));
+  const missing = [...names].find((name) => !allowed.some((tool) => tool.name === name));
+  if (missing !== undefined || allowed.length === 0) {
+    throw invalidField("tool_choice.tools", `${missing === undefined ? "no tool is named" : `"${missing}" is not one of the request's tools`}`);
+  }
+  request.tools = allowed;
+  request.toolChoice = choice.mode;
 }
 
 function decodeToolChoice(choice: NonNullable<ResponsesBody["tool_choice"]>): ToolChoice {

@@ -2,7 +2,7 @@
 
 import { Type, type Static } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
-import { nullable, SteeringFields } from "../openai/schema.ts";
+import { nullable, ResponsesSteeringFields, SteeringFields } from "../openai/schema.ts";
 
 // Clients send many fields we do not know; they are allowed through and ignored.
 const open = { additionalProperties: true } as const;
@@ -102,6 +102,7 @@ export const ResponsesBody = Type.Object(
     stream: nullable(Type.Boolean()),
     user: nullable(Type.String()),
     ...SteeringFields,
+    ...ResponsesSteeringFields,
   },
   open,
 );

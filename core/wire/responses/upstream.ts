@@ -7,7 +7,7 @@ import type { SseMessage, StreamDecoder } from "../../kit/sse.ts";
 import { readVendorError } from "../openai/error.ts";
 import { modelEffort, openaiUser, reasoningModel, samples } from "../openai/model-settings.ts";
 import { documentFilename, failedResult, sourceUrl } from "../openai/request.ts";
-import { STEERING_FIELD_NAMES } from "../openai/schema.ts";
+import { RESPONSES_STEERING_FIELD_NAMES, STEERING_FIELD_NAMES } from "../openai/schema.ts";
 import { freeformArguments, freeformInput, freeformNames, freeformStream } from "./freeform.ts";
 import { encryptedReasoningItem } from "./response.ts";
 
@@ -93,6 +93,7 @@ export function encodeUpstreamRequest(request: ChatRequest): Json {
   }
   // OpenAI's own fields that the Responses API takes under the same name at the top of its body.
   for (const field of STEERING_FIELD_NAMES) if (own[field] !== undefined) body[field] = own[field];
+  for (const field of RESPONSES_STEERING_FIELD_NAMES) if (own[field] !== undefined) body[field] = own[field];
   if (own.verbosity !== undefined) text.verbosity = own.verbosity;
   if (Object.keys(text).length) body.text = text;
   if (request.stream) body.stream = true;

@@ -94,12 +94,24 @@ export function bodyValidator<T extends TSchema>(schema: T): (value: unknown) =>
   };
 }
 
+/** Outside printable ASCII: what a header value cannot carry as it is. */
+const UNSENDABLE = /[^\x20-\x7e]/;
+
+/**
+ * A config's name as a header value: model ids are free-form (`modèle-中文`), and a header carries
+ * bytes, not text: anything past printable ASCII goes percent-encoded, where it failed the whole
+ * response (a 500 after the vendor answered, and was charged).
+ */
+function headerValue(name: string): string {
+  return UNSENDABLE.test(name) ? encodeURIComponent(name) : name;
+}
+
 export function servedHeaders(id: string, served: Served | null, dialect?: string): Record<string, string> {
   const headers: Record<string, string> = {
     "x-request-id": id,
-    "x-switchyard-route": served?.route ?? "none",
-    "x-switchyard-model": served?.model ?? "none",
-    "x-switchyard-provider": served?.provider ?? "none",
+    "x-switchyard-route": served?.route ? headerValue(served.route) : "none",
+    "x-switchyard-model": served?.model ? headerValue(served.model) : "none",
+    "x-switchyard-provider": served?.provider ? headerValue(served.provider) : "none",
     "x-switchyard-attempts": String(served?.attempts.length ?? 0),
   };
   if (served) headers["x-switchyard-overhead-ms"] = served.overheadMs.toFixed(3);

@@ -102,6 +102,8 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
     streaming = true;
     return new Response(sseBody(outcome, stream, inFlight), { headers });
   } catch (error) {
+    // A bug of ours, after the vendor may have answered (and been charged): said in the log, not only to the client.
+    if (!isSwitchyardError(error)) runtime.log.error("unhandled error answering a chat request", { id, error: (error as Error).message });
     return errorResponse(toGatewayError(error), servedHeaders(id, null, dialect.name), dialect.name);
   } finally {
     idle.restore(server, request);

@@ -185,6 +185,24 @@ describe("operations", () => {
     expect(await response.json()).toEqual({ status: "ok", config_version: 1 });
   });
 
+  test("a model id past ASCII is answered, its header percent-encoded, JSON and stream", async () => {
+    const own = await startGateway(`
+providers: { demo: { use: echo } }
+models: { "modèle-中文": [{ provider: demo, model: echo, price: { input: 0, output: 0 } }] }
+routes: [{ name: direct, to: $model }]
+`);
+    try {
+      for (const stream of [false, true]) {
+        const response = await postJson(`${own.url}/v1/chat/completions`, chatBody("modèle-中文", "bonjour", { stream }));
+        expect(response.status).toBe(200);
+        expect(decodeURIComponent(response.headers.get("x-switchyard-model")!)).toBe("modèle-中文");
+        expect(await response.text()).toContain("bonjour");
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
   test("every response carries a request id and the x-switchyard headers", async () => {
     for (const path of ["/health", "/metrics", "/v1/models", "/v1/key", "/admin/status", "/v1/nowhere"]) {
       const response = await fetch(`${gateway.url}${path}`);

@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   plugin_failed: 500,
   upstream_error: 502,
   no_endpoint: 503,
+  /** The gateway's own database cannot be reached: a key or a balance cannot be checked. */
+  storage_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -38,6 +40,7 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
   plugin_failed: "server_error",
   upstream_error: "upstream_error",
   no_endpoint: "service_unavailable",
+  storage_unavailable: "service_unavailable",
 };
 
 export type ErrorMetadata = { [key: string]: unknown };
@@ -121,6 +124,7 @@ export const errors = {
     new SwitchyardError("rate_limited", message, { retryable: true, ...options }),
   upstream: (message: string, options: ErrorOptions = {}) => new SwitchyardError("upstream_error", message, options),
   noEndpoint: (message: string, metadata?: ErrorMetadata) => new SwitchyardError("no_endpoint", message, { metadata }),
+  storageUnavailable: (message: string, cause?: unknown) => new SwitchyardError("storage_unavailable", message, { cause }),
   internal: (message: string, cause?: unknown) => new SwitchyardError("internal", message, { cause }),
   pluginFailed: (plugin: string, hook: string, cause: unknown, options: { retryable?: boolean } = {}) =>
     new SwitchyardError(

@@ -4,6 +4,7 @@ import { errors } from "../errors.ts";
 import type { KitLogger } from "../kit/kit.ts";
 import type { LedgerDriver } from "./driver.ts";
 import { createKeyStore } from "./key-store.ts";
+import { guardReads } from "./unreachable.ts";
 import { mergeUsage, toGeneration, toRequestRow } from "./rows.ts";
 import type { Ledger, LedgerOptions, RequestRecord } from "./types.ts";
 import { WriteQueue } from "./write-queue.ts";
@@ -35,8 +36,13 @@ function unusedHold(row: RequestRecord): number {
   return unused;
 }
 
-export function createLedger(driver: LedgerDriver, options: LedgerSettings = {}): Ledger {
+/** How long after a failed read the database is said unreachable, with no read since to say otherwise. */
+const UNREACHABLE_FOR_MS = 10_000;
+
+export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): Ledger {
   const log = options.log ?? silent;
+  const clock = options.now ?? Date.now;
+  const driver = guardReads(raw, log, clock);
   const write = (rows: readonly RequestRecord[]) => driver.writeBatch(rows);
   const refuses = (error: unknown) => driver.refuses(error);
   const queue = new WriteQueue(write, options.flushIntervalMs ?? 250, options.maxBatch ?? 500, log, refuses);
@@ -80,6 +86,7 @@ export function createLedger(driver: LedgerDriver, options: LedgerSettings = {})
     },
     flush: () => queue.flush(),
     writes: () => ({ unwritten: queue.unwritten, ...queue.counts }),
+    reachable: () => !queue.failing && clock() - driver.lastFailure() >= UNREACHABLE_FOR_MS,
     async close() {
       if (closed) return;
       closed = true;
@@ -94,7 +101,7 @@ export function createLedger(driver: LedgerDriver, options: LedgerSettings = {})
       return (await driver.reserve(keyId, amount)) ? { keyId, amount } : null;
     },
     release: (reservation) => driver.release(reservation.keyId, reservation.amount),
-    keys: createKeyStore(driver, options.now ?? Date.now),
+    keys: createKeyStore(driver, clock),
     async generation(id) {
       // No id the gateway makes holds a NUL, and PostgreSQL refuses one in a query.
       if (id.includes("\u0000")) return null;

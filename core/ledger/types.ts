@@ -119,6 +119,8 @@ export interface Ledger {
   flush(): Promise<void>;
   /** For /metrics: rows not yet written, and since start the batch writes that failed and the rows the database refused. */
   writes(): { unwritten: number; writeFailures: number; refusedRows: number };
+  /** Whether the database answers: its last write went through and no read failed in the last seconds. */
+  reachable(): boolean;
   /** Flushes, then closes the database. */
   close(): Promise<void>;
   /** Holds `amount` on the key if its credit allows; null when refused (or unknown, or disabled). */

@@ -33,6 +33,11 @@ export class WriteQueue {
   /** A full batch has asked for a flush that has not started yet: later pushes need not ask again. */
   private flushQueued = false;
   private failures = 0;
+
+  /** Whether the last write failed and its rows wait for a retry. */
+  get failing(): boolean {
+    return this.failures > 0;
+  }
   /** Since start, for /metrics: batch writes that failed, and rows the database refused. */
   readonly counts = { writeFailures: 0, refusedRows: 0 };
 

@@ -93,7 +93,10 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
     })
     .use(api(API_PREFIXES[0]))
     .use(api(API_PREFIXES[1]))
-    .get("/health", () => Response.json({ status: "ok", config_version: runtime.snapshot.version }, { headers: plainHeaders() }))
+    // Liveness: the process answers. `ledger` says whether its database does (keys, holds, rows).
+    .get("/health", () =>
+      Response.json({ status: "ok", config_version: runtime.snapshot.version, ledger: runtime.ledger.reachable() ? "ok" : "unreachable" }, { headers: plainHeaders() }),
+    )
     .get("/metrics", () => new Response(metrics.render(runtime), { headers: { ...plainHeaders(), "content-type": "text/plain; version=0.0.4" } }))
     .use(adminRoutes(runtime))
     .onError(({ code, error, request }) => {

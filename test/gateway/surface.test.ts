@@ -180,9 +180,9 @@ describe("Gemini behind an OpenAI client", () => {
 });
 
 describe("operations", () => {
-  test("/health answers with the config version", async () => {
+  test("/health answers with the config version and whether the ledger's database answers", async () => {
     const response = await fetch(`${gateway.url}/health`);
-    expect(await response.json()).toEqual({ status: "ok", config_version: 1 });
+    expect(await response.json()).toEqual({ status: "ok", config_version: 1, ledger: "ok" });
   });
 
   test("a model id past ASCII is answered, its header percent-encoded, JSON and stream", async () => {

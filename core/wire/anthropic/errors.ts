@@ -18,6 +18,7 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
   plugin_failed: "api_error",
   upstream_error: "api_error",
   no_endpoint: "overloaded_error",
+  storage_unavailable: "api_error",
 };
 
 /** The `{type: "error", error: {type, message}}` body Anthropic clients expect. */

@@ -45,12 +45,12 @@ function createInput(args: ParsedArgs) {
   return { name, creditLimit: limit === undefined ? null : usdToNano(Number(limit)), rateLimit: rate === undefined ? null : Number(rate), tags };
 }
 
-/** `keys create|list|disable`; run.ts has checked the action and its flags. */
+/** `keys create|list|disable|release`; run.ts has checked the action and its flags. */
 export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const [, action, target] = args.positionals;
   const json = args.flags.has("json");
   const input = action === "create" ? createInput(args) : null;
-  if (action === "disable" && !target) throw new UsageError("keys disable needs a key's id, prefix or secret");
+  if ((action === "disable" || action === "release") && !target) throw new UsageError(`keys ${action} needs a key's id, prefix or secret`);
   return withLedger(ctx, async (ledger) => {
     if (input) {
       const created = await ledger.keys.create(input);
@@ -62,8 +62,8 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
       const list = await ledger.keys.list();
       if (json) ctx.out(JSON.stringify(list.map(keyView)) + "\n");
       else {
-        const rows = list.map((k) => [k.id, `${k.prefix}…`, k.name, k.tags.join(","), usd(k.creditLimit), usd(k.spent), k.disabled ? "disabled" : "active"]);
-        ctx.out(table(["id", "prefix", "name", "tags", "limit", "spent", "state"], rows));
+        const rows = list.map((k) => [k.id, `${k.prefix}…`, k.name, k.tags.join(","), usd(k.creditLimit), usd(k.spent), usd(k.reserved), k.disabled ? "disabled" : "active"]);
+        ctx.out(table(["id", "prefix", "name", "tags", "limit", "spent", "held", "state"], rows));
       }
       return 0;
     }
@@ -71,6 +71,12 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
     if ("problem" in match) {
       ctx.err(`${match.problem}\n`);
       return 1;
+    }
+    if (action === "release") {
+      const record = (await ledger.keys.releaseHolds(match.key.id)) ?? match.key;
+      const held = usd(match.key.reserved);
+      ctx.out(json ? JSON.stringify(keyView(record)) + "\n" : `released ${held} held on ${record.id} ${record.prefix}… "${record.name}"\n`);
+      return 0;
     }
     const record = (await ledger.keys.disable(match.key.id)) ?? match.key;
     ctx.out(json ? JSON.stringify(keyView(record)) + "\n" : `disabled ${record.id} ${record.prefix}… "${record.name}"\n`);

@@ -23,6 +23,7 @@ usage:
   switchyard keys create --name NAME [--credit-limit USD] [--rate-limit PER_MINUTE] [--tags a,b] [--json]
   switchyard keys list [--json]
   switchyard keys disable ID|PREFIX|SECRET [--json]
+  switchyard keys release ID|PREFIX|SECRET [--json]   (give back holds no request will settle)
   switchyard usage [--since 7d|24h|30m|2026-11-01] [--by model|provider|key|route|day] [--json]
   switchyard --help | --version
 
@@ -48,13 +49,14 @@ const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map([
   command("keys create", ["name", "credit-limit", "rate-limit", "tags", "json"]),
   command("keys list", ["json"]),
   command("keys disable", ["json"], ["ID|PREFIX|SECRET"]),
+  command("keys release", ["json"], ["ID|PREFIX|SECRET"]),
   command("usage", ["since", "by", "json"]),
 ]);
 
 function commandOf([first, second]: string[]): CommandSpec {
   const spec = COMMANDS.get(first === "keys" && second !== undefined ? `keys ${second}` : first!);
   if (spec) return spec;
-  if (first === "keys") throw new UsageError(second === undefined ? "keys needs create, list or disable" : `unknown keys command "${shownSecret(second)}" (use create, list or disable)`);
+  if (first === "keys") throw new UsageError(second === undefined ? "keys needs create, list, disable or release" : `unknown keys command "${shownSecret(second)}" (use create, list, disable or release)`);
   throw new UsageError(`unknown command "${shownSecret(first!)}"`);
 }
 

@@ -32,6 +32,8 @@ export interface LedgerDriver {
   keyById(id: string): Promise<KeyRow | null>;
   keyByHash(secretHash: string): Promise<KeyRow | null>;
   disableKey(idOrPrefix: string): Promise<KeyRow | null>;
+  /** Sets the key's `reserved` to 0: holds an operator says no request will settle. */
+  releaseHolds(id: string): Promise<KeyRow | null>;
   request(id: string): Promise<RequestRow | null>;
   /** Group sums from live rows and from rollups, unmerged. */
   usage(query: UsageQuery): Promise<RawUsage[]>;

@@ -114,6 +114,11 @@ export function createKeyStore(driver: LedgerDriver, now: () => number): KeyStor
       cache.clear();
       return row ? toKeyRecord(row) : null;
     },
+    async releaseHolds(id) {
+      if (CONTROL.test(id)) return null;
+      const row = await driver.releaseHolds(id);
+      return row ? toKeyRecord(row) : null;
+    },
     async bySecret(secret) {
       const row = await driver.keyByHash(hashSecret(secret));
       return row ? toKeyRecord(row) : null;

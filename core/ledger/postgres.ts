@@ -55,6 +55,9 @@ export function openPostgres(url: string): LedgerDriver {
       const match = or(eq(keys.id, idOrPrefix), eq(keys.prefix, idOrPrefix));
       return first<KeyRow>(await db.update(keys).set({ disabled: true }).where(match).returning());
     },
+    async releaseHolds(id) {
+      return first<KeyRow>(await db.update(keys).set({ reserved: 0 }).where(eq(keys.id, id)).returning());
+    },
     async request(id) {
       return first(await db.select().from(requests).where(eq(requests.id, id)));
     },

@@ -3,7 +3,7 @@
 // statement is atomic by construction and transactions are synchronous.
 
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { asc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
@@ -17,7 +17,12 @@ import { ROLLUP_ADD, rollupUsageSql, rowUsageSql } from "./usage-sql.ts";
 const DAY = sql`strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
 
 export function openSqlite(path: string): LedgerDriver {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    // Key hashes and every request's usage: for its owner's eyes. SQLite gives its -wal and -shm
+    // files the database file's mode; an existing file keeps the mode its owner gave it.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, "a", 0o600));
+  }
   const client = new Database(path, { create: true, strict: true });
   if (path !== ":memory:") client.run("PRAGMA journal_mode = WAL");
   client.run("PRAGMA busy_timeout = 5000");
@@ -69,6 +74,9 @@ export function openSqlite(path: string): LedgerDriver {
     async disableKey(idOrPrefix) {
       const match = or(eq(keys.id, idOrPrefix), eq(keys.prefix, idOrPrefix));
       return firstKey(db.update(keys).set({ disabled: true }).where(match).returning().all());
+    },
+    async releaseHolds(id) {
+      return firstKey(db.update(keys).set({ reserved: 0 }).where(eq(keys.id, id)).returning().all());
     },
     async request(id) {
       return (db.select().from(requests).where(eq(requests.id, id)).all()[0] as RequestRow | undefined) ?? null;

@@ -68,6 +68,12 @@ export interface KeyStore {
   create(input: { name: string; creditLimit?: number | null; rateLimit?: number | null; tags?: string[] }): Promise<{ key: string; record: KeyRecord }>;
   list(): Promise<KeyRecord[]>;
   disable(idOrPrefix: string): Promise<KeyRecord | null>;
+  /**
+   * Gives back every hold on the key. For holds no request will settle: a PostgreSQL instance that
+   * died with requests in flight leaves its holds, which no other instance can tell from live ones.
+   * Holds of requests still in flight are given back too: their charges come when they finish.
+   */
+  releaseHolds(id: string): Promise<KeyRecord | null>;
   /** The key whose secret this is, disabled or not; found by its hash, as `verify` finds it. */
   bySecret(secret: string): Promise<KeyRecord | null>;
   /**

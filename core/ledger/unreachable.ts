@@ -11,7 +11,7 @@ import type { LedgerDriver } from "./driver.ts";
 const LOG_EVERY_MS = 5000;
 
 /** The driver calls a request may wait on, guarded; writes and migrations have their own handling. */
-const GUARDED = ["reserve", "release", "listKeys", "keyById", "keyByHash", "disableKey", "insertKey", "request", "usage"] as const;
+const GUARDED = ["reserve", "release", "listKeys", "keyById", "keyByHash", "disableKey", "releaseHolds", "insertKey", "request", "usage"] as const;
 
 export interface Reachability {
   /** When a guarded call last failed for the database (ms since the epoch), -Infinity if never. */

@@ -69,7 +69,9 @@ export function adminRoutes(runtime: Runtime) {
       if (rate !== undefined && rate !== null && (typeof rate !== "number" || !Number.isInteger(rate) || rate < 1)) {
         throw errors.badRequest("`rate_limit` must be a whole number of requests per minute, at least 1");
       }
-      const tags = Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === "string") : [];
+      // Tags feed routing (`key.tags`): a wrong one is said, not dropped.
+      const tags = body.tags ?? [];
+      if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string")) throw errors.badRequest("`tags` must be a list of strings");
       const created = await runtime.ledger.keys.create({
         name: body.name,
         creditLimit: typeof limit === "number" ? usdToNano(limit) : null,
@@ -77,6 +79,11 @@ export function adminRoutes(runtime: Runtime) {
         tags,
       });
       return { key: created.key, data: keyView(created.record) };
+    }))
+    .post("/keys/:id/release", admin(runtime, async (_request, params) => {
+      const record = await runtime.ledger.keys.releaseHolds(params.id!);
+      if (!record) throw errors.notFound(`no key ${params.id}`);
+      return { data: keyView(record) };
     }))
     .post("/keys/:id/disable", admin(runtime, async (_request, params) => {
       const record = await runtime.ledger.keys.disable(params.id!);

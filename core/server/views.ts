@@ -14,6 +14,8 @@ export function keyView(record: KeyRecord) {
     credit_limit: record.creditLimit === null ? null : nanoToUsd(record.creditLimit),
     rate_limit: record.rateLimit,
     spent: nanoToUsd(record.spent),
+    // Held by requests in flight, charged (or given back) as they finish.
+    held: nanoToUsd(record.reserved),
     disabled: record.disabled,
     created_at: new Date(record.createdAt).toISOString(),
   };

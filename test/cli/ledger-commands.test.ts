@@ -116,3 +116,18 @@ describe("keys disable", () => {
     expect(disabled().sort()).toEqual([...ids].sort());
   });
 });
+
+describe("keys release", () => {
+  test("gives back the holds left on a key, shown by keys list, and says how much", async () => {
+    await writeFile(join(dir, "release.yaml"), config("release"));
+    const ledger = await openLedger(`sqlite:${join(dir, "release.db")}`);
+    const { record } = await ledger.keys.create({ name: "orphaned", creditLimit: 1_000_000_000 });
+    await ledger.reserve(record.id, 250_000_000);
+    await ledger.close();
+    const held = () => (JSON.parse(cli("keys", "list", "--config", "release.yaml", "--json").out) as { held: number }[])[0]!.held;
+    expect(held()).toBe(0.25);
+    const result = cli("keys", "release", "--config", "release.yaml", record.id);
+    expect([result.code, result.out]).toEqual([0, `released $0.250000 held on ${record.id} ${record.prefix}… "orphaned"\n`]);
+    expect(held()).toBe(0);
+  });
+});

@@ -202,6 +202,26 @@ export default (kit: Kit) => ({
       }
     });
 
+    test("the operator sees a key's holds and may give back those no request will settle; a key's tags of the wrong type are refused", async () => {
+      const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
+      try {
+        const admin = { authorization: `Bearer ${ADMIN}` };
+        const refused = await postJson(`${gateway.url}/admin/keys`, { name: "tagged", tags: "team-a,team-b" }, admin);
+        expect([refused.status, ((await refused.json()) as { error: { message: string } }).error.message]).toEqual([400, "`tags` must be a list of strings"]);
+        const key = await createKey(gateway, { name: "orphaned", credit_limit: 1 });
+        const { id } = (await gateway.runtime.ledger.keys.bySecret(key))!;
+        // As a PostgreSQL instance killed mid-request leaves them: holds no row will settle.
+        await gateway.runtime.ledger.reserve(id, 400_000_000);
+        const listed = (await (await fetch(`${gateway.url}/admin/keys`, { headers: admin })).json()) as { data: { id: string; held: number }[] };
+        expect(listed.data.find((k) => k.id === id)?.held).toBe(0.4);
+        const released = await postJson(`${gateway.url}/admin/keys/${id}/release`, {}, admin);
+        expect(((await released.json()) as { data: { held: number } }).data.held).toBe(0);
+        expect((await postJson(`${gateway.url}/admin/keys/key_nobody/release`, {}, admin)).status).toBe(404);
+      } finally {
+        await gateway.close();
+      }
+    });
+
     test("a key's rate limit answers 429 with retry-after before any upstream call", async () => {
       const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
       try {

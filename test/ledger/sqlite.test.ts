@@ -1,6 +1,8 @@
 // Runs the ledger suite on SQLite files in a temporary folder.
 
 import { describe, expect, it } from "bun:test";
+import { statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { openLedger } from "../../core/ledger/index.ts";
 import { sqliteStorage } from "../storages.ts";
 import { ledgerSuite } from "./suite.ts";
@@ -43,6 +45,15 @@ describe("ledger on sqlite, single process", () => {
     const child = Bun.spawnSync([process.execPath, "-e", script], { stderr: "pipe" });
     expect(child.stderr.toString()).toBe("");
     expect(child.stdout.toString().trim()).toBe("0");
+  });
+
+  it("creates its folder and files readable by their owner alone", async () => {
+    const path = join(dirname((await storage.fresh()).slice("sqlite:".length)), "private", "ledger.db");
+    const ledger = await openLedger(`sqlite:${path}`);
+    await ledger.keys.create({ name: "private" });
+    for (const file of [path, `${path}-wal`]) expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+    await ledger.close();
   });
 
   it("refuses a storage URL of an unknown kind", async () => {

@@ -161,6 +161,19 @@ export function ledgerSuite(dialect: string, harness: TestStorage | null): void 
       expect(await ledger.keys.get(record.id)).toMatchObject({ spent: 1000, reserved: 9000 });
     });
 
+    it("gives back every hold on a key when an operator releases them, and no other key's", async () => {
+      const { ledger } = await fresh();
+      const { record } = await ledger.keys.create({ name: "orphaned", creditLimit: 5000 });
+      const { record: other } = await ledger.keys.create({ name: "busy", creditLimit: 5000 });
+      await ledger.reserve(record.id, 4000);
+      await ledger.reserve(other.id, 3000);
+      expect(await ledger.reserve(record.id, 2000)).toBeNull();
+      expect(await ledger.keys.releaseHolds(record.id)).toMatchObject({ id: record.id, reserved: 0 });
+      expect(await ledger.reserve(record.id, 2000)).not.toBeNull();
+      expect((await ledger.keys.get(other.id))?.reserved).toBe(3000);
+      expect(await ledger.keys.releaseHolds("key_unknown")).toBeNull();
+    });
+
     it("gives back a reservation on release", async () => {
       const { ledger } = await fresh();
       const { record } = await ledger.keys.create({ name: "aborted", creditLimit: 5000 });

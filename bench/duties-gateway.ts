@@ -13,7 +13,7 @@
 // `listening <port>`. With DUTIES_WITHOUT=route,provider in its environment, it leaves those duties
 // out (see DUTIES; bench/floor.ts --without): what each costs under load.
 
-import { useServerAllocator } from "../core/cli/allocator.ts";
+import { useServerEnvironment } from "../core/cli/server-environment.ts";
 import { isSwitchyardError } from "../core/errors.ts";
 import { estimateInputTokens } from "../core/dispatch/facts.ts";
 import { Cancellation } from "../core/gateway/cancellation.ts";
@@ -204,8 +204,8 @@ export async function startDutiesGateway(configPath: string, options: { port?: n
 }
 
 if (import.meta.main) {
-  // The gateway's own allocator setting (core/cli/allocator.ts): a floor of it runs as it does.
-  useServerAllocator();
+  // The gateway's own allocator setting (core/cli/server-environment.ts): a floor of it runs as it does.
+  useServerEnvironment();
   const [config] = process.argv.slice(2);
   if (!config) throw new Error("usage: bun bench/duties-gateway.ts <config>");
   const { server, runtime } = await startDutiesGateway(config, { port: Number(process.env.PORT ?? 0), without: dutiesOf(process.env.DUTIES_WITHOUT) });

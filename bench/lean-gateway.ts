@@ -14,7 +14,7 @@
 // With LEAN_BURN_US=N (and LEAN_BURN_KIND) in its environment, each request first does N µs of
 // calibrated work (burn.ts; bench/floor.ts --burn).
 
-import { useServerAllocator } from "../core/cli/allocator.ts";
+import { useServerEnvironment } from "../core/cli/server-environment.ts";
 import { DEFAULT_TIMEOUT_MS } from "../core/gateway/attempt.ts";
 import { openLedger } from "../core/ledger/index.ts";
 import { hashSecret } from "../core/ledger/secrets.ts";
@@ -113,8 +113,8 @@ export async function startLeanGateway(upstream: string, ledgerFile: string, key
 }
 
 if (import.meta.main) {
-  // The gateway's own allocator setting (core/cli/allocator.ts): a floor of it runs as it does.
-  useServerAllocator();
+  // The gateway's own allocator setting (core/cli/server-environment.ts): a floor of it runs as it does.
+  useServerEnvironment();
   const [upstream, ledgerFile, key] = process.argv.slice(2);
   if (!upstream || !ledgerFile || !key) throw new Error("usage: bun bench/lean-gateway.ts <upstream-url> <sqlite-file> <key>");
   const { server, ledger } = await startLeanGateway(upstream, ledgerFile, key, Number(process.env.PORT ?? 0),

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { chatBody, postJson, writeConfigDir } from "../gateway/harness.ts";
-import { PURGE_DELAY_VARIABLE, SERVER_PURGE_DELAY_MS } from "../../core/cli/allocator.ts";
-import { environmentOf, ROOT, spawnGateway, withoutAllocatorSetting } from "../gateway/process.ts";
+import { PURGE_DELAY_VARIABLE, SERVER_PURGE_DELAY_MS } from "../../core/cli/server-environment.ts";
+import { environmentOf, ROOT, spawnGateway, withoutServerSettings } from "../gateway/process.ts";
 import { HELPED_PROVIDER_INDEX, cannedProvider, helperModule } from "../reload/plugin-files.ts";
 
 const ADMIN = "binary-admin-key";
@@ -73,9 +73,9 @@ test("the binary creates a key and serves a chat request through a plugin loaded
   const created = run("keys", "create", "--name", "binary-test", "--json");
   expect(created.code).toBe(0);
   const { key } = JSON.parse(created.out) as { key: string };
-  const { child: server, url } = await spawnGateway([binary], [], dir, withoutAllocatorSetting());
+  const { child: server, url } = await spawnGateway([binary], [], dir, withoutServerSettings());
   try {
-    // The binary restarted itself in place with the server's allocator setting (core/cli/allocator.ts).
+    // The binary restarted itself in place with the server's allocator setting (core/cli/server-environment.ts).
     if (process.platform === "linux") expect(environmentOf(server.pid)[PURGE_DELAY_VARIABLE]).toBe(String(SERVER_PURGE_DELAY_MS));
     const response = await postJson(`${url}/v1/chat/completions`, chatBody("canned", "hi"), { authorization: `Bearer ${key}` });
     expect(response.status).toBe(200);
@@ -96,7 +96,7 @@ test("the binary creates a key and serves a chat request through a plugin loaded
 test("the binary reloads a folder plugin whose helper was edited, with the helper's new code", async () => {
   const created = run("keys", "create", "--name", "binary-reload", "--json");
   const { key } = JSON.parse(created.out) as { key: string };
-  const { child: server, url } = await spawnGateway([binary], ["--no-watch"], dir, withoutAllocatorSetting());
+  const { child: server, url } = await spawnGateway([binary], ["--no-watch"], dir, withoutServerSettings());
   const answer = async () => {
     const response = await postJson(`${url}/v1/chat/completions`, chatBody("helped", "hi"), { authorization: `Bearer ${key}` });
     return ((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { PURGE_DELAY_VARIABLE } from "../../core/cli/allocator.ts";
+import { SERVER_ENVIRONMENT } from "../../core/cli/server-environment.ts";
 
 export const ROOT = join(import.meta.dir, "../..");
 
@@ -47,9 +47,9 @@ export function environmentOf(pid: number): Record<string, string> {
   }));
 }
 
-/** This process's environment without the allocator's setting, for a gateway that must choose its own. */
-export function withoutAllocatorSetting(): Record<string, string> {
+/** This process's environment without the server's runtime settings, for a gateway that must choose its own. */
+export function withoutServerSettings(): Record<string, string> {
   const env = { ...process.env } as Record<string, string>;
-  delete env[PURGE_DELAY_VARIABLE];
+  for (const name of Object.keys(SERVER_ENVIRONMENT)) delete env[name];
   return env;
 }

@@ -102,7 +102,7 @@ describe("auth plugin static", async () => {
 
   it("refuses two keys with the same name", async () => {
     const twice = { keys: [{ key: "a", name: "ops" }, { key: "b", name: "ops" }] };
-    await expect(plugin.create(twice, kit)).rejects.toThrow('key name "ops" is used twice');
+    await expect(async () => plugin.create(twice, kit)).toThrow('key name "ops" is used twice');
   });
 });
 

@@ -35,23 +35,27 @@ class Checker {
     this.errors.push({ code, message, offset: at.offset, length: at.length, ...(hint ? { hint } : {}) });
   }
 
-  /** Compiles a node that must be a boolean condition. */
-  condition(node: Node): Test {
+  /**
+   * Compiles a node that must be a boolean condition. `negated`: it stands under an odd number of
+   * `not`s, so that a statistic with no samples makes its comparison false here, and the whole
+   * requirement passes as it does without the `not` (`not (latency.p95 > 2s)` as `latency.p95 <= 2s`).
+   */
+  condition(node: Node, negated = false): Test {
     switch (node.kind) {
       case "logic": {
-        let first = this.condition(node.left);
-        let second = this.condition(node.right);
+        let first = this.condition(node.left, negated);
+        let second = this.condition(node.right, negated);
         // Both sides are pure, so either may go first: the cheaper one, which often decides alone
         // and spares the other (a classifier may be a model call). Equal costs keep source order.
         if (this.cost(node.left) > this.cost(node.right)) [first, second] = [second, first];
         return node.op === "and" ? (f) => first(f) && second(f) : (f) => first(f) || second(f);
       }
       case "not": {
-        const operand = this.condition(node.operand);
+        const operand = this.condition(node.operand, !negated);
         return (f) => !operand(f);
       }
       case "compare":
-        return this.compare(node);
+        return this.compare(node, negated);
       default: {
         const operand = this.operand(node);
         if (operand.type !== "boolean" && operand.type !== "any") {
@@ -116,12 +120,12 @@ class Checker {
     return `to compare with the text, quote it: "${name}"`;
   }
 
-  private compare(node: Extract<Node, { kind: "compare" }>): Test {
+  private compare(node: Extract<Node, { kind: "compare" }>, negated: boolean): Test {
     const left = this.operand(node.left, node.right);
     const right = this.operand(node.right, node.left);
     if (node.op === "in" || node.op === "not in") this.checkMembership(node, left, right);
     else this.checkComparable(node.op, left, right);
-    return comparison(node.op, left, right);
+    return comparison(node.op, left, right, negated);
   }
 
   /** `at` is where a mismatch of types is shown: both sides, or one item of a list. */
@@ -201,13 +205,14 @@ class Checker {
   }
 }
 
-function comparison(op: CompareOp, left: Operand, right: Operand): Test {
+function comparison(op: CompareOp, left: Operand, right: Operand, negated: boolean): Test {
   const l = left.get;
   const r = right.get;
   const onMissing = op === "!=" || op === "not in";
-  // Endpoint statistics with no samples yet pass any requirement; other missing facts match nothing but !=.
-  const leftMissing = left.stat ? true : onMissing;
-  const rightMissing = right.stat ? true : onMissing;
+  // Endpoint statistics with no samples yet pass any requirement (under a `not`, by failing their
+  // comparison); other missing facts match nothing but !=.
+  const leftMissing = left.stat ? !negated : onMissing;
+  const rightMissing = right.stat ? !negated : onMissing;
   const apply = operation(op);
   return (f) => {
     const a = l(f);

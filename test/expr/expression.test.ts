@@ -208,6 +208,14 @@ describe("missing values", () => {
     expect(run("error_rate == 0.5", {}, endpoint)).toBe(true);
   });
 
+  test("a statistic with no samples passes under a not too, as the requirement it is written for", () => {
+    expect(run("not (latency.p95 > 2s)", {}, endpoint)).toBe(true);
+    expect(run("not (error_rate >= 0.2 or latency.p95 > 2s)", {}, endpoint)).toBe(true);
+    expect(run("not not (latency.p95 < 2s)", {}, endpoint)).toBe(true);
+    // Samples decide as ever: 3 s is over the bar.
+    expect(run("not (latency.p95 > 2s)", { "latency.p95": 3000 }, endpoint)).toBe(false);
+  });
+
   test("a missing ordinary fact fails == and ordering and in", () => {
     expect(run('key.name == "a"', {})).toBe(false);
     expect(run("tokens.input > 0", {})).toBe(false);

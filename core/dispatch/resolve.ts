@@ -17,6 +17,8 @@ export interface RouteOutcome {
 export class Resolution implements StrategyContext {
   private estimatedInput: number | undefined;
   private currentPool: CompiledPool | null = null;
+  /** Each pool's order, once per request: a pool a route names twice (or nests) takes one turn. */
+  private ordered: Map<CompiledPool, EndpointSpec[]> | null = null;
 
   constructor(
     private readonly compiled: CompiledGraph,
@@ -79,25 +81,53 @@ export class Resolution implements StrategyContext {
 
   /** A pool's members (nested pools already ordered by their own strategy), filtered, then ordered. */
   private pool(pool: CompiledPool): EndpointSpec[] {
-    let members: EndpointSpec[] = [];
-    for (const part of pool.parts) {
-      const list = part.kind === "pool" ? this.pool(part.pool) : this.usable(part.endpoints);
-      for (const endpoint of list) if (!members.includes(endpoint)) members.push(endpoint);
+    const done = this.ordered?.get(pool);
+    if (done) return done;
+    let ordered: EndpointSpec[];
+    if (pool.spec.pick === "round-robin" && pool.parts.some((part) => part.kind === "pool")) ordered = this.rotateParts(pool);
+    else {
+      const members: EndpointSpec[] = [];
+      for (const part of pool.parts) {
+        const list = part.kind === "pool" ? this.pool(part.pool) : this.usable(part.endpoints);
+        for (const endpoint of list) if (!members.includes(endpoint)) members.push(endpoint);
+      }
+      this.currentPool = pool;
+      ordered = orderEndpoints(pool.spec.pick, this.required(pool, members), this);
+      this.currentPool = null;
     }
-    const require = pool.spec.require;
-    if (require !== undefined) {
-      members = members.filter((endpoint) => {
-        const facts = new EndpointFacts(endpoint, this.stats);
-        if (require.test(facts)) return true;
-        // The reason reads every fact again: passOver builds it only for a trace.
-        this.passOver(endpoint, () => `require of pool ${pool.spec.name} failed: ${require.source} (${describeFacts(facts, require.reads)})`);
-        return false;
-      });
-    }
-    this.currentPool = pool;
-    const ordered = orderEndpoints(pool.spec.pick, members, this);
-    this.currentPool = null;
+    (this.ordered ??= new Map()).set(pool, ordered);
     return ordered;
+  }
+
+  /**
+   * Round-robin over a pool's members where one is a pool: that pool is one turn, however many
+   * endpoints it orders (each endpoint of a model is one, as in a pool of models alone). Rotating
+   * the flattened list instead gave a nested round-robin's second endpoint no turn ever.
+   */
+  private rotateParts(pool: CompiledPool): EndpointSpec[] {
+    const turns: EndpointSpec[][] = [];
+    for (const part of pool.parts) {
+      if (part.kind === "pool") turns.push(this.required(pool, this.pool(part.pool)));
+      else for (const endpoint of this.required(pool, this.usable(part.endpoints))) turns.push([endpoint]);
+    }
+    const filled = turns.filter((turn) => turn.length > 0);
+    const start = filled.length > 1 ? pool.turn++ % filled.length : 0;
+    const ordered: EndpointSpec[] = [];
+    for (const turn of [...filled.slice(start), ...filled.slice(0, start)]) for (const endpoint of turn) if (!ordered.includes(endpoint)) ordered.push(endpoint);
+    return ordered;
+  }
+
+  /** The members that meet the pool's `require:`, each other one passed over with its facts. */
+  private required(pool: CompiledPool, members: EndpointSpec[]): EndpointSpec[] {
+    const require = pool.spec.require;
+    if (require === undefined) return members;
+    return members.filter((endpoint) => {
+      const facts = new EndpointFacts(endpoint, this.stats);
+      if (require.test(facts)) return true;
+      // The reason reads every fact again: passOver builds it only for a trace.
+      this.passOver(endpoint, () => `require of pool ${pool.spec.name} failed: ${require.source} (${describeFacts(facts, require.reads)})`);
+      return false;
+    });
   }
 
   /** The endpoints that may be called now: their provider has a key, and the breaker lets them. */

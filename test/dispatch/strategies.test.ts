@@ -115,6 +115,38 @@ describe("pool strategies", () => {
     expect(ids(high)[0]).toBe("anthropic/claude-haiku-4-5");
   });
 
+  test("a round-robin pool in a round-robin pool is one turn of the outer, and its own members take their turns within it", () => {
+    const graph = new GraphBuilder()
+      .model("a", { provider: "pa", model: "a", price: { input: 1, output: 1 } })
+      .model("b", { provider: "pb", model: "b", price: { input: 1, output: 1 } })
+      .model("c", { provider: "pc", model: "c", price: { input: 1, output: 1 } })
+      .model("d", { provider: "pd", model: "d", price: { input: 1, output: 1 } })
+      .pool("inner", "round-robin", ["a", "b"])
+      .pool("outer", "round-robin", ["pool:inner", "c", "d"])
+      .route("auto", "pool:outer")
+      .build();
+    const table = buildDispatchTable(graph);
+    const stats = new StatsRegistry();
+    const firsts = Array.from({ length: 6 }, () => ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))[0]);
+    // The outer's turns: inner, c, d, inner, c, d; the inner's own: a, then b.
+    expect(firsts).toEqual(["pa/a", "pc/c", "pd/d", "pb/b", "pc/c", "pd/d"]);
+  });
+
+  test("a round-robin pool a route names twice takes one turn a request", () => {
+    const graph = new GraphBuilder()
+      .model("a", { provider: "pa", model: "a", price: { input: 1, output: 1 } })
+      .model("b", { provider: "pb", model: "b", price: { input: 1, output: 1 } })
+      .model("c", { provider: "pc", model: "c", price: { input: 1, output: 1 } })
+      .pool("inner", "round-robin", ["a", "b"])
+      .pool("outer", "first", ["pool:inner", "c"])
+      .route("auto", "pool:inner", { fallback: ["pool:outer"] })
+      .build();
+    const table = buildDispatchTable(graph);
+    const stats = new StatsRegistry();
+    const firsts = Array.from({ length: 4 }, () => ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))[0]);
+    expect(firsts).toEqual(["pa/a", "pb/b", "pa/a", "pb/b"]);
+  });
+
   test("a pool that names a pool orders the inner pool first, then applies its own strategy", () => {
     const graph = new GraphBuilder()
       .model("gpt-5-mini", { provider: "openai", model: "gpt-5-mini", price: { input: 0.25, output: 2 } })

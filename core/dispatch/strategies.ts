@@ -31,10 +31,15 @@ function sortBy(endpoints: readonly EndpointSpec[], key: (endpoint: EndpointSpec
 
 /**
  * An endpoint with no samples yet sorts as the fastest (key 0): a new or idle endpoint gets traffic
- * and so gets measured, instead of being starved forever by one with a known figure.
+ * and so gets measured, instead of being starved forever by one with a known figure. One whose
+ * calls all failed (untimed) sorts last: it is no faster for failing fast.
  */
 function byStat(read: (stats: EndpointStats) => number | undefined): Order {
-  return (endpoints, context) => sortBy(endpoints, (endpoint) => read(context.stats.snapshot(endpoint.id)) ?? 0);
+  return (endpoints, context) =>
+    sortBy(endpoints, (endpoint) => {
+      const stats = context.stats.snapshot(endpoint.id);
+      return read(stats) ?? (stats.samples > 0 ? Number.MAX_SAFE_INTEGER : 0);
+    });
 }
 
 /** Picks one index with probability proportional to its weight; -1 when no weight is positive. */

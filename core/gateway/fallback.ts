@@ -62,7 +62,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
       // A refusal of the request itself says nothing of the endpoint's health: a client sending
       // such requests must not open its circuit for everyone else.
       if (refusesRequest(error)) input.stats.cancel(endpoint.id);
-      else input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed });
+      else input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed, timedOut: error.code === "timeout" });
       if (error.retryAfterMs !== undefined) input.stats.penalize(endpoint.id, Date.now() + error.retryAfterMs);
       if (!error.retryable) return { ok: false, error: redacted(error, input.snapshot), attempts, upstreamMs, endpoint };
       if (error.code === "context_length_exceeded") minContext = endpoint.context ?? 0;

@@ -26,6 +26,8 @@ export interface Outcome {
   ok: boolean;
   latencyMs: number;
   ttftMs?: number;
+  /** A failure by timeout: timed (its answer took at least this long), where other failures are not. */
+  timedOut?: boolean;
 }
 
 class EndpointState {
@@ -79,7 +81,7 @@ export class StatsRegistry {
     const state = this.state(endpointId);
     const now = this.now();
     if (state.inflight > 0) state.inflight--;
-    state.window.record(now, outcome.ok, outcome.latencyMs, outcome.ttftMs);
+    state.window.record(now, outcome.ok, outcome.latencyMs, outcome.ttftMs, outcome.timedOut === true);
     state.cached = null;
     this.refreshCircuit(state);
     if (state.circuit === "half-open" && state.probeInflight) {

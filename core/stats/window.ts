@@ -46,12 +46,15 @@ class Tally {
   }
 }
 
-function addOutcome(t: Tally, ok: boolean, latencyMs: number, ttftMs: number | undefined): void {
+function addOutcome(t: Tally, ok: boolean, latencyMs: number, ttftMs: number | undefined, timedOut: boolean): void {
   t.samples++;
   if (!ok) {
-    // Failures are not timed: a fast 500 would make a failing endpoint look like the fastest one.
     t.errors++;
-    return;
+    // Failures are not timed, a fast 500 would make a failing endpoint look like the fastest one;
+    // but a timeout is: its answer (its first token, if none came) took at least that long, which
+    // a latency requirement must see.
+    if (!timedOut) return;
+    ttftMs ??= latencyMs;
   }
   t.latency[bucketOf(latencyMs)]!++;
   t.latencyCount++;
@@ -119,10 +122,10 @@ export class SlidingWindow {
     return dropped;
   }
 
-  record(now: number, ok: boolean, latencyMs: number, ttftMs: number | undefined): void {
+  record(now: number, ok: boolean, latencyMs: number, ttftMs: number | undefined, timedOut = false): void {
     this.advance(now);
-    addOutcome(this.slots[this.head % this.slots.length]!, ok, latencyMs, ttftMs);
-    addOutcome(this.total, ok, latencyMs, ttftMs);
+    addOutcome(this.slots[this.head % this.slots.length]!, ok, latencyMs, ttftMs, timedOut);
+    addOutcome(this.total, ok, latencyMs, ttftMs, timedOut);
   }
 
   summary(): WindowSummary {

@@ -55,6 +55,19 @@ describe("pool strategies", () => {
     ]);
   });
 
+  test("fastest puts last an endpoint whose every call failed: it is no faster for failing fast", () => {
+    const table = buildDispatchTable(poolOf("fastest"));
+    const stats = new StatsRegistry();
+    record(stats, "openai/gpt-5-mini", 900);
+    stats.begin("deepseek/deepseek-chat");
+    stats.end("deepseek/deepseek-chat", { ok: false, latencyMs: 3 });
+    expect(ids(table.dispatch({ model: "auto", facts: facts({}) }, { stats }))).toEqual([
+      "anthropic/claude-haiku-4-5",
+      "openai/gpt-5-mini",
+      "deepseek/deepseek-chat",
+    ]);
+  });
+
   test("lowest-ttft orders by median time to first token", () => {
     const table = buildDispatchTable(poolOf("lowest-ttft"));
     const stats = new StatsRegistry();

@@ -24,6 +24,20 @@ describe("sliding window", () => {
     expect(snapshot.errorRate).toBeUndefined();
   });
 
+  test("a timeout is timed, as its answer took at least that long, where another failure is not", () => {
+    const { stats } = setup();
+    for (let i = 0; i < 3; i++) {
+      stats.begin(ID);
+      stats.end(ID, { ok: false, latencyMs: 5, timedOut: false });
+    }
+    expect(stats.snapshot(ID)).toMatchObject({ samples: 3, errorRate: 1, latencyP95: undefined });
+    stats.begin(ID);
+    stats.end(ID, { ok: false, latencyMs: 30_000, timedOut: true });
+    const snapshot = stats.snapshot(ID);
+    expect(Math.abs(snapshot.latencyP95! - 30_000) / 30_000).toBeLessThan(0.05);
+    expect(Math.abs(snapshot.ttftP95! - 30_000) / 30_000).toBeLessThan(0.05);
+  });
+
   test("latency percentiles are within 5% of the exact ones", () => {
     const { stats, record } = setup();
     for (let ms = 1; ms <= 1000; ms++) record(ms);

@@ -39,6 +39,13 @@ describe("request facts", () => {
     expect(reader().get("tokens.input")).toBe(Math.ceil(61 / 4) + 85);
   });
 
+  test("tokens.input counts a Chinese character as about a token, as tokenizers do, not a quarter", () => {
+    const chinese: ChatRequest = { ...request, messages: [{ role: "user", content: [{ type: "text", text: "请帮我重构这个函数".repeat(10) }] }] };
+    const facts = createRequestFacts({ request: chinese, model: "auto", principal: null, headers: new Headers(), classify: () => undefined });
+    // 90 characters of three bytes each: a quarter token and a half for each of the two bytes more.
+    expect(facts.get("tokens.input")).toBe(Math.ceil(90 * 1.25));
+  });
+
   test("a document counts its text, or 2,000 tokens a PDF page, its pages counted where they can be", () => {
     const pages = (count: number) => Buffer.from(`%PDF-1.7 1 0 obj << /Type /Pages /Count ${count} >> ${"<< /Type /Page >> ".repeat(count)}`).toString("base64");
     const compressed = Buffer.alloc(120_000, 7).toString("base64");

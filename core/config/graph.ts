@@ -45,6 +45,8 @@ export interface EndpointSpec {
   firstTokenTimeoutMs?: number;
   maxOutput?: number;
   weight: number;
+  /** Its `weight` was written: its model's traffic is shared among its endpoints by weight. */
+  weighted?: true;
   available: boolean;
 }
 

@@ -43,6 +43,7 @@ function endpoint(ctx: Context, publicModel: string, entry: EndpointEntry, provi
   if (entry.timeout !== undefined) spec.timeoutMs = timerAt(ctx, entry.timeout, `${pointer}/timeout`);
   if (entry.first_token_timeout !== undefined) spec.firstTokenTimeoutMs = timerAt(ctx, entry.first_token_timeout, `${pointer}/first_token_timeout`);
   if (entry.max_output !== undefined) spec.maxOutput = entry.max_output;
+  if (entry.weight !== undefined) spec.weighted = true;
   return spec;
 }
 

@@ -64,7 +64,7 @@ export class Resolution implements StrategyContext {
   }
 
   private target(target: CompiledTarget): EndpointSpec[] {
-    if (target.kind === "model") return this.usable(target.endpoints);
+    if (target.kind === "model") return this.model(target.endpoints);
     if (target.kind === "pool") return this.pool(target.pool);
     const models = this.compiled.graph.models;
     const names = [this.request.model];
@@ -74,7 +74,7 @@ export class Resolution implements StrategyContext {
       const list = models.get(name);
       if (list === undefined) {
         this.trace?.push({ kind: "endpoint", name, outcome: "passed-over", reason: `model "${name}" is not configured` });
-      } else endpoints.push(...this.usable(list));
+      } else endpoints.push(...this.model(list));
     }
     return endpoints;
   }
@@ -140,6 +140,16 @@ export class Resolution implements StrategyContext {
       else usable.push(endpoint);
     }
     return usable;
+  }
+
+  /**
+   * A model a route names (itself, or as `$model`): its usable endpoints, and where the config
+   * writes weights on them, one draw by weight picks the first (the others follow as written), as a
+   * load balancer shares a model among its deployments. In a pool, the pool's strategy orders them.
+   */
+  private model(endpoints: readonly EndpointSpec[]): EndpointSpec[] {
+    const usable = this.usable(endpoints);
+    return usable.length > 1 && usable.some((endpoint) => endpoint.weighted) ? orderEndpoints("weighted", usable, this) : usable;
   }
 
   private unavailableReason(endpoint: EndpointSpec): string {

@@ -81,6 +81,7 @@ export class GraphBuilder {
         context: input.context,
         maxOutput: input.maxOutput,
         weight: input.weight ?? 1,
+        ...(input.weight !== undefined ? { weighted: true as const } : {}),
         available: input.available ?? true,
       };
     });

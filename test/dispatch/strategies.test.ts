@@ -160,6 +160,21 @@ describe("pool strategies", () => {
     expect(firsts).toEqual(["pa/a", "pb/b", "pa/a", "pb/b"]);
   });
 
+  test("a model whose endpoints carry weights shares its traffic by them; one without keeps its endpoints as written", () => {
+    const graph = new GraphBuilder()
+      .model("sonnet", { provider: "anthropic", model: "claude-sonnet-4-5", price: { input: 3, output: 15 }, weight: 1 }, { provider: "bedrock", model: "claude-sonnet-4-5", price: { input: 3, output: 15 }, weight: 3 })
+      .model("mini", { provider: "openai", model: "gpt-5-mini", price: { input: 0.25, output: 2 } }, { provider: "azure", model: "gpt-5-mini", price: { input: 0.25, output: 2 } })
+      .route("direct", "$model")
+      .build();
+    const table = buildDispatchTable(graph);
+    const stats = new StatsRegistry();
+    const order = (model: string, draw: number) => ids(table.dispatch({ model, facts: facts({}) }, { stats, random: () => draw }));
+    // Weights 1 and 3: a draw under a quarter picks Anthropic, above it Bedrock; the other follows as a fallback.
+    expect(order("sonnet", 0.2)).toEqual(["anthropic/claude-sonnet-4-5", "bedrock/claude-sonnet-4-5"]);
+    expect(order("sonnet", 0.3)).toEqual(["bedrock/claude-sonnet-4-5", "anthropic/claude-sonnet-4-5"]);
+    expect(order("mini", 0.9)).toEqual(["openai/gpt-5-mini", "azure/gpt-5-mini"]);
+  });
+
   test("a pool that names a pool orders the inner pool first, then applies its own strategy", () => {
     const graph = new GraphBuilder()
       .model("gpt-5-mini", { provider: "openai", model: "gpt-5-mini", price: { input: 0.25, output: 2 } })

@@ -8,7 +8,7 @@ import { createRequestFacts, estimateInputTokens } from "../dispatch/facts.ts";
 import type { ClassifierInstance, ClassifierValue, Principal } from "../kit/plugin.ts";
 import { priceToUsdPerMillion } from "../money.ts";
 import { compileAll } from "../runtime/compile-all.ts";
-import { anthropicDialect, openaiDialect } from "../server/dialects.ts";
+import { anthropicDialect, openaiDialect, responsesDialect } from "../server/dialects.ts";
 import { StatsRegistry } from "../stats/index.ts";
 import { unreadableReason } from "../unreadable.ts";
 import type { CliContext } from "./context.ts";
@@ -31,7 +31,7 @@ async function readRequest(ctx: CliContext, path: string): Promise<Record<string
   } catch (error) {
     throw new Error(`${name} is not valid JSON: ${describe(error)}`);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`${name} must be a JSON object: a chat request, OpenAI's or Anthropic's`);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`${name} must be a JSON object: a request as a client sends it, to Chat Completions, the Responses API or Messages`);
   return body as Record<string, unknown> & ExplainExtras;
 }
 
@@ -44,7 +44,8 @@ export async function explain(ctx: CliContext, requestPath: string): Promise<num
   }
   const body = await readRequest(ctx, requestPath);
   const { $key, $headers, ...wire } = body;
-  const dialect = isAnthropic(wire) ? anthropicDialect : openaiDialect;
+  // A Responses API body has `input` where the others have `messages`.
+  const dialect = "input" in wire && !("messages" in wire) ? responsesDialect : isAnthropic(wire) ? anthropicDialect : openaiDialect;
   dialect.validate(wire);
   const decoded = dialect.decode(wire);
   const principal: Principal = { keyId: null, name: $key?.name ?? "anonymous", tags: $key?.tags ?? [], creditLimit: null };

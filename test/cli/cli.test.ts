@@ -170,6 +170,14 @@ describe("switchyard explain", () => {
     expect(result.out).toMatch(/anthropic\/claude-sonnet-4-5: passed-over, provider anthropic unavailable/);
   });
 
+  test("a Responses API body is read as /v1/responses reads it", () => {
+    const request = JSON.stringify({ model: "gpt-5-mini", input: "Refactor this function:\n```ts\nfunction add(a, b) { return a + b }\n```" });
+    const result = cli(["explain", "--config", join(ROOT, "router.config.yaml"), "-"], { stdin: request });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('classifier intent = "coding"');
+    expect(result.out).toContain("route: coding");
+  });
+
   test("an ordinary question skips the coding route", () => {
     const request = JSON.stringify({ model: "auto", messages: [{ role: "user", content: "What is the capital of France?" }] });
     const result = cli(["explain", "--config", join(ROOT, "router.config.yaml"), "-"], { stdin: request });

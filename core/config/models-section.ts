@@ -2,7 +2,8 @@
 
 import { endpointCatalogue } from "../expr/catalogue.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
-import { priceFromUsdPerMillion, priceToUsdPerMillion, usdToNano, type Price } from "../money.ts";
+import { configFact } from "../dispatch/endpoint-facts.ts";
+import { priceFromUsdPerMillion, usdToNano, type Price } from "../money.ts";
 import type { EndpointSpec, PoolSpec, ProviderSpec, Target } from "./graph.ts";
 import { compileAt, type Context, isRecord, timerAt } from "./context.ts";
 import type { Providers } from "./plugins-section.ts";
@@ -216,24 +217,7 @@ function endpointsOf(target: Target, models: ReadonlyMap<string, readonly Endpoi
   return pool.require ? reached.filter((endpoint) => meetsOnConfig(pool.require!, endpoint)) : reached;
 }
 
-/** An endpoint's facts that its config fixes; its statistics are unknown, which passes any requirement. */
-function configFact(endpoint: EndpointSpec, name: string): string | number | undefined {
-  switch (name) {
-    case "provider":
-      return endpoint.provider;
-    case "model":
-      return endpoint.model;
-    case "price.input":
-      return priceToUsdPerMillion(endpoint.price.input);
-    case "price.output":
-      return priceToUsdPerMillion(endpoint.price.output);
-    case "context":
-      return endpoint.context;
-    default:
-      return undefined;
-  }
-}
-
+/** Whether the endpoint meets the requirement by its config alone: its statistics unknown, which passes any. */
 function meetsOnConfig(require: NonNullable<PoolSpec["require"]>, endpoint: EndpointSpec): boolean {
   return require.test({ get: (name) => configFact(endpoint, name) });
 }

@@ -5,6 +5,24 @@ import type { FactReader, FactValue } from "../expr/types.ts";
 import { priceToUsdPerMillion } from "../money.ts";
 import type { EndpointStats, StatsRegistry } from "../stats/index.ts";
 
+/** An endpoint's facts that its config fixes; undefined for a statistic (or no such fact). */
+export function configFact(endpoint: EndpointSpec, name: string): string | number | undefined {
+  switch (name) {
+    case "provider":
+      return endpoint.provider;
+    case "model":
+      return endpoint.model;
+    case "price.input":
+      return priceToUsdPerMillion(endpoint.price.input);
+    case "price.output":
+      return priceToUsdPerMillion(endpoint.price.output);
+    case "context":
+      return endpoint.context;
+    default:
+      return undefined;
+  }
+}
+
 /** Reads one endpoint's facts; the stats snapshot is taken only if a statistic is read. */
 export class EndpointFacts implements FactReader {
   private stats: EndpointStats | null = null;
@@ -15,18 +33,7 @@ export class EndpointFacts implements FactReader {
   ) {}
 
   get(name: string): FactValue {
-    const endpoint = this.endpoint;
     switch (name) {
-      case "provider":
-        return endpoint.provider;
-      case "model":
-        return endpoint.model;
-      case "price.input":
-        return priceToUsdPerMillion(endpoint.price.input);
-      case "price.output":
-        return priceToUsdPerMillion(endpoint.price.output);
-      case "context":
-        return endpoint.context;
       case "latency.p50":
         return this.snapshot().latencyP50;
       case "latency.p95":
@@ -38,7 +45,7 @@ export class EndpointFacts implements FactReader {
       case "inflight":
         return this.snapshot().inflight;
       default:
-        return undefined;
+        return configFact(this.endpoint, name);
     }
   }
 

@@ -74,6 +74,13 @@ export async function startGateway(config: string, options: GatewayOptions = {})
   };
 }
 
+/** The text a gateway answers a one-line chat to `model` with ("" when it answers none: an error). */
+export async function answerText(gateway: { url: string }, model: string, content = "ping"): Promise<string> {
+  const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody(model, content));
+  const body = (await response.json()) as { choices?: { message: { content: string } }[] };
+  return body.choices?.[0]?.message.content ?? "";
+}
+
 /** A chat body the way the OpenAI SDK sends it. */
 export function chatBody(model: string, content: string, extra: Record<string, unknown> = {}) {
   return { model, messages: [{ role: "user", content }], ...extra };

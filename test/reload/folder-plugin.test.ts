@@ -5,7 +5,7 @@ import { afterEach, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ReloadReport } from "../../core/runtime/runtime.ts";
-import { chatBody, postJson, startGateway, type Gateway } from "../gateway/harness.ts";
+import { answerText, startGateway, type Gateway } from "../gateway/harness.ts";
 import { HELPED_PROVIDER_INDEX, helperModule } from "./plugin-files.ts";
 
 const ADMIN = "folder-plugin-admin-key";
@@ -23,12 +23,6 @@ afterEach(async () => {
   gateway = null;
 });
 
-async function answer(g: Gateway): Promise<string> {
-  const response = await postJson(`${g.url}/v1/chat/completions`, chatBody("helped", "ping"));
-  const body = (await response.json()) as { choices: { message: { content: string } }[] };
-  return body.choices[0]!.message.content;
-}
-
 async function adminReload(g: Gateway): Promise<ReloadReport> {
   const response = await fetch(`${g.url}/admin/reload`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
   return (await response.json()) as ReloadReport;
@@ -39,15 +33,15 @@ test("an edited helper of a folder plugin is reloaded with its new code, and so 
     files: { "plugins/multi/index.ts": HELPED_PROVIDER_INDEX, "plugins/multi/helper.ts": helperModule("helper, first version") },
   });
   const folder = join(gateway.dir, "plugins", "multi");
-  expect(await answer(gateway)).toBe("helper, first version");
+  expect(await answerText(gateway, "helped")).toBe("helper, first version");
 
   await writeFile(join(folder, "helper.ts"), helperModule("helper, second version"));
   expect((await adminReload(gateway)).result).toBe("applied");
-  expect(await answer(gateway)).toBe("helper, second version");
+  expect(await answerText(gateway, "helped")).toBe("helper, second version");
 
   await writeFile(join(folder, "helper.ts"), helperModule("helper, third"));
   await writeFile(join(folder, "index.ts"), `${HELPED_PROVIDER_INDEX}// touched\n`);
   expect((await adminReload(gateway)).result).toBe("applied");
-  expect(await answer(gateway)).toBe("helper, third");
+  expect(await answerText(gateway, "helped")).toBe("helper, third");
   expect((await adminReload(gateway)).result).toBe("unchanged");
 });

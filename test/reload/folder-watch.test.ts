@@ -4,7 +4,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { cp, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { chatBody, postJson, startGateway, type Gateway } from "../gateway/harness.ts";
+import { answerText, startGateway, type Gateway } from "../gateway/harness.ts";
 import { cannedProvider } from "./plugin-files.ts";
 
 const config = (suffix: string) => `
@@ -20,12 +20,6 @@ afterEach(async () => {
   gateway = null;
 });
 
-async function answer(g: Gateway): Promise<string> {
-  const response = await postJson(`${g.url}/v1/chat/completions`, chatBody("canned", "ping"));
-  const body = (await response.json()) as { choices?: { message: { content: string } }[] };
-  return body.choices?.[0]?.message.content ?? "";
-}
-
 /** Waits, reload by reload, until the gateway answers `expected` (a save may take several reloads). */
 async function untilAnswer(g: Gateway, expected: string): Promise<void> {
   for (;;) {
@@ -36,7 +30,7 @@ async function untilAnswer(g: Gateway, expected: string): Promise<void> {
         resolve();
       });
     });
-    if ((await answer(g)) === expected) return;
+    if ((await answerText(g, "canned")) === expected) return;
     await reloaded;
   }
 }

@@ -60,6 +60,15 @@ describe("intent accuracy with the shipped settings", () => {
     expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  // Written and committed before the round that added non-English bug reports, quoted mentions and refactored
+  // prose, scored once before it (0.925: precision 0.977, recall 0.860) and once after (0.925, unchanged: its
+  // misses were not tuned on). Below the 0.95 goal: held to what it honestly reaches.
+  test("the fourth held-out prompts, written before the round they measure, stay at the 0.92 they reach", async () => {
+    const result = await evaluate(await createIntent(), await loadPrompts("intent-holdout-4.jsonl"));
+    console.log(formatEvaluation("intent-holdout-4.jsonl", result));
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.92);
+  });
+
   test("the corpus has at least 400 prompts and 30 of each hard kind", async () => {
     const prompts = await loadPrompts("intent.jsonl");
     expect(prompts.length).toBeGreaterThanOrEqual(400);
@@ -200,6 +209,35 @@ describe("keywords classifier word tables", () => {
     expect(scan.codeTokens).toBe(2);
     scan.run("` a".repeat(5_000));
     expect(scan.codeTokens).toBe(2_500);
+  });
+
+  test("a programming term quoted in a request about words is mentioned, not used", async () => {
+    const intent = await createIntent();
+    expect(await intent.classify(userRequest("Translate 'stack trace' into French"), signal)).toBe("other");
+    expect(await intent.classify(userRequest("How do you say \"function\" in Spanish?"), signal)).toBe("other");
+    // Quoted, but no request about words: the term is used.
+    expect(await intent.classify(userRequest("Why do I get a 'stack trace' every time my Java program starts?"), signal)).toBe("coding");
+    // A label without the prose detector counts its quoted keywords as ever.
+    const billing = await createIntent({ labels: { billing: ["refund"] } });
+    expect(await billing.classify(userRequest("Translate 'refund' into French"), signal)).toBe("billing");
+  });
+
+  test("refactoring a piece of writing is prose; refactoring code is coding", async () => {
+    const intent = await createIntent();
+    expect(await intent.classify(userRequest("Refactor this paragraph to sound more formal: we gonna meet tomorrow"), signal)).toBe("other");
+    expect(await intent.classify(userRequest("Refactor this email validation function so it rejects a missing dot"), signal)).toBe("coding");
+  });
+
+  test("a bug report in Spanish, German, French, Portuguese or Italian is coding", async () => {
+    const intent = await createIntent();
+    for (const report of [
+      "Mi página se queda en blanco cuando hago doble clic",
+      "Warum stürzt meine App ab, wenn ich auf den Knopf drücke?",
+      "Mon appli plante dès que je clique sur le bouton",
+      "O aplicativo trava quando aperto o botão",
+      "La mia app si blocca quando premo il pulsante",
+    ]) expect(await intent.classify(userRequest(report), signal)).toBe("coding");
+    expect(await intent.classify(userRequest("¿Cómo supero el miedo a la página en blanco?"), signal)).toBe("other");
   });
 
   test("a word problem's quantities are not a bug report", async () => {

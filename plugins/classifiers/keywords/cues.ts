@@ -42,7 +42,9 @@ export const STRONG: readonly string[] = [
   "(squash|squashing|cherry-pick|revert|reverting|amend|amending|stash|stashing) (my|the|these|those|all|a|an|last)? (_|_ _)? (commit|commits)", "(force push*|force-push*|detached head)",
   "(login|log-in|sign-in|signin|signup|sign-up|registration|checkout) (form|forms|page|pages|screen|screens|flow|endpoint|modal|component)",
   "(helm chart|github actions|pip install|brew install|apt install|apt-get install|bash script|bash one-liner|shell script|cron job|cron expression|pull request|merge conflict)",
-  "(regex|regexes|regular expression|regular expressions|api|apis|rest api|json|yaml|xml|endpoint|endpoints|webhook|webhooks|backend|frontend|front-end|back-end|microservice|microservices|codebase|source code|snippet|refactor*|compiler)",
+  "(regex|regexes|regular expression|regular expressions|api|apis|rest api|json|yaml|xml|endpoint|endpoints|webhook|webhooks|backend|frontend|front-end|back-end|microservice|microservices|codebase|source code|snippet|compiler)",
+  // To refactor is a programmer's word, except when the thing refactored is a piece of writing or of everyday life.
+  "refactor* !(this|the|my|our|your|a|an|that|these|those)? (_)? (paragraph|paragraphs|sentence|sentences|essay|essays|email|emails|e-mail|letter|letters|cover letter|poem|poems|speech|story|stories|bio|resume|résumé|article|blog post|tweet|caption|slogan|wording|prose|intro|introduction|conclusion|chapter|thesis|budget|routine|wardrobe|closet|habits|finances|diet)",
   "(compile|compilation) (error|errors)", "(syntax|runtime) error",
   "(segfault|nullptr|mutex|race condition|recursion|recursive|recursively|linked list*|binary tree*|binary search*|hashmap*|hash map*|hashtable*|hash table*|hashset*|hash set*|big-o|big o|bigo|time complexity|space complexity|leetcode|data structure*|boolean)",
   "(static method|abstract class|constructor|polymorphism|dependency injection|namespace|async|async/await|iterator|lambda|unit test|unit tests|unit-test|unit-tests|stack overflow|memory leak|garbage collect*|thread-safe|multithread*)",
@@ -97,9 +99,26 @@ export const NEGATIVE: readonly string[] = [
   // Word problems: how many things a person in the story has or does.
   "how (many|much) (_|_ _|_ _ _)? (does|did|do|will|would|can) (he|she|they|it|each)", "altogether",
   "(the|a|an)? function of (the|a|an|chlorophyll)", "function of _ cells",
+  // Writing and everyday things "refactored": the word is borrowed, the request is about prose or life.
+  "refactor* (this|the|my|our|your|a|an|that)? (_)? (paragraph|paragraphs|sentence|sentences|essay|essays|email|emails|letter|cover letter|poem|speech|story|bio|resume|résumé|article|blog post|tweet|wording|prose|intro|introduction|conclusion|chapter|thesis|budget|routine|wardrobe|closet|habits|finances|diet) !(function*|method*|class*|code|module*|script*|parser*|handler*|validat*|template*|service*|sender*|client*|component*|logic|file*|field*|regex*)",
+  // The writer's blank page, not a web page gone blank.
+  "(syndrome|angoisse|peur) (de la)? page blanche", "(miedo|terror|síndrome|sindrome) (a la|de la) (página|pagina|hoja) en blanco", "(paura|ansia) della pagina bianca",
   "(hígado+|riñones+|rins+|fígado+|globules+|schilddrüse+|immunsystem+|печени+|indonésie+|indonesia+|giftig+|afrika+)",
 ];
 export const NEGATIVE_CJK: readonly string[] = ["肝臓"];
+
+/**
+ * Requests about words themselves: a programming term they quote ("Translate 'stack trace' into French",
+ * "how do you say 'bug' in German") is mentioned, not used, and cues inside the quotes do not count.
+ */
+export const MENTION: readonly string[] = [
+  "(translate|translates|translated|translating|translation|translations|translator)",
+  "(traduce|traduzca|traducir|traduceme|tradúceme|traducción|traduccion|traduire|traduis|traduisez|traduction|traduza|traduzir|tradução|traducao)",
+  "(traduci|tradurre|traduzione|übersetze|übersetzen|übersetzt|übersetzung|uebersetze|переведи|переведите|перевести|перевод)",
+  // Keyed on their rarer word, so that common first words ("how", "what") try no more phrases than before.
+  "(you|one) (say|pronounce|spell)", "word for",
+  "(pronounce|pronunciation|synonym|synonyms|antonym|antonyms)", "(como|cómo) se dice", "comment (dit-on|dire)", "wie sagt man", "come si dice",
+];
 
 /** Parts of a running application, and the ways users say it misbehaves: together they are a bug report. */
 export const SOFTWARE_NOUNS: readonly string[] = [
@@ -108,14 +127,37 @@ export const SOFTWARE_NOUNS: readonly string[] = [
   "(spinner|checkout|deploy*|build|builds|nightly|cron|layout|style|styles|scroll*|notification|notifications|badge|search box|search field)",
   "(progress bar|safari|chrome|firefox|users|customers|tab|sync*|offline|game|spawn|enemies|character|font size|dark mode)",
   "(email|emails) (our|the) app", "(fake accounts|record|import|redeploy|redeploys|currency symbol)",
+  // Using a screen: clicking, tapping, pressing a key or a button of the interface.
+  "(click|clicks|clicked|clicking|double-click*|double click*) (on|the|a|any|twice|again|save|submit|send|it|that|this|once|through|back)",
+  "(press|presses|pressed|pressing|hit|hits|hitting|tap|taps|tapped|tapping) (save|submit|send|enter|refresh|reload|back|delete|the save|the submit|the send|the back|the refresh)",
+  "(i|we|you|users|they|someone) (tap|tapped|double-tap|double-tapped)",
+  // The same parts in Spanish, Portuguese, French, Italian and German (words shared with English are above).
+  "(página|páginas|pagina|paginas|aplicación|aplicacion|aplicaciones|aplicativo|aplicativos|applicazione|appli|anwendung|webseite|homepage|sitio|sito)",
+  "(pantalla|écran|ecran|schermo|schermata|bildschirm|botón|boton|botão|botao|bouton|pulsante|bottone|knopf|schaltfläche|formulario|formulário|formulaire|formular)",
+  "(navegador|navigateur|servidor|serveur|clic|klick*|doppelklick*)", "(mon|ma|notre|votre|cette|l'|une) application", "(a|minha|na|da|nossa) tela",
+  "(je|on|il|elle|tu|vous|nous|ils) (clique|cliques|cliquez|cliquons|cliquent|appuie|appuies|appuyez)", "(cliquer|clicar|cliccare|clicco|clicca|clico|cliquei)",
 ];
 export const SYMPTOMS: readonly string[] = [
   "(blank|freez*|crash*|break*|broken|fail|fails|failing|silently|doesn't|does not|don't|won't|never|wrong|slow*|duplicat*|twice)",
   "(off by|flicker*|cut off|missing|return|returns|500|404|403|logged out|stutter*|jump*|behind|disappear*|leak*|drain|drains)",
   "(log|logs) (me|users|them) out", "(hang|hangs|time out|times out|timeout|weird characters|sideways|fall through|falls through)",
   "(survive|spam|securely|even though|longer every|first few requests|washed out)",
+  "nothing (happens|happened|shows|showed|loads|loaded|appears|appeared)",
   "how (do|can|should) (i|we) (let|stop|store|handle|prevent|cut|make)", "(show|shows) (the)? (wrong|yesterday)",
   "(work|works) (for|on|in|locally)", "(close|closes|reset|resets|reload|reloads|refresh|refreshes) (as soon as|whenever|every time|immediately)",
+  // Going blank, crashing, freezing, not loading, doing a thing twice: in Spanish, Portuguese, French, Italian, German.
+  "(queda|quedan|quedó|pone|ponen|fica|ficam|ficou) (en|em)? (blanco|blanca|branco|branca)", "(pantalla|tela|página|pagina) (en|em)? (blanco|blanca|branco|branca)",
+  "(se)? (cuelga|cuelgan|congela|congelan|bloquea|bloquean|trava|travou|travando|congelou)",
+  "(no|não|nao|nunca) (carga|cargan|funciona|funcionan|responde|responden|guarda|carrega|carregam|salva)", "(falla|fallan|crashea|crashou)",
+  "(dos|duas) veces", "duas vezes", "(se)? (duplica|duplican|duplicó|duplicam|duplicou)", "(desaparece|desaparecen|desaparecem)",
+  "(plante|plantent|planté|fige|figé|figée|gèle|freeze) !(verte|vertes|grasse|grasses|d'intérieur|en pot)",
+  "(reste|restent|devient|deviennent) (blanche|blanc|vide|noir|noire)", "(écran|ecran|page) (blanc|blanche|noir|vide)",
+  "ne (charge|chargent|marche|marchent|fonctionne|fonctionnent|répond|repond) (pas|plus)", "(n'affiche|n'enregistre|n'apparaît) (rien|pas|plus)",
+  "(en double|deux fois)", "(disparaît|disparait|disparaissent)",
+  "(si blocca|si bloccano|crasha|crashano|va in crash)", "(resta|rimane|diventa) (bianca|bianco|vuota|vuoto)", "(pagina|schermata) (bianca|vuota)", "schermo bianco",
+  "non (carica|caricano|funziona|funzionano|risponde|salva)", "due volte", "(scompare|scompaiono|sparisce|spariscono)",
+  "(stürzt|stürzen|abgestürzt|absturz*|hängt|friert|eingefroren)", "(bleibt|bleiben|wird) (weiß|weiss|leer|schwarz)",
+  "(lädt|laedt|funktioniert|reagiert|speichert) (nicht|nichts)", "(doppelt|zweimal)", "(verschwindet|verschwinden)",
 ];
 
 /** Words after which a stack trace may follow: only then are the trace shapes below looked for. */

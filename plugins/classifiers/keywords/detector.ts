@@ -1,9 +1,9 @@
 // The built-in coding detector: weighs what one scan of a user turn found into evidence for a label.
 // The word tables are built once per classifier; a request costs one scan and one lookup per word.
 
-import { NEGATIVE, SOFTWARE_NOUNS, STRONG, STRONG_CJK, SYMPTOMS, TRACE_SHAPES, TRACE_WORDS, WEAK, WEAK_CJK, NEGATIVE_CJK } from "./cues.ts";
+import { MENTION, NEGATIVE, SOFTWARE_NOUNS, STRONG, STRONG_CJK, SYMPTOMS, TRACE_SHAPES, TRACE_WORDS, WEAK, WEAK_CJK, NEGATIVE_CJK } from "./cues.ts";
 import * as lex from "./lexicon.ts";
-import { foldEquals, foldStartsWith } from "./chars.ts";
+import { foldEquals, foldStartsWith, isWordChar } from "./chars.ts";
 import { STEM_KEY } from "./lexicon.ts";
 import { addDistinct, Scan } from "./scanner.ts";
 
@@ -48,13 +48,62 @@ export function builtInLexicon(): lex.Lexicon {
   const lexicon = lex.createLexicon();
   const groups: [readonly string[], number][] = [
     [STRONG, lex.STRONG], [WEAK, lex.WEAK], [NEGATIVE, lex.NEGATIVE],
-    [SOFTWARE_NOUNS, lex.NOUN], [SYMPTOMS, lex.SYMPTOM], [TRACE_WORDS, lex.TRACE],
+    [SOFTWARE_NOUNS, lex.NOUN], [SYMPTOMS, lex.SYMPTOM], [MENTION, lex.MENTION], [TRACE_WORDS, lex.TRACE],
   ];
   for (const [specs, group] of groups) for (const spec of specs) lex.addSpec(lexicon, spec, group);
   lex.addCjk(lexicon, STRONG_CJK, lex.STRONG);
   lex.addCjk(lexicon, WEAK_CJK, lex.WEAK);
   lex.addCjk(lexicon, NEGATIVE_CJK, lex.NEGATIVE);
   return (builtIn = lexicon);
+}
+
+/** How far from a cue an opening quote, and then its closing quote, are looked for. */
+const QUOTE_REACH = 64;
+const APOSTROPHE = 39, QUOTE = 34, RIGHT_SINGLE = 0x2019, LEFT_SINGLE = 0x2018, LEFT_DOUBLE = 0x201c, RIGHT_DOUBLE = 0x201d;
+const LOW_DOUBLE = 0x201e, LEFT_GUILLEMET = 0xab, RIGHT_GUILLEMET = 0xbb;
+
+function isQuoteChar(code: number): boolean {
+  return code === APOSTROPHE || code === QUOTE || code === LEFT_SINGLE || code === RIGHT_SINGLE || code === LEFT_DOUBLE ||
+    code === RIGHT_DOUBLE || code === LOW_DOUBLE || code === LEFT_GUILLEMET || code === RIGHT_GUILLEMET;
+}
+
+/** 1 if the quote character at `j` opens a quotation, -1 if it closes one, 0 if neither (an apostrophe in "don't"). */
+function quoteSide(text: string, j: number): number {
+  const code = text.charCodeAt(j);
+  if (code === LEFT_GUILLEMET) return 1;
+  if (code === RIGHT_GUILLEMET) return -1;
+  const before = j > 0 && isWordChar(text.charCodeAt(j - 1));
+  const after = j + 1 < text.length && isWordChar(text.charCodeAt(j + 1));
+  if (before === after) return 0;
+  return after ? 1 : -1;
+}
+
+/**
+ * Whether the word starting at `start` stands inside a quotation on its line ("Translate 'stack trace' into French"):
+ * an opening quote before it, with no closing one between, and a closing quote after it. Asked only for the cues of
+ * a mention's second reading, and never further than QUOTE_REACH either way.
+ */
+function isQuoted(text: string, start: number): boolean {
+  let open = -1;
+  for (let j = start - 1; j >= 0 && j >= start - QUOTE_REACH; j--) {
+    const code = text.charCodeAt(j);
+    if (code === 10) return false;
+    if (!isQuoteChar(code)) continue;
+    const side = quoteSide(text, j);
+    if (side < 0) return false;
+    if (side > 0) {
+      open = j;
+      break;
+    }
+  }
+  if (open < 0) return false;
+  const limit = Math.min(text.length, start + QUOTE_REACH);
+  for (let j = start; j < limit; j++) {
+    const code = text.charCodeAt(j);
+    if (code === 10) return false;
+    if (isQuoteChar(code) && quoteSide(text, j) < 0) return true;
+  }
+  return false;
 }
 
 const traceShapes = TRACE_SHAPES.map((shape) => new RegExp(shape, "gm"));
@@ -79,9 +128,13 @@ export class Reading {
   readonly scan = new Scan();
   noun = false;
   symptom = false;
-  /** 1 for each user keyword (by index) found. */
+  /** The turn asks about words (translate, how do you say): the terms it quotes are mentioned, not used. */
+  mention = false;
+  /** For each user keyword (by index): 1 found, 2 found only inside quotes, 0 not found. */
   readonly keywords: Uint8Array;
   private traces = -1;
+  /** Set for a second reading of a mention: cues inside quotes are then left out. */
+  private skipQuoted = false;
 
   constructor(private readonly lexicon: lex.Lexicon, keywordCount: number) {
     this.keywords = new Uint8Array(keywordCount);
@@ -98,9 +151,27 @@ export class Reading {
 
   read(text: string): void {
     this.scan.run(text);
+    this.mention = false;
+    this.traces = -1;
+    const scan = this.scan;
+    // What the scan itself found comes first in these lists; the word tables' cues follow.
+    const strong = scan.strong.length, weak = scan.weak.length, negative = scan.negative.length;
+    this.lookUpWords(text);
+    if (!this.mention) return;
+    // A request about words ("translate 'stack trace' into French"), rare: read the words again, leaving out the
+    // cues inside quotes. Only such a request pays for finding its quotes.
+    scan.strong.length = strong;
+    scan.weak.length = weak;
+    scan.negative.length = negative;
+    this.skipQuoted = true;
+    this.lookUpWords(text);
+    this.skipQuoted = false;
+    this.mention = true;
+  }
+
+  private lookUpWords(text: string): void {
     this.noun = this.symptom = false;
     this.keywords.fill(0);
-    this.traces = -1;
     const long = text.length > PROSE_HEAD + PROSE_TAIL;
     this.lookUpAll(text, long ? PROSE_HEAD : text.length, long ? text.length - PROSE_TAIL : text.length);
     this.lookUpCjk(text);
@@ -156,9 +227,13 @@ export class Reading {
   /** Counts a cue; a cue without an id of its own counts by the word found, made a string only now. */
   private add(cue: lex.Cue, text: string, i: number, prose: boolean): void {
     const group = cue.group;
-    if (group === lex.KEYWORD) this.keywords[cue.index] = 1;
-    else if (group === lex.TRACE) this.scan.traceTrigger = true;
-    else if (!prose) return;
+    const quoted = this.skipQuoted && group !== lex.NEGATIVE && isQuoted(text, this.scan.words.start[i]!);
+    if (group === lex.KEYWORD) {
+      // Whether a mention cancels a keyword found only in quotes is its label's to say: 2 keeps that apart.
+      if (this.keywords[cue.index] !== 1) this.keywords[cue.index] = quoted ? 2 : 1;
+    } else if (group === lex.TRACE) this.scan.traceTrigger = true;
+    else if (!prose || quoted) return;
+    else if (group === lex.MENTION) this.mention = true;
     else if (group === lex.NOUN) this.noun = true;
     else if (group === lex.SYMPTOM) this.symptom = true;
     else {

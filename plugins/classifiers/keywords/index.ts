@@ -19,6 +19,8 @@
 //
 // Keyword hits on a label with the `prose` detector are weighed like its ambiguous words: everyday
 // context ("compile a list", "the function of the liver") cancels them, code and traces never are.
+// In a request about words ("translate 'stack trace' into French"), such a label's keywords and
+// prose cues found only inside quotes are mentioned, not used, and do not count.
 
 import type { Static } from "@sinclair/typebox";
 import type { ChatRequest, ClassifierInstance, ClassifierPlugin, Kit } from "../../../core/kit/index.ts";
@@ -127,7 +129,12 @@ export default (kit: Kit) => {
 
       function scoreOf(label: CompiledLabel, text: string): number {
         let hits = 0;
-        for (const index of label.keywords) hits += reading.keywords[index]!;
+        // A keyword found only inside quotes of a mention ("translate 'stack trace'") is prose to a prose-weighed label.
+        const quotedCounts = !(reading.mention && label.detectors?.has("prose"));
+        for (const index of label.keywords) {
+          const found = reading.keywords[index]!;
+          if (found === 1 || (found === 2 && quotedCounts)) hits++;
+        }
         for (const literal of label.literals) if (typeof literal === "string" ? text.includes(literal) : literal.test(text)) hits++;
         for (const pattern of label.patterns) if (pattern.test(text)) hits++;
         if (!label.detectors) return hits;

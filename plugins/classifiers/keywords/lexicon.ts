@@ -3,14 +3,19 @@
 
 import { foldEquals, foldStartsWith, HashFilter, hashOf } from "./chars.ts";
 
-/** What a cue adds to: the detector's groups, a trace trigger, or a user keyword (by its index). */
+/**
+ * What a cue adds to: the detector's groups, a trace trigger, or a user keyword (by its index).
+ * Groups below TRACE are read in the prose window only; TRACE and KEYWORD anywhere in the turn.
+ */
 export const STRONG = 0;
 export const WEAK = 1;
 export const NEGATIVE = 2;
 export const NOUN = 3;
 export const SYMPTOM = 4;
-export const TRACE = 5;
-export const KEYWORD = 6;
+/** A request about words themselves (translate, how do you say): terms it quotes are mentioned, not used. */
+export const MENTION = 5;
+export const TRACE = 6;
+export const KEYWORD = 7;
 
 export interface Cue {
   group: number;
@@ -143,8 +148,11 @@ export function addSpec(lexicon: Lexicon, spec: string, group: number, index = 0
     const cue: Cue = { group, index, id };
     const entry = entryFor(lexicon, first, group >= TRACE);
     const second = rest[0];
-    if (!second) entry.cues.push(cue);
-    else if (second.word === null || second.prefix) entry.phrases.push({ rest, unless, cue });
+    // A single word with exclusions is a phrase of one word, so that its exclusions are read.
+    if (!second) {
+      if (unless.length > 0) entry.phrases.push({ rest, unless, cue });
+      else entry.cues.push(cue);
+    } else if (second.word === null || second.prefix) entry.phrases.push({ rest, unless, cue });
     else entry.byNext.set(second.hash, [...(entry.byNext.get(second.hash) ?? []), { rest, unless, cue }]);
   }
 }

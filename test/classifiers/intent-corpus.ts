@@ -3,6 +3,7 @@
 import type { ChatRequest, ClassifierInstance } from "../../core/kit/index.ts";
 import keywordsPlugin from "../../plugins/classifiers/keywords/index.ts";
 import { instantiate } from "../plugin-instance.ts";
+import { parse } from "yaml";
 
 export interface LabelledPrompt {
   text: string;
@@ -18,8 +19,11 @@ export interface Evaluation {
   misses: { prompt: LabelledPrompt; got: string }[];
 }
 
-/** The shipped config's `intent` classifier settings. */
-export const SHIPPED_INTENT = { labels: { coding: ["```", "stack trace", "function", "refactor", "compile"] } };
+/** The shipped config's `intent` classifier settings, read from router.config.yaml: what users run is what is scored. */
+const shipped = parse(await Bun.file(new URL("../../router.config.yaml", import.meta.url)).text()) as {
+  classifiers: { intent: { use: string; labels: Record<string, string[]> } & Record<string, unknown> };
+};
+export const SHIPPED_INTENT: { labels: Record<string, string[]> } & Record<string, unknown> = (({ use: _, ...settings }) => settings)(shipped.classifiers.intent);
 
 export async function loadPrompts(name: string): Promise<LabelledPrompt[]> {
   const text = await Bun.file(new URL(`../fixtures/prompts/${name}`, import.meta.url)).text();

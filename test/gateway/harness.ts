@@ -7,6 +7,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { createKit } from "../../core/kit/kit.ts";
 import { createLogger } from "../../core/log.ts";
+import type { ReloadReport } from "../../core/runtime/runtime.ts";
 import { serve, type RunningServer } from "../../core/server/serve.ts";
 import type { StatsOptions } from "../../core/stats/index.ts";
 import { builtinPlugins } from "../../plugins/builtin.ts";
@@ -72,6 +73,12 @@ export async function startGateway(config: string, options: GatewayOptions = {})
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `POST /admin/reload` with the admin key: the reload's report. */
+export async function adminReload(gateway: { url: string }, adminKey: string): Promise<ReloadReport> {
+  const response = await fetch(`${gateway.url}/admin/reload`, { method: "POST", headers: { authorization: `Bearer ${adminKey}` } });
+  return (await response.json()) as ReloadReport;
 }
 
 /** The text a gateway answers a one-line chat to `model` with ("" when it answers none: an error). */

@@ -4,8 +4,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ReloadReport } from "../../core/runtime/runtime.ts";
-import { answerText, startGateway, type Gateway } from "../gateway/harness.ts";
+import { adminReload, answerText, startGateway, type Gateway } from "../gateway/harness.ts";
 import { HELPED_PROVIDER_INDEX, helperModule } from "./plugin-files.ts";
 
 const ADMIN = "folder-plugin-admin-key";
@@ -23,11 +22,6 @@ afterEach(async () => {
   gateway = null;
 });
 
-async function adminReload(g: Gateway): Promise<ReloadReport> {
-  const response = await fetch(`${g.url}/admin/reload`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
-  return (await response.json()) as ReloadReport;
-}
-
 test("an edited helper of a folder plugin is reloaded with its new code, and so is an index touched after it", async () => {
   gateway = await startGateway(CONFIG, {
     files: { "plugins/multi/index.ts": HELPED_PROVIDER_INDEX, "plugins/multi/helper.ts": helperModule("helper, first version") },
@@ -36,12 +30,12 @@ test("an edited helper of a folder plugin is reloaded with its new code, and so 
   expect(await answerText(gateway, "helped")).toBe("helper, first version");
 
   await writeFile(join(folder, "helper.ts"), helperModule("helper, second version"));
-  expect((await adminReload(gateway)).result).toBe("applied");
+  expect((await adminReload(gateway, ADMIN)).result).toBe("applied");
   expect(await answerText(gateway, "helped")).toBe("helper, second version");
 
   await writeFile(join(folder, "helper.ts"), helperModule("helper, third"));
   await writeFile(join(folder, "index.ts"), `${HELPED_PROVIDER_INDEX}// touched\n`);
-  expect((await adminReload(gateway)).result).toBe("applied");
+  expect((await adminReload(gateway, ADMIN)).result).toBe("applied");
   expect(await answerText(gateway, "helped")).toBe("helper, third");
-  expect((await adminReload(gateway)).result).toBe("unchanged");
+  expect((await adminReload(gateway, ADMIN)).result).toBe("unchanged");
 });

@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { check } from "../../core/cli/check.ts";
 import { createKit } from "../../core/kit/kit.ts";
 import { createLogger } from "../../core/log.ts";
-import type { ReloadReport } from "../../core/runtime/runtime.ts";
 import { builtinPlugins } from "../../plugins/builtin.ts";
-import { chatBody, postJson, startGateway, writeConfigDir, type Gateway } from "../gateway/harness.ts";
+import { adminReload, chatBody, postJson, startGateway, writeConfigDir, type Gateway } from "../gateway/harness.ts";
 import { STUCK_MODULE, STUCK_PROVIDER } from "./plugin-files.ts";
 
 const ADMIN = "time-limit-admin-key";
@@ -29,11 +28,6 @@ afterEach(async () => {
   gateway = null;
 });
 
-async function adminReload(g: Gateway): Promise<ReloadReport> {
-  const response = await fetch(`${g.url}/admin/reload`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
-  return (await response.json()) as ReloadReport;
-}
-
 async function echoStatus(g: Gateway): Promise<number> {
   const response = await postJson(`${g.url}/v1/chat/completions`, chatBody("echo", "ping"));
   await response.arrayBuffer();
@@ -43,20 +37,20 @@ async function echoStatus(g: Gateway): Promise<number> {
 test("a create that never settles fails POST /admin/reload by plugin and hook, and the next reload still runs", async () => {
   gateway = await startGateway(ECHO_ONLY, { files: { "plugins/stuck.ts": STUCK_PROVIDER }, pluginTimeLimitMs: 50 });
   await writeFile(gateway.configPath, WITH_STUCK);
-  const failed = await adminReload(gateway);
+  const failed = await adminReload(gateway, ADMIN);
   expect(failed.result).toBe("failed");
   expect(failed.diagnostics).toContain('provider "slow": plugin "stuck": create did not finish within 50ms');
   expect(await echoStatus(gateway)).toBe(200);
   expect(gateway.runtime.snapshot.version).toBe(1);
 
   await writeFile(gateway.configPath, ECHO_ONLY.replace("name: direct", "name: renamed"));
-  expect((await adminReload(gateway)).result).toBe("applied");
+  expect((await adminReload(gateway, ADMIN)).result).toBe("applied");
 });
 
 test("a plugin module whose top-level await never settles fails the reload, naming its file", async () => {
   gateway = await startGateway(ECHO_ONLY, { files: { "plugins/": "" }, pluginTimeLimitMs: 50 });
   await writeFile(join(gateway.dir, "plugins", "never.ts"), STUCK_MODULE);
-  const failed = await adminReload(gateway);
+  const failed = await adminReload(gateway, ADMIN);
   expect(failed.result).toBe("failed");
   const text = failed.diagnostics.join("\n");
   expect(text).toContain("never.ts");

@@ -225,9 +225,13 @@ function openingHoldMs(input: AttemptInput): number {
   return keepaliveMs > 0 ? Math.min(OPENING_HOLD_MS, keepaliveMs) : OPENING_HOLD_MS;
 }
 
-/** Whether a batch only opens the stream: its `start`, and nothing a client is told. */
+/**
+ * Whether a batch only opens the stream: its `start` and counts so far (Gemini counts the prompt
+ * on its first frame), nothing a client is told. A stream that fails after such a batch fails
+ * before the first byte, and the next candidate is tried.
+ */
 function opensOnly(events: readonly StreamEvent[]): boolean {
-  for (const event of events) if (event.type !== "start") return false;
+  for (const event of events) if (event.type !== "start" && event.type !== "usage") return false;
   return true;
 }
 

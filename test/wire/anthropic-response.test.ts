@@ -96,6 +96,20 @@ describe("Anthropic stream codec", () => {
     expect(error).toMatchObject({ code: "upstream_error", upstreamStatus: 529, retryable: true, message: "Overloaded" });
   });
 
+  test("a tool called with no arguments, one empty partial_json streamed, has arguments {} as the whole answer gives them", async () => {
+    const frame = (event: string, data: object) => `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
+    const text = [
+      frame("message_start", { message: { id: "msg_1", model: "claude-sonnet-4-5", usage: { input_tokens: 9, output_tokens: 1 } } }),
+      frame("content_block_start", { index: 0, content_block: { type: "tool_use", id: "toolu_2", name: "list_files", input: {} } }),
+      frame("content_block_delta", { index: 0, delta: { type: "input_json_delta", partial_json: "" } }),
+      frame("content_block_stop", { index: 0 }),
+      frame("message_delta", { delta: { stop_reason: "tool_use" }, usage: { output_tokens: 12 } }),
+      frame("message_stop", {}),
+    ].join("");
+    const events = await decodeBoth(anthropicStream, text);
+    expect(events.filter((event) => event.type === "tool_call_delta")).toEqual([{ type: "tool_call_delta", index: 0, arguments: "{}" }]);
+  });
+
   test("a stream that ends before message_stop throws", async () => {
     const text = (await fixture("stream.sse").text()).split("event: message_delta")[0]!;
     await expect(decodeBoth(anthropicStream, text)).rejects.toMatchObject({ code: "upstream_error" });

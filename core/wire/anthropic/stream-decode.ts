@@ -22,6 +22,8 @@ class StreamState {
   stopSequence: string | null = null;
   /** Anthropic content-block index → canonical tool-call index. */
   toolIndex = new Map<number, number>();
+  /** The tool calls whose input has begun: one whose input never does takes none, `{}`. */
+  toolInput = new Set<number>();
   tools = 0;
   /** The index of the block of Anthropic's own being written (a server tool's call, whose input streams), or -1. */
   serverBlock = -1;
@@ -74,7 +76,10 @@ function blockDelta(data: StreamData, state: StreamState, out: StreamEvent[]): v
       return;
     case "input_json_delta": {
       const index = state.toolIndex.get(data.index ?? 0);
-      if (index !== undefined && delta.partial_json) out.push({ type: "tool_call_delta", index, arguments: delta.partial_json });
+      if (index !== undefined && delta.partial_json) {
+        state.toolInput.add(index);
+        out.push({ type: "tool_call_delta", index, arguments: delta.partial_json });
+      }
       else if (state.serverBlock === (data.index ?? 0) && delta.partial_json) out.push({ type: "anthropic_delta", delta });
       return;
     }
@@ -111,6 +116,13 @@ class MessageStreamDecoder implements StreamDecoder {
         return blockStart(data, state, out);
       case "content_block_delta":
         return blockDelta(data, state, out);
+      case "content_block_stop": {
+        // A tool without arguments streams one empty partial_json: its arguments are `{}`, as
+        // Anthropic's whole answer gives them, not "", which a client's JSON.parse refuses.
+        const index = state.toolIndex.get(data.index ?? 0);
+        if (index !== undefined && !state.toolInput.has(index)) out.push({ type: "tool_call_delta", index, arguments: "{}" });
+        return;
+      }
       case "message_delta":
         if (data.delta?.stop_reason) state.stopReason = data.delta.stop_reason;
         if (data.delta?.stop_sequence) state.stopSequence = data.delta.stop_sequence;

@@ -329,6 +329,11 @@ describe("gemini provider", () => {
     await expect(broken).rejects.toMatchObject({ message: "Internal error encountered." });
   });
 
+  test("Google's own stops are no clean stop: OTHER and LANGUAGE are errors, too many tool calls a cut answer", () => {
+    const finish = (finishReason: string) => decodeResponse({ candidates: [{ content: { parts: [{ text: "part" }] }, finishReason }] } as never, "gemini-2.5-flash", kit).finishReason;
+    expect([finish("OTHER"), finish("LANGUAGE"), finish("TOO_MANY_TOOL_CALLS"), finish("IMAGE_PROHIBITED_CONTENT"), finish("STOP")]).toEqual(["error", "error", "length", "content_filter", "stop"]);
+  });
+
   test("a stream keeps the thought signature Gemini 3 puts on a text part, an empty last one too, as the JSON answer does", async () => {
     const frames = [
       { candidates: [{ content: { role: "model", parts: [{ text: "The answer" }] } }] },

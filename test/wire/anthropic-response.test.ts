@@ -51,6 +51,10 @@ describe("Anthropic response codec", () => {
     expect(encodeResponse({ ...base, finishReason: "length" }, { id: "a", model: "b" }).stop_reason).toBe("max_tokens");
     expect(decodeResponse({ content: [], stop_reason: "refusal" }).finishReason).toBe("content_filter");
     expect(decodeResponse({ content: [], stop_reason: "max_tokens" }).finishReason).toBe("length");
+    // A paused server-tool turn is unfinished for another dialect's client, and pause_turn for Anthropic's.
+    const paused = decodeResponse({ content: [], stop_reason: "pause_turn" });
+    expect(paused.finishReason).toBe("length");
+    expect(encodeResponse({ ...base, finishReason: paused.finishReason, nativeFinishReason: "pause_turn" }, { id: "a", model: "b" }).stop_reason).toBe("pause_turn");
   });
 
   test("cache writes count in canonical input and come back out as cache_creation_input_tokens", () => {

@@ -7,7 +7,9 @@ import { thinkingBlocks, ThinkingReader } from "./thinking.ts";
 const FINISH: Record<string, FinishReason> = {
   end_turn: "stop",
   stop_sequence: "stop",
-  pause_turn: "stop",
+  // A long server-tool turn Anthropic paused, to be sent again to go on: unfinished, as a cut answer
+  // is, for a client of another dialect (an Anthropic client keeps pause_turn, the native reason).
+  pause_turn: "length",
   max_tokens: "length",
   model_context_window_exceeded: "length",
   tool_use: "tool_calls",

@@ -44,8 +44,17 @@ const FINISH: Record<string, FinishReason> = {
   PROHIBITED_CONTENT: "content_filter",
   SPII: "content_filter",
   IMAGE_SAFETY: "content_filter",
+  IMAGE_PROHIBITED_CONTENT: "content_filter",
+  IMAGE_RECITATION: "content_filter",
   MALFORMED_FUNCTION_CALL: "error",
   UNEXPECTED_TOOL_CALL: "error",
+  // Stopped for a reason of Google's own (an unsupported language, no image made): no clean stop.
+  OTHER: "error",
+  LANGUAGE: "error",
+  IMAGE_OTHER: "error",
+  NO_IMAGE: "error",
+  // The calls were cut at Google's limit: the answer is unfinished, as one cut at max tokens.
+  TOO_MANY_TOOL_CALLS: "length",
 };
 
 function finishOf(native: string | undefined, hasToolCalls: boolean): FinishReason {

@@ -39,6 +39,8 @@ export interface IncomingChat {
   cancel: Cancellation;
   /** performance.now() when the request arrived. */
   arrivedAt: number;
+  /** The client's body in characters, where the ingress read one: every character the model reads is in it. */
+  bodyChars?: number;
 }
 
 export interface Served {
@@ -95,10 +97,12 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     return fail(row.failed(dispatched.error));
   }
   served.route = row.route = dispatched.route.name;
+  const candidates = fittingContext(dispatched.candidates, input, inputTokens);
+  if (isSwitchyardError(candidates)) return fail(row.failed(candidates));
   const fee = snapshot.fee;
   let request = input.request;
   if (principal.keyId !== null && principal.creditLimit !== null) {
-    const maximum = maximumCharge(dispatched.candidates, request, mostInputTokens(request), fee, principal);
+    const maximum = maximumCharge(candidates, request, mostInputTokens(request), fee, principal);
     const held = await holdCredit(deps.ledger, principal as Principal & { keyId: string }, maximum, request.maxTokens === undefined);
     if (isSwitchyardError(held)) return fail(row.failed(held));
     row.reservation = held;
@@ -106,7 +110,7 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
     if (request.maxTokens === undefined) request = { ...request, maxTokens: heldOutput(request) };
   }
 
-  const result = await runCandidates({ snapshot, stats: deps.stats, candidates: dispatched.candidates, request, client: input.cancel });
+  const result = await runCandidates({ snapshot, stats: deps.stats, candidates, request, client: input.cancel });
   served.attempts = row.attempts = result.attempts;
   served.overheadMs = performance.now() - input.arrivedAt - result.upstreamMs;
   // The endpoint last tried, which answered or refused: a failure's headers name it too.
@@ -242,6 +246,27 @@ class PendingClassifier {
     readonly name: string,
     readonly value: Promise<ClassifierValue>,
   ) {}
+}
+
+/** Room the estimate of a prompt's tokens from its body's length leaves for what a body does not spell out (images, pages). */
+const BODY_SLACK_TOKENS = 2000;
+
+/**
+ * The candidates whose configured `context` holds the prompt (by its estimate), or the 400 that
+ * none does: a prompt sent where it cannot fit is refused by the vendor after a round trip. The
+ * estimate is made only when the body's length does not already show that it fits every one
+ * (a character is at most 1.25 tokens of the estimate): most requests are far from any context.
+ */
+function fittingContext(candidates: readonly EndpointSpec[], input: IncomingChat, inputTokens: () => number): EndpointSpec[] | SwitchyardError {
+  let smallest = Infinity;
+  for (const endpoint of candidates) if (endpoint.context !== undefined && endpoint.context < smallest) smallest = endpoint.context;
+  if (smallest === Infinity) return candidates as EndpointSpec[];
+  if (input.bodyChars !== undefined && input.bodyChars * 1.25 + BODY_SLACK_TOKENS <= smallest) return candidates as EndpointSpec[];
+  const tokens = inputTokens();
+  const fitting = candidates.filter((endpoint) => endpoint.context === undefined || tokens <= endpoint.context);
+  if (fitting.length > 0) return fitting;
+  const largest = Math.max(...candidates.map((endpoint) => endpoint.context ?? 0));
+  return new SwitchyardError("context_length_exceeded", `the prompt, about ${tokens} tokens, is longer than every candidate's context (the largest holds ${largest}); shorten it, or route to a model with a larger context`);
 }
 
 /**

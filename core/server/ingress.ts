@@ -62,9 +62,11 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
   }
   let decoded: Decoded;
   let json: unknown;
+  let bodyChars = 0;
   try {
     const body = await readJson(request, runtime.snapshot.graph.server.bodyLimit);
     json = body.json;
+    bodyChars = body.text.length;
     dialect.validate(json);
     decoded = dialect.decode(json, body.text, request.headers);
   } catch (error) {
@@ -86,6 +88,7 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
       principal,
       cancel: inFlight.client,
       arrivedAt,
+      bodyChars,
     });
     metrics.observe(outcome, performance.now() - arrivedAt);
     const headers = servedHeaders(id, outcome.served, dialect.name);

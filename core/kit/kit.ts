@@ -51,6 +51,8 @@ export interface Kit {
   latestUserText: typeof latestUserText;
   /** Durations written as the config writes them (`250ms`, `2s`): the settings `pattern`, and their milliseconds. */
   duration: { pattern: string; ms: typeof durationMs };
+  /** SHA-256 of a text's UTF-8, at once (Web Crypto's is a promise): for an auth plugin comparing keys by their digests. */
+  sha256(text: string): Uint8Array;
   /** Codecs of the OpenAI (Chat Completions and Responses) and Anthropic wire formats, shared by ingress and providers. */
   wire: { openai: typeof openaiWire; responses: typeof responsesWire; anthropic: typeof anthropicWire };
   log: KitLogger;
@@ -79,6 +81,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     isStream,
     latestUserText,
     duration: { pattern: DURATION_PATTERN, ms: durationMs },
+    sha256: (text) => new Bun.CryptoHasher("sha256").update(text).digest(),
     wire: { openai: openaiWire, responses: responsesWire, anthropic: anthropicWire },
     log: silent,
     now: Date.now,

@@ -11,6 +11,16 @@ test("router.config.schema.json matches the TypeBox schema (run bun core/config/
   expect(await Bun.file(SCHEMA_FILE).text()).toBe(configJsonSchema());
 });
 
+test("the JSON Schema describes the file as written: a number as an environment reference, a merge key in a map", () => {
+  type Node = { anyOf?: { pattern?: string }[]; properties?: Record<string, Node>; additionalProperties?: unknown; items?: Node };
+  const schema = JSON.parse(configJsonSchema()) as Node;
+  const port = schema.properties!.server!.properties!.port!;
+  const reference = new RegExp(port.anyOf!.find((choice) => choice.pattern)!.pattern!);
+  expect(["${PORT}", "${PORT:-8787}"].map((text) => reference.test(text))).toEqual([true, true]);
+  expect(["8787", "${PORT", "${ PORT }"].map((text) => reference.test(text))).toEqual([false, false, false]);
+  expect(Object.keys(schema.properties!.server!.properties!)).toContain("<<");
+});
+
 test("the shipped config compiles with no API keys, every route reaching the echo demo", async () => {
   const text = await Bun.file(CONFIG_FILE).text();
   const result = compileConfig(text, { file: "router.config.yaml", env: {}, plugins: testCatalog });

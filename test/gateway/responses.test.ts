@@ -195,16 +195,24 @@ describe("Responses API clients", () => {
     expect(openaiFake.requests.length).toBe(before);
   });
 
-  test("a vendor failure mid-stream ends the stream with an error event the SDK throws", async () => {
+  test("a vendor failure mid-stream ends the stream with response.failed, then an error event the SDK throws", async () => {
     openaiFake.enqueue({ kind: "break", reply: { text: "one two three four five" }, afterFrames: 2 });
     const stream = await client.responses.create({ model: "gpt-5-mini", input: "Count", stream: true });
-    const seen: string[] = [];
+    const seen: OpenAI.Responses.ResponseStreamEvent[] = [];
     const failure = await (async () => {
-      for await (const event of stream) seen.push(event.type);
+      for await (const event of stream) seen.push(event);
     })().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.APIError);
-    expect(seen[0]).toBe("response.created");
-    expect(seen).not.toContain("response.completed");
+    const types = seen.map((event) => event.type);
+    expect(types[0]).toBe("response.created");
+    expect(types).not.toContain("response.completed");
+    // Codex and other clients that read the response's own end see it failed, with why and what came.
+    const failed = seen.at(-1);
+    if (failed?.type !== "response.failed") throw new Error(`last event ${failed?.type}`);
+    expect(failed.response.status).toBe("failed");
+    expect(failed.response.error?.code).toBe("server_error");
+    expect(failed.response.error?.message).toBeTruthy();
+    expect(failed.response.id).toBe(seen[0]!.type === "response.created" ? seen[0]!.response.id : "");
   });
 
   test("is served under /api/v1 too, and an unknown model is a 404 in OpenAI's shape", async () => {

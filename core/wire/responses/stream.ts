@@ -54,6 +54,9 @@ const EVENTS: Record<TextItem["kind"], { delta: string; done: string; member: st
   summary: { delta: "response.reasoning_summary_text.delta", done: "response.reasoning_summary_text.done", member: "text" },
 };
 
+/** OpenAI's codes of a failed response (`response.error.code`) for the gateway's that have one; the rest are `server_error`. */
+const FAILED_CODE: Partial<Record<SwitchyardError["code"], string>> = { rate_limited: "rate_limit_exceeded", context_length_exceeded: "context_length_exceeded" };
+
 /** Where each kind's string sits in its item: a summary in the item's `summary`, the rest in its content. */
 const INDEX: Record<TextItem["kind"], string> = { text: "content_index", refusal: "content_index", reasoning: "content_index", summary: "summary_index" };
 const PART_EVENTS: Record<TextItem["kind"], { added: string; done: string }> = {
@@ -155,10 +158,16 @@ export class StreamEncoder {
     return text + this.event(type, { response: responseObject(this.info, status, this.output, usage && encodeUsage(usage, costUsd)) });
   }
 
-  /** The error event, with the `error` member the openai SDK throws on. */
+  /**
+   * A failure after the stream began: `response.failed`, the response with its output so far and
+   * why, which Codex and other Responses clients read as the turn's end, then the error event
+   * whose `error` member the openai SDK throws on.
+   */
   error(error: SwitchyardError): string {
     const { error: body } = error.toJSON();
-    return this.event("error", { code: body.code, message: body.message, param: null, error: body });
+    const status = { status: "failed" as const, error: { code: FAILED_CODE[error.code] ?? "server_error", message: body.message } };
+    const failed = this.open() + this.event("response.failed", { response: responseObject(this.info, status, this.output) });
+    return failed + this.event("error", { code: body.code, message: body.message, param: null, error: body });
   }
 
   private open(): string {

@@ -191,6 +191,8 @@ function midStream(error: SwitchyardError, endpoint: EndpointSpec): SwitchyardEr
   if (isClientGone(error)) return error;
   return new SwitchyardError(error.code === "timeout" ? "timeout" : "upstream_error", `upstream stream broke: ${error.message}`, {
     cause: error,
+    // The vendor's status goes with it: Anthropic's overloaded stream is still overloaded_error to an Anthropic client.
+    ...(error.upstreamStatus !== undefined ? { upstreamStatus: error.upstreamStatus } : {}),
     metadata: { endpoint: endpoint.id, ...(error.metadata ? { upstream: error.metadata } : {}) },
   });
 }

@@ -136,6 +136,17 @@ describe("fallbacks", () => {
     expect(openaiFake.requests.length).toBe(openaiCalls);
   });
 
+  test("an Anthropic client whose stream Anthropic overloads after the answer began reads overloaded_error, as Anthropic says it", async () => {
+    const begun = Promise.withResolvers<void>();
+    const frame = anthropicErrorEvent("overloaded_error", "Overloaded");
+    anthropicFake.enqueue({ kind: "fail", reply: { text: "half an answer" }, afterFrames: 4, frame, until: begun.promise });
+    const stream = anthropicClient(gateway).messages.stream({ model: "claude-sonnet", max_tokens: 100, messages: [{ role: "user", content: "hello" }] });
+    stream.on("text", () => begun.resolve());
+    const error = await stream.finalMessage().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "overloaded_error", message: expect.stringContaining("Overloaded") } });
+  });
+
   test("a vendor that does not answer within the endpoint timeout falls back", async () => {
     anthropicFake.enqueue({ kind: "hang" });
     openaiFake.enqueue({ kind: "reply", reply: { text: "on time" } });

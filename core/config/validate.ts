@@ -5,6 +5,7 @@ import { Kind, type Static, type TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
 import { DURATION_PATTERN } from "../duration.ts";
+import { HTTP_URL_PATTERN } from "../url.ts";
 import { suggestion } from "../expr/did-you-mean.ts";
 import type { ConfigSource } from "./source.ts";
 
@@ -36,6 +37,7 @@ function expected(schema: TSchema): string {
   if (schema[Kind] === "Literal") return JSON.stringify((schema as TSchema & { const?: unknown }).const);
   // A plugin's setting made with the kit's duration pattern, and no description of its own.
   if (schema.pattern === DURATION_PATTERN) return "a duration like 30s or 250ms";
+  if (schema.pattern === HTTP_URL_PATTERN) return "an http:// or https:// URL";
   if (typeof schema.pattern === "string") return `a string matching /${schema.pattern}/`;
   const name = KIND_NAMES[String(schema[Kind])] ?? "a valid value";
   const limits = [

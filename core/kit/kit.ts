@@ -4,6 +4,7 @@
 import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { DURATION_PATTERN, durationMs } from "../duration.ts";
+import { HTTP_URL_PATTERN } from "../url.ts";
 import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, SwitchyardError } from "../errors.ts";
 import { isStream, latestUserText } from "./canonical.ts";
 import { copyingFetch, defaultFetch, readBody, send, type KitHttp } from "./http.ts";
@@ -51,6 +52,8 @@ export interface Kit {
   latestUserText: typeof latestUserText;
   /** Durations written as the config writes them (`250ms`, `2s`): the settings `pattern`, and their milliseconds. */
   duration: { pattern: string; ms: typeof durationMs };
+  /** An http:// or https:// URL (a vendor's API root): the settings `pattern`, whose mismatch the config names as such. */
+  url: { pattern: string };
   /** SHA-256 of a text's UTF-8, at once (Web Crypto's is a promise): for an auth plugin comparing keys by their digests. */
   sha256(text: string): Uint8Array;
   /** Codecs of the OpenAI (Chat Completions and Responses) and Anthropic wire formats, shared by ingress and providers. */
@@ -81,6 +84,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     isStream,
     latestUserText,
     duration: { pattern: DURATION_PATTERN, ms: durationMs },
+    url: { pattern: HTTP_URL_PATTERN },
     sha256: (text) => new Bun.CryptoHasher("sha256").update(text).digest(),
     wire: { openai: openaiWire, responses: responsesWire, anthropic: anthropicWire },
     log: silent,

@@ -48,7 +48,7 @@ export default (kit: Kit) => {
   const Settings = kit.Type.Object(
     {
       api_key: kit.Type.String({ description: "Acme API key, sent as a bearer token" }),
-      base_url: kit.Type.String({ default: "https://api.acme.example/v1", description: "API root; /generate is appended" }),
+      base_url: kit.Type.String({ default: "https://api.acme.example/v1", pattern: kit.url.pattern }), // /generate is appended
       default_max_tokens: kit.Type.Integer({ default: 1024, minimum: 1, description: "max_new_tokens when the client sets none" }),
     },
     { additionalProperties: false },

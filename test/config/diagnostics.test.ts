@@ -3,6 +3,9 @@
 import { describe, expect, test } from "bun:test";
 import { compileConfig } from "../../core/config/compile.ts";
 import { type Diagnostic, formatDiagnostic } from "../../core/config/diagnostics.ts";
+import { createKit } from "../../core/kit/kit.ts";
+import { buildRegistry } from "../../core/plugins/registry.ts";
+import { builtinPlugins } from "../../plugins/builtin.ts";
 import { testCatalog } from "./catalog.ts";
 
 const PROVIDERS = `providers:
@@ -225,6 +228,17 @@ routes:
   test("a plugin's duration setting written wrong asks for a duration, though its schema has only the kit's pattern", () => {
     const d = only('providers:\n  slow: { use: paced, pause: "2 s" }\n');
     expect([d.code, d.message]).toEqual(["wrong-type", 'expected a duration like 30s or 250ms, got the string "2 s"']);
+  });
+
+  test("a built-in provider's base_url without its scheme is wrong-type at the value, asking for a URL, where it failed only at the first request", async () => {
+    const catalog = (await buildRegistry(createKit(), builtinPlugins, [])).catalog();
+    for (const use of ["openai", "openai-compatible", "anthropic", "gemini"]) {
+      const diagnostics = (base: string) =>
+        compileConfig(`providers:\n  vendor: { use: ${use}, api_key: k, base_url: "${base}" }\n`, { file: "router.config.yaml", env: {}, plugins: catalog }).diagnostics;
+      const [d, ...rest] = diagnostics("api.example.com/v1");
+      expect([rest.length, d!.code, d!.message, where(d!)]).toEqual([0, "wrong-type", 'expected an http:// or https:// URL, got the string "api.example.com/v1"', `2:${42 + use.length}`]);
+      for (const good of ["https://api.example.com/v1", "http://127.0.0.1:4000/v1"]) expect(diagnostics(good).filter((d) => d.code === "wrong-type")).toEqual([]);
+    }
   });
 
   test("a classifier rejecting its settings is invalid-plugin", () => {

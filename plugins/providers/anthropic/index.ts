@@ -11,7 +11,7 @@ export default (kit: Kit) => {
   const Settings = kit.Type.Object(
     {
       api_key: kit.Type.String({ description: "Anthropic API key, sent as x-api-key" }),
-      base_url: kit.Type.String({ default: "https://api.anthropic.com", description: "API root; /v1/messages is appended" }),
+      base_url: kit.Type.String({ default: "https://api.anthropic.com", pattern: kit.url.pattern }), // /v1/messages is appended
       version: kit.Type.String({ default: "2023-06-01", description: "anthropic-version header" }),
       default_max_tokens: kit.Type.Integer({ default: 4096, minimum: 1, description: "max_tokens when the client sets none" }),
     },

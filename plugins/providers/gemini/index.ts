@@ -13,7 +13,7 @@ export default (kit: Kit) => {
   const Settings = kit.Type.Object(
     {
       api_key: kit.Type.String({ description: "Gemini API key, sent as x-goog-api-key" }),
-      base_url: kit.Type.String({ default: "https://generativelanguage.googleapis.com/v1beta", description: "API root; /models/{model}:generateContent is appended" }),
+      base_url: kit.Type.String({ default: "https://generativelanguage.googleapis.com/v1beta", pattern: kit.url.pattern }), // /models/{model}:generateContent is appended
     },
     { additionalProperties: false },
   );

@@ -21,7 +21,7 @@ export default (kit: Kit) => {
   const { Type } = kit;
   const Settings = Type.Object(
     {
-      base_url: Type.String({ minLength: 1, description: "Where /chat/completions is appended" }),
+      base_url: Type.String({ pattern: kit.url.pattern }), // /chat/completions is appended
       api_key: Type.String({ default: "" }),
       auth_header: Type.String({ default: "authorization" }),
       auth_scheme: Type.String({ default: "Bearer", description: '"" sends the bare key' }),

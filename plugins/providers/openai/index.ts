@@ -14,7 +14,7 @@ export default (kit: Kit) => {
   const Settings = Type.Object(
     {
       api_key: Type.String(),
-      base_url: Type.String({ default: "https://api.openai.com/v1", minLength: 1 }),
+      base_url: Type.String({ default: "https://api.openai.com/v1", pattern: kit.url.pattern }),
       organization: Type.Optional(Type.String()),
       project: Type.Optional(Type.String()),
       headers: Type.Optional(Type.Record(Type.String(), Type.String())),

@@ -55,7 +55,7 @@ const ENDPOINT_FACTS = new Map<string, FactInfo>([
   ["latency.p95", { type: "duration", stat: true }],
   ["ttft.p95", { type: "duration", stat: true }],
   ["error_rate", { type: "number", stat: true }],
-  ["inflight", { type: "number" }],
+  ["inflight", { type: "number", stat: true }],
 ]);
 const REQUEST_FACTS = new Set(["stream", "tokens.input", "max_tokens", "tools", "images", "key.name", "key.tags"]);
 const ENDPOINT: FactCatalogue = {

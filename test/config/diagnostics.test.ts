@@ -211,6 +211,8 @@ routes:
     // A provider that is not one of the members' is the same mistake; a statistic alone never is (no samples pass).
     expect(only(`${PROVIDERS}pools:\n  p: { pick: first, among: [gpt-5-mini], require: provider == "opnai" }\n`).message).toContain("(provider=openai)");
     expect(diagnose(`${PROVIDERS}pools:\n  p: { pick: first, among: [gpt-5-mini], require: error_rate < 0.01 and price.input < 1 }\nroutes:\n  - { name: a, to: p }\n`)).toEqual([]);
+    // inflight is live too: the config alone cannot fail it.
+    expect(diagnose(`${PROVIDERS}pools:\n  p: { pick: first, among: [gpt-5-mini], require: inflight < 10 }\nroutes:\n  - { name: a, to: p }\n`)).toEqual([]);
   });
 
   test("a target whose providers have no key is an unavailable-target warning and still compiles", () => {

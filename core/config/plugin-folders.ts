@@ -2,15 +2,17 @@
 // needs is built from them). Cheap: the fast parse when it applies; problems are left to the compiler.
 
 import { dirname, resolve } from "node:path";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 import { substituteEnv } from "./env.ts";
 import { fastParse } from "./fast-parse.ts";
 
 function parsed(text: string): unknown {
   const fast = fastParse(text);
   if (fast) return fast.value;
+  // A file with a syntax error still names its folders as far as the parser recovers: without them
+  // the compiler, which goes on past the error, would call every plugin of theirs not installed.
   try {
-    return parse(text);
+    return parseDocument(text).toJS();
   } catch {
     return undefined;
   }

@@ -18,8 +18,9 @@ test("plugin folders are read from a file the fast parse declines", () => {
   expect(pluginFolders(text, "/srv/router.config.yaml", {})).toEqual(["/srv/local"]);
 });
 
-test("a file that is not valid YAML names no plugin folders", () => {
-  expect(pluginFolders("plugins: [./local\n", "/srv/router.config.yaml", {})).toEqual([]);
+test("a file with a syntax error names its folders as far as the parser recovers, so their plugins are not called missing beside the error", () => {
+  expect(pluginFolders("plugins: [./local]\nroutes:\n  - { name: x, to: loud\n", "/srv/router.config.yaml", {})).toEqual(["/srv/local"]);
+  expect(pluginFolders("routes: [\nplugins: ./local\n", "/srv/router.config.yaml", {})).toEqual([]);
 });
 
 test("a large config without plugins: names no plugin folders", () => {

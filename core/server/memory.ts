@@ -32,14 +32,25 @@ export class TrimPolicy {
   }
 }
 
+/**
+ * One check: collect if the policy says so. A reading that fails skips the check: the resident set
+ * is read from /proc, which a process out of file descriptors (a flood of idle connections) cannot
+ * open, and a throw here, in a timer, would end the process.
+ */
+export function trimTick(policy: TrimPolicy, inflight: () => number, rss: () => number, collect: () => void): void {
+  try {
+    const start = performance.now();
+    if (!policy.shouldCollect(start, rss(), inflight())) return;
+    collect();
+    policy.collected(start, performance.now(), rss());
+  } catch {
+    // Skipped; the next tick reads again.
+  }
+}
+
 export function trimMemory(softLimitMb: number, inflight: () => number): () => void {
   const policy = new TrimPolicy(softLimitMb * 1024 * 1024);
-  const timer = setInterval(() => {
-    const start = performance.now();
-    if (!policy.shouldCollect(start, process.memoryUsage.rss(), inflight())) return;
-    Bun.gc(true);
-    policy.collected(start, performance.now(), process.memoryUsage.rss());
-  }, CHECK_EVERY_MS);
+  const timer = setInterval(trimTick, CHECK_EVERY_MS, policy, inflight, () => process.memoryUsage.rss(), () => Bun.gc(true));
   timer.unref?.();
   return () => clearInterval(timer);
 }

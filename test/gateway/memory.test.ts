@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { IDLE_REGROWTH_BYTES, MAX_BUSY_SHARE, TrimPolicy } from "../../core/server/memory.ts";
+import { IDLE_REGROWTH_BYTES, MAX_BUSY_SHARE, TrimPolicy, trimTick } from "../../core/server/memory.ts";
 
 const MB = 1024 * 1024;
 
@@ -33,5 +33,17 @@ describe("memory trim policy", () => {
     const spacing = 25 / MAX_BUSY_SHARE;
     expect(policy.shouldCollect(25 + spacing - 1, 200 * MB, 64)).toBe(false);
     expect(policy.shouldCollect(25 + spacing, 200 * MB, 64)).toBe(true);
+  });
+
+  test("a resident set that cannot be read skips the check, where the throw in the timer ended the process", () => {
+    // Bun reads it from /proc: a process out of file descriptors (a flood of idle connections) cannot.
+    const policy = new TrimPolicy(96 * MB);
+    let collections = 0;
+    const unreadable = () => {
+      throw new Error("Failed to get memory usage");
+    };
+    expect(() => trimTick(policy, () => 0, unreadable, () => collections++)).not.toThrow();
+    trimTick(policy, () => 0, () => 150 * MB, () => collections++);
+    expect(collections).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { isSwitchyardError } from "../../core/errors.ts";
 import type { ChatRequest } from "../../core/kit/index.ts";
 import { Scan } from "../../plugins/classifiers/keywords/scanner.ts";
-import { createIntent, evaluate, formatEvaluation, loadPrompts, userRequest } from "./intent-corpus.ts";
+import { createIntent, evaluate, formatEvaluation, loadPrompts, SHIPPED_INTENT, userRequest } from "./intent-corpus.ts";
 
 const signal = new AbortController().signal;
 
@@ -105,6 +105,17 @@ describe("keywords classifier", () => {
       ["user", "TypeError: Cannot read properties of undefined (reading 'id')\n    at render (list.js:12:5)"],
     );
     expect(await intent.classify(request, signal)).toBe("coding");
+  });
+
+  test("stack frames are read in their shapes, and a line shaped to make the frame pattern backtrack is given up in one pass", async () => {
+    const intent = await createIntent({ ...SHIPPED_INTENT, max_chars: 4_000_000 });
+    for (const frame of ["at Object.<anonymous> (/srv/app/index.js:10:5)", "at com.example.Foo.bar(Foo.java:42)", "at file:///srv/app/main.mjs:3:1"]) {
+      expect(await intent.classify(userRequest(`Why does this fail?\nError: boom\n    ${frame}\n    ${frame}`), signal)).toBe("coding");
+    }
+    // Each was quadratic in the line's length: at these lengths, hours of one core a request.
+    for (const text of ["at " + "$".repeat(1_000_000), "at " + "$".repeat(1_000_000) + "(", "\n".repeat(1_000_000) + "x"]) {
+      expect(await intent.classify(userRequest(text), signal)).toBe("other");
+    }
   });
 
   test("a request without a user turn gets the default label", async () => {

@@ -171,7 +171,9 @@ export const TRACE_WORDS: readonly string[] = [
 export const TRACE_SHAPES = [
   String.raw`Traceback \(most recent call last\)`,
   String.raw`File "[^"\n]+", line \d+`,
-  String.raw`^\s*at [\w$.<>/\[\] ]+\(?[^\s()]*:\d+`,
+  // A frame's words each end at a space or an opening parenthesis, so no two parts can take the
+  // same characters: a long line that is no frame is given up in one pass, not one per split.
+  String.raw`^[ \t]*at (?:[\w$.<>/\[\]]+ )*(?:[\w$.<>/\[\]]*\()?[^\s()]*:\d+`,
   String.raw`\b[A-Z][A-Za-z0-9]+(?:Error|Exception|Warning)\b`,
   String.raw`\b(?:java|javax|org|com|android|kotlin|System)\.[a-z]\w*\.[\w.$]+`,
   String.raw`\bpanic(?:ked)?\b[^\n]{0,20}(?::|\bat\b)`,

@@ -15,7 +15,6 @@ import type { Cancellation } from "./cancellation.ts";
 import { runCandidates } from "./fallback.ts";
 import { nanoToUsd, usageCost } from "../money.ts";
 import { estimateUsage, heldOutput, maximumCharge, meter, type Metered } from "./meter.ts";
-import type { RateLimiter } from "./rate-limit.ts";
 import { RowBuilder } from "./row.ts";
 import { relayStream } from "./stream.ts";
 
@@ -23,7 +22,6 @@ export interface GatewayDeps {
   stats: StatsRegistry;
   ledger: Ledger;
   log: KitLogger;
-  limiter: RateLimiter;
 }
 
 export interface IncomingChat {
@@ -78,8 +76,6 @@ export async function serveChat(snapshot: Snapshot, deps: GatewayDeps, input: In
 
   const principal = input.principal;
   row.keyId = principal.keyId;
-  const limited = rateCheck(deps, principal);
-  if (limited) return fail(row.failed(limited));
   // A key with no credit left is refused before routing, whose classifiers may call a model.
   if (principal.keyId !== null && principal.creditLimit !== null) {
     const spentOut = await creditSpent(deps.ledger, principal.keyId, principal.name);
@@ -159,18 +155,6 @@ export function authenticate(snapshot: Snapshot, request: AuthRequest): Principa
 /** A plugin's answer that has yet to come: any thenable, not only a native promise. */
 function isPending<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === "function";
-}
-
-/** The caller's rate limit: a 429 when its bucket is empty, else null. */
-function rateCheck(deps: GatewayDeps, principal: Principal): SwitchyardError | null {
-  if (!principal.rateLimit) return null;
-  // Static keys have no id: their name is unique within the auth plugin's list.
-  const decision = deps.limiter.take(principal.keyId ?? `name:${principal.name}`, principal.rateLimit);
-  if (decision.ok) return null;
-  return errors.rateLimited(`key "${principal.name}" is limited to ${principal.rateLimit} requests per minute`, {
-    retryAfterMs: decision.retryAfterMs,
-    retryable: false,
-  });
 }
 
 /**

@@ -1,6 +1,9 @@
 // Per-key request rate limits: a token bucket per key, refilled continuously, in memory. Each
 // gateway instance enforces the limit on its own traffic.
 
+import { errors, type SwitchyardError } from "../errors.ts";
+import type { Principal } from "../kit/plugin.ts";
+
 interface RateDecision {
   ok: boolean;
   /** When refused: how long until one request would be let through. */
@@ -45,4 +48,19 @@ export class RateLimiter {
   private sweep(now: number): void {
     for (const [keyId, bucket] of this.buckets) if (now - bucket.updated > FORGET_AFTER_MS) this.buckets.delete(keyId);
   }
+}
+
+/**
+ * The caller's rate limit: a 429 when its bucket is empty, else null. Taken as soon as the caller is
+ * known, before its body is read: a limited key's requests cost no more than its key's check.
+ */
+export function rateCheck(limiter: RateLimiter, principal: Principal): SwitchyardError | null {
+  if (!principal.rateLimit) return null;
+  // Static keys have no id: their name is unique within the auth plugin's list.
+  const decision = limiter.take(principal.keyId ?? `name:${principal.name}`, principal.rateLimit);
+  if (decision.ok) return null;
+  return errors.rateLimited(`key "${principal.name}" is limited to ${principal.rateLimit} requests per minute`, {
+    retryAfterMs: decision.retryAfterMs,
+    retryable: false,
+  });
 }

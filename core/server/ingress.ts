@@ -9,8 +9,10 @@ import type { Principal } from "../kit/plugin.ts";
 import { clientGone } from "../gateway/attempt.ts";
 import { Cancellation } from "../gateway/cancellation.ts";
 import { authenticate, serveChat } from "../gateway/pipeline.ts";
+import { rateCheck } from "../gateway/rate-limit.ts";
 import { RowBuilder } from "../gateway/row.ts";
 import { nanoToUsd } from "../money.ts";
+import { MODEL_ID_MAX_LENGTH } from "../wire/model-id.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
 import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
@@ -59,6 +61,12 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
   if (isSwitchyardError(principal)) {
     metrics.refused(principal.status);
     return errorResponse(principal, servedHeaders(id, null, dialect.name), dialect.name);
+  }
+  const limited = rateCheck(runtime.limiter, principal);
+  if (limited) {
+    metrics.refused(limited.status);
+    recordRefused(runtime, { id, arrivedAt, principal, body: undefined }, limited);
+    return errorResponse(limited, servedHeaders(id, null, dialect.name), dialect.name);
   }
   let decoded: Decoded;
   let json: unknown;
@@ -121,7 +129,7 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
  */
 function recordRefused(runtime: Runtime, refused: { id: string; arrivedAt: number; principal: Principal; body: unknown }, error: SwitchyardError): void {
   const fields = refused.body !== null && typeof refused.body === "object" ? (refused.body as { model?: unknown; stream?: unknown }) : {};
-  const request = { model: typeof fields.model === "string" ? fields.model : "", stream: fields.stream === true };
+  const request = { model: typeof fields.model === "string" ? fields.model.slice(0, MODEL_ID_MAX_LENGTH) : "", stream: fields.stream === true };
   const row = new RowBuilder({ id: refused.id, request, arrivedAt: refused.arrivedAt }, runtime.ledger);
   row.keyId = refused.principal.keyId;
   row.failed(error);

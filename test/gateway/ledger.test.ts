@@ -174,7 +174,7 @@ export default (kit: Kit) => ({
       }
     });
 
-    test("an output cap below one token, or no message at all, is a 400 naming the field before any hold or upstream call", async () => {
+    test("an output cap below one token, no message at all, or a model id past 256 characters is a 400 naming the field before any hold or upstream call", async () => {
       const gateway = await startGateway(config("{ use: none }"), { storage: await storage.fresh() });
       try {
         const key = await createKey(gateway, { name: "negative-cap", credit_limit: 0.001 });
@@ -194,6 +194,22 @@ export default (kit: Kit) => ({
           const row = await gateway.runtime.ledger.generation(response.headers.get("x-request-id")!);
           expect(row).toMatchObject({ status: 400, errorCode: "bad_request", requestedModel: "metered", cost: 0 });
           expect(row?.keyId).toBeString();
+        }
+        // A model id no model has the length of is refused in every dialect, and its row keeps only the id's start.
+        const long = "m".repeat(1_000_000);
+        const bodies = [
+          ["/v1/chat/completions", chatBody(long, "hi")],
+          ["/v1/responses", { model: long, input: "hi" }],
+          ["/v1/messages", { model: long, max_tokens: 10, messages: [{ role: "user", content: "hi" }] }],
+        ] as const;
+        for (const [path, body] of bodies) {
+          const response = await postJson(`${gateway.url}${path}`, body, { authorization: `Bearer ${key}` });
+          expect(response.status).toBe(400);
+          const text = await response.text();
+          expect(text).toContain("model");
+          expect(text.length).toBeLessThan(2_000);
+          const row = await gateway.runtime.ledger.generation(response.headers.get("x-request-id")!);
+          expect(row?.requestedModel).toBe("m".repeat(256));
         }
         expect(fake.requests.length).toBe(before);
         expect((await keyInfo(gateway, key)).usage).toBe(0);
@@ -238,6 +254,10 @@ export default (kit: Kit) => ({
         expect(statuses).toEqual([200, 200, 200, 429]);
         // Three a minute: the next token comes in 20 s.
         expect(retryAfter).toBe("20");
+        // The limit is taken before the body is read: a spent key's body, however malformed or large, is not.
+        const malformed = await postJson(`${gateway.url}/v1/chat/completions`, { model: "x".repeat(100_000), messages: "not a list" }, { authorization: `Bearer ${key}` });
+        expect(malformed.status).toBe(429);
+        expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
         // Counting a prompt's tokens (Claude Code does it every turn) generates nothing, and the
         // spent limit does not refuse it: Anthropic, too, limits counting apart from messages.
         const count = { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] };

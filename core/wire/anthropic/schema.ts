@@ -3,6 +3,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
 import { CacheControlBody } from "../cache-control.ts";
+import { MODEL_ID_MAX_LENGTH } from "../model-id.ts";
 
 // Unknown fields are allowed everywhere: clients send newer fields (container, and whatever comes
 // next) that we ignore rather than reject. Anthropic's own fields we know go on to Anthropic.
@@ -108,7 +109,7 @@ const ToolChoiceParam = Type.Union([
 
 /** The fields of a Messages body, shared by the two schemas below. */
 const messagesFields = {
-  model: Type.String({ minLength: 1 }),
+  model: Type.String({ minLength: 1, maxLength: MODEL_ID_MAX_LENGTH }),
   max_tokens: Type.Integer({ minimum: 1 }),
   system: Type.Optional(Type.Union([Type.String(), Type.Array(TextBlock)])),
   messages: Type.Array(MessageParam, { minItems: 1 }),

@@ -3,6 +3,7 @@
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
 import { CacheControlBody } from "../cache-control.ts";
+import { MODEL_ID_MAX_LENGTH } from "../model-id.ts";
 
 // Clients send many fields we do not know; they are allowed through and ignored.
 const open = { additionalProperties: true } as const;
@@ -174,7 +175,7 @@ export const RESPONSES_STEERING_FIELD_NAMES = Object.keys(ResponsesSteeringField
 
 export const ChatCompletionBody = Type.Object(
   {
-    model: Type.String(),
+    model: Type.String({ maxLength: MODEL_ID_MAX_LENGTH }),
     messages: Type.Array(MessageBody, { minItems: 1 }),
     tools: Type.Optional(Type.Array(ToolBody)),
     tool_choice: Type.Optional(ToolChoiceBody),
@@ -197,7 +198,7 @@ export const ChatCompletionBody = Type.Object(
     stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, open)),
     /** Kept a plain string: vendors add levels ("none", "xhigh"); unknown ones are dropped on decode. */
     reasoning_effort: Type.Optional(Type.String()),
-    models: Type.Optional(Type.Array(Type.String())),
+    models: Type.Optional(Type.Array(Type.String({ maxLength: MODEL_ID_MAX_LENGTH }))),
     provider: Type.Optional(ProviderPreferences),
     reasoning: Type.Optional(
       Type.Object(

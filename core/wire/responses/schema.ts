@@ -2,6 +2,7 @@
 
 import { Type, type Static } from "@sinclair/typebox";
 import { AnyObject } from "../any-object.ts";
+import { MODEL_ID_MAX_LENGTH } from "../model-id.ts";
 import { nullable, ResponsesSteeringFields, SteeringFields } from "../openai/schema.ts";
 
 // Clients send many fields we do not know; they are allowed through and ignored.
@@ -87,7 +88,7 @@ const FormatBody = Type.Object(
 
 export const ResponsesBody = Type.Object(
   {
-    model: Type.String(),
+    model: Type.String({ maxLength: MODEL_ID_MAX_LENGTH }),
     input: Type.Union([Type.String(), Type.Array(ItemBody)]),
     instructions: nullable(Type.String()),
     tools: Type.Optional(Type.Array(ToolBody)),

@@ -6,7 +6,7 @@ import type { RoutingGraph } from "../config/graph.ts";
 import { describe, errors, SwitchyardError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { adminRefusal, adminRoutes } from "./admin.ts";
-import { allowedOrigin, preflight, withCors } from "./cors.ts";
+import { allowedOrigin, preflight, refusedOrigin, withCors } from "./cors.ts";
 import { accountRoutes } from "./account.ts";
 import { anthropicDialect, openaiDialect, responsesDialect } from "./dialects.ts";
 import { errorResponse, plainHeaders, toGatewayError } from "./http.ts";
@@ -34,6 +34,8 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
    */
   const direct = (handler: (request: Request, server?: Server<unknown>) => Promise<Response>) => ({
     POST: (request: Request, server?: Server<unknown>) => {
+      const refusal = refusedOrigin(origins(), request);
+      if (refusal) return Promise.resolve(originRefused(refusal, request));
       const origin = allowedOrigin(origins(), request);
       const answer = handler(request, server);
       return origin === null ? answer : answer.then((response) => withCors(response, origin));
@@ -84,6 +86,8 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
   const app = new Elysia({ serve: { routes } })
     // A browser's preflight, from an allowed origin, to any path; the framework's routes' answers get the origin after.
     .onRequest(({ request }) => {
+      const refusal = refusedOrigin(origins(), request);
+      if (refusal) return originRefused(refusal, request);
       const origin = request.method === "OPTIONS" ? allowedOrigin(origins(), request) : null;
       if (origin !== null) return preflight(request, origin);
     })
@@ -113,6 +117,11 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
 }
 
 const MESSAGES_PATH = /^(\/api)?\/v1\/messages(\/|$)/;
+
+/** A request from a browser origin not allowed, refused in the error shape of the path's dialect. */
+function originRefused(refusal: SwitchyardError, request: Request): Response {
+  return errorResponse(refusal, plainHeaders(), MESSAGES_PATH.test(new URL(request.url).pathname) ? "anthropic" : "openai");
+}
 
 /**
  * One model (OpenAI's and Anthropic's `models.retrieve`); an unknown one is a 404 in the error

@@ -3,6 +3,8 @@
 // (OPTIONS) before a POST with a key or JSON; the gateway answers it for every path, and adds the
 // allowed origin to every answer, errors and streams included.
 
+import { errors, type SwitchyardError } from "../errors.ts";
+
 /** Response headers a browser script may read: the request id and where the request went. */
 const EXPOSED = "x-request-id, x-switchyard-route, x-switchyard-model, x-switchyard-provider, x-switchyard-attempts, x-switchyard-overhead-ms, retry-after";
 
@@ -13,6 +15,20 @@ export function allowedOrigin(origins: readonly string[], request: Request): str
   if (origin === null) return null;
   if (origins.includes("*")) return "*";
   return origins.includes(origin) ? origin : null;
+}
+
+/**
+ * The 403 for a browser page from an origin `server.cors` does not list, asking for something
+ * other than a read; else null. Such a page is refused a preflight, but a form's POST (a "simple"
+ * request, text/plain) needs none: without this a page the operator visits could spend the
+ * gateway's vendor credit through a gateway with no auth, or with a rebound DNS name read the answer.
+ * Browsers send Origin on every POST; other clients send none, and are not concerned.
+ */
+export function refusedOrigin(origins: readonly string[], request: Request): SwitchyardError | null {
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return null;
+  const origin = request.headers.get("origin");
+  if (origin === null || allowedOrigin(origins, request) !== null) return null;
+  return errors.forbidden(`a browser page from ${JSON.stringify(origin)} may not call the gateway: list its origin under server.cors`);
 }
 
 /** `response` with the headers that let a script from `origin` read it. */

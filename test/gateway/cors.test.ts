@@ -1,6 +1,6 @@
 // CORS for browser clients: a preflight from an allowed origin to any path, and the origin on every
-// answer (JSON, streams, errors, the framework's routes); nothing for another origin, or with no
-// `server.cors`, and a reload turns it on and off.
+// answer (JSON, streams, errors, the framework's routes); another origin, or any with no
+// `server.cors`, refused all but reads, and a reload turns it on and off.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFile } from "node:fs/promises";
@@ -59,10 +59,21 @@ describe("with server.cors", () => {
     expect([response.status, response.headers.get("access-control-allow-origin"), response.headers.get("vary")]).toEqual([200, APP, "Origin"]);
   });
 
-  test("another origin gets no CORS header, and its preflight the path's 405", async () => {
+  test("another origin's page is refused anything but a read, in its dialect's shape, with no CORS header, and its preflight gets the path's 405", async () => {
     const answer = await post("/v1/chat/completions", chatBody("echo", "hi"), "https://elsewhere.example");
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(403);
+    expect(((await answer.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "forbidden",
+      message: 'a browser page from "https://elsewhere.example" may not call the gateway: list its origin under server.cors',
+    });
     expect(answer.headers.has("access-control-allow-origin")).toBe(false);
+    const messages = await post("/v1/messages", { model: "echo", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, "null");
+    expect([messages.status, ((await messages.json()) as { type: string }).type]).toEqual([403, "error"]);
+    const reload = await fetch(`${gateway.url}/admin/reload`, { method: "POST", headers: { origin: "https://elsewhere.example" } });
+    expect(reload.status).toBe(403);
+    // A read is the browser's to keep from the page: without the CORS header the page cannot see it.
+    const models = await fetch(`${gateway.url}/v1/models`, { headers: { origin: "https://elsewhere.example" } });
+    expect([models.status, models.headers.has("access-control-allow-origin")]).toEqual([200, false]);
     const preflight = await fetch(`${gateway.url}/v1/chat/completions`, { method: "OPTIONS", headers: { origin: "https://elsewhere.example" } });
     expect(preflight.status).toBe(405);
     expect(preflight.headers.has("access-control-allow-origin")).toBe(false);
@@ -72,7 +83,13 @@ describe("with server.cors", () => {
     await writeFile(gateway.configPath, config(""));
     expect((await gateway.runtime.reload("admin")).result).toBe("applied");
     const off = await post("/v1/chat/completions", chatBody("echo", "hi"));
+    expect(off.status).toBe(403);
     expect(off.headers.has("access-control-allow-origin")).toBe(false);
+    // With no server.cors, a page's form post (text/plain, no preflight) spends nothing; clients that are no browser send no Origin.
+    const form = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { origin: "https://evil.example", "content-type": "text/plain" }, body: JSON.stringify(chatBody("echo", "hi")) });
+    expect(form.status).toBe(403);
+    const plain = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chatBody("echo", "hi")) });
+    expect(plain.status).toBe(200);
 
     await writeFile(gateway.configPath, config('server: { cors: ["*"] }'));
     expect((await gateway.runtime.reload("admin")).result).toBe("applied");

@@ -91,8 +91,8 @@ describe("auth plugin static", async () => {
   });
 
   it("returns the configured principal with its credit limit in nano-USD", async () => {
-    expect(await auth.authenticate(request("team-a-secret"))).toEqual({ keyId: null, name: "team-a", tags: ["beta"], creditLimit: null, rateLimit: 600 });
-    expect(await auth.authenticate(request("team-b-secret"))).toEqual({ keyId: null, name: "team-b", tags: [], creditLimit: null, rateLimit: null });
+    expect(await auth.authenticate(request("team-a-secret"))).toEqual({ keyId: "static:team-a", name: "team-a", tags: ["beta"], creditLimit: null, rateLimit: 600 });
+    expect(await auth.authenticate(request("team-b-secret"))).toEqual({ keyId: "static:team-b", name: "team-b", tags: [], creditLimit: null, rateLimit: null });
   });
 
   it("answers 401 for a missing or wrong key", async () => {

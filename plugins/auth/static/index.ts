@@ -7,7 +7,9 @@
 //     keys:
 //       - { key: "${TEAM_A_KEY}", name: team-a, tags: [beta], rate_limit: 600 }   # requests per minute
 //
-// Static keys have no row in the ledger, so they carry no credit limit: use `api-keys` for credits.
+// Static keys have no row in the key store, so they carry no credit limit: use `api-keys` for
+// credits. Each has the key id `static:<name>`, which its requests' rows carry: a key reads only its
+// own generations, and usage --by key counts each apart.
 
 import type { AuthPlugin, AuthRequest, Kit, Principal } from "../../../core/kit/index.ts";
 
@@ -43,7 +45,7 @@ export default (kit: Kit) => {
       for (const entry of settings.keys) {
         if (names.has(entry.name)) throw kit.errors.badRequest(`static auth: key name "${entry.name}" is used twice`);
         names.add(entry.name);
-        const principal: Principal = { keyId: null, name: entry.name, tags: entry.tags ?? [], creditLimit: null, rateLimit: entry.rate_limit ?? null };
+        const principal: Principal = { keyId: `static:${entry.name}`, name: entry.name, tags: entry.tags ?? [], creditLimit: null, rateLimit: entry.rate_limit ?? null };
         entries.push({ digest: kit.sha256(entry.key), principal });
       }
       return {

@@ -6,7 +6,7 @@ import { Value } from "@sinclair/typebox/value";
 import { DURATION_PATTERN, durationMs } from "../duration.ts";
 import { HTTP_URL_PATTERN } from "../url.ts";
 import { errors, fromUpstreamStatus, isSwitchyardError, parseRetryAfter, SwitchyardError } from "../errors.ts";
-import { isStream, latestUserText } from "./canonical.ts";
+import { documentText, formatInstruction, isStream, latestUserText } from "./canonical.ts";
 import { copyingFetch, defaultFetch, readBody, send, type KitHttp } from "./http.ts";
 import type { ChatRequest, ChatResponse } from "./canonical.ts";
 import type { Principal } from "./plugin.ts";
@@ -50,6 +50,10 @@ export interface Kit {
   parseRetryAfter: typeof parseRetryAfter;
   isStream: typeof isStream;
   latestUserText: typeof latestUserText;
+  /** A plain-text document as text, for a vendor that has no text documents: its title, then its text. */
+  documentText: typeof documentText;
+  /** A response format (JSON object, JSON schema) as an instruction, for a vendor with no JSON mode; undefined for plain text. */
+  formatInstruction: typeof formatInstruction;
   /** Durations written as the config writes them (`250ms`, `2s`): the settings `pattern`, and their milliseconds. */
   duration: { pattern: string; ms: typeof durationMs };
   /** An http:// or https:// URL (a vendor's API root): the settings `pattern`, whose mismatch the config names as such. */
@@ -83,6 +87,8 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     parseRetryAfter,
     isStream,
     latestUserText,
+    documentText,
+    formatInstruction,
     duration: { pattern: DURATION_PATTERN, ms: durationMs },
     url: { pattern: HTTP_URL_PATTERN },
     sha256: (text) => new Bun.CryptoHasher("sha256").update(text).digest(),

@@ -81,10 +81,10 @@ describe("gemini provider", () => {
 
   test("settings reach Gemini as its models take them: a JSON format as its mime type but beside tools, penalties on 2.0 alone, five stop sequences", () => {
     const ask: ChatRequest = { model: "gemini-2.5-flash", stream: false, messages: [{ role: "user", content: [{ type: "text", text: "Weather?" }] }] };
-    const config = (request: ChatRequest) => encodeRequest(request).generationConfig as Record<string, unknown>;
+    const config = (request: ChatRequest) => encodeRequest(request, kit).generationConfig as Record<string, unknown>;
     const format = { type: "json_schema" as const, name: "w", schema: { type: "object" } };
     expect(config({ ...ask, responseFormat: format })).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: { type: "object" } });
-    const withTools = encodeRequest({ ...ask, responseFormat: format, tools: [{ name: "get_weather", parameters: { type: "object" } }] });
+    const withTools = encodeRequest({ ...ask, responseFormat: format, tools: [{ name: "get_weather", parameters: { type: "object" } }] }, kit);
     expect(withTools.generationConfig).toBeUndefined();
     expect(JSON.stringify(withTools.systemInstruction)).toContain("conforms to this JSON Schema (w)");
     expect(config({ ...ask, presencePenalty: 0.5, frequencyPenalty: 0.2, stop: ["1", "2", "3", "4", "5", "6"] })).toEqual({ stopSequences: ["1", "2", "3", "4", "5"] });
@@ -93,7 +93,7 @@ describe("gemini provider", () => {
 
   test("an effort of none stops the thinking where the model can stop, and xhigh thinks the most the model can", () => {
     const thinking = (model: string, reasoning: ChatRequest["reasoning"]) =>
-      (encodeRequest({ model, stream: false, messages: [{ role: "user", content: [{ type: "text", text: "Sum 2 and 2." }] }], reasoning }).generationConfig as Record<string, unknown> | undefined)?.thinkingConfig;
+      (encodeRequest({ model, stream: false, messages: [{ role: "user", content: [{ type: "text", text: "Sum 2 and 2." }] }], reasoning }, kit).generationConfig as Record<string, unknown> | undefined)?.thinkingConfig;
     expect(thinking("gemini-2.5-flash", { effort: "none" })).toEqual({ thinkingBudget: 0 });
     // The Pro models think always, and refuse a budget of 0.
     expect(thinking("gemini-2.5-pro", { effort: "none" })).toBeUndefined();
@@ -165,7 +165,7 @@ describe("gemini provider", () => {
     expect(sent.path).toBe("/v1beta/models/gemini-2.5-flash:countTokens");
     const body = sent.body as { generateContentRequest: Record<string, unknown> };
     expect(body.generateContentRequest.model).toBe("models/gemini-2.5-flash");
-    expect(body.generateContentRequest.contents).toEqual((JSON.parse(JSON.stringify(encodeRequest(conversation))) as { contents: unknown }).contents);
+    expect(body.generateContentRequest.contents).toEqual((JSON.parse(JSON.stringify(encodeRequest(conversation, kit))) as { contents: unknown }).contents);
   });
 
   test("a turn Gemini did not sign goes back with the documented bypass signature, never another vendor's", async () => {
@@ -195,7 +195,7 @@ describe("gemini provider", () => {
       model: "gemini-2.5-flash",
       stream: false,
       messages: [{ role: "user", content: text("hi") }, { role: "assistant", content: text("") }, { role: "user", content: text("again") }],
-    });
+    }, kit);
     expect(body.contents).toEqual([{ role: "user", parts: [{ text: "hi" }, { text: "again" }] }]);
   });
 
@@ -236,7 +236,7 @@ describe("gemini provider", () => {
     const first = ((await provider().chat(conversation, signal())) as ChatResponse).toolCalls[0]!.id;
     const second = ((await provider().chat(conversation, signal())) as ChatResponse).toolCalls[0]!.id;
     expect(first).not.toBe(second);
-    const result = encodeRequest({ model: "gemini-2.5-flash", stream: false, messages: [{ role: "tool", toolCallId: second, content: [{ type: "text", text: "{}" }] }] });
+    const result = encodeRequest({ model: "gemini-2.5-flash", stream: false, messages: [{ role: "tool", toolCallId: second, content: [{ type: "text", text: "{}" }] }] }, kit);
     expect((result.contents as { parts: { functionResponse: { name: string } }[] }[])[0]!.parts[0]!.functionResponse.name).toBe("get_weather");
   });
 

@@ -37,7 +37,7 @@ export default (kit: Kit) => {
         async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
           const model = encodeURIComponent(request.model);
           const url = request.stream ? `${base}/models/${model}:streamGenerateContent?alt=sse` : `${base}/models/${model}:generateContent`;
-          const response = await send(url, { method: "POST", headers, body: JSON.stringify(encodeRequest(request)), signal });
+          const response = await send(url, { method: "POST", headers, body: JSON.stringify(encodeRequest(request, kit)), signal });
           const oneCall = request.parallelToolCalls === false;
           if (!request.stream) return decodeResponse((await kit.http.body(response)) as GeminiResponse, request.model, kit, oneCall);
           if (!response.body) throw kit.errors.upstream("Gemini sent a stream response without a body", { retryable: true });
@@ -46,7 +46,7 @@ export default (kit: Kit) => {
         // countTokens takes the whole request, its model named as a resource, and counts its prompt.
         async countTokens(request: ChatRequest, signal: AbortSignal): Promise<number> {
           const model = encodeURIComponent(request.model);
-          const generateContentRequest = { model: `models/${request.model}`, ...encodeRequest(request) };
+          const generateContentRequest = { model: `models/${request.model}`, ...encodeRequest(request, kit) };
           const response = await send(`${base}/models/${model}:countTokens`, { method: "POST", headers, body: JSON.stringify({ generateContentRequest }), signal });
           const counted = ((await kit.http.body(response)) as { totalTokens?: unknown }).totalTokens;
           if (typeof counted !== "number") throw kit.errors.upstream("Gemini counted no totalTokens", { retryable: true });

@@ -1,6 +1,9 @@
 // Canonical requests → Gemini GenerateContentRequest bodies (contents/parts, generationConfig, tools).
 
-import { documentText, formatInstruction, type ChatRequest, type ContentPart, type Message, type ReasoningOptions, type ToolChoice } from "../../../core/kit/index.ts";
+import type { ChatRequest, ContentPart, Kit, Message, ReasoningOptions, ToolChoice } from "../../../core/kit/index.ts";
+
+/** What of the kit the encoding uses: plain-text documents and a response format as words. */
+type Texts = Pick<Kit, "documentText" | "formatInstruction">;
 
 type Part = Record<string, unknown>;
 interface Content {
@@ -34,11 +37,11 @@ function mediaTypeOf(url: string): string | undefined {
   return match ? MIME_BY_EXTENSION[match[1]!.toLowerCase()] : undefined;
 }
 
-function encodePart(part: ContentPart): Part {
+function encodePart(part: ContentPart, kit: Texts): Part {
   if (part.type === "text") return { text: part.text };
   const source = part.source;
   // Only a document has a text source.
-  if (source.kind === "text") return { text: documentText(part as { title?: string }, source.text) };
+  if (source.kind === "text") return { text: kit.documentText(part as { title?: string }, source.text) };
   if (source.kind === "base64") return { inlineData: { mimeType: source.mediaType, data: source.data } };
   // URLs go to the vendor as URLs: the gateway never fetches what a client names.
   const mimeType = mediaTypeOf(source.url);
@@ -46,11 +49,11 @@ function encodePart(part: ContentPart): Part {
 }
 
 /** A turn's parts, without empty texts (which Gemini refuses); what a client said about a document follows it as text. */
-function encodeParts(content: ContentPart[]): Part[] {
+function encodeParts(content: ContentPart[], kit: Texts): Part[] {
   const parts: Part[] = [];
   for (const part of content) {
     if (part.type === "text" && part.text === "") continue;
-    parts.push(encodePart(part));
+    parts.push(encodePart(part, kit));
     if (part.type === "document" && part.context !== undefined) parts.push({ text: part.context });
   }
   return parts;
@@ -80,13 +83,13 @@ function nameFromId(id: string): string {
  * own parts (Gemini 3's multimodal function responses), not dropped. A text document is text, under
  * its title; what the client said about a document follows in the text, as it follows a turn's.
  */
-function functionResponse(message: Extract<Message, { role: "tool" }>, name: string): Part {
+function functionResponse(message: Extract<Message, { role: "tool" }>, name: string, kit: Texts): Part {
   let text = "";
   const media: Part[] = [];
   for (const part of message.content) {
     if (part.type === "text") text += part.text;
-    else if (part.source.kind === "text") text += documentText(part as { title?: string }, part.source.text);
-    else media.push(encodePart(part));
+    else if (part.source.kind === "text") text += kit.documentText(part as { title?: string }, part.source.text);
+    else media.push(encodePart(part, kit));
     if (part.type === "document" && part.context !== undefined) text += text ? `\n\n${part.context}` : part.context;
   }
   let response: unknown;
@@ -99,10 +102,10 @@ function functionResponse(message: Extract<Message, { role: "tool" }>, name: str
   return { functionResponse: media.length ? { name, response, parts: media } : { name, response } };
 }
 
-function encodeTurn(message: Exclude<Message, { role: "system" }>, names: Map<string, string>): Content {
-  if (message.role === "user") return { role: "user", parts: encodeParts(message.content) };
-  if (message.role === "tool") return { role: "user", parts: [functionResponse(message, names.get(message.toolCallId) ?? nameFromId(message.toolCallId))] };
-  const parts = encodeParts(message.content);
+function encodeTurn(message: Exclude<Message, { role: "system" }>, names: Map<string, string>, kit: Texts): Content {
+  if (message.role === "user") return { role: "user", parts: encodeParts(message.content, kit) };
+  if (message.role === "tool") return { role: "user", parts: [functionResponse(message, names.get(message.toolCallId) ?? nameFromId(message.toolCallId), kit)] };
+  const parts = encodeParts(message.content, kit);
   (message.toolCalls ?? []).forEach((call, i) => {
     names.set(call.id, call.name);
     let args: unknown = {};
@@ -161,16 +164,16 @@ function generationConfig(request: ChatRequest): Record<string, unknown> {
 }
 
 /** A canonical request as a Gemini generateContent body (the model goes in the URL). */
-export function encodeRequest(request: ChatRequest): Record<string, unknown> {
+export function encodeRequest(request: ChatRequest, kit: Texts): Record<string, unknown> {
   const contents: Content[] = [];
   const names = new Map<string, string>();
   const system: Part[] = [];
   for (const message of request.messages) {
     if (message.role === "system") {
-      system.push(...message.content.filter((p) => p.type === "text").map(encodePart));
+      system.push(...message.content.filter((p) => p.type === "text").map((part) => encodePart(part, kit)));
       continue;
     }
-    const turn = encodeTurn(message, names);
+    const turn = encodeTurn(message, names, kit);
     // A turn with no parts (another dialect's empty answer) is refused: the turns around it merge.
     if (turn.parts.length === 0) continue;
     const last = contents[contents.length - 1];
@@ -179,7 +182,7 @@ export function encodeRequest(request: ChatRequest): Record<string, unknown> {
     else contents.push(turn);
   }
   const body: Record<string, unknown> = { contents };
-  const instruction = request.tools?.length ? formatInstruction(request.responseFormat) : undefined;
+  const instruction = request.tools?.length ? kit.formatInstruction(request.responseFormat) : undefined;
   if (instruction) system.push({ text: instruction });
   if (system.length > 0) body.systemInstruction = { parts: system };
   const config = generationConfig(request);

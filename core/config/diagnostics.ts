@@ -5,6 +5,7 @@ import type { ExpressionErrorCode } from "../expr/types.ts";
 export type DiagnosticCode =
   | "file-unreadable"
   | "yaml-syntax"
+  | "alias-limit"
   | "unknown-key"
   | "wrong-type"
   | "missing-key"

@@ -2,7 +2,8 @@
 // to its YAML node and byte range, which every diagnostic's position comes from. Positions come from
 // the `yaml` library's document, built only when a diagnostic needs one (or the fast parse declines).
 
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Alias, type Document, type Node as YamlNode, type YAMLMap } from "yaml";
+import { ALIAS_LIMIT, type Aliases, analyseAliases } from "./aliases.ts";
 import type { Diagnostic, DiagnosticCode } from "./diagnostics.ts";
 import { substituteEnv } from "./env.ts";
 import { fastParse } from "./fast-parse.ts";
@@ -40,10 +41,7 @@ interface Layout {
   lines: string[];
   valueNodes: Map<string, YamlNode>;
   keyNodes: Map<string, YamlNode>;
-  /** Aliases naming a map or list that holds them: followed, they would never end (see recursiveAliases). */
-  recursive: Set<YamlNode>;
-  /** Aliases naming no anchor (none of that name before them): they stand for nothing. */
-  dangling: Set<YamlNode>;
+  aliases: Aliases;
 }
 
 const keyName = (key: YamlNode | null) => (isScalar(key) ? String(key.value) : String(key));
@@ -80,53 +78,21 @@ function entriesOf(layout: Layout, map: YAMLMap): Entry[] {
 }
 
 /**
- * The maps a merge key's value names, or null when it is not a map or a list of maps; a recursive
- * alias merges nothing (its own diagnostic says why).
+ * The maps a merge key's value names, or null when it is not a map or a list of maps; an alias not
+ * followed merges nothing (its own diagnostic says why).
  */
 function mergeSources(layout: Layout, value: YamlNode | null): YamlNode[] | null {
-  const resolve = (node: unknown): unknown => (isAlias(node) ? (layout.recursive.has(node) ? null : (node.resolve(layout.doc) ?? null)) : node);
+  const resolve = (node: unknown): unknown => (isAlias(node) ? (layout.aliases.target(node) ?? null) : node);
   const target = resolve(value);
   const sources = (isSeq(target) ? target.items.map(resolve) : [target]).filter((source) => source !== null);
   return sources.every((source) => isMap(source)) ? (sources as YamlNode[]) : null;
 }
 
-/**
- * The aliases that name a map or list holding them (`a: &x { b: *x }`). YAML allows them; a
- * config cannot be one, and following one would never end. Each node is walked once. Aliases that
- * name no anchor at all go to `dangling`.
- */
-function recursiveAliases(doc: Document, dangling: Set<YamlNode>): Set<YamlNode> {
-  const found = new Set<YamlNode>();
-  const open = new Set<unknown>();
-  const walked = new Set<unknown>();
-  const walk = (node: unknown): void => {
-    if (isAlias(node)) {
-      const target = node.resolve(doc);
-      if (target === undefined) dangling.add(node);
-      else if (open.has(target)) found.add(node);
-      else walk(target);
-      return;
-    }
-    if ((!isMap(node) && !isSeq(node)) || walked.has(node)) return;
-    walked.add(node);
-    open.add(node);
-    for (const item of node.items) {
-      if (isPair(item)) {
-        walk(item.key);
-        walk(item.value);
-      } else walk(item);
-    }
-    open.delete(node);
-  };
-  walk(doc.contents);
-  return found;
-}
-
 /** Fills the pointer → node maps; an alias's pointers map to the nodes of what it names. */
 function index(layout: Layout, node: YamlNode, pointer: string): void {
   if (isAlias(node)) {
-    const target = layout.recursive.has(node) ? undefined : node.resolve(layout.doc);
-    if (target) index(layout, target as YamlNode, pointer);
+    const target = layout.aliases.target(node);
+    if (target) index(layout, target, pointer);
     else layout.valueNodes.set(pointer, node);
     return;
   }
@@ -146,8 +112,8 @@ function index(layout: Layout, node: YamlNode, pointer: string): void {
 /** The plain value of a node, as the fast parse would have built it. */
 function plainOf(layout: Layout, node: YamlNode): unknown {
   if (isAlias(node)) {
-    const target = layout.recursive.has(node) ? undefined : node.resolve(layout.doc);
-    return target ? plainOf(layout, target as YamlNode) : null;
+    const target = layout.aliases.target(node);
+    return target ? plainOf(layout, target) : null;
   }
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
@@ -203,28 +169,36 @@ export class ConfigSource {
         this.report(code, message, { offset: start, length: Math.max(1, end - start) }, hint ? { hint } : {});
       }
       if (doc.errors.length > 0) this.collectWrittenSecrets();
-      for (const alias of layout.recursive) {
-        const [start, end] = alias.range ?? [0, 0];
-        this.report("yaml-syntax", "this alias names a map or list that holds it: a config cannot be recursive", { offset: start, length: Math.max(1, end - start) }, {
-          hint: "repeat the values, or anchor a part that does not hold the alias",
-        });
-      }
-      for (const alias of layout.dangling) {
-        const [start, end] = alias.range ?? [0, 0];
-        const name = isAlias(alias) ? alias.source : "";
-        this.report("yaml-syntax", `alias *${name} names no anchor`, { offset: start, length: Math.max(1, end - start) }, {
-          hint: `mark the value it repeats with &${name}, above this alias`,
-        });
-      }
+      this.reportAliases(layout.aliases);
       raw = doc.contents ? plainOf(layout, doc.contents as YamlNode) : {};
     }
     this.value = this.substituteAll(raw, "", "");
   }
 
-  /** Whether the value at `pointer` is an alias naming no anchor (reported already): nothing more to say of it. */
-  isDanglingAlias(pointer: string): boolean {
+  /** The aliases not followed, each said once: recursive, naming no anchor, and the first past ALIAS_LIMIT. */
+  private reportAliases(aliases: Aliases): void {
+    const at = (alias: Alias) => ({ offset: alias.range?.[0] ?? 0, length: Math.max(1, (alias.range?.[1] ?? 0) - (alias.range?.[0] ?? 0)) });
+    for (const alias of aliases.recursive) {
+      this.report("yaml-syntax", "this alias names a map or list that holds it: a config cannot be recursive", at(alias), {
+        hint: "repeat the values, or anchor a part that does not hold the alias",
+      });
+    }
+    for (const alias of aliases.dangling) {
+      this.report("yaml-syntax", `alias *${alias.source} names no anchor`, at(alias), { hint: `mark the value it repeats with &${alias.source}, above this alias` });
+    }
+    // Said once, at the first: it and every later alias past the limit are read as nothing.
+    const [first] = aliases.excessive;
+    if (first) {
+      this.report("alias-limit", `alias *${first.source} repeats ${aliases.sizeOf(first)} values, which takes what aliases repeat past ${ALIAS_LIMIT}`, at(first), {
+        hint: "an alias repeats all its anchor holds, aliases inside included, so nested ones multiply: repeat less, or write the values out",
+      });
+    }
+  }
+
+  /** Whether the value at `pointer` is an alias not followed (reported already): nothing more to say of it. */
+  isUnfollowedAlias(pointer: string): boolean {
     const node = this.parsed?.valueNodes.get(pointer);
-    return node !== undefined && this.parsed!.dangling.has(node);
+    return isAlias(node) && this.parsed!.aliases.target(node) === undefined;
   }
 
   /** Whether the string at `pointer` holds a `${...}` reported as missing or malformed: what it became says nothing more. */
@@ -290,9 +264,7 @@ export class ConfigSource {
     if (!this.parsed) {
       const lineCounter = new LineCounter();
       const doc = parseDocument(this.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-      const dangling = new Set<YamlNode>();
-      const recursive = recursiveAliases(doc, dangling);
-      const layout: Layout = { doc, lineCounter, lines: this.text.split(/\r?\n/), valueNodes: new Map(), keyNodes: new Map(), recursive, dangling };
+      const layout: Layout = { doc, lineCounter, lines: this.text.split(/\r?\n/), valueNodes: new Map(), keyNodes: new Map(), aliases: analyseAliases(doc) };
       if (doc.contents) index(layout, doc.contents as YamlNode, "");
       this.parsed = layout;
     }

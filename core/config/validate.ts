@@ -155,8 +155,8 @@ export function validateAt(source: ConfigSource, schema: TSchema, value: unknown
     const pointer = base + error.path;
     if (seen.some((p) => pointer === p || pointer.startsWith(`${p}/`))) continue;
     seen.push(pointer);
-    // An alias naming nothing, or a `${VAR}` that is unset or malformed, is reported already: its value is no news.
-    if (source.isDanglingAlias(pointer) || source.hasEnvProblem(pointer)) continue;
+    // An alias not followed (naming nothing, recursive, past the limit), or a `${VAR}` that is unset or malformed, is reported already: its value is no news.
+    if (source.isUnfollowedAlias(pointer) || source.hasEnvProblem(pointer)) continue;
     report(source, error, pointer);
   }
   return seen.length === 0;

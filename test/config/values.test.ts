@@ -167,6 +167,26 @@ describe("YAML aliases", () => {
     const d = only(`providers:\n  openai:\n    <<: *defaults\n    use: openai\n    api_key: sk-test\n${DIRECT}`);
     expect([d.code, d.message, where(d)]).toEqual(["yaml-syntax", "alias *defaults names no anchor", "3:9"]);
   });
+
+  test("a billion laughs is one alias-limit at the alias that crosses the limit, read in a moment", () => {
+    // Ten lists of ten aliases of the list before: half a kilobyte that names ten billion strings.
+    const lines = [`a0: &a0 [${Array(10).fill("lol").join(", ")}]`];
+    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
+    const started = performance.now();
+    const { diagnostics } = compile(`${PROVIDERS}${lines.join("\n")}\n${DIRECT}`);
+    expect(performance.now() - started).toBeLessThan(2000);
+    const found = diagnostics.filter((d) => d.code === "alias-limit");
+    expect(found.map((d) => [d.message, where(d)])).toEqual([["alias *a3 repeats 11111 values, which takes what aliases repeat past 100000", "9:45"]]);
+    expect(found[0]!.hint).toContain("write the values out");
+  });
+
+  test("a shared endpoint merged into two thousand models is no alias bomb", () => {
+    const models = Array.from({ length: 2000 }, (_, i) => `  m-${i}: [{ <<: *base, model: m-${i} }]`);
+    const base = "  base: [&base { provider: openai, model: base, price: { input: 1, output: 2 }, timeout: 30s }]";
+    const result = compile(`${PROVIDERS}${base}\n${models.join("\n")}\n${DIRECT}`);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.graph!.models.get("m-1999")?.[0]).toMatchObject({ provider: "openai", model: "m-1999", timeoutMs: 30_000 });
+  });
 });
 
 describe("expressions", () => {

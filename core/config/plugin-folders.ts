@@ -2,17 +2,23 @@
 // needs is built from them). Cheap: the fast parse when it applies; problems are left to the compiler.
 
 import { dirname, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { isNode, parseDocument } from "yaml";
+import { isRecord } from "./context.ts";
 import { substituteEnv } from "./env.ts";
 import { fastParse } from "./fast-parse.ts";
 
-function parsed(text: string): unknown {
+/** The value of the config's `plugins:` key, as far as the text says one. */
+function pluginsValue(text: string): unknown {
   const fast = fastParse(text);
-  if (fast) return fast.value;
+  if (fast) return isRecord(fast.value) ? fast.value.plugins : undefined;
   // A file with a syntax error still names its folders as far as the parser recovers: without them
   // the compiler, which goes on past the error, would call every plugin of theirs not installed.
   try {
-    return parseDocument(text).toJS();
+    const doc = parseDocument(text);
+    const node = doc.get("plugins", true);
+    // Only this key: the library refuses a whole file with more than 100 aliases of an anchor
+    // (which the compiler reads), and would have named no folders for it.
+    return isNode(node) ? node.toJS(doc) : node;
   } catch {
     return undefined;
   }
@@ -20,8 +26,7 @@ function parsed(text: string): unknown {
 
 /** Absolute plugin folders named by the config at `file` (relative ones resolve against its folder). */
 export function pluginFolders(text: string, file: string, env: Record<string, string | undefined>): string[] {
-  const doc = parsed(text);
-  const list = typeof doc === "object" && doc !== null && "plugins" in doc ? doc.plugins : undefined;
+  const list = pluginsValue(text);
   if (!Array.isArray(list)) return [];
   const base = dirname(resolve(file));
   return list

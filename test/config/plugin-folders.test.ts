@@ -26,3 +26,9 @@ test("a file with a syntax error names its folders as far as the parser recovers
 test("a large config without plugins: names no plugin folders", () => {
   expect(pluginFolders(generatedConfig(1000), "/srv/router.config.yaml", {})).toEqual([]);
 });
+
+test("plugin folders are read from a config with more than a hundred aliases of one anchor", () => {
+  const models = Array.from({ length: 150 }, (_, i) => `  m-${i}: [{ <<: *base, model: m-${i} }]`);
+  const text = `plugins: [./local]\nmodels:\n  base: [&base { provider: openai, model: base }]\n${models.join("\n")}\n`;
+  expect(pluginFolders(text, "/srv/router.config.yaml", {})).toEqual(["/srv/local"]);
+});

@@ -124,6 +124,9 @@ function plainOf(layout: Layout, node: YamlNode): unknown {
   return isScalar(node) ? node.value : null;
 }
 
+/** The key that assignment (TypeBox's Value.Clone, Object.assign) makes an object's prototype. */
+const PROTO = "__proto__";
+
 /** Whether substitution can change `value`: a collection, or a string with a `${`. */
 const mayChange = (value: unknown) => (typeof value === "string" ? value.includes("${") : typeof value === "object" && value !== null);
 
@@ -271,7 +274,10 @@ export class ConfigSource {
     return this.parsed;
   }
 
-  /** Substitutes `${...}` in every string, in place; `key` is the map key a value sits under. */
+  /**
+   * Substitutes `${...}` in every string, in place; `key` is the map key a value sits under. A key
+   * named __proto__ is reported and dropped on the way, so no copy of the value inherits from it.
+   */
   private substituteAll(value: unknown, pointer: string, key: string): unknown {
     if (typeof value === "string") return value.includes("${") ? this.substitute(value, pointer, key) : value;
     if (typeof value !== "object" || value === null) return value;
@@ -284,6 +290,13 @@ export class ConfigSource {
     }
     const record = value as Record<string, unknown>;
     for (const name of Object.keys(record)) {
+      if (name === PROTO) {
+        this.report("reserved-name", `"${PROTO}" cannot be a key: JavaScript reads it as the map's prototype, not as one of its keys`, this.at(pointer + segment(name), "key"), {
+          hint: "remove it: no section, setting, header or label is named so",
+        });
+        delete record[name];
+        continue;
+      }
       const item = record[name];
       // A secret written inline is as secret as one read from the environment.
       if (typeof item === "string" && item.length >= 4 && !item.includes("${") && SECRET_KEY.test(name)) this.secrets.add(item);

@@ -2,8 +2,10 @@
 // its code, message, line:col and a hint, from `check` rather than from `serve` or the first request.
 
 import { describe, expect, test } from "bun:test";
+import { Type } from "@sinclair/typebox";
 import { compileConfig } from "../../core/config/compile.ts";
 import type { Diagnostic } from "../../core/config/diagnostics.ts";
+import { withDefaults } from "../../core/plugins/settings.ts";
 import { testCatalog } from "./catalog.ts";
 
 const PROVIDERS = `providers:
@@ -186,6 +188,35 @@ describe("YAML aliases", () => {
     const result = compile(`${PROVIDERS}${base}\n${models.join("\n")}\n${DIRECT}`);
     expect(result.diagnostics).toEqual([]);
     expect(result.graph!.models.get("m-1999")?.[0]).toMatchObject({ provider: "openai", model: "m-1999", timeoutMs: 30_000 });
+  });
+});
+
+describe("keys named __proto__", () => {
+  const ECHO = `models:\n  m: [{ provider: demo, model: m, price: { input: 1, output: 1 } }]\n${DIRECT}`;
+
+  test("a __proto__ in a plugin's settings is reserved-name at the key, not a prefix the plugin inherits", () => {
+    const d = only(`providers:\n  demo: { use: echo, __proto__: { prefix: "POLLUTED " } }\n${ECHO}`);
+    expect([d.code, d.message, d.hint, where(d)]).toEqual([
+      "reserved-name",
+      '"__proto__" cannot be a key: JavaScript reads it as the map\'s prototype, not as one of its keys',
+      "remove it: no section, setting, header or label is named so",
+      "2:22",
+    ]);
+  });
+
+  test("a __proto__ is reserved-name in a map of the user's own keys, and in a file read by the full parser", () => {
+    const labels = only(`${PROVIDERS}classifiers:\n  intent: { use: keywords, labels: { coding: [refactor], __proto__: [x] } }\n${DIRECT}`);
+    expect([labels.code, where(labels)]).toEqual(["reserved-name", "6:58"]);
+    // An anchor sends the file past the fast parse.
+    const anchored = only(`providers:\n  demo: &demo { use: echo }\n  other:\n    <<: *demo\n    __proto__: { prefix: x }\n${ECHO}`);
+    expect([anchored.code, where(anchored)]).toEqual(["reserved-name", "5:5"]);
+  });
+
+  test("plugin settings keep a __proto__ key a key, and the prototype a plain object's", () => {
+    const settings = withDefaults(Type.Object({ prefix: Type.String({ default: "echo: " }) }), JSON.parse('{ "__proto__": { "prefix": "POLLUTED " } }'));
+    expect(Object.getPrototypeOf(settings)).toBe(Object.prototype);
+    expect(settings).toMatchObject({ prefix: "echo: " });
+    expect(Object.keys(settings as object)).toEqual(["__proto__", "prefix"]);
   });
 });
 

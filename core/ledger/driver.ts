@@ -23,10 +23,12 @@ export interface LedgerDriver {
   reserve(keyId: string, amount: number): Promise<boolean>;
   release(keyId: string, amount: number): Promise<void>;
   /**
-   * Sets every key's `reserved` back to 0 (holds left by a process that died). Only a dialect whose
-   * database has one owning process can tell those holds from live ones, so only it implements this.
+   * A gateway starts serving: every key's `reserved` goes back to 0 (holds left by gateways that
+   * died) unless another gateway serving the same database is alive to settle its own. Only a
+   * dialect whose servers share one machine can tell (SQLite: by their process ids), so only it
+   * implements this; `close` says the gateway has stopped.
    */
-  resetReservations?(): Promise<void>;
+  startServing?(): Promise<void>;
   insertKey(row: KeyRow): Promise<void>;
   listKeys(): Promise<KeyRow[]>;
   keyById(id: string): Promise<KeyRow | null>;

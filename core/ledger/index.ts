@@ -2,9 +2,10 @@
 // and returns the one Ledger interface whichever dialect backs it.
 //
 // PostgreSQL caveat: several instances share the keys table, so a crashed instance's reservations
-// cannot be told apart from live ones and are not reset on start; they stay held until released.
-// SQLite has one serving process, so when a gateway starts every `reserved` is reset to 0 (not when a
-// CLI command opens the file beside a running one).
+// cannot be told apart from live ones and are not reset on start; they stay held until released
+// (`keys release`). A SQLite file's gateways run on one machine, each noted in the file while it
+// serves: a starting gateway resets every `reserved` to 0 when no other is alive (not when a CLI
+// command opens the file, nor beside a second gateway on the same file).
 
 import { errors } from "../errors.ts";
 import type { LedgerDriver } from "./driver.ts";
@@ -35,7 +36,7 @@ export async function openLedger(storage: string, options: LedgerSettings = {}):
   const driver = await openDriver(storage);
   try {
     await driver.migrate();
-    if (options.serving) await driver.resetReservations?.();
+    if (options.serving) await driver.startServing?.();
   } catch (error) {
     await driver.close().catch(() => {});
     throw errors.internal(`could not open storage: ${error instanceof Error ? error.message : String(error)}`, error);

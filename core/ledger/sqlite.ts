@@ -3,7 +3,9 @@
 // statement is atomic by construction and transactions are synchronous.
 
 import { Database } from "bun:sqlite";
+import { randomUUID } from "node:crypto";
 import { closeSync, mkdirSync, openSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { asc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
@@ -33,6 +35,8 @@ export function openSqlite(path: string): LedgerDriver {
   // Prepared on first use, once the tables exist (openLedger migrates before anything else).
   let statements: SqliteStatements | null = null;
   const prepared = () => (statements ??= prepareSqliteStatements(client));
+  /** This gateway's entry among the file's serving processes, while it serves. */
+  let serving: string | null = null;
 
   return {
     async migrate() {
@@ -56,8 +60,17 @@ export function openSqlite(path: string): LedgerDriver {
     async release(keyId, amount) {
       prepared().release(keyId, amount);
     },
-    async resetReservations() {
-      db.update(keys).set({ reserved: 0 }).run();
+    async startServing() {
+      const me = { id: randomUUID(), host: hostname(), pid: process.pid };
+      client.transaction(() => {
+        const others = client.query<{ id: string; host: string; pid: number }, []>("SELECT id, host, pid FROM serving_processes").all();
+        // One on another machine (a shared volume) cannot be asked: it counts as alive.
+        const dead = others.filter((other) => other.host === me.host && !isAlive(other.pid));
+        for (const gone of dead) client.query("DELETE FROM serving_processes WHERE id = ?").run(gone.id);
+        if (dead.length === others.length) db.update(keys).set({ reserved: 0 }).run();
+        client.query("INSERT INTO serving_processes (id, host, pid, started_at) VALUES (?, ?, ?, ?)").run(me.id, me.host, me.pid, Date.now());
+      }).immediate();
+      serving = me.id;
     },
     async insertKey(row) {
       db.insert(keys).values(row).run();
@@ -100,11 +113,22 @@ export function openSqlite(path: string): LedgerDriver {
       });
     },
     async close() {
+      if (serving) client.query("DELETE FROM serving_processes WHERE id = ?").run(serving);
       statements?.finalize();
       statements = null;
       client.close();
     },
   };
+}
+
+/** Whether a process of this machine is running: signal 0 tests without sending; EPERM is another user's, alive. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM";
+  }
 }
 
 /** SQLite's result codes for a row's data: a constraint it breaks, a value too big or of the wrong type. */

@@ -35,6 +35,32 @@ describe("ledger on sqlite, single process", () => {
     await gateway.close();
   });
 
+  it("leaves a running gateway's holds alone when a second gateway serves the same file, and drops them once none is alive", async () => {
+    const url = await storage.fresh();
+    const first = await openLedger(url, { serving: true });
+    const { record } = await first.keys.create({ name: "shared", creditLimit: 1000 });
+    expect(await first.reserve(record.id, 600)).not.toBeNull();
+    const second = await openLedger(url, { serving: true });
+    expect((await second.keys.get(record.id))?.reserved).toBe(600);
+    expect(await second.reserve(record.id, 600)).toBeNull();
+    await second.close();
+    await first.close();
+    // A gateway killed with its holds on (it never closed): the next to serve finds it dead.
+    const script = `
+      const { openLedger } = await import(${JSON.stringify(new URL("../../core/ledger/index.ts", import.meta.url).pathname)});
+      const ledger = await openLedger(${JSON.stringify(url)}, { serving: true });
+      await ledger.reserve(${JSON.stringify(record.id)}, 700);
+      process.exit(0);`;
+    const child = Bun.spawnSync([process.execPath, "-e", script], { stderr: "pipe" });
+    expect(child.stderr.toString()).toBe("");
+    const command = await openLedger(url);
+    expect((await command.keys.get(record.id))?.reserved).toBe(700);
+    await command.close();
+    const restarted = await openLedger(url, { serving: true });
+    expect((await restarted.keys.get(record.id))?.reserved).toBe(0);
+    await restarted.close();
+  });
+
   it("leaves the PostgreSQL driver unloaded", async () => {
     // A process of its own: this one's other tests may have loaded the driver already.
     const script = `

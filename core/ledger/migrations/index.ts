@@ -5,6 +5,7 @@ import sqliteInit from "./sqlite/0001_init.sql" with { type: "text" };
 import postgresInit from "./postgres/0001_init.sql" with { type: "text" };
 import sqliteRateLimit from "./sqlite/0002_key_rate_limit.sql" with { type: "text" };
 import postgresRateLimit from "./postgres/0002_key_rate_limit.sql" with { type: "text" };
+import sqliteServing from "./sqlite/0003_serving_processes.sql" with { type: "text" };
 
 export interface Migration {
   name: string;
@@ -14,6 +15,8 @@ export interface Migration {
 export const sqliteMigrations: readonly Migration[] = [
   { name: "0001_init", sql: sqliteInit },
   { name: "0002_key_rate_limit", sql: sqliteRateLimit },
+  // SQLite's alone: only its driver tells a dead gateway's holds from a live one's (driver.ts).
+  { name: "0003_serving_processes", sql: sqliteServing },
 ];
 export const postgresMigrations: readonly Migration[] = [
   { name: "0001_init", sql: postgresInit },

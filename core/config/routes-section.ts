@@ -39,6 +39,14 @@ function target(ctx: Context, name: string, pointer: string, inputs: RouteInputs
   return resolved;
 }
 
+function reportUnreachable(ctx: Context, entry: RouteEntry, catchAll: RouteEntry, pointer: string): void {
+  const { name } = catchAll;
+  const why = catchAll.when === undefined ? "" : ` (its when: is true whatever the request)`;
+  ctx.source.report("unreachable-route", `route "${entry.name}" can never match: route "${name}" above it matches every request${why}`, ctx.source.at(`${pointer}/name`), {
+    hint: catchAll.when === undefined ? `move it above "${name}", or give "${name}" a when:` : `move it above "${name}", or give "${name}" a when: some requests fail`,
+  });
+}
+
 export function buildRoutes(ctx: Context, raw: unknown, inputs: RouteInputs): RouteSpec[] {
   if (!Array.isArray(raw)) return [];
   // Classifiers that failed still count as facts, so a typo'd classifier is reported once, where defined.
@@ -56,13 +64,10 @@ export function buildRoutes(ctx: Context, raw: unknown, inputs: RouteInputs): Ro
     if (previous !== undefined) {
       ctx.source.report("duplicate-name", `route name "${entry.name}" is already used by route ${previous + 1}`, ctx.source.at(`${pointer}/name`));
     } else seen.set(entry.name, index);
-    if (catchAll) {
-      ctx.source.report("unreachable-route", `route "${entry.name}" can never match: route "${catchAll.name}" above it matches every request`, ctx.source.at(`${pointer}/name`), {
-        hint: `move it above "${catchAll.name}", or give "${catchAll.name}" a when:`,
-      });
-    }
-    if (entry.when === undefined) catchAll ??= entry;
+    if (catchAll) reportUnreachable(ctx, entry, catchAll, pointer);
     const when = entry.when === undefined ? undefined : compileAt(ctx, entry.when, `${pointer}/when`, catalogue);
+    // `when: true`, or any condition its literals decide as true, matches every request as no when: does.
+    if (entry.when === undefined || when?.constant === true) catchAll ??= entry;
     const to = target(ctx, entry.to, `${pointer}/to`, inputs);
     const fallback = (entry.fallback ?? []).flatMap((name, i) => target(ctx, name, `${pointer}/fallback/${i}`, inputs) ?? []);
     if (to) routes.push({ name: entry.name, index, ...(when ? { when } : {}), to, fallback });

@@ -239,6 +239,43 @@ function operation(op: CompareOp): (a: Exclude<Value, undefined>, b: Exclude<Val
   }
 }
 
+/**
+ * The value of a condition whatever the facts, when its literals alone decide it; undefined when a
+ * fact may change it. Run only on an expression that type-checked.
+ */
+function constantOf(node: Node): boolean | undefined {
+  switch (node.kind) {
+    case "literal":
+      return typeof node.value === "boolean" ? node.value : undefined;
+    case "not": {
+      const operand = constantOf(node.operand);
+      return operand === undefined ? undefined : !operand;
+    }
+    case "logic": {
+      // A side equal to `decides` decides alone: true for `or`, false for `and`.
+      const decides = node.op === "or";
+      const left = constantOf(node.left);
+      const right = constantOf(node.right);
+      if (left === decides || right === decides) return decides;
+      return left === undefined || right === undefined ? undefined : !decides;
+    }
+    case "compare": {
+      const left = constantValue(node.left);
+      const right = constantValue(node.right);
+      return left === undefined || right === undefined ? undefined : operation(node.op)(left, right);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** An operand's value whatever the facts: a literal, a list, or a constant condition. */
+function constantValue(node: Node): Exclude<Value, undefined> | undefined {
+  if (node.kind === "literal") return node.value;
+  if (node.kind === "list") return node.items.map((item) => (item.kind === "literal" ? item.value : ""));
+  return node.kind === "fact" ? undefined : constantOf(node);
+}
+
 function describe(node: Node): string {
   return node.kind === "fact" ? `"${node.name}"` : node.kind === "literal" ? JSON.stringify(node.value) : "this value";
 }
@@ -270,5 +307,6 @@ export function compileExpression(source: string, catalogue: FactCatalogue): Exp
   const test = checker.condition(parsed.node);
   if (checker.errors.length > 0) return { ok: false, errors: checker.errors };
   const models = catalogue.lookup("model") ? pinnedModels(parsed.node) : null;
-  return { ok: true, expression: { source, reads: [...checker.reads], test, models } };
+  const constant = constantOf(parsed.node);
+  return { ok: true, expression: { source, reads: [...checker.reads], test, models, ...(constant === undefined ? {} : { constant }) } };
 }

@@ -44,6 +44,12 @@ export interface CompiledExpression {
    * may match. The dispatch table indexes routes by it.
    */
   models: readonly string[] | null;
+  /**
+   * The value it has for every request, when its literals alone decide it (`true`, `not false`,
+   * `1 < 2`, `x or true`); absent when a fact may change it. A route whose `when:` is constantly
+   * true is a catch-all.
+   */
+  constant?: boolean;
 }
 
 export type ExpressionErrorCode =

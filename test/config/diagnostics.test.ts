@@ -194,6 +194,20 @@ routes:
     ]);
   });
 
+  test("a route after one whose when: is always true is unreachable-route naming it", () => {
+    for (const when of ["true", "not false", "1 < 2 or stream", "(true)"]) {
+      const d = only(`${PROVIDERS}routes:\n  - { name: all, when: '${when}', to: gpt-5-mini }\n  - { name: late, when: stream, to: gpt-5-mini }\n`);
+      expect([d.code, d.message, d.hint, where(d)]).toEqual([
+        "unreachable-route",
+        'route "late" can never match: route "all" above it matches every request (its when: is true whatever the request)',
+        'move it above "all", or give "all" a when: some requests fail',
+        "7:13",
+      ]);
+    }
+    // Neither reads as a catch-all: the one has a fact that decides, the other is never true.
+    expect(diagnose(`${PROVIDERS}routes:\n  - { name: a, when: 'true and stream', to: gpt-5-mini }\n  - { name: b, when: 'false', to: gpt-5-mini }\n  - { name: c, to: gpt-5-mini }\n`)).toEqual([]);
+  });
+
   test("a target with no endpoints is empty-target", () => {
     const d = only(`${PROVIDERS}  empty: []\npools:\n  p: { pick: first, among: [empty] }\nroutes:\n  - { name: a, to: p }\n`);
     expect([d.code, d.message, where(d)]).toEqual(["empty-target", '"p" resolves to no endpoint', "9:20"]);

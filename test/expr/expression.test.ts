@@ -259,3 +259,19 @@ describe("models analysis", () => {
     expect(compile("stream").models).toBeNull();
   });
 });
+
+describe("constant conditions", () => {
+  test("a condition its literals decide is known constant", () => {
+    for (const source of ["true", "not false", "(true)", "1 < 2", '"a" in ["a", "b"]', "2s > 1500ms", "(1 < 2) == true"]) expect([source, compile(source).constant]).toEqual([source, true]);
+    for (const source of ["false", "not true", '"c" in ["a", "b"]']) expect([source, compile(source).constant]).toEqual([source, false]);
+  });
+
+  test("a side that decides alone decides, whatever the facts on the other side", () => {
+    expect(compile('model == "a" or true').constant).toBe(true);
+    expect(compile("false and stream").constant).toBe(false);
+  });
+
+  test("a condition a fact may change is not constant", () => {
+    for (const source of ["stream", "true and stream", "false or stream", 'not model == "a"', "tokens.input > 0"]) expect([source, compile(source).constant]).toEqual([source, undefined]);
+  });
+});

@@ -18,8 +18,13 @@ export interface Report {
   severity?: "error" | "warning";
 }
 
-/** Keys whose values are secrets to redact: api_key, admin_key, key, secret, token... */
-const SECRET_KEY = /(^|[_-])(key|secret|token)$/i;
+/**
+ * Keys whose values are secrets to redact: api_key, admin_key, key, secret, token, and the headers
+ * that carry credentials (Authorization, Proxy-Authorization, cf-aig-authorization, Cookie...).
+ */
+const SECRET_KEY = /(^|[_-])(key|secret|token|authorization|password|credentials?|cookie)$/i;
+/** A credential after its scheme (`Bearer sk-...`): a vendor echoing the header may echo the credential alone. */
+const SCHEMED = /^(?:bearer|basic|token|apikey|key)\s+(\S{4,})$/i;
 
 /**
  * A secret key and its value as written on a line, for a file the parser could not read whole: a
@@ -140,6 +145,13 @@ export class ConfigSource {
   private readonly envProblems = new Set<string>();
   private parsed: Layout | undefined;
 
+  /** A secret, and the credential in it after an auth scheme. */
+  private addSecret(value: string): void {
+    this.secrets.add(value);
+    const credential = SCHEMED.exec(value)?.[1];
+    if (credential) this.secrets.add(credential);
+  }
+
   /** Every secret written inline in the text, whether or not it parsed (see WRITTEN_SECRET). */
   private collectWrittenSecrets(): void {
     for (const [, key, written] of this.text.matchAll(WRITTEN_SECRET)) {
@@ -147,7 +159,7 @@ export class ConfigSource {
       // Quoted, or a quote opened and never closed (the syntax error itself).
       const quote = written![0] === '"' || written![0] === "'" ? written![0] : "";
       const value = !quote ? written! : written!.slice(1, written!.length > 1 && written!.endsWith(quote) ? -1 : undefined);
-      if (value.length >= 4 && !value.includes("${")) this.secrets.add(value);
+      if (value.length >= 4 && !value.includes("${")) this.addSecret(value);
     }
   }
 
@@ -299,7 +311,7 @@ export class ConfigSource {
       }
       const item = record[name];
       // A secret written inline is as secret as one read from the environment.
-      if (typeof item === "string" && item.length >= 4 && !item.includes("${") && SECRET_KEY.test(name)) this.secrets.add(item);
+      if (typeof item === "string" && item.length >= 4 && !item.includes("${") && SECRET_KEY.test(name)) this.addSecret(item);
       if (!mayChange(item)) continue;
       const next = this.substituteAll(item, pointer + segment(name), name);
       if (next !== item) setOwn(record, name, next);
@@ -324,7 +336,7 @@ export class ConfigSource {
         hint: `set ${name}, or write \${${name}:-default}`,
       });
     }
-    if (SECRET_KEY.test(key)) for (const value of result.inserted) if (value.length >= 4) this.secrets.add(value);
+    if (SECRET_KEY.test(key)) for (const value of result.inserted) if (value.length >= 4) this.addSecret(value);
     return result.value;
   }
 }

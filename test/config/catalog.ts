@@ -15,7 +15,10 @@ const entries: PluginCatalogEntry[] = [
   {
     kind: "provider",
     name: "openai-compatible",
-    settings: Type.Object({ base_url: Type.String(), api_key: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    settings: Type.Object(
+      { base_url: Type.String(), api_key: Type.Optional(Type.String()), headers: Type.Optional(Type.Record(Type.String(), Type.String())) },
+      { additionalProperties: false },
+    ),
   },
   { kind: "provider", name: "echo", settings: Type.Object({}) },
   // A user's plugin with a setting made from the kit's duration pattern, and no description.

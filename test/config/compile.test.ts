@@ -137,6 +137,21 @@ routes: [{ name: direct, to: $model }]
     expect(result.graph?.secrets).toEqual(["sk-inline-secret"]);
   });
 
+  test("credentials in a provider's headers are secrets, written inline or from the environment, with and without their scheme", () => {
+    const text = `
+providers:
+  gateway:
+    use: openai-compatible
+    base_url: http://127.0.0.1:9/v1
+    headers: { Authorization: "Bearer sk-header-inline-1", cf-aig-authorization: "Bearer \${GW_TOKEN}", Cookie: "session=abcdef", x-team: platform }
+models: { m: [{ provider: gateway, model: m, price: { input: 1, output: 1 } }] }
+routes: [{ name: direct, to: $model }]
+`;
+    const result = compileConfig(text, { file: "router.config.yaml", env: { GW_TOKEN: "gw-env-secret-2" }, plugins: testCatalog });
+    expect(result.diagnostics).toEqual([]);
+    expect([...result.graph!.secrets].sort()).toEqual(["Bearer sk-header-inline-1", "gw-env-secret-2", "session=abcdef", "sk-header-inline-1"]);
+  });
+
   test("a secret on the line of a syntax error is masked in the line quoted, though it never parsed", () => {
     const text = `
 providers:

@@ -8,7 +8,7 @@ import { isSwitchyardError } from "../errors.ts";
 import type { ChatRequest } from "../kit/canonical.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { anthropicCount } from "./dialects.ts";
-import { errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
+import { errorResponse, newRequestId, readJson, refusedBeforeBody, servedHeaders, toGatewayError } from "./http.ts";
 import { callerOf, InFlight } from "./ingress.ts";
 
 export async function handleCountTokens(request: Request, runtime: Runtime): Promise<Response> {
@@ -16,7 +16,7 @@ export async function handleCountTokens(request: Request, runtime: Runtime): Pro
   const id = newRequestId();
   const caller = callerOf(runtime, request);
   const principal = caller instanceof Promise ? await caller : caller;
-  if (isSwitchyardError(principal)) return errorResponse(principal, servedHeaders(id, null, "anthropic"), "anthropic");
+  if (isSwitchyardError(principal)) return errorResponse(principal, refusedBeforeBody(servedHeaders(id, null, "anthropic"), request), "anthropic");
   let decoded: ChatRequest;
   try {
     const body = await readJson(request, runtime.snapshot.graph.server.bodyLimit);

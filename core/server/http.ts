@@ -120,6 +120,17 @@ export function servedHeaders(id: string, served: Served | null, dialect?: strin
   return headers;
 }
 
+/**
+ * `headers` of a request refused before its body was read (a wrong key, a spent rate limit), with
+ * the connection closed after the answer when a body was coming: keeping it would mean reading and
+ * discarding up to the body limit, or holding a socket for a client that never sends the body.
+ */
+export function refusedBeforeBody(headers: Record<string, string>, request: Request): Record<string, string> {
+  const length = request.headers.get("content-length");
+  if ((length !== null && length !== "0") || request.headers.has("transfer-encoding")) headers.connection = "close";
+  return headers;
+}
+
 /** The headers of a response that no route served (models, health, admin, errors before routing). */
 export function plainHeaders(): Record<string, string> {
   return servedHeaders(newRequestId(), null);

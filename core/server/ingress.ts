@@ -15,7 +15,7 @@ import { nanoToUsd } from "../money.ts";
 import { MODEL_ID_MAX_LENGTH } from "../wire/model-id.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Snapshot } from "../runtime/snapshot.ts";
-import { clientKey, errorResponse, newRequestId, readJson, servedHeaders, toGatewayError } from "./http.ts";
+import { clientKey, errorResponse, newRequestId, readJson, refusedBeforeBody, servedHeaders, toGatewayError } from "./http.ts";
 import type { IdleTimeout } from "./idle.ts";
 import type { Metrics } from "./metrics.ts";
 import { sseBody, wholeSseText, withStreamHeaders, type StreamedRequest } from "./sse-body.ts";
@@ -60,13 +60,13 @@ export async function handleChat(dialect: Dialect, request: Request, context: Ch
   const principal = caller instanceof Promise ? await caller : caller;
   if (isSwitchyardError(principal)) {
     metrics.refused(principal.status);
-    return errorResponse(principal, servedHeaders(id, null, dialect.name), dialect.name);
+    return errorResponse(principal, refusedBeforeBody(servedHeaders(id, null, dialect.name), request), dialect.name);
   }
   const limited = rateCheck(runtime.limiter, principal);
   if (limited) {
     metrics.refused(limited.status);
     recordRefused(runtime, { id, arrivedAt, principal, body: undefined }, limited);
-    return errorResponse(limited, servedHeaders(id, null, dialect.name), dialect.name);
+    return errorResponse(limited, refusedBeforeBody(servedHeaders(id, null, dialect.name), request), dialect.name);
   }
   let decoded: Decoded;
   let json: unknown;

@@ -286,6 +286,17 @@ export default (kit: Kit) => ({
         const post = (headers: Record<string, string>) => fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{not json" });
         expect((await post({})).status).toBe(401);
         expect((await post({ authorization: `Bearer ${key}` })).status).toBe(400);
+        // Nor waited for: a client announcing a body it never sends is answered, and its connection closed.
+        const { port } = new URL(gateway.url);
+        const closed = Promise.withResolvers<string>();
+        let answer = "";
+        const socket = await Bun.connect({
+          hostname: "127.0.0.1",
+          port: Number(port),
+          socket: { data: (_socket, data) => void (answer += data.toString()), close: () => closed.resolve(answer) },
+        });
+        socket.write("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer sk-sy-wrong\r\ncontent-length: 1000000\r\n\r\n");
+        expect(await closed.promise).toStartWith("HTTP/1.1 401");
         // Counting tokens asks for a key as a chat does.
         const count = { model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] };
         expect((await postJson(`${gateway.url}/v1/messages/count_tokens`, count, { "x-api-key": key })).status).toBe(200);

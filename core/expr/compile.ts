@@ -289,7 +289,8 @@ function conditionHint(node: Node, type: FactType): string | undefined {
 }
 
 function durationHint(node: Node): string {
-  if (node.kind === "literal" && typeof node.value === "number") return `write ${node.value}s or ${node.value * 1000}ms`;
+  if (node.kind === "literal" && typeof node.value === "number" && node.value >= 0) return `write ${node.value}s or ${node.value * 1000}ms`;
+  if (node.kind === "literal" && typeof node.value === "number") return "durations are never negative: write one like 2s or 2000ms";
   if (node.kind === "literal" && typeof node.value === "string") return `write the duration without quotes, e.g. 2s`;
   return "write a duration like 2s or 2000ms";
 }

@@ -68,26 +68,43 @@ function readString(source: string, start: number): Token {
 }
 
 const COUNT_SUFFIX: Record<string, number> = { k: 1_000, K: 1_000, M: 1_000_000 };
+/** A table's own entry: `1constructor` names no unit, whatever Object.prototype holds. */
+const own = (table: Record<string, number>, key: string) => (Object.hasOwn(table, key) ? table[key] : undefined);
 
-function readNumber(source: string, start: number): Token {
-  let i = start;
+/** End of the digits from `i` on. */
+function digitsEnd(source: string, i: number): number {
   while (isDigit(source[i])) i++;
-  if (source[i] === "." && isDigit(source[i + 1])) {
-    i++;
-    while (isDigit(source[i])) i++;
-  }
+  return i;
+}
+
+/** End of an exponent (`e5`, `E-3`, `e+10`) at `i`, or `i` when none is there. */
+function exponentEnd(source: string, i: number): number {
+  if (source[i] !== "e" && source[i] !== "E") return i;
+  const sign = source[i + 1] === "+" || source[i + 1] === "-" ? 1 : 0;
+  return isDigit(source[i + 1 + sign]) ? digitsEnd(source, i + 1 + sign) : i;
+}
+
+/** A number (`3`, `-1`, `0.25`, `1e5`, `2.5E-3`) or a duration (`250ms`, `1.5s`), from `start` (a digit, or a `-` before one). */
+function readNumber(source: string, start: number): Token {
+  let i = digitsEnd(source, source[start] === "-" ? start + 1 : start);
+  if (source[i] === "." && isDigit(source[i + 1])) i = digitsEnd(source, i + 1);
+  const mantissaEnd = i;
+  i = exponentEnd(source, i);
   const value = Number(source.slice(start, i));
   let unitEnd = i;
   while (/[a-z]/i.test(source[unitEnd] ?? "")) unitEnd++;
   if (unitEnd === i) return { kind: "number", text: source.slice(start, i), number: value, offset: start, length: i - start };
   const unit = source.slice(i, unitEnd);
-  const factor = DURATION_UNIT_MS[unit];
+  const factor = own(DURATION_UNIT_MS, unit);
   if (factor === undefined) {
     // "10k tokens": a count's shorthand, which durations' "m" (minutes) makes ambiguous, so not one of ours.
-    const count = COUNT_SUFFIX[unit];
+    const count = own(COUNT_SUFFIX, unit);
     if (count !== undefined) throw syntax(`"${unit}" after a number is not a unit`, start, unitEnd - start, `write the number in full: ${Number((value * count).toPrecision(12))}`);
+    if (unit === "e" || unit === "E") throw syntax("an exponent needs digits", start, unitEnd - start, `write them after the "${unit}", like 1e5 or 2.5e-3`);
     throw syntax(`unknown duration unit "${unit}"`, start, unitEnd - start, "durations are written like 250ms, 2s, 1.5s or 1m");
   }
+  if (i > mantissaEnd) throw syntax("a duration takes no exponent", start, unitEnd - start, `write it in full: ${Number(value.toPrecision(12))}${unit}`);
+  if (value < 0) throw syntax("a duration cannot be negative", start, unitEnd - start, "durations are never negative: write one like 250ms or 2s");
   const text = source.slice(start, unitEnd);
   return { kind: "duration", text, number: value * factor, offset: start, length: unitEnd - start };
 }
@@ -101,6 +118,15 @@ function readOperator(source: string, start: number): Token | undefined {
   return undefined;
 }
 
+/** What to write instead of a character the language does not have. */
+const HINTS: Readonly<Record<string, string>> = {
+  "=": 'compare with "=="',
+  "&": 'write "and" / "or"',
+  "|": 'write "and" / "or"',
+  "!": 'write "not"',
+  "-": "a minus is only a negative number's sign, written against its digits: -1",
+};
+
 /** Splits `source` into tokens, ending with an `end` token; throws LexError on a bad character. */
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -113,7 +139,8 @@ export function tokenize(source: string): Token[] {
     }
     let token: Token | undefined;
     if (c === '"' || c === "'") token = readString(source, i);
-    else if (isDigit(c)) token = readNumber(source, i);
+    // A minus is a number's sign, written against its digits: the language has no subtraction.
+    else if (isDigit(c) || (c === "-" && isDigit(source[i + 1]))) token = readNumber(source, i);
     else if (isNameStart(c)) {
       let end = i + 1;
       while (isNamePart(source[end])) end++;
@@ -121,7 +148,7 @@ export function tokenize(source: string): Token[] {
       token = { kind: KEYWORDS.has(text) ? "keyword" : "name", text, offset: i, length: end - i };
     } else token = readOperator(source, i);
     if (!token) {
-      const hint = c === "=" ? 'compare with "=="' : c === "&" || c === "|" ? 'write "and" / "or"' : c === "!" ? 'write "not"' : undefined;
+      const hint = HINTS[c];
       throw syntax(`unexpected character "${c}"`, i, 1, hint);
     }
     tokens.push(token);

@@ -47,6 +47,14 @@ describe("parsing and precedence", () => {
     expect(run("ttft.p95 <= 1m", { "ttft.p95": 60_000 }, endpoint)).toBe(true);
   });
 
+  test("numbers may be negative, and written with an exponent", () => {
+    expect(run("price.input > -1", { "price.input": 0 }, endpoint)).toBe(true);
+    expect(run("price.input>-0.5", { "price.input": -1 }, endpoint)).toBe(false);
+    expect(run("tokens.input > 1e5", { "tokens.input": 100_001 })).toBe(true);
+    expect(run("tokens.input >= 2.5E+3 and tokens.input < 1e-3", { "tokens.input": 2500 })).toBe(false);
+    expect(compile("tokens.input in [-1, 1.5e3]").test({ get: () => 1500 })).toBe(true);
+  });
+
   test("header names may contain dashes", () => {
     expect(run('header.x-team == "search"', { "header.x-team": "search" })).toBe(true);
   });
@@ -108,6 +116,21 @@ describe("errors carry a code and their place in the source", () => {
     expect(errorsOf("tokens.input > 10k")[0]).toMatchObject({ code: "expr-syntax", offset: 15, length: 3, message: '"k" after a number is not a unit', hint: "write the number in full: 10000" });
     expect(errorsOf("tokens.input > 1.1M")[0]).toMatchObject({ hint: "write the number in full: 1100000" });
     expect(errorsOf("tokens.input > 2x")[0]).toMatchObject({ message: 'unknown duration unit "x"' });
+  });
+
+  test("a minus apart from its digits is a syntax error that says where it goes", () => {
+    expect(errorsOf("price.input > - 1", endpoint)[0]).toMatchObject({ code: "expr-syntax", offset: 14, length: 1, hint: "a minus is only a negative number's sign, written against its digits: -1" });
+  });
+
+  test("a duration is never negative and takes no exponent", () => {
+    expect(errorsOf("latency.p95 < -1s", endpoint)[0]).toMatchObject({ code: "expr-syntax", offset: 14, length: 3, message: "a duration cannot be negative" });
+    expect(errorsOf("latency.p95 < 1.5e3ms", endpoint)[0]).toMatchObject({ offset: 14, length: 7, message: "a duration takes no exponent", hint: "write it in full: 1500ms" });
+    expect(errorsOf("latency.p95 < -1", endpoint)[0]).toMatchObject({ code: "expr-type", hint: "durations are never negative: write one like 2s or 2000ms" });
+  });
+
+  test("an exponent without digits, or a unit named like an object's method, is a syntax error", () => {
+    expect(errorsOf("tokens.input > 1e")[0]).toMatchObject({ offset: 15, length: 2, message: "an exponent needs digits", hint: 'write them after the "e", like 1e5 or 2.5e-3' });
+    expect(errorsOf("latency.p95 < 1constructor", endpoint)[0]).toMatchObject({ message: 'unknown duration unit "constructor"' });
   });
 
   test("a list tested with contains suggests in", () => {

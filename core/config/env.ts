@@ -45,7 +45,8 @@ export function substituteEnv(text: string, env: Record<string, string | undefin
     from = index + whole.length;
     result.changed = true;
     // As in a shell or Compose file, `:-` gives the default for a variable set to "" too.
-    const set = env[name];
+    // Only the environment's own variables: `${constructor}` is not Object's constructor.
+    const set = Object.hasOwn(env, name) ? env[name] : undefined;
     const value = fallback !== undefined && (set === undefined || set === "") ? fallback : set;
     if (value === undefined) {
       result.missing.push({ name, index, length: whole.length });

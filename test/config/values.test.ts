@@ -152,6 +152,12 @@ describe("environment references", () => {
     expect(open[0]!.hint).toStartWith("close it with }: write ${VAR} or ${VAR:-default}");
   });
 
+  test("a variable named like an object's method is missing-env when unset, not the method's source", () => {
+    const d = only(`providers:\n  openai: { use: openai, api_key: "\${constructor}" }\n${DIRECT}`);
+    expect([d.code, d.message, where(d)]).toEqual(["missing-env", "environment variable constructor is not set", "2:36"]);
+    expect(key("${toString:-sk-local}").graph!.providers.get("openai")!.settings.api_key).toBe("sk-local");
+  });
+
   test("$${ writes a literal ${", () => {
     const result = key("sk-$${FOO}");
     expect(result.diagnostics).toEqual([]);

@@ -129,6 +129,13 @@ describe("keywords classifier", () => {
     expect(await billing.classify(userRequest("Hello there"), signal)).toBe("general");
   });
 
+  test("a label may be named as an object's own members are (constructor, toString)", async () => {
+    const odd = await createIntent({ labels: { constructor: ["build"], toString: ["print"] }, detect: { toString: [] }, default: "other" });
+    expect(await odd.classify(userRequest("please build it"), signal)).toBe("constructor");
+    expect(await odd.classify(userRequest("print the page"), signal)).toBe("toString");
+    expect(await odd.classify(userRequest("hello"), signal)).toBe("other");
+  });
+
   test("a /regex/flags pattern matches with its own flags", async () => {
     const tickets = await createIntent({ labels: { ticket: ["/\\b[A-Z]{2,}-\\d+\\b/"] } });
     expect(await tickets.classify(userRequest("Any update on OPS-4312?"), signal)).toBe("ticket");

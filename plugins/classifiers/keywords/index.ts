@@ -94,8 +94,9 @@ export default (kit: Kit) => {
     const names = [...new Set([...Object.keys(lists), ...Object.keys(detect)])];
     let keywordCount = 0;
     const labels = names.map((name): CompiledLabel => {
-      const patterns = lists[name] ?? [];
-      const detectors = detect[name] ?? [];
+      // Own members only: a label may be named `constructor` or `toString`, which every object has.
+      const patterns = Object.hasOwn(lists, name) ? lists[name]! : [];
+      const detectors = Object.hasOwn(detect, name) ? detect[name]! : [];
       const label: CompiledLabel = { name, keywords: [], literals: [], patterns: [], detectors: null };
       for (const keyword of new Set(patterns.map((pattern) => (REGEX_PATTERN.test(pattern) ? pattern : pattern.toLowerCase())))) {
         if (REGEX_PATTERN.test(keyword)) label.patterns.push(compilePattern(name, keyword));

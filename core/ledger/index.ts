@@ -9,7 +9,8 @@
 
 import { errors } from "../errors.ts";
 import type { LedgerDriver } from "./driver.ts";
-import { createLedger, type LedgerSettings } from "./ledger.ts";
+import { createLedger, silent, type LedgerSettings } from "./ledger.ts";
+import { replaySpilled } from "./spill.ts";
 import { openSqlite } from "./sqlite.ts";
 import type { Ledger } from "./types.ts";
 
@@ -36,7 +37,10 @@ export async function openLedger(storage: string, options: LedgerSettings = {}):
   const driver = await openDriver(storage);
   try {
     await driver.migrate();
-    if (options.serving) await driver.startServing?.();
+    if (options.serving) {
+      await driver.startServing?.();
+      if (options.spillDir) await replaySpilled(driver, options.spillDir, options.log ?? silent);
+    }
   } catch (error) {
     await driver.close().catch(() => {});
     throw errors.internal(`could not open storage: ${error instanceof Error ? error.message : String(error)}`, error);

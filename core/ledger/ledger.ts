@@ -4,12 +4,13 @@ import { errors } from "../errors.ts";
 import type { KitLogger } from "../kit/kit.ts";
 import type { LedgerDriver } from "./driver.ts";
 import { createKeyStore } from "./key-store.ts";
+import { spillRows } from "./spill.ts";
 import { guardReads } from "./unreachable.ts";
 import { mergeUsage, toGeneration, toRequestRow } from "./rows.ts";
 import type { Ledger, LedgerOptions, RequestRecord } from "./types.ts";
 import { WriteQueue } from "./write-queue.ts";
 
-const silent: KitLogger = { info() {}, warn() {}, error() {} };
+export const silent: KitLogger = { info() {}, warn() {}, error() {} };
 
 export interface LedgerSettings extends LedgerOptions {
   /** Clock for key creation times and the verify cache; tests inject one. */
@@ -38,6 +39,8 @@ function unusedHold(row: RequestRecord): number {
 
 /** How long after a failed read the database is said unreachable, with no read since to say otherwise. */
 const UNREACHABLE_FOR_MS = 10_000;
+/** The longest wait between two tries of a write or give-back the database refused for being down. */
+const RETRY_CAP_MS = 2_000;
 
 export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): Ledger {
   const log = options.log ?? silent;
@@ -57,12 +60,24 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
   const givingBack = new Map<string, Promise<void>>();
   const giveBack = (row: RequestRecord, unused: number) => {
     const reservation = row.reservation!;
+    // Tried again while the database is down (a hold given back once the row is on its way would
+    // otherwise stay held for good), until the ledger closes.
     const release = async () => {
-      try {
-        await driver.release(reservation.keyId, unused);
-      } catch (error) {
-        if (queue.waiting(row)) reservation.amount += unused;
-        else log.error("a finished request's unused credit hold could not be given back", { id: row.id, key: reservation.keyId, amount: unused, error: (error as Error).message });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await driver.release(reservation.keyId, unused);
+          return;
+        } catch (error) {
+          if (queue.waiting(row)) {
+            reservation.amount += unused;
+            return;
+          }
+          if (closed) {
+            log.error("a finished request's unused credit hold could not be given back: release it with keys release once no request holds credit", { id: row.id, key: reservation.keyId, amount: unused, error: (error as Error).message });
+            return;
+          }
+          await Bun.sleep(Math.min(RETRY_CAP_MS, 100 * 2 ** attempt));
+        }
       }
     };
     const before = givingBack.get(reservation.keyId);
@@ -71,6 +86,20 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
     void done.then(() => {
       if (givingBack.get(reservation.keyId) === done) givingBack.delete(reservation.keyId);
     });
+  };
+
+  /** Rows a closing ledger could not write: in a file if it can, else in the log, whole. */
+  const keep = (rows: RequestRecord[]) => {
+    if (options.spillDir) {
+      try {
+        const file = spillRows(options.spillDir, rows);
+        log.error("ledger rows could not be written before shutdown; kept in a file the next start writes", { rows: rows.length, file });
+        return;
+      } catch (error) {
+        log.error("ledger rows could not be kept in a file", { error: (error as Error).message });
+      }
+    }
+    log.error("ledger rows could not be written before shutdown; here they are whole", { rows });
   };
 
   return {
@@ -91,8 +120,23 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
       if (closed) return;
       closed = true;
       queue.stop();
-      await queue.flush();
-      await driver.close();
+      // The database may be down as the gateway stops: its rows are tried again for a while, then
+      // kept in a file the next start writes, never dropped with the process.
+      const deadline = clock() + (options.closeRetryMs ?? 10_000);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await queue.flush();
+          break;
+        } catch {
+          const wait = Math.min(RETRY_CAP_MS, 100 * 2 ** attempt);
+          if (clock() + wait > deadline) break;
+          await Bun.sleep(wait);
+        }
+      }
+      const left = queue.takeUnwritten();
+      if (left.length > 0) keep(left);
+      await Promise.allSettled(givingBack.values());
+      await driver.close().catch((error: unknown) => log.error("ledger database did not close cleanly", { error: (error as Error).message }));
     },
     async reserve(keyId, amount) {
       if (!Number.isSafeInteger(amount) || amount < 0) throw errors.internal(`invalid reservation amount ${amount}`);

@@ -146,4 +146,11 @@ export interface LedgerOptions {
   /** Rows per transaction; a queue this long is flushed at once. Default 500. */
   maxBatch?: number;
   log?: KitLogger;
+  /**
+   * Where a closing ledger whose database is gone keeps the rows it could not write, and where an
+   * opening one looks for such rows to write first (spill.ts). Without it, they are logged whole.
+   */
+  spillDir?: string;
+  /** How long a closing ledger keeps trying to write its rows before it keeps them in a file; default 10 s. */
+  closeRetryMs?: number;
 }

@@ -90,6 +90,14 @@ export class WriteQueue {
     this.timer = null;
   }
 
+  /** Every row not written, taken out of the queue: for a closing ledger whose database is gone. */
+  takeUnwritten(): RequestRecord[] {
+    this.stop();
+    const rows = [...this.writing, ...this.pending];
+    this.pending = [];
+    return rows;
+  }
+
   private schedule(delayMs: number): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {

@@ -9,6 +9,7 @@ import { RateLimiter } from "../gateway/rate-limit.ts";
 import type { GatewayDeps } from "../gateway/pipeline.ts";
 import type { Kit } from "../kit/kit.ts";
 import { openLedger } from "../ledger/index.ts";
+import { spillFolder } from "../ledger/spill.ts";
 import type { Ledger } from "../ledger/types.ts";
 import type { BuiltinPlugin } from "../plugins/registry.ts";
 import { StatsRegistry, type StatsOptions } from "../stats/index.ts";
@@ -91,10 +92,12 @@ export class Runtime implements GatewayDeps {
     const started = performance.now();
     const compiled = await compileAll(options);
     if (!compiled.graph) throw new ConfigError(compiled.diagnostics);
-    const ledger = await openLedger(options.storage ?? compiled.graph.storage, {
+    const storage = options.storage ?? compiled.graph.storage;
+    const ledger = await openLedger(storage, {
       flushIntervalMs: compiled.graph.ledger.flushIntervalMs,
       log: options.kit.log,
       serving: true,
+      spillDir: spillFolder(storage, options.configPath),
     });
     options.kit.keys = ledger.keys;
     let snapshot: Snapshot;
@@ -104,7 +107,7 @@ export class Runtime implements GatewayDeps {
       await ledger.close();
       throw error;
     }
-    const runtime = new Runtime(options, snapshot, ledger, compiled.fingerprint, options.storage ?? compiled.graph.storage);
+    const runtime = new Runtime(options, snapshot, ledger, compiled.fingerprint, storage);
     options.kit.gateway = {
       complete: (model, request, signal) => completeInternal(runtime.snapshot, runtime, model, request, signal),
     };

@@ -79,7 +79,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   if (options.signals !== false) {
     process.on("SIGHUP", () => void runtime.reload("signal"));
-    const shutdown = () => void stop().then(() => process.exit(0));
+    const shutdown = () =>
+      void stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          options.log.error("switchyard did not stop cleanly", { error: (error as Error).message });
+          process.exit(1);
+        },
+      );
     process.on("SIGTERM", shutdown);
     process.on("SIGINT", shutdown);
   }

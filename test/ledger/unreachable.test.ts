@@ -4,6 +4,7 @@
 import { expect, test } from "bun:test";
 import { createLedger } from "../../core/ledger/ledger.ts";
 import { openSqlite } from "../../core/ledger/sqlite.ts";
+import { requestRecord } from "./suite.ts";
 
 test("a key check, a credit hold and a lookup the database cannot answer are a 503 saying so, logged once with the reason", async () => {
   const driver = openSqlite(":memory:");
@@ -37,5 +38,26 @@ test("a key check, a credit hold and a lookup the database cannot answer are a 5
   clock += 10_000;
   expect(await ledger.reserve(record.id, 10)).not.toBeNull();
   expect(ledger.reachable()).toBe(true);
+  await ledger.close();
+});
+
+test("a finished request's unused hold that the database could not take back while its row was being written is given back once it answers", async () => {
+  const driver = openSqlite(":memory:");
+  await driver.migrate();
+  // The first give-back fails only once the row has gone to its write: the row cannot carry it back then.
+  const refused = Promise.withResolvers<void>();
+  const release = driver.release.bind(driver);
+  let calls = 0;
+  driver.release = (keyId, amount) => (++calls === 1 ? refused.promise.then(() => Promise.reject(new Error("connect ECONNREFUSED"))) : release(keyId, amount));
+  const ledger = createLedger(driver, { log: { info() {}, warn() {}, error() {} } });
+  const { record: key } = await ledger.keys.create({ name: "team", creditLimit: 10_000 });
+  expect(await ledger.reserve(key.id, 1_000)).not.toBeNull();
+  ledger.record(requestRecord({ id: "gen-give-back", keyId: key.id, cost: 150, fee: 50, reservation: { keyId: key.id, amount: 1_000 } }));
+  await ledger.flush();
+  refused.resolve();
+  // A key's next hold waits for what its finished requests give back.
+  expect(await ledger.reserve(key.id, 0)).not.toBeNull();
+  expect(calls).toBe(2);
+  expect(await ledger.keys.get(key.id)).toMatchObject({ spent: 200, reserved: 0 });
   await ledger.close();
 });

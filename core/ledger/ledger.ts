@@ -58,25 +58,18 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
    * A key's next hold waits for what its finished requests are giving back (`givingBack`).
    */
   const givingBack = new Map<string, Promise<void>>();
+  const retrying = new Set<Promise<void>>();
   const giveBack = (row: RequestRecord, unused: number) => {
     const reservation = row.reservation!;
-    // Tried again while the database is down (a hold given back once the row is on its way would
-    // otherwise stay held for good), until the ledger closes.
     const release = async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await driver.release(reservation.keyId, unused);
-          return;
-        } catch (error) {
-          if (queue.waiting(row)) {
-            reservation.amount += unused;
-            return;
-          }
-          if (closed) {
-            log.error("a finished request's unused credit hold could not be given back: release it with keys release once no request holds credit", { id: row.id, key: reservation.keyId, amount: unused, error: (error as Error).message });
-            return;
-          }
-          await Bun.sleep(Math.min(RETRY_CAP_MS, 100 * 2 ** attempt));
+      try {
+        await driver.release(reservation.keyId, unused);
+      } catch {
+        if (queue.waiting(row)) reservation.amount += unused;
+        else {
+          const retry = retryRelease(row.id, reservation.keyId, unused);
+          retrying.add(retry);
+          void retry.then(() => retrying.delete(retry));
         }
       }
     };
@@ -100,6 +93,25 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
       }
     }
     log.error("ledger rows could not be written before shutdown; here they are whole", { rows });
+  };
+
+  /**
+   * A give-back the database refused once the row was on its way (so the row cannot carry it), tried
+   * again until the database answers or the ledger closes: else it would stay held for good. The
+   * key's next hold does not wait for it: while the database is down, that hold fails at once anyway.
+   */
+  const retryRelease = async (id: string, keyId: string, amount: number) => {
+    for (let attempt = 0; ; attempt++) {
+      await Bun.sleep(Math.min(RETRY_CAP_MS, 100 * 2 ** attempt));
+      try {
+        await driver.release(keyId, amount);
+        return;
+      } catch (error) {
+        if (!closed) continue;
+        log.error("a finished request's unused credit hold could not be given back: release it with keys release once no request holds credit", { id, key: keyId, amount, error: (error as Error).message });
+        return;
+      }
+    }
   };
 
   return {
@@ -135,7 +147,7 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
       }
       const left = queue.takeUnwritten();
       if (left.length > 0) keep(left);
-      await Promise.allSettled(givingBack.values());
+      await Promise.allSettled([...givingBack.values(), ...retrying]);
       await driver.close().catch((error: unknown) => log.error("ledger database did not close cleanly", { error: (error as Error).message }));
     },
     async reserve(keyId, amount) {

@@ -4,7 +4,7 @@
 
 import { Database } from "bun:sqlite";
 import { randomUUID } from "node:crypto";
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { asc, eq, inArray, lt, or, sql } from "drizzle-orm";
@@ -121,13 +121,22 @@ export function openSqlite(path: string): LedgerDriver {
   };
 }
 
-/** Whether a process of this machine is running: signal 0 tests without sending; EPERM is another user's, alive. */
-function isAlive(pid: number): boolean {
+/**
+ * Whether a process of this machine is running: signal 0 tests without sending (EPERM: another
+ * user's, alive). A killed one its parent has not reaped yet still takes the signal: Linux's /proc
+ * says it is a zombie.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as { code?: string }).code === "EPERM";
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }
 

@@ -1,9 +1,10 @@
 // Runs the ledger suite on SQLite files in a temporary folder.
 
 import { describe, expect, it } from "bun:test";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { openLedger } from "../../core/ledger/index.ts";
+import { isAlive } from "../../core/ledger/sqlite.ts";
 import { sqliteStorage } from "../storages.ts";
 import { ledgerSuite } from "./suite.ts";
 
@@ -84,5 +85,21 @@ describe("ledger on sqlite, single process", () => {
 
   it("refuses a storage URL of an unknown kind", async () => {
     await expect(openLedger("mysql://db/switchyard")).rejects.toThrow('unknown storage "mysql:"');
+  });
+});
+
+describe("which gateways of a SQLite file are alive", () => {
+  it("a running process is, and one killed but not yet reaped by its parent (a zombie) is not", async () => {
+    expect(isAlive(process.pid)).toBe(true);
+    const child = Bun.spawn(["sleep", "30"]);
+    expect(isAlive(child.pid)).toBe(true);
+    // Killed, and not waited for: until Bun reaps it (not before this turn of the event loop ends),
+    // the kernel keeps it as a zombie that takes signal 0.
+    process.kill(child.pid, "SIGKILL");
+    let stat = "";
+    while (!stat.includes(") Z ")) stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    expect(isAlive(child.pid)).toBe(false);
+    await child.exited;
+    expect(isAlive(child.pid)).toBe(false);
   });
 });

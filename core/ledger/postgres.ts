@@ -16,7 +16,9 @@ const DAY = sql`to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'Y
 
 /** `url` may carry connection parameters as query string, e.g. `?search_path=tenant_a`. */
 export function openPostgres(url: string): LedgerDriver {
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  // A database coming back after an outage: a connection attempt that hangs is given up in 5 s, not
+  // the driver's 30, so a request waiting on it gets its 503 (storage_unavailable) while it is young.
+  const client = postgres(url, { max: 10, connect_timeout: 5, onnotice: () => {} });
   const db = drizzle({ client });
   const first = <T>(rows: T[]): T | null => rows[0] ?? null;
   const statements = postgresStatements(client);

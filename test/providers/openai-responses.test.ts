@@ -146,6 +146,31 @@ describe("the Responses API upstream", () => {
     }
   });
 
+  test("an Anthropic client keeps OpenAI's encrypted reasoning across a tool loop, in its thinking block's signature, JSON or streamed", async () => {
+    const anthropic = anthropicClient(gateway);
+    const tools = [{ name: "get_weather", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } }];
+    const ask = { role: "user" as const, content: "Lima?" };
+    for (const stream of [false, true]) {
+      fake.enqueue({ kind: "reply", reply: { reasoning: "Look it up.", toolCalls: [{ id: "call_9", name: "get_weather", arguments: '{"city":"Lima"}' }] } });
+      const body = { model: "gpt-5-pro", max_tokens: 1000, tools, messages: [ask] };
+      const first = stream ? await anthropic.messages.stream(body).finalMessage() : await anthropic.messages.create(body);
+      const thinking = first.content.find((block) => block.type === "thinking") as Anthropic.ThinkingBlock;
+      expect(thinking.thinking).toBe("Look it up.");
+      const item = (fake.requests.at(-1)!.body as { include?: string[] }).include;
+      expect(item).toEqual(["reasoning.encrypted_content"]);
+      expect(thinking.signature).toMatch(/^openai:rs_fake\S*:gAAAAAB/);
+      fake.enqueue({ kind: "reply", reply: { text: "Warm." } });
+      await anthropic.messages.create({
+        ...body,
+        messages: [ask, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: "call_9", content: "24" }] }],
+      });
+      const input = (fake.requests.at(-1)!.body as { input: Record<string, unknown>[] }).input;
+      expect(input.map((entry) => entry.type ?? entry.role)).toEqual(["user", "reasoning", "function_call", "function_call_output"]);
+      const [id, encrypted] = [thinking.signature.split(":")[1], thinking.signature.split(":").slice(2).join(":")];
+      expect(input[1]).toEqual({ type: "reasoning", id, summary: [], encrypted_content: encrypted });
+    }
+  });
+
   test("a freeform (custom) tool goes to OpenAI as one, and its call's text comes back and goes back as it was", async () => {
     const applyPatch = { type: "custom" as const, name: "apply_patch", description: "Edit files", format: { type: "grammar" as const, syntax: "lark" as const, definition: "start: /(.|\\n)+/" } };
     const patch = "*** Begin Patch\n*** Add File: a.txt\n+\"hi\"\n*** End Patch";

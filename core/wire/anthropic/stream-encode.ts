@@ -5,6 +5,7 @@ import type { FinishReason, StreamEvent, Usage } from "../../kit/canonical.ts";
 import { formatSse } from "../../kit/sse.ts";
 import { encodeError } from "./errors.ts";
 import { encodeUsage, stopReasonFor, withCost } from "./response.ts";
+import { openaiSignature } from "./thinking.ts";
 
 /** `server`: a block of Anthropic's own (a server tool's call or result), as the vendor began it. */
 type BlockKind = "text" | "thinking" | "redacted_thinking" | "tool_use" | "server";
@@ -62,7 +63,8 @@ export class StreamEncoder {
         return frame("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: event.arguments } });
       }
       case "reasoning_item":
-        return ""; // OpenAI's, encrypted for it alone
+        // OpenAI's, encrypted for it alone: the client keeps it as the thinking block's signature.
+        return this.encode({ type: "reasoning", text: "", signature: openaiSignature(event) });
       case "anthropic_block":
         // A text block's start only says that the text before it was a block of its own.
         return this.start() + this.newBlock(event.block.type === "text" ? "text" : "server", event.block);

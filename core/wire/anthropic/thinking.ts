@@ -6,6 +6,23 @@
 import type { ReasoningBlock } from "../../kit/canonical.ts";
 
 type AnthropicBlock = Exclude<ReasoningBlock, { type: "openai" }>;
+type OpenaiBlock = Extract<ReasoningBlock, { type: "openai" }>;
+
+/**
+ * OpenAI's encrypted reasoning item as a thinking block's signature, `openai:<id>:<content>`: an
+ * Anthropic client keeps the block and sends it back whole, so a tool loop routed to OpenAI's
+ * Responses API gets its reasoning back as OpenAI asks; Anthropic itself never gets it (its
+ * signatures have no colon).
+ */
+const OPENAI_MARK = "openai:";
+export const openaiSignature = (block: { id: string; encrypted: string }): string => `${OPENAI_MARK}${block.id}:${block.encrypted}`;
+
+function openaiBlock(signature: string): OpenaiBlock | undefined {
+  if (!signature.startsWith(OPENAI_MARK)) return undefined;
+  const rest = signature.slice(OPENAI_MARK.length);
+  const colon = rest.indexOf(":");
+  return colon < 0 ? undefined : { type: "openai", id: rest.slice(0, colon), encrypted: rest.slice(colon + 1) };
+}
 
 interface Reasoning {
   reasoning?: string;
@@ -24,8 +41,12 @@ export class ThinkingReader {
     if (block.type === "thinking") {
       const thinking = block.thinking ?? "";
       this.text = (this.text ?? "") + thinking;
-      if (block.signature) this.signature = block.signature;
-      this.blocks.push({ type: "thinking", text: thinking, signature: block.signature ?? "" });
+      const openai = block.signature ? openaiBlock(block.signature) : undefined;
+      if (openai) this.blocks.push(openai);
+      else {
+        if (block.signature) this.signature = block.signature;
+        this.blocks.push({ type: "thinking", text: thinking, signature: block.signature ?? "" });
+      }
       return true;
     }
     if (block.type === "redacted_thinking") {
@@ -39,7 +60,7 @@ export class ThinkingReader {
   into(target: Reasoning): void {
     if (this.text !== undefined) target.reasoning = this.text;
     if (this.signature !== undefined) target.reasoningSignature = this.signature;
-    if (this.blocks.length > 1 || this.blocks.some((block) => block.type === "redacted")) target.reasoningBlocks = this.blocks;
+    if (this.blocks.length > 1 || this.blocks.some((block) => block.type !== "thinking")) target.reasoningBlocks = this.blocks;
   }
 }
 
@@ -55,7 +76,10 @@ const signedHere = (signature: string | undefined): boolean => !!signature && !s
  * dropped there).
  */
 export function thinkingBlocks(source: Reasoning, options: { unsigned: boolean }): Record<string, unknown>[] {
-  // Another vendor's blocks (OpenAI's encrypted reasoning) mean nothing here: its text is all that goes.
+  // A client keeps OpenAI's encrypted reasoning in its blocks' signatures, the text in the first.
+  const openai = options.unsigned ? source.reasoningBlocks?.filter((block): block is OpenaiBlock => block.type === "openai") : undefined;
+  if (openai?.length) return openai.map((block, at) => ({ type: "thinking", thinking: at === 0 ? (source.reasoning ?? "") : "", signature: openaiSignature(block) }));
+  // To Anthropic, another vendor's blocks (OpenAI's encrypted reasoning) mean nothing: its text is all that goes.
   const own = source.reasoningBlocks?.filter(
     (block): block is AnthropicBlock => block.type === "redacted" || (block.type === "thinking" && (options.unsigned || signedHere(block.signature))),
   );

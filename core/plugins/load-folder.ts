@@ -1,8 +1,8 @@
 // Finds and imports the plugin modules of one folder: `*.ts|js|mjs` files and `*/index.ts|js` folders.
 
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { cp, readdir, readFile, rm, stat, symlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { unreadableReason } from "../unreadable.ts";
 import { describe } from "../errors.ts";
 import { PLUGIN_TIME_LIMIT_MS, TimeLimitError, withinTime } from "./time-limit.ts";
@@ -81,14 +81,15 @@ export async function loadPluginFolder(folder: string, timeLimitMs = PLUGIN_TIME
   }
   const loaded: LoadedModule[] = [];
   for (const file of files) {
+    let from = file;
     try {
       const version = await pluginVersion(folder, file);
-      if (dirname(file) !== resolve(folder) && imported.get(file) !== version) forgetModulesUnder(dirname(file));
-      imported.set(file, version);
-      const module = (await withinTime(import(`${file}?v=${version}`), timeLimitMs, "import")) as { default?: unknown };
+      from = await importPath(folder, file, version);
+      const module = (await withinTime(import(`${from}?v=${version}`), timeLimitMs, "import")) as { default?: unknown };
       if (module.default === undefined) loaded.push({ file, problem: { file, message: "the module has no default export" } });
       else loaded.push({ file, exported: module.default });
     } catch (caught) {
+      if (dirname(file) !== resolve(folder)) failed.add(dirname(file));
       if (caught instanceof TimeLimitError) {
         loaded.push({ file, problem: { file, message: `failed to load: ${caught.message}`, hint: "a top-level await in the module (or one it imports) never settled" } });
         continue;
@@ -97,14 +98,47 @@ export async function loadPluginFolder(folder: string, timeLimitMs = PLUGIN_TIME
       const many = caught instanceof AggregateError && caught.errors.length > 0 ? caught.errors : null;
       const error = many ? many[0] : caught;
       const more = many && many.length > 1 ? ` (and ${many.length - 1} more)` : "";
-      loaded.push({ file, problem: { file, message: `failed to load: ${withoutVersion(describe(error))}${more}`, ...(await failurePoint(error, file)) } });
+      const point = await failurePoint(error, from);
+      const original = (text: string) => withoutVersion(text).replaceAll(dirname(from), dirname(file));
+      loaded.push({ file, problem: { file, message: `failed to load: ${original(describe(error))}${more}`, ...point, ...(point.file ? { file: original(point.file) } : {}) } });
     }
   }
   return loaded;
 }
 
-/** The version each folder plugin was last imported at: its cached modules are dropped only when it changes. */
-const imported = new Map<string, string>();
+/** The version each folder plugin was last imported at, and from where: its cached modules are dropped only when it changes. */
+const imported = new Map<string, { version: string; from: string }>();
+/** Folder plugins one of whose modules failed to load: the runtime keeps that failure cached by its path for good. */
+const failed = new Set<string>();
+
+/**
+ * Where a plugin's entry is imported from. A file plugin: itself, a new version by its query. A
+ * folder plugin: its folder, with the runtime's cached copies of its modules dropped when it
+ * changes, so that its index imports its helpers as they are now. But a module that failed to
+ * load stays failed in the runtime's cache, which nothing can drop: a folder plugin that had one is
+ * imported from a copy of its folder beside it (`.<name>@<version>`, hidden from the plugin search,
+ * relative imports reaching what they reached), a fresh copy for each version, older ones removed.
+ */
+async function importPath(folder: string, file: string, version: string): Promise<string> {
+  const dir = dirname(file);
+  if (dir === resolve(folder)) return file;
+  const last = imported.get(file);
+  if (last?.version === version) return last.from;
+  let from = file;
+  if (failed.has(dir)) {
+    const prefix = `.${basename(dir)}@`;
+    for (const old of await readdir(dirname(dir)).catch(() => [])) {
+      if (old.startsWith(prefix)) await rm(join(dirname(dir), old), { recursive: true, force: true });
+    }
+    const copy = join(dirname(dir), `${prefix}${version}`);
+    await cp(dir, copy, { recursive: true, filter: (source) => !source.slice(dir.length).split("/").some((part) => part === "node_modules" || part.startsWith(".")) });
+    // Its own packages, if it has any, are linked, not copied.
+    if (await stat(join(dir, "node_modules")).then((s) => s.isDirectory(), () => false)) await symlink(join(dir, "node_modules"), join(copy, "node_modules"));
+    from = join(copy, basename(file));
+  } else forgetModulesUnder(dir);
+  imported.set(file, { version, from });
+  return from;
+}
 
 /**
  * Drops the modules under `dir` from the runtime's module cache (Bun keeps ES modules there too,

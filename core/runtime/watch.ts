@@ -29,6 +29,8 @@ export function watchConfig(runtime: Runtime, configPath: string, debounceMs = 1
   const add = (folder: string) => {
     try {
       const watcher: FSWatcher = watch(folder, { recursive: true }, (_event, name) => {
+        // Hidden files are no plugin's: an editor's swap file, a folder plugin's fresh copy (load-folder.ts).
+        if (name && String(name).split("/").some((part) => part.startsWith("."))) return;
         trigger();
         if (!name) drop(folder, watcher);
       });

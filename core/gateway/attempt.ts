@@ -72,11 +72,11 @@ export async function attempt(input: AttemptInput): Promise<AttemptSuccess> {
     const called: unknown = input.provider.chat(input.request, call.signal);
     const result = isThenable(called) ? await call.guarded(called as Promise<ChatResult>) : (called as ChatResult);
     if (!input.request.stream) {
-      const response = isStream(result) ? await gathered(call, batchesOf(result)) : result;
+      const response = isStream(result) ? await gathered(call, batchesOf(result, call)) : result;
       call.done();
       return { kind: "response", response, ttftMs: performance.now() - started };
     }
-    const iterator = batchesOf(isStream(result) ? result : wholeAsStream(result));
+    const iterator = batchesOf(isStream(result) ? result : wholeAsStream(result), call);
     let first: Step;
     do first = await call.guarded(iterator.next());
     while (!first.done && first.value.length === 0);
@@ -290,13 +290,15 @@ async function gathered(call: UpstreamCall, iterator: EventBatches): Promise<Cha
 }
 
 /** A stream's events in batches: its own when it offers them, else one event a batch. */
-function batchesOf(stream: AsyncIterable<StreamEvent>): EventBatches {
+function batchesOf(stream: AsyncIterable<StreamEvent>, call: UpstreamCall): EventBatches {
   const own = (stream as Partial<BatchedEvents>)[EVENT_BATCHES];
   if (own) return own.call(stream);
   const events = stream[Symbol.asyncIterator]();
   return {
     async next() {
-      const step = await events.next();
+      // A plugin's own iterator (not the kit's SSE decoder, whose reads the signal ends) may not heed
+      // its signal: each read is given up when the call is aborted (its timeout, the client, a shutdown).
+      const step = await call.guarded(events.next());
       return step.done ? step : { done: false, value: [step.value] };
     },
     async return(value?: unknown) {

@@ -114,6 +114,7 @@ export interface GenerationRow {
   attempts: { endpoint: string; status: number }[];
   provider_name: string;
   status: number;
+  error_code: string | null;
   ttft: number | null;
   tokens_prompt: number;
   total_cost: number;

@@ -5,35 +5,44 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { startFakeOpenAI } from "../fakes/openai.ts";
-import { openaiClient, startGateway } from "./harness.ts";
+import { DEAF_STREAMER } from "../reload/plugin-files.ts";
+import { generation, openaiClient, startGateway } from "./harness.ts";
 
 const TIMEOUT_MS = 150;
 const openaiFake = startFakeOpenAI();
 const gateway = await startGateway(`
 version: 1
 auth: { use: none }
+plugins: [./plugins]
 providers:
   openai: { use: openai, api_key: "sk-openai-test-secret", base_url: "${openaiFake.url}/v1" }
+  deaf: { use: deaf }
 models:
   gpt-5-mini:
     - { provider: openai, model: gpt-5-mini, price: { input: 0.25, output: 2 }, timeout: ${TIMEOUT_MS}ms }
+  deaf:
+    - { provider: deaf, model: deaf, price: { input: 0, output: 0 }, timeout: ${TIMEOUT_MS}ms }
 routes:
   - name: direct
     to: $model
-`);
+`, { files: { "plugins/deaf.ts": DEAF_STREAMER } });
 afterAll(async () => {
   await gateway.close();
   await openaiFake.close();
 });
 const client = openaiClient(gateway);
 
-async function streamed(): Promise<{ text: string; error: unknown }> {
-  const stream = await client.chat.completions.create({ model: "gpt-5-mini", messages: [{ role: "user", content: "write at length" }], stream: true });
+async function streamed(model = "gpt-5-mini"): Promise<{ text: string; error: unknown; id: string }> {
+  const stream = await client.chat.completions.create({ model, messages: [{ role: "user", content: "write at length" }], stream: true });
+  let id = "";
   let text = "";
   const error = await (async () => {
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    for await (const chunk of stream) {
+      id = chunk.id;
+      text += chunk.choices[0]?.delta.content ?? "";
+    }
   })().catch((e: unknown) => e);
-  return { text, error };
+  return { text, error, id };
 }
 
 describe("an endpoint's timeout on a stream", () => {
@@ -54,5 +63,14 @@ describe("an endpoint's timeout on a stream", () => {
     expect(text.length).toBeGreaterThan(0);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as Error).message).toContain(`sent nothing for its timeout of ${TIMEOUT_MS} ms`);
+  });
+
+  test("a plugin's stream deaf to its signal ends all the same at its timeout, with the error and a row saying so", async () => {
+    const { text, error, id } = await streamed("deaf");
+    expect(text).toBe("begins");
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as Error).message).toContain(`sent nothing for its timeout of ${TIMEOUT_MS} ms`);
+    const row = await generation(gateway, id);
+    expect([row.status, row.error_code]).toEqual([408, "timeout"]);
   });
 });

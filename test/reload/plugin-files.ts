@@ -151,3 +151,22 @@ export default (kit: Kit) => ({
 export function helperModule(text: string): string {
   return `export const answer = () => ${JSON.stringify(text)};\n`;
 }
+
+/** A provider plugin that streams a first word, then waits for good on a promise of its own, deaf to its signal. */
+export const DEAF_STREAMER = `import type { Kit } from "switchyard/kit";
+
+export default (kit: Kit) => ({
+  kind: "provider",
+  name: "deaf",
+  settings: kit.Type.Object({}),
+  create() {
+    return {
+      async *chat(request: { model: string }) {
+        yield { type: "start", id: "deaf-1", model: request.model };
+        yield { type: "text", text: "begins" };
+        await new Promise(() => {});
+      },
+    };
+  },
+});
+`;

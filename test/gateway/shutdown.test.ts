@@ -8,6 +8,7 @@ import OpenAI from "openai";
 import { openLedger } from "../../core/ledger/index.ts";
 import { startFakeOpenAI } from "../fakes/openai.ts";
 import { testStorages } from "../storages.ts";
+import { DEAF_STREAMER } from "../reload/plugin-files.ts";
 import { chatBody, openaiClient, postJson, startGateway, writeConfigDir } from "./harness.ts";
 import { spawnGateway } from "./process.ts";
 
@@ -64,11 +65,12 @@ describe("shutdown past its grace", () => {
     const { dir } = await writeConfigDir("");
     const storage = `sqlite:${join(dir, "ledger.db")}`;
     const gateway = await startGateway(
-      `providers: { openai: { use: openai-compatible, base_url: "${slow.url}/v1" } }
-models: { slow: [{ provider: openai, model: slow, price: { input: 1, output: 1 } }] }
+      `plugins: [./plugins]
+providers: { openai: { use: openai-compatible, base_url: "${slow.url}/v1" }, deaf: { use: deaf } }
+models: { slow: [{ provider: openai, model: slow, price: { input: 1, output: 1 } }], deaf: [{ provider: deaf, model: deaf, price: { input: 0, output: 0 } }] }
 routes: [{ name: direct, to: $model }]
 `,
-      { storage },
+      { storage, files: { "plugins/deaf.ts": DEAF_STREAMER } },
     );
     try {
       const client = openaiClient(gateway);
@@ -78,24 +80,30 @@ routes: [{ name: direct, to: $model }]
       const iterator = stream[Symbol.asyncIterator]();
       const first = await iterator.next();
       expect(first.done).toBe(false);
+      // And a plugin's stream that waits on its own, deaf to its signal.
+      const deaf = (await client.chat.completions.create({ model: "deaf", messages: [{ role: "user", content: "talk" }], stream: true }))[Symbol.asyncIterator]();
+      const deafFirst = await deaf.next();
       const waiting = postJson(`${gateway.url}/v1/chat/completions`, chatBody("slow", "wait"));
-      while (gateway.runtime.inflight < 2) await Bun.sleep(5);
+      while (gateway.runtime.inflight < 3) await Bun.sleep(5);
       const stopped = gateway.stop(50);
-      const streamEnd = (async () => {
-        for (;;) if ((await iterator.next()).done) return null;
-      })().catch((error: unknown) => error);
+      const endOf = (stream: typeof iterator) =>
+        (async () => {
+          for (;;) if ((await stream.next()).done) return null;
+        })().catch((error: unknown) => error);
+      const [streamEnd, deafEnd] = [endOf(iterator), endOf(deaf)];
       const answer = await waiting;
       expect(answer.status).toBe(503);
       expect(((await answer.json()) as { error: { message: string } }).error.message).toContain("the gateway is shutting down");
-      const ended = await streamEnd;
-      expect(ended).toBeInstanceOf(OpenAI.APIError);
-      expect((ended as Error).message).toContain("the gateway is shutting down");
+      for (const ended of [await streamEnd, await deafEnd]) {
+        expect(ended).toBeInstanceOf(OpenAI.APIError);
+        expect((ended as Error).message).toContain("the gateway is shutting down");
+      }
       await stopped;
       // Each is recorded as the gateway's 503, not as a client that went away (499).
       const ledger = await openLedger(storage);
-      const rows = [await ledger.generation(first.value!.id), await ledger.generation(answer.headers.get("x-request-id")!)];
+      const rows = [await ledger.generation(first.value!.id), await ledger.generation(answer.headers.get("x-request-id")!), await ledger.generation(deafFirst.value!.id)];
       await ledger.close();
-      expect(rows.map((row) => row?.status)).toEqual([503, 503]);
+      expect(rows.map((row) => row?.status)).toEqual([503, 503, 503]);
     } finally {
       await slow.close();
       await rm(dir, { recursive: true, force: true });

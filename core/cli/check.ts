@@ -23,7 +23,7 @@ export async function check(ctx: CliContext): Promise<number> {
   // Each plugin is created as `serve` creates it, so that one refusing its settings fails here too,
   // then closed. No ledger is opened: the key store the auth plugin gets knows no key.
   try {
-    await closeSnapshot(await createSnapshot(graph, compiled.registry, { ...ctx.kit, keys: ctx.kit.keys ?? NO_KEYS }, 0, ctx.pluginTimeLimitMs), ctx.kit.log);
+    await closeSnapshot(await createSnapshot(graph, compiled.registry, { ...ctx.kit, keys: ctx.kit.keys ?? NO_KEYS }, 0, ctx.pluginTimeLimitMs, compiled.place), ctx.kit.log);
   } catch (error) {
     if (!(error instanceof SnapshotError)) throw error;
     for (const problem of error.problems) ctx.err(`${createRedactor(graph.secrets)(problem)}\n`);

@@ -8,6 +8,7 @@ import { compileConfig, redactDiagnostics } from "../config/compile.ts";
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.ts";
 import type { RoutingGraph } from "../config/graph.ts";
 import { unreadableDiagnostic } from "../config/load.ts";
+import { ConfigSource } from "../config/source.ts";
 import { pluginFolders } from "../config/plugin-folders.ts";
 import type { Kit } from "../kit/kit.ts";
 import { isLogger } from "../log.ts";
@@ -30,6 +31,12 @@ export interface CompiledConfig {
   registry: PluginRegistry;
   /** Hash of the config text and every plugin's version (pluginVersion): equal means nothing changed. */
   fingerprint: string;
+  /**
+   * `message` as an invalid-plugin diagnostic at the value `pointer` names in the config (a failed
+   * `create` at its entry's `use:`), formatted, with the config's secrets masked. The file is read
+   * into its layout again only then: a config that compiles never pays for it.
+   */
+  place(pointer: string, message: string): string;
 }
 
 /** A config that did not compile (or could not be read): its diagnostics, formatted as the message. */
@@ -60,7 +67,12 @@ export async function compileAll(options: CompileAllOptions, previous?: string):
   // A plugin's diagnostic quotes its file's line and its error's message, where a secret the config holds may be written too.
   const diagnostics = [...redactDiagnostics(registry.problems.map(pluginDiagnostic), result.secrets), ...result.diagnostics];
   const failed = diagnostics.some((d) => d.severity === "error");
-  return { graph: failed ? null : result.graph, diagnostics, registry, fingerprint };
+  const place = (pointer: string, message: string) => {
+    const source = new ConfigSource(options.configPath, text, options.env);
+    const [placed] = redactDiagnostics([source.diagnostic("invalid-plugin", message, source.at(pointer))], result.secrets);
+    return formatDiagnostic(placed!);
+  };
+  return { graph: failed ? null : result.graph, diagnostics, registry, fingerprint, place };
 }
 
 async function fingerprintOf(text: string, folders: string[]): Promise<string> {

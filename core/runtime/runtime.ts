@@ -102,7 +102,7 @@ export class Runtime implements GatewayDeps {
     options.kit.keys = ledger.keys;
     let snapshot: Snapshot;
     try {
-      snapshot = await createSnapshot(compiled.graph, compiled.registry, options.kit, 1, options.pluginTimeLimitMs);
+      snapshot = await createSnapshot(compiled.graph, compiled.registry, options.kit, 1, options.pluginTimeLimitMs, compiled.place);
     } catch (error) {
       await ledger.close();
       throw error;
@@ -184,7 +184,7 @@ export class Runtime implements GatewayDeps {
     if ("unchanged" in compiled) return this.note(trigger, "unchanged", started, []);
     if (!compiled.graph) return this.note(trigger, "failed", started, compiled.diagnostics);
     try {
-      const next = await createSnapshot(compiled.graph, compiled.registry, this.options.kit, this.snapshot.version + 1, this.options.pluginTimeLimitMs);
+      const next = await createSnapshot(compiled.graph, compiled.registry, this.options.kit, this.snapshot.version + 1, this.options.pluginTimeLimitMs, compiled.place);
       const previous = this.snapshot;
       this.snapshot = next;
       this.fingerprint = compiled.fingerprint;

@@ -38,6 +38,9 @@ interface Closable {
   close?(): void | Promise<void>;
 }
 
+/** A name as one segment of a JSON pointer: `~` and `/` escaped. */
+const pointerSegment = (name: string) => name.replaceAll("~", "~0").replaceAll("/", "~1");
+
 export class SnapshotError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join("\n"));
@@ -54,29 +57,32 @@ export async function createSnapshot(
   kit: Kit,
   version: number,
   timeLimitMs = PLUGIN_TIME_LIMIT_MS,
+  /** A failure as a diagnostic at its plugin's entry in the config (CompiledConfig.place); else the bare message. */
+  place?: (pointer: string, message: string) => string,
 ): Promise<Snapshot> {
   const problems: string[] = [];
   const created: Closable[] = [];
-  async function make<T>(kind: PluginKind, use: string, settings: Record<string, unknown>, label: string) {
+  async function make<T>(kind: PluginKind, use: string, settings: Record<string, unknown>, label: string, pointer: string) {
+    const problem = (message: string) => problems.push(place ? place(`${pointer}/use`, message) : message);
     const found = registry.get(kind, use);
     if (!found) {
-      problems.push(`${label}: no ${kind} plugin named "${use}"`);
+      problem(`${label}: no ${kind} plugin named "${use}"`);
       return undefined;
     }
     try {
       const creating = Promise.resolve((found.plugin as PluginDefinition).create(settings, kit));
       // An instance that arrives after its reload gave up on it is closed, never used.
       const instance = await withinTime(creating, timeLimitMs, "create", (late) => void closeAll([late as Closable]));
-      const problem = checkInstance(kind, use, instance);
-      if (problem) {
-        problems.push(`${label}: ${problem}`);
+      const wrong = checkInstance(kind, use, instance);
+      if (wrong) {
+        problem(`${label}: ${wrong}`);
         return undefined;
       }
       created.push(instance as Closable);
       return instance as T;
     } catch (error) {
-      if (error instanceof TimeLimitError) problems.push(`${label}: plugin "${use}": ${error.message}`);
-      else problems.push(`${label}: plugin "${use}" failed in create: ${describe(error)}`);
+      if (error instanceof TimeLimitError) problem(`${label}: plugin "${use}": ${error.message}`);
+      else problem(`${label}: plugin "${use}" failed in create: ${describe(error)}`);
       return undefined;
     }
   }
@@ -84,16 +90,16 @@ export async function createSnapshot(
   const providers = new Map<string, ProviderInstance>();
   for (const spec of graph.providers.values()) {
     if (!spec.available) continue;
-    const instance = await make<ProviderInstance>("provider", spec.use, spec.settings, `provider "${spec.name}"`);
+    const instance = await make<ProviderInstance>("provider", spec.use, spec.settings, `provider "${spec.name}"`, `/providers/${pointerSegment(spec.name)}`);
     if (instance) providers.set(spec.name, instance);
   }
   const classifiers = new Map<string, ClassifierInstance>();
   for (const spec of graph.classifiers.values()) {
-    const instance = await make<ClassifierInstance>("classifier", spec.use, spec.settings, `classifier "${spec.name}"`);
+    const instance = await make<ClassifierInstance>("classifier", spec.use, spec.settings, `classifier "${spec.name}"`, `/classifiers/${pointerSegment(spec.name)}`);
     if (instance) classifiers.set(spec.name, instance);
   }
-  const auth = await make<AuthInstance>("auth", graph.auth.use, graph.auth.settings, "auth");
-  const fee = await make<FeeInstance>("fee", graph.fees.use, graph.fees.settings, "fees");
+  const auth = await make<AuthInstance>("auth", graph.auth.use, graph.auth.settings, "auth", "/auth");
+  const fee = await make<FeeInstance>("fee", graph.fees.use, graph.fees.settings, "fees", "/fees");
   if (problems.length > 0 || !auth || !fee) {
     await closeAll(created);
     // A plugin's error may quote its settings: shown in the log, `check` and /admin/status, never with a secret.

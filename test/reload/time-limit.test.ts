@@ -39,7 +39,10 @@ test("a create that never settles fails POST /admin/reload by plugin and hook, a
   await writeFile(gateway.configPath, WITH_STUCK);
   const failed = await adminReload(gateway, ADMIN);
   expect(failed.result).toBe("failed");
-  expect(failed.diagnostics).toContain('provider "slow": plugin "stuck": create did not finish within 50ms');
+  // Placed at the provider's entry in the config, as every other diagnostic is.
+  expect(failed.diagnostics).toEqual([
+    `${gateway.configPath}:4:48 invalid-plugin: provider "slow": plugin "stuck": create did not finish within 50ms\n  4 | providers: { demo: { use: echo }, slow: { use: stuck } }\n    |                                                ^^^^^`,
+  ]);
   expect(await echoStatus(gateway)).toBe(200);
   expect(gateway.runtime.snapshot.version).toBe(1);
 

@@ -110,6 +110,15 @@ const FUNCTION_FIELDS = ["functions", "function_call"];
  * without it.
  */
 function refuseUnpricedMessages(body: Record<string, unknown>): void {
+  // A thread is a conversation Anthropic keeps between requests, which a gateway that routes each
+  // turn anew cannot: refused as Anthropic refuses a thread it cannot serve, by the code the SDKs'
+  // tool runner reads to send the whole conversation instead.
+  if (body.thread != null && body.thread !== false) {
+    throw errors.badRequest("invalid field `thread`: the gateway keeps no conversation between requests; send the whole conversation without `thread`", {
+      field: "thread",
+      details: { error_code: "thread_unsupported_request", unsupported: ["thread"] },
+    });
+  }
   if (body.speed != null && body.speed !== "standard") throw invalidField("speed", "a faster mode is priced apart from the config's prices; leave it out");
   if (body.inference_geo != null && body.inference_geo !== "global") {
     throw invalidField("inference_geo", "inference held to one region is priced apart from the config's prices; leave it out");

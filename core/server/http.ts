@@ -160,8 +160,10 @@ export function errorResponse(
 ): Response {
   const body = error.toJSON() as { error: Record<string, unknown>; type?: string };
   if (dialect === "anthropic") {
+    const encoded = encodeError(error).error;
     body.type = "error";
-    body.error.type = encodeError(error).error.type;
+    body.error.type = encoded.type;
+    if (encoded.details !== undefined) body.error.details = encoded.details;
   }
   const extra: Record<string, string> = {};
   if (error.retryAfterMs !== undefined) extra["retry-after"] = String(Math.ceil(error.retryAfterMs / 1000));

@@ -2,6 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
+import { betaTool } from "@anthropic-ai/sdk/helpers/beta/json-schema";
 import { vendorSuite } from "./configs.ts";
 import { anthropicError, FAKE_SIGNATURE } from "../fakes/anthropic.ts";
 import { anthropicClient, postJson } from "./harness.ts";
@@ -371,5 +372,31 @@ describe("Anthropic clients", () => {
       const sent = anthropicFake.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
       expect(sent.messages[1]!.content).toEqual([...expected.slice(0, 2), { type: "thinking", thinking: "And a second block.", signature: "sig-2" }, expected[2]]);
     });
+  });
+
+  test("the SDK's tool runner, which asks for a thread by default, is told the gateway keeps none and runs its loop with the whole conversation, at any vendor", async () => {
+    for (const [model, fake] of [["claude-sonnet", anthropicFake], ["gpt-5-mini", openaiFake]] as const) {
+      fake.enqueue({ kind: "reply", reply: { toolCalls: [{ id: "toolu_01D", name: "get_weather", arguments: '{"city":"Paris"}' }] } }, { kind: "reply", reply: { text: "21C in Paris." } });
+      const cities: unknown[] = [];
+      const weather = betaTool({
+        name: "get_weather",
+        description: "The weather in a city",
+        inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        run: (input) => {
+          cities.push(input);
+          return "21C";
+        },
+      });
+      const final = await client.beta.messages.toolRunner({ model, max_tokens: 200, tools: [weather], messages: [{ role: "user", content: "Weather in Paris?" }] }).runUntilDone();
+      expect(final.content).toMatchObject([{ type: "text", text: "21C in Paris." }]);
+      expect(cities).toEqual([{ city: "Paris" }]);
+      // The vendor got the whole conversation on the second turn: the call and its result.
+      const body = fake.requests.at(-1)!.body as { messages?: unknown[]; input?: unknown[] };
+      expect((body.messages ?? body.input)!.length).toBeGreaterThanOrEqual(3);
+    }
+    // A thread refused as Anthropic refuses one it cannot serve, with the code the SDK reads.
+    const refused = await client.messages.create({ model: "claude-sonnet", max_tokens: 10, messages: [{ role: "user", content: "hi" }], thread: { type: "create" } } as never).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((refused as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "invalid_request_error", details: { error_code: "thread_unsupported_request" } } });
   });
 });

@@ -22,9 +22,11 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
 };
 
 /** The `{type: "error", error: {type, message}}` body Anthropic clients expect. */
-export function encodeError(error: SwitchyardError): { type: "error"; error: { type: string; message: string } } {
+export function encodeError(error: SwitchyardError): { type: "error"; error: { type: string; message: string; details?: unknown } } {
   const type = error.code === "upstream_error" && error.upstreamStatus === 529 ? "overloaded_error" : ERROR_TYPE[error.code];
-  return { type: "error", error: { type, message: error.message } };
+  // `details.error_code` names a refusal the SDKs act on (a thread the gateway cannot keep).
+  const details = error.metadata?.details;
+  return { type: "error", error: { type, message: error.message, ...(details !== undefined ? { details } : {}) } };
 }
 
 /** Statuses of the error types that arrive inside a stream (`event: error`), where there is no HTTP status. */

@@ -121,8 +121,10 @@ function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snaps
     error = new SwitchyardError("plugin_failed", summary, { metadata });
   } else {
     // Every vendor overloaded (Anthropic's 529) is said so: an Anthropic client reads `overloaded_error`.
+    // Every one that said when to come back (each sits out until then): the client hears the soonest.
     const overloaded = failures.every((f) => f.upstreamStatus === 529);
-    error = errors.upstream(summary, { metadata, ...(overloaded ? { upstreamStatus: 529 } : {}) });
+    const retryAfterMs = failures.every((f) => f.retryAfterMs !== undefined) ? minRetryAfter(failures) : undefined;
+    error = errors.upstream(summary, { metadata, ...(overloaded ? { upstreamStatus: 529 } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
   return redacted(error, snapshot);
 }

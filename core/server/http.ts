@@ -160,6 +160,7 @@ export function errorResponse(
 ): Response {
   const body = error.toJSON() as { error: Record<string, unknown>; type?: string };
   if (dialect === "anthropic") {
+    // The status stays DESIGN.md's (502, 503) where Anthropic would say 529: its type says overloaded.
     const encoded = encodeError(error).error;
     body.type = "error";
     body.error.type = encoded.type;

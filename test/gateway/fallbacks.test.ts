@@ -67,7 +67,7 @@ describe("fallbacks", () => {
     ]);
   });
 
-  test("with every candidate overloaded, an Anthropic client reads overloaded_error, as Anthropic says it", async () => {
+  test("with every candidate overloaded, an Anthropic client reads overloaded_error, with DESIGN.md's 502", async () => {
     anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
     const error = await anthropicClient(gateway)
       .messages.create({ model: "claude-alone", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
@@ -75,6 +75,10 @@ describe("fallbacks", () => {
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
     expect((error as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
+    // An OpenAI client reads the same failure as the 502 it is.
+    anthropicFake.enqueue({ kind: "error", status: 529, body: anthropicError("overloaded_error", "Overloaded") });
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, chatBody("claude-alone", "hi"));
+    expect(response.status).toBe(502);
   });
 
   test("a prompt too long for every candidate's context is the 400 that says so, after each larger context was tried", async () => {

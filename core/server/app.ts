@@ -58,7 +58,7 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
       .post("/responses", ({ request, server }) => responsesChat(request, server ?? undefined))
       .post("/messages", ({ request, server }) => anthropicChat(request, server ?? undefined))
       .post("/messages/count_tokens", ({ request }) => countTokens(request))
-      .get("/models", () => Response.json(modelList(runtime.snapshot.graph), { headers: plainHeaders() }))
+      .get("/models", ({ request }) => Response.json(modelList(runtime.snapshot.graph, new URL(request.url).searchParams), { headers: plainHeaders() }))
       .get("/models/*", ({ params, request }) => modelResponse(runtime.snapshot.graph, params["*"], request.headers))
       .use(accountRoutes(runtime));
 

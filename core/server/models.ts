@@ -13,13 +13,28 @@ const SUPPORTED_PARAMETERS = [
 /** The provider plugins whose vendors take images: their models say so, as OpenRouter's clients read it before sending one. */
 const SEES_IMAGES = new Set(["anthropic", "openai", "gemini"]);
 
-export function modelList(graph: RoutingGraph) {
-  const data = [];
+/**
+ * The list, or one page of it as Anthropic's SDKs page it (`limit`, `after_id`, `before_id`: their
+ * auto-paging asks for the next page after the last id); with none of them, the whole list, as
+ * OpenAI's and OpenRouter's clients read it.
+ */
+export function modelList(graph: RoutingGraph, query?: URLSearchParams) {
+  let data = [];
   for (const id of graph.models.keys()) {
     const model = modelEntry(graph, id);
     if (model) data.push(model);
   }
-  return { object: "list", data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+  let hasMore = false;
+  const after = query?.get("after_id");
+  const before = query?.get("before_id");
+  const limit = Number(query?.get("limit") ?? NaN);
+  if (after) data = data.slice(data.findIndex((model) => model.id === after) + 1);
+  else if (before) data = data.slice(0, Math.max(0, data.findIndex((model) => model.id === before)));
+  if (Number.isInteger(limit) && limit > 0 && data.length > limit) {
+    hasMore = true;
+    data = before && !after ? data.slice(-limit) : data.slice(0, limit);
+  }
+  return { object: "list", data, has_more: hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
 /** One public model's entry, or null when the config has no such model. */

@@ -111,6 +111,14 @@ describe("Anthropic clients", () => {
     const ids: string[] = [];
     for await (const model of client.models.list()) ids.push(model.id);
     expect(ids).toEqual(["claude-sonnet", "gpt-5-mini"]);
+    // A page at a time, as the SDK pages: each page holds `limit`, and says whether more follow.
+    const first = await client.models.list({ limit: 1 });
+    expect([first.data.map((m) => m.id), first.has_more, first.last_id]).toEqual([["claude-sonnet"], true, "claude-sonnet"]);
+    const paged: string[] = [];
+    for await (const model of client.models.list({ limit: 1 })) paged.push(model.id);
+    expect(paged).toEqual(ids);
+    const before = await client.models.list({ limit: 1, before_id: "gpt-5-mini" });
+    expect([before.data.map((m) => m.id), before.has_more]).toEqual([["claude-sonnet"], false]);
     const model = await client.models.retrieve("claude-sonnet");
     expect(model).toMatchObject({ id: "claude-sonnet", type: "model", display_name: "claude-sonnet" });
     expect(await client.models.retrieve("no-such-model").catch((e: unknown) => e)).toBeInstanceOf(Anthropic.NotFoundError);

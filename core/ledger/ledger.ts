@@ -134,14 +134,15 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
       queue.stop();
       // The database may be down as the gateway stops: its rows are tried again for a while, then
       // kept in a file the next start writes, never dropped with the process.
-      const deadline = clock() + (options.closeRetryMs ?? 10_000);
+      // Real time, not the injected clock (a test's may stand still).
+      const deadline = performance.now() + (options.closeRetryMs ?? 10_000);
       for (let attempt = 0; ; attempt++) {
         try {
           await queue.flush();
           break;
         } catch {
           const wait = Math.min(RETRY_CAP_MS, 100 * 2 ** attempt);
-          if (clock() + wait > deadline) break;
+          if (performance.now() + wait > deadline) break;
           await Bun.sleep(wait);
         }
       }

@@ -65,7 +65,9 @@ export async function compileAll(options: CompileAllOptions, previous?: string):
   const result = compileConfig(text, { file: options.configPath, env: options.env, plugins: registry.catalog() });
   if (isLogger(options.kit.log)) options.kit.log.redactSecrets(result.secrets);
   // A plugin's diagnostic quotes its file's line and its error's message, where a secret the config holds may be written too.
-  const diagnostics = [...redactDiagnostics(registry.problems.map(pluginDiagnostic), result.secrets), ...result.diagnostics];
+  // A plugin named by the config and not found may be one of the files that failed to load: said so, beside them.
+  const named = registry.problems.length === 0 ? result.diagnostics : result.diagnostics.map(maybeFailedPlugin);
+  const diagnostics = [...redactDiagnostics(registry.problems.map(pluginDiagnostic), result.secrets), ...named];
   const failed = diagnostics.some((d) => d.severity === "error");
   const place = (pointer: string, message: string) => {
     const source = new ConfigSource(options.configPath, text, options.env);
@@ -82,6 +84,11 @@ async function fingerprintOf(text: string, folders: string[]): Promise<string> {
     for (const file of files) hash.update(`\0${file}:${await pluginVersion(folder, file)}`);
   }
   return hash.digest("hex");
+}
+
+function maybeFailedPlugin(d: Diagnostic): Diagnostic {
+  if (d.code !== "unknown-plugin") return d;
+  return { ...d, hint: `${d.hint ? `${d.hint}; ` : ""}or it is defined in a plugin file that failed to load (above): mend that file` };
 }
 
 function pluginDiagnostic(problem: PluginProblem): Diagnostic {

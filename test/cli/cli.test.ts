@@ -130,6 +130,11 @@ describe("switchyard check on plugin files that do not load", () => {
     expect(result.err).toContain('  3 | if (!ready) throw new Error("not ready at import");');
     // The query that imports an edited file afresh is the loader's own business.
     expect(result.err).not.toContain("?v=");
+    // The plugin the config uses may be one of them: its unknown-plugin says so.
+    await writeFile(join(dir, "broken-use.yaml"), `plugins: [./broken-plugins]\nproviders: { loud: { use: shout } }\nmodels: { m: [{ provider: loud, model: m, price: { input: 0, output: 0 } }] }\nroutes: [{ name: direct, to: $model }]\n`);
+    const using = cli(["check", "--config", "broken-use.yaml"]);
+    expect(using.err).toContain('unknown-plugin: provider plugin "shout" is not installed');
+    expect(using.err).toContain("or it is defined in a plugin file that failed to load (above): mend that file");
   });
 });
 

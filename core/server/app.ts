@@ -34,9 +34,9 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
    */
   const direct = (handler: (request: Request, server?: Server<unknown>) => Promise<Response>) => ({
     POST: (request: Request, server?: Server<unknown>) => {
-      const refusal = refusedOrigin(origins(), request);
-      if (refusal) return Promise.resolve(originRefused(refusal, request));
       const origin = allowedOrigin(origins(), request);
+      const refusal = refusedOrigin(origin, request);
+      if (refusal) return Promise.resolve(originRefused(refusal, request));
       const answer = handler(request, server);
       return origin === null ? answer : answer.then((response) => withCors(response, origin));
     },
@@ -86,10 +86,10 @@ export function createApp(runtime: Runtime, idleTimeoutS = IDLE_TIMEOUT_S) {
   const app = new Elysia({ serve: { routes } })
     // A browser's preflight, from an allowed origin, to any path; the framework's routes' answers get the origin after.
     .onRequest(({ request }) => {
-      const refusal = refusedOrigin(origins(), request);
+      const origin = allowedOrigin(origins(), request);
+      const refusal = refusedOrigin(origin, request);
       if (refusal) return originRefused(refusal, request);
-      const origin = request.method === "OPTIONS" ? allowedOrigin(origins(), request) : null;
-      if (origin !== null) return preflight(request, origin);
+      if (origin !== null && request.method === "OPTIONS") return preflight(request, origin);
     })
     .onAfterHandle({ as: "global" }, ({ request, response }) => {
       const origin = allowedOrigin(origins(), request);

@@ -18,16 +18,16 @@ export function allowedOrigin(origins: readonly string[], request: Request): str
 }
 
 /**
- * The 403 for a browser page from an origin `server.cors` does not list, asking for something
- * other than a read; else null. Such a page is refused a preflight, but a form's POST (a "simple"
+ * The 403 for a browser page from an origin `server.cors` does not list (`allowed`, as
+ * allowedOrigin found it, is null), asking for something other than a read; else null. Such a page is refused a preflight, but a form's POST (a "simple"
  * request, text/plain) needs none: without this a page the operator visits could spend the
  * gateway's vendor credit through a gateway with no auth, or with a rebound DNS name read the answer.
  * Browsers send Origin on every POST; other clients send none, and are not concerned.
  */
-export function refusedOrigin(origins: readonly string[], request: Request): SwitchyardError | null {
-  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return null;
+export function refusedOrigin(allowed: string | null, request: Request): SwitchyardError | null {
+  if (allowed !== null || request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return null;
   const origin = request.headers.get("origin");
-  if (origin === null || allowedOrigin(origins, request) !== null) return null;
+  if (origin === null) return null;
   return errors.forbidden(`a browser page from ${JSON.stringify(origin)} may not call the gateway: list its origin under server.cors`);
 }
 

@@ -12,6 +12,7 @@ import { buildRoutes } from "./routes-section.ts";
 import { ConfigSchema, LedgerSchema, ServerSchema } from "./schema.ts";
 import { ConfigSource, pointerOf } from "./source.ts";
 import { validateAt, validatorOf } from "./validate.ts";
+import { sqlitePath } from "../ledger/storage-url.ts";
 
 export type { PluginCatalog, PluginCatalogEntry } from "./context.ts";
 
@@ -61,8 +62,8 @@ const STORAGE_FORMS = "sqlite:PATH (sqlite::memory: keeps nothing), or postgres:
 
 /** What is wrong with a storage URL, as the ledger would open it (core/ledger/index.ts), if anything. */
 function storageProblem(value: string): { message: string; hint: string } | undefined {
-  if (value.startsWith("sqlite:")) {
-    const path = value.slice("sqlite:".length).replace(/^\/\//, "");
+  const path = sqlitePath(value);
+  if (path !== undefined) {
     return path ? undefined : { message: `storage "${value}" names no SQLite file`, hint: "write sqlite:./data/switchyard.db, or sqlite::memory:" };
   }
   if (value.startsWith("postgres://") || value.startsWith("postgresql://")) return undefined;

@@ -12,6 +12,7 @@ import type { LedgerDriver } from "./driver.ts";
 import { createLedger, silent, type LedgerSettings } from "./ledger.ts";
 import { replaySpilled } from "./spill.ts";
 import { openSqlite } from "./sqlite.ts";
+import { sqlitePath } from "./storage-url.ts";
 import type { Ledger } from "./types.ts";
 
 export type * from "./types.ts";
@@ -23,9 +24,8 @@ export type { LedgerSettings } from "./ledger.ts";
  * SQLite gateway, and the engine lets garbage pile up in proportion to what is alive (bench/README.md).
  */
 export async function openDriver(storage: string): Promise<LedgerDriver> {
-  if (storage.startsWith("sqlite:")) {
-    let path = storage.slice("sqlite:".length);
-    if (path.startsWith("//")) path = path.slice(2);
+  const path = sqlitePath(storage);
+  if (path !== undefined) {
     if (!path) throw errors.badRequest(`storage "${storage}" names no SQLite file`);
     return openSqlite(path);
   }

@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileS
 import { dirname, join, resolve } from "node:path";
 import type { KitLogger } from "../kit/kit.ts";
 import type { LedgerDriver } from "./driver.ts";
+import { sqlitePath } from "./storage-url.ts";
 import type { RequestRecord } from "./types.ts";
 
 const SPILL_FILE = /^unwritten-\d+-\d+\.jsonl$/;
@@ -14,7 +15,7 @@ const BATCH = 500;
 
 /** Where they are kept: beside a SQLite file, else in the config's `data` folder. */
 export function spillFolder(storage: string, configPath: string): string {
-  const path = storage.startsWith("sqlite:") ? storage.slice("sqlite:".length).replace(/^\/\//, "") : "";
+  const path = sqlitePath(storage);
   return path && path !== ":memory:" ? dirname(resolve(path)) : join(dirname(resolve(configPath)), "data");
 }
 

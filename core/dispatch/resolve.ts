@@ -4,7 +4,7 @@ import type { EndpointSpec } from "../config/graph.ts";
 import type { StatsRegistry } from "../stats/index.ts";
 import type { CompiledGraph, CompiledPool, CompiledRoute, CompiledTarget } from "./compiled.ts";
 import { describeFacts, EndpointFacts } from "./endpoint-facts.ts";
-import { orderEndpoints, type StrategyContext } from "./strategies.ts";
+import { orderEndpoints, rotated, type StrategyContext } from "./strategies.ts";
 import type { DispatchRequest, TraceEntry } from "./types.ts";
 
 export interface RouteOutcome {
@@ -111,9 +111,8 @@ export class Resolution implements StrategyContext {
       else for (const endpoint of this.required(pool, this.usable(part.endpoints))) turns.push([endpoint]);
     }
     const filled = turns.filter((turn) => turn.length > 0);
-    const start = filled.length > 1 ? pool.turn++ % filled.length : 0;
     const ordered: EndpointSpec[] = [];
-    for (const turn of [...filled.slice(start), ...filled.slice(0, start)]) for (const endpoint of turn) if (!ordered.includes(endpoint)) ordered.push(endpoint);
+    for (const turn of rotated(filled, () => pool.turn++)) for (const endpoint of turn) if (!ordered.includes(endpoint)) ordered.push(endpoint);
     return ordered;
   }
 

@@ -23,6 +23,13 @@ export function expectedCost(endpoint: EndpointSpec, inputTokens: number, maxTok
   return tokenCost(inputTokens, endpoint.price.input) + tokenCost(output, endpoint.price.output);
 }
 
+/** `items` from the turn `turn()` gives (taken only when there are two or more to take turns). */
+export function rotated<T>(items: readonly T[], turn: () => number): T[] {
+  if (items.length < 2) return items.slice();
+  const start = turn() % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}
+
 function sortBy(endpoints: readonly EndpointSpec[], key: (endpoint: EndpointSpec) => number): EndpointSpec[] {
   const keyed = endpoints.map((endpoint) => ({ endpoint, key: key(endpoint) }));
   keyed.sort((a, b) => a.key - b.key);
@@ -90,11 +97,7 @@ const ORDERS: Record<Strategy, Order> = {
   fastest: byStat((stats) => stats.latencyP50),
   "lowest-ttft": byStat((stats) => stats.ttftP50),
   "least-busy": byStat((stats) => stats.inflight),
-  "round-robin": (endpoints, context) => {
-    if (endpoints.length < 2) return endpoints.slice();
-    const start = context.nextTurn() % endpoints.length;
-    return [...endpoints.slice(start), ...endpoints.slice(0, start)];
-  },
+  "round-robin": (endpoints, context) => rotated(endpoints, () => context.nextTurn()),
   /** One weighted draw picks the first; the others follow in config order. */
   weighted: (endpoints, context) =>
     chosenFirst(endpoints, pickWeighted(endpoints.map((endpoint) => endpoint.weight), context.random)),

@@ -22,18 +22,20 @@ function catalogue(facts: ReadonlyMap<string, FactInfo>, prefixes: ReadonlyMap<s
   };
 }
 
+const REQUEST_FACT_INFO: ReadonlyArray<[string, FactInfo]> = [
+  ["model", { type: "string" }],
+  ["stream", { type: "boolean" }],
+  ["tokens.input", { type: "number", cost: WALK }],
+  ["max_tokens", { type: "number" }],
+  ["tools", { type: "number" }],
+  ["images", { type: "number", cost: WALK }],
+  ["key.name", { type: "string" }],
+  ["key.tags", { type: "list" }],
+];
+
 /** Request facts, plus every classifier by name (typed "string" with its labels when it has a closed set). */
 export function requestCatalogue(classifiers: ReadonlyMap<string, { labels?: readonly string[] }>): FactCatalogue {
-  const facts = new Map<string, FactInfo>([
-    ["model", { type: "string" }],
-    ["stream", { type: "boolean" }],
-    ["tokens.input", { type: "number", cost: WALK }],
-    ["max_tokens", { type: "number" }],
-    ["tools", { type: "number" }],
-    ["images", { type: "number", cost: WALK }],
-    ["key.name", { type: "string" }],
-    ["key.tags", { type: "list" }],
-  ]);
+  const facts = new Map<string, FactInfo>(REQUEST_FACT_INFO);
   for (const [name, classifier] of classifiers) {
     facts.set(name, classifier.labels ? { type: "string", labels: classifier.labels, cost: PLUGIN } : { type: "any", cost: PLUGIN });
   }
@@ -57,7 +59,7 @@ const ENDPOINT_FACTS = new Map<string, FactInfo>([
   ["error_rate", { type: "number", stat: true }],
   ["inflight", { type: "number", stat: true }],
 ]);
-const REQUEST_FACTS = new Set(["stream", "tokens.input", "max_tokens", "tools", "images", "key.name", "key.tags"]);
+const REQUEST_FACTS = new Set(REQUEST_FACT_INFO.map(([name]) => name));
 const ENDPOINT: FactCatalogue = {
   ...catalogue(ENDPOINT_FACTS),
   elsewhere: (name) =>

@@ -91,7 +91,7 @@ export function createKit(overrides: Partial<Kit> = {}): Kit {
     formatInstruction,
     duration: { pattern: DURATION_PATTERN, ms: durationMs },
     url: { pattern: HTTP_URL_PATTERN },
-    sha256: (text) => new Bun.CryptoHasher("sha256").update(text).digest(),
+    sha256: (text) => Bun.SHA256.hash(text) as Uint8Array,
     wire: { openai: openaiWire, responses: responsesWire, anthropic: anthropicWire },
     log: silent,
     now: Date.now,

@@ -83,7 +83,8 @@ export function maximumCharge(
 ): number {
   const webSearches = searchesToHold(request);
   const uncapped = heldOutput(request);
-  const writes = marksCache(request);
+  // The request is walked for its breakpoints only where a candidate prices cache writes.
+  const writes = candidates.some((e) => e.price.cacheWrite !== undefined || e.price.cacheWrite1h !== undefined) && marksCache(request);
   let most = 0;
   for (const endpoint of candidates) {
     const output = request.maxTokens ?? endpoint.maxOutput ?? uncapped;

@@ -64,7 +64,7 @@ export async function runCandidates(input: FallbackInput): Promise<FallbackResul
       if (refusesRequest(error)) input.stats.cancel(endpoint.id);
       else input.stats.end(endpoint.id, { ok: false, latencyMs: elapsed, timedOut: error.code === "timeout" });
       if (error.retryAfterMs !== undefined) input.stats.penalize(endpoint.id, Date.now() + error.retryAfterMs);
-      if (!error.retryable) return { ok: false, error: redacted(error, input.snapshot), attempts, upstreamMs, endpoint };
+      if (!error.retryable) return { ok: false, error: redactedError(error, input.snapshot.redact), attempts, upstreamMs, endpoint };
       if (error.code === "context_length_exceeded") minContext = endpoint.context ?? 0;
       failures.push(error);
     }
@@ -126,7 +126,7 @@ function exhausted(failures: SwitchyardError[], attempts: AttemptRecord[], snaps
     const retryAfterMs = failures.every((f) => f.retryAfterMs !== undefined) ? minRetryAfter(failures) : undefined;
     error = errors.upstream(summary, { metadata, ...(overloaded ? { upstreamStatus: 529 } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
-  return redacted(error, snapshot);
+  return redactedError(error, snapshot.redact);
 }
 
 function minRetryAfter(failures: SwitchyardError[]): number | undefined {
@@ -138,10 +138,6 @@ function minRetryAfter(failures: SwitchyardError[]): number | undefined {
  * Vendor error bodies travel in metadata, and a plugin's message may quote its settings: strip
  * configured secrets from both first.
  */
-function redacted(error: SwitchyardError, snapshot: Snapshot): SwitchyardError {
-  return redactedError(error, snapshot.redact);
-}
-
 export function redactedError(error: SwitchyardError, redact: (text: string) => string): SwitchyardError {
   const message = redact(error.message);
   if (!error.metadata && message === error.message) return error;

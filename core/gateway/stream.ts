@@ -163,10 +163,11 @@ class Relay implements AsyncIterableIterator<StreamEvent[]>, Extract<ChatOutcome
       void success.iterator.return?.().catch(() => {});
     }
     const elapsed = performance.now() - this.input.startedAt;
-    if (failure && !isClientGone(failure)) brokeOff(row.attempts.at(-1), failure, elapsed);
     if (completed) stats.end(endpoint.id, { ok: true, latencyMs: elapsed, ttftMs: this.ttftMs });
-    else if (failure && !isClientGone(failure)) stats.end(endpoint.id, { ok: false, latencyMs: elapsed, ttftMs: this.ttftMs, timedOut: failure.code === "timeout" });
-    else stats.cancel(endpoint.id);
+    else if (failure && !isClientGone(failure)) {
+      brokeOff(row.attempts.at(-1), failure, elapsed);
+      stats.end(endpoint.id, { ok: false, latencyMs: elapsed, ttftMs: this.ttftMs, timedOut: failure.code === "timeout" });
+    } else stats.cancel(endpoint.id);
     const known = this.usage ?? this.opening;
     const final = known ? (completed && this.usage ? this.usage : stoppedUsage(known, this.outputChars)) : estimateUsage(this.input.inputTokens(), this.outputChars);
     const metered = this.input.meter(final, endpoint);

@@ -39,8 +39,8 @@ function unusedHold(row: RequestRecord): number {
 
 /** How long after a failed read the database is said unreachable, with no read since to say otherwise. */
 const UNREACHABLE_FOR_MS = 10_000;
-/** The longest wait between two tries of a write or give-back the database refused for being down. */
-const RETRY_CAP_MS = 2_000;
+/** The wait before try `attempt` of a write or give-back the database refused for being down: doubling from 100 ms, 2 s at most. */
+const backoffMs = (attempt: number) => Math.min(2_000, 100 * 2 ** attempt);
 
 export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): Ledger {
   const log = options.log ?? silent;
@@ -102,7 +102,7 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
    */
   const retryRelease = async (id: string, keyId: string, amount: number) => {
     for (let attempt = 0; ; attempt++) {
-      await Bun.sleep(Math.min(RETRY_CAP_MS, 100 * 2 ** attempt));
+      await Bun.sleep(backoffMs(attempt));
       try {
         await driver.release(keyId, amount);
         return;
@@ -141,7 +141,7 @@ export function createLedger(raw: LedgerDriver, options: LedgerSettings = {}): L
           await queue.flush();
           break;
         } catch {
-          const wait = Math.min(RETRY_CAP_MS, 100 * 2 ** attempt);
+          const wait = backoffMs(attempt);
           if (performance.now() + wait > deadline) break;
           await Bun.sleep(wait);
         }

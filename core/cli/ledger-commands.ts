@@ -3,7 +3,7 @@
 
 import { formatDiagnostic } from "../config/diagnostics.ts";
 import { openLedger } from "../ledger/index.ts";
-import { USAGE_GROUPS, type Ledger, type UsageGroup } from "../ledger/types.ts";
+import { isUsageGroup, USAGE_GROUPS, type Ledger } from "../ledger/types.ts";
 import { creditLimitProblem, nanoToUsd, usdToNano } from "../money.ts";
 import { compileAll } from "../runtime/compile-all.ts";
 import { keyView, usageView } from "../server/views.ts";
@@ -86,12 +86,12 @@ export async function keys(ctx: CliContext, args: ParsedArgs): Promise<number> {
 
 export async function usage(ctx: CliContext, args: ParsedArgs): Promise<number> {
   const by = flag(args, "by") ?? "model";
-  if (!(USAGE_GROUPS as readonly string[]).includes(by)) throw new UsageError(`--by must be one of ${USAGE_GROUPS.join(", ")}, got "${by}"`);
+  if (!isUsageGroup(by)) throw new UsageError(`--by must be one of ${USAGE_GROUPS.join(", ")}, got "${by}"`);
   const sinceFlag = flag(args, "since") ?? "7d";
   const since = parseSince(sinceFlag, Date.now());
   if ("problem" in since) throw new UsageError(`--since ${sinceFlag} ${since.problem}`);
   return withLedger(ctx, async (ledger) => {
-    const rows = await ledger.usage({ by: by as UsageGroup, since: since.at });
+    const rows = await ledger.usage({ by, since: since.at });
     // By key, each row's key is named beside its id, as `keys list` names it.
     const names = by === "key" ? new Map((await ledger.keys.list()).map((k) => [k.id, k.name])) : null;
     const nameOf = (group: string | null) => (group === null ? "-" : (names?.get(group) ?? "-"));

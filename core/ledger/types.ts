@@ -92,6 +92,7 @@ export interface KeyStore {
 
 export const USAGE_GROUPS = ["model", "provider", "key", "route", "day"] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
+export const isUsageGroup = (value: string): value is UsageGroup => (USAGE_GROUPS as readonly string[]).includes(value);
 
 export interface UsageQuery {
   /** Epoch ms, inclusive. Rolled-up history counts by whole UTC days. */

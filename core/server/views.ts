@@ -2,7 +2,7 @@
 // edge, dates in ISO 8601, never the secret or its hash.
 
 import { errors } from "../errors.ts";
-import { USAGE_GROUPS, type KeyRecord, type UsageGroup, type UsageRow } from "../ledger/types.ts";
+import { isUsageGroup, USAGE_GROUPS, type KeyRecord, type UsageGroup, type UsageRow } from "../ledger/types.ts";
 import { nanoToUsd } from "../money.ts";
 
 export function keyView(record: KeyRecord) {
@@ -24,8 +24,8 @@ export function keyView(record: KeyRecord) {
 /** `by` as a client wrote it (`--by`, `?by=`), checked against the groupings the ledger has. */
 export function usageGroup(value: string | null | undefined): UsageGroup {
   const by = value ?? "model";
-  if (!(USAGE_GROUPS as readonly string[]).includes(by)) throw errors.badRequest(`\`by\` must be one of ${USAGE_GROUPS.join(", ")}`);
-  return by as UsageGroup;
+  if (!isUsageGroup(by)) throw errors.badRequest(`\`by\` must be one of ${USAGE_GROUPS.join(", ")}`);
+  return by;
 }
 
 export function usageView(row: UsageRow) {
